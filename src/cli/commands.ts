@@ -1,0 +1,16 @@
+/**
+ * Registers every subcommand on the commander program. Each command lives in its own module under
+ * src/cli/ and exports one `register…(program, io, setExit)` function; this file only lists them.
+ */
+import type { Command } from 'commander';
+import type { CliIo } from './main.js';
+import { registerEmulator } from './emulator.js';
+import { registerValidate } from './validate.js';
+
+/** Commands report their exit code through this instead of calling process.exit. */
+export type SetExit = (code: number) => void;
+
+export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
+  registerValidate(program, io, setExit);
+  registerEmulator(program, io, setExit);
+}

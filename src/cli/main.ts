@@ -1,0 +1,60 @@
+/**
+ * The CLI: parses arguments with commander, dispatches to commands, and maps every error to an exit
+ * code in one place. Owns process streams; nothing below src/cli/ writes to stdout or stderr.
+ */
+import { Command, CommanderError } from 'commander';
+import { AcrctlError, ExitCode, formatError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { registerCommands } from './commands.js';
+
+/** Streams the CLI writes to; injected so tests can capture them. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** Runs the CLI and resolves to the process exit code. Never throws for expected errors. */
+export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command('acrctl')
+    .description('Plan, apply and drift-check Container Registry Enterprise Edition estates from registry.yaml')
+    .version(VERSION, '-V, --version', 'print the acrctl version')
+    .option('--debug', 'print stack traces and debug details on error')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showSuggestionAfterError(true);
+  registerCommands(program, io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (err) {
+    return handleError(err, io, argv.includes('--debug'));
+  }
+}
+
+function handleError(err: unknown, io: CliIo, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // --help and --version exit through here with code 0; usage errors were already printed.
+    return err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+  }
+  if (err instanceof AcrctlError) {
+    io.stderr.write(`${formatError(err)}\n`);
+    if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`error[internal]: ${message}\n  hint: this is a bug in acrctl; rerun with --debug and report it\n`);
+  if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+  return ExitCode.error;
+}
+
+function defaultIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}

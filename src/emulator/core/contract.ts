@@ -1,0 +1,190 @@
+/**
+ * The contract between the emulator's server core (protocol, signatures, dispatch, faults, admin,
+ * persistence) and its product services (`src/emulator/services/<product>/`).
+ *
+ * Owns: the shapes every service handler sees and returns. Must not import any service, any
+ * `node:` module, or anything outside src/emulator/. Services import this file and each other's
+ * model modules (for cross-product rules such as cr checking RAM roles); they never import the
+ * server.
+ *
+ * Addressing: every product request arrives on a port. The main port serves the admin API and the
+ * global products; each region gets a port of its own (opened on demand), and the port a request
+ * arrived on is the region it is for. An unmodified SDK client reaches a region by being given that
+ * port as its `endpoint`, exactly as it would be given `cr.<region>.aliyuncs.com`. Products are told
+ * apart by API version (x-acs-version header or Version parameter), which is unique per product here.
+ */
+
+/** The products the emulator serves. `crpe` is Personal Edition (cr 2016-06-07, ROA). */
+export type Product = 'cr' | 'crpe' | 'bss' | 'ram' | 'sts' | 'cbn' | 'vpc' | 'pvtz';
+
+/** Global products ignore the port's region; regional products are scoped by it. */
+export type ProductScope = 'global' | 'regional';
+
+/** Epoch milliseconds. The emulator's clock is injected so tests can move time. */
+export type EpochMs = number;
+
+/**
+ * A product error as the real service reports it. The server core renders it:
+ * - `kind: 'pop'` (default): a 4xx/5xx POP error body `{RequestId, HostId, Code, Message, Recommend}`;
+ * - `kind: 'business'`: cr 2018-12-01 business errors, HTTP 200 with `{RequestId, Code, Message, IsSuccess:false}`;
+ * - `kind: 'roa'`: Personal Edition errors, non-2xx with `{code, message, requestId}`.
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus: number = 400,
+    readonly kind: 'pop' | 'business' | 'roa' = 'pop',
+    /** Extra body fields (e.g. AccessDeniedDetail). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
+    /** Extra response headers (e.g. x-acs-retry-after). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Parameters of an RPC call: the query merged with any form body, still flat (`Tag.1.Key`). */
+export type FlatParams = Readonly<Record<string, string>>;
+
+/** An RPC request after signature verification. */
+export interface RpcRequest {
+  readonly action: string;
+  readonly version: string;
+  readonly params: FlatParams;
+}
+
+/** A ROA request after signature verification (Personal Edition). */
+export interface RoaRequest {
+  readonly action: string;
+  readonly method: string;
+  /** The raw path, e.g. `/repos/team-a/api/tags`. */
+  readonly path: string;
+  /** Path parameters, decoded, by the names in the route pattern. */
+  readonly pathParams: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  /** The parsed JSON body, or undefined when there was none. */
+  readonly body: unknown;
+}
+
+/** Monotonic, deterministic id generation, persisted with the state. */
+export interface IdGenerator {
+  /** Returns `<prefix><16 lowercase alphanumerics>`, unique within the emulator, e.g. `cri-…`. */
+  next(prefix: string): string;
+  /** Returns the next integer of a named sequence (1, 2, …). */
+  seq(name: string): number;
+}
+
+/** Durations (ms) of the asynchronous lifecycles. Fast by default; tests and demos may slow them. */
+export interface AsyncDurations {
+  /** BSS CreateInstance: time spent PENDING, then STARTING, before RUNNING. */
+  readonly instancePending: number;
+  readonly instanceStarting: number;
+  /** VPC endpoint link CREATING → RUNNING. */
+  readonly vpcLink: number;
+  /** Internet endpoint CREATING → RUNNING after enabling. */
+  readonly internetEndpoint: number;
+  /** ACL entry appearing after CreateInstanceEndpointAclPolicy. */
+  readonly aclEntry: number;
+  /** Sync task PENDING, then SYNCHRONIZING, before SUCCESS/ERROR. */
+  readonly syncTaskPending: number;
+  readonly syncTaskRunning: number;
+  /** CBN: CEN / transit router / attachment / route entry transitional states. */
+  readonly cbnTransition: number;
+  /** VPC route entry Pending → Available. */
+  readonly vpcRouteEntry: number;
+  /** Instance release after RefundInstance (DELETING before it is gone). */
+  readonly instanceDeleting: number;
+}
+
+export const DEFAULT_ASYNC_DURATIONS: AsyncDurations = {
+  instancePending: 300,
+  instanceStarting: 300,
+  vpcLink: 300,
+  internetEndpoint: 300,
+  aclEntry: 100,
+  syncTaskPending: 100,
+  syncTaskRunning: 200,
+  cbnTransition: 200,
+  vpcRouteEntry: 100,
+  instanceDeleting: 200,
+};
+
+/** Tunables the services read. */
+export interface ServiceSettings {
+  readonly async: AsyncDurations;
+  /** Largest PageSize a List action accepts before clamping (per product docs; 100 unless stated). */
+  readonly maxPageSize: number;
+}
+
+/**
+ * The whole persisted state, JSON-serialisable. `services[product]` belongs to that product's
+ * service; it is created by the service's `initState()` the first time it is needed.
+ */
+export interface EmulatorState {
+  readonly formatVersion: 1;
+  /** Accounts by 16-digit UID. */
+  accounts: Record<string, AccountRecord>;
+  /** Id and sequence counters (owned by IdGenerator). */
+  counters: Record<string, number>;
+  services: Partial<Record<Product, unknown>>;
+}
+
+export interface AccountRecord {
+  readonly uid: string;
+  /** Access keys of this account: id → secret. */
+  accessKeys: Record<string, string>;
+}
+
+/** What a handler knows about the call it serves. */
+export interface CallContext {
+  /** UID of the account whose key signed the request. */
+  readonly accountUid: string;
+  /** The region of the port the request arrived on; `global` on the main port. */
+  readonly region: string;
+  readonly requestId: string;
+  readonly now: () => EpochMs;
+  readonly ids: IdGenerator;
+  readonly settings: ServiceSettings;
+  readonly state: EmulatorState;
+  /** The state of one product, created on first use with that service's initState(). */
+  serviceState<T>(product: Product): T;
+}
+
+/** One RPC action. Handlers return the response body without RequestId (the core adds it). */
+export interface RpcAction {
+  /** True when the action changes state (recorded in the call log; used by crash tests). */
+  readonly mutating: boolean;
+  handle(ctx: CallContext, req: RpcRequest): Record<string, unknown>;
+}
+
+/** One ROA route, e.g. `{ method: 'GET', pattern: '/repos/{RepoNamespace}/{RepoName}/tags' }`. */
+export interface RoaRoute {
+  readonly action: string;
+  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  readonly pattern: string;
+  readonly mutating: boolean;
+  handle(ctx: CallContext, req: RoaRequest): Record<string, unknown>;
+}
+
+interface ServiceBase {
+  readonly product: Product;
+  readonly version: string;
+  readonly scope: ProductScope;
+  /** Host the real service answers on, used as HostId in error bodies. */
+  hostId(region: string): string;
+  initState(): unknown;
+}
+
+export interface RpcService extends ServiceBase {
+  readonly style: 'RPC';
+  readonly actions: Readonly<Record<string, RpcAction>>;
+}
+
+export interface RoaService extends ServiceBase {
+  readonly style: 'ROA';
+  readonly routes: readonly RoaRoute[];
+}
+
+export type Service = RpcService | RoaService;
