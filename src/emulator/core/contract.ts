@@ -168,6 +168,23 @@ export interface RoaRoute {
   handle(ctx: CallContext, req: RoaRequest): Record<string, unknown>;
 }
 
+/**
+ * A product-specific admin operation under `/_emulator/` (JSON in, JSON out), for tests and demos:
+ * seeding a Personal Edition estate, pushing an image tag, allow-listing an instance, flipping a
+ * console-only switch. Admin calls are not signed and not written to the call log.
+ * `path` may hold `{name}` segments, e.g. `/_emulator/instances/{InstanceId}/switches`.
+ */
+export interface AdminRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  /** One line for the README's admin API table. */
+  readonly summary: string;
+  handle(ctx: AdminContext, pathParams: Readonly<Record<string, string>>, body: unknown): unknown;
+}
+
+/** What an admin handler sees: a CallContext without a signing account. */
+export type AdminContext = Omit<CallContext, 'accountUid' | 'region' | 'requestId'>;
+
 interface ServiceBase {
   readonly product: Product;
   readonly version: string;
@@ -175,6 +192,8 @@ interface ServiceBase {
   /** Host the real service answers on, used as HostId in error bodies. */
   hostId(region: string): string;
   initState(): unknown;
+  /** Admin operations this product adds under /_emulator/. */
+  readonly adminRoutes?: readonly AdminRoute[];
 }
 
 export interface RpcService extends ServiceBase {
@@ -188,3 +207,36 @@ export interface RoaService extends ServiceBase {
 }
 
 export type Service = RpcService | RoaService;
+
+/** Options of the programmatic emulator (src/emulator/server.ts `startEmulator`). */
+export interface StartOptions {
+  /** Main port; 0 (default) picks a free one. Region ports are always picked free. */
+  readonly port?: number;
+  /** Load state from, and save it atomically to, this file. */
+  readonly stateFile?: string;
+  /** Seed of the fault injector's deterministic random stream. */
+  readonly seed?: number;
+  /** Injected clock (tests move time); default Date.now. */
+  readonly now?: () => EpochMs;
+  readonly async?: Partial<AsyncDurations>;
+}
+
+/** Credentials the admin API hands out for an account. */
+export interface AccountKeys {
+  readonly uid: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+}
+
+/** A running emulator, in-process. */
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT` of the main port (admin API and global products). */
+  readonly url: string;
+  readonly port: number;
+  /** Creates the account if needed and returns a new access key for it. */
+  createAccount(uid: string): Promise<AccountKeys>;
+  /** The bare `127.0.0.1:PORT` an unmodified SDK client puts in `endpoint` (protocol http). */
+  endpoint(product: Product, region: string): Promise<string>;
+  /** Saves state (when a state file is set) and closes every port. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,8 @@
+/**
+ * Every product service the emulator serves. Each product's folder exports `service` from its
+ * index.ts; add one line here when a product lands. The server core reads only this list.
+ */
+import type { Service } from '../core/contract.js';
+
+export const services: readonly Service[] = [
+];
