@@ -1,0 +1,175 @@
+/**
+ * The plan as data: what `acrctl plan` computes, `--out` saves, renderers read and `apply` executes.
+ *
+ * Owns: the plan's shape (mirrored by schemas/plan.schema.json, formatVersion 1) and pure helpers on
+ * it. Must not import any `node:` module or cloud client. Invariants of a plan value:
+ * - JSON-serialisable; no timestamps, absolute paths or secrets anywhere in it;
+ * - actions sorted by `id`; every `dependsOn` names an action of the same plan; the graph is acyclic;
+ * - fields documented "display only" never steer apply.
+ */
+
+/** The closed set of things an action can do (STYLE.md habit 3). */
+export const ACTION_TYPES = ['create', 'update', 'replace', 'delete', 'run', 'gate'] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** How a field change is carried out: in place, or by replacing the object. */
+export type Impact = 'update' | 'replace';
+
+/** One changed field of an object. `path` is dotted within the object (`internetEndpoint.enabled`). */
+export interface FieldChange {
+  readonly path: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly impact: Impact;
+  /** Display only: a word on why this impact (e.g. "the API has no update for sync rules"). */
+  readonly note?: string;
+}
+
+/** What a human must do for a gate, and how acrctl checks that it was done. */
+export interface GateInfo {
+  /** Display only: the ordered steps (ticket, console path). */
+  readonly instructions: readonly string[];
+  /** Display only: how `apply --resume` verifies it (e.g. the endpoint domains it expects). */
+  readonly verification: string;
+  /** Machine-checked expectation the kind's verify step compares with live reads. */
+  readonly expect: Readonly<Record<string, unknown>>;
+}
+
+/** A planned unit of work. */
+export interface Action {
+  /** Stable address, unique in the plan, e.g. `instance[hz-main].namespace[team-a]`. */
+  readonly id: string;
+  /** The kind module that carries it out (src/kinds/<kind>.ts). */
+  readonly kind: string;
+  readonly type: ActionType;
+  /** Grouping for renderers and scoping: account alias, region, instance alias (when inside one). */
+  readonly account: string;
+  readonly region: string;
+  readonly instance?: string;
+  /** Live values the kind needs to act (ids, current spec); absent for creates. */
+  readonly before?: Readonly<Record<string, unknown>>;
+  /** Desired values; absent for deletes. */
+  readonly after?: Readonly<Record<string, unknown>>;
+  readonly changes: readonly FieldChange[];
+  /** Ids of actions that must finish first, sorted. */
+  readonly dependsOn: readonly string[];
+  /** Display only: why this action exists when it is derived (e.g. `replication rule to-partner`). */
+  readonly reason?: string;
+  readonly gate?: GateInfo;
+  /** Display only: one-line summary, e.g. "copy 12 tags (340 MB)". */
+  readonly summary?: string;
+}
+
+/** An object found live under a declared container but not declared. */
+export interface UnmanagedObject {
+  readonly id: string;
+  readonly kind: string;
+  readonly account: string;
+  readonly region: string;
+  readonly instance?: string;
+  /** Display only: the container whose `prune: true` would delete it. */
+  readonly container: string;
+}
+
+/** Something a user needs after apply that acrctl cannot do for them (DNS records, hosts lines). */
+export interface PlanOutput {
+  readonly id: string;
+  /** Display only. */
+  readonly title: string;
+  readonly lines: readonly string[];
+}
+
+/** A lint or planner finding carried into the plan for reviewers. */
+export interface PlanFinding {
+  readonly id: string;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly message: string;
+  /** `file:line:column` or a resource address. */
+  readonly where?: string;
+}
+
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  readonly tasks: number;
+  readonly gates: number;
+}
+
+export interface Plan {
+  readonly formatVersion: 1;
+  /** sha256 of (configDigest, liveFingerprint, actions): names the plan in journals and ClientTokens. */
+  readonly planId: string;
+  /** sha256 of the config file's bytes after variable interpolation. */
+  readonly configDigest: string;
+  /** sha256 over the canonical live state that was read. `apply` refuses when it has moved. */
+  readonly liveFingerprint: string;
+  /** Display only: the config file as given on the command line (relative). */
+  readonly configFile: string;
+  /** Display only: the acrctl version that made the plan. */
+  readonly acrctlVersion: string;
+  readonly actions: readonly Action[];
+  readonly unmanaged: readonly UnmanagedObject[];
+  readonly outputs: readonly PlanOutput[];
+  readonly findings: readonly PlanFinding[];
+  readonly summary: PlanSummary;
+}
+
+/** Counts actions the way the final text line does. Replacements count as one add and one destroy. */
+export function summarise(actions: readonly Action[]): PlanSummary {
+  let add = 0;
+  let change = 0;
+  let destroy = 0;
+  let tasks = 0;
+  let gates = 0;
+  for (const a of actions) {
+    switch (a.type) {
+      case 'create':
+        add++;
+        break;
+      case 'update':
+        change++;
+        break;
+      case 'replace':
+        add++;
+        destroy++;
+        break;
+      case 'delete':
+        destroy++;
+        break;
+      case 'run':
+        tasks++;
+        break;
+      case 'gate':
+        gates++;
+        break;
+    }
+  }
+  return { add, change, destroy, tasks, gates };
+}
+
+/** True when the plan would change nothing (no actions at all). */
+export function isEmpty(plan: Pick<Plan, 'actions'>): boolean {
+  return plan.actions.length === 0;
+}
+
+/**
+ * Builds an address segment `kind[name]`. Names containing `[`, `]` or `"` are JSON-quoted so an
+ * address always parses back unambiguously.
+ */
+export function segment(kind: string, name: string): string {
+  return /[[\]"]/.test(name) ? `${kind}[${JSON.stringify(name)}]` : `${kind}[${name}]`;
+}
+
+/** Joins segments into an address. */
+export function address(...segments: readonly string[]): string {
+  return segments.join('.');
+}
+
+/**
+ * True when `target` (a `--target` value) selects the action `id`: equal, or a prefix ending at a
+ * segment boundary (`instance[hz]` selects `instance[hz].namespace[a]`).
+ */
+export function targetMatches(target: string, id: string): boolean {
+  return id === target || (id.startsWith(target) && id[target.length] === '.');
+}
