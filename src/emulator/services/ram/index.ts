@@ -1,0 +1,17 @@
+/**
+ * RAM 2015-05-01 (global product): roles with trust policies, custom policies with versions, and
+ * role attachments, per account. Cross-product queries live in query.ts.
+ */
+import type { RpcService } from '../../core/contract.js';
+import { ramActions } from './handlers.js';
+import { initRamState } from './models.js';
+
+export const service: RpcService = {
+  product: 'ram',
+  version: '2015-05-01',
+  scope: 'global',
+  style: 'RPC',
+  hostId: () => 'ram.aliyuncs.com',
+  initState: initRamState,
+  actions: ramActions,
+};
