@@ -109,6 +109,12 @@ export interface Plan {
   /** Display only: the acrctl version that made the plan. */
   readonly acrctlVersion: string;
   readonly actions: readonly Action[];
+  /**
+   * Cloud ids of live objects the actions refer to but do not change (the instance a new namespace
+   * goes into), by address. The executor resolves an address from what this run learned first, then
+   * from here.
+   */
+  readonly refs: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly unmanaged: readonly UnmanagedObject[];
   readonly outputs: readonly PlanOutput[];
   readonly findings: readonly PlanFinding[];

@@ -20,6 +20,7 @@ function plan(actions: Action[], extra: Partial<Plan> = {}): Plan {
     configFile: 'registry.yaml',
     acrctlVersion: '0.0.0-test',
     actions,
+    refs: {},
     unmanaged: [],
     outputs: [],
     findings: [],

@@ -1,0 +1,314 @@
+/**
+ * The planner: desired objects (from the config, through the kinds) and live objects (read through
+ * the kinds) in, a Plan value out. It knows no kind by name.
+ *
+ * Owns: matching by address, classifying actions, unmanaged objects and pruning, dependency edges,
+ * `--target` selection, the live fingerprint and the plan id. Must not import `node:` modules or
+ * cloud clients: hashing is injected and all I/O happens inside the kinds' `read`.
+ *
+ * Edge rules (generic, from each object's `requires`):
+ * - create/update/replace/run/gate of X waits for every non-delete action on an object X requires;
+ * - delete of X waits for the delete of every object that requires X (children and rules go first,
+ *   so a sync rule is deleted before the namespace it copies into);
+ * - nothing else is ordered, so independent branches run in parallel.
+ */
+import { AcrctlError } from '../errors.js';
+import { Dag } from '../graph/dag.js';
+import type { DesiredObject, Kind, LiveObject } from '../kinds/kind.js';
+import type { RegistryDocument } from '../config/model.js';
+import { canonical } from '../render/json.js';
+import { VERSION } from '../version.js';
+import {
+  type Action,
+  type ActionType,
+  type Plan,
+  type PlanFinding,
+  type PlanOutput,
+  type UnmanagedObject,
+  summarise,
+  targetMatches,
+} from './model.js';
+
+export interface PlanInput {
+  readonly config: RegistryDocument;
+  /** sha256 of the config bytes after interpolation. */
+  readonly configDigest: string;
+  /** Display only: the config file as given. */
+  readonly configFile: string;
+  readonly kinds: readonly Kind[];
+  /** Passed through to the kinds' read. */
+  readonly cloud: unknown;
+  /** Findings from validation and lints, carried into the plan for reviewers. */
+  readonly findings?: readonly PlanFinding[];
+  /** `--target` addresses; empty or absent = everything. */
+  readonly targets?: readonly string[];
+  /** Hex sha256 of a string (node:crypto in the CLI; injected so this module stays pure). */
+  readonly sha256: (text: string) => string;
+}
+
+/** Computes the plan. Reads live state through the kinds; changes nothing. */
+export async function computePlan(input: PlanInput): Promise<Plan> {
+  const kinds = new Map(input.kinds.map((k) => [k.name, k] as const));
+  const desired = collectDesired(input.kinds, input.config);
+  const live = await readLive(input.kinds, input.config, desired, input.cloud);
+  return buildPlan({ ...input, kinds, desired, live });
+}
+
+/** Desired objects of every kind, checked for duplicate addresses. */
+export function collectDesired(kinds: readonly Kind[], config: RegistryDocument): DesiredObject[] {
+  const out: DesiredObject[] = [];
+  const seen = new Set<string>();
+  for (const kind of kinds) {
+    for (const d of kind.desired(config)) {
+      if (seen.has(d.id)) {
+        throw new AcrctlError('plan.duplicate_address', `two objects in the configuration have the address ${d.id}`, {
+          address: d.id,
+          hint: 'rename one of them: addresses come from names, which must be unique in their container',
+        });
+      }
+      seen.add(d.id);
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+/** Reads live objects kind by kind, in `readAfter` order, running independent kinds in parallel. */
+export async function readLive(
+  kinds: readonly Kind[],
+  config: RegistryDocument,
+  desired: readonly DesiredObject[],
+  cloud: unknown,
+): Promise<Map<string, LiveObject[]>> {
+  const order = new Dag();
+  for (const k of kinds) {
+    order.addNode(k.name);
+    for (const before of k.readAfter) if (kinds.some((x) => x.name === before)) order.addEdge(before, k.name);
+  }
+  const byName = new Map(kinds.map((k) => [k.name, k] as const));
+  const done = new Map<string, Promise<LiveObject[]>>();
+  const results = new Map<string, LiveObject[]>();
+  const start = (name: string): Promise<LiveObject[]> => {
+    let p = done.get(name);
+    if (!p) {
+      const kind = byName.get(name)!;
+      p = Promise.all(order.dependencies(name).map(start)).then(() =>
+        kind.read({
+          config,
+          desired,
+          cloud,
+          live: (k) => {
+            const r = results.get(k);
+            if (!r) throw new Error(`kind ${name} read ${k} without declaring it in readAfter`);
+            return r;
+          },
+        }),
+      );
+      p = p.then((objs) => {
+        results.set(name, objs);
+        return objs;
+      });
+      done.set(name, p);
+    }
+    return p;
+  };
+  await Promise.all(order.topologicalOrder().map(start));
+  return results;
+}
+
+interface BuildInput extends Omit<PlanInput, 'kinds' | 'cloud'> {
+  readonly kinds: ReadonlyMap<string, Kind>;
+  readonly desired: readonly DesiredObject[];
+  readonly live: ReadonlyMap<string, readonly LiveObject[]>;
+}
+
+/** Pure: desired + live → plan. Exported for table tests that need no cloud at all. */
+export function buildPlan(input: BuildInput): Plan {
+  const liveById = new Map<string, LiveObject>();
+  for (const objs of input.live.values()) for (const l of objs) liveById.set(l.id, l);
+  const desiredById = new Map(input.desired.map((d) => [d.id, d] as const));
+
+  const actions = new Map<string, Action>();
+  const requiresOf = new Map<string, readonly string[]>();
+  const unmanaged: UnmanagedObject[] = [];
+
+  for (const d of input.desired) {
+    const kind = input.kinds.get(d.kind)!;
+    const l = liveById.get(d.id);
+    const diff = l ? kind.diff(d, l) : undefined;
+    const type = classify(kind, d, l, diff);
+    requiresOf.set(d.id, d.requires);
+    if (type === 'none') continue;
+    actions.set(d.id, {
+      id: d.id,
+      kind: d.kind,
+      type,
+      account: d.account,
+      region: d.region,
+      ...(d.instance !== undefined ? { instance: d.instance } : {}),
+      ...(l ? { before: { ...l.spec, ...(Object.keys(l.ids).length > 0 ? { ids: l.ids } : {}) } } : {}),
+      after: d.spec,
+      changes: diff?.changes ?? [],
+      dependsOn: [],
+      ...(d.reason !== undefined ? { reason: d.reason } : {}),
+      ...(type === 'gate' ? { gate: gateOf(kind, d, l) } : {}),
+    });
+  }
+
+  for (const l of liveById.values()) {
+    if (desiredById.has(l.id)) continue;
+    const kind = input.kinds.get(l.kind)!;
+    if (!kind.reportsUnmanaged) continue;
+    requiresOf.set(l.id, l.requires);
+    if (l.prunable) {
+      actions.set(l.id, {
+        id: l.id,
+        kind: l.kind,
+        type: 'delete',
+        account: l.account,
+        region: l.region,
+        ...(l.instance !== undefined ? { instance: l.instance } : {}),
+        before: { ...l.spec, ...(Object.keys(l.ids).length > 0 ? { ids: l.ids } : {}) },
+        changes: [],
+        dependsOn: [],
+        reason: `not in the configuration; ${l.container} has prune: true`,
+      });
+    } else {
+      unmanaged.push({
+        id: l.id,
+        kind: l.kind,
+        account: l.account,
+        region: l.region,
+        ...(l.instance !== undefined ? { instance: l.instance } : {}),
+        container: l.container,
+      });
+    }
+  }
+
+  const deps = dependencyEdges(actions, requiresOf);
+  let selected = [...actions.keys()];
+  if (input.targets && input.targets.length > 0) selected = selectTargets(input.targets, actions, deps);
+
+  const selectedSet = new Set(selected);
+  const finalActions: Action[] = selected.sort(compare).map((id) => ({
+    ...actions.get(id)!,
+    dependsOn: [...(deps.get(id) ?? [])].filter((d) => selectedSet.has(d)).sort(compare),
+  }));
+  // The graph must be acyclic: fail here, naming the cycle, rather than deadlock in apply.
+  const dag = new Dag();
+  for (const a of finalActions) {
+    dag.addNode(a.id);
+    for (const d of a.dependsOn) dag.addEdge(d, a.id);
+  }
+  dag.topologicalOrder();
+
+  const refs: Record<string, Record<string, string>> = {};
+  for (const a of finalActions) {
+    for (const r of requiresOf.get(a.id) ?? []) {
+      const l = liveById.get(r);
+      if (l && Object.keys(l.ids).length > 0) refs[r] = { ...l.ids };
+    }
+  }
+
+  const { outputs, findings } = collectExtras(input.kinds, input.desired, input.live);
+  const liveFingerprint = input.sha256(
+    JSON.stringify(canonical([...liveById.values()].sort((a, b) => compare(a.id, b.id)).map((l) => ({ id: l.id, spec: l.spec, ids: l.ids })))),
+  );
+  const sortedUnmanaged = unmanaged.sort((a, b) => compare(a.id, b.id));
+  const planId = input.sha256(JSON.stringify(canonical({ configDigest: input.configDigest, liveFingerprint, actions: finalActions })));
+  return {
+    formatVersion: 1,
+    planId,
+    configDigest: input.configDigest,
+    liveFingerprint,
+    configFile: input.configFile,
+    acrctlVersion: VERSION,
+    actions: finalActions,
+    refs: sortKeys(refs),
+    unmanaged: sortedUnmanaged,
+    outputs: [...outputs].sort((a, b) => compare(a.id, b.id)),
+    findings: [...(input.findings ?? []), ...findings],
+    summary: summarise(finalActions),
+  };
+}
+
+function classify(kind: Kind, d: DesiredObject, l: LiveObject | undefined, diff: ReturnType<Kind['diff']> | undefined): ActionType | 'none' {
+  const override = kind.classify?.(d, l, diff);
+  if (override !== undefined) return override;
+  if (!l) return 'create';
+  if (!diff || diff.changes.length === 0) return 'none';
+  return diff.changes.some((c) => c.impact === 'replace') ? 'replace' : 'update';
+}
+
+function gateOf(kind: Kind, d: DesiredObject, l: LiveObject | undefined): NonNullable<Action['gate']> {
+  if (!kind.gate) throw new Error(`kind ${kind.name} classified ${d.id} as a gate but has no gate()`);
+  return kind.gate(d, l);
+}
+
+/** Edges by the rules in the file comment: action id → ids it depends on. */
+function dependencyEdges(actions: ReadonlyMap<string, Action>, requiresOf: ReadonlyMap<string, readonly string[]>): Map<string, Set<string>> {
+  const deps = new Map<string, Set<string>>();
+  const add = (from: string, to: string) => {
+    if (from === to) return;
+    let s = deps.get(to);
+    if (!s) deps.set(to, (s = new Set()));
+    s.add(from);
+  };
+  for (const a of actions.values()) {
+    for (const r of requiresOf.get(a.id) ?? []) {
+      const b = actions.get(r);
+      if (!b) continue;
+      if (a.type === 'delete' && b.type === 'delete') {
+        add(a.id, b.id); // the dependant goes first, then what it needed
+      } else if (a.type !== 'delete' && b.type !== 'delete') {
+        add(b.id, a.id);
+      } else if (a.type !== 'delete' && b.type === 'delete') {
+        // A needs an object that is being deleted: impossible to satisfy; say so rather than guess.
+        throw new AcrctlError('plan.requires_deleted', `${a.id} needs ${b.id}, which this plan deletes`, {
+          address: a.id,
+          hint: `declare ${b.id} in the configuration, or remove ${a.id}`,
+        });
+      }
+      // a deletes while b changes: independent.
+    }
+  }
+  return deps;
+}
+
+/** Targets plus everything they transitively depend on (Terraform's -target semantics). */
+function selectTargets(targets: readonly string[], actions: ReadonlyMap<string, Action>, deps: ReadonlyMap<string, Set<string>>): string[] {
+  const keep = new Set<string>();
+  const stack = [...actions.keys()].filter((id) => targets.some((t) => targetMatches(t, id)));
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (keep.has(id)) continue;
+    keep.add(id);
+    for (const d of deps.get(id) ?? []) stack.push(d);
+  }
+  return [...keep];
+}
+
+function collectExtras(
+  kinds: ReadonlyMap<string, Kind>,
+  desired: readonly DesiredObject[],
+  live: ReadonlyMap<string, readonly LiveObject[]>,
+): { outputs: PlanOutput[]; findings: PlanFinding[] } {
+  const outputs: PlanOutput[] = [];
+  const findings: PlanFinding[] = [];
+  for (const kind of [...kinds.values()].sort((a, b) => compare(a.name, b.name))) {
+    const extra = kind.extras?.({ desired, live: (k) => live.get(k) ?? [] });
+    outputs.push(...(extra?.outputs ?? []));
+    findings.push(...(extra?.findings ?? []));
+  }
+  return { outputs, findings };
+}
+
+function sortKeys<T>(obj: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(obj).sort(compare)) out[k] = obj[k]!;
+  return out;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
