@@ -102,6 +102,11 @@ export interface Kind {
    * the config (RAM roles from replication rules) do so here.
    */
   desired(config: RegistryDocument): DesiredObject[];
+  /**
+   * Desired objects that can only be known after reading (one backfill copy per source tag missing in
+   * the target). Called once every kind has been read; pure.
+   */
+  derive?(ctx: { config: RegistryDocument; desired: readonly DesiredObject[]; live: (kind: string) => readonly LiveObject[] }): DesiredObject[];
   /** Live objects under the declared containers: List calls with pagination, never a Get per object. */
   read(ctx: ReadContext): Promise<LiveObject[]>;
   /** Pure field comparison; each change is tagged update (in place) or replace. */

@@ -49,8 +49,15 @@ export interface PlanInput {
 /** Computes the plan. Reads live state through the kinds; changes nothing. */
 export async function computePlan(input: PlanInput): Promise<Plan> {
   const kinds = new Map(input.kinds.map((k) => [k.name, k] as const));
-  const desired = collectDesired(input.kinds, input.config);
-  const live = await readLive(input.kinds, input.config, desired, input.cloud);
+  const declared = collectDesired(input.kinds, input.config);
+  const live = await readLive(input.kinds, input.config, declared, input.cloud);
+  const derived = input.kinds.flatMap((k) => k.derive?.({ config: input.config, desired: declared, live: (name) => live.get(name) ?? [] }) ?? []);
+  const desired = [...declared, ...derived];
+  const ids = new Set(declared.map((d) => d.id));
+  for (const d of derived) {
+    if (ids.has(d.id)) throw new AcrctlError('plan.duplicate_address', `a derived object has the address ${d.id} of another object`, { address: d.id });
+    ids.add(d.id);
+  }
   return buildPlan({ ...input, kinds, desired, live });
 }
 
