@@ -1,0 +1,22 @@
+/**
+ * cr 2018-12-01, Container Registry Enterprise Edition (RPC, regional). Behaviour: SPEC.md.
+ * Instances are bought and released through BSS (../bss), which calls this product's model.
+ */
+import type { RpcService } from '../../core/contract.js';
+import { crAdminRoutes } from './admin.js';
+import { endpointActions } from './handlers/endpoints.js';
+import { instanceActions } from './handlers/instances.js';
+import { repositoryActions } from './handlers/repositories.js';
+import { syncActions } from './handlers/sync.js';
+import { initCrState } from './models.js';
+
+export const service: RpcService = {
+  product: 'cr',
+  version: '2018-12-01',
+  scope: 'regional',
+  style: 'RPC',
+  hostId: (region) => `cr.${region}.aliyuncs.com`,
+  initState: initCrState,
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions },
+  adminRoutes: crAdminRoutes,
+};
