@@ -1,0 +1,1357 @@
+/**
+ * Container Registry Enterprise Edition (cr 2018-12-01, RPC): our own typed requests and responses
+ * for the actions acrctl uses, and a client over the session's call pipeline. Field names are exactly
+ * those of shared/api/cr-2018-12-01.json (the vendor SDK models); every response field is optional
+ * because the service may omit any of them. A generated SDK can replace this file alone.
+ *
+ * Odd types to remember (marked "ODD TYPE" below): `TotalCount` is a STRING on ListNamespace,
+ * ListRepository, ListRepoTag and ListRepoSyncTask (an integer on ListInstance and ListRepoSyncRule);
+ * GetInstanceUsage returns every figure as a string; ListRepoTag `Images[].ImageCreate/ImageUpdate`
+ * are strings; ListInstance `CreateTime` is a string while GetInstance's is a number.
+ * Business errors (`IsSuccess:false`, HTTP 200) are thrown by the RPC caller like any other error.
+ *
+ * Retry semantics per action: reads are always retried; updates and deletes are idempotent; creates
+ * are sent once (a lost connection becomes `cloud.outcome-unknown`, reconciled by reading).
+ */
+import { collectAll, pagesByNumber, type Collected } from './paginate.js';
+import { IDEMPOTENT_WRITE, ONCE_WRITE, READ, type RpcCallFn } from './pipeline.js';
+import type { ParamValue } from './rpc.js';
+
+export const CR_VERSION = '2018-12-01';
+
+/** The element type of an optional array field. */
+export type Item<T> = T extends readonly (infer U)[] | undefined ? U : never;
+
+/** ListInstance: Queries a list of instances */
+export interface ListInstanceRequest {
+  /** instance name; DEPRECATED; e.g. test */
+  readonly InstanceName?: string;
+  /** instance status; values: PENDING | INIT_ERROR | STARTING | RUNNING | STOPPING | STOPPED | DELETING | DELETED; e.g. RUNNING */
+  readonly InstanceStatus?: string;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** page size; e.g. 30 */
+  readonly PageSize?: number;
+  /** resource group ID; e.g. rg-acfmv36i4is**** */
+  readonly ResourceGroupId?: string;
+}
+export interface ListInstanceResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** instance information */
+  readonly Instances?: readonly {
+    /** creation time; e.g. 1562849679000 */
+    readonly CreateTime?: string;
+    /** instance ID; e.g. cri-sgedpenzw80e**** */
+    readonly InstanceId?: string;
+    /** instance issue; e.g. 实例问题，取值： */
+    readonly InstanceIssue?: string;
+    /** instance name; e.g. test */
+    readonly InstanceName?: string;
+    /** Enterprise Edition specification; e.g. Enterprise_Basic */
+    readonly InstanceSpecification?: string;
+    /** instance status; e.g. RUNNING */
+    readonly InstanceStatus?: string;
+    /** last modification time; e.g. 1562849760000 */
+    readonly ModifiedTime?: string;
+    /** region ID; e.g. cn-shanghai */
+    readonly RegionId?: string;
+    /** resource group ID; e.g. rg-aek2h3aexpy**** */
+    readonly ResourceGroupId?: string;
+    /** tags of the instance */
+    readonly Tags?: readonly {
+      /** tag key; e.g. test_key */
+      readonly TagKey?: string;
+      /** tag value; e.g. test_value */
+      readonly TagValue?: string;
+    }[];
+  }[];
+  /** Indicates whether the operation is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** page size; e.g. 30 */
+  readonly PageSize?: number;
+  /** request ID; e.g. A2A9BA68-B264-4953-9154-CE61B1C03BA6 */
+  readonly RequestId?: string;
+  /** total number of returned results; e.g. 12121 */
+  readonly TotalCount?: number;
+}
+
+/** GetInstance: Query instance information */
+export interface GetInstanceRequest {
+  /** ID of the Container Registry instance; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+}
+export interface GetInstanceResponse {
+  /** Return value; e.g. success */
+  readonly Code?: string;
+  /** time when the instance was created; e.g. 1571926439000 */
+  readonly CreateTime?: number;
+  /** ID of the Container Registry instance; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId?: string;
+  /** issue occurs on the instance; e.g. 实例问题，取值： */
+  readonly InstanceIssue?: string;
+  /** name of the instance; e.g. shanghai-instance1 */
+  readonly InstanceName?: string;
+  /** edition of the instance; e.g. Enterprise_Basic */
+  readonly InstanceSpecification?: string;
+  /** status of the instance; values: PENDING | INIT_ERROR | STARTING | RUNNING | STOPPING | STOPPED | DELETING | DELETED; e.g. RUNNING */
+  readonly InstanceStatus?: string;
+  /** Indicates whether the request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** time when the instance was last modified; e.g. 1571926560000 */
+  readonly ModifiedTime?: number;
+  /** request ID; e.g. 6EF34B18-4228-470C-860C-D28597CF010E */
+  readonly RequestId?: string;
+  /** ID of the resource group to which the instance belongs; e.g. rg-acfmv36i4isx**** */
+  readonly ResourceGroupId?: string;
+  /** tags of the instance */
+  readonly Tags?: readonly {
+    /** tag key; e.g. test_key */
+    readonly TagKey?: string;
+    /** tag value; e.g. test_value */
+    readonly TagValue?: string;
+  }[];
+}
+
+/** GetInstanceUsage: Queries the quota usage of an instance */
+export interface GetInstanceUsageRequest {
+  /** ID of the instance; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+}
+export interface GetInstanceUsageResponse {
+  /** ODD TYPE: a string in the SDK model, not a number. quota of chart namespaces; e.g. 50 */
+  readonly ChartNamespaceQuota?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. number of chart namespaces that are created in the instance; e.g. 2 */
+  readonly ChartNamespaceUsage?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. quota of chart repositories for the instance; e.g. 5000 */
+  readonly ChartRepoQuota?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. number of chart repositories that are created; e.g. 5 */
+  readonly ChartRepoUsage?: string;
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** ODD TYPE: a string in the SDK model, not a number. quota of image namespaces for the instance; e.g. 100 */
+  readonly NamespaceQuota?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. number of image namespaces that are created in the instance; e.g. 4 */
+  readonly NamespaceUsage?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. quota of image repositories for the instance; e.g. 1000 */
+  readonly RepoQuota?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. number of image repositories that are created in the instance; e.g. 2 */
+  readonly RepoUsage?: string;
+  /** ID of the request; e.g. A726E801-7FCF-43F9-AF1C-51B3E65D3E7A */
+  readonly RequestId?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. VPC quota; e.g. 5 */
+  readonly VpcQuota?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. Number of bound VPCs; e.g. 2 */
+  readonly VpcUsage?: string;
+}
+
+/** ListInstanceEndpoint: Queries the endpoints of a Container Registry instance */
+export interface ListInstanceEndpointRequest {
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** name of the module that you want to access; values: Registry | Chart; e.g. Registry */
+  readonly ModuleName?: string;
+  /** Specify whether to return endpoints in simple mode; e.g. false */
+  readonly Summary?: boolean;
+}
+export interface ListInstanceEndpointResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** endpoints of the instance */
+  readonly Endpoints?: readonly {
+    /** Indicates whether the endpoint is added to an access control list (ACL); e.g. true */
+    readonly AclEnable?: boolean;
+    /** ACLs that are configured for the instance */
+    readonly AclEntries?: readonly {
+      /** information about the ACL; e.g. 127.0.0.1 */
+      readonly Entry?: string;
+    }[];
+    /** list of domain names of the Container Registry instance */
+    readonly Domains?: readonly {
+      /** domain name of the Container Registry instance; e.g. t****-registry.cn-shanghai.cr.aliyuncs.com */
+      readonly Domain?: string;
+      /** type of the domain name; values: SYSTEM | USER; e.g. SYSTEM */
+      readonly Type?: string;
+    }[];
+    /** Indicates whether the endpoint is added to an ACL; e.g. true */
+    readonly Enable?: boolean;
+    /** type of the endpoint; e.g. internet */
+    readonly EndpointType?: string;
+    /** VPCs associated with the instance */
+    readonly LinkedVpcs?: readonly {
+      /** VPC ID; e.g. vpc-bp1b1xjllp3ve5yze**** */
+      readonly VpcId?: string;
+    }[];
+    /** status of the endpoint; e.g. RUNNING */
+    readonly Status?: string;
+  }[];
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. 1B21A877-66A2-4095-90EB-20A7781A4A67 */
+  readonly RequestId?: string;
+}
+
+/** GetInstanceEndpoint: Queries an endpoint of an instance */
+export interface GetInstanceEndpointRequest {
+  /** type of the endpoint; e.g. internet */
+  readonly EndpointType: string;
+  /** ID of the instance; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** name of the module that you want to access; values: Registry | Chart; e.g. Registry */
+  readonly ModuleName?: string;
+}
+export interface GetInstanceEndpointResponse {
+  /** Indicates whether the access control list (ACL) feature is enabled; e.g. true */
+  readonly AclEnable?: boolean;
+  /** ACLs */
+  readonly AclEntries?: readonly {
+    /** Remarks for public IP address whitelists; e.g. 1 */
+    readonly Comment?: string;
+    /** public IP address whitelist; e.g. 192.168.1.0/24 */
+    readonly Entry?: string;
+  }[];
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Domain names */
+  readonly Domains?: readonly {
+    /** domain name that is used to access the Container Registry Enterprise Edition instance; e.g. shanghai-instance1-registry.cn-shanghai.cr.aliyuncs.com */
+    readonly Domain?: string;
+    /** type of the domain name; values: SYSTEM | USER; e.g. SYSTEM */
+    readonly Type?: string;
+  }[];
+  /** Indicates whether the ACL feature is enabled; e.g. true */
+  readonly Enable?: boolean;
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** ID of the request; e.g. 8F3D5EC5-39D1-4C53-A198-48C54C658FA3 */
+  readonly RequestId?: string;
+  /** status of the instance; e.g. RUNNING */
+  readonly Status?: string;
+}
+
+/** UpdateInstanceEndpointStatus: Updates the status of an instance endpoint */
+export interface UpdateInstanceEndpointStatusRequest {
+  /** Specifies whether to enable the instance endpoint; values: true | false; e.g. false */
+  readonly Enable: boolean;
+  /** type of the endpoint; e.g. internet */
+  readonly EndpointType: string;
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** name of the module that you want to access; values: Registry | Chart; e.g. Chart */
+  readonly ModuleName?: string;
+}
+export interface UpdateInstanceEndpointStatusResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** ID of the request; e.g. 2FC14396-A16A-42BA-AAE4-BB94D956DF09 */
+  readonly RequestId?: string;
+}
+
+/** CreateInstanceEndpointAclPolicy: Creates a whitelist policy for an instance access endpoint (public network only) */
+export interface CreateInstanceEndpointAclPolicyRequest {
+  /** description; DEPRECATED; e.g. test */
+  readonly Comment?: string;
+  /** endpoint type; e.g. internet */
+  readonly EndpointType: string;
+  /** sent as one JSON-encoded string parameter */
+  readonly Entries?: readonly {
+    readonly Comment?: string;
+    readonly Entry?: string;
+  }[];
+  /** IP address range that is allowed to access the instance; DEPRECATED; e.g. 192.168.1.1/32 */
+  readonly Entry?: string;
+  /** instance ID; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** module for which you want to set the access policy; values: Registry | Chart; e.g. Registry */
+  readonly ModuleName?: string;
+}
+export interface CreateInstanceEndpointAclPolicyResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the call is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. D735C5EC-4206-4F48-A090-307BF56BEB99 */
+  readonly RequestId?: string;
+}
+
+/** DeleteInstanceEndpointAclPolicy: Deletes a whitelist policy from the public access endpoint of an instance */
+export interface DeleteInstanceEndpointAclPolicyRequest {
+  /** endpoint type; e.g. internet */
+  readonly EndpointType: string;
+  /** sent as one JSON-encoded string parameter */
+  readonly Entries?: readonly {
+    readonly Comment?: string;
+    readonly Entry?: string;
+  }[];
+  /** IP CIDR block; DEPRECATED; e.g. 127.0.0.1/32 */
+  readonly Entry?: string;
+  /** instance ID; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** module for which the access policy is set; values: Registry | Chart; e.g. Chart */
+  readonly ModuleName?: string;
+}
+export interface DeleteInstanceEndpointAclPolicyResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the call is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. BDB1F145-F0FF-44E9-AADF-A678642A7C7D */
+  readonly RequestId?: string;
+}
+
+/** GetInstanceVpcEndpoint: Queries the endpoints of the virtual private clouds (VPCs) in which a Container Registry instance is deployed */
+export interface GetInstanceVpcEndpointRequest {
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** name of the module that you want to access; values: Registry | Chart; e.g. Chart */
+  readonly ModuleName?: string;
+}
+export interface GetInstanceVpcEndpointResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Domain names */
+  readonly Domains?: readonly string[];
+  /** Indicates whether the VPC endpoint is enabled; values: true | false; e.g. true */
+  readonly Enable?: boolean;
+  /** Indicates whether the request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** List of linked VPCs */
+  readonly LinkedVpcs?: readonly {
+    /** Indicates whether the VPC is the default VPC over which the Container Registry instance is accessed; e.g. false */
+    readonly DefaultAccess?: boolean;
+    /** IP address; e.g. 192.168.10.11 */
+    readonly Ip?: string;
+    /** error message detected in the linked VPC access control; e.g. PRIVATE_ZONE_CONFLICT_AT_{private_zone_id} */
+    readonly Issue?: string;
+    /** status of the VPC; values: CREATING | RUNNING; e.g. CREATING */
+    readonly Status?: string;
+    /** VPC ID; e.g. vpc-uf6aamu2nomfr1thd**** */
+    readonly VpcId?: string;
+    /** ID of the vSwitch; e.g. vsw-uf62m5vmxl2e72dk7**** */
+    readonly VswitchId?: string;
+  }[];
+  /** name of the modules that can be accessed; values: Registry | Chart; e.g. Registry */
+  readonly ModuleName?: string;
+  /** ID of the request; e.g. BAE9349D-A587-4F9A-B574-9DA0EF2638D1 */
+  readonly RequestId?: string;
+}
+
+/** CreateInstanceVpcEndpointLinkedVpc: Associates a virtual private cloud (VPC) with a Container Registry instance */
+export interface CreateInstanceVpcEndpointLinkedVpcRequest {
+  /** Specifies whether to automatically create Alibaba Cloud DNS PrivateZone records; values: true | false; e.g. false */
+  readonly EnableCreateDNSRecordInPvzt?: boolean;
+  /** instance ID; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** name of the module that you want to access; values: Registry | Chart; e.g. Registry */
+  readonly ModuleName?: string;
+  /** VPC ID; e.g. vpc-uf6pa68zxnnlc48dd**** */
+  readonly VpcId: string;
+  /** ID of the vSwitch that is associated with the specified VPC; e.g. vsw-uf6u0kn8x2gbzxfn2**** */
+  readonly VswitchId: string;
+}
+export interface CreateInstanceVpcEndpointLinkedVpcResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. D4978DCC-ECBD-40B0-A714-EE6959B22C77 */
+  readonly RequestId?: string;
+}
+
+/** DeleteInstanceVpcEndpointLinkedVpc: Disassociates a virtual private cloud (VPC) from an instance */
+export interface DeleteInstanceVpcEndpointLinkedVpcRequest {
+  /** ID of the instance; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** name of the module that you want to access; values: Registry | Chart; e.g. Chart */
+  readonly ModuleName?: string;
+  /** ID of the VPC; e.g. vpc-uf6pa68zxnnlc48dd**** */
+  readonly VpcId: string;
+  /** ID of the vSwitch; e.g. vpc-uf6pa68zxnnlc48dd**** */
+  readonly VswitchId: string;
+}
+export interface DeleteInstanceVpcEndpointLinkedVpcResponse {
+  /** return value; e.g. true */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** ID of the request; e.g. 20FE7A66-0044-4E23-BBEC-C434EADBD7AF */
+  readonly RequestId?: string;
+}
+
+/** ListNamespace: Lists namespaces */
+export interface ListNamespaceRequest {
+  /** ID of the Container Registry (ACR) instance; e.g. cri-94klsruryslx**** */
+  readonly InstanceId: string;
+  /** name of the namespace; e.g. test-namespace */
+  readonly NamespaceName?: string;
+  /** status of the namespace; values: NORMAL | DELETING; e.g. NORMAL */
+  readonly NamespaceStatus?: string;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** number of entries to return on each page; e.g. 30 */
+  readonly PageSize?: number;
+}
+export interface ListNamespaceResponse {
+  /** return code; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** list of namespaces */
+  readonly Namespaces?: readonly {
+    /** Indicates whether a repository is automatically created when an image is pushed to the namespace; e.g. true */
+    readonly AutoCreateRepo?: boolean;
+    readonly DefaultRepoConfiguration?: {
+      readonly ArtifactBuildRuleParameters?: {
+        readonly ImageIndexOnly?: boolean;
+      };
+      readonly RepoType?: string;
+      readonly TagImmutability?: boolean;
+    };
+    /** default type of the repository; values: PUBLIC | PRIVATE; DEPRECATED; e.g. PUBLIC */
+    readonly DefaultRepoType?: string;
+    /** ID of the instance; e.g. cri-94klsruryslx**** */
+    readonly InstanceId?: string;
+    /** ID of the namespace; e.g. crn-tiw8t3f8i5lt**** */
+    readonly NamespaceId?: string;
+    /** name of the namespace; e.g. test */
+    readonly NamespaceName?: string;
+    /** status of the namespace; values: NORMAL | DELETING; e.g. NORMAL */
+    readonly NamespaceStatus?: string;
+    /** ID of the resource group; e.g. rg-acfm4n5kzyf2fbi */
+    readonly ResourceGroupId?: string;
+  }[];
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** number of entries returned per page; e.g. 30 */
+  readonly PageSize?: number;
+  /** ID of the request; e.g. B7E5FCA5-55ED-451C-9649-0BB2B93387D0 */
+  readonly RequestId?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. total number of entries; e.g. 1 */
+  readonly TotalCount?: string;
+}
+
+/** GetNamespace: Retrieves information about a namespace */
+export interface GetNamespaceRequest {
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** ID of the namespace; e.g. crn-tiw8t3f8i5lta**** */
+  readonly NamespaceId?: string;
+  /** name of the namespace; e.g. test */
+  readonly NamespaceName?: string;
+}
+export interface GetNamespaceResponse {
+  /** Indicates whether automatic repository creation is enabled; e.g. true */
+  readonly AutoCreateRepo?: boolean;
+  /** response code; e.g. success */
+  readonly Code?: string;
+  readonly DefaultRepoConfiguration?: {
+    readonly ArtifactBuildRuleParameters?: {
+      readonly ImageIndexOnly?: boolean;
+    };
+    readonly RepoType?: string;
+    readonly TagImmutability?: boolean;
+  };
+  /** default repository type; values: PUBLIC | PRIVATE; DEPRECATED; e.g. PUBLIC */
+  readonly DefaultRepoType?: string;
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId?: string;
+  /** Indicates whether the request succeeded; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** ID of the namespace; e.g. crn-tiw8t3f8i5lt**** */
+  readonly NamespaceId?: string;
+  /** name of the namespace; e.g. test */
+  readonly NamespaceName?: string;
+  /** status of the namespace; values: NORMAL | DELETING; e.g. NORMAL */
+  readonly NamespaceStatus?: string;
+  /** request ID; e.g. E4BC9E21-8AA5-4582-83C1-C1209AB8196F */
+  readonly RequestId?: string;
+  /** ID of the resource group; e.g. rg-acfmv36i4is**** */
+  readonly ResourceGroupId?: string;
+}
+
+/** CreateNamespace: Creates a repository namespace */
+export interface CreateNamespaceRequest {
+  /** Specifies whether a repository is automatically created when an image is pushed to a repository that does not yet exist in the namespace; e.g. true */
+  readonly AutoCreateRepo?: boolean;
+  /** sent as one JSON-encoded string parameter */
+  readonly DefaultRepoConfiguration?: {
+    readonly ArtifactBuildRuleParameters?: {
+      readonly ImageIndexOnly: boolean;
+    };
+    readonly RepoType: string;
+    readonly TagImmutability: boolean;
+  };
+  /** default type of automatically created repositories; values: PUBLIC | PRIVATE; DEPRECATED; e.g. PUBLIC */
+  readonly DefaultRepoType?: string;
+  /** instance ID; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** name of the namespace; e.g. namespace1 */
+  readonly NamespaceName: string;
+}
+export interface CreateNamespaceResponse {
+  /** response code; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request was successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. BC648259-91A7-4502-BED3-EDF64361FA83 */
+  readonly RequestId?: string;
+}
+
+/** UpdateNamespace: Updates a namespace */
+export interface UpdateNamespaceRequest {
+  /** Whether to automatically create a repository when an image is pushed; e.g. true */
+  readonly AutoCreateRepo?: boolean;
+  /** default configuration for automatically created repositories; sent as one JSON-encoded string parameter */
+  readonly DefaultRepoConfiguration?: {
+    readonly ArtifactBuildRuleParameters?: {
+      readonly ImageIndexOnly: boolean;
+    };
+    readonly RepoType: string;
+    readonly TagImmutability: boolean;
+  };
+  /** default type for automatically created repositories; values: PUBLIC | PRIVATE; DEPRECATED; e.g. PRIVATE */
+  readonly DefaultRepoType?: string;
+  /** instance ID; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** name of the namespace; e.g. test */
+  readonly NamespaceName: string;
+}
+export interface UpdateNamespaceResponse {
+  /** response code; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request succeeded; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. 90B8475C-C066-4B92-946E-4D0DECB514E8 */
+  readonly RequestId?: string;
+}
+
+/** DeleteNamespace: Deletes a namespace */
+export interface DeleteNamespaceRequest {
+  /** ID of the instance; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** name of the namespace; e.g. ns3 */
+  readonly NamespaceName: string;
+}
+export interface DeleteNamespaceResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** ID of the request; e.g. BA08C185-8F76-48D7-ACB3-BA11BF2778F9 */
+  readonly RequestId?: string;
+}
+
+/** ListRepository: Queries a list of image repositories */
+export interface ListRepositoryRequest {
+  /** instance ID; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  readonly MaxResults?: number;
+  readonly NextToken?: string;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** number of entries per page; e.g. 30 */
+  readonly PageSize?: number;
+  /** repository name; e.g. repo-test */
+  readonly RepoName?: string;
+  /** repository namespace name; e.g. repo-namespace-test */
+  readonly RepoNamespaceName?: string;
+  /** repository status; values: NORMAL | DELETING | DELETED | ALL; e.g. ALL */
+  readonly RepoStatus?: string;
+}
+export interface ListRepositoryResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  readonly MaxResults?: number;
+  readonly NextToken?: string;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** page size; e.g. 30 */
+  readonly PageSize?: number;
+  /** list of repositories */
+  readonly Repositories?: readonly {
+    /** creation time; e.g. 1564153576000 */
+    readonly CreateTime?: number;
+    /** instance ID; e.g. cri-kmsiwlxxdcv**** */
+    readonly InstanceId?: string;
+    /** last modification time; e.g. 1564153576000 */
+    readonly ModifiedTime?: number;
+    /** repository build type; values: AUTO | MANUAL; e.g. MANUAL */
+    readonly RepoBuildType?: string;
+    /** repository ID; e.g. crr-03cuozrsqhkw**** */
+    readonly RepoId?: string;
+    /** repository name; e.g. test */
+    readonly RepoName?: string;
+    /** repository namespace; e.g. test */
+    readonly RepoNamespaceName?: string;
+    /** repository status; e.g. NORMAL */
+    readonly RepoStatus?: string;
+    /** repository type; values: PUBLIC | PRIVATE; e.g. PRIVATE */
+    readonly RepoType?: string;
+    /** resource group ID; e.g. rg-acfm4n5kzyfxxxx */
+    readonly ResourceGroupId?: string;
+    /** summary information; e.g. test OK */
+    readonly Summary?: string;
+    /** image tag immutability; e.g. true */
+    readonly TagImmutability?: boolean;
+  }[];
+  /** request ID; e.g. 5241C090-DA69-4B0F-8E3F-2F24FDE1110E */
+  readonly RequestId?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. total number of entries; e.g. 1 */
+  readonly TotalCount?: string;
+}
+
+/** GetRepository: Queries details about an image repository */
+export interface GetRepositoryRequest {
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** ID of the repository; e.g. crr-03cuozrsqhkw**** */
+  readonly RepoId?: string;
+  /** name of the repository; e.g. test */
+  readonly RepoName?: string;
+  /** name of the namespace to which the repository belongs; e.g. test */
+  readonly RepoNamespaceName?: string;
+}
+export interface GetRepositoryResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** time when the repository was created; e.g. 1570759546000 */
+  readonly CreateTime?: number;
+  /** details of the repository; e.g. test */
+  readonly Detail?: string;
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId?: string;
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** time when the repository was last modified; e.g. 1570759546100 */
+  readonly ModifiedTime?: number;
+  /** Indicates how the repository was created; values: MANUAL | AUTO; e.g. MANUAL */
+  readonly RepoBuildType?: string;
+  /** ID of the repository; e.g. crr-l5eoubonp0l**** */
+  readonly RepoId?: string;
+  /** name of the repository; e.g. test */
+  readonly RepoName?: string;
+  /** name of the namespace; e.g. test */
+  readonly RepoNamespaceName?: string;
+  /** status of the repository; e.g. NORMAL */
+  readonly RepoStatus?: string;
+  /** type of the repository; values: PUBLIC | PRIVATE; e.g. PRIVATE */
+  readonly RepoType?: string;
+  /** ID of the request; e.g. 915E6734-3E50-4640-8DBA-126D2D94DE29 */
+  readonly RequestId?: string;
+  /** ID of the resource group; e.g. rg-acfmv36i4is**** */
+  readonly ResourceGroupId?: string;
+  /** summary of the repository; e.g. Automatically created repository */
+  readonly Summary?: string;
+  /** Indicates whether the feature of image tag immutability is enabled; values: true | false; e.g. true */
+  readonly TagImmutability?: boolean;
+}
+
+/** CreateRepository: Creates an image repository */
+export interface CreateRepositoryRequest {
+  /** description of the repository; e.g. repo1 */
+  readonly Detail?: string;
+  /** ID of the instance; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** name of the image repository; e.g. repo1 */
+  readonly RepoName: string;
+  /** name of the namespace to which the image repository belongs; e.g. namespace01 */
+  readonly RepoNamespaceName: string;
+  /** type of the repository; values: PUBLIC | PRIVATE; e.g. PRIVATE */
+  readonly RepoType: string;
+  /** summary about the repository; e.g. repo1 */
+  readonly Summary: string;
+  /** Specifies whether to enable the feature of image tag immutability; values: true | false; e.g. true */
+  readonly TagImmutability?: boolean;
+}
+export interface CreateRepositoryResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** ID of the image repository; e.g. crr-xwvi3osiy4ff**** */
+  readonly RepoId?: string;
+  /** ID of the request; e.g. 886FB272-15C3-44FC-AA54-F4ABD5B93A28 */
+  readonly RequestId?: string;
+}
+
+/** UpdateRepository: Updates repository information */
+export interface UpdateRepositoryRequest {
+  /** repository description; e.g. repo-for-test */
+  readonly Detail?: string;
+  /** instance ID; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** repository ID; e.g. crr-tquyps22md8p**** */
+  readonly RepoId?: string;
+  /** repository name; e.g. dsp/domain-microapp */
+  readonly RepoName?: string;
+  /** name of the repository namespace; e.g. ejiayou-other */
+  readonly RepoNamespaceName?: string;
+  /** repository type; values: PUBLIC | PRIVATE; e.g. PUBLIC */
+  readonly RepoType: string;
+  /** summary; e.g. test repo */
+  readonly Summary: string;
+  /** Specifies whether image tag immutability is enabled; values: true | false; e.g. true */
+  readonly TagImmutability?: boolean;
+}
+export interface UpdateRepositoryResponse {
+  /** return code; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. CC43EC6B-0DD4-40AE-8811-B0519617051A */
+  readonly RequestId?: string;
+}
+
+/** DeleteRepository: Deletes an image repository */
+export interface DeleteRepositoryRequest {
+  /** ID of the instance; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** ID of the image repository; e.g. crr-l4933wbcmun2**** */
+  readonly RepoId?: string;
+  /** name of the repository; e.g. test-repo */
+  readonly RepoName?: string;
+  /** name of the namespace to which the repository belongs; e.g. test-namespace */
+  readonly RepoNamespaceName?: string;
+}
+export interface DeleteRepositoryResponse {
+  /** Return values; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. 47DD9D56-09A0-4C52-B520-C3805DBAB96B */
+  readonly RequestId?: string;
+}
+
+/** ListRepoTag: Queries the list of image versions (tags) */
+export interface ListRepoTagRequest {
+  /** instance ID; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  readonly MaxResults?: number;
+  readonly NextToken?: string;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** number of entries per page; e.g. 30 */
+  readonly PageSize?: number;
+  /** repository ID; e.g. crr-tquyps22md8p**** */
+  readonly RepoId: string;
+}
+export interface ListRepoTagResponse {
+  /** return code; e.g. success */
+  readonly Code?: string;
+  /** image list */
+  readonly Images?: readonly {
+    /** digest value; e.g. 67bfbcc12b67936ec7f867927817cbb071832b873dbcaed312a1930ba5f1**** */
+    readonly Digest?: string;
+    /** ODD TYPE: a string in the SDK model, not a number. time when the image was created; e.g. 1572839125000 */
+    readonly ImageCreate?: string;
+    /** image ID; e.g. 45023655bf39c382e26a8607d057c27871dee163c1ecf48cc1ebf2a1**** */
+    readonly ImageId?: string;
+    /** image size, in bytes; e.g. 27107966 */
+    readonly ImageSize?: number;
+    /** ODD TYPE: a string in the SDK model, not a number. time when the image was updated; e.g. 1572875608000 */
+    readonly ImageUpdate?: string;
+    /** status; e.g. NORMAL */
+    readonly Status?: string;
+    /** image tag; e.g. v0.1 */
+    readonly Tag?: string;
+  }[];
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  readonly MaxResults?: number;
+  readonly NextToken?: string;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** number of entries per page; e.g. 30 */
+  readonly PageSize?: number;
+  /** request ID; e.g. 031572FA-7D8F-4C05-B790-1071E0E05DE6 */
+  readonly RequestId?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. total number of entries; e.g. 1 */
+  readonly TotalCount?: string;
+}
+
+/** ListRepoSyncRule: Returns a list of repository synchronization rules */
+export interface ListRepoSyncRuleRequest {
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** name of the namespace; e.g. test-namespace */
+  readonly NamespaceName?: string;
+  /** number of the page to return; e.g. 1 */
+  readonly PageNo?: number;
+  /** number of entries to return on each page; e.g. 30 */
+  readonly PageSize?: number;
+  /** name of the image repository; e.g. test-repo */
+  readonly RepoName?: string;
+  /** ID of the target instance; e.g. cri-k77rd2eo9ztt**** */
+  readonly TargetInstanceId?: string;
+  /** ID of the target region; e.g. cn-shenzhen */
+  readonly TargetRegionId?: string;
+}
+export interface ListRepoSyncRuleResponse {
+  /** response code; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** number of entries per page; e.g. 30 */
+  readonly PageSize?: number;
+  /** request ID; e.g. 838D1602-6D8F-47FB-B60A-656645D2**** */
+  readonly RequestId?: string;
+  /** list of synchronization rules */
+  readonly SyncRules?: readonly {
+    /** time when the synchronization rule was created; e.g. 1572604642000 */
+    readonly CreateTime?: number;
+    /** Indicates whether images are synchronized across different Alibaba Cloud accounts; values: true | false; e.g. true */
+    readonly CrossUser?: boolean;
+    readonly LinkId?: string;
+    /** ID of the source instance; e.g. cri-kmsiwlxxdcva**** */
+    readonly LocalInstanceId?: string;
+    /** name of the namespace in the source instance; e.g. test */
+    readonly LocalNamespaceName?: string;
+    /** region ID of the source instance; e.g. cn-shanghai */
+    readonly LocalRegionId?: string;
+    /** name of the repository in the source instance; e.g. test-repo-local */
+    readonly LocalRepoName?: string;
+    /** time when the synchronization rule was last modified; e.g. 1572604642000 */
+    readonly ModifiedTime?: number;
+    readonly NamespaceNameFilter?: string;
+    readonly Priority?: number;
+    /** regular expression that is used to filter repositories; e.g. .* */
+    readonly RepoNameFilter?: string;
+    /** synchronization direction; values: FROM | TO; e.g. FROM */
+    readonly SyncDirection?: string;
+    /** ID of the synchronization rule; e.g. crsr-7lph66uloi6h**** */
+    readonly SyncRuleId?: string;
+    /** name of the synchronization rule; e.g. sync-rule-1 */
+    readonly SyncRuleName?: string;
+    /** synchronization scope; values: NAMESPACE | REPO; e.g. NAMESPACE */
+    readonly SyncScope?: string;
+    /** trigger policy; values: INITIATIVE | PASSIVE; e.g. PASSIVE */
+    readonly SyncTrigger?: string;
+    /** regular expression that is used to filter tags; e.g. .* */
+    readonly TagFilter?: string;
+    /** ID of the target instance; e.g. cri-k77rd2eo9ztt**** */
+    readonly TargetInstanceId?: string;
+    /** name of the namespace in the target instance; e.g. test */
+    readonly TargetNamespaceName?: string;
+    /** region ID of the target instance; e.g. cn-shenzhen */
+    readonly TargetRegionId?: string;
+    /** name of the repository in the target instance; e.g. test-repo-target */
+    readonly TargetRepoName?: string;
+  }[];
+  /** total number of entries; e.g. 1 */
+  readonly TotalCount?: number;
+}
+
+/** CreateRepoSyncRule: Creates an image synchronization rule for an image repository */
+export interface CreateRepoSyncRuleRequest {
+  /** source instance ID; e.g. cri-hpdfkc6utbaq**** */
+  readonly InstanceId: string;
+  readonly LinkId?: string;
+  /** namespace name of the source instance; e.g. ns1 */
+  readonly NamespaceName?: string;
+  /** e.g. .* */
+  readonly NamespaceNameFilter?: string;
+  readonly Priority?: number;
+  /** name of the image repository in the source instance; e.g. repo1 */
+  readonly RepoName?: string;
+  /** regular expression that is used to filter repositories; e.g. .* */
+  readonly RepoNameFilter?: string;
+  /** name of the image synchronization rule; e.g. rule */
+  readonly SyncRuleName: string;
+  /** synchronization scope; values: REPO | NAMESPACE; e.g. REPO */
+  readonly SyncScope: string;
+  /** mode of triggering the synchronization rule; values: INITIATIVE | PASSIVE; e.g. PASSIVE */
+  readonly SyncTrigger?: string;
+  /** regular expression that is used to filter image tags; e.g. .* */
+  readonly TagFilter: string;
+  /** destination instance ID; e.g. cri-ibxs3piklys3**** */
+  readonly TargetInstanceId: string;
+  /** namespace name of the destination instance; e.g. ns1 */
+  readonly TargetNamespaceName?: string;
+  /** region ID of the destination instance; e.g. cn-shanghai */
+  readonly TargetRegionId: string;
+  /** name of the image repository in the destination instance; e.g. repo1 */
+  readonly TargetRepoName?: string;
+  /** user ID (UID) of the account to which the destination instance belongs; e.g. 12645940*** */
+  readonly TargetUserId?: string;
+}
+export interface CreateRepoSyncRuleResponse {
+  /** HTTP status code; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. 8F8A0BA6-7F06-4BAE-B147-10BD6A25**** */
+  readonly RequestId?: string;
+  /** ID of the synchronization rule; e.g. crsr-gk5p2ns1kzns**** */
+  readonly SyncRuleId?: string;
+}
+
+/** DeleteRepoSyncRule: Deletes an image replication rule of an image repository */
+export interface DeleteRepoSyncRuleRequest {
+  /** ID of the instance; e.g. cri-hpdfkc6utbaq**** */
+  readonly InstanceId: string;
+  /** ID of the synchronization rule; e.g. crsr-gk5p2ns1kzns**** */
+  readonly SyncRuleId: string;
+}
+export interface DeleteRepoSyncRuleResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** ID of the request; e.g. 72DD4198-1BB9-47A3-BC01-EAD1A6D5E173 */
+  readonly RequestId?: string;
+}
+
+/** ListRepoSyncTask: Lists repository synchronization tasks */
+export interface ListRepoSyncTaskRequest {
+  /** instance ID; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** page size; e.g. 30 */
+  readonly PageSize?: number;
+  /** repository name; e.g. test */
+  readonly RepoName?: string;
+  /** name of the repository namespace; e.g. ns */
+  readonly RepoNamespaceName?: string;
+  /** ID of the sync task; e.g. 9d8ac4f6-8138-4c15-a2e3-60624ad3**** */
+  readonly SyncRecordId?: string;
+  /** image tag; e.g. nginx */
+  readonly Tag?: string;
+}
+export interface ListRepoSyncTaskResponse {
+  /** return code; e.g. success */
+  readonly Code?: string;
+  /** Whether the request was successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** page number; e.g. 1 */
+  readonly PageNo?: number;
+  /** page size; e.g. 30 */
+  readonly PageSize?: number;
+  /** request ID; e.g. 7640819A-FB5B-4E25-A227-97717F62**** */
+  readonly RequestId?: string;
+  /** A list of sync tasks */
+  readonly SyncTasks?: readonly {
+    /** creation time of the task; e.g. 1572839126000 */
+    readonly CreateTime?: number;
+    /** Whether the image is synchronized across accounts; values: true | false; e.g. true */
+    readonly CrossUser?: boolean;
+    /** Whether a custom sync link is used; e.g. true */
+    readonly CustomLink?: boolean;
+    /** source image */
+    readonly ImageFrom?: {
+      /** image tag; e.g. v0.1 */
+      readonly ImageTag?: string;
+      /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+      readonly InstanceId?: string;
+      /** ID of the region; e.g. cn-shanghai */
+      readonly RegionId?: string;
+      /** repository name; e.g. test */
+      readonly RepoName?: string;
+      /** repository namespace; e.g. test */
+      readonly RepoNamespaceName?: string;
+    };
+    /** destination image */
+    readonly ImageTo?: {
+      /** image tag; e.g. v0.1 */
+      readonly ImageTag?: string;
+      /** ID of the instance; e.g. cri-k77rd2eo9zttneqo */
+      readonly InstanceId?: string;
+      /** ID of the region; e.g. cn-shenzhen */
+      readonly RegionId?: string;
+      /** repository name; e.g. test */
+      readonly RepoName?: string;
+      /** repository namespace; e.g. test */
+      readonly RepoNamespaceName?: string;
+    };
+    /** ID of the custom sync link */
+    readonly LinkId?: string;
+    /** This parameter is deprecated due to a typo; DEPRECATED; e.g. 1572839133000 */
+    readonly ModifedTime?: number;
+    /** modification time of the task */
+    readonly ModifiedTime?: number;
+    readonly Priority?: number;
+    /** ID of the batch sync task; e.g. 9d8ac4f6-8138-4c15-a2e3-60624ad3**** */
+    readonly SyncBatchTaskId?: string;
+    /** ID of the sync rule; e.g. crsr-7lph66uloi6h**** */
+    readonly SyncRuleId?: string;
+    /** ID of the sync task; e.g. rst-4kfd7fk6pohk**** */
+    readonly SyncTaskId?: string;
+    /** Whether transfer acceleration is enabled for the sync task; e.g. true */
+    readonly SyncTransAccelerate?: boolean;
+    /** task failure information; e.g. NETWORK_ERROR */
+    readonly TaskIssue?: string;
+    /** task status; e.g. ERROR */
+    readonly TaskStatus?: string;
+    /** trigger policy; values: PASSIVE | INITIATIVE; e.g. PASSIVE */
+    readonly TaskTrigger?: string;
+  }[];
+  /** ODD TYPE: a string in the SDK model, not a number. total number of entries; e.g. 1 */
+  readonly TotalCount?: string;
+}
+
+/** GetRepoSyncTask: Queries an image synchronization task in an instance */
+export interface GetRepoSyncTaskRequest {
+  /** ID of the instance; e.g. cri-sgedpenzw80e**** */
+  readonly InstanceId: string;
+  /** ID of the synchronization task; e.g. rst-zxjkiv5oil6f**** */
+  readonly SyncTaskId: string;
+}
+export interface GetRepoSyncTaskResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the synchronization task is performed across Alibaba Cloud accounts; e.g. true */
+  readonly CrossUser?: boolean;
+  /** source address of the image */
+  readonly ImageFrom?: {
+    /** tag of the image; e.g. master */
+    readonly ImageTag?: string;
+    /** ID of the instance; e.g. cri-sgedpenzw80e**** */
+    readonly InstanceId?: string;
+    /** region ID; e.g. cn-shanghai */
+    readonly RegionId?: string;
+    /** name of the image repository; e.g. test */
+    readonly RepoName?: string;
+    /** name of the namespace; e.g. test */
+    readonly RepoNamespaceName?: string;
+  };
+  /** destination address of the image */
+  readonly ImageTo?: {
+    /** tag of the image; e.g. master */
+    readonly ImageTag?: string;
+    /** ID of the instance; e.g. cri-leqzomz5vijc**** */
+    readonly InstanceId?: string;
+    /** region ID; e.g. eu-west-1 */
+    readonly RegionId?: string;
+    /** name of the image repository; e.g. test */
+    readonly RepoName?: string;
+    /** name of the namespace; e.g. test */
+    readonly RepoNamespaceName?: string;
+  };
+  /** Indicates whether the request is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** synchronization tasks for the image layer */
+  readonly LayerTasks?: readonly {
+    /** digest of the artifact; e.g. sha256:36fb85fcb5e919cb60e782397a6be04201868fe7b38ef7669fc01caec1c8fc4e */
+    readonly ArtifactDigest?: string;
+    /** digest of the image layer; e.g. sha256:36fb85fcb5e919cb60e782397a6be04201868fe7b38ef7669fc01caec1c8fc4e */
+    readonly Digest?: string;
+    /** size of synchronized image layers; e.g. 23655489 */
+    readonly Size?: number;
+    /** ID of the synchronization task for the image layer; e.g. rslt-074x4q20fx2d**** */
+    readonly SyncLayerTaskId?: string;
+    /** size of the image layer that is synchronized; e.g. 23655489 */
+    readonly SyncedSize?: number;
+    /** status of the synchronization task; e.g. SUCCESS */
+    readonly TaskStatus?: string;
+  }[];
+  readonly Priority?: number;
+  /** synchronization progress; values: 0 | 1; e.g. 1 */
+  readonly Progress?: number;
+  /** ID of the request; e.g. A6DEF8B0-5D45-46D6-867D-8C7FF0966B07 */
+  readonly RequestId?: string;
+  /** ID of the synchronization task in which multiple images are synchronized at a time; e.g. a9434731-95ef-4087-9cf4-369c8e90**** */
+  readonly SyncBatchTaskId?: string;
+  /** ID of the synchronization rule; e.g. crsr-cllro6ho3wne**** */
+  readonly SyncRuleId?: string;
+  /** ID of the synchronization task; e.g. rst-zxjkiv5oil6f**** */
+  readonly SyncTaskId?: string;
+  /** Indicates whether transfer acceleration is enabled in the synchronization process; e.g. true */
+  readonly SyncTransAccelerate?: boolean;
+  /** size of the image layer that is synchronized; e.g. 23655489 */
+  readonly SyncedSize?: number;
+  /** error message that is returned if the synchronization task fails; values: OSS_POLICY_UNAUTHORIZED | TAG_CONFLICT | UNSUPPORTED_FORMAT | INTERNAL_ERROR | NETWORK */
+  readonly TaskIssue?: string;
+  /** status of the task; e.g. SUCCESS */
+  readonly TaskStatus?: string;
+  /** policy that is used to trigger the synchronization task; e.g. null */
+  readonly TaskTrigger?: string;
+}
+
+/** CreateRepoSyncTask: Manually create a sync task */
+export interface CreateRepoSyncTaskRequest {
+  /** Source instance ID; e.g. cri-hpdfkc6utbaq**** */
+  readonly InstanceId: string;
+  /** Specifies whether to overwrite an existing image; values: true | false; e.g. true */
+  readonly Override?: boolean;
+  readonly Priority?: number;
+  /** Image repository ID in the source instance; e.g. crr-iql7jalx4g0**** */
+  readonly RepoId: string;
+  /** Image tag in the source instance; e.g. tag1 */
+  readonly Tag: string;
+  /** Target instance ID; e.g. cri-ibxs3piklys3**** */
+  readonly TargetInstanceId: string;
+  /** Namespace in the target instance; e.g. ns1 */
+  readonly TargetNamespace: string;
+  /** Region ID of the target instance; e.g. cn-hangzhou */
+  readonly TargetRegionId: string;
+  /** Name of the image repository in the target instance; e.g. repo1 */
+  readonly TargetRepoName: string;
+  /** Image tag in the target instance; e.g. tag1 */
+  readonly TargetTag: string;
+  /** UID of the account to which the target instance belongs; e.g. 12345*** */
+  readonly TargetUserId?: string;
+}
+export interface CreateRepoSyncTaskResponse {
+  /** Return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the invocation succeeded; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** Request ID; e.g. 8F8A0BA6-7F06-4BAE-B147-10BD6A25**** */
+  readonly RequestId?: string;
+  /** Sync task ID; e.g. rst-gbch330f0c**** */
+  readonly SyncTaskId?: string;
+}
+
+/** CancelRepoSyncTask: Cancels a single replication task */
+export interface CancelRepoSyncTaskRequest {
+  /** instance ID; e.g. cri-xkx6vujuhay0**** */
+  readonly InstanceId: string;
+  /** ID of the replication task; e.g. rst-biu4u4pm4it5**** */
+  readonly SyncTaskId: string;
+}
+export interface CancelRepoSyncTaskResponse {
+  /** response code; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the CancelRepoSyncTask request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. EB9C5722-51E2-4497-A573-575B0CA5CE0C */
+  readonly RequestId?: string;
+}
+
+/** CreateRepoSyncTaskByRule: Creates an image replication task based on a manual replication rule */
+export interface CreateRepoSyncTaskByRuleRequest {
+  /** ID of the instance; e.g. cri-hpdfkc6utbaq**** */
+  readonly InstanceId: string;
+  readonly Priority?: number;
+  /** ID of the image repository; e.g. crr-hnoq7j93or3k**** */
+  readonly RepoId: string;
+  /** ID of the synchronization rule; e.g. crsr-o8n4dijbumgq**** */
+  readonly SyncRuleId: string;
+  /** version of the image to be synchronized; e.g. 1.24 */
+  readonly Tag: string;
+}
+export interface CreateRepoSyncTaskByRuleResponse {
+  /** return value; e.g. success */
+  readonly Code?: string;
+  /** Indicates whether the request is successful; values: true | false; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** ID of the request; e.g. 17A4C658-AE8F-4A08-821F-EDCB5FC74EE8 */
+  readonly RequestId?: string;
+  /** ID of the synchronization task; e.g. rst-biu4u4pm4it5**** */
+  readonly SyncTaskId?: string;
+}
+
+/** GetAuthorizationToken: Retrieves a temporary username and password for logging on to an instance */
+export interface GetAuthorizationTokenRequest {
+  /** validity period of the temporary credential in hours; e.g. 1 */
+  readonly ExpiresInHours?: number;
+  /** repository instance ID; e.g. cri-kmsiwlxxdcvaduwb */
+  readonly InstanceId: string;
+}
+export interface GetAuthorizationTokenResponse {
+  /** password used to log on to the registry; e.g. shaunadadakks:uuczxnjcyeyhdjadkkajsjdjadhyucb */
+  readonly AuthorizationToken?: string;
+  /** return code; e.g. success */
+  readonly Code?: string;
+  /** expiration timestamp of the temporary token, in milliseconds; e.g. 1571242083000 */
+  readonly ExpireTime?: number;
+  /** Indicates whether the operation is successful; e.g. true */
+  readonly IsSuccess?: boolean;
+  /** request ID; e.g. E069EB86-E6AD-4A98-ADDE-0E993390239A */
+  readonly RequestId?: string;
+  /** username used to log on to the registry; e.g. temp_user_cr */
+  readonly TempUsername?: string;
+}
+
+export type CrInstance = Item<ListInstanceResponse['Instances']>;
+export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
+export type CrRepository = Item<ListRepositoryResponse['Repositories']>;
+export type CrImage = Item<ListRepoTagResponse['Images']>;
+export type CrSyncRule = Item<ListRepoSyncRuleResponse['SyncRules']>;
+export type CrSyncTask = Item<ListRepoSyncTaskResponse['SyncTasks']>;
+
+/** Default page size of the collect-all helpers (the emulator and the docs accept up to 100). */
+export const CR_PAGE_SIZE = 100;
+
+/** Typed cr 2018-12-01 client for one (account, region). Every method is one API call (plus retries). */
+export class CrClient {
+  readonly #call: RpcCallFn;
+
+  constructor(call: RpcCallFn) {
+    this.#call = call;
+  }
+
+  listInstance(req: ListInstanceRequest = {}): Promise<ListInstanceResponse> {
+    return this.#call('ListInstance', req, READ);
+  }
+  getInstance(req: GetInstanceRequest): Promise<GetInstanceResponse> {
+    return this.#call('GetInstance', req, READ);
+  }
+  getInstanceUsage(req: GetInstanceUsageRequest): Promise<GetInstanceUsageResponse> {
+    return this.#call('GetInstanceUsage', req, READ);
+  }
+  listInstanceEndpoint(req: ListInstanceEndpointRequest): Promise<ListInstanceEndpointResponse> {
+    return this.#call('ListInstanceEndpoint', req, READ);
+  }
+  getInstanceEndpoint(req: GetInstanceEndpointRequest): Promise<GetInstanceEndpointResponse> {
+    return this.#call('GetInstanceEndpoint', req, READ);
+  }
+  updateInstanceEndpointStatus(req: UpdateInstanceEndpointStatusRequest): Promise<UpdateInstanceEndpointStatusResponse> {
+    return this.#call('UpdateInstanceEndpointStatus', req, IDEMPOTENT_WRITE);
+  }
+  /** `Entries` is sent as one JSON string (SDK Shrink parameter). */
+  createInstanceEndpointAclPolicy(req: CreateInstanceEndpointAclPolicyRequest): Promise<CreateInstanceEndpointAclPolicyResponse> {
+    return this.#call('CreateInstanceEndpointAclPolicy', req, ONCE_WRITE, { shrink: ['Entries'] });
+  }
+  /** `Entries` is sent as one JSON string (SDK Shrink parameter). */
+  deleteInstanceEndpointAclPolicy(req: DeleteInstanceEndpointAclPolicyRequest): Promise<DeleteInstanceEndpointAclPolicyResponse> {
+    return this.#call('DeleteInstanceEndpointAclPolicy', req, IDEMPOTENT_WRITE, { shrink: ['Entries'] });
+  }
+  getInstanceVpcEndpoint(req: GetInstanceVpcEndpointRequest): Promise<GetInstanceVpcEndpointResponse> {
+    return this.#call('GetInstanceVpcEndpoint', req, READ);
+  }
+  createInstanceVpcEndpointLinkedVpc(req: CreateInstanceVpcEndpointLinkedVpcRequest): Promise<CreateInstanceVpcEndpointLinkedVpcResponse> {
+    return this.#call('CreateInstanceVpcEndpointLinkedVpc', req, ONCE_WRITE);
+  }
+  deleteInstanceVpcEndpointLinkedVpc(req: DeleteInstanceVpcEndpointLinkedVpcRequest): Promise<DeleteInstanceVpcEndpointLinkedVpcResponse> {
+    return this.#call('DeleteInstanceVpcEndpointLinkedVpc', req, IDEMPOTENT_WRITE);
+  }
+  listNamespace(req: ListNamespaceRequest): Promise<ListNamespaceResponse> {
+    return this.#call('ListNamespace', req, READ);
+  }
+  getNamespace(req: GetNamespaceRequest): Promise<GetNamespaceResponse> {
+    return this.#call('GetNamespace', req, READ);
+  }
+  /** `DefaultRepoConfiguration` is sent as one JSON string (SDK Shrink parameter). */
+  createNamespace(req: CreateNamespaceRequest): Promise<CreateNamespaceResponse> {
+    return this.#call('CreateNamespace', req, ONCE_WRITE, { shrink: ['DefaultRepoConfiguration'] });
+  }
+  /** `DefaultRepoConfiguration` is sent as one JSON string (SDK Shrink parameter). */
+  updateNamespace(req: UpdateNamespaceRequest): Promise<UpdateNamespaceResponse> {
+    return this.#call('UpdateNamespace', req, IDEMPOTENT_WRITE, { shrink: ['DefaultRepoConfiguration'] });
+  }
+  deleteNamespace(req: DeleteNamespaceRequest): Promise<DeleteNamespaceResponse> {
+    return this.#call('DeleteNamespace', req, IDEMPOTENT_WRITE);
+  }
+  listRepository(req: ListRepositoryRequest): Promise<ListRepositoryResponse> {
+    return this.#call('ListRepository', req, READ);
+  }
+  getRepository(req: GetRepositoryRequest): Promise<GetRepositoryResponse> {
+    return this.#call('GetRepository', req, READ);
+  }
+  createRepository(req: CreateRepositoryRequest): Promise<CreateRepositoryResponse> {
+    return this.#call('CreateRepository', req, ONCE_WRITE);
+  }
+  updateRepository(req: UpdateRepositoryRequest): Promise<UpdateRepositoryResponse> {
+    return this.#call('UpdateRepository', req, IDEMPOTENT_WRITE);
+  }
+  deleteRepository(req: DeleteRepositoryRequest): Promise<DeleteRepositoryResponse> {
+    return this.#call('DeleteRepository', req, IDEMPOTENT_WRITE);
+  }
+  listRepoTag(req: ListRepoTagRequest): Promise<ListRepoTagResponse> {
+    return this.#call('ListRepoTag', req, READ);
+  }
+  listRepoSyncRule(req: ListRepoSyncRuleRequest): Promise<ListRepoSyncRuleResponse> {
+    return this.#call('ListRepoSyncRule', req, READ);
+  }
+  createRepoSyncRule(req: CreateRepoSyncRuleRequest): Promise<CreateRepoSyncRuleResponse> {
+    return this.#call('CreateRepoSyncRule', req, ONCE_WRITE);
+  }
+  deleteRepoSyncRule(req: DeleteRepoSyncRuleRequest): Promise<DeleteRepoSyncRuleResponse> {
+    return this.#call('DeleteRepoSyncRule', req, IDEMPOTENT_WRITE);
+  }
+  listRepoSyncTask(req: ListRepoSyncTaskRequest): Promise<ListRepoSyncTaskResponse> {
+    return this.#call('ListRepoSyncTask', req, READ);
+  }
+  getRepoSyncTask(req: GetRepoSyncTaskRequest): Promise<GetRepoSyncTaskResponse> {
+    return this.#call('GetRepoSyncTask', req, READ);
+  }
+  createRepoSyncTask(req: CreateRepoSyncTaskRequest): Promise<CreateRepoSyncTaskResponse> {
+    return this.#call('CreateRepoSyncTask', req, ONCE_WRITE);
+  }
+  cancelRepoSyncTask(req: CancelRepoSyncTaskRequest): Promise<CancelRepoSyncTaskResponse> {
+    return this.#call('CancelRepoSyncTask', req, IDEMPOTENT_WRITE);
+  }
+  createRepoSyncTaskByRule(req: CreateRepoSyncTaskByRuleRequest): Promise<CreateRepoSyncTaskByRuleResponse> {
+    return this.#call('CreateRepoSyncTaskByRule', req, ONCE_WRITE);
+  }
+  /** Temporary docker-login credentials. The token is a secret: never print or log it. */
+  getAuthorizationToken(req: GetAuthorizationTokenRequest): Promise<GetAuthorizationTokenResponse> {
+    return this.#call('GetAuthorizationToken', req, READ);
+  }
+
+  // Collect-all helpers: one ListX call per page, PageNo/PageSize, stopping on TotalCount or a short page.
+
+  /** Every instance of the account in this region. */
+  allInstances(filter: Omit<ListInstanceRequest, 'PageNo' | 'PageSize'> = {}, pageSize = CR_PAGE_SIZE): Promise<Collected<CrInstance>> {
+    return collectAll(
+      pagesByNumber(async (PageNo, PageSize) => {
+        const r = await this.listInstance({ ...filter, PageNo, PageSize });
+        return { items: r.Instances ?? [], totalCount: r.TotalCount };
+      }, { pageSize }),
+    );
+  }
+
+  /** Every namespace of an instance. */
+  allNamespaces(filter: Omit<ListNamespaceRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrNamespace>> {
+    return collectAll(
+      pagesByNumber(async (PageNo, PageSize) => {
+        const r = await this.listNamespace({ ...filter, PageNo, PageSize });
+        return { items: r.Namespaces ?? [], totalCount: r.TotalCount };
+      }, { pageSize }),
+    );
+  }
+
+  /** Every repository of an instance (or of one namespace with `RepoNamespaceName`). */
+  allRepositories(
+    filter: Omit<ListRepositoryRequest, 'PageNo' | 'PageSize' | 'NextToken' | 'MaxResults'>,
+    pageSize = CR_PAGE_SIZE,
+  ): Promise<Collected<CrRepository>> {
+    return collectAll(
+      pagesByNumber(async (PageNo, PageSize) => {
+        const r = await this.listRepository({ ...filter, PageNo, PageSize });
+        return { items: r.Repositories ?? [], totalCount: r.TotalCount };
+      }, { pageSize }),
+    );
+  }
+
+  /** Every tag of a repository. */
+  allRepoTags(filter: Omit<ListRepoTagRequest, 'PageNo' | 'PageSize' | 'NextToken' | 'MaxResults'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrImage>> {
+    return collectAll(
+      pagesByNumber(async (PageNo, PageSize) => {
+        const r = await this.listRepoTag({ ...filter, PageNo, PageSize });
+        return { items: r.Images ?? [], totalCount: r.TotalCount };
+      }, { pageSize }),
+    );
+  }
+
+  /** Every sync rule of an instance (optionally filtered by namespace, repository or target). */
+  allRepoSyncRules(filter: Omit<ListRepoSyncRuleRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrSyncRule>> {
+    return collectAll(
+      pagesByNumber(async (PageNo, PageSize) => {
+        const r = await this.listRepoSyncRule({ ...filter, PageNo, PageSize });
+        return { items: r.SyncRules ?? [], totalCount: r.TotalCount };
+      }, { pageSize }),
+    );
+  }
+
+  /** Every sync task of an instance (optionally filtered by namespace, repository, tag). */
+  allRepoSyncTasks(filter: Omit<ListRepoSyncTaskRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrSyncTask>> {
+    return collectAll(
+      pagesByNumber(async (PageNo, PageSize) => {
+        const r = await this.listRepoSyncTask({ ...filter, PageNo, PageSize });
+        return { items: r.SyncTasks ?? [], totalCount: r.TotalCount };
+      }, { pageSize }),
+    );
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Where each (product, region) is served.
+ *
+ * - Real endpoints (default), protocol https, following the official SDKs' endpoint rules:
+ *   cr and Personal Edition `cr.<region>.aliyuncs.com`; RAM `ram.aliyuncs.com`; STS `sts.aliyuncs.com`;
+ *   BSS `business.aliyuncs.com` (or `business.ap-southeast-1.aliyuncs.com` on the international site);
+ *   CBN `cbn.aliyuncs.com`; PrivateZone `pvtz.aliyuncs.com`; VPC `vpc.<region>.aliyuncs.com`, except
+ *   the regions the VPC SDK's endpointMap sends to `vpc.aliyuncs.com` (cn-hangzhou and a few others).
+ * - Emulator (`--endpoint URL` / `ACRCTL_ENDPOINT`, or the embedded mode): each (product, region) is
+ *   resolved once through `GET <URL>/_emulator/endpoint?product=P&region=R`, then cached; protocol http.
+ *
+ * Owns: endpoint resolution only. Must not import product clients.
+ */
+import { AcrctlError } from '../errors.js';
+import type { CloudProduct } from './errors.js';
+
+export interface ResolvedEndpoint {
+  /** Bare `host[:port]`, as the SDK's `Config.endpoint` wants it (no scheme). */
+  readonly endpoint: string;
+  readonly protocol: 'https' | 'http';
+}
+
+export interface EndpointResolver {
+  /** True when the endpoints are an emulator (plain http on loopback). */
+  readonly emulated: boolean;
+  resolve(product: CloudProduct, region: string): Promise<ResolvedEndpoint>;
+}
+
+/** Regions the VPC SDK (`@alicloud/vpc20160428` endpointMap) serves from the central host. */
+const VPC_CENTRAL_REGIONS: ReadonlySet<string> = new Set([
+  'cn-hangzhou',
+  'cn-shanghai-finance-1',
+  'cn-shenzhen-finance-1',
+  'cn-north-2-gov-1',
+  'cn-beijing-gov-1',
+  'cn-hangzhou-finance',
+  'cn-fujian',
+  'cn-wuhan',
+  'cn-zhangbei',
+]);
+
+/** BSS on the international site (Terraform BssOpenAPIEndpointInternational). */
+export type BssSite = 'china' | 'international';
+
+/** The public host of a product in a region. Pure. */
+export function realHost(product: CloudProduct, region: string, options: { readonly bssSite?: BssSite } = {}): string {
+  switch (product) {
+    case 'cr':
+    case 'crpe':
+      return `cr.${region}.aliyuncs.com`;
+    case 'ram':
+      return 'ram.aliyuncs.com';
+    case 'sts':
+      return 'sts.aliyuncs.com';
+    case 'bss':
+      return options.bssSite === 'international' ? 'business.ap-southeast-1.aliyuncs.com' : 'business.aliyuncs.com';
+    case 'cbn':
+      return 'cbn.aliyuncs.com';
+    case 'pvtz':
+      return 'pvtz.aliyuncs.com';
+    case 'vpc':
+      return VPC_CENTRAL_REGIONS.has(region) ? 'vpc.aliyuncs.com' : `vpc.${region}.aliyuncs.com`;
+  }
+}
+
+/** Resolver for the vendor's real endpoints. */
+export function realEndpoints(options: { readonly bssSite?: BssSite } = {}): EndpointResolver {
+  return {
+    emulated: false,
+    resolve: (product, region) => Promise.resolve({ endpoint: realHost(product, region, options), protocol: 'https' }),
+  };
+}
+
+export type FetchFn = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{
+  readonly ok: boolean;
+  readonly status: number;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+}>;
+
+/** Normalises an emulator base URL given by the user (`http://127.0.0.1:4000/` → `http://127.0.0.1:4000`). */
+export function normaliseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AcrctlError('cloud.endpoint', `invalid endpoint URL ${JSON.stringify(raw)}`, {
+      hint: 'give the emulator base URL, e.g. --endpoint http://127.0.0.1:4000',
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AcrctlError('cloud.endpoint', `endpoint URL must be http or https, got ${url.protocol}`);
+  }
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Resolver for a running emulator at `baseUrl`. Each (product, region) costs one admin call, once.
+ * Concurrent first requests for the same key share one call.
+ */
+export function emulatorEndpoints(baseUrl: string, options: { readonly fetch?: FetchFn } = {}): EndpointResolver {
+  const base = normaliseBaseUrl(baseUrl);
+  const fetchFn: FetchFn = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+  const cache = new Map<string, Promise<ResolvedEndpoint>>();
+  const lookup = async (product: CloudProduct, region: string): Promise<ResolvedEndpoint> => {
+    const url = `${base}/_emulator/endpoint?product=${encodeURIComponent(product)}&region=${encodeURIComponent(region)}`;
+    let res: Awaited<ReturnType<FetchFn>>;
+    try {
+      res = await fetchFn(url, { method: 'GET' });
+    } catch (err) {
+      throw new AcrctlError('cloud.endpoint', `cannot reach the emulator at ${base}`, {
+        cause: err,
+        hint: 'start it with `acrctl emulator` or use --emulator for the embedded mode',
+      });
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => '');
+      throw new AcrctlError('cloud.endpoint', `the emulator at ${base} has no endpoint for ${product} in ${region} (HTTP ${res.status})`, {
+        detail: text.slice(0, 300),
+      });
+    }
+    const body = await res.json();
+    const endpoint = extractEndpoint(body);
+    if (endpoint === undefined) {
+      throw new AcrctlError('cloud.endpoint', `the emulator at ${base} answered an endpoint lookup without an endpoint`);
+    }
+    return { endpoint, protocol: 'http' };
+  };
+  return {
+    emulated: true,
+    resolve(product, region) {
+      const key = `${product}\u0000${region}`;
+      let p = cache.get(key);
+      if (!p) {
+        p = lookup(product, region);
+        cache.set(key, p);
+        // A failed lookup is not cached: the next call tries again.
+        p.catch(() => cache.delete(key));
+      }
+      return p;
+    },
+  };
+}
+
+/** Accepts `{endpoint:"127.0.0.1:PORT"}`, `{host, port}` or `{url:"http://127.0.0.1:PORT"}`. */
+function extractEndpoint(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  if (typeof b['endpoint'] === 'string' && b['endpoint'] !== '') return b['endpoint'].replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  if (typeof b['url'] === 'string' && b['url'] !== '') return b['url'].replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  if (typeof b['host'] === 'string' && (typeof b['port'] === 'number' || typeof b['port'] === 'string')) return `${b['host']}:${String(b['port'])}`;
+  return undefined;
+}
+
+/** A resolver that answers fixed endpoints; for tests and for `startEmulator().endpoint`. */
+export function fixedEndpoints(
+  resolve: (product: CloudProduct, region: string) => Promise<string> | string,
+  protocol: 'http' | 'https' = 'http',
+): EndpointResolver {
+  const cache = new Map<string, Promise<ResolvedEndpoint>>();
+  return {
+    emulated: protocol === 'http',
+    resolve(product, region) {
+      const key = `${product}\u0000${region}`;
+      let p = cache.get(key);
+      if (!p) {
+        p = Promise.resolve(resolve(product, region)).then((endpoint) => ({ endpoint, protocol }));
+        cache.set(key, p);
+        p.catch(() => cache.delete(key));
+      }
+      return p;
+    },
+  };
+}
