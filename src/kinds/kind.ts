@@ -90,6 +90,12 @@ export interface ExecContext {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly signal?: AbortSignal;
+  /**
+   * Set when an earlier run announced calls for this action but never recorded the outcome, and
+   * reconcile found it `pending` (requested, not finished): apply must wait on the ids given rather
+   * than request again. Absent on a first run.
+   */
+  readonly reconciled?: Reconciled;
 }
 
 /** The kind contract. */

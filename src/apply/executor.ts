@@ -1,0 +1,273 @@
+/**
+ * The executor: carries out a plan's actions in dependency order with bounded concurrency,
+ * journalling every step, and resumes from earlier runs of the same plan.
+ *
+ * Owns: scheduling, failure propagation (a failed action skips its dependants; independent branches
+ * finish), gates (stop, after everything not behind them), resume (skip finished actions, reconcile
+ * in-flight ones through live reads), ClientTokens, and events. Never prints: views render events.
+ * Knows no kind by name.
+ */
+import { createHash } from 'node:crypto';
+import { AcrctlError } from '../errors.js';
+import { Dag } from '../graph/dag.js';
+import type { ExecContext, Kind, Outcome, Reconciled } from '../kinds/kind.js';
+import type { Action, Plan } from '../plan/model.js';
+import type { Journal, ResumeState } from './journal.js';
+
+/** Events the executor emits (STYLE.md habit 4). `data` is JSON and never holds secrets. */
+export interface ApplyEvent {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly code:
+    | 'run.start'
+    | 'run.end'
+    | 'action.start'
+    | 'action.progress'
+    | 'action.done'
+    | 'action.failed'
+    | 'action.skipped'
+    | 'action.gate'
+    | 'action.resumed'
+    | 'action.reconciled';
+  readonly message: string;
+  readonly action?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export type ActionStatus = 'done' | 'failed' | 'skipped' | 'gated' | 'blocked' | 'already-done';
+
+export interface ApplyResult {
+  readonly status: 'complete' | 'failed' | 'gated' | 'interrupted';
+  readonly actions: ReadonlyMap<string, { status: ActionStatus; message?: string }>;
+  /** Ids learned per address in this run and earlier runs. */
+  readonly ids: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
+export interface ExecuteOptions {
+  readonly plan: Plan;
+  readonly kinds: ReadonlyMap<string, Kind>;
+  readonly cloud: unknown;
+  readonly journal: Journal;
+  /** Earlier runs of this plan; absent or empty on a first run. */
+  readonly resume?: ResumeState;
+  /** Maximum actions running at once (default 10). */
+  readonly parallelism?: number;
+  readonly emit: (e: ApplyEvent) => void;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly signal?: AbortSignal;
+  /** How often a running action reports that it is still running (ms, default 10,000). */
+  readonly heartbeatMs?: number;
+}
+
+/** `acrctl-<sha256(planId, action, suffix)[:40]>`: ≤ 64 ASCII, stable across retries and resumes. */
+export function clientToken(planId: string, actionId: string, suffix = ''): string {
+  return `acrctl-${createHash('sha256').update(`${planId}\u0000${actionId}\u0000${suffix}`).digest('hex').slice(0, 40)}`;
+}
+
+/** An error whose outcome is unknown (dropped connection on a non-idempotent call) is reconciled. */
+function outcomeUnknown(err: unknown): boolean {
+  return err instanceof AcrctlError && err.code === 'cloud.outcome_unknown';
+}
+
+export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
+  const { plan, kinds, journal, emit } = opts;
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const parallelism = Math.max(1, opts.parallelism ?? 10);
+  const heartbeatMs = opts.heartbeatMs ?? 10_000;
+  const byId = new Map(plan.actions.map((a) => [a.id, a] as const));
+  const dag = new Dag();
+  for (const a of plan.actions) {
+    dag.addNode(a.id);
+    for (const d of a.dependsOn) dag.addEdge(d, a.id);
+  }
+  const order = dag.topologicalOrder();
+  const position = new Map(order.map((id, i) => [id, i] as const));
+
+  const learned = new Map<string, Readonly<Record<string, string>>>();
+  for (const [addr, ids] of Object.entries(plan.refs)) learned.set(addr, ids);
+  for (const a of plan.actions) {
+    const ids = a.before?.ids;
+    if (ids && typeof ids === 'object') learned.set(a.id, ids as Record<string, string>);
+  }
+  const status = new Map<string, { status: ActionStatus; message?: string }>();
+  for (const [id, ids] of opts.resume?.done ?? []) {
+    if (!byId.has(id)) continue;
+    learned.set(id, { ...(learned.get(id) ?? {}), ...ids });
+    status.set(id, { status: 'already-done' });
+  }
+
+  emit({ level: 'info', code: 'run.start', message: `applying plan ${plan.planId.slice(0, 12)}: ${plan.actions.length} actions`, data: { planId: plan.planId, total: plan.actions.length, alreadyDone: status.size, resumedRuns: opts.resume?.runs.length ?? 0 } });
+  for (const id of status.keys()) emit({ level: 'info', code: 'action.resumed', action: id, message: `${id}: finished in an earlier run` });
+
+  const finished = (id: string) => {
+    const s = status.get(id)?.status;
+    return s === 'done' || s === 'already-done';
+  };
+  const settled = (id: string) => status.has(id);
+  const running = new Map<string, Promise<void>>();
+
+
+  const markBehind = (id: string, why: 'skipped' | 'blocked', cause: string) => {
+    for (const dep of dag.transitiveDependants(id)) {
+      if (settled(dep)) continue;
+      status.set(dep, { status: why, message: cause });
+      emit({ level: why === 'skipped' ? 'warn' : 'info', code: 'action.skipped', action: dep, message: `${dep}: ${why === 'skipped' ? 'skipped because' : 'waits behind'} ${cause}`, data: { because: id, kind: why } });
+    }
+  };
+
+  const runOne = async (action: Action): Promise<void> => {
+    const kind = kinds.get(action.kind);
+    if (!kind) throw new AcrctlError('apply.unknown_kind', `the plan names kind ${action.kind}, which this acrctl does not know`, { address: action.id, hint: 'apply the plan with the acrctl version that made it' });
+    const started = now();
+    emit({ level: 'info', code: 'action.start', action: action.id, message: `${verb(action)} ${action.id}`, data: { type: action.type, kind: action.kind } });
+    const heartbeat = setInterval(() => {
+      emit({ level: 'info', code: 'action.progress', action: action.id, message: `still ${verbing(action)} ${action.id} … [${Math.round((now() - started) / 1000)}s elapsed]`, data: { elapsedMs: now() - started } });
+    }, heartbeatMs);
+    heartbeat.unref?.();
+    try {
+      journal.append({ t: 'start', id: action.id });
+      let reconciled: Reconciled | undefined;
+      const baseCtx = makeContext(action, undefined);
+      if (action.type === 'gate') {
+        // A gate is verified by a live read, never carried out.
+        const r = await kind.reconcile(baseCtx, action);
+        if (r.state === 'done') {
+          journal.append({ t: 'done', id: action.id });
+          status.set(action.id, { status: 'done' });
+          emit({ level: 'info', code: 'action.done', action: action.id, message: `${action.id}: gate verified`, data: { elapsedMs: now() - started } });
+        } else {
+          journal.append({ t: 'gate', id: action.id });
+          status.set(action.id, { status: 'gated' });
+          emit({ level: 'warn', code: 'action.gate', action: action.id, message: `${action.id}: waiting for a console-only switch`, data: { gate: action.gate } });
+          markBehind(action.id, 'blocked', `gate ${action.id}`);
+        }
+        return;
+      }
+      if (opts.resume?.inFlight.has(action.id)) {
+        reconciled = await kind.reconcile(baseCtx, action);
+        emit({ level: 'info', code: 'action.reconciled', action: action.id, message: `${action.id}: interrupted earlier; live state says ${reconciled.state}`, data: { state: reconciled.state } });
+      }
+      let outcome: Outcome | undefined;
+      if (reconciled?.state === 'done') {
+        outcome = reconciled.ids ? { ids: reconciled.ids } : {};
+      } else {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            outcome = await kind.apply(makeContext(action, reconciled?.state === 'pending' ? reconciled : undefined), action);
+            break;
+          } catch (err) {
+            if (!outcomeUnknown(err) || attempt >= 3) throw err;
+            // The request may or may not have landed: ask the live state, then carry on from there.
+            reconciled = await kind.reconcile(baseCtx, action);
+            emit({ level: 'warn', code: 'action.reconciled', action: action.id, message: `${action.id}: connection lost mid-call; live state says ${reconciled.state}`, data: { state: reconciled.state } });
+            if (reconciled.state === 'done') {
+              outcome = reconciled.ids ? { ids: reconciled.ids } : {};
+              break;
+            }
+          }
+        }
+      }
+      const ids = outcome.ids ?? {};
+      learned.set(action.id, { ...(learned.get(action.id) ?? {}), ...ids });
+      journal.append({ t: 'done', id: action.id, ...(Object.keys(ids).length > 0 ? { ids } : {}) });
+      status.set(action.id, { status: 'done' });
+      emit({ level: 'info', code: 'action.done', action: action.id, message: `${action.id}: ${pastVerb(action)}`, data: { elapsedMs: now() - started, ids } });
+    } catch (err) {
+      const code = err instanceof AcrctlError ? err.code : 'internal';
+      const message = err instanceof Error ? err.message : String(err);
+      journal.append({ t: 'failed', id: action.id, code, message });
+      status.set(action.id, { status: 'failed', message });
+      emit({ level: 'error', code: 'action.failed', action: action.id, message: `${action.id}: ${message}`, data: { code, ...(err instanceof AcrctlError && err.hint ? { hint: err.hint } : {}) } });
+      markBehind(action.id, 'skipped', `${action.id} failed`);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  };
+
+  const makeContext = (action: Action, reconciled: Reconciled | undefined): ExecContext => ({
+    cloud: opts.cloud,
+    ids: (address) => learned.get(address) ?? {},
+    clientToken: (suffix) => clientToken(plan.planId, action.id, suffix),
+    intent: async (call, detail) => {
+      journal.append({ t: 'intent', id: action.id, call, ...(detail ? { detail } : {}) });
+    },
+    progress: (message, data) => emit({ level: 'info', code: 'action.progress', action: action.id, message, ...(data ? { data } : {}) }),
+    now,
+    sleep,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(reconciled ? { reconciled } : {}),
+  });
+
+  // Schedule by dependency counts: an action becomes ready when its last dependency finishes; the
+  // ready list is kept in topological position order so runs are deterministic for a given timing.
+  const waitingOn = new Map<string, number>();
+  const ready: string[] = [];
+  for (const id of order) {
+    if (settled(id)) continue;
+    const n = byId.get(id)!.dependsOn.filter((d) => !finished(d)).length;
+    waitingOn.set(id, n);
+    if (n === 0) ready.push(id);
+  }
+  const release = (id: string) => {
+    if (!finished(id)) return;
+    for (const dep of dag.dependants(id)) {
+      const n = waitingOn.get(dep);
+      if (n === undefined) continue;
+      waitingOn.set(dep, n - 1);
+      if (n - 1 === 0 && !settled(dep)) insertSorted(ready, dep, position);
+    }
+  };
+  while (ready.length > 0 || running.size > 0) {
+    while (ready.length > 0 && running.size < parallelism && !opts.signal?.aborted) {
+      const id = ready.shift()!;
+      if (settled(id)) continue;
+      const p = runOne(byId.get(id)!).finally(() => {
+        running.delete(id);
+        release(id);
+      });
+      running.set(id, p);
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  await Promise.all(running.values());
+
+  const statuses = [...status.values()].map((s) => s.status);
+  const result: ApplyResult['status'] = statuses.includes('failed')
+    ? 'failed'
+    : opts.signal?.aborted
+      ? 'interrupted'
+      : statuses.includes('gated')
+        ? 'gated'
+        : 'complete';
+  journal.append({ t: 'end', status: result });
+  emit({ level: result === 'failed' ? 'error' : 'info', code: 'run.end', message: `apply ${result}`, data: { status: result, counts: countStatuses(status) } });
+  return { status: result, actions: status, ids: learned };
+}
+
+function insertSorted(list: string[], id: string, position: ReadonlyMap<string, number>): void {
+  const p = position.get(id)!;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (position.get(list[mid]!)! < p) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, id);
+}
+
+function countStatuses(status: ReadonlyMap<string, { status: ActionStatus }>): Record<ActionStatus, number> {
+  const c: Record<ActionStatus, number> = { done: 0, failed: 0, skipped: 0, gated: 0, blocked: 0, 'already-done': 0 };
+  for (const s of status.values()) c[s.status]++;
+  return c;
+}
+
+function verb(a: Action): string {
+  return { create: 'creating', update: 'updating', replace: 'replacing', delete: 'destroying', run: 'running', gate: 'verifying gate' }[a.type];
+}
+const verbing = verb;
+function pastVerb(a: Action): string {
+  return { create: 'created', update: 'updated', replace: 'replaced', delete: 'destroyed', run: 'finished', gate: 'gate verified' }[a.type];
+}

@@ -1,0 +1,228 @@
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ApplyEvent, clientToken, execute } from '../../src/apply/executor.js';
+import { Journal, loadResumeState, readJournal } from '../../src/apply/journal.js';
+import { acquireLock, forceUnlock } from '../../src/apply/lock.js';
+import { AcrctlError } from '../../src/errors.js';
+import type { ExecContext, Kind, Reconciled } from '../../src/kinds/kind.js';
+import { type Action, type Plan, summarise } from '../../src/plan/model.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'acrctl-exec-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function action(id: string, dependsOn: string[] = [], type: Action['type'] = 'create', kind = 'fake'): Action {
+  return { id, kind, type, account: 'prod', region: 'cn-hangzhou', after: {}, changes: [], dependsOn };
+}
+function plan(actions: Action[], refs: Plan['refs'] = {}): Plan {
+  return { formatVersion: 1, planId: 'p'.repeat(64), configDigest: 'c'.repeat(64), liveFingerprint: 'f'.repeat(64), configFile: 'r.yaml', acrctlVersion: 't', actions, refs, unmanaged: [], outputs: [], findings: [], summary: summarise(actions) };
+}
+
+interface FakeOpts {
+  fail?: Set<string>;
+  delayMs?: number;
+  reconcile?: (id: string) => Reconciled;
+  onApply?: (ctx: ExecContext, a: Action) => Promise<void> | void;
+}
+function fakeKind(log: string[], o: FakeOpts = {}): Kind & { maxConcurrent: number } {
+  let running = 0;
+  const k = {
+    name: 'fake',
+    readAfter: [],
+    reportsUnmanaged: true,
+    maxConcurrent: 0,
+    desired: () => [],
+    read: async () => [],
+    diff: () => ({ changes: [] }),
+    async apply(ctx: ExecContext, a: Action) {
+      running++;
+      k.maxConcurrent = Math.max(k.maxConcurrent, running);
+      try {
+        await ctx.intent('Create', { id: a.id });
+        await o.onApply?.(ctx, a);
+        await new Promise((r) => setTimeout(r, o.delayMs ?? 1));
+        log.push(`apply ${a.id}${ctx.reconciled ? ` (waiting on ${ctx.reconciled.state})` : ''}`);
+        if (o.fail?.has(a.id)) throw new AcrctlError('cloud.client', `${a.id} refused`);
+        return { ids: { id: `x-${a.id}` } };
+      } finally {
+        running--;
+      }
+    },
+    async reconcile(_ctx: ExecContext, a: Action): Promise<Reconciled> {
+      log.push(`reconcile ${a.id}`);
+      return o.reconcile?.(a.id) ?? { state: 'absent' };
+    },
+  };
+  return k;
+}
+
+async function run(p: Plan, kind: Kind, extra: { parallelism?: number; resume?: boolean } = {}) {
+  const events: ApplyEvent[] = [];
+  const runs = join(dir, 'runs');
+  const resume = extra.resume ? loadResumeState(runs, p.planId) : undefined;
+  const journal = Journal.create(runs, { runId: `run-${readdirSafe(runs).length}`, planId: p.planId, startedAt: 'now', pid: 1 });
+  try {
+    const result = await execute({ plan: p, kinds: new Map([[kind.name, kind]]), cloud: undefined, journal, emit: (e) => events.push(e), ...(resume ? { resume } : {}), ...(extra.parallelism ? { parallelism: extra.parallelism } : {}) });
+    return { result, events, journal: journal.path };
+  } finally {
+    journal.close();
+  }
+}
+function readdirSafe(d: string): string[] {
+  try {
+    return readdirSync(d);
+  } catch {
+    return [];
+  }
+}
+
+describe('execute', () => {
+  it('runs in dependency order and passes learned ids to dependants', async () => {
+    const log: string[] = [];
+    const seen: Record<string, unknown>[] = [];
+    const k = fakeKind(log, { onApply: (ctx, a) => void (a.id === 'c' && seen.push({ ...ctx.ids('a') }, { ...ctx.ids('ref') })) });
+    const { result } = await run(plan([action('a'), action('b', ['a']), action('c', ['b'])], { ref: { instanceId: 'cri-1' } }), k);
+    expect(result.status).toBe('complete');
+    expect(log).toEqual(['apply a', 'apply b', 'apply c']);
+    expect(seen).toEqual([{ id: 'x-a' }, { instanceId: 'cri-1' }]);
+  });
+
+  it('never runs more than --parallelism actions at once', async () => {
+    const log: string[] = [];
+    const k = fakeKind(log, { delayMs: 15 });
+    const actions = Array.from({ length: 12 }, (_, i) => action(`n${String(i).padStart(2, '0')}`));
+    await run(plan(actions), k, { parallelism: 3 });
+    expect(k.maxConcurrent).toBe(3);
+    expect(log).toHaveLength(12);
+  });
+
+  it('skips the dependants of a failure and finishes independent branches', async () => {
+    const log: string[] = [];
+    const { result, events } = await run(plan([action('a'), action('a2', ['a']), action('a3', ['a2']), action('b')]), fakeKind(log, { fail: new Set(['a']) }));
+    expect(result.status).toBe('failed');
+    expect(result.actions.get('a')?.status).toBe('failed');
+    expect(result.actions.get('a2')?.status).toBe('skipped');
+    expect(result.actions.get('a3')?.status).toBe('skipped');
+    expect(result.actions.get('b')?.status).toBe('done');
+    expect(events.find((e) => e.code === 'action.failed')?.message).toContain('a refused');
+  });
+
+  it('stops at a gate after everything not behind it, and continues once the gate is verified', async () => {
+    const log: string[] = [];
+    let flipped = false;
+    const p = plan([action('i'), action('i.gate', ['i'], 'gate'), action('i.after', ['i.gate']), action('other')]);
+    const k = fakeKind(log, { reconcile: (id) => (id === 'i.gate' && flipped ? { state: 'done' } : { state: 'absent' }) });
+    const first = await run(p, k);
+    expect(first.result.status).toBe('gated');
+    expect(first.result.actions.get('i.after')?.status).toBe('blocked');
+    expect(first.result.actions.get('other')?.status).toBe('done');
+    flipped = true;
+    log.length = 0;
+    const second = await run(p, k, { resume: true });
+    expect(second.result.status).toBe('complete');
+    expect(log).toEqual(['reconcile i.gate', 'apply i.after']);
+  });
+
+  it('on resume skips finished actions and reconciles the in-flight one instead of repeating it', async () => {
+    const p = plan([action('a'), action('b', ['a']), action('c', ['b'])]);
+    // A first run that died after a finished and b's call was announced.
+    const runs = join(dir, 'runs');
+    const j = Journal.create(runs, { runId: 'run-0', planId: p.planId, startedAt: 'then', pid: 9 });
+    j.append({ t: 'start', id: 'a' });
+    j.append({ t: 'intent', id: 'a', call: 'Create' });
+    j.append({ t: 'done', id: 'a', ids: { id: 'x-a' } });
+    j.append({ t: 'start', id: 'b' });
+    j.append({ t: 'intent', id: 'b', call: 'Create' });
+    j.close();
+    appendFileSync(j.path, '{"t":"done","id":"b"'); // torn by the crash
+    const log: string[] = [];
+    const { result } = await run(p, fakeKind(log, { reconcile: (id) => (id === 'b' ? { state: 'done', ids: { id: 'x-b' } } : { state: 'absent' }) }), { resume: true });
+    expect(result.status).toBe('complete');
+    expect(log).toEqual(['reconcile b', 'apply c']);
+    expect(result.actions.get('a')?.status).toBe('already-done');
+    expect(result.ids.get('b')).toEqual({ id: 'x-b' });
+  });
+
+  it('passes a pending reconcile to apply so it waits instead of requesting again', async () => {
+    const p = plan([action('t', [], 'run')]);
+    const runs = join(dir, 'runs');
+    const j = Journal.create(runs, { runId: 'run-0', planId: p.planId, startedAt: 'then', pid: 9 });
+    j.append({ t: 'intent', id: 't', call: 'CreateRepoSyncTask' });
+    j.close();
+    const log: string[] = [];
+    await run(p, fakeKind(log, { reconcile: () => ({ state: 'pending', ids: { taskId: 'rst-1' } }) }), { resume: true });
+    expect(log).toEqual(['reconcile t', 'apply t (waiting on pending)']);
+  });
+
+  it('reconciles after a lost connection rather than blindly repeating the call', async () => {
+    const log: string[] = [];
+    let calls = 0;
+    const k = fakeKind(log, {
+      onApply: () => {
+        if (calls++ === 0) throw new AcrctlError('cloud.outcome_unknown', 'connection dropped');
+      },
+      reconcile: () => ({ state: 'done', ids: { id: 'landed' } }),
+    });
+    const { result } = await run(plan([action('a')]), k);
+    expect(result.status).toBe('complete');
+    expect(result.ids.get('a')).toEqual({ id: 'landed' });
+    expect(log).toEqual(['reconcile a']);
+  });
+});
+
+describe('journal', () => {
+  it('is readable after every record and tolerates a torn last line', async () => {
+    const { journal } = await run(plan([action('a'), action('b', ['a'])]), fakeKind([]));
+    const { records, tornLines } = readJournal(journal);
+    expect(tornLines).toBe(0);
+    expect(records.map((r) => r.t)).toEqual(['run', 'start', 'intent', 'done', 'start', 'intent', 'done', 'end']);
+    writeFileSync(journal, `${records.map((r) => JSON.stringify(r)).join('\n')}\n{"t":"sta`);
+    expect(readJournal(journal).tornLines).toBe(1);
+    expect(loadResumeState(join(dir, 'runs'), 'p'.repeat(64)).done.size).toBe(2);
+  });
+  it('ignores journals of other plans', () => {
+    const j = Journal.create(join(dir, 'runs'), { runId: 'r', planId: 'other', startedAt: 'x', pid: 1 });
+    j.append({ t: 'done', id: 'a' });
+    j.close();
+    expect(loadResumeState(join(dir, 'runs'), 'p'.repeat(64)).done.size).toBe(0);
+  });
+});
+
+describe('clientToken', () => {
+  it('is stable, action-specific and at most 64 ASCII characters', () => {
+    const t = clientToken('p'.repeat(64), 'instance[hz]');
+    expect(t).toBe(clientToken('p'.repeat(64), 'instance[hz]'));
+    expect(t).not.toBe(clientToken('p'.repeat(64), 'instance[bj]'));
+    expect(t).not.toBe(clientToken('p'.repeat(64), 'instance[hz]', 'refund'));
+    expect(t.length).toBeLessThanOrEqual(64);
+    expect(t).toMatch(/^[\x21-\x7e]+$/);
+  });
+});
+
+describe('lock', () => {
+  it('refuses a second holder, naming pid, host and start time', () => {
+    const path = join(dir, 'lock');
+    const held = acquireLock(path, 'apply', { pid: 111, host: 'h', isAlive: () => true, now: () => new Date('2026-01-01T00:00:00Z') });
+    expect(() => acquireLock(path, 'apply', { pid: 222, host: 'h', isAlive: () => true })).toThrow(/pid 111 on h, started 2026-01-01T00:00:00.000Z/);
+    held.release();
+    acquireLock(path, 'apply', { pid: 222, host: 'h', isAlive: () => true }).release();
+  });
+  it('replaces the stale lock of a dead holder on this host', () => {
+    const path = join(dir, 'lock');
+    acquireLock(path, 'apply', { pid: 111, host: 'h', isAlive: () => true });
+    const second = acquireLock(path, 'apply', { pid: 222, host: 'h', isAlive: (pid) => pid !== 111 });
+    expect(second.replaced?.pid).toBe(111);
+    second.release();
+  });
+  it('refuses a holder on another host, with the way out', () => {
+    const path = join(dir, 'lock');
+    acquireLock(path, 'apply', { pid: 111, host: 'elsewhere', isAlive: () => false });
+    expect(() => acquireLock(path, 'apply', { pid: 222, host: 'here', isAlive: () => false })).toThrow(AcrctlError);
+    expect(forceUnlock(path)?.host).toBe('elsewhere');
+    acquireLock(path, 'apply', { pid: 222, host: 'here' }).release();
+  });
+});
