@@ -1,0 +1,110 @@
+/**
+ * Views of a running apply. The executor emits events; these turn them into what a person sees:
+ * on a TTY, a live block of the actions running now (log-update) above which finished actions
+ * scroll; elsewhere (CI), one plain line per event, including `still creating … [30s elapsed]`.
+ * Neither view ever receives a secret: events carry ids, codes and messages only.
+ */
+import { createLogUpdate } from 'log-update';
+import type { ApplyEvent } from '../../apply/executor.js';
+
+export interface ApplyView {
+  onEvent(e: ApplyEvent): void;
+  /** Stops redrawing and leaves the terminal clean. */
+  close(): void;
+}
+
+export interface ViewOptions {
+  readonly stream: NodeJS.WritableStream;
+  readonly tty: boolean;
+  readonly color: boolean;
+  readonly now?: () => number;
+}
+
+const SYMBOLS: Partial<Record<ApplyEvent['code'], string>> = {
+  'action.done': '✓',
+  'action.failed': '✗',
+  'action.skipped': '-',
+  'action.gate': '!',
+  'action.resumed': '↺',
+  'action.reconciled': '?',
+};
+
+export function createApplyView(opts: ViewOptions): ApplyView {
+  return opts.tty ? liveView(opts) : plainView(opts);
+}
+
+function paint(on: boolean, code: number, s: string): string {
+  return on ? `\u001b[${code}m${s}\u001b[0m` : s;
+}
+
+function colourFor(e: ApplyEvent): number {
+  return e.level === 'error' ? 31 : e.level === 'warn' ? 33 : e.code === 'action.done' ? 32 : 0;
+}
+
+function plainView(opts: ViewOptions): ApplyView {
+  return {
+    onEvent(e) {
+      const symbol = SYMBOLS[e.code];
+      const line = symbol ? `${symbol} ${e.message}` : e.message;
+      opts.stream.write(`${paint(opts.color && colourFor(e) !== 0, colourFor(e), line)}\n`);
+    },
+    close() {},
+  };
+}
+
+function liveView(opts: ViewOptions): ApplyView {
+  const now = opts.now ?? Date.now;
+  const log = createLogUpdate(opts.stream, { showCursor: false });
+  const running = new Map<string, { since: number; message: string }>();
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  let frame = 0;
+  let total = 0;
+  let finished = 0;
+  const render = () => {
+    frame = (frame + 1) % frames.length;
+    const lines = [...running.entries()].slice(0, 15).map(([, r]) => `${frames[frame]} ${r.message} ${paint(opts.color, 2, `(${Math.round((now() - r.since) / 1000)}s)`)}`);
+    if (running.size > 15) lines.push(paint(opts.color, 2, `… and ${running.size - 15} more running`));
+    if (total > 0) lines.push(paint(opts.color, 2, `${finished}/${total} actions settled`));
+    log(lines.join('\n'));
+  };
+  const timer = setInterval(render, 120);
+  timer.unref?.();
+  const persist = (line: string) => {
+    log.clear();
+    opts.stream.write(`${line}\n`);
+    render();
+  };
+  return {
+    onEvent(e) {
+      switch (e.code) {
+        case 'run.start':
+          total = Number(e.data?.total ?? 0);
+          finished = Number(e.data?.alreadyDone ?? 0);
+          persist(e.message);
+          break;
+        case 'action.start':
+          if (e.action) running.set(e.action, { since: now(), message: e.message });
+          render();
+          break;
+        case 'action.progress':
+          if (e.action && running.has(e.action) && !e.message.startsWith('still ')) running.get(e.action)!.message = e.message;
+          break;
+        case 'action.done':
+        case 'action.failed':
+        case 'action.skipped':
+        case 'action.gate':
+          if (e.action) running.delete(e.action);
+          finished++;
+          persist(paint(opts.color && colourFor(e) !== 0, colourFor(e), `${SYMBOLS[e.code] ?? ''} ${e.message}`));
+          break;
+        default:
+          persist(e.message);
+      }
+    },
+    close() {
+      clearInterval(timer);
+      log.clear();
+      log.done();
+    },
+  };
+}
