@@ -4,7 +4,15 @@
  */
 import type { Service } from '../core/contract.js';
 import { service as ram } from './ram/index.js';
+import { service as sts } from './sts/index.js';
+import { service as cr } from './cr/index.js';
+import { service as crpe } from './crpe/index.js';
+import { service as bss } from './bss/index.js';
 
 export const services: readonly Service[] = [
+  cr,
+  crpe,
+  bss,
   ram,
+  sts,
 ];
