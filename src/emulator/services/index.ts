@@ -4,6 +4,9 @@
  */
 import type { Service } from '../core/contract.js';
 import { service as ram } from './ram/index.js';
+import { service as cbn } from './cbn/index.js';
+import { service as vpc } from './vpc/index.js';
+import { service as pvtz } from './pvtz/index.js';
 import { service as sts } from './sts/index.js';
 import { service as cr } from './cr/index.js';
 import { service as crpe } from './crpe/index.js';
@@ -14,5 +17,8 @@ export const services: readonly Service[] = [
   crpe,
   bss,
   ram,
+  cbn,
+  vpc,
+  pvtz,
   sts,
 ];

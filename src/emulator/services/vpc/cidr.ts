@@ -1,0 +1,36 @@
+/** IPv4 CIDR arithmetic for the VPC and CBN services. Pure. */
+
+export interface Cidr {
+  readonly base: number;
+  readonly prefix: number;
+}
+
+/** Parses `a.b.c.d/n` with no host bits set; undefined when malformed. */
+export function parseCidr(text: string): Cidr | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  if (m === null) return undefined;
+  const octets = [m[1], m[2], m[3], m[4]].map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const base = (((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0);
+  if ((base & ~mask(prefix)) >>> 0 !== 0) return undefined;
+  return { base, prefix };
+}
+
+function mask(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+/** Whether `inner` lies entirely inside `outer`. */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && ((inner.base & mask(outer.prefix)) >>> 0) === outer.base;
+}
+
+export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
+  return cidrContains(a, b) || cidrContains(b, a);
+}
+
+/** Usable addresses of a vSwitch CIDR (the vendor reserves 4 per vSwitch). */
+export function usableAddresses(c: Cidr): number {
+  return Math.max(0, 2 ** (32 - c.prefix) - 4);
+}
