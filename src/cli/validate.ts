@@ -1,10 +1,71 @@
-/** `acrctl validate`: being written (see the validate issue). */
-import type { Command } from 'commander';
+/**
+ * `acrctl validate [-f FILE] [--format text|json|sarif]`: loads registry.yaml and reports every
+ * finding (YAML, schema, references, product lints) at its file:line:column.
+ *
+ * Exit code: 0 when there is no error finding (warnings and infos allowed), 1 otherwise. The report
+ * goes to stdout in every format (so `--format sarif > results.sarif` works); nothing secret is printed.
+ */
+import { resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { AcrctlError, ExitCode } from '../errors.js';
+import { hasErrors, loadConfig, type ConfigFs } from '../config/load.js';
+import { defaultLints, lintSummaries } from '../config/lint-runner.js';
+import { formatJson, formatSarif, formatText, REPORT_FORMATS, type ReportFormat } from '../config/report.js';
+import { VALIDATION_RULES } from '../config/rules.js';
+import { DEFAULT_MAX_BYTES } from '../config/source.js';
+import { VERSION } from '../version.js';
 import type { SetExit } from './commands.js';
 import type { CliIo } from './main.js';
 
+interface ValidateFlags {
+  readonly file: string;
+  readonly format: ReportFormat;
+  readonly maxBytes: number;
+}
+
 export function registerValidate(program: Command, io: CliIo, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  program
+    .command('validate')
+    .description('check registry.yaml: YAML, schema, references and product lints, each at file:line:column')
+    .option('-f, --file <path>', 'the config file', 'registry.yaml')
+    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
+    .option('--max-bytes <n>', 'refuse files larger than this', parseMaxBytes, DEFAULT_MAX_BYTES)
+    .action(async (flags: ValidateFlags) => {
+      setExit(await runValidate(flags, io));
+    });
+}
+
+function parseMaxBytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new AcrctlError('cli.bad-option', `--max-bytes must be a positive whole number of bytes, got "${value.slice(0, 40)}"`);
+  }
+  return n;
+}
+
+/** Runs validation and writes the report; resolves to the exit code. */
+export async function runValidate(flags: ValidateFlags, io: CliIo): Promise<number> {
+  const fs: ConfigFs = {
+    stat: (p) => stat(resolve(io.cwd, p)),
+    readFile: (p) => readFile(resolve(io.cwd, p)),
+  };
+  const result = await loadConfig(flags.file, { env: io.env, maxBytes: flags.maxBytes, fs, lint: defaultLints });
+  const input = { file: result.file, findings: result.findings, text: result.text };
+  let output: string;
+  switch (flags.format) {
+    case 'json':
+      output = formatJson(input);
+      break;
+    case 'sarif': {
+      const summaries = new Map<string, string>([...VALIDATION_RULES.map((r) => [r.id, r.summary] as const), ...lintSummaries()]);
+      output = formatSarif(input, { toolVersion: VERSION, ruleSummaries: summaries });
+      break;
+    }
+    case 'text':
+      output = formatText(input, { color: Boolean(io.stdout.isTTY) && !io.env['NO_COLOR'] });
+      break;
+  }
+  io.stdout.write(output);
+  return hasErrors(result.findings) ? ExitCode.error : ExitCode.ok;
 }

@@ -1,0 +1,165 @@
+/**
+ * Loading a registry.yaml: bytes → text → YAML (positions kept) → secrets scan → `${env:NAME}` →
+ * schema → references → product lints, with every finding positioned and sorted.
+ *
+ * Owns: the order of the stages and the {@link LoadResult} contract the planner relies on.
+ * Must not import: cloud clients, src/plan, src/cli.
+ *
+ * Contract:
+ *  - {@link validateSource} is pure (the environment and lints come in through options).
+ *  - {@link loadConfig} adds file reading: the size is checked with `stat` before the file is read, so
+ *    a huge file fails fast; a missing file is an {@link AcrctlError} (there is no position to give).
+ *  - All findings are reported in one pass and sorted by position. Product lints run only when the
+ *    earlier stages found no error (they rely on a schema-valid, reference-clean document); warnings of
+ *    earlier stages do not stop them.
+ *  - `document` is present exactly when there is no error finding; it is the interpolated value, with
+ *    no defaults filled in.
+ *  - No message contains a secret value.
+ */
+import { readFile as fsReadFile, stat as fsStat } from 'node:fs/promises';
+import { AcrctlError, type SourceLocation } from '../errors.js';
+import { createLocator, type Locator } from './locate.js';
+import type { Finding, RegistryDocument } from './model.js';
+import { DEFAULT_PARSE_LIMITS, parseYaml, type ParseLimits } from './parse.js';
+import { checkReferences } from './references.js';
+import { checkSchema } from './schema.js';
+import { pathKey, scanSecrets } from './secrets.js';
+import { DEFAULT_MAX_BYTES, decodeSource, tooLarge } from './source.js';
+import { interpolateEnv } from './env.js';
+
+/** Runs product lints on a valid document. */
+export type LintRunner = (doc: RegistryDocument, locate: (path: readonly (string | number)[]) => SourceLocation) => Finding[];
+
+export interface ValidateOptions {
+  /** Variables for `${env:NAME}`. Default: none (every reference is reported missing). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Size limit in bytes. Default {@link DEFAULT_MAX_BYTES}. */
+  readonly maxBytes?: number;
+  readonly parseLimits?: ParseLimits;
+  /** Product lints; default none here (the CLI and {@link loadConfig} pass the real ones). */
+  readonly lint?: LintRunner;
+}
+
+export interface LoadResult {
+  /** The file name as given (used in every location). */
+  readonly file: string;
+  /** The validated document; present exactly when `findings` holds no error. */
+  readonly document: RegistryDocument | undefined;
+  /** Every finding, sorted by line, column, then severity and id. */
+  readonly findings: readonly Finding[];
+  /** Decoded source text, when decoding succeeded (for code frames). */
+  readonly text: string | undefined;
+  /** Positions of document paths; undefined when the YAML could not be parsed. */
+  readonly locate: Locator | undefined;
+}
+
+/** True when a result holds an error finding. */
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
+
+/** Validates the bytes (or text) of one registry.yaml. */
+export function validateSource(source: Uint8Array | string, file: string, options: ValidateOptions = {}): LoadResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
+  const decoded = decodeSource(bytes, file, maxBytes);
+  if (!decoded.ok) return result(file, undefined, [decoded.finding], undefined, undefined);
+  const text = decoded.text;
+
+  const parsed = parseYaml(text, file, options.parseLimits ?? DEFAULT_PARSE_LIMITS);
+  if (parsed.value === undefined || parsed.doc === undefined) return result(file, undefined, parsed.findings, text, undefined);
+  const locate = createLocator(parsed.doc, parsed.lineCounter, file);
+  const findings: Finding[] = [...parsed.findings];
+
+  const secrets = scanSecrets(parsed.value, locate);
+  findings.push(...secrets.findings);
+  const interpolated = interpolateEnv(parsed.value, options.env ?? {}, locate);
+  findings.push(...interpolated.findings);
+  const noEcho = new Set([...secrets.secretKeyPaths, ...interpolated.secretPaths]);
+  const value = interpolated.value;
+
+  // A value whose variable is missing still holds the literal reference: do not also call it malformed.
+  const unresolved = new Set(interpolated.findings.map((f) => pathKey(f.path)));
+  findings.push(...checkSchema(value, locate, { noEcho, secretKeyPaths: secrets.secretKeyPaths }).filter((f) => !unresolved.has(pathKey(f.path))));
+  findings.push(...checkReferences(value, locate));
+
+  if (hasErrors(findings)) return result(file, undefined, findings, text, locate);
+  const document = value as RegistryDocument;
+  if (options.lint) findings.push(...options.lint(document, (path) => locate(path)));
+  return result(file, hasErrors(findings) ? undefined : document, findings, text, locate);
+}
+
+/** Where {@link loadConfig} reads files from; injected in tests. */
+export interface ConfigFs {
+  stat(path: string): Promise<{ size: number; isFile(): boolean }>;
+  readFile(path: string): Promise<Uint8Array>;
+}
+
+export interface LoadOptions extends ValidateOptions {
+  readonly fs?: ConfigFs;
+}
+
+const nodeFs: ConfigFs = { stat: fsStat, readFile: (p) => fsReadFile(p) };
+
+/**
+ * Reads and validates a registry.yaml. `file` is used as given in every location (pass it relative to
+ * the working directory for readable output). Throws {@link AcrctlError} only when the file cannot be
+ * read at all; every problem inside the file is a finding.
+ */
+export async function loadConfig(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const fs = options.fs ?? nodeFs;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let size: number;
+  try {
+    const st = await fs.stat(file);
+    if (!st.isFile()) {
+      throw new AcrctlError('config.not-a-file', `cannot read ${file}: it is not a regular file`, { hint: 'pass the path of a registry.yaml with -f' });
+    }
+    size = st.size;
+  } catch (err) {
+    if (err instanceof AcrctlError) throw err;
+    throw unreadable(file, err);
+  }
+  if (size > maxBytes) return result(file, undefined, [tooLarge(file, size, maxBytes)], undefined, undefined);
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  return validateSource(bytes, file, options);
+}
+
+function unreadable(file: string, err: unknown): AcrctlError {
+  const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
+  const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : 'read failed';
+  return new AcrctlError('config.unreadable', `cannot read ${file}: ${reason}`, {
+    ...(code === 'ENOENT' ? { hint: 'run acrctl in the directory holding registry.yaml, or pass its path with -f' } : {}),
+    cause: err,
+  });
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** Sorts by position, then severity, then id; drops exact duplicates. Returns a new array. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const unique = findings.filter((f) => {
+    const key = `${f.id}\u0000${f.location.line}\u0000${f.location.column}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort(
+    (a, b) =>
+      a.location.line - b.location.line ||
+      a.location.column - b.location.column ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) ||
+      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+  );
+}
+
+function result(file: string, document: RegistryDocument | undefined, findings: readonly Finding[], text: string | undefined, locate: Locator | undefined): LoadResult {
+  return { file, document, findings: sortFindings(findings), text, locate };
+}

@@ -1,0 +1,158 @@
+/**
+ * Renders validation findings as text (compiler style, with code frames), JSON or SARIF 2.1.0.
+ *
+ * Contract: pure; output is deterministic (findings are already sorted; no timestamps, no absolute
+ * paths beyond what the caller passed as the file name). Code frames quote the source line, so they
+ * are left out for any line that a secret finding points at.
+ */
+import type { Finding, Severity } from './model.js';
+
+export type ReportFormat = 'text' | 'json' | 'sarif';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
+
+export interface ReportInput {
+  readonly file: string;
+  readonly findings: readonly Finding[];
+  /** Source text for code frames (text format only). */
+  readonly text?: string | undefined;
+}
+
+export interface Counts {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+}
+
+export function countFindings(findings: readonly Finding[]): Counts {
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const f of findings) {
+    if (f.severity === 'error') errors++;
+    else if (f.severity === 'warning') warnings++;
+    else infos++;
+  }
+  return { errors, warnings, infos };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export interface TextOptions {
+  readonly color: boolean;
+}
+
+const COLORS: Record<Severity, string> = { error: '\u001b[31m', warning: '\u001b[33m', info: '\u001b[36m' };
+const BOLD = '\u001b[1m';
+const DIM = '\u001b[2m';
+const RESET = '\u001b[0m';
+const MAX_FRAME = 160;
+
+/** Compiler-style text: `file:line:col: severity[id]: message`, a code frame, a hint, then a summary. */
+export function formatText(input: ReportInput, options: TextOptions): string {
+  const paint = (code: string, s: string): string => (options.color ? `${code}${s}${RESET}` : s);
+  const lines = input.text === undefined ? undefined : input.text.split(/\r?\n/);
+  const secretLines = new Set(input.findings.filter((f) => f.id.startsWith('secret/')).map((f) => f.location.line));
+  const out: string[] = [];
+  for (const f of input.findings) {
+    const where = `${f.location.file}:${f.location.line}:${f.location.column}`;
+    out.push(`${paint(BOLD, where)}: ${paint(COLORS[f.severity], `${f.severity}[${f.id}]`)}: ${f.message}`);
+    const source = lines?.[f.location.line - 1];
+    if (source !== undefined && !secretLines.has(f.location.line) && f.location.column - 1 <= MAX_FRAME) {
+      const gutter = String(f.location.line);
+      const shown = source.length > MAX_FRAME ? `${source.slice(0, MAX_FRAME)}…` : source;
+      const pad = ' '.repeat(gutter.length);
+      out.push(`${paint(DIM, ` ${gutter} |`)} ${shown.replace(/\t/g, ' ')}`);
+      out.push(`${paint(DIM, ` ${pad} |`)} ${' '.repeat(Math.max(0, f.location.column - 1))}${paint(COLORS[f.severity], '^')}`);
+    }
+    if (f.hint) out.push(`  hint: ${f.hint}`);
+  }
+  const c = countFindings(input.findings);
+  if (input.findings.length > 0) out.push('');
+  const summary = `${input.file}: ${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${plural(c.infos, 'info')}`;
+  out.push(c.errors > 0 ? `${summary}: invalid` : `${summary}: valid`);
+  return `${out.join('\n')}\n`;
+}
+
+/** JSON report: `{ formatVersion, file, valid, counts, findings }`. */
+export function formatJson(input: ReportInput): string {
+  const counts = countFindings(input.findings);
+  const report = {
+    formatVersion: 1,
+    file: input.file,
+    valid: counts.errors === 0,
+    counts,
+    findings: input.findings.map((f) => ({
+      id: f.id,
+      severity: f.severity,
+      message: f.message,
+      file: f.location.file,
+      line: f.location.line,
+      column: f.location.column,
+      path: f.path,
+      ...(f.hint === undefined ? {} : { hint: f.hint }),
+    })),
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export interface SarifOptions {
+  readonly toolVersion: string;
+  /** One-line description per rule id (unknown ids fall back to the id). */
+  readonly ruleSummaries: ReadonlyMap<string, string>;
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** A SARIF-safe relative URI for a file name: forward slashes, percent-encoded segments. */
+export function sarifUri(file: string): string {
+  const slashed = file.replace(/\\/g, '/').replace(/^\.\//, '');
+  if (/^[A-Za-z]:\//.test(slashed) || slashed.startsWith('/')) {
+    return `file://${slashed.startsWith('/') ? '' : '/'}${slashed.split('/').map(encodeURIComponent).join('/')}`;
+  }
+  return slashed.split('/').map(encodeURIComponent).join('/');
+}
+
+/** SARIF 2.1.0: one run, rule ids = finding ids, one physical location per result (GitHub code scanning). */
+export function formatSarif(input: ReportInput, options: SarifOptions): string {
+  const ids = [...new Set(input.findings.map((f) => f.id))].sort();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const severityOf = new Map<string, Severity>();
+  for (const f of input.findings) if (!severityOf.has(f.id)) severityOf.set(f.id, f.severity);
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'acrctl',
+            version: options.toolVersion,
+            rules: ids.map((id) => ({
+              id,
+              shortDescription: { text: options.ruleSummaries.get(id) ?? id },
+              defaultConfiguration: { level: SARIF_LEVEL[severityOf.get(id) ?? 'error'] },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: input.findings.map((f) => ({
+          ruleId: f.id,
+          ruleIndex: index.get(f.id) ?? 0,
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.hint ? `${f.message}\nhint: ${f.hint}` : f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: sarifUri(f.location.file) },
+                region: { startLine: f.location.line, startColumn: f.location.column },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

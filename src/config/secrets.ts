@@ -1,0 +1,86 @@
+/**
+ * Secrets never live in registry.yaml.
+ *
+ * Contract: pure; reports keys that name a secret (access keys, passwords, tokens) anywhere in the
+ * document, and string values shaped like an AccessKey ID, at their key position. Messages name the
+ * key, never the value. The returned paths let schema validation skip its own "unknown key" error.
+ */
+import type { Finding, Locate } from './model.js';
+
+/** Normalised (lower case, no `_`/`-`) key names that hold secrets. */
+const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'accesskey', 'accesskeyid', 'accesskeysecret', 'secretaccesskey', 'secretkey', 'secret', 'clientsecret',
+  'password', 'passwd', 'pwd', 'loginpassword', 'securitytoken', 'sessiontoken', 'ststoken', 'token',
+  'authtoken', 'authorizationtoken', 'apikey', 'privatekey', 'akid', 'aksecret',
+]);
+
+/** Environment variable names whose values must never be echoed. */
+const SECRET_NAME = /(SECRET|PASSW(OR)?D|TOKEN|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|API_?KEY)/i;
+
+/** AccessKey IDs start with LTAI (long-term) or STS. (temporary). */
+const ACCESS_KEY_ID = /^(LTAI[A-Za-z0-9]{12,30}|STS\.[A-Za-z0-9]{16,})$/;
+
+export const SECRETS_HINT =
+  'keep secrets out of registry.yaml: point the account at them instead, with credentials: { profile: <aliyun CLI profile> }, ' +
+  'credentials: { env: <PREFIX> } (reads <PREFIX>_ACCESS_KEY_ID and <PREFIX>_ACCESS_KEY_SECRET), ' +
+  'credentials: { ramRoleArn: ... } or the default credentials chain';
+
+/** True for key names that hold a secret, in any casing or separator style. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase().replace(/[_-]/g, ''));
+}
+
+/** True for environment variable names whose values are secrets. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+export interface SecretScan {
+  readonly findings: Finding[];
+  /** JSON paths (joined with NUL) of keys reported here. */
+  readonly secretKeyPaths: ReadonlySet<string>;
+}
+
+/** Joins a JSON path into a stable string key. */
+export function pathKey(path: readonly (string | number)[]): string {
+  return path.map(String).join('\u0000');
+}
+
+/** Scans a plain value for secret keys and AccessKey-shaped values. */
+export function scanSecrets(value: unknown, locate: Locate): SecretScan {
+  const findings: Finding[] = [];
+  const secretKeyPaths = new Set<string>();
+  const walk = (v: unknown, path: (string | number)[]): void => {
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(item, [...path, i]));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        const p = [...path, k];
+        if (isSecretKey(k)) {
+          secretKeyPaths.add(pathKey(p));
+          findings.push({
+            id: 'secret/in-config',
+            severity: 'error',
+            message: `"${k}" is a secret and must not be written in registry.yaml (its value is not shown)`,
+            location: locate(p),
+            path: p,
+            hint: SECRETS_HINT,
+          });
+        } else {
+          walk(child, p);
+        }
+      }
+    } else if (typeof v === 'string' && ACCESS_KEY_ID.test(v)) {
+      findings.push({
+        id: 'secret/in-config',
+        severity: 'error',
+        message: 'this value looks like an AccessKey ID; access keys must not be written in registry.yaml (the value is not shown)',
+        location: locate(path),
+        path,
+        hint: SECRETS_HINT,
+      });
+    }
+  };
+  walk(value, []);
+  return { findings, secretKeyPaths };
+}

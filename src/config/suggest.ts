@@ -1,0 +1,42 @@
+/**
+ * "Did you mean" suggestions. Pure.
+ */
+
+/** Levenshtein edit distance (insert, delete, substitute; each costs 1). */
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/**
+ * The candidate closest to `input`, if close enough to be a plausible typo: a case-insensitive match,
+ * or an edit distance of at most max(1, ⌊length/3⌋) (capped at 3). Ties go to the earlier candidate.
+ */
+export function closest(input: string, candidates: readonly string[]): string | undefined {
+  if (input.length > 200) return undefined;
+  const lower = input.toLowerCase();
+  const exactCase = candidates.find((c) => c.toLowerCase() === lower);
+  if (exactCase !== undefined) return exactCase;
+  const budget = Math.min(3, Math.max(1, Math.floor(input.length / 3)));
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(lower, c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= budget ? best : undefined;
+}
