@@ -137,10 +137,28 @@ export interface AccountRecord {
   accessKeys: Record<string, string>;
 }
 
+/**
+ * Who signed a request: the account's own key (`Account`) or temporary STS credentials of an
+ * assumed role (`AssumedRoleUser`). Set by the server core; read by STS GetCallerIdentity.
+ */
+export interface CallerIdentity {
+  readonly type: 'Account' | 'AssumedRoleUser';
+  readonly accessKeyId: string;
+  /** `acs:ram::<uid>:root` or `acs:ram::<uid>:assumed-role/<role>/<session>`. */
+  readonly arn: string;
+  /** The account UID, or `<roleId>:<sessionName>`. */
+  readonly principalId: string;
+  /** Only for assumed roles. */
+  readonly roleId?: string;
+  readonly roleName?: string;
+}
+
 /** What a handler knows about the call it serves. */
 export interface CallContext {
   /** UID of the account whose key signed the request. */
   readonly accountUid: string;
+  /** The signer, when the server core knows it (absent in hand-built contexts and anonymous calls). */
+  readonly caller?: CallerIdentity;
   /** The region of the port the request arrived on; `global` on the main port. */
   readonly region: string;
   readonly requestId: string;
@@ -156,6 +174,11 @@ export interface CallContext {
 export interface RpcAction {
   /** True when the action changes state (recorded in the call log; used by crash tests). */
   readonly mutating: boolean;
+  /**
+   * True when the real service accepts the call unsigned (authType Anonymous, e.g. STS
+   * AssumeRoleWithOIDC). The handler then sees `accountUid: ''` and must authorise by itself.
+   */
+  readonly anonymous?: boolean;
   handle(ctx: CallContext, req: RpcRequest): Record<string, unknown>;
 }
 
@@ -183,7 +206,7 @@ export interface AdminRoute {
 }
 
 /** What an admin handler sees: a CallContext without a signing account. */
-export type AdminContext = Omit<CallContext, 'accountUid' | 'region' | 'requestId'>;
+export type AdminContext = Omit<CallContext, 'accountUid' | 'region' | 'requestId' | 'caller'>;
 
 interface ServiceBase {
   readonly product: Product;
@@ -219,6 +242,8 @@ export interface StartOptions {
   /** Injected clock (tests move time); default Date.now. */
   readonly now?: () => EpochMs;
   readonly async?: Partial<AsyncDurations>;
+  /** Diagnostic lines (unexpected handler failures, persistence errors); never secrets. Default: none. */
+  readonly log?: (line: string) => void;
 }
 
 /** Credentials the admin API hands out for an account. */

@@ -7,6 +7,7 @@ import { service as ram } from './ram/index.js';
 import { service as cbn } from './cbn/index.js';
 import { service as vpc } from './vpc/index.js';
 import { service as pvtz } from './pvtz/index.js';
+import { service as sts } from './sts/index.js';
 import { service as cr } from './cr/index.js';
 import { service as crpe } from './crpe/index.js';
 import { service as bss } from './bss/index.js';
@@ -19,4 +20,5 @@ export const services: readonly Service[] = [
   cbn,
   vpc,
   pvtz,
+  sts,
 ];

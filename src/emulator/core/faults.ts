@@ -1,0 +1,249 @@
+/**
+ * Fault injection: latency, `Throttling.User`, 5xx, dropped connections and per-product rate limits,
+ * seeded and deterministic.
+ *
+ * Owns: the fault configuration and its random streams. Every (product, action) pair has its own
+ * mulberry32 stream seeded from the configured seed and the pair's name, and each call of that
+ * action draws exactly one number from it, so the sequence of outcomes an action sees depends only
+ * on the seed and on how many times that action was called, never on other actions running
+ * concurrently. Rules resolve field by field: action rule, then product rule, then global rule.
+ * The rate limiter is a token bucket per product on a monotonic clock passed in. No I/O.
+ */
+import type { Product } from './contract.js';
+
+export const PRODUCTS: readonly Product[] = ['cr', 'crpe', 'bss', 'ram', 'sts', 'cbn', 'vpc', 'pvtz'];
+
+/** One set of fault knobs. Rates are probabilities in [0, 1]; their sum must not exceed 1. */
+export interface FaultRule {
+  /** Delay before the call is handled, in ms. */
+  readonly latencyMs?: number;
+  /** Probability of `Throttling.User` (HTTP 400, header x-acs-retry-after). */
+  readonly throttleRate?: number;
+  /** Probability of `ServiceUnavailable` (HTTP 503). */
+  readonly unavailableRate?: number;
+  /** Probability of `InternalError` (HTTP 500). */
+  readonly internalErrorRate?: number;
+  /** Probability that the connection is destroyed without a response. */
+  readonly dropRate?: number;
+  /**
+   * `before` (default): dropped before the handler runs, nothing changes. `after`: the handler runs
+   * (a mutation is applied and persisted) and then the connection is dropped: the realistic worst
+   * case for crash and resume tests.
+   */
+  readonly dropPhase?: 'before' | 'after';
+  /** Value of x-acs-retry-after on throttling answers (integer; default 1). */
+  readonly retryAfter?: number;
+}
+
+export interface FaultConfig {
+  readonly seed: number;
+  readonly global: FaultRule;
+  readonly products: Readonly<Partial<Record<Product, FaultRule>>>;
+  /** Keyed `product:Action`, e.g. `cr:ListRepository`. */
+  readonly actions: Readonly<Record<string, FaultRule>>;
+  /** Calls per second per product above which `Throttling.Api` is answered. */
+  readonly rateLimits: Readonly<Partial<Record<Product, number>>>;
+}
+
+export type FaultOutcome =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'throttle'; readonly retryAfter: number }
+  | { readonly kind: 'unavailable' }
+  | { readonly kind: 'internal' }
+  | { readonly kind: 'drop'; readonly phase: 'before' | 'after' };
+
+export interface FaultDecision {
+  readonly latencyMs: number;
+  readonly outcome: FaultOutcome;
+}
+
+export function emptyFaultConfig(seed = 1): FaultConfig {
+  return { seed, global: {}, products: {}, actions: {}, rateLimits: {} };
+}
+
+/** A deterministic 32-bit PRNG (mulberry32) returning floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a 32-bit hash of a string, mixed with a seed. */
+function hashSeed(seed: number, key: string): number {
+  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+export class FaultInjector {
+  private cfg: FaultConfig;
+  private streams = new Map<string, () => number>();
+  private buckets = new Map<Product, { tokens: number; at: number }>();
+
+  constructor(config: FaultConfig) {
+    this.cfg = config;
+  }
+
+  get config(): FaultConfig {
+    return this.cfg;
+  }
+
+  /** Replaces the configuration and restarts every random stream and bucket from the new seed. */
+  configure(config: FaultConfig): void {
+    this.cfg = config;
+    this.streams.clear();
+    this.buckets.clear();
+  }
+
+  /** Decides the fault of one call; draws exactly one number from the action's stream. */
+  decide(product: Product, action: string): FaultDecision {
+    const key = `${product}:${action}`;
+    let stream = this.streams.get(key);
+    if (stream === undefined) {
+      stream = mulberry32(hashSeed(this.cfg.seed, key));
+      this.streams.set(key, stream);
+    }
+    const u = stream();
+    const rule = this.resolve(product, action);
+    const latencyMs = rule.latencyMs ?? 0;
+    let edge = rule.dropRate ?? 0;
+    if (u < edge) return { latencyMs, outcome: { kind: 'drop', phase: rule.dropPhase ?? 'before' } };
+    edge += rule.throttleRate ?? 0;
+    if (u < edge) return { latencyMs, outcome: { kind: 'throttle', retryAfter: rule.retryAfter ?? 1 } };
+    edge += rule.unavailableRate ?? 0;
+    if (u < edge) return { latencyMs, outcome: { kind: 'unavailable' } };
+    edge += rule.internalErrorRate ?? 0;
+    if (u < edge) return { latencyMs, outcome: { kind: 'internal' } };
+    return { latencyMs, outcome: { kind: 'none' } };
+  }
+
+  /**
+   * Token bucket of a product: `rate` tokens per second, burst `max(1, rate)`. Returns true when the
+   * call may proceed, false when it must be answered `Throttling.Api`. `nowMs` is monotonic.
+   */
+  admit(product: Product, nowMs: number): boolean {
+    const rate = this.cfg.rateLimits[product];
+    if (rate === undefined) return true;
+    const burst = Math.max(1, rate);
+    const bucket = this.buckets.get(product) ?? { tokens: burst, at: nowMs };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.at) * rate) / 1000);
+    bucket.at = nowMs;
+    this.buckets.set(product, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** The retry-after value for a product's rate limit answers. */
+  retryAfter(product: Product, action: string): number {
+    return this.resolve(product, action).retryAfter ?? 1;
+  }
+
+  private resolve(product: Product, action: string): FaultRule {
+    return {
+      ...this.cfg.global,
+      ...(this.cfg.products[product] ?? {}),
+      ...(this.cfg.actions[`${product}:${action}`] ?? {}),
+    };
+  }
+}
+
+/** A rejected fault configuration; the admin API answers it with 400 `{error}`. */
+export class FaultConfigError extends Error {
+  override readonly name = 'FaultConfigError';
+}
+
+const RULE_KEYS = ['latencyMs', 'throttleRate', 'unavailableRate', 'internalErrorRate', 'dropRate', 'dropPhase', 'retryAfter'] as const;
+
+/** Validates an admin `PUT /_emulator/faults` body. Missing sections are empty; seed defaults to `defaultSeed`. */
+export function parseFaultConfig(body: unknown, defaultSeed: number): FaultConfig {
+  const obj = asObject(body, 'body');
+  allowKeys(obj, ['seed', 'global', 'products', 'actions', 'rateLimits'], 'body');
+  const seed = obj['seed'] === undefined ? defaultSeed : integer(obj['seed'], 'seed');
+  const global = obj['global'] === undefined ? {} : parseRule(obj['global'], 'global');
+  const products: Partial<Record<Product, FaultRule>> = {};
+  if (obj['products'] !== undefined) {
+    for (const [k, v] of Object.entries(asObject(obj['products'], 'products'))) {
+      products[product(k, `products.${k}`)] = parseRule(v, `products.${k}`);
+    }
+  }
+  const actions: Record<string, FaultRule> = {};
+  if (obj['actions'] !== undefined) {
+    for (const [k, v] of Object.entries(asObject(obj['actions'], 'actions'))) {
+      const m = /^([a-z]+):([A-Za-z0-9]+)$/.exec(k);
+      if (!m) throw new FaultConfigError(`actions.${k}: keys are product:Action, e.g. cr:ListRepository`);
+      product(m[1] ?? '', `actions.${k}`);
+      actions[k] = parseRule(v, `actions.${k}`);
+    }
+  }
+  const rateLimits: Partial<Record<Product, number>> = {};
+  if (obj['rateLimits'] !== undefined) {
+    for (const [k, v] of Object.entries(asObject(obj['rateLimits'], 'rateLimits'))) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+        throw new FaultConfigError(`rateLimits.${k}: must be a positive number of calls per second`);
+      }
+      rateLimits[product(k, `rateLimits.${k}`)] = v;
+    }
+  }
+  return { seed, global, products, actions, rateLimits };
+}
+
+function parseRule(value: unknown, where: string): FaultRule {
+  const obj = asObject(value, where);
+  allowKeys(obj, RULE_KEYS, where);
+  const rule: { -readonly [K in keyof FaultRule]: FaultRule[K] } = {};
+  let total = 0;
+  for (const key of ['throttleRate', 'unavailableRate', 'internalErrorRate', 'dropRate'] as const) {
+    const v = obj[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new FaultConfigError(`${where}.${key}: must be a probability between 0 and 1`);
+    rule[key] = v;
+    total += v;
+  }
+  if (total > 1) throw new FaultConfigError(`${where}: the rates add up to ${total}, more than 1`);
+  if (obj['latencyMs'] !== undefined) {
+    const v = integer(obj['latencyMs'], `${where}.latencyMs`);
+    if (v < 0 || v > 600_000) throw new FaultConfigError(`${where}.latencyMs: must be between 0 and 600000`);
+    rule.latencyMs = v;
+  }
+  if (obj['retryAfter'] !== undefined) {
+    const v = integer(obj['retryAfter'], `${where}.retryAfter`);
+    if (v < 0) throw new FaultConfigError(`${where}.retryAfter: must not be negative`);
+    rule.retryAfter = v;
+  }
+  if (obj['dropPhase'] !== undefined) {
+    const v = obj['dropPhase'];
+    if (v !== 'before' && v !== 'after') throw new FaultConfigError(`${where}.dropPhase: must be "before" or "after"`);
+    rule.dropPhase = v;
+  }
+  return rule;
+}
+
+function asObject(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new FaultConfigError(`${where}: must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function allowKeys(obj: Record<string, unknown>, allowed: readonly string[], where: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) throw new FaultConfigError(`${where}: unknown field ${k} (allowed: ${allowed.join(', ')})`);
+  }
+}
+
+function integer(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new FaultConfigError(`${where}: must be an integer`);
+  return value;
+}
+
+function product(name: string, where: string): Product {
+  if (!(PRODUCTS as readonly string[]).includes(name)) throw new FaultConfigError(`${where}: unknown product ${name} (one of ${PRODUCTS.join(', ')})`);
+  return name as Product;
+}
