@@ -1,0 +1,107 @@
+/**
+ * VPC 2016-04-28 through the official SDK `@alicloud/vpc20160428`: VPCs, vSwitches, route tables and
+ * route entries, for the /32 routes of cross-region access (DOMAIN.md). Request and response types
+ * are the SDK's own models (camelCase fields); calls go through the session pipeline.
+ *
+ * Oddities: list wrappers are XML heritage (`Vpcs.Vpc[]`, `RouterTableList.RouterTableListType[]`,
+ * `RouteEntrys.RouteEntry[]`); DescribeRouteEntryList pages with NextToken and `MaxResult` (singular);
+ * the Describe* lists page with PageNumber/PageSize (max 50).
+ * Retry semantics: CreateRouteEntry carries a ClientToken, DeleteRouteEntry is idempotent.
+ */
+import vpcModule from '@alicloud/vpc20160428';
+import { collectAll, pagesByNumber, pagesByToken, type Collected } from './paginate.js';
+import { IDEMPOTENT_WRITE, READ, type SdkCallFn } from './pipeline.js';
+import { bodyOf, runtimeOptions, sdkConfig, type ClientConfig, type ModelFields } from './sdk.js';
+
+const VpcSdk = vpcModule.default;
+export type VpcSdkClient = InstanceType<typeof VpcSdk>;
+export type VpcVpc = NonNullable<NonNullable<vpcModule.DescribeVpcsResponseBody['vpcs']>['vpc']>[number];
+export type VpcRouteTable = NonNullable<NonNullable<vpcModule.DescribeRouteTableListResponseBody['routerTableList']>['routerTableListType']>[number];
+export type VpcRouteEntry = NonNullable<NonNullable<vpcModule.DescribeRouteEntryListResponseBody['routeEntrys']>['routeEntry']>[number];
+
+/** Creates the official VPC client for one (account, region). */
+export function createVpcSdk(config: ClientConfig): VpcSdkClient {
+  return new VpcSdk(sdkConfig(config));
+}
+
+/** Largest page sizes the API documents. */
+export const VPC_PAGE_SIZE = 50;
+export const VPC_MAX_RESULT = 100;
+
+export class VpcClient {
+  readonly #sdk: VpcSdkClient;
+  readonly #call: SdkCallFn;
+  readonly #newClientToken: () => string;
+
+  constructor(sdk: VpcSdkClient, call: SdkCallFn, newClientToken: () => string) {
+    this.#sdk = sdk;
+    this.#call = call;
+    this.#newClientToken = newClientToken;
+  }
+
+  describeVpcs(req: ModelFields<vpcModule.DescribeVpcsRequest>): Promise<vpcModule.DescribeVpcsResponseBody> {
+    const model = new vpcModule.DescribeVpcsRequest(req);
+    return this.#call('DescribeVpcs', READ, async () => bodyOf(await this.#sdk.describeVpcsWithOptions(model, runtimeOptions()), 'DescribeVpcs'));
+  }
+  describeVSwitches(req: ModelFields<vpcModule.DescribeVSwitchesRequest>): Promise<vpcModule.DescribeVSwitchesResponseBody> {
+    const model = new vpcModule.DescribeVSwitchesRequest(req);
+    return this.#call('DescribeVSwitches', READ, async () => bodyOf(await this.#sdk.describeVSwitchesWithOptions(model, runtimeOptions()), 'DescribeVSwitches'));
+  }
+  describeRouteTableList(req: ModelFields<vpcModule.DescribeRouteTableListRequest>): Promise<vpcModule.DescribeRouteTableListResponseBody> {
+    const model = new vpcModule.DescribeRouteTableListRequest(req);
+    return this.#call('DescribeRouteTableList', READ, async () => bodyOf(await this.#sdk.describeRouteTableListWithOptions(model, runtimeOptions()), 'DescribeRouteTableList'));
+  }
+  describeRouteEntryList(req: ModelFields<vpcModule.DescribeRouteEntryListRequest>): Promise<vpcModule.DescribeRouteEntryListResponseBody> {
+    const model = new vpcModule.DescribeRouteEntryListRequest(req);
+    return this.#call('DescribeRouteEntryList', READ, async () => bodyOf(await this.#sdk.describeRouteEntryListWithOptions(model, runtimeOptions()), 'DescribeRouteEntryList'));
+  }
+  /** Idempotent through ClientToken (generated when absent, reused on retries). */
+  createRouteEntry(req: ModelFields<vpcModule.CreateRouteEntryRequest>): Promise<vpcModule.CreateRouteEntryResponseBody> {
+    const model = new vpcModule.CreateRouteEntryRequest({ ...req, clientToken: req.clientToken ?? this.#newClientToken() });
+    return this.#call('CreateRouteEntry', IDEMPOTENT_WRITE, async () => bodyOf(await this.#sdk.createRouteEntryWithOptions(model, runtimeOptions()), 'CreateRouteEntry'));
+  }
+  deleteRouteEntry(req: ModelFields<vpcModule.DeleteRouteEntryRequest>): Promise<vpcModule.DeleteRouteEntryResponseBody> {
+    const model = new vpcModule.DeleteRouteEntryRequest(req);
+    return this.#call('DeleteRouteEntry', IDEMPOTENT_WRITE, async () => bodyOf(await this.#sdk.deleteRouteEntryWithOptions(model, runtimeOptions()), 'DeleteRouteEntry'));
+  }
+  describeRouteTables(req: ModelFields<vpcModule.DescribeRouteTablesRequest>): Promise<vpcModule.DescribeRouteTablesResponseBody> {
+    const model = new vpcModule.DescribeRouteTablesRequest(req);
+    return this.#call('DescribeRouteTables', READ, async () => bodyOf(await this.#sdk.describeRouteTablesWithOptions(model, runtimeOptions()), 'DescribeRouteTables'));
+  }
+
+  /** Every VPC matching the filter (PageNumber/PageSize). */
+  allVpcs(filter: Omit<ModelFields<vpcModule.DescribeVpcsRequest>, 'pageNumber' | 'pageSize'>, pageSize = VPC_PAGE_SIZE): Promise<Collected<VpcVpc>> {
+    return collectAll(
+      pagesByNumber(async (pageNumber, size) => {
+        const r = await this.describeVpcs({ ...filter, pageNumber, pageSize: size });
+        return { items: r.vpcs?.vpc ?? [], totalCount: r.totalCount };
+      }, { pageSize }),
+    );
+  }
+
+  /** Every route table matching the filter (PageNumber/PageSize). */
+  allRouteTables(
+    filter: Omit<ModelFields<vpcModule.DescribeRouteTableListRequest>, 'pageNumber' | 'pageSize'>,
+    pageSize = VPC_PAGE_SIZE,
+  ): Promise<Collected<VpcRouteTable>> {
+    return collectAll(
+      pagesByNumber(async (pageNumber, size) => {
+        const r = await this.describeRouteTableList({ ...filter, pageNumber, pageSize: size });
+        return { items: r.routerTableList?.routerTableListType ?? [], totalCount: r.totalCount };
+      }, { pageSize }),
+    );
+  }
+
+  /** Every entry of a route table (NextToken/MaxResult). */
+  allRouteEntries(
+    filter: Omit<ModelFields<vpcModule.DescribeRouteEntryListRequest>, 'nextToken' | 'maxResult'>,
+    maxResult = VPC_MAX_RESULT,
+  ): Promise<Collected<VpcRouteEntry>> {
+    return collectAll(
+      pagesByToken(async (nextToken, max) => {
+        const r = await this.describeRouteEntryList({ ...filter, ...(nextToken !== undefined ? { nextToken } : {}), maxResult: max });
+        return { items: r.routeEntrys?.routeEntry ?? [], nextToken: r.nextToken };
+      }, { maxResults: maxResult }),
+    );
+  }
+}
