@@ -223,7 +223,7 @@ export const SPECIFICATION: Readonly<Record<Edition, string>> = {
 /** Instance naming rule (cr JSON `naming.instance`): 3-30 chars, [a-z0-9-], no hyphen at either end. */
 export const INSTANCE_NAME_RE = /^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$/;
 /** Namespace naming rule (cr JSON `naming.namespace`): 2-120 chars, [a-z0-9_.-], no separator at either end. */
-export const NAMESPACE_NAME_RE = /^[a-z0-9](?:[a-z0-9._-]{0,118}[a-z0-9])?$/;
+export const NAMESPACE_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,118}[a-z0-9]$/;
 /**
  * Repository naming rule: the vendor states none; we use the Docker path-component rule, 1-64
  * chars (see SPEC.md).
