@@ -1,15 +1,17 @@
 /**
  * The bridge from validation to the product lints in src/config/lints/.
  *
- * Contract: {@link defaultLints} runs every product lint on a schema-valid, reference-clean document;
- * {@link lintSummaries} lists their ids and one-line summaries (for SARIF rule descriptions).
+ * Contract: {@link defaultLints} runs every product lint on a schema-valid, reference-clean document
+ * (validation only calls it then); {@link lintSummaries} lists their ids and one-line summaries (for
+ * SARIF rule descriptions).
  */
+import { LINTS, runLints } from './lints/index.js';
 import type { LintRunner } from './load.js';
 
-/** Runs the product lints. FIXME(lints): wired to src/config/lints/index.ts once it lands. */
-export const defaultLints: LintRunner = () => [];
+/** Runs every product lint. */
+export const defaultLints: LintRunner = (doc, locate) => runLints(doc, locate);
 
 /** Lint id → one-line summary. */
 export function lintSummaries(): [string, string][] {
-  return [];
+  return LINTS.map((l) => [l.id, l.summary]);
 }
