@@ -17,7 +17,8 @@ const perm = (action: string) => JSON.stringify({ Version: '1', Statement: [{ Ef
 let t: TestEmulator;
 let keys: AccountKeys;
 let other: AccountKeys;
-let ram: InstanceType<typeof RamSdk.default>;
+type RamClient = Awaited<ReturnType<TestEmulator['ramClient']>>;
+let ram: RamClient;
 
 const raw = (action: string, params: Record<string, unknown> = {}, k: AccountKeys = keys) => t.callRpc('ram', 'global', action, params, k);
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
   t = await startTestEmulator();
   keys = await t.account(UID);
   other = await t.account(OTHER);
-  ram = (await t.ramClient(keys)) as unknown as InstanceType<typeof RamSdk.default>;
+  ram = await t.ramClient(keys);
 });
 afterAll(() => t.close());
 
@@ -251,7 +252,7 @@ describe('RAM response fields match the JSON reference', () => {
   });
 
   it('v1 HMAC-SHA1 signing through the official client works too', async () => {
-    const v1 = (await t.ramClient(keys, { signatureAlgorithm: 'v2' })) as unknown as InstanceType<typeof RamSdk.default>;
+    const v1 = await t.ramClient(keys, { signatureAlgorithm: 'v2' });
     const r = await v1.getAccountAlias();
     expect(r.body?.accountAlias).toBe(UID);
   });
