@@ -8,13 +8,19 @@
  * turning cr/BSS business failures (HTTP 200 with `IsSuccess:false` / `Success:false`) into thrown
  * errors. Must not retry, rate limit or count: the session's pipeline does that around these calls.
  */
-import openapiCore from '@alicloud/openapi-core';
+import * as openapiCore from '@alicloud/openapi-core';
 
-/** The SDK's base client class. The package is CommonJS: its `default` export sits on module.exports. */
-const OpenApiClient = openapiCore.default;
+/**
+ * The SDK's base client class. The package is CommonJS: Node's ESM loader puts its default export
+ * at `.default.default`, vitest's interop at `.default` (same helper as sdk.ts, inlined to avoid a cycle).
+ */
+const OpenApiClient: typeof openapiCore.default.default = (() => {
+  const d = (openapiCore as { readonly default: unknown }).default;
+  return (typeof d === 'function' ? d : (d as { readonly default: unknown }).default) as typeof openapiCore.default.default;
+})();
 const { $OpenApiUtil, OpenApiUtil } = openapiCore;
 
-type CallApi = InstanceType<typeof OpenApiClient>['callApi'];
+type CallApi = InstanceType<typeof openapiCore.default.default>['callApi'];
 /** The runtime options type `callApi` takes (`@darabonba/typescript` RuntimeOptions). */
 export type SdkRuntimeOptions = Parameters<CallApi>[2];
 /** The `config.credential` the runtime accepts: anything with `getCredential()` (an @alicloud/credentials Credential). */

@@ -5,11 +5,11 @@
  * library's own provider cannot reach: it always uses https).
  * Calls go through the session pipeline (rate limit, retries, counters) like every other product.
  */
-import stsModule from '@alicloud/sts20150401';
+import * as stsModule from '@alicloud/sts20150401';
 import { READ, type SdkCallFn } from './pipeline.js';
-import { bodyOf, runtimeOptions, sdkConfig, type ClientConfig, type ModelFields } from './sdk.js';
+import { bodyOf, cjsDefault, runtimeOptions, sdkConfig, type ClientConfig, type ModelFields } from './sdk.js';
 
-const StsSdk = stsModule.default;
+const StsSdk = cjsDefault<typeof stsModule.default.default>(stsModule);
 export type StsSdkClient = InstanceType<typeof StsSdk>;
 export type GetCallerIdentityBody = NonNullable<stsModule.GetCallerIdentityResponse['body']>;
 export type AssumeRoleBody = NonNullable<stsModule.AssumeRoleResponse['body']>;
@@ -21,10 +21,11 @@ export function createStsSdk(config: ClientConfig): StsSdkClient {
 }
 
 export class StsClient {
-  readonly #sdk: StsSdkClient;
+  /** Resolves the SDK client on first use (the endpoint lookup may be asynchronous). */
+  readonly #sdk: () => Promise<StsSdkClient>;
   readonly #call: SdkCallFn;
 
-  constructor(sdk: StsSdkClient, call: SdkCallFn) {
+  constructor(sdk: () => Promise<StsSdkClient>, call: SdkCallFn) {
     this.#sdk = sdk;
     this.#call = call;
   }
@@ -32,14 +33,14 @@ export class StsClient {
   /** The caller's account UID (`AccountId`), ARN and identity type. */
   getCallerIdentity(): Promise<GetCallerIdentityBody> {
     return this.#call('GetCallerIdentity', READ, async () =>
-      bodyOf(await this.#sdk.getCallerIdentityWithOptions(runtimeOptions()), 'GetCallerIdentity'),
+      bodyOf(await (await this.#sdk()).getCallerIdentityWithOptions(runtimeOptions()), 'GetCallerIdentity'),
     );
   }
 
   /** Temporary credentials for a role. The result holds secrets: never print or log it. */
   assumeRole(req: AssumeRoleFields): Promise<AssumeRoleBody> {
     return this.#call('AssumeRole', READ, async () =>
-      bodyOf(await this.#sdk.assumeRoleWithOptions(new stsModule.AssumeRoleRequest(req), runtimeOptions()), 'AssumeRole'),
+      bodyOf(await (await this.#sdk()).assumeRoleWithOptions(new stsModule.AssumeRoleRequest(req), runtimeOptions()), 'AssumeRole'),
     );
   }
 }

@@ -8,12 +8,12 @@
  * the Describe* lists page with PageNumber/PageSize (max 50).
  * Retry semantics: CreateRouteEntry carries a ClientToken, DeleteRouteEntry is idempotent.
  */
-import vpcModule from '@alicloud/vpc20160428';
+import * as vpcModule from '@alicloud/vpc20160428';
 import { collectAll, pagesByNumber, pagesByToken, type Collected } from './paginate.js';
 import { IDEMPOTENT_WRITE, READ, type SdkCallFn } from './pipeline.js';
-import { bodyOf, runtimeOptions, sdkConfig, type ClientConfig, type ModelFields } from './sdk.js';
+import { bodyOf, cjsDefault, runtimeOptions, sdkConfig, type ClientConfig, type ModelFields } from './sdk.js';
 
-const VpcSdk = vpcModule.default;
+const VpcSdk = cjsDefault<typeof vpcModule.default.default>(vpcModule);
 export type VpcSdkClient = InstanceType<typeof VpcSdk>;
 export type VpcVpc = NonNullable<NonNullable<vpcModule.DescribeVpcsResponseBody['vpcs']>['vpc']>[number];
 export type VpcRouteTable = NonNullable<NonNullable<vpcModule.DescribeRouteTableListResponseBody['routerTableList']>['routerTableListType']>[number];
@@ -29,11 +29,12 @@ export const VPC_PAGE_SIZE = 50;
 export const VPC_MAX_RESULT = 100;
 
 export class VpcClient {
-  readonly #sdk: VpcSdkClient;
+  /** Resolves the SDK client on first use (the endpoint lookup may be asynchronous). */
+  readonly #sdk: () => Promise<VpcSdkClient>;
   readonly #call: SdkCallFn;
   readonly #newClientToken: () => string;
 
-  constructor(sdk: VpcSdkClient, call: SdkCallFn, newClientToken: () => string) {
+  constructor(sdk: () => Promise<VpcSdkClient>, call: SdkCallFn, newClientToken: () => string) {
     this.#sdk = sdk;
     this.#call = call;
     this.#newClientToken = newClientToken;
@@ -41,32 +42,32 @@ export class VpcClient {
 
   describeVpcs(req: ModelFields<vpcModule.DescribeVpcsRequest>): Promise<vpcModule.DescribeVpcsResponseBody> {
     const model = new vpcModule.DescribeVpcsRequest(req);
-    return this.#call('DescribeVpcs', READ, async () => bodyOf(await this.#sdk.describeVpcsWithOptions(model, runtimeOptions()), 'DescribeVpcs'));
+    return this.#call('DescribeVpcs', READ, async () => bodyOf(await (await this.#sdk()).describeVpcsWithOptions(model, runtimeOptions()), 'DescribeVpcs'));
   }
   describeVSwitches(req: ModelFields<vpcModule.DescribeVSwitchesRequest>): Promise<vpcModule.DescribeVSwitchesResponseBody> {
     const model = new vpcModule.DescribeVSwitchesRequest(req);
-    return this.#call('DescribeVSwitches', READ, async () => bodyOf(await this.#sdk.describeVSwitchesWithOptions(model, runtimeOptions()), 'DescribeVSwitches'));
+    return this.#call('DescribeVSwitches', READ, async () => bodyOf(await (await this.#sdk()).describeVSwitchesWithOptions(model, runtimeOptions()), 'DescribeVSwitches'));
   }
   describeRouteTableList(req: ModelFields<vpcModule.DescribeRouteTableListRequest>): Promise<vpcModule.DescribeRouteTableListResponseBody> {
     const model = new vpcModule.DescribeRouteTableListRequest(req);
-    return this.#call('DescribeRouteTableList', READ, async () => bodyOf(await this.#sdk.describeRouteTableListWithOptions(model, runtimeOptions()), 'DescribeRouteTableList'));
+    return this.#call('DescribeRouteTableList', READ, async () => bodyOf(await (await this.#sdk()).describeRouteTableListWithOptions(model, runtimeOptions()), 'DescribeRouteTableList'));
   }
   describeRouteEntryList(req: ModelFields<vpcModule.DescribeRouteEntryListRequest>): Promise<vpcModule.DescribeRouteEntryListResponseBody> {
     const model = new vpcModule.DescribeRouteEntryListRequest(req);
-    return this.#call('DescribeRouteEntryList', READ, async () => bodyOf(await this.#sdk.describeRouteEntryListWithOptions(model, runtimeOptions()), 'DescribeRouteEntryList'));
+    return this.#call('DescribeRouteEntryList', READ, async () => bodyOf(await (await this.#sdk()).describeRouteEntryListWithOptions(model, runtimeOptions()), 'DescribeRouteEntryList'));
   }
   /** Idempotent through ClientToken (generated when absent, reused on retries). */
   createRouteEntry(req: ModelFields<vpcModule.CreateRouteEntryRequest>): Promise<vpcModule.CreateRouteEntryResponseBody> {
     const model = new vpcModule.CreateRouteEntryRequest({ ...req, clientToken: req.clientToken ?? this.#newClientToken() });
-    return this.#call('CreateRouteEntry', IDEMPOTENT_WRITE, async () => bodyOf(await this.#sdk.createRouteEntryWithOptions(model, runtimeOptions()), 'CreateRouteEntry'));
+    return this.#call('CreateRouteEntry', IDEMPOTENT_WRITE, async () => bodyOf(await (await this.#sdk()).createRouteEntryWithOptions(model, runtimeOptions()), 'CreateRouteEntry'));
   }
   deleteRouteEntry(req: ModelFields<vpcModule.DeleteRouteEntryRequest>): Promise<vpcModule.DeleteRouteEntryResponseBody> {
     const model = new vpcModule.DeleteRouteEntryRequest(req);
-    return this.#call('DeleteRouteEntry', IDEMPOTENT_WRITE, async () => bodyOf(await this.#sdk.deleteRouteEntryWithOptions(model, runtimeOptions()), 'DeleteRouteEntry'));
+    return this.#call('DeleteRouteEntry', IDEMPOTENT_WRITE, async () => bodyOf(await (await this.#sdk()).deleteRouteEntryWithOptions(model, runtimeOptions()), 'DeleteRouteEntry'));
   }
   describeRouteTables(req: ModelFields<vpcModule.DescribeRouteTablesRequest>): Promise<vpcModule.DescribeRouteTablesResponseBody> {
     const model = new vpcModule.DescribeRouteTablesRequest(req);
-    return this.#call('DescribeRouteTables', READ, async () => bodyOf(await this.#sdk.describeRouteTablesWithOptions(model, runtimeOptions()), 'DescribeRouteTables'));
+    return this.#call('DescribeRouteTables', READ, async () => bodyOf(await (await this.#sdk()).describeRouteTablesWithOptions(model, runtimeOptions()), 'DescribeRouteTables'));
   }
 
   /** Every VPC matching the filter (PageNumber/PageSize). */
