@@ -35,7 +35,8 @@ export const LINTS: readonly LintRule[] = [
 ];
 
 /**
- * Runs every lint over a schema-valid document and returns the findings, located with `locate`.
+ * Runs every lint (or the given `rules`, for tests and tools) over a schema-valid document and
+ * returns the findings, located with `locate`.
  *
  * Pure: no I/O, does not mutate `doc`; deterministic order (by lint, then document order). A lint that
  * throws is a bug in acrctl, not in the user's file: it becomes an `internal-lint-failure` error
@@ -44,10 +45,11 @@ export const LINTS: readonly LintRule[] = [
 export function runLints(
   doc: RegistryDocument,
   locate: (path: readonly (string | number)[]) => SourceLocation,
+  rules: readonly LintRule[] = LINTS,
 ): Finding[] {
   const ctx = new LintContext(doc);
   const findings: Finding[] = [];
-  for (const lint of LINTS) {
+  for (const lint of rules) {
     let hits: readonly LintHit[];
     try {
       hits = lint.check(ctx);

@@ -40,13 +40,18 @@ export const Re2ErrorCode = {
   trailingBackslash: 'trailing backslash at end of expression',
   unexpectedParen: 'unexpected )',
   nestingDepth: 'expression nests too deeply',
-  duplicateName: 'duplicate capture group name',
 } as const;
 export type Re2ErrorCode = (typeof Re2ErrorCode)[keyof typeof Re2ErrorCode];
 
 /** Go's limit on counted repetition (`{n,m}` with n or m above it is an error). */
 export const RE2_MAX_REPEAT = 1000;
-/** Go's limit on nesting depth of the parsed expression. */
+/**
+ * Go's limit on the height of the parsed tree (`maxHeight`). Go counts tree nodes, which its
+ * simplifier shapes; this checker counts groups: a capture group is a node (so 1000 nested captures
+ * fail, as in Go), a non-capturing group is not (1001 nested fail, as in Go). Mixed deep nesting of
+ * repetitions may pass here and fail in Go; the schema's 1024-character cap on tag filters keeps real
+ * filters far below either limit.
+ */
 export const RE2_MAX_DEPTH = 1000;
 
 export type Re2Result =
@@ -96,7 +101,9 @@ interface Frame {
   readonly open: string;
   readonly alternatives: Node[][];
   current: Node[];
+  /** Nesting of all groups, and of capture groups only. */
   readonly depth: number;
+  readonly captureDepth: number;
 }
 
 const GO_CATEGORIES = new Set([
@@ -125,6 +132,15 @@ const POSIX_CLASSES: Readonly<Record<string, readonly Range[]>> = {
 };
 
 const MAX_RUNE = 0x10ffff;
+
+/** RE2's `\s`: tab, newline, form feed, carriage return, space (not \v, not Unicode spaces). */
+const PERL_SPACE: readonly Range[] = [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]];
+
+/**
+ * Full Unicode script names that are four letters long. Other four-letter names (`Grek`, `Latn`) are
+ * ISO 15924 aliases that JavaScript accepts and Go does not.
+ */
+const FOUR_LETTER_SCRIPTS = new Set(['Cham', 'Lisu', 'Miao', 'Modi', 'Newa', 'Thai', 'Toto']);
 
 function complement(ranges: readonly Range[]): Range[] {
   const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
@@ -173,6 +189,7 @@ function unicodeClassJs(name: string, negated: boolean): string | undefined {
   if (name === 'Any') return negated ? '[^\\u{0}-\\u{10ffff}]' : '[\\u{0}-\\u{10ffff}]';
   if (GO_CATEGORIES.has(name)) return `\\${p}{${name}}`;
   if (!/^[A-Z][A-Za-z_]+$/.test(name)) return undefined;
+  if (/^[A-Z][a-z]{3}$/.test(name) && !FOUR_LETTER_SCRIPTS.has(name)) return undefined;
   const js = `\\${p}{Script=${name}}`;
   try {
     new RegExp(js, 'u');
@@ -186,7 +203,6 @@ function unicodeClassJs(name: string, negated: boolean): string | undefined {
 class Parser {
   private readonly s: readonly string[];
   private pos = 0;
-  private readonly names = new Set<string>();
   /** RE2 flags changed somewhere other than a leading group, or `U` used: the JS RegExp is approximate. */
   approximate = false;
   /** Flags from a leading `(?flags)` group, as JavaScript flags. */
@@ -194,6 +210,13 @@ class Parser {
 
   constructor(pattern: string) {
     this.s = Array.from(pattern);
+  }
+
+  private dotNl(): boolean {
+    return this.leadingFlags.includes('s');
+  }
+  private multiLine(): boolean {
+    return this.leadingFlags.includes('m');
   }
 
   private peek(offset = 0): string | undefined {
@@ -207,7 +230,7 @@ class Parser {
   }
 
   parse(): Node {
-    const top: Frame = { open: '', alternatives: [], current: [], depth: 0 };
+    const top: Frame = { open: '', alternatives: [], current: [], depth: 0, captureDepth: 0 };
     const stack: Frame[] = [top];
     let lastRepeatStart = -1; // start of the previous token when it was a repetition operator
     while (this.pos < this.s.length) {
@@ -220,14 +243,27 @@ class Parser {
           if (this.peek(1) === '?') {
             const opened = this.parsePerlFlags(stack.length === 1 && tokenStart === 0);
             if (opened !== undefined) {
-              if (frame.depth + 1 > RE2_MAX_DEPTH) throw new Re2SyntaxError(Re2ErrorCode.nestingDepth, this.rest(0));
-              stack.push({ open: opened, alternatives: [], current: [], depth: frame.depth + 1 });
+              const capture = opened === '(' ? 1 : 0;
+              this.checkDepth(frame.depth + 1, frame.captureDepth + capture);
+              stack.push({
+                open: opened,
+                alternatives: [],
+                current: [],
+                depth: frame.depth + 1,
+                captureDepth: frame.captureDepth + capture,
+              });
             }
             break;
           }
           this.pos++;
-          if (frame.depth + 1 > RE2_MAX_DEPTH) throw new Re2SyntaxError(Re2ErrorCode.nestingDepth, this.rest(0));
-          stack.push({ open: '(', alternatives: [], current: [], depth: frame.depth + 1 });
+          this.checkDepth(frame.depth + 1, frame.captureDepth + 1);
+          stack.push({
+            open: '(',
+            alternatives: [],
+            current: [],
+            depth: frame.depth + 1,
+            captureDepth: frame.captureDepth + 1,
+          });
           break;
         }
         case ')': {
@@ -250,7 +286,8 @@ class Parser {
           break;
         case '.':
           this.pos++;
-          frame.current.push({ js: '.', needsWrap: false, children: [] });
+          // RE2's `.` excludes only \n; JavaScript's also excludes \r, \u2028 and \u2029.
+          frame.current.push({ js: this.dotNl() ? '[\\s\\S]' : '[^\\n]', needsWrap: false, children: [] });
           break;
         case '[':
           frame.current.push(this.parseClass());
@@ -290,6 +327,12 @@ class Parser {
     }
     if (stack.length > 1) throw new Re2SyntaxError(Re2ErrorCode.missingParen, this.rest(0));
     return closeTop(top);
+  }
+
+  private checkDepth(depth: number, captureDepth: number): void {
+    if (depth > RE2_MAX_DEPTH || captureDepth >= RE2_MAX_DEPTH) {
+      throw new Re2SyntaxError(Re2ErrorCode.nestingDepth, this.rest(0));
+    }
   }
 
   /** Go's `repeat`: lazy suffix, stacked operators, missing argument, nested count limit. */
@@ -373,11 +416,10 @@ class Parser {
    */
   private parsePerlFlags(leading: boolean): string | undefined {
     const start = this.pos;
-    const third = this.peek(2);
-    const startsWithP = third === 'P' && this.peek(3) === '<' && this.s.length - start > 4;
-    const startsWithName = third === '<' && this.s.length - start > 3;
-    if (startsWithP || startsWithName) {
-      const nameStart = start + (startsWithP ? 4 : 3);
+    // `(?<name>…)` is accepted by Go 1.22 and later only; older Go reports `(?<` as unsupported Perl
+    // syntax. The service's Go version is unknown, so only the portable `(?P<name>…)` is accepted.
+    if (this.peek(2) === 'P' && this.peek(3) === '<' && this.s.length - start > 4) {
+      const nameStart = start + 4;
       let end = -1;
       for (let i = start; i < this.s.length; i++) {
         if (this.s[i] === '>') {
@@ -390,8 +432,6 @@ class Parser {
       if (name === '' || !/^[A-Za-z0-9_]+$/.test(name)) {
         throw new Re2SyntaxError(Re2ErrorCode.invalidNamedCapture, this.text(start, end + 1));
       }
-      if (this.names.has(name)) throw new Re2SyntaxError(Re2ErrorCode.duplicateName, name);
-      this.names.add(name);
       this.pos = end + 1;
       return '(';
     }
@@ -438,10 +478,10 @@ class Parser {
     switch (next) {
       case 'A':
         this.pos += 2;
-        return [{ js: '(?<![\\s\\S])', needsWrap: true, children: [] }];
+        return [{ js: this.multiLine() ? '(?<![\\s\\S])' : '^', needsWrap: true, children: [] }];
       case 'z':
         this.pos += 2;
-        return [{ js: '(?![\\s\\S])', needsWrap: true, children: [] }];
+        return [{ js: this.multiLine() ? '(?![\\s\\S])' : '$', needsWrap: true, children: [] }];
       case 'b':
       case 'B':
         this.pos += 2;
@@ -466,17 +506,25 @@ class Parser {
     }
     const uni = this.parseUnicodeClass();
     if (uni !== undefined) return [{ js: uni, needsWrap: false, children: [] }];
-    const perl = this.parsePerlClassEscape();
+    const perl = this.parsePerlClassEscape(false);
     if (perl !== undefined) return [{ js: perl, needsWrap: false, children: [] }];
     const cp = this.parseEscape();
     return [{ js: hex(cp), needsWrap: false, children: [] }];
   }
 
-  /** `\d \D \s \S \w \W`, or undefined (position unchanged). */
-  private parsePerlClassEscape(): string | undefined {
+  /**
+   * `\d \D \s \S \w \W`, or undefined (position unchanged). RE2's `\s` is `[\t\n\f\r ]`, narrower
+   * than JavaScript's, so it is spelled out; inside a class the body is returned without brackets.
+   */
+  private parsePerlClassEscape(inClass: boolean): string | undefined {
     const c = this.peek(1);
     if (this.peek() !== '\\' || c === undefined || !'dDsSwW'.includes(c)) return undefined;
     this.pos += 2;
+    if (c === 's' || c === 'S') {
+      const ranges = c === 's' ? PERL_SPACE : complement(PERL_SPACE);
+      const body = ranges.map(rangeJs).join('');
+      return inClass ? body : `[${body}]`;
+    }
     return `\\${c}`;
   }
 
@@ -608,7 +656,7 @@ class Parser {
         parts.push(uni);
         continue;
       }
-      const perl = this.parsePerlClassEscape();
+      const perl = this.parsePerlClassEscape(true);
       if (perl !== undefined) {
         parts.push(perl);
         continue;
@@ -689,6 +737,10 @@ const FOREIGN_CONSTRUCTS: readonly { readonly test: RegExp; readonly hint: strin
     hint: 'RE2 has no backreferences; spell the repeated part out',
   },
   { test: /\(\?>/, hint: 'RE2 has no atomic groups; use a plain group `(?:…)`' },
+  {
+    test: /\(\?<[A-Za-z0-9_]/,
+    hint: 'write named groups as `(?P<name>…)`: `(?<name>…)` needs Go 1.22 or later, and the service’s Go version is not documented',
+  },
   {
     test: /[*+?}]\+/,
     hint: 'RE2 has no possessive quantifiers (`*+`, `++`); use the plain quantifier (RE2 never backtracks)',
