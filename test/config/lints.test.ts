@@ -14,7 +14,17 @@ import type {
   RegistryDocument,
   ReplicationRule,
 } from '../../src/config/model.js';
-import { BACKFILL_TASK_THRESHOLD, LINTS, runLints, type LintRule } from '../../src/config/lints/index.js';
+import { REGIONS } from '../../src/config/model.js';
+import {
+  BACKFILL_TASK_THRESHOLD,
+  IMPORT_LATEST_MAX,
+  IMPORT_LATEST_MIN,
+  IMPORT_REGIONS,
+  LINTS,
+  runLints,
+  type LintRule,
+} from '../../src/config/lints/index.js';
+import { NAME_RULES, nameProblem } from '../../src/config/lints/naming.js';
 
 const fakeLocate = (path: readonly (string | number)[]): SourceLocation => ({
   file: 'registry.yaml',
@@ -885,6 +895,49 @@ describe('lint registry', () => {
       expect(docs, lint.id).toMatch(section);
     }
   });
+});
+
+describe('lint constants agree with the schema and the API facts', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../schemas/registry.schema.json', import.meta.url), 'utf8')) as {
+    $defs: Record<string, { pattern?: string; minimum?: number; maximum?: number; properties?: Record<string, { pattern?: string }> }>;
+  };
+  const cases: readonly { reason: string; lint: RegExp; schema: string | undefined }[] = [
+    { reason: 'instance names', lint: NAME_RULES.instance.pattern, schema: schema.$defs['instance']?.properties?.['name']?.pattern },
+    { reason: 'namespace names', lint: NAME_RULES.namespace.pattern, schema: schema.$defs['namespaceName']?.pattern },
+    { reason: 'repository names', lint: NAME_RULES.repository.pattern, schema: schema.$defs['repositoryName']?.pattern },
+    {
+      reason: 'Personal Edition namespace names',
+      lint: NAME_RULES.personalNamespace.pattern,
+      schema: schema.$defs['importRule']?.properties?.['sourceNamespace']?.pattern,
+    },
+  ];
+  for (const c of cases) {
+    it(`the ${c.reason} rule is the schema's pattern`, () => {
+      expect(c.lint.source).toBe(c.schema);
+    });
+  }
+
+  it("import latest bounds are the schema's", () => {
+    expect([IMPORT_LATEST_MIN, IMPORT_LATEST_MAX]).toEqual([schema.$defs['latest']?.minimum, schema.$defs['latest']?.maximum]);
+  });
+
+  it('import regions are Container Registry regions', () => {
+    for (const region of IMPORT_REGIONS) expect(REGIONS as readonly string[]).toContain(region);
+  });
+
+  const names: readonly { reason: string; rule: keyof typeof NAME_RULES; name: string; problem: RegExp | undefined }[] = [
+    { reason: 'length is named first', rule: 'instance', name: 'a'.repeat(31), problem: /has 31 characters; .* 3 to 30/ },
+    { reason: 'the first bad character is quoted', rule: 'namespace', name: 'team_A', problem: /contains "A"/ },
+    { reason: 'a separator at an end', rule: 'namespace', name: 'team.', problem: /cannot start or end with \. _ -/ },
+    { reason: 'a valid name has no problem', rule: 'repository', name: 'a', problem: undefined },
+  ];
+  for (const c of names) {
+    it(`nameProblem: ${c.reason}`, () => {
+      const problem = nameProblem(NAME_RULES[c.rule], c.name);
+      if (c.problem === undefined) expect(problem).toBeUndefined();
+      else expect(problem).toMatch(c.problem);
+    });
+  }
 });
 
 describe('runLints', () => {
