@@ -80,13 +80,39 @@ export function validateSource(source: Uint8Array | string, file: string, option
 
   // A value whose variable is missing still holds the literal reference: do not also call it malformed.
   const unresolved = new Set(interpolated.findings.map((f) => pathKey(f.path)));
-  findings.push(...checkSchema(value, locate, { noEcho, secretKeyPaths: secrets.secretKeyPaths }).filter((f) => !unresolved.has(pathKey(f.path))));
+  const schemaFindings = checkSchema(value, locate, { noEcho, secretKeyPaths: secrets.secretKeyPaths });
+  findings.push(...schemaFindings.filter((f) => !unresolved.has(pathKey(f.path)) && !explainedByParse(f, parsed.findings)));
   findings.push(...checkReferences(value, locate));
 
   if (hasErrors(findings)) return result(file, undefined, findings, text, locate);
   const document = value as RegistryDocument;
   if (options.lint) findings.push(...options.lint(document, (path) => locate(path)));
   return result(file, hasErrors(findings) ? undefined : document, findings, text, locate);
+}
+
+/** Parse findings that drop a node (bad key, bad alias, bad value). */
+const DROPPING = new Set(['config/unsafe-key', 'yaml/complex-key', 'yaml/unknown-anchor', 'yaml/unsupported-value']);
+
+/**
+ * True when a schema finding only restates a node the parser already dropped and reported: an error
+ * at or under the dropped node, or a missing-key / too-few-entries error on the map that lost it.
+ */
+function explainedByParse(f: Finding, parseFindings: readonly Finding[]): boolean {
+  for (const d of parseFindings) {
+    if (!DROPPING.has(d.id)) continue;
+    if (startsWith(f.path, d.path)) return true;
+    const container = d.id === 'yaml/complex-key' ? d.path : d.path.slice(0, -1);
+    if ((f.id === 'schema/range' || f.id === 'schema/required' || f.id === 'schema/invalid') && samePath(f.path, container)) return true;
+  }
+  return false;
+}
+
+function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
+  return prefix.length <= path.length && prefix.every((seg, i) => path[i] === seg);
+}
+
+function samePath(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
+  return a.length === b.length && startsWith(a, b);
 }
 
 /** Where {@link loadConfig} reads files from; injected in tests. */

@@ -14,6 +14,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import type { SourceLocation } from '../errors.js';
 import { keyString } from './locate.js';
 import type { Finding } from './model.js';
+import { quote } from './suggest.js';
 
 export interface ParseLimits {
   readonly maxAliases: number;
@@ -64,9 +65,9 @@ export function parseYaml(text: string, file: string, limits: ParseLimits = DEFA
   }
 
   const findings: Finding[] = [];
-  for (const e of doc.errors) findings.push(yamlFinding(e, 'error', at));
+  for (const e of doc.errors) findings.push(yamlFinding(e, 'error', at, text));
   for (const w of doc.warnings) {
-    findings.push(yamlFinding(w, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning', at));
+    findings.push(yamlFinding(w, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning', at, text));
   }
   if (findings.some((f) => f.severity === 'error')) return { doc, lineCounter, value: undefined, findings };
 
@@ -144,7 +145,7 @@ export function parseYaml(text: string, file: string, limits: ParseLimits = DEFA
           findings.push({
             id: 'config/unsafe-key',
             severity: 'error',
-            message: `key "${key}" is not allowed`,
+            message: `key ${JSON.stringify(key)} is not allowed`,
             location: here(pair.key),
             path: [...path, key],
             hint: `"${key}" is reserved by JavaScript object machinery and is never a registry.yaml key; remove it`,
@@ -214,14 +215,31 @@ const YAML_HINTS: Readonly<Record<string, string>> = {
   TAG_RESOLVE_FAILED: 'acrctl understands plain YAML only; for environment values write ${env:NAME}',
 };
 
-function yamlFinding(e: YAMLError, severity: 'error' | 'warning', at: (offset: number) => SourceLocation): Finding {
+function yamlFinding(e: YAMLError, severity: 'error' | 'warning', at: (offset: number) => SourceLocation, text: string): Finding {
+  if (/call stack/i.test(e.message)) {
+    return {
+      id: 'config/too-deep',
+      severity: 'error',
+      message: 'the document is nested too deeply to parse; no registry.yaml needs that',
+      location: at(e.pos[0]),
+      path: [],
+    };
+  }
   // Only the first line: later lines of a pretty error quote the source, which may hold anything.
   const first = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '');
   const hint = YAML_HINTS[e.code];
+  let message = lowerFirst(first);
+  if (e.code === 'DUPLICATE_KEY') {
+    const rest = text.slice(e.pos[0], e.pos[0] + 200);
+    const key = (/^(.*?)\s*:(?:\s|$)/.exec(rest)?.[1] ?? '').replace(/^(["'])(.*)\1$/, '$2');
+    message = key ? `duplicate key ${quote(key)}` : 'duplicate key';
+  } else if (e.code === 'MULTIPLE_DOCS') {
+    message = 'the file holds more than one YAML document';
+  }
   return {
     id: YAML_IDS[e.code] ?? 'yaml/syntax',
     severity,
-    message: lowerFirst(first),
+    message,
     location: at(e.pos[0]),
     path: [],
     ...(hint === undefined ? {} : { hint }),

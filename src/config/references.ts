@@ -8,7 +8,7 @@
  */
 import type { Locator } from './locate.js';
 import type { Finding } from './model.js';
-import { closest } from './suggest.js';
+import { closest, quote } from './suggest.js';
 
 type Path = (string | number)[];
 type Obj = Record<string, unknown>;
@@ -41,7 +41,7 @@ export function checkReferences(doc: unknown, locate: Locator): Finding[] {
     const a = str(value);
     if (a === undefined || accounts.includes(a)) return;
     const s = closest(a, accounts);
-    push('ref/unknown-account', `${what} refers to unknown account "${a}"${s ? `; did you mean "${s}"?` : ''}`, path,
+    push('ref/unknown-account', `${what} refers to unknown account ${quote(a)}${s ? `; did you mean ${quote(String(s))}?` : ''}`, path,
       s ? undefined : accounts.length ? `declared accounts: ${accounts.join(', ')}` : 'declare it under accounts');
   };
   const needInstance = (value: unknown, path: Path, what: string): string | undefined => {
@@ -49,7 +49,7 @@ export function checkReferences(doc: unknown, locate: Locator): Finding[] {
     if (a === undefined) return undefined;
     if (instances.has(a)) return a;
     const s = closest(a, instanceAliases);
-    push('ref/unknown-instance', `${what} refers to unknown instance "${a}"${s ? `; did you mean "${s}"?` : ''}`, path,
+    push('ref/unknown-instance', `${what} refers to unknown instance ${quote(a)}${s ? `; did you mean ${quote(String(s))}?` : ''}`, path,
       s ? undefined : instanceAliases.length ? `declared instances: ${instanceAliases.join(', ')}` : 'declare it under instances');
     return undefined;
   };
@@ -60,21 +60,21 @@ export function checkReferences(doc: unknown, locate: Locator): Finding[] {
     const declared = namespacesOf(alias);
     if (declared.includes(ns)) return;
     const s = closest(ns, declared);
-    push('ref/unknown-namespace', `${what} refers to namespace "${ns}", which is not declared in instance "${alias}"${s ? `; did you mean "${s}"?` : ''}`, path,
+    push('ref/unknown-namespace', `${what} refers to namespace ${quote(ns)}, which is not declared in instance ${quote(String(alias))}${s ? `; did you mean ${quote(String(s))}?` : ''}`, path,
       s ? undefined : `declare it under instances.${alias}.namespaces`);
   };
 
   // Instances: account, natural key (name) collisions.
   const byName = new Map<string, { alias: string; account: string | undefined; region: string | undefined }>();
   for (const [alias, inst] of instances) {
-    needAccount(inst['account'], ['instances', alias, 'account'], `instance "${alias}"`);
+    needAccount(inst['account'], ['instances', alias, 'account'], `instance ${quote(String(alias))}`);
     const name = str(inst['name']);
     if (name === undefined) continue;
     const account = str(inst['account']);
     const region = str(inst['region']);
     const prev = byName.get(name);
     if (prev && (prev.account === account || prev.region === region)) {
-      push('ref/duplicate-instance', `instances "${prev.alias}" and "${alias}" both have the name "${name}"${prev.region === region ? ` in ${region ?? 'the same region'}` : ' in the same account'}`,
+      push('ref/duplicate-instance', `instances ${quote(String(prev.alias))} and ${quote(String(alias))} both have the name ${quote(String(name))}${prev.region === region ? ` in ${region ?? 'the same region'}` : ' in the same account'}`,
         ['instances', alias, 'name'], 'an instance name is its natural key (and part of its hostname): give each instance its own name');
     } else if (!prev) {
       byName.set(name, { alias, account, region });
@@ -106,7 +106,7 @@ export function checkReferences(doc: unknown, locate: Locator): Finding[] {
     const seenImports = new Map<string, number>();
     for (const [i, rule] of items(inst['imports'])) {
       const path: Path = [...base, 'imports', i];
-      needNamespace(alias, rule['namespace'], [...path, 'namespace'], `import ${i}`);
+      needNamespace(alias, rule['namespace'], [...path, 'namespace'], `imports[${i}]`);
       const key = [rule['from'], rule['namespace'], rule['sourceRegion'], rule['sourceNamespace'], rule['bucket'], rule['prefix']].map((x) => String(x ?? '')).join('|');
       const first = seenImports.get(key);
       if (first !== undefined) push('ref/duplicate-key', `this import repeats imports[${first}] (same source and target namespace)`, path);
@@ -116,17 +116,17 @@ export function checkReferences(doc: unknown, locate: Locator): Finding[] {
     for (const [i, rule] of items(inst['replication'])) {
       const path: Path = [...base, 'replication', i];
       const name = str(rule['name']);
-      const label = name === undefined ? `replication rule ${i}` : `replication rule "${name}"`;
+      const label = name === undefined ? `replication rule ${i}` : `replication rule ${quote(String(name))}`;
       if (name !== undefined) {
         const first = seenRules.get(name);
-        if (first !== undefined) push('ref/duplicate-key', `replication rule name "${name}" is used twice in instance "${alias}" (first at replication[${first}])`, [...path, 'name'], 'a rule name is its natural key within the source instance');
+        if (first !== undefined) push('ref/duplicate-key', `replication rule name ${quote(String(name))} is used twice in instance ${quote(String(alias))} (first at replication[${first}])`, [...path, 'name'], 'a rule name is its natural key within the source instance');
         else seenRules.set(name, i);
       }
       needNamespace(alias, rule['namespace'], [...path, 'namespace'], label);
       const to = needInstance(rule['to'], [...path, 'to'], label);
       if (to === undefined) continue;
       if (to === alias) {
-        push('ref/replication-to-self', `${label} replicates instance "${alias}" to itself`, [...path, 'to'], 'set `to` to another instance');
+        push('ref/replication-to-self', `${label} replicates instance ${quote(String(alias))} to itself`, [...path, 'to'], 'set `to` to another instance');
         continue;
       }
       const ns = str(rule['namespace']);
@@ -152,23 +152,23 @@ export function checkReferences(doc: unknown, locate: Locator): Finding[] {
     const base: Path = ['crossAccountRoles', account];
     if (!accounts.includes(account)) {
       const s = closest(account, accounts);
-      push('ref/unknown-account', `cross-account role for unknown account "${account}"${s ? `; did you mean "${s}"?` : ''}`, base, undefined, 'key');
+      push('ref/unknown-account', `cross-account role for unknown account ${quote(account)}${s ? `; did you mean ${quote(String(s))}?` : ''}`, base, undefined, 'key');
     }
     const trusted = role['trustedAccounts'];
     if (Array.isArray(trusted)) {
       trusted.forEach((t, i) => {
-        needAccount(t, [...base, 'trustedAccounts', i], `trustedAccounts of "${account}"`);
-        if (t === account) push('ref/self-trust', `account "${account}" trusts itself; the sync role is only for other accounts`, [...base, 'trustedAccounts', i]);
+        needAccount(t, [...base, 'trustedAccounts', i], `trustedAccounts of ${quote(String(account))}`);
+        if (t === account) push('ref/self-trust', `account ${quote(String(account))} trusts itself; the sync role is only for other accounts`, [...base, 'trustedAccounts', i]);
       });
     }
     const covered = role['instances'];
     if (Array.isArray(covered)) {
       covered.forEach((x, i) => {
-        const alias = needInstance(x, [...base, 'instances', i], `cross-account role "${account}"`);
+        const alias = needInstance(x, [...base, 'instances', i], `cross-account role ${quote(String(account))}`);
         if (alias === undefined) return;
         const owner = str(instances.get(alias)?.['account']);
         if (owner !== undefined && owner !== account) {
-          push('ref/instance-account-mismatch', `instance "${alias}" belongs to account "${owner}", not "${account}"; the role can only cover instances of its own account`, [...base, 'instances', i]);
+          push('ref/instance-account-mismatch', `instance ${quote(String(alias))} belongs to account ${quote(String(owner))}, not ${quote(String(account))}; the role can only cover instances of its own account`, [...base, 'instances', i]);
         }
       });
     }
@@ -181,12 +181,12 @@ export function checkReferences(doc: unknown, locate: Locator): Finding[] {
     const name = str(access['name']);
     if (name !== undefined) {
       const first = seenAccess.get(name);
-      if (first !== undefined) push('ref/duplicate-key', `cross-region access name "${name}" is used twice (first at crossRegionAccess[${first}])`, [...base, 'name']);
+      if (first !== undefined) push('ref/duplicate-key', `cross-region access name ${quote(String(name))} is used twice (first at crossRegionAccess[${first}])`, [...base, 'name']);
       else seenAccess.set(name, i);
     }
     const from = access['from'];
-    if (isObj(from)) needAccount(from['account'], [...base, 'from', 'account'], `cross-region access "${name ?? i}"`);
-    needInstance(access['to'], [...base, 'to'], `cross-region access "${name ?? i}"`);
+    if (isObj(from)) needAccount(from['account'], [...base, 'from', 'account'], `cross-region access ${quote(String(name ?? i))}`);
+    needInstance(access['to'], [...base, 'to'], `cross-region access ${quote(String(name ?? i))}`);
   }
   return findings;
 }

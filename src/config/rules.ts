@@ -13,6 +13,7 @@ export interface RuleInfo {
 export const VALIDATION_RULES: readonly RuleInfo[] = [
   { id: 'file/too-large', severity: 'error', summary: 'The file is larger than the size limit (4 MiB by default)' },
   { id: 'file/encoding', severity: 'error', summary: 'The file is not valid UTF-8' },
+  { id: 'file/control-character', severity: 'error', summary: 'A control character YAML does not allow (can also rewrite a terminal)' },
   { id: 'yaml/syntax', severity: 'error', summary: 'The file is not valid YAML' },
   { id: 'yaml/duplicate-key', severity: 'error', summary: 'A key appears twice in one mapping' },
   { id: 'yaml/tab-indent', severity: 'error', summary: 'Tabs used for indentation' },

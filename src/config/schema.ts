@@ -13,7 +13,7 @@ import schemaJson from '../../schemas/registry.schema.json' with { type: 'json' 
 import type { Finding } from './model.js';
 import type { Locator } from './locate.js';
 import { pathKey } from './secrets.js';
-import { closest } from './suggest.js';
+import { closest, quote } from './suggest.js';
 
 /** The registry.yaml JSON Schema, as loaded. */
 export const registrySchema: Readonly<Record<string, unknown>> = schemaJson;
@@ -96,8 +96,8 @@ export function describePath(path: readonly (string | number)[]): string {
   let s = '';
   for (const seg of path) {
     if (typeof seg === 'number') s += `[${seg}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) s += s === '' ? seg : `.${seg}`;
-    else s += `[${JSON.stringify(seg)}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]{0,59}$/.test(seg)) s += s === '' ? seg : `.${seg}`;
+    else s += `[${quote(seg)}]`;
   }
   return s;
 }
@@ -158,7 +158,7 @@ function toFinding(e: ErrorObject, root: unknown, locate: Locator, options: Sche
       const props = parent['properties'];
       const allowed = props && typeof props === 'object' ? Object.keys(props) : [];
       const suggestion = closest(key, allowed);
-      const message = `unknown key "${key}" in ${where}${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
+      const message = `unknown key ${quote(key)} in ${where}${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
       return base('schema/unknown-key', message, at, 'key', suggestion ? undefined : allowed.length ? `allowed keys here: ${allowed.join(', ')}` : undefined);
     }
     case 'required': {
@@ -168,7 +168,7 @@ function toFinding(e: ErrorObject, root: unknown, locate: Locator, options: Sche
     case 'dependentRequired': {
       const prop = String(params['property']);
       const missing = String(params['missingProperty']);
-      return base('schema/required', `"${prop}" in ${where} needs "${missing}" too`, [...path, prop], 'key');
+      return base('schema/required', `${quote(prop)} in ${where} needs "${missing}" too`, [...path, prop], 'key');
     }
     case 'type': {
       const expected = String(params['type']);
@@ -206,7 +206,7 @@ function toFinding(e: ErrorObject, root: unknown, locate: Locator, options: Sche
       return base('schema/pattern', `invalid ${lastKey(path)} ${echo(e.data, path, options)}: ${why}`, path, 'value');
     }
     case 'format': {
-      return base('schema/format', `invalid ${lastKey(path)} ${echo(e.data, path, options)}: expected an ${String(params['format']).toUpperCase()} address`, path, 'value');
+      return base('schema/format', `invalid ${lastKey(path)} ${echo(e.data, path, options)}: expected an ${params['format'] === 'ipv4' ? 'IPv4' : String(params['format'])} address`, path, 'value');
     }
     case 'propertyNames': {
       const name = String(params['propertyName']);
@@ -215,7 +215,7 @@ function toFinding(e: ErrorObject, root: unknown, locate: Locator, options: Sche
       const def = resolveLocalRef(refTarget);
       const why = typeof def?.['patternErrorMessage'] === 'string' ? def['patternErrorMessage'] : 'invalid name';
       const what = lastKey(path) === 'namespaces' ? 'namespace name' : lastKey(path) === 'repositories' ? 'repository name' : 'alias';
-      return base('schema/pattern', `invalid ${what} "${name}" in ${where}: ${why}`, [...path, name], 'key');
+      return base('schema/pattern', `invalid ${what} ${quote(name)} in ${where}: ${why}`, [...path, name], 'key');
     }
     case 'minimum':
     case 'maximum':

@@ -6,6 +6,7 @@
  * key, never the value. The returned paths let schema validation skip its own "unknown key" error.
  */
 import type { Finding, Locate } from './model.js';
+import { quote } from './suggest.js';
 
 /** Normalised (lower case, no `_`/`-`) key names that hold secrets. */
 const SECRET_KEYS: ReadonlySet<string> = new Set([
@@ -61,7 +62,7 @@ export function scanSecrets(value: unknown, locate: Locate): SecretScan {
           findings.push({
             id: 'secret/in-config',
             severity: 'error',
-            message: `"${k}" is a secret and must not be written in registry.yaml (its value is not shown)`,
+            message: `${quote(k)} is a secret and must not be written in registry.yaml (its value is not shown)`,
             location: locate(p),
             path: p,
             hint: SECRETS_HINT,

@@ -69,8 +69,29 @@ export function decodeSource(bytes: Uint8Array, file: string, maxBytes = DEFAULT
     };
   }
   const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start));
+  const control = CONTROL.exec(text);
+  if (control) {
+    const before = text.slice(0, control.index);
+    const line = before.split('\n').length;
+    const column = control.index - (before.lastIndexOf('\n') + 1) + 1;
+    const code = text.charCodeAt(control.index);
+    return {
+      ok: false,
+      finding: {
+        id: 'file/control-character',
+        severity: 'error',
+        message: `control character U+${code.toString(16).toUpperCase().padStart(4, '0')} in the file; YAML does not allow it`,
+        location: { file, line, column },
+        path: [],
+        hint: 'remove it (control characters can also hide text or rewrite a terminal when printed)',
+      },
+    };
+  }
   return { ok: true, text };
 }
+
+/** C0 controls except tab, LF and CR; DEL; C1 controls but NEL (U+0085). YAML 1.2 forbids all of them in a stream. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F]/;
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array, from = 0): number {

@@ -40,3 +40,8 @@ export function closest(input: string, candidates: readonly string[]): string | 
   }
   return bestDistance <= budget ? best : undefined;
 }
+
+/** A name quoted for a message, shortened when long (hostile input can hold megabyte-long keys). */
+export function quote(name: string, max = 60): string {
+  return JSON.stringify(name.length > max ? `${name.slice(0, max)}…` : name);
+}
