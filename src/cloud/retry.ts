@@ -15,6 +15,7 @@
  *   `min(retryAfter, maxDelay)` and sleeps that many ms). `retryAfterUnitMs` changes it (1000 = seconds).
  * - The last error is rethrown as a {@link CloudApiError} carrying the attempt count.
  */
+import { AcrctlError } from '../errors.js';
 import { CloudApiError, classifyFailure, errorFacts, toCloudApiError, type CloudCallRef, type FailureClass } from './errors.js';
 
 export interface RetryPolicy {
@@ -77,6 +78,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
     try {
       return await fn(attempt);
     } catch (err) {
+      // Our own typed errors (bad endpoint, missing credentials) are already final and clear.
+      if (err instanceof AcrctlError && !(err instanceof CloudApiError)) throw err;
       const failure = classifyFailure(err, options.call);
       options.onFailure?.(failure);
       const retry = (failure === 'throttled' || failure === 'retryable') && attempt < maxAttempts;

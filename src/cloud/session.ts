@@ -65,6 +65,7 @@ export interface CloudSessionOptions {
   readonly limits?: Partial<LimiterSettings>;
   readonly limitsPerProduct?: Partial<Record<CloudProduct, Partial<LimiterSettings>>>;
   readonly reporter?: CloudReporter;
+  /** Inject `sleep` and `now` together: the limiter waits by sleeping until `now` shows a token is due. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly now?: () => number;
@@ -346,8 +347,11 @@ export class CloudSession {
   }
 
   #sdkCall(product: CloudProduct, alias: string, region: string): SdkCallFn {
-    return <T>(action: string, semantics: CallSemantics, send: () => Promise<T>): Promise<T> =>
-      runCall(this.#deps, { product, action, account: alias, region }, semantics, send);
+    return async <T>(action: string, semantics: CallSemantics, send: () => Promise<T>): Promise<T> => {
+      // Resolve the endpoint (cached) before the pipeline, so a bad endpoint is neither counted nor retried.
+      await this.endpoints.resolve(product, GLOBAL_PRODUCTS.has(product) ? GLOBAL_REGION : region);
+      return runCall(this.#deps, { product, action, account: alias, region }, semantics, send);
+    };
   }
 
   /** AssumeRole against an emulator (http), signed with the source credential, through the pipeline. */
