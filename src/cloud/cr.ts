@@ -20,7 +20,7 @@ import type { ParamValue } from './rpc.js';
 export const CR_VERSION = '2018-12-01';
 
 /** The element type of an optional array field. */
-export type Item<T> = T extends readonly (infer U)[] | undefined ? U : never;
+export type Item<T> = NonNullable<T> extends readonly (infer U)[] ? U : never;
 
 /** ListInstance: Queries a list of instances */
 export interface ListInstanceRequest {
