@@ -5,7 +5,8 @@
  * document, and string values shaped like an AccessKey ID, at their key position. Messages name the
  * key, never the value. The returned paths let schema validation skip its own "unknown key" error.
  */
-import type { Finding, Locate } from './model.js';
+import type { Locator } from './locate.js';
+import type { Finding } from './model.js';
 import { quote } from './suggest.js';
 
 /** Normalised (lower case, no `_`/`-`) key names that hold secrets. */
@@ -48,7 +49,7 @@ export function pathKey(path: readonly (string | number)[]): string {
 }
 
 /** Scans a plain value for secret keys and AccessKey-shaped values. */
-export function scanSecrets(value: unknown, locate: Locate): SecretScan {
+export function scanSecrets(value: unknown, locate: Locator): SecretScan {
   const findings: Finding[] = [];
   const secretKeyPaths = new Set<string>();
   const walk = (v: unknown, path: (string | number)[]): void => {
@@ -76,7 +77,7 @@ export function scanSecrets(value: unknown, locate: Locate): SecretScan {
         id: 'secret/in-config',
         severity: 'error',
         message: 'this value looks like an AccessKey ID; access keys must not be written in registry.yaml (the value is not shown)',
-        location: locate(path),
+        location: locate(path, 'value'),
         path,
         hint: SECRETS_HINT,
       });
