@@ -8,6 +8,7 @@
  * Knows no kind by name.
  */
 import { createHash } from 'node:crypto';
+import type { CloudSession } from '../cloud/session.js';
 import { AcrctlError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import type { ExecContext, Kind, Outcome, Reconciled } from '../kinds/kind.js';
@@ -45,7 +46,7 @@ export interface ApplyResult {
 export interface ExecuteOptions {
   readonly plan: Plan;
   readonly kinds: ReadonlyMap<string, Kind>;
-  readonly cloud: unknown;
+  readonly cloud: CloudSession;
   readonly journal: Journal;
   /** Earlier runs of this plan; absent or empty on a first run. */
   readonly resume?: ResumeState;

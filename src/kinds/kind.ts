@@ -2,12 +2,13 @@
  * The one small interface every resource kind implements (DESIGN.md principle 3, STYLE.md habit 1).
  * The planner and the executor only ever talk to kinds through it and never name a kind.
  *
- * Owns: the shapes of desired and live objects and the kind contract. Must not import cloud clients
- * (kinds receive them through the contexts) or the CLI.
+ * Owns: the shapes of desired and live objects and the kind contract. Kinds reach the cloud only through
+ * the session in their contexts or the CLI.
  *
  * Object identity: every object has an address (`id`, e.g. `instance[hz].namespace[team-a]`) built
  * from natural keys, so the same object has the same address in the config and in the live estate.
  */
+import type { CloudSession } from '../cloud/session.js';
 import type { RegistryDocument } from '../config/model.js';
 import type { Action, ActionType, FieldChange, GateInfo, PlanFinding, PlanOutput } from '../plan/model.js';
 
@@ -56,7 +57,7 @@ export interface ReadContext {
   /** Live objects of the kinds read before this one (see `readAfter`). */
   live(kind: string): readonly LiveObject[];
   /** Typed product clients; the cloud layer's session. */
-  readonly cloud: unknown;
+  readonly cloud: CloudSession;
 }
 
 /** What a kind's diff says about one desired/live pair. */
@@ -78,7 +79,7 @@ export type Reconciled =
 
 /** What the executor gives a kind when it acts. */
 export interface ExecContext {
-  readonly cloud: unknown;
+  readonly cloud: CloudSession;
   /** Cloud ids of another object: learned in this run, or read when the plan was made. */
   ids(address: string): Readonly<Record<string, string>>;
   /** A ClientToken for this action's create call: stable across retries and resumes, ≤ 64 ASCII. */

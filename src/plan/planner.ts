@@ -15,6 +15,7 @@
 import { AcrctlError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import type { DesiredObject, Kind, LiveObject } from '../kinds/kind.js';
+import type { CloudSession } from '../cloud/session.js';
 import type { RegistryDocument } from '../config/model.js';
 import { canonical } from '../render/json.js';
 import { VERSION } from '../version.js';
@@ -37,7 +38,7 @@ export interface PlanInput {
   readonly configFile: string;
   readonly kinds: readonly Kind[];
   /** Passed through to the kinds' read. */
-  readonly cloud: unknown;
+  readonly cloud: CloudSession;
   /** Findings from validation and lints, carried into the plan for reviewers. */
   readonly findings?: readonly PlanFinding[];
   /** `--target` addresses; empty or absent = everything. */
@@ -85,7 +86,7 @@ export async function readLive(
   kinds: readonly Kind[],
   config: RegistryDocument,
   desired: readonly DesiredObject[],
-  cloud: unknown,
+  cloud: CloudSession,
 ): Promise<Map<string, LiveObject[]>> {
   const order = new Dag();
   for (const k of kinds) {

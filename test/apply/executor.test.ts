@@ -1,3 +1,4 @@
+import type { CloudSession } from '../../src/cloud/session.js';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +67,7 @@ async function run(p: Plan, kind: Kind, extra: { parallelism?: number; resume?: 
   const resume = extra.resume ? loadResumeState(runs, p.planId) : undefined;
   const journal = Journal.create(runs, { runId: `run-${readdirSafe(runs).length}`, planId: p.planId, startedAt: 'now', pid: 1 });
   try {
-    const result = await execute({ plan: p, kinds: new Map([[kind.name, kind]]), cloud: undefined, journal, emit: (e) => events.push(e), ...(resume ? { resume } : {}), ...(extra.parallelism ? { parallelism: extra.parallelism } : {}) });
+    const result = await execute({ plan: p, kinds: new Map([[kind.name, kind]]), cloud: undefined as unknown as CloudSession, journal, emit: (e) => events.push(e), ...(resume ? { resume } : {}), ...(extra.parallelism ? { parallelism: extra.parallelism } : {}) });
     return { result, events, journal: journal.path };
   } finally {
     journal.close();

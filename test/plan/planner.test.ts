@@ -1,3 +1,4 @@
+import type { CloudSession } from '../../src/cloud/session.js';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RegistryDocument } from '../../src/config/model.js';
@@ -164,11 +165,11 @@ describe('computePlan', () => {
         return [];
       },
     });
-    const p = await computePlan({ config, configDigest: 'c'.repeat(64), configFile: 'r.yaml', kinds: [child, parent], cloud: undefined, sha256 });
+    const p = await computePlan({ config, configDigest: 'c'.repeat(64), configFile: 'r.yaml', kinds: [child, parent], cloud: undefined as unknown as CloudSession, sha256 });
     expect(order).toEqual(['instance', 'namespace saw 1']);
     expect(brief(p)).toEqual(['create i.n']);
 
     const dup = fakeKind('rule', { desired: () => [d('rule', 'i')] });
-    await expect(computePlan({ config, configDigest: 'c'.repeat(64), configFile: 'r.yaml', kinds: [parent, dup], cloud: undefined, sha256 })).rejects.toThrow(/two objects in the configuration have the address i/);
+    await expect(computePlan({ config, configDigest: 'c'.repeat(64), configFile: 'r.yaml', kinds: [parent, dup], cloud: undefined as unknown as CloudSession, sha256 })).rejects.toThrow(/two objects in the configuration have the address i/);
   });
 });
