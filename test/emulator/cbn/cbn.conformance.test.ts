@@ -163,7 +163,10 @@ describe('CBN: the cross-region access scenario end to end', () => {
     expect((await fails('DeleteTransitRouterVpcAttachment', { TransitRouterAttachmentId: attHz, DryRun: true })).code).toBe('DryRunOperation');
     await cbn('DeleteTransitRouterVpcAttachment', { TransitRouterAttachmentId: attHz });
     expect(await statusOf('ListTransitRouterVpcAttachments', { TransitRouterId: trHz }, 'TransitRouterAttachments', (x) => x['Status'])).toEqual(['Detaching']);
-    await cbn('DeleteTransitRouterPeerAttachment', { TransitRouterAttachmentId: peer });
+    await cbn('DeleteTransitRouterPeerAttachment', { TransitRouterAttachmentId: peer, ClientToken: 'del-peer' });
+    // the same ClientToken again is the same (successful) request, not an IncorrectStatus error
+    await cbn('DeleteTransitRouterPeerAttachment', { TransitRouterAttachmentId: peer, ClientToken: 'del-peer' });
+    expect((await fails('DeleteTransitRouterPeerAttachment', { TransitRouterAttachmentId: peer, ClientToken: 'del-peer-2' })).code).toBe('IncorrectStatus.Status');
     tick();
     expect((await cbn('ListTransitRouterVpcAttachments', { TransitRouterId: trHz }, ['NextToken']))['TotalCount']).toBe(0);
     expect((await cbn('ListTransitRouterPeerAttachments', { CenId: cenId }, ['NextToken']))['TotalCount']).toBe(0);

@@ -84,6 +84,20 @@ describe('VPC read side', () => {
     expect(entries.map((e) => `${e.Type} ${e.DestinationCidrBlock}`)).toEqual(['System 192.168.1.0/24', 'System 192.168.2.0/24', 'System 100.64.0.0/10']);
   });
 
+  it('the official client parses DescribeRouteTableList, DescribeRouteTables and DescribeRouteEntryList', async () => {
+    const list = await vpc.describeRouteTableList(new VpcSdk.DescribeRouteTableListRequest({ regionId: REGION, vpcId: seeded.vpcId }));
+    expect(list.body?.routerTableList?.routerTableListType?.map((x) => [x.routeTableId, x.routeTableType])).toEqual([
+      [seeded.systemTableId, 'System'],
+      [seeded.customTableId, 'Custom'],
+    ]);
+    const tables = await vpc.describeRouteTables(new VpcSdk.DescribeRouteTablesRequest({ regionId: REGION, routeTableId: seeded.customTableId }));
+    expect(tables.body?.routeTables?.routeTable?.[0]?.routeEntrys?.routeEntry?.map((e) => e.destinationCidrBlock)).toEqual(['192.168.1.0/24', '192.168.2.0/24', '100.64.0.0/10']);
+    const entries = await vpc.describeRouteEntryList(new VpcSdk.DescribeRouteEntryListRequest({ regionId: REGION, routeTableId: seeded.customTableId, maxResult: 2 }));
+    expect(entries.body?.routeEntrys?.routeEntry?.length).toBe(2);
+    expect(entries.body?.totalCount).toBe(3);
+    expect(entries.body?.nextToken).toBeTruthy();
+  });
+
   it('paginates DescribeVpcs at page sizes 1, 7 and 100 (clamped to the documented max 50)', async () => {
     const acct = await t.account('2000000000000003');
     for (let i = 0; i < 12; i++) await t.admin('POST', '/_emulator/vpc/vpcs', { accountUid: '2000000000000003', regionId: REGION, cidrBlock: `10.${i}.0.0/16`, vpcName: `v${i}` });

@@ -264,6 +264,8 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   DeleteTransitRouter: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
+    const tk = token(a, 'DeleteTransitRouter', params);
+    if (tk.earlier !== undefined) return {};
     const t = tr(ctx, a, requireString(params, 'TransitRouterId'));
     const c = a.cens[t.cenId];
     if (c !== undefined && phaseAt(c.life, now) !== 'stable') throw cbnErrors.parentBusy(c.cenId, statusOf('cen', c.life, now));
@@ -278,6 +280,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
       endLife(rt.life, now, d);
       for (const e of Object.values(a.routeEntries)) if (e.routeTableId === rt.routeTableId && e.life.endingAt === undefined) endLife(e.life, now, d);
     }
+    tk.remember('done');
     return {};
   }),
 
@@ -381,6 +384,8 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   DeleteTransitRouterVpcAttachment: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
+    const tk = token(a, 'DeleteTransitRouterVpcAttachment', params);
+    if (tk.earlier !== undefined) return {};
     const id = requireString(params, 'TransitRouterAttachmentId');
     const x = live(a.vpcAttachments[id], now);
     if (x === undefined) throw cbnErrors.attachmentNotFound(id);
@@ -395,6 +400,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
     const d = ctx.settings.async.cbnTransition;
     for (const e of trRoutes) endLife(e.life, now, d);
     endLife(x.life, now, d);
+    tk.remember('done');
     return {};
   }),
 
@@ -492,6 +498,8 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   DeleteTransitRouterPeerAttachment: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
+    const tk = token(a, 'DeleteTransitRouterPeerAttachment', params);
+    if (tk.earlier !== undefined) return {};
     const id = requireString(params, 'TransitRouterAttachmentId');
     const x = live(a.peerAttachments[id], now);
     if (x === undefined) throw cbnErrors.attachmentNotFound(id);
@@ -503,6 +511,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
     const d = ctx.settings.async.cbnTransition;
     for (const e of trRoutes) endLife(e.life, now, d);
     endLife(x.life, now, d);
+    tk.remember('done');
     return {};
   }),
 
@@ -638,6 +647,8 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   DeleteTransitRouterRouteEntry: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
+    const tk = token(a, 'DeleteTransitRouterRouteEntry', params);
+    if (tk.earlier !== undefined) return {};
     const id = optionalString(params, 'TransitRouterRouteEntryId');
     let e: RouteEntryRecord | undefined;
     if (id !== undefined) {
@@ -657,6 +668,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
     if (phaseAt(e.life, now) !== 'stable') throw cbnErrors.status(e.routeEntryId, statusOf('entry', e.life, now));
     dryRun(params);
     endLife(e.life, now, ctx.settings.async.cbnTransition);
+    tk.remember('done');
     return {};
   }),
 };
