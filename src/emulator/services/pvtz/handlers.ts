@@ -294,8 +294,8 @@ export const pvtzActions: Readonly<Record<string, RpcAction>> = {
       if (findVpc(ctx.state, ctx.accountUid, regionId, vpcId) === undefined) throw pvtzErrors.vpcNotFound(vpcId, regionId);
       return { regionId, vpcId, vpcType } as const;
     });
-    const seen = new Set<string>();
-    z.bindVpcs = vpcs.filter((v) => !seen.has(`${v.regionId}/${v.vpcId}`) && seen.add(`${v.regionId}/${v.vpcId}`) !== undefined);
+    const unique = new Map(vpcs.map((v) => [`${v.regionId}/${v.vpcId}`, v]));
+    z.bindVpcs = [...unique.values()];
     z.updatedAt = ctx.now();
     return {};
   }),
