@@ -232,7 +232,7 @@ describe('hostile inputs through bin/acrctl.js', () => {
   for (const file of CLI_CASES) {
     it(`${file}: exit 1, located message, no stack`, { timeout: 10_000 }, async () => {
       const c = CASES.find((x) => x.file === file) as Case;
-      const env = { ...process.env, NO_COLOR: '1' };
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
       delete env['ACRCTL_TEST_NOT_SET_UID'];
       const outcome = await run(process.execPath, [bin, 'validate', '-f', `test/fixtures/bad/${file}`], { cwd: root, env }).then(
         (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
