@@ -65,9 +65,15 @@ export function clientToken(planId: string, actionId: string, suffix = ''): stri
   return `acrctl-${createHash('sha256').update(`${planId}\u0000${actionId}\u0000${suffix}`).digest('hex').slice(0, 40)}`;
 }
 
-/** An error whose outcome is unknown (dropped connection on a non-idempotent call) is reconciled. */
+/**
+ * The code of a CloudApiError whose call may or may not have landed (a dropped connection on a
+ * non-idempotent call, src/cloud/errors.ts): the executor reconciles it by reading.
+ */
+export const OUTCOME_UNKNOWN = 'cloud.outcome-unknown';
+
+/** An error whose outcome is unknown is reconciled. */
 function outcomeUnknown(err: unknown): boolean {
-  return err instanceof AcrctlError && err.code === 'cloud.outcome_unknown';
+  return err instanceof AcrctlError && err.code === OUTCOME_UNKNOWN;
 }
 
 export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {

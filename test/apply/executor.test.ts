@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ApplyEvent, clientToken, execute } from '../../src/apply/executor.js';
+import { type ApplyEvent, OUTCOME_UNKNOWN, clientToken, execute } from '../../src/apply/executor.js';
 import { Journal, loadResumeState, readJournal } from '../../src/apply/journal.js';
 import { acquireLock, forceUnlock } from '../../src/apply/lock.js';
 import { AcrctlError } from '../../src/errors.js';
@@ -164,7 +164,7 @@ describe('execute', () => {
     let calls = 0;
     const k = fakeKind(log, {
       onApply: () => {
-        if (calls++ === 0) throw new AcrctlError('cloud.outcome_unknown', 'connection dropped');
+        if (calls++ === 0) throw new AcrctlError(OUTCOME_UNKNOWN, 'connection dropped');
       },
       reconcile: () => ({ state: 'done', ids: { id: 'landed' } }),
     });
@@ -225,5 +225,13 @@ describe('lock', () => {
     expect(() => acquireLock(path, 'apply', { pid: 222, host: 'here', isAlive: () => false })).toThrow(AcrctlError);
     expect(forceUnlock(path)?.host).toBe('elsewhere');
     acquireLock(path, 'apply', { pid: 222, host: 'here' }).release();
+  });
+});
+
+describe('outcome-unknown code', () => {
+  it('is the code the cloud layer really gives a dropped connection on a create', async () => {
+    const { CloudApiError } = await import('../../src/cloud/errors.js');
+    const err = new CloudApiError({ product: 'cr', action: 'CreateNamespace', vendorCode: 'ECONNRESET', vendorMessage: 'socket hang up', failure: 'outcome-unknown', attempts: 1 } as ConstructorParameters<typeof CloudApiError>[0]);
+    expect(err.code).toBe(OUTCOME_UNKNOWN);
   });
 });
