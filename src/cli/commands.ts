@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from './main.js';
 import { registerEmulator } from './emulator.js';
+import { registerPlan } from './plan.js';
 import { registerValidate } from './validate.js';
 
 /** Commands report their exit code through this instead of calling process.exit. */
@@ -12,5 +13,6 @@ export type SetExit = (code: number) => void;
 
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
   registerValidate(program, io, setExit);
+  registerPlan(program, io, setExit);
   registerEmulator(program, io, setExit);
 }

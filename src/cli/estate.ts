@@ -1,0 +1,123 @@
+/**
+ * Opening an estate for the commands that talk to the cloud (plan, graph, apply, destroy, drift):
+ * load and validate registry.yaml (every finding printed at file:line:column, nothing touched on
+ * errors), then open a CloudSession on the real endpoints, the embedded emulator (`--emulator`) or a
+ * running one (`--endpoint` / `ACRCTL_ENDPOINT`), and check that each account's credentials belong
+ * to its declared UID.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { AccountCredentials } from '../cloud/credentials.js';
+import { connectRemoteEmulator, DEFAULT_EMULATOR_STATE_FILE, startEmbeddedEmulator, type EmulatorBinding } from '../cloud/emulated.js';
+import { CloudSession, type AccountSpec } from '../cloud/session.js';
+import { hasErrors, loadConfig, type ConfigFs } from '../config/load.js';
+import { defaultLints } from '../config/lint-runner.js';
+import type { Credentials, Finding, RegistryDocument } from '../config/model.js';
+import { formatText } from '../config/report.js';
+import { AcrctlError, formatLocation } from '../errors.js';
+import type { PlanFinding } from '../plan/model.js';
+import { canonical } from '../render/json.js';
+import type { CliIo } from './main.js';
+
+/** Flags every cloud-facing command takes. */
+export interface EstateFlags {
+  readonly file: string;
+  /** `--emulator` (true) or `--emulator=STATEFILE`. */
+  readonly emulator?: string | boolean;
+  readonly endpoint?: string;
+}
+
+/** Adds `-f`, `--emulator[=STATE]` and `--endpoint` to a command. */
+export function estateOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --file <path>', 'the config file', 'registry.yaml')
+    .option('--emulator [statefile]', `use the embedded emulator (state in ${DEFAULT_EMULATOR_STATE_FILE} unless given)`)
+    .option('--endpoint <url>', 'use a running emulator at this URL (or set ACRCTL_ENDPOINT)');
+}
+
+export interface Estate {
+  readonly file: string;
+  readonly config: RegistryDocument;
+  /** sha256 of the validated document after interpolation (canonical JSON). */
+  readonly configDigest: string;
+  /** Non-error findings (warnings, infos) for the plan. */
+  readonly findings: readonly PlanFinding[];
+  readonly session: CloudSession;
+  close(): Promise<void>;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Loads the config, printing every finding; throws (exit 1) when any is an error. */
+export async function loadEstateConfig(file: string, io: CliIo): Promise<{ config: RegistryDocument; configDigest: string; findings: PlanFinding[] }> {
+  const fs: ConfigFs = { stat: (p) => stat(resolve(io.cwd, p)), readFile: (p) => readFile(resolve(io.cwd, p)) };
+  const result = await loadConfig(file, { env: io.env, fs, lint: defaultLints });
+  if (hasErrors(result.findings) || !result.document) {
+    io.stderr.write(formatText({ file: result.file, findings: result.findings, text: result.text }, { color: useColor(io, 'stderr') }));
+    throw new AcrctlError('config.invalid', `${file} has errors; nothing was read or changed in the cloud`, { hint: `run acrctl validate -f ${file}` });
+  }
+  return {
+    config: result.document,
+    configDigest: sha256(JSON.stringify(canonical(result.document))),
+    findings: result.findings.map(toPlanFinding),
+  };
+}
+
+function toPlanFinding(f: Finding): PlanFinding {
+  return { id: f.id, severity: f.severity, message: f.message, where: formatLocation(f.location) };
+}
+
+/** Maps registry.yaml credentials onto the cloud layer's. */
+export function accountCredentials(c: Credentials | undefined): AccountCredentials {
+  if (!c || 'defaultChain' in c) return { kind: 'default' };
+  if ('profile' in c) return { kind: 'profile', profile: c.profile };
+  if ('env' in c) return { kind: 'env', prefix: c.env };
+  return { kind: 'ramRoleArn', roleArn: c.ramRoleArn, ...(c.sessionName !== undefined ? { sessionName: c.sessionName } : {}) };
+}
+
+/** Opens the estate: config, session, identity check. The caller must `close()` it. */
+export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate> {
+  const { config, configDigest, findings } = await loadEstateConfig(flags.file, io);
+  const uids: Record<string, string> = {};
+  for (const [alias, a] of Object.entries(config.accounts)) uids[alias] = a.uid;
+  const endpoint = flags.endpoint ?? io.env['ACRCTL_ENDPOINT'];
+  let binding: EmulatorBinding | undefined;
+  let accounts: Record<string, AccountSpec>;
+  let sessionEndpoints: ConstructorParameters<typeof CloudSession>[0]['endpoints'];
+  if (flags.emulator !== undefined && flags.emulator !== false) {
+    const stateFile = resolve(io.cwd, typeof flags.emulator === 'string' ? flags.emulator : DEFAULT_EMULATOR_STATE_FILE);
+    binding = await startEmbeddedEmulator({ accounts: uids, stateFile });
+  } else if (endpoint) {
+    binding = await connectRemoteEmulator({ url: endpoint, accounts: uids });
+  }
+  if (binding) {
+    io.stderr.write(`${binding.summary}\n`);
+    accounts = { ...binding.session.accounts };
+    sessionEndpoints = binding.session.endpoints;
+  } else {
+    accounts = {};
+    for (const [alias, a] of Object.entries(config.accounts)) accounts[alias] = { uid: a.uid, credentials: accountCredentials(a.credentials) };
+    sessionEndpoints = undefined;
+  }
+  const session = new CloudSession({ accounts, ...(sessionEndpoints ? { endpoints: sessionEndpoints } : {}), env: io.env });
+  const close = async () => {
+    await session.close();
+    await binding?.close();
+  };
+  try {
+    await session.verifyIdentities();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { file: flags.file, config, configDigest, findings, session, close };
+}
+
+/** Colour only on a TTY, and never with NO_COLOR set. */
+export function useColor(io: CliIo, stream: 'stdout' | 'stderr'): boolean {
+  return Boolean(io[stream].isTTY) && !io.env['NO_COLOR'];
+}

@@ -1,0 +1,135 @@
+/**
+ * `acrctl plan`, `acrctl show` and `acrctl graph`: compute a plan from registry.yaml and the live
+ * estate (read-only: no mutating call is ever made), render it, optionally save it.
+ *
+ * Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with
+ * --detailed-exitcode, 1 on any error, including an error finding the planner raised from live data.
+ */
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { AcrctlError, ExitCode } from '../errors.js';
+import { allKinds } from '../kinds/index.js';
+import type { Plan } from '../plan/model.js';
+import { computePlan } from '../plan/planner.js';
+import { renderDot } from '../render/dot.js';
+import { renderJson } from '../render/json.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderMermaid } from '../render/mermaid.js';
+import { renderText } from '../render/text.js';
+import type { SetExit } from './commands.js';
+import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
+import type { CliIo } from './main.js';
+import { readPlanFile, writePlanFile } from './planfile.js';
+
+export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+interface PlanFlags extends EstateFlags {
+  readonly out?: string;
+  readonly format: PlanFormat;
+  readonly detailedExitcode?: boolean;
+  readonly target?: string[];
+}
+
+/** Computes the plan of an open estate. */
+export async function planEstate(estate: Estate, targets: readonly string[] = []): Promise<Plan> {
+  return computePlan({
+    config: estate.config,
+    configDigest: estate.configDigest,
+    configFile: estate.file,
+    kinds: allKinds,
+    cloud: estate.session,
+    findings: estate.findings,
+    targets,
+    sha256,
+  });
+}
+
+export function renderPlan(plan: Plan, format: PlanFormat, io: CliIo): string {
+  switch (format) {
+    case 'text':
+      return renderText(plan, { color: useColor(io, 'stdout') });
+    case 'markdown':
+      return renderMarkdown(plan);
+    case 'json':
+      return renderJson(plan);
+  }
+}
+
+/** An error finding in a plan (from live data) makes the command fail after showing it. */
+export function planErrors(plan: Plan): number {
+  return plan.findings.filter((f) => f.severity === 'error').length;
+}
+
+export function registerPlan(program: Command, io: CliIo, setExit: SetExit): void {
+  estateOptions(
+    program
+      .command('plan')
+      .description('read the live estate and show what apply would change (read-only)')
+      .option('-o, --out <planfile>', 'save the plan for `acrctl apply PLANFILE`')
+      .addOption(new Option('--format <format>', 'output format').choices([...PLAN_FORMATS]).default('text'))
+      .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
+      .option('--target <address...>', 'plan only these addresses (and what they depend on)'),
+  ).action(async (flags: PlanFlags) => {
+    const estate = await openEstate(flags, io);
+    try {
+      const plan = await planEstate(estate, flags.target ?? []);
+      io.stdout.write(renderPlan(plan, flags.format, io));
+      if (flags.out) {
+        writePlanFile(resolve(io.cwd, flags.out), plan);
+        io.stderr.write(`Saved the plan to ${flags.out}. Apply exactly this plan with: acrctl apply ${flags.out}\n`);
+      }
+      const errors = planErrors(plan);
+      if (errors > 0) {
+        io.stderr.write(`error: the plan has ${errors} error finding${errors === 1 ? '' : 's'} (above); fix them before applying\n`);
+        setExit(ExitCode.error);
+      } else {
+        setExit(flags.detailedExitcode && plan.actions.length > 0 ? ExitCode.changes : ExitCode.ok);
+      }
+    } finally {
+      await estate.close();
+    }
+  });
+
+  program
+    .command('show')
+    .description('render a saved plan; warns when the config changed since it was made')
+    .argument('<planfile>', 'a plan saved with acrctl plan --out')
+    .addOption(new Option('--format <format>', 'output format').choices([...PLAN_FORMATS]).default('text'))
+    .option('-f, --file <path>', 'the config file to compare the plan with (default: the one the plan names)')
+    .action(async (planfile: string, flags: { format: PlanFormat; file?: string }) => {
+      const plan = readPlanFile(resolve(io.cwd, planfile));
+      io.stdout.write(renderPlan(plan, flags.format, io));
+      const file = flags.file ?? plan.configFile;
+      try {
+        const { configDigest } = await loadEstateConfig(file, io);
+        if (configDigest !== plan.configDigest) io.stderr.write(`warning: ${file} has changed since this plan was made; apply would refuse it\n`);
+      } catch (err) {
+        if (!(err instanceof AcrctlError)) throw err;
+        io.stderr.write(`warning: cannot compare with ${file}: ${err.message}\n`);
+      }
+      setExit(ExitCode.ok);
+    });
+
+  estateOptions(
+    program
+      .command('graph')
+      .description('print the action graph of a plan as Mermaid or Graphviz DOT')
+      .addOption(new Option('--format <format>', 'graph format').choices(['mermaid', 'dot']).default('mermaid'))
+      .option('--plan <planfile>', 'draw a saved plan instead of planning now'),
+  ).action(async (flags: EstateFlags & { format: 'mermaid' | 'dot'; plan?: string }) => {
+    let plan: Plan;
+    if (flags.plan) {
+      plan = readPlanFile(resolve(io.cwd, flags.plan));
+    } else {
+      const estate = await openEstate(flags, io);
+      try {
+        plan = await planEstate(estate);
+      } finally {
+        await estate.close();
+      }
+    }
+    io.stdout.write(flags.format === 'dot' ? renderDot(plan) : renderMermaid(plan));
+    setExit(ExitCode.ok);
+  });
+}
