@@ -26,6 +26,7 @@ import { checkSchema } from './schema.js';
 import { pathKey, scanSecrets } from './secrets.js';
 import { DEFAULT_MAX_BYTES, decodeSource, tooLarge } from './source.js';
 import { interpolateEnv } from './env.js';
+import { defaultLints } from './lint-runner.js';
 
 /** Runs product lints on a valid document. */
 export type LintRunner = (doc: RegistryDocument, locate: (path: readonly (string | number)[]) => SourceLocation) => Finding[];
@@ -36,8 +37,8 @@ export interface ValidateOptions {
   /** Size limit in bytes. Default {@link DEFAULT_MAX_BYTES}. */
   readonly maxBytes?: number;
   readonly parseLimits?: ParseLimits;
-  /** Product lints; default none here (the CLI and {@link loadConfig} pass the real ones). */
-  readonly lint?: LintRunner;
+  /** Product lints to run on a clean document. Default: every lint of src/config/lints; `false`: none. */
+  readonly lint?: LintRunner | false;
 }
 
 export interface LoadResult {
@@ -86,7 +87,8 @@ export function validateSource(source: Uint8Array | string, file: string, option
 
   if (hasErrors(findings)) return result(file, undefined, findings, text, locate);
   const document = value as RegistryDocument;
-  if (options.lint) findings.push(...options.lint(document, (path) => locate(path)));
+  const lint = options.lint ?? defaultLints;
+  if (lint) findings.push(...lint(document, (path) => locate(path)));
   return result(file, hasErrors(findings) ? undefined : document, findings, text, locate);
 }
 

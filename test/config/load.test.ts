@@ -135,6 +135,15 @@ describe('loadConfig', () => {
   it('refuses a directory', async () => {
     await expect(loadConfig('test')).rejects.toMatchObject({ code: 'config.not-a-file' });
   });
+  it('runs the product lints by default (the planner relies on it); lint: false turns them off', async () => {
+    const file = 'test/fixtures/bad/lint-two-pe-domains-one-region.yaml';
+    const linted = await loadConfig(file);
+    expect(linted.findings.map((f) => f.id)).toContain('pe-domain-one-per-region');
+    expect(linted.document).toBeUndefined();
+    const unlinted = await loadConfig(file, { lint: false });
+    expect(unlinted.findings).toEqual([]);
+    expect(unlinted.document?.instances?.['hz2']?.personalEditionDomain).toBe(true);
+  });
   it('validates what the injected file system returns', async () => {
     const r = await loadConfig('virtual.yaml', {
       fs: { stat: async () => ({ size: VALID.length, isFile: () => true }), readFile: async () => new TextEncoder().encode(VALID) },
