@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliIo } from './main.js';
+import { registerApply } from './apply.js';
 import { registerEmulator } from './emulator.js';
 import { registerPlan } from './plan.js';
 import { registerValidate } from './validate.js';
@@ -14,5 +15,6 @@ export type SetExit = (code: number) => void;
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
+  registerApply(program, io, setExit);
   registerEmulator(program, io, setExit);
 }

@@ -62,6 +62,48 @@ export async function computePlan(input: PlanInput): Promise<Plan> {
   return buildPlan({ ...input, kinds, desired, live });
 }
 
+/**
+ * The plan of `acrctl destroy`: delete every declared (or derived) object found live, and nothing
+ * else. Gates and evidence kinds are never deleted; an object whose container is itself deleted is
+ * left to go with it (a refunded instance takes its namespaces, repositories and rules along), so the
+ * plan names each thing that is really destroyed once. Unmanaged objects are never touched, but
+ * those inside a destroyed container are reported, since they go with it.
+ */
+export async function computeDestroyPlan(input: PlanInput): Promise<Plan> {
+  const kinds = new Map(input.kinds.map((k) => [k.name, k] as const));
+  const declared = collectDesired(input.kinds, input.config);
+  const live = await readLive(input.kinds, input.config, declared, input.cloud);
+  const derived = input.kinds.flatMap((k) => k.derive?.({ config: input.config, desired: declared, live: (name) => live.get(name) ?? [] }) ?? []);
+  const wanted = new Set([...declared, ...derived].map((d) => d.id));
+  const liveById = new Map<string, LiveObject>();
+  for (const objs of live.values()) for (const l of objs) liveById.set(l.id, l);
+  const destroyable = (l: LiveObject) => {
+    const kind = kinds.get(l.kind)!;
+    return wanted.has(l.id) && kind.reportsUnmanaged && !kind.gate;
+  };
+  const doomed = new Set([...liveById.values()].filter(destroyable).map((l) => l.id));
+  const goesWithContainer = (l: LiveObject): boolean => {
+    for (let c: string | undefined = l.container; c; c = liveById.get(c)?.container) if (doomed.has(c)) return true;
+    return false;
+  };
+  // Re-express the destroy as a plan where nothing is desired and every doomed object prunes.
+  const asPruned = new Map<string, LiveObject[]>();
+  const alongside: UnmanagedObject[] = [];
+  for (const [kind, objs] of live) {
+    const kept: LiveObject[] = [];
+    for (const l of objs) {
+      if (doomed.has(l.id) && !goesWithContainer(l)) kept.push({ ...l, prunable: true });
+      else if (!doomed.has(l.id) && goesWithContainer(l) && kinds.get(kind)!.reportsUnmanaged && !wanted.has(l.id)) {
+        alongside.push({ id: l.id, kind: l.kind, account: l.account, region: l.region, ...(l.instance !== undefined ? { instance: l.instance } : {}), container: l.container });
+      }
+    }
+    asPruned.set(kind, kept);
+  }
+  const plan = buildPlan({ ...input, kinds, desired: [], live: asPruned });
+  const reasoned = plan.actions.map((a) => ({ ...a, reason: 'acrctl destroy' }));
+  return { ...plan, actions: reasoned, unmanaged: alongside.sort((a, b) => compare(a.id, b.id)) };
+}
+
 /** Desired objects of every kind, checked for duplicate addresses. */
 export function collectDesired(kinds: readonly Kind[], config: RegistryDocument): DesiredObject[] {
   const out: DesiredObject[] = [];
