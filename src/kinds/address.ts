@@ -25,4 +25,5 @@ export const addr = {
   crossRegion: (name: string) => segment('cross-region', name),
   vpcRoute: (access: string, which: string) => address(addr.crossRegion(access), segment('vpc-route', which)),
   trRoute: (access: string, which: string) => address(addr.crossRegion(access), segment('tr-route', which)),
+  unmanagedInstance: (account: string, region: string, name: string) => address(addr.account(account), segment('instance', `${region}/${name}`)),
 } as const;
