@@ -18,6 +18,11 @@ import { AcrctlError } from '../errors.js';
 export interface NumberedPage<T> {
   readonly items: readonly T[];
   readonly totalCount?: number | string | undefined;
+  /**
+   * The page size the service says it used. Services clamp PageSize (VPC to 50); paging must follow
+   * the size they used, not the size asked for, or items are skipped.
+   */
+  readonly pageSize?: number | string | undefined;
 }
 
 export interface TokenPage<T> {
@@ -50,8 +55,10 @@ function parseTotal(total: number | string | undefined): number | undefined {
 
 /**
  * Iterates the pages of a PageNo/PageSize list, starting at `firstPage` (default 1).
- * Stops after a page that is short (fewer than pageSize items), empty, or that brings the items
- * seen to TotalCount.
+ * Stops after an empty page or one that brings the items seen to TotalCount; without a TotalCount,
+ * after a page shorter than the page size the service used (its echoed PageSize, else the size
+ * asked for). A page shorter than asked is not the end while TotalCount says more remain: the
+ * service may have clamped the page size.
  */
 export async function* pagesByNumber<T>(
   fetch: (pageNo: number, pageSize: number) => Promise<NumberedPage<T>>,
@@ -65,8 +72,12 @@ export async function* pagesByNumber<T>(
     const total = parseTotal(page.totalCount);
     seen += page.items.length;
     yield page.items;
-    if (page.items.length === 0 || page.items.length < pageSize) return;
-    if (total !== undefined && seen >= total) return;
+    if (page.items.length === 0) return;
+    if (total !== undefined) {
+      if (seen >= total) return;
+    } else if (page.items.length < Math.min(pageSize, parseTotal(page.pageSize) ?? pageSize)) {
+      return;
+    }
   }
   throw new AcrctlError('cloud.pagination', `gave up after ${MAX_PAGES} pages`);
 }
@@ -138,11 +149,14 @@ export async function collectByNumberParallel<T>(
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
   const first = await fetch(1, pageSize);
   const total = parseTotal(first.totalCount);
-  if (total === undefined) {
+  if (total === undefined || first.items.length === 0) {
+    if (first.items.length === 0 || first.items.length < Math.min(pageSize, parseTotal(first.pageSize) ?? pageSize)) return { items: [...first.items], pages: 1 };
     const rest = await collectAll(pagesByNumber(fetch, { pageSize, firstPage: 2 }));
-    return first.items.length < pageSize ? { items: [...first.items], pages: 1 } : { items: [...first.items, ...rest.items], pages: 1 + rest.pages };
+    return { items: [...first.items, ...rest.items], pages: 1 + rest.pages };
   }
-  const lastPage = Math.min(MAX_PAGES, Math.max(1, Math.ceil(total / pageSize)));
+  // The size the service really used: its echo, else what page 1 held when more remain.
+  const used = Math.max(1, Math.min(pageSize, parseTotal(first.pageSize) ?? (first.items.length < total ? first.items.length : pageSize)));
+  const lastPage = Math.min(MAX_PAGES, Math.max(1, Math.ceil(total / used)));
   const results: (readonly T[])[] = [first.items];
   let next = 2;
   const worker = async () => {

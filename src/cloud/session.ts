@@ -73,6 +73,11 @@ export interface CloudSessionOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly readTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
+  /**
+   * Largest PageSize/MaxResults acrctl asks for on any List call (default: each action's own
+   * maximum). Plans must not depend on it; tests read at 1, 7 and 100 to prove that.
+   */
+  readonly pageSize?: number;
   /** ClientToken generator for idempotent creates; default crypto.randomUUID. */
   readonly newClientToken?: () => string;
   /** Creates the runtime client for RPC/ROA products; default the real `@alicloud/openapi-core` Client. */
@@ -136,6 +141,12 @@ export class CloudSession {
       reporter: options.reporter ?? (() => undefined),
       secrets: () => this.secrets.values(),
     };
+  }
+
+  /** The page size to ask for: the action's `preferred` maximum, capped by the session's option. */
+  pageSize(preferred: number): number {
+    const cap = this.#options.pageSize;
+    return cap !== undefined && cap >= 1 ? Math.min(cap, preferred) : preferred;
   }
 
   /** The declared account for an alias; an unknown alias is a programming or config error. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectByNumberParallel } from '../../src/cloud/paginate.js';
+import { collectAll, collectByNumberParallel, pagesByNumber } from '../../src/cloud/paginate.js';
 
 function source(n: number, opts: { stringTotal?: boolean; noTotal?: boolean } = {}) {
   const calls: number[] = [];
@@ -45,5 +45,42 @@ describe('collectByNumberParallel', () => {
     const got = await collectByNumberParallel(s.fetch, { pageSize: 10, concurrency: 5 });
     expect(got.items.length).toBe(25);
     expect(s.calls).toEqual([1, 2, 3]);
+  });
+});
+
+describe('pages clamped by the service', () => {
+  function clamped(n: number, max: number, echo: boolean) {
+    const items = Array.from({ length: n }, (_, i) => i);
+    const calls: number[] = [];
+    const fetch = async (pageNo: number, pageSize: number) => {
+      calls.push(pageNo);
+      const size = Math.min(pageSize, max);
+      return { items: items.slice((pageNo - 1) * size, pageNo * size), totalCount: n, ...(echo ? { pageSize: size } : {}) };
+    };
+    return { fetch, calls };
+  }
+  for (const echo of [true, false]) {
+    it(`collects everything when the service clamps PageSize 100 to 50 (${echo ? 'with' : 'without'} an echoed PageSize)`, async () => {
+      const s = clamped(230, 50, echo);
+      const got = await collectByNumberParallel(s.fetch, { pageSize: 100 });
+      expect(got.items).toEqual(Array.from({ length: 230 }, (_, i) => i));
+      expect(got.pages).toBe(5);
+    });
+    it(`pages sequentially through clamped pages (${echo ? 'with' : 'without'} echo)`, async () => {
+      const s = clamped(120, 50, echo);
+      const got = await collectAll(pagesByNumber(s.fetch, { pageSize: 100 }));
+      expect(got.items.length).toBe(120);
+      expect(s.calls).toEqual([1, 2, 3]);
+    });
+  }
+});
+
+describe('CloudSession.pageSize', () => {
+  it('caps every action at the session option, never above the action maximum', async () => {
+    const { CloudSession } = await import('../../src/cloud/session.js');
+    const s = new CloudSession({ accounts: {}, pageSize: 7 });
+    expect(s.pageSize(100)).toBe(7);
+    expect(s.pageSize(5)).toBe(5);
+    expect(new CloudSession({ accounts: {} }).pageSize(100)).toBe(100);
   });
 });
