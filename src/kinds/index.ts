@@ -3,8 +3,23 @@
  * Add one line when a kind lands.
  */
 import type { Kind } from './kind.js';
+import { aclEntryKind } from './acl-entry.js';
+import { authDomainTakeoverKind, personalEditionDomainKind } from './console-switch.js';
+import { instanceKind } from './instance.js';
+import { internetEndpointKind } from './internet-endpoint.js';
+import { namespaceKind } from './namespace.js';
+import { repositoryKind } from './repository.js';
+import { vpcLinkKind } from './vpc-link.js';
 
 export const allKinds: readonly Kind[] = [
+  instanceKind,
+  namespaceKind,
+  repositoryKind,
+  vpcLinkKind,
+  internetEndpointKind,
+  aclEntryKind,
+  personalEditionDomainKind,
+  authDomainTakeoverKind,
 ];
 
 /** Kinds by name, as the executor looks them up. */
