@@ -13,7 +13,7 @@
  * Retry semantics per action: reads are always retried; updates and deletes are idempotent; creates
  * are sent once (a lost connection becomes `cloud.outcome-unknown`, reconciled by reading).
  */
-import { collectAll, pagesByNumber, type Collected } from './paginate.js';
+import { collectByNumberParallel, type Collected } from './paginate.js';
 import { IDEMPOTENT_WRITE, ONCE_WRITE, READ, type RpcCallFn } from './pipeline.js';
 import type { ParamValue } from './rpc.js';
 
@@ -1294,21 +1294,23 @@ export class CrClient {
 
   /** Every instance of the account in this region. */
   allInstances(filter: Omit<ListInstanceRequest, 'PageNo' | 'PageSize'> = {}, pageSize = CR_PAGE_SIZE): Promise<Collected<CrInstance>> {
-    return collectAll(
-      pagesByNumber(async (PageNo, PageSize) => {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
         const r = await this.listInstance({ ...filter, PageNo, PageSize });
-        return { items: r.Instances ?? [], totalCount: r.TotalCount };
-      }, { pageSize }),
+        return { items: r.Instances ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
     );
   }
 
   /** Every namespace of an instance. */
   allNamespaces(filter: Omit<ListNamespaceRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrNamespace>> {
-    return collectAll(
-      pagesByNumber(async (PageNo, PageSize) => {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
         const r = await this.listNamespace({ ...filter, PageNo, PageSize });
-        return { items: r.Namespaces ?? [], totalCount: r.TotalCount };
-      }, { pageSize }),
+        return { items: r.Namespaces ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
     );
   }
 
@@ -1317,41 +1319,45 @@ export class CrClient {
     filter: Omit<ListRepositoryRequest, 'PageNo' | 'PageSize' | 'NextToken' | 'MaxResults'>,
     pageSize = CR_PAGE_SIZE,
   ): Promise<Collected<CrRepository>> {
-    return collectAll(
-      pagesByNumber(async (PageNo, PageSize) => {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
         const r = await this.listRepository({ ...filter, PageNo, PageSize });
-        return { items: r.Repositories ?? [], totalCount: r.TotalCount };
-      }, { pageSize }),
+        return { items: r.Repositories ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
     );
   }
 
   /** Every tag of a repository. */
   allRepoTags(filter: Omit<ListRepoTagRequest, 'PageNo' | 'PageSize' | 'NextToken' | 'MaxResults'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrImage>> {
-    return collectAll(
-      pagesByNumber(async (PageNo, PageSize) => {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
         const r = await this.listRepoTag({ ...filter, PageNo, PageSize });
-        return { items: r.Images ?? [], totalCount: r.TotalCount };
-      }, { pageSize }),
+        return { items: r.Images ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
     );
   }
 
   /** Every sync rule of an instance (optionally filtered by namespace, repository or target). */
   allRepoSyncRules(filter: Omit<ListRepoSyncRuleRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrSyncRule>> {
-    return collectAll(
-      pagesByNumber(async (PageNo, PageSize) => {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
         const r = await this.listRepoSyncRule({ ...filter, PageNo, PageSize });
-        return { items: r.SyncRules ?? [], totalCount: r.TotalCount };
-      }, { pageSize }),
+        return { items: r.SyncRules ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
     );
   }
 
   /** Every sync task of an instance (optionally filtered by namespace, repository, tag). */
   allRepoSyncTasks(filter: Omit<ListRepoSyncTaskRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrSyncTask>> {
-    return collectAll(
-      pagesByNumber(async (PageNo, PageSize) => {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
         const r = await this.listRepoSyncTask({ ...filter, PageNo, PageSize });
-        return { items: r.SyncTasks ?? [], totalCount: r.TotalCount };
-      }, { pageSize }),
+        return { items: r.SyncTasks ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
     );
   }
 }

@@ -84,6 +84,9 @@ export interface CloudSessionOptions {
   readonly clientFactory?: (product: CloudProduct, config: ClientConfig) => OpenApiClientLike;
 }
 
+/** Request parameters that size a page, across the products' paging styles. */
+const PAGE_SIZE_PARAMS = ['PageSize', 'MaxResults', 'MaxItems'] as const;
+
 /** Products served from one global host whatever the region. */
 const GLOBAL_PRODUCTS: ReadonlySet<CloudProduct> = new Set(['ram', 'sts', 'bss', 'cbn', 'pvtz']);
 /** Region used for global products' client config. */
@@ -326,7 +329,7 @@ export class CloudSession {
             action,
             version: VERSIONS[product],
             protocol,
-            params: params as { readonly [k: string]: ParamValue },
+            params: this.#capPaging(params as { readonly [k: string]: ParamValue }),
             ...(options.shrink !== undefined ? { shrink: options.shrink } : {}),
             ...(options.method !== undefined ? { method: options.method } : {}),
           }),
@@ -350,11 +353,23 @@ export class CloudSession {
           method: request.method,
           pattern: request.pattern,
           ...(request.pathParams !== undefined ? { pathParams: request.pathParams } : {}),
-          ...(request.query !== undefined ? { query: request.query as { readonly [k: string]: ParamValue } } : {}),
+          ...(request.query !== undefined ? { query: this.#capPaging(request.query as { readonly [k: string]: ParamValue }) } : {}),
           ...(request.body !== undefined ? { body: request.body } : {}),
         }),
       );
     };
+  }
+
+  /** Applies the session's page-size cap to the paging parameters of an RPC or ROA call. */
+  #capPaging(params: { readonly [k: string]: ParamValue }): { readonly [k: string]: ParamValue } {
+    const cap = this.#options.pageSize;
+    if (cap === undefined) return params;
+    let out: { [k: string]: ParamValue } | undefined;
+    for (const name of PAGE_SIZE_PARAMS) {
+      const v = params[name];
+      if (typeof v === 'number' && v > cap) (out ??= { ...params })[name] = cap;
+    }
+    return out ?? params;
   }
 
   #sdkCall(product: CloudProduct, alias: string, region: string): SdkCallFn {
