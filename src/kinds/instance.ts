@@ -245,6 +245,16 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
   const pendingId = ctx.reconciled?.state === 'pending' ? ctx.reconciled.ids?.['instanceId'] : undefined;
   let instanceId = pendingId;
   if (instanceId === undefined) {
+    // A purchase is the one create worth a read first: an instance of this name bought by an earlier
+    // run of another plan (or in the console) is accepted when its edition matches.
+    const found = await findByName(cr, name);
+    if (found?.InstanceId !== undefined) {
+      const liveEdition = editionOf(found.InstanceSpecification);
+      if (liveEdition !== edition) existsDifferent(action.id, [{ path: 'edition', before: liveEdition, after: edition, impact: 'update' }]);
+      instanceId = found.InstanceId;
+    }
+  }
+  if (instanceId === undefined) {
     await ctx.intent('CreateInstance', { name, region: action.region, edition });
     try {
       const r = await ctx.cloud.bss(action.account).createInstance({
