@@ -10,6 +10,12 @@ import { internetEndpointKind } from './internet-endpoint.js';
 import { namespaceKind } from './namespace.js';
 import { repositoryKind } from './repository.js';
 import { vpcLinkKind } from './vpc-link.js';
+import { syncRuleKind } from './sync-rule.js';
+import { tagKind } from './tag.js';
+import { backfillKind } from './backfill.js';
+import { ramRoleKind } from './ram-role.js';
+import { ramPolicyKind } from './ram-policy.js';
+import { ramAttachmentKind } from './ram-attachment.js';
 
 export const allKinds: readonly Kind[] = [
   instanceKind,
@@ -20,6 +26,12 @@ export const allKinds: readonly Kind[] = [
   aclEntryKind,
   personalEditionDomainKind,
   authDomainTakeoverKind,
+  syncRuleKind,
+  tagKind,
+  backfillKind,
+  ramRoleKind,
+  ramPolicyKind,
+  ramAttachmentKind,
 ];
 
 /** Kinds by name, as the executor looks them up. */

@@ -1,0 +1,335 @@
+/**
+ * Kind `ram-role`: the cross-account sync role in a TARGET account
+ * (`account[target].ram-role[aliyuncontainerregistrycrossaccoutsyncrole]`, sic "accout": the name is
+ * fixed by the service, DOMAIN.md 003), derived from replication rules that cross accounts plus
+ * explicit `crossAccountRoles`. Several source accounts merge into ONE role.
+ *
+ * Managed part: only the service principals `<uid>@cr.aliyuncs.com` of Allow `sts:AssumeRole`
+ * statements (spec `trustedServices`, sorted). Every other statement and principal of the trust
+ * policy is kept as it is; ours go into one statement, appended. A change shows the whole trust
+ * policy before and after (display-only field `trustPolicy`); the comparison is on the principal set
+ * only, so a second plan is a no-op whatever else the document holds.
+ *
+ * Reads: RAM GetRole for the fixed name, once per account that needs the role (no List returns the
+ * trust policy, and the name is fixed, so there is exactly one object to get per account).
+ * Acts: CreateRole; UpdateRole NewAssumeRolePolicyDocument. Delete (destroy only; a role that is no
+ * longer derived is not read, so never pruned): removes our principals and keeps the role when other
+ * statements remain; deletes the role only when nothing else trusts it and no other policy is
+ * attached, and otherwise fails rather than guess.
+ *
+ * Also exports the cross-account derivation the policy and attachment kinds share.
+ */
+import { DEFAULTS, type CrossAccountRole, type RegistryDocument } from '../config/model.js';
+import { AcrctlError } from '../errors.js';
+import type { Action, FieldChange } from '../plan/model.js';
+import { addr } from './address.js';
+import { compareSpec, deepEqual } from './compare.js';
+import { isNotFound, unsupported, vendorCode } from './instance.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import { crossAccountNames, replicationRules } from './sync-rule.js';
+
+/** The cross-account objects one target account needs. */
+export interface CrossAccountTarget {
+  /** Alias of the target account (where the role lives). */
+  readonly account: string;
+  readonly uid: string;
+  readonly roleName: string;
+  readonly policyName: string;
+  /** Source account UIDs the role trusts, sorted, unique. */
+  readonly trustedUids: readonly string[];
+  /** Aliases of this account's instances the policy covers, sorted. */
+  readonly instances: readonly string[];
+  /** Display: rule addresses and declarations that ask for it. */
+  readonly because: readonly string[];
+  readonly explicit?: CrossAccountRole;
+}
+
+/**
+ * Target accounts of cross-account replication, merged with `crossAccountRoles` (trusted accounts
+ * and instances are unions of both; an explicit `policy` replaces the derived one). An account whose
+ * role would trust nobody gets nothing (a trust policy needs a statement). Pure; sorted by alias.
+ */
+export function crossAccountTargets(config: RegistryDocument): CrossAccountTarget[] {
+  const acc = new Map<string, { uids: Set<string>; instances: Set<string>; because: string[] }>();
+  const entry = (account: string) => {
+    let e = acc.get(account);
+    if (!e) acc.set(account, (e = { uids: new Set(), instances: new Set(), because: [] }));
+    return e;
+  };
+  for (const r of replicationRules(config)) {
+    if (!r.crossAccount) continue;
+    const e = entry(r.targetInstance.account);
+    e.uids.add(r.sourceUid);
+    e.instances.add(r.target);
+    e.because.push(`replication rule ${r.rule.name} of instance[${r.source}] crosses accounts`);
+  }
+  for (const [account, role] of Object.entries(config.crossAccountRoles ?? {})) {
+    if (config.accounts[account] === undefined) continue;
+    const e = entry(account);
+    for (const a of role.trustedAccounts ?? []) {
+      const uid = config.accounts[a]?.uid;
+      if (uid !== undefined) e.uids.add(uid);
+    }
+    for (const i of role.instances ?? []) if (config.instances?.[i]?.account === account) e.instances.add(i);
+    e.because.push(`crossAccountRoles.${account}`);
+  }
+  const out: CrossAccountTarget[] = [];
+  for (const [account, e] of [...acc].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (e.uids.size === 0) continue;
+    const names = crossAccountNames(config, account);
+    const explicit = config.crossAccountRoles?.[account];
+    out.push({
+      account,
+      uid: config.accounts[account]!.uid,
+      roleName: names.role,
+      policyName: names.policy,
+      trustedUids: [...e.uids].sort(),
+      instances: [...e.instances].sort(),
+      because: e.because,
+      ...(explicit !== undefined ? { explicit } : {}),
+    });
+  }
+  return out;
+}
+
+/** The service principal of a source account. */
+export const servicePrincipal = (uid: string) => `${uid}@cr.aliyuncs.com`;
+const OURS = /^\d+@cr\.aliyuncs\.com$/i;
+
+type Json = Record<string, unknown>;
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+function isAssumeAllow(s: Json): boolean {
+  return s['Effect'] === 'Allow' && list(s['Action']).some((a) => typeof a === 'string' && a.toLowerCase() === 'sts:assumerole');
+}
+
+/** Parses a policy document; a document that is not JSON is an error naming the role. */
+export function parseDocument(text: string, what: string): Json {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Json;
+  } catch {
+    // fall through
+  }
+  throw new AcrctlError('plan.bad_policy_document', `the policy document of ${what} is not a JSON object`, { hint: 'fix it in the RAM console' });
+}
+
+/** The managed part of a trust policy: our service principals in Allow sts:AssumeRole statements, sorted. */
+export function trustedServices(doc: Json): string[] {
+  const out = new Set<string>();
+  for (const s of list(doc['Statement']) as Json[]) {
+    if (typeof s !== 'object' || s === null || !isAssumeAllow(s)) continue;
+    const principal = (s['Principal'] ?? {}) as Json;
+    for (const p of list(principal['Service'])) if (typeof p === 'string' && OURS.test(p)) out.add(p);
+  }
+  return [...out].sort();
+}
+
+/**
+ * The trust policy with our principals set to `services`: every other statement and principal kept
+ * in place, ours removed from where they were and put in one statement at the end (none when
+ * `services` is empty). Pure.
+ */
+export function rewriteTrust(doc: Json, services: readonly string[]): Json {
+  const statements: Json[] = [];
+  for (const s of list(doc['Statement']) as Json[]) {
+    if (typeof s !== 'object' || s === null || !isAssumeAllow(s)) {
+      statements.push(s);
+      continue;
+    }
+    const principal = { ...((s['Principal'] ?? {}) as Json) };
+    const service = list(principal['Service']);
+    const kept = service.filter((p) => !(typeof p === 'string' && OURS.test(p)));
+    if (kept.length === service.length) {
+      statements.push(s);
+      continue;
+    }
+    if (kept.length === 0) delete principal['Service'];
+    else principal['Service'] = Array.isArray(principal['Service']) ? kept : kept[0];
+    if (Object.keys(principal).length > 0) statements.push({ ...s, Principal: principal });
+  }
+  if (services.length > 0) statements.push({ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: [...services] } });
+  return { ...doc, Version: doc['Version'] ?? '1', Statement: statements };
+}
+
+/** A live role also carries its whole trust policy (display and rewriting; not compared). */
+export interface RoleLive extends LiveObject {
+  readonly document: Json;
+}
+
+const pretty = (doc: Json) => JSON.stringify(doc, null, 2);
+
+function roleDescription(t: CrossAccountTarget): string {
+  return t.explicit?.description ?? 'acrctl: lets Container Registry in the trusted accounts replicate images into this account';
+}
+
+function roleName(action: Action): string {
+  return String((action.after ?? action.before ?? {})['roleName'] ?? DEFAULTS.crossAccountRole.roleName);
+}
+
+/** Our principals, as the action wants them. */
+function wanted(action: Action): string[] {
+  return [...((action.after?.['trustedServices'] ?? []) as string[])];
+}
+
+async function getDocument(ctx: ExecContext, action: Action): Promise<Json | undefined> {
+  try {
+    const r = await ctx.cloud.ram(action.account).getRole({ roleName: roleName(action) });
+    return parseDocument(r.role?.assumeRolePolicyDocument ?? '{}', action.id);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function updateTrust(ctx: ExecContext, action: Action): Promise<Outcome> {
+  const name = roleName(action);
+  const doc = await getDocument(ctx, action);
+  if (doc === undefined) throw new AcrctlError('apply.role_gone', `role ${name} disappeared while acrctl was updating it`, { address: action.id, hint: 'run acrctl plan again' });
+  const services = wanted(action);
+  if (!deepEqual(trustedServices(doc), services)) {
+    await ctx.intent('UpdateRole', { roleName: name, trustedServices: services });
+    await ctx.cloud.ram(action.account).updateRole({ roleName: name, newAssumeRolePolicyDocument: JSON.stringify(rewriteTrust(doc, services)) });
+  }
+  return { ids: { roleName: name } };
+}
+
+async function createRole(ctx: ExecContext, action: Action): Promise<Outcome> {
+  const name = roleName(action);
+  const services = wanted(action);
+  await ctx.intent('CreateRole', { roleName: name, trustedServices: services });
+  try {
+    await ctx.cloud.ram(action.account).createRole({
+      roleName: name,
+      assumeRolePolicyDocument: JSON.stringify(rewriteTrust({ Version: '1', Statement: [] }, services)),
+      description: String(action.after?.['description'] ?? ''),
+    });
+    return { ids: { roleName: name } };
+  } catch (err) {
+    if (!/^EntityAlreadyExists/.test(vendorCode(err) ?? '')) throw err;
+    // Created by hand, or by an earlier run: make its trust what we want, keeping everything else.
+    return updateTrust(ctx, action);
+  }
+}
+
+async function deleteRole(ctx: ExecContext, action: Action): Promise<Outcome> {
+  const name = roleName(action);
+  const doc = await getDocument(ctx, action);
+  if (doc === undefined) return {};
+  const rest = rewriteTrust(doc, []);
+  const ram = ctx.cloud.ram(action.account);
+  if (list(rest['Statement']).length > 0) {
+    // Something else trusts this role too: keep it, only drop our principals.
+    if (trustedServices(doc).length > 0) {
+      await ctx.intent('UpdateRole', { roleName: name, trustedServices: [] });
+      await ram.updateRole({ roleName: name, newAssumeRolePolicyDocument: JSON.stringify(rest) });
+    }
+    return {};
+  }
+  const attached = (await ram.listPoliciesForRole({ roleName: name })).policies?.policy ?? [];
+  if (attached.length > 0) {
+    throw new AcrctlError('apply.role_in_use', `role ${name} still has policies attached (${attached.map((p) => p.policyName).join(', ')}) that acrctl does not manage`, {
+      address: action.id,
+      hint: 'detach them in the RAM console if nothing needs them, then run acrctl again',
+    });
+  }
+  await ctx.intent('DeleteRole', { roleName: name });
+  try {
+    await ram.deleteRole({ roleName: name });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  return {};
+}
+
+export const ramRoleKind: Kind = {
+  name: 'ram-role',
+  readAfter: [],
+  reportsUnmanaged: true,
+
+  desired(config: RegistryDocument): DesiredObject[] {
+    return crossAccountTargets(config).map((t) => ({
+      id: addr.ramRole(t.account, t.roleName),
+      kind: 'ram-role',
+      account: t.account,
+      region: 'global',
+      spec: { roleName: t.roleName, trustedServices: t.trustedUids.map(servicePrincipal), description: roleDescription(t) },
+      requires: [],
+      reason: t.because.join('; '),
+    }));
+  },
+
+  async read(ctx: ReadContext): Promise<LiveObject[]> {
+    const found = await Promise.all(
+      crossAccountTargets(ctx.config).map(async (t): Promise<RoleLive | undefined> => {
+        let role;
+        try {
+          role = (await ctx.cloud.ram(t.account).getRole({ roleName: t.roleName })).role;
+        } catch (err) {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        }
+        const id = addr.ramRole(t.account, t.roleName);
+        const document = parseDocument(role?.assumeRolePolicyDocument ?? '{}', id);
+        return {
+          id,
+          kind: 'ram-role',
+          account: t.account,
+          region: 'global',
+          spec: { roleName: role?.roleName ?? t.roleName, trustedServices: trustedServices(document), description: role?.description ?? '' },
+          ids: { roleName: role?.roleName ?? t.roleName, ...(role?.arn ? { arn: role.arn } : {}) },
+          container: addr.account(t.account),
+          prunable: false,
+          requires: [],
+          document,
+        };
+      }),
+    );
+    return found.filter((r): r is RoleLive => r !== undefined);
+  },
+
+  /** Compares the principal set (and name); the description is set on create only and never compared. */
+  diff(desired: DesiredObject, live: LiveObject): Diff {
+    const { description: _d, ...want } = desired.spec;
+    const changes: FieldChange[] = compareSpec(want, live.spec, {
+      notes: { trustedServices: 'only these principals are managed; other statements and principals of the trust policy are kept' },
+    });
+    const doc = (live as Partial<RoleLive>).document;
+    if (changes.length > 0 && doc !== undefined) {
+      changes.push({
+        path: 'trustPolicy',
+        before: pretty(doc),
+        after: pretty(rewriteTrust(doc, desired.spec['trustedServices'] as string[])),
+        impact: 'update',
+        note: 'display only: the whole trust policy UpdateRole writes',
+      });
+    }
+    return { changes };
+  },
+
+  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
+    switch (action.type) {
+      case 'create':
+        return createRole(ctx, action);
+      case 'update':
+        return updateTrust(ctx, action);
+      case 'delete':
+        return deleteRole(ctx, action);
+      default:
+        return unsupported('ram-role', action);
+    }
+  },
+
+  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
+    const doc = await getDocument(ctx, action);
+    switch (action.type) {
+      case 'create':
+      case 'update':
+        return doc !== undefined && deepEqual(trustedServices(doc), wanted(action)) ? { state: 'done', ids: { roleName: roleName(action) } } : { state: 'absent' };
+      case 'delete':
+        return doc === undefined || trustedServices(doc).length === 0 ? { state: 'done' } : { state: 'absent' };
+      default:
+        return unsupported('ram-role', action);
+    }
+  },
+};

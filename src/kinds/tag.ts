@@ -1,0 +1,138 @@
+/**
+ * Kind `tag`: evidence only. The image tags of the repositories a backfill may copy, on the source
+ * and on the target of each replication rule with `backfill` (`…repository[r].tag[t]`). Never
+ * desired, never reported as unmanaged, never deleted: the backfill kind reads them to decide which
+ * tags still need a copy.
+ *
+ * Reads, for rules with `backfill` only (never for the whole estate): cr ListRepository per
+ * (instance, namespace) in scope, filtered by namespace (paged), then ListRepoTag per repository in
+ * scope (paged). Namespace-level rules: every repository of the source namespace (pushed ones too,
+ * not only declared ones) and the repositories of the same names in the target; repository-level
+ * rules: that one repository on each side.
+ * Spec: `{digest, sizeBytes, updatedAt}`. `updatedAt` (ListRepoTag ImageUpdate, ms) is stable for a
+ * given tag and digest, so it may feed the live fingerprint; a push changes it, as it should.
+ */
+import type { CrClient, CrImage, CrRepository } from '../cloud/cr.js';
+import { DEFAULTS } from '../config/model.js';
+import { AcrctlError } from '../errors.js';
+import type { Action } from '../plan/model.js';
+import { addr } from './address.js';
+import { compareSpec } from './compare.js';
+import { runningInstances, type MatchedInstance } from './instance.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import { replicationRules } from './sync-rule.js';
+
+/** A live tag also says where it is, so no one has to parse its address. */
+export interface TagLive extends LiveObject {
+  readonly ref: { readonly instance: string; readonly namespace: string; readonly repository: string; readonly tag: string };
+}
+
+/** Which repositories of which instance the backfills need: alias → namespace → repo names (undefined = all). */
+type Scope = Map<string, Map<string, Set<string> | undefined>>;
+
+function widen(scope: Scope, alias: string, ns: string, repo: string | undefined): void {
+  let byNs = scope.get(alias);
+  if (!byNs) scope.set(alias, (byNs = new Map()));
+  if (repo === undefined) {
+    byNs.set(ns, undefined);
+    return;
+  }
+  if (byNs.has(ns) && byNs.get(ns) === undefined) return;
+  const names = byNs.get(ns) ?? new Set<string>();
+  names.add(repo);
+  byNs.set(ns, names);
+}
+
+/** Exact-namespace repositories (the service's namespace filter matches substrings). */
+async function namespaceRepos(cr: CrClient, instanceId: string, ns: string): Promise<CrRepository[]> {
+  return (await cr.allRepositories({ InstanceId: instanceId, RepoNamespaceName: ns })).items.filter((r) => r.RepoNamespaceName === ns);
+}
+
+/** Every tag of a repository (paged). */
+export async function repoTags(cr: CrClient, instanceId: string, repoId: string): Promise<CrImage[]> {
+  return (await cr.allRepoTags({ InstanceId: instanceId, RepoId: repoId })).items;
+}
+
+/** The compared fields of a tag as ListRepoTag gives it. */
+export function tagSpec(image: CrImage): Record<string, unknown> {
+  const updated = Number(image.ImageUpdate ?? image.ImageCreate ?? 0);
+  return { digest: image.Digest ?? '', sizeBytes: image.ImageSize ?? 0, updatedAt: Number.isFinite(updated) ? updated : 0 };
+}
+
+function tagObject(m: MatchedInstance, repo: CrRepository, image: CrImage): TagLive {
+  const ns = repo.RepoNamespaceName ?? '';
+  const name = repo.RepoName ?? '';
+  const tag = image.Tag ?? '';
+  return {
+    id: addr.tag(m.alias, ns, name, tag),
+    kind: 'tag',
+    account: m.account,
+    region: m.region,
+    instance: m.alias,
+    spec: tagSpec(image),
+    ids: { instanceId: m.instanceId, repoId: repo.RepoId ?? '' },
+    container: addr.repository(m.alias, ns, name),
+    prunable: false,
+    requires: [],
+    ref: { instance: m.alias, namespace: ns, repository: name, tag },
+  };
+}
+
+function evidenceOnly(action: Action): never {
+  throw new AcrctlError('internal.unsupported_action', `tags are evidence for planning; acrctl never acts on ${action.id}`, { address: action.id });
+}
+
+export const tagKind: Kind = {
+  name: 'tag',
+  readAfter: ['instance'],
+  reportsUnmanaged: false,
+
+  desired(): DesiredObject[] {
+    return [];
+  },
+
+  async read(ctx: ReadContext): Promise<LiveObject[]> {
+    const scope: Scope = new Map();
+    for (const r of replicationRules(ctx.config)) {
+      if (r.rule.backfill === undefined) continue;
+      const repo = (r.rule.level ?? DEFAULTS.replication.level) === 'repository' ? r.rule.repository : undefined;
+      widen(scope, r.source, r.rule.namespace, repo);
+      widen(scope, r.target, r.rule.namespace, repo);
+    }
+    const running = new Map(runningInstances(ctx).map((m) => [m.alias, m] as const));
+    const out: LiveObject[] = [];
+    await Promise.all(
+      [...scope].flatMap(([alias, byNs]) => {
+        const m = running.get(alias);
+        if (m === undefined) return []; // not there yet: no tags to compare with
+        const cr = ctx.cloud.cr(m.account, m.region);
+        return [...byNs].map(async ([ns, names]) => {
+          const repos = (await namespaceRepos(cr, m.instanceId, ns)).filter((r) => names === undefined || names.has(r.RepoName ?? ''));
+          await Promise.all(
+            repos.map(async (repo) => {
+              if (repo.RepoId === undefined) return;
+              for (const image of await repoTags(cr, m.instanceId, repo.RepoId)) out.push(tagObject(m, repo, image));
+            }),
+          );
+        });
+      }),
+    );
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  },
+
+  diff(desired: DesiredObject, live: LiveObject): Diff {
+    return { changes: compareSpec(desired.spec, live.spec) };
+  },
+
+  classify(): 'none' {
+    return 'none';
+  },
+
+  async apply(_ctx: ExecContext, action: Action): Promise<Outcome> {
+    return evidenceOnly(action);
+  },
+
+  async reconcile(_ctx: ExecContext, action: Action): Promise<Reconciled> {
+    return evidenceOnly(action);
+  },
+};
