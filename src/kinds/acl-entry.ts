@@ -95,7 +95,7 @@ export const aclEntryKind: Kind = {
         region: inst.region,
         instance: alias,
         spec: { cidr: a.cidr, description: a.description ?? '' },
-        requires: [addr.internetEndpoint(alias)],
+        requires: [addr.internetEndpoint(alias), addr.instance(alias)],
       }));
     });
   },
@@ -119,7 +119,7 @@ export const aclEntryKind: Kind = {
             ids: { ...ep.ids },
             container: ep.id,
             prunable: inst.internetEndpoint?.prune ?? DEFAULTS.internetEndpoint.prune,
-            requires: [ep.id],
+            requires: [ep.id, ep.container],
           }),
         );
     });

@@ -10,6 +10,8 @@
  * (unmanaged) namespace and are not listed separately. ListRepository has no `Detail`: GetRepository
  * is called only for repositories whose desired spec declares `detail` (docs/kinds.md).
  * Acts: Create/Update/DeleteRepository (every field updates in place).
+ * Requires its namespace AND its instance: the plan's refs hold the ids of required objects only,
+ * and apply needs the instance id.
  */
 import type { CrClient, CrRepository } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument, type Repository } from '../config/model.js';
@@ -149,7 +151,7 @@ export const repositoryKind: Kind = {
     for (const ns of nss) {
       for (const [name, repo] of Object.entries(ns.declared?.repositories ?? {})) {
         const id = addr.repository(ns.instance, ns.name, name);
-        out.set(id, { id, kind: 'repository', ...place(ns.instance), spec: specOf(repo, ns.defaultRepoType), requires: [addr.namespace(ns.instance, ns.name)] });
+        out.set(id, { id, kind: 'repository', ...place(ns.instance), spec: specOf(repo, ns.defaultRepoType), requires: [addr.namespace(ns.instance, ns.name), addr.instance(ns.instance)] });
       }
     }
     // Repository-level rules: the target needs the same repository with the source's configuration.
@@ -169,7 +171,7 @@ export const repositoryKind: Kind = {
           kind: 'repository',
           ...place(rule.to),
           spec: specOf(srcRepo, srcNs.defaultRepoType),
-          requires: [addr.namespace(rule.to, rule.namespace)],
+          requires: [addr.namespace(rule.to, rule.namespace), addr.instance(rule.to)],
           reason,
         });
       }
@@ -211,7 +213,7 @@ export const repositoryKind: Kind = {
             ids: { instanceId: m.instanceId, ...(r.RepoId !== undefined ? { repoId: r.RepoId } : {}) },
             container: nsId,
             prunable: declaredNs?.prune ?? false,
-            requires: [nsId],
+            requires: [nsId, m.address],
           });
         }
         const details = await mapLimit(needDetail, DETAIL_READS_IN_FLIGHT, (n) => getRepository(cr, m.instanceId, n.namespace, n.name));
