@@ -16,6 +16,9 @@ import { backfillKind } from './backfill.js';
 import { ramRoleKind } from './ram-role.js';
 import { ramPolicyKind } from './ram-policy.js';
 import { ramAttachmentKind } from './ram-attachment.js';
+import { crossRegionKind } from './cross-region.js';
+import { vpcRouteKind } from './vpc-route.js';
+import { trRouteKind } from './tr-route.js';
 
 export const allKinds: readonly Kind[] = [
   instanceKind,
@@ -32,6 +35,9 @@ export const allKinds: readonly Kind[] = [
   ramRoleKind,
   ramPolicyKind,
   ramAttachmentKind,
+  crossRegionKind,
+  vpcRouteKind,
+  trRouteKind,
 ];
 
 /** Kinds by name, as the executor looks them up. */

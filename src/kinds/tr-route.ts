@@ -1,0 +1,403 @@
+/**
+ * Kind `tr-route` (`cross-region[name].tr-route[source|target]`): the `100.0.0.0/8` static route that
+ * carries auth and OSS traffic between the regions, in the System route table of an Enterprise
+ * transit router (seed 004):
+ * - `source`: in the source region's router, next hop the inter-region (peer) attachment to the
+ *   target router;
+ * - `target`: in the target region's router, next hop the VPC attachment of the instance's VPC (the
+ *   VPC of the instance's first declared `vpcEndpoints` link).
+ * Planned only while the path needs an auth or OSS route. When both routers are the same (the source
+ * and the instance share a region and a router) only `target` exists.
+ *
+ * Spec: `{ transitRouter, destination, nextHop: { type: 'peer', transitRouter } | { type: 'vpc', vpc } }`,
+ * next hops by natural key. Every change replaces (no update API).
+ *
+ * Reads: ListTransitRouterRouteEntries (NextToken paged, `TransitRouterRouteEntryStatus=All`, so routes
+ * still Creating are seen) of the System table of each declared router, found by the `cross-region`
+ * evidence. Managed entries: Static ones whose destination is desired in that table, and those named
+ * `acrctl:<access>:<source|target>`; others are never touched nor reported. All CEN calls use the
+ * credentials of `from.account`.
+ * Acts: CreateTransitRouterRouteEntry (ClientToken) then wait Active; DeleteTransitRouterRouteEntry by
+ * id then wait gone. `IncorrectStatus.*` and `Operation.Blocking` (router, table or entry in
+ * transition) are waited out.
+ */
+import type { CbnClient, CbnRouteEntry } from '../cloud/cbn.js';
+import type { RegistryDocument } from '../config/model.js';
+import { AcrctlError } from '../errors.js';
+import type { Action } from '../plan/model.js';
+import { addr } from './address.js';
+import { compareSpec } from './compare.js';
+import {
+  accessPaths,
+  allHops,
+  missingAttachment,
+  needsTransit,
+  parseRouteName,
+  peerAttachmentOf,
+  routeDescription,
+  routeName,
+  routeRequires,
+  SERVICE_CIDR,
+  systemTableOf,
+  vpcAttachmentOf,
+  whileBusy,
+  type AccessPath,
+  type Hop,
+  type TrSide,
+} from './cross-region.js';
+import { existsDifferent, unsupported, vendorCode } from './instance.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import { TIMEOUTS, waitUntil } from './wait.js';
+
+const BUSY: ReadonlySet<string> = new Set(['IncorrectStatus.Status', 'IncorrectStatus.TransitRouterInstance', 'Operation.Blocking', 'IncorrectStatus.RouteTableStatus']);
+const DUPLICATE = 'OperationFailed.CreateRouteEntryWithSameDestinationCidrBlock';
+const ENTRY_NOT_FOUND = 'IllegalParam.TransitRouterRouteEntryId';
+
+export type TrHop = { readonly type: 'peer'; readonly transitRouter: string } | { readonly type: 'vpc'; readonly vpc: string } | { readonly type: string; readonly id: string };
+
+export interface TrRouteSpec {
+  readonly transitRouter: string;
+  readonly destination: string;
+  readonly nextHop: TrHop;
+}
+
+const specOf = (s: Readonly<Record<string, unknown>>): TrRouteSpec => s as unknown as TrRouteSpec;
+
+function desiredOf(p: AccessPath, side: TrSide): DesiredObject | undefined {
+  const region = side === 'source' ? p.sourceRegion : p.targetRegion;
+  let spec: TrRouteSpec;
+  if (side === 'source') {
+    if (p.sourceRouter === p.targetRouter) return undefined;
+    spec = { transitRouter: p.sourceRouter, destination: SERVICE_CIDR, nextHop: { type: 'peer', transitRouter: p.targetRouter } };
+  } else {
+    if (p.targetVpc === undefined) return undefined;
+    spec = { transitRouter: p.targetRouter, destination: SERVICE_CIDR, nextHop: { type: 'vpc', vpc: p.targetVpc.vpc } };
+  }
+  return {
+    id: addr.trRoute(p.name, side),
+    kind: 'tr-route',
+    account: p.account,
+    region,
+    spec: spec as unknown as Record<string, unknown>,
+    requires: routeRequires(p),
+    reason:
+      side === 'source'
+        ? `cross-region access ${p.name}: 100.0.0.0/8 from ${p.sourceRegion} to the transit router of ${p.targetRegion}`
+        : `cross-region access ${p.name}: 100.0.0.0/8 in ${p.targetRegion} to the instance VPC ${p.targetVpc?.vpc ?? ''}`,
+  };
+}
+
+/** A live entry's next hop by natural key, seen from router `tr`. */
+function liveHop(e: CbnRouteEntry, tr: string, hops: ReadonlyMap<string, Hop>): TrHop {
+  const id = e.TransitRouterRouteEntryNextHopId ?? '';
+  const h = hops.get(id);
+  if (e.TransitRouterRouteEntryNextHopType === 'Attachment' && h !== undefined) {
+    if (h.kind === 'vpc') return { type: 'vpc', vpc: h.vpc };
+    return { type: 'peer', transitRouter: h.transitRouter === tr ? h.peer : h.transitRouter };
+  }
+  // Not an attachment of the declared CEN: use what the entry says about its next hop resource.
+  if (e.TransitRouterRouteEntryNextHopResourceType === 'VPC' && e.TransitRouterRouteEntryNextHopResourceId) return { type: 'vpc', vpc: e.TransitRouterRouteEntryNextHopResourceId };
+  if (e.TransitRouterRouteEntryNextHopResourceType === 'TR' && e.TransitRouterRouteEntryNextHopResourceId) return { type: 'peer', transitRouter: e.TransitRouterRouteEntryNextHopResourceId };
+  return { type: e.TransitRouterRouteEntryNextHopType ?? '', id };
+}
+
+function whichOf(id: string): string {
+  const m = /\.tr-route\[("(?:[^"\\]|\\.)*"|[^\]]*)\]$/.exec(id);
+  const inner = m?.[1] ?? '';
+  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
+}
+
+function accessOf(id: string): string {
+  const m = /^cross-region\[("(?:[^"\\]|\\.)*"|[^\]]*)\]/.exec(id);
+  const inner = m?.[1] ?? '';
+  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
+}
+
+/** Static entries of a table, every status but Deleting. */
+async function tableEntries(cbn: CbnClient, tableId: string, destination?: string): Promise<CbnRouteEntry[]> {
+  const r = await cbn.allRouteEntries({
+    TransitRouterRouteTableId: tableId,
+    TransitRouterRouteEntryStatus: 'All',
+    ...(destination !== undefined ? { TransitRouterRouteEntryDestinationCidrBlock: destination } : {}),
+  });
+  return r.items.filter((e) => e.TransitRouterRouteEntryStatus !== 'Deleting' && (e.TransitRouterRouteEntryType ?? 'Static') === 'Static');
+}
+
+interface TableScope {
+  readonly account: string;
+  readonly region: string;
+  readonly router: string;
+  readonly table: string;
+}
+
+/** Same matching rules as vpc-route's (see vpc-route.ts matchEntries). */
+export function matchTrEntries(entries: readonly CbnRouteEntry[], desired: readonly DesiredObject[], t: TableScope, hops: ReadonlyMap<string, Hop>): LiveObject[] {
+  const live = (id: string, access: string, e: CbnRouteEntry): LiveObject => ({
+    id,
+    kind: 'tr-route',
+    account: t.account,
+    region: t.region,
+    spec: { transitRouter: t.router, destination: e.TransitRouterRouteEntryDestinationCidrBlock ?? '', nextHop: liveHop(e, t.router, hops) },
+    ids: { routeEntryId: e.TransitRouterRouteEntryId ?? '', routeTableId: t.table },
+    container: addr.crossRegion(access),
+    prunable: true,
+    requires: [],
+  });
+  const named = new Map<string, CbnRouteEntry>();
+  for (const e of entries) {
+    const n = parseRouteName(e.TransitRouterRouteEntryName);
+    if (n !== undefined && !named.has(addr.trRoute(n.access, n.which))) named.set(addr.trRoute(n.access, n.which), e);
+  }
+  const out: LiveObject[] = [];
+  const used = new Set<CbnRouteEntry>();
+  const taken = new Set<string>();
+  for (const d of desired) {
+    const s = specOf(d.spec);
+    const match = entries.find((e) => e.TransitRouterRouteEntryDestinationCidrBlock === s.destination) ?? named.get(d.id);
+    if (match === undefined) continue;
+    used.add(match);
+    taken.add(d.id);
+    out.push(live(d.id, accessOf(d.id), match));
+  }
+  for (const e of entries) {
+    if (used.has(e)) continue;
+    const n = parseRouteName(e.TransitRouterRouteEntryName);
+    if (n === undefined) continue;
+    let id = addr.trRoute(n.access, n.which);
+    if (taken.has(id)) id = addr.trRoute(n.access, `${n.which}@${e.TransitRouterRouteEntryDestinationCidrBlock ?? e.TransitRouterRouteEntryId ?? ''}`);
+    if (taken.has(id)) continue;
+    taken.add(id);
+    out.push(live(id, n.access, e));
+  }
+  return out;
+}
+
+async function tableOf(ctx: ExecContext, action: Action, cbn: CbnClient, tr: string): Promise<string> {
+  const t = await systemTableOf(cbn, tr);
+  if (t?.TransitRouterRouteTableId === undefined) {
+    throw new AcrctlError('apply.cross_region.no_route_table', `cannot route ${action.id}: transit router ${tr} has no System route table`, {
+      address: action.id,
+      hint: 'a Basic Edition transit router has none: cross-region routing needs an Enterprise Edition transit router',
+    });
+  }
+  return t.TransitRouterRouteTableId;
+}
+
+/** The attachment the route goes to, waited on until Attached. */
+async function nextHopId(ctx: ExecContext, action: Action, cbn: CbnClient, s: TrRouteSpec): Promise<string> {
+  const tr = s.transitRouter;
+  const hop = s.nextHop;
+  return waitUntil(
+    ctx,
+    async () => {
+      let att: { TransitRouterAttachmentId?: string; Status?: string } | undefined;
+      if (hop.type === 'vpc' && 'vpc' in hop) {
+        att = vpcAttachmentOf((await cbn.allVpcAttachments({ TransitRouterId: tr, VpcId: hop.vpc })).items, tr, hop.vpc);
+        if (att === undefined) return missingAttachment(action, `${hop.vpc} is not attached to transit router ${tr}`, 'attach the instance VPC to the transit router first, then run acrctl apply again');
+      } else if (hop.type === 'peer' && 'transitRouter' in hop) {
+        const peer = hop.transitRouter;
+        const [mine, theirs] = await Promise.all([cbn.allPeerAttachments({ TransitRouterId: tr }), cbn.allPeerAttachments({ TransitRouterId: peer })]);
+        att = peerAttachmentOf([...mine.items, ...theirs.items], tr, peer);
+        if (att === undefined) return missingAttachment(action, `transit routers ${tr} and ${peer} have no inter-region connection`, 'create the inter-region connection (CreateTransitRouterPeerAttachment) first, then run acrctl apply again');
+      } else {
+        throw new AcrctlError('internal.tr_route_hop', `${action.id}: unexpected next hop ${JSON.stringify(hop)}`, { address: action.id });
+      }
+      if (att.TransitRouterAttachmentId === undefined) return undefined;
+      return att.Status === 'Attached' ? att.TransitRouterAttachmentId : undefined;
+    },
+    { what: `the next hop of ${action.id} to be Attached`, timeoutMs: TIMEOUTS.cbn },
+  );
+}
+
+async function waitEntry(ctx: ExecContext, cbn: CbnClient, table: string, entryId: string, want: 'Active' | 'gone'): Promise<void> {
+  await waitUntil(
+    ctx,
+    async () => {
+      const r = await cbn.allRouteEntries({ TransitRouterRouteTableId: table, TransitRouterRouteEntryIds: [entryId], TransitRouterRouteEntryStatus: 'All' });
+      const e = r.items.find((x) => x.TransitRouterRouteEntryId === entryId);
+      if (want === 'gone') return e === undefined ? true : undefined;
+      if (e === undefined) throw new AcrctlError('apply.route_vanished', `route entry ${entryId} in ${table} disappeared while it was being created`, { hint: 'run acrctl plan again' });
+      return e.TransitRouterRouteEntryStatus === 'Active' ? true : undefined;
+    },
+    { what: `transit router route entry ${entryId} to be ${want}`, timeoutMs: TIMEOUTS.cbn },
+  );
+}
+
+async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
+  const s = specOf(action.after ?? {});
+  const cbn = ctx.cloud.cbn(action.account);
+  const table = await tableOf(ctx, action, cbn, s.transitRouter);
+  const pending = ctx.reconciled?.state === 'pending' ? ctx.reconciled.ids?.['routeEntryId'] : undefined;
+  if (pending !== undefined) {
+    await waitEntry(ctx, cbn, table, pending, 'Active');
+    return { ids: { routeEntryId: pending, routeTableId: table } };
+  }
+  const hop = await nextHopId(ctx, action, cbn, s);
+  const access = accessOf(action.id);
+  const which = whichOf(action.id);
+  await ctx.intent('CreateTransitRouterRouteEntry', { routeTable: table, destination: s.destination, nextHop: hop });
+  const token = ctx.clientToken(action.type === 'replace' ? 'create' : '');
+  const entryId = await whileBusy(ctx, `transit router ${s.transitRouter} to be ready for route changes`, BUSY, TIMEOUTS.cbn, async () => {
+    try {
+      const r = await cbn.createTransitRouterRouteEntry({
+        ClientToken: token,
+        TransitRouterRouteTableId: table,
+        TransitRouterRouteEntryDestinationCidrBlock: s.destination,
+        TransitRouterRouteEntryNextHopType: 'Attachment',
+        TransitRouterRouteEntryNextHopId: hop,
+        TransitRouterRouteEntryName: routeName(access, which),
+        TransitRouterRouteEntryDescription: routeDescription(access, `${which} side, auth and OSS addresses`),
+      });
+      return r.TransitRouterRouteEntryId;
+    } catch (err) {
+      if (vendorCode(err) !== DUPLICATE) throw err;
+      const found = (await tableEntries(cbn, table, s.destination))[0];
+      if (found?.TransitRouterRouteEntryId === undefined) throw err;
+      if (found.TransitRouterRouteEntryNextHopId !== hop) {
+        existsDifferent(action.id, [{ path: 'nextHop', before: { id: found.TransitRouterRouteEntryNextHopId }, after: s.nextHop, impact: 'replace' }]);
+      }
+      return found.TransitRouterRouteEntryId;
+    }
+  });
+  if (entryId === undefined || entryId === '') throw new AcrctlError('apply.no_id', `CreateTransitRouterRouteEntry for ${action.id} returned no id`, { address: action.id });
+  ctx.progress(`route ${s.destination} in ${table} is ${entryId}`, { routeEntryId: entryId });
+  await waitEntry(ctx, cbn, table, entryId, 'Active');
+  return { ids: { routeEntryId: entryId, routeTableId: table } };
+}
+
+async function removeBefore(ctx: ExecContext, action: Action): Promise<void> {
+  const ids = (action.before?.['ids'] ?? {}) as Record<string, string>;
+  const entryId = ids['routeEntryId'];
+  const table = ids['routeTableId'];
+  if (entryId === undefined || table === undefined) throw new AcrctlError('apply.missing_id', `the route entry id of ${action.id} is not known`, { address: action.id, hint: 'run acrctl plan again' });
+  const cbn = ctx.cloud.cbn(action.account);
+  if (ctx.reconciled?.state !== 'pending') {
+    await ctx.intent('DeleteTransitRouterRouteEntry', { routeTable: table, routeEntryId: entryId, destination: action.before?.['destination'] });
+    const token = ctx.clientToken(action.type === 'replace' ? 'delete' : '');
+    await whileBusy(ctx, `route entry ${entryId} to be stable`, BUSY, TIMEOUTS.cbn, async () => {
+      try {
+        await cbn.deleteTransitRouterRouteEntry({ ClientToken: token, TransitRouterRouteEntryId: entryId });
+      } catch (err) {
+        if (vendorCode(err) !== ENTRY_NOT_FOUND) throw err;
+      }
+      return true;
+    });
+  }
+  await waitEntry(ctx, cbn, table, entryId, 'gone');
+}
+
+async function reconcileCreate(ctx: ExecContext, action: Action): Promise<Reconciled> {
+  const s = specOf(action.after ?? {});
+  const cbn = ctx.cloud.cbn(action.account);
+  const t = await systemTableOf(cbn, s.transitRouter);
+  if (t?.TransitRouterRouteTableId === undefined) return { state: 'absent' };
+  const found = (await tableEntries(cbn, t.TransitRouterRouteTableId, s.destination))[0];
+  if (found?.TransitRouterRouteEntryId === undefined) return { state: 'absent' };
+  const peer = s.nextHop.type === 'peer' && 'transitRouter' in s.nextHop ? s.nextHop.transitRouter : undefined;
+  const [vpcAtts, mine, theirs] = await Promise.all([
+    cbn.allVpcAttachments({ TransitRouterId: s.transitRouter }),
+    cbn.allPeerAttachments({ TransitRouterId: s.transitRouter }),
+    peer !== undefined ? cbn.allPeerAttachments({ TransitRouterId: peer }) : Promise.resolve({ items: [], pages: 0 }),
+  ]);
+  const peerAtts = { items: [...mine.items, ...theirs.items] };
+  const hops = new Map<string, Hop>();
+  for (const a of vpcAtts.items) if (a.TransitRouterAttachmentId) hops.set(a.TransitRouterAttachmentId, { kind: 'vpc', transitRouter: a.TransitRouterId ?? '', vpc: a.VpcId ?? '', status: a.Status ?? '' });
+  for (const a of peerAtts.items) if (a.TransitRouterAttachmentId) hops.set(a.TransitRouterAttachmentId, { kind: 'peer', transitRouter: a.TransitRouterId ?? '', peer: a.PeerTransitRouterId ?? '', status: a.Status ?? '' });
+  if (JSON.stringify(liveHop(found, s.transitRouter, hops)) !== JSON.stringify(s.nextHop)) return { state: 'absent' };
+  const ids = { routeEntryId: found.TransitRouterRouteEntryId, routeTableId: t.TransitRouterRouteTableId };
+  return found.TransitRouterRouteEntryStatus === 'Active' ? { state: 'done', ids } : { state: 'pending', ids };
+}
+
+export const trRouteKind: Kind = {
+  name: 'tr-route',
+  readAfter: ['cross-region'],
+  reportsUnmanaged: true,
+
+  desired(config: RegistryDocument): DesiredObject[] {
+    const out: DesiredObject[] = [];
+    for (const p of accessPaths(config)) {
+      if (!needsTransit(p)) continue;
+      for (const side of ['source', 'target'] as const) {
+        const d = desiredOf(p, side);
+        if (d !== undefined) out.push(d);
+      }
+    }
+    return out;
+  },
+
+  async read(ctx: ReadContext): Promise<LiveObject[]> {
+    const evidence = ctx.live('cross-region');
+    const hops = allHops(evidence);
+    const tables = new Map<string, TableScope>();
+    for (const p of accessPaths(ctx.config)) {
+      const ev = evidence.find((l) => l.id === addr.crossRegion(p.name));
+      const add = (router: string, region: string, table: string | undefined) => {
+        if (table !== undefined) tables.set(table, { account: p.account, region, router, table });
+      };
+      add(p.sourceRouter, p.sourceRegion, ev?.ids['sourceRouteTableId']);
+      add(p.targetRouter, p.targetRegion, ev?.ids['targetRouteTableId']);
+    }
+    const desired = ctx.desired.filter((d) => d.kind === 'tr-route');
+    const perTable = await Promise.all(
+      [...tables.values()].map(async (t) => {
+        const entries = await tableEntries(ctx.cloud.cbn(t.account), t.table);
+        const here = desired.filter((d) => d.account === t.account && specOf(d.spec).transitRouter === t.router);
+        return matchTrEntries(entries, here, t, hops);
+      }),
+    );
+    const seen = new Set<string>();
+    return perTable.flat().filter((l) => (seen.has(l.id) ? false : (seen.add(l.id), true)));
+  },
+
+  diff(desired: DesiredObject, live: LiveObject): Diff {
+    return {
+      changes: compareSpec(desired.spec, live.spec, {
+        replace: ['transitRouter', 'destination', 'nextHop'],
+        notes: { nextHop: 'a transit router route cannot be changed in place: delete, then create' },
+      }),
+    };
+  },
+
+  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
+    switch (action.type) {
+      case 'create':
+        return create(ctx, action);
+      case 'replace':
+        if (ctx.reconciled?.state !== 'pending') await removeBefore(ctx, action);
+        return create(ctx, action);
+      case 'delete':
+        await removeBefore(ctx, action);
+        return {};
+      default:
+        return unsupported('tr-route', action);
+    }
+  },
+
+  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
+    switch (action.type) {
+      case 'create':
+      case 'replace':
+        return reconcileCreate(ctx, action);
+      case 'delete': {
+        const ids = (action.before?.['ids'] ?? {}) as Record<string, string>;
+        const table = ids['routeTableId'] ?? '';
+        const entryId = ids['routeEntryId'] ?? '';
+        const cbn = ctx.cloud.cbn(action.account);
+        let e: CbnRouteEntry | undefined;
+        try {
+          e = (await cbn.allRouteEntries({ TransitRouterRouteTableId: table, TransitRouterRouteEntryIds: [entryId], TransitRouterRouteEntryStatus: 'All' })).items.find(
+            (x) => x.TransitRouterRouteEntryId === entryId,
+          );
+        } catch (err) {
+          // The table went with its router: the entry is gone too.
+          if (vendorCode(err) === 'IllegalParam.TransitRouterRouteTableId') return { state: 'done' };
+          throw err;
+        }
+        if (e === undefined) return { state: 'done' };
+        return e.TransitRouterRouteEntryStatus === 'Deleting' ? { state: 'pending' } : { state: 'absent' };
+      }
+      default:
+        return unsupported('tr-route', action);
+    }
+  },
+};

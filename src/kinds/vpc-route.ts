@@ -1,0 +1,359 @@
+/**
+ * Kind `vpc-route` (`cross-region[name].vpc-route[auth|oss]`): a /32 route in the source VPC's route
+ * table to the auth service or OSS VPC address of the target region, next hop the source transit
+ * router's attachment of the source VPC (NextHopType `Attachment`; vpc JSON CreateRouteEntry).
+ *
+ * Only needed routes are desired: none for auth when `routes.auth` is false or the target instance has
+ * authDomainTakeover, none for OSS when `routes.oss` is false, and none whose address is unknown (the
+ * plan has an error finding for that instead; see cross-region.ts).
+ *
+ * Spec: `{ routeTable, destination, nextHop: { type: 'Attachment', transitRouter, vpc } }`: the next hop
+ * by natural key, so the live attachment id read back compares equal. No field can be updated in place
+ * (the API has no next-hop update): every change replaces.
+ *
+ * Reads: DescribeRouteEntryList of each declared source route table (NextToken/MaxResult paged).
+ * Managed entries: those whose destination is desired in that table, and those named
+ * `acrctl:<access>:<auth|oss>` (created by acrctl, deleted when no longer desired). Others are never
+ * touched nor reported. Entries Deleting are ignored.
+ * Acts: CreateRouteEntry (ClientToken, RouteEntryName) then wait Available; DeleteRouteEntry by id then
+ * wait gone. `TaskConflict` (another route task in the VPC) and `IncorrectRouteEntryStatus` are waited
+ * out, not failures.
+ */
+import type { VpcClient, VpcRouteEntry } from '../cloud/vpc.js';
+import type { RegistryDocument } from '../config/model.js';
+import { AcrctlError } from '../errors.js';
+import type { Action } from '../plan/model.js';
+import { addr } from './address.js';
+import { compareSpec } from './compare.js';
+import {
+  accessPaths,
+  allHops,
+  missingAttachment,
+  parseRouteName,
+  routeDescription,
+  routeName,
+  routeRequires,
+  SERVICES,
+  vpcAttachmentOf,
+  whileBusy,
+  type Hop,
+} from './cross-region.js';
+import { existsDifferent, isNotFound, unsupported, vendorCode } from './instance.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import { TIMEOUTS, waitUntil } from './wait.js';
+
+/** Codes that mean "the VPC or the entry is busy with another route task: try again shortly". */
+const BUSY: ReadonlySet<string> = new Set(['TaskConflict', 'IncorrectRouteEntryStatus', 'OperationConflict', 'LastTokenProcessing', 'IncorrectVpcStatus', 'SystemBusy']);
+
+export interface VpcRouteSpec {
+  readonly routeTable: string;
+  readonly destination: string;
+  readonly nextHop: { readonly type: string; readonly transitRouter?: string; readonly vpc?: string; readonly id?: string };
+}
+
+const specOf = (o: { readonly spec: Readonly<Record<string, unknown>> } | Readonly<Record<string, unknown>>): VpcRouteSpec =>
+  ('spec' in o ? o.spec : o) as unknown as VpcRouteSpec;
+
+/** The next hop of a live entry by natural key when it is a known attachment, else as sent. */
+function liveHop(e: VpcRouteEntry, hops: ReadonlyMap<string, Hop>): VpcRouteSpec['nextHop'] {
+  const h = e.nextHops?.nextHop?.[0];
+  const type = h?.nextHopType ?? '';
+  const id = h?.nextHopId ?? '';
+  const known = hops.get(id);
+  if (type === 'Attachment' && known?.kind === 'vpc') return { type, transitRouter: known.transitRouter, vpc: known.vpc };
+  return { type, id };
+}
+
+function liveObject(id: string, access: string, region: string, account: string, e: VpcRouteEntry, hops: ReadonlyMap<string, Hop>): LiveObject {
+  return {
+    id,
+    kind: 'vpc-route',
+    account,
+    region,
+    spec: { routeTable: e.routeTableId ?? '', destination: e.destinationCidrBlock ?? '', nextHop: liveHop(e, hops) },
+    ids: { routeEntryId: e.routeEntryId ?? '', routeTableId: e.routeTableId ?? '' },
+    container: addr.crossRegion(access),
+    // Only entries acrctl manages are returned: desired ones and ones it created.
+    prunable: true,
+    requires: [],
+  };
+}
+
+/** Custom entries of a table that are not on their way out. */
+async function tableEntries(vpc: VpcClient, region: string, routeTableId: string, destination?: string): Promise<VpcRouteEntry[]> {
+  const r = await vpc.allRouteEntries({ regionId: region, routeTableId, routeEntryType: 'Custom', ...(destination !== undefined ? { destinationCidrBlock: destination } : {}) });
+  return r.items.filter((e) => e.status !== 'Deleting');
+}
+
+/**
+ * Matches one table's entries to addresses: a desired object takes the entry with its destination
+ * (an adopted route, or one acrctl made), else the entry acrctl named for it (a replace). Named
+ * entries left over are acrctl's own routes that are no longer desired; they keep their address when
+ * it is free, else get one naming their destination.
+ */
+export function matchEntries(
+  entries: readonly VpcRouteEntry[],
+  desired: readonly DesiredObject[],
+  place: { account: string; region: string },
+  hops: ReadonlyMap<string, Hop>,
+): LiveObject[] {
+  const out: LiveObject[] = [];
+  const used = new Set<VpcRouteEntry>();
+  const named = new Map<string, VpcRouteEntry>();
+  for (const e of entries) {
+    const n = parseRouteName(e.routeEntryName);
+    if (n !== undefined && !named.has(addr.vpcRoute(n.access, n.which))) named.set(addr.vpcRoute(n.access, n.which), e);
+  }
+  const taken = new Set<string>();
+  for (const d of desired) {
+    const s = specOf(d);
+    const match = entries.find((e) => e.destinationCidrBlock === s.destination) ?? named.get(d.id);
+    if (match === undefined) continue;
+    used.add(match);
+    taken.add(d.id);
+    out.push(liveObject(d.id, accessOf(d.id), place.region, place.account, match, hops));
+  }
+  for (const e of entries) {
+    if (used.has(e)) continue;
+    const n = parseRouteName(e.routeEntryName);
+    if (n === undefined) continue;
+    let id = addr.vpcRoute(n.access, n.which);
+    if (taken.has(id)) id = addr.vpcRoute(n.access, `${n.which}@${e.destinationCidrBlock ?? e.routeEntryId ?? ''}`);
+    if (taken.has(id)) continue;
+    taken.add(id);
+    out.push(liveObject(id, n.access, place.region, place.account, e, hops));
+  }
+  return out;
+}
+
+/** The access name in `cross-region[<access>].…`. */
+function accessOf(id: string): string {
+  const m = /^cross-region\[("(?:[^"\\]|\\.)*"|[^\]]*)\]/.exec(id);
+  if (m === null) throw new Error(`address ${id} is not under cross-region[…]`);
+  const inner = m[1]!;
+  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
+}
+
+/** The `<which>` in `….vpc-route[<which>]`. */
+function whichOf(id: string): string {
+  const m = /\.vpc-route\[("(?:[^"\\]|\\.)*"|[^\]]*)\]$/.exec(id);
+  const inner = m?.[1] ?? '';
+  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
+}
+
+/** The attachment of the source VPC on the source router, waited on until Attached. */
+async function nextHopId(ctx: ExecContext, action: Action, s: VpcRouteSpec): Promise<string> {
+  const tr = s.nextHop.transitRouter;
+  const vpc = s.nextHop.vpc;
+  if (s.nextHop.type !== 'Attachment' || tr === undefined || vpc === undefined) {
+    throw new AcrctlError('internal.vpc_route_hop', `${action.id}: unexpected next hop ${JSON.stringify(s.nextHop)}`, { address: action.id });
+  }
+  const cbn = ctx.cloud.cbn(action.account);
+  return waitUntil(
+    ctx,
+    async () => {
+      const att = vpcAttachmentOf((await cbn.allVpcAttachments({ TransitRouterId: tr, VpcId: vpc })).items, tr, vpc);
+      if (att?.TransitRouterAttachmentId === undefined) {
+        return missingAttachment(action, `${vpc} is not attached to transit router ${tr}`, 'attach the VPC to the transit router (CEN console or CreateTransitRouterVpcAttachment), then run acrctl apply again');
+      }
+      return att.Status === 'Attached' ? att.TransitRouterAttachmentId : undefined;
+    },
+    { what: `the attachment of ${vpc} to ${tr} to be Attached`, timeoutMs: TIMEOUTS.cbn },
+  );
+}
+
+async function waitEntry(ctx: ExecContext, vpc: VpcClient, region: string, table: string, entryId: string, want: 'Available' | 'gone'): Promise<void> {
+  await waitUntil(
+    ctx,
+    async () => {
+      const r = await vpc.allRouteEntries({ regionId: region, routeTableId: table, routeEntryId: entryId });
+      const e = r.items.find((x) => x.routeEntryId === entryId);
+      if (want === 'gone') return e === undefined ? true : undefined;
+      if (e === undefined) throw new AcrctlError('apply.route_vanished', `route entry ${entryId} in ${table} disappeared while it was being created`, { hint: 'run acrctl plan again' });
+      return e.status === 'Available' ? true : undefined;
+    },
+    { what: `route entry ${entryId} in ${table} to be ${want}`, timeoutMs: TIMEOUTS.vpcRoute },
+  );
+}
+
+async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
+  const s = specOf(action.after ?? {});
+  const vpc = ctx.cloud.vpc(action.account, action.region);
+  const pending = ctx.reconciled?.state === 'pending' ? ctx.reconciled.ids?.['routeEntryId'] : undefined;
+  if (pending !== undefined) {
+    await waitEntry(ctx, vpc, action.region, s.routeTable, pending, 'Available');
+    return { ids: { routeEntryId: pending, routeTableId: s.routeTable } };
+  }
+  const hop = await nextHopId(ctx, action, s);
+  const access = accessOf(action.id);
+  const which = whichOf(action.id);
+  await ctx.intent('CreateRouteEntry', { routeTable: s.routeTable, destination: s.destination, nextHop: hop });
+  const token = ctx.clientToken(action.type === 'replace' ? 'create' : '');
+  const entryId = await whileBusy(ctx, `a free route task slot in the VPC of ${s.routeTable}`, BUSY, TIMEOUTS.vpcRoute, async () => {
+    try {
+      const r = await vpc.createRouteEntry({
+        regionId: action.region,
+        routeTableId: s.routeTable,
+        destinationCidrBlock: s.destination,
+        nextHopType: 'Attachment',
+        nextHopId: hop,
+        routeEntryName: routeName(access, which),
+        description: routeDescription(access, `${which} service route`),
+        clientToken: token,
+      });
+      return r.routeEntryId;
+    } catch (err) {
+      if (vendorCode(err) !== 'RouterEntryConflict.Duplicated') throw err;
+      // Already there: accept it when it goes to the same next hop.
+      const found = (await tableEntries(vpc, action.region, s.routeTable, s.destination))[0];
+      const h = found?.nextHops?.nextHop?.[0];
+      if (found?.routeEntryId === undefined) throw err;
+      if (h?.nextHopType !== 'Attachment' || h.nextHopId !== hop) {
+        existsDifferent(action.id, [{ path: 'nextHop', before: { type: h?.nextHopType, id: h?.nextHopId }, after: s.nextHop, impact: 'replace' }]);
+      }
+      return found.routeEntryId;
+    }
+  });
+  if (entryId === undefined || entryId === '') throw new AcrctlError('apply.no_id', `CreateRouteEntry for ${action.id} returned no RouteEntryId`, { address: action.id });
+  ctx.progress(`route ${s.destination} in ${s.routeTable} is ${entryId}`, { routeEntryId: entryId });
+  await waitEntry(ctx, vpc, action.region, s.routeTable, entryId, 'Available');
+  return { ids: { routeEntryId: entryId, routeTableId: s.routeTable } };
+}
+
+/** Deletes the live entry an action's `before` names; succeeds when it is already gone. */
+async function removeBefore(ctx: ExecContext, action: Action): Promise<void> {
+  const before = action.before ?? {};
+  const ids = (before['ids'] ?? {}) as Record<string, string>;
+  const entryId = ids['routeEntryId'];
+  const table = ids['routeTableId'] ?? String(before['routeTable']);
+  if (entryId === undefined) throw new AcrctlError('apply.missing_id', `the route entry id of ${action.id} is not known`, { address: action.id, hint: 'run acrctl plan again' });
+  const vpc = ctx.cloud.vpc(action.account, action.region);
+  if (ctx.reconciled?.state !== 'pending') {
+    await ctx.intent('DeleteRouteEntry', { routeTable: table, routeEntryId: entryId, destination: before['destination'] });
+    await whileBusy(ctx, `a free route task slot in the VPC of ${table}`, BUSY, TIMEOUTS.vpcRoute, async () => {
+      const current = (await vpc.allRouteEntries({ regionId: action.region, routeTableId: table, routeEntryId: entryId })).items.find((e) => e.routeEntryId === entryId);
+      if (current === undefined || current.status === 'Deleting') return true;
+      try {
+        await vpc.deleteRouteEntry({ regionId: action.region, routeEntryId: entryId, routeTableId: table });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      return true;
+    });
+  }
+  await waitEntry(ctx, vpc, action.region, table, entryId, 'gone');
+}
+
+/** Live state of a create/replace: the entry with the desired destination and next hop. */
+async function reconcileCreate(ctx: ExecContext, action: Action): Promise<Reconciled> {
+  const s = specOf(action.after ?? {});
+  const vpc = ctx.cloud.vpc(action.account, action.region);
+  const found = (await tableEntries(vpc, action.region, s.routeTable, s.destination))[0];
+  if (found?.routeEntryId === undefined) return { state: 'absent' };
+  const h = found.nextHops?.nextHop?.[0];
+  const atts = (await ctx.cloud.cbn(action.account).allVpcAttachments({ TransitRouterId: s.nextHop.transitRouter ?? '', VpcId: s.nextHop.vpc ?? '' })).items;
+  const want = vpcAttachmentOf(atts, s.nextHop.transitRouter ?? '', s.nextHop.vpc ?? '')?.TransitRouterAttachmentId;
+  if (h?.nextHopType !== 'Attachment' || want === undefined || h.nextHopId !== want) return { state: 'absent' };
+  const ids = { routeEntryId: found.routeEntryId, routeTableId: s.routeTable };
+  return found.status === 'Available' ? { state: 'done', ids } : { state: 'pending', ids };
+}
+
+export const vpcRouteKind: Kind = {
+  name: 'vpc-route',
+  readAfter: ['cross-region'],
+  reportsUnmanaged: true,
+
+  desired(config: RegistryDocument): DesiredObject[] {
+    const out: DesiredObject[] = [];
+    for (const p of accessPaths(config)) {
+      for (const which of SERVICES) {
+        const route = p[which];
+        if (!route.needed || route.address === undefined) continue;
+        out.push({
+          id: addr.vpcRoute(p.name, which),
+          kind: 'vpc-route',
+          account: p.account,
+          region: p.sourceRegion,
+          spec: {
+            routeTable: p.routeTable,
+            destination: `${route.address}/32`,
+            nextHop: { type: 'Attachment', transitRouter: p.sourceRouter, vpc: p.sourceVpc },
+          },
+          requires: routeRequires(p),
+          reason: `cross-region access ${p.name}: the ${which === 'auth' ? 'auth service' : 'OSS'} address of ${p.targetRegion} through transit router ${p.sourceRouter}`,
+        });
+      }
+    }
+    return out;
+  },
+
+  async read(ctx: ReadContext): Promise<LiveObject[]> {
+    const evidence = ctx.live('cross-region');
+    const hops = allHops(evidence);
+    const tables = new Map<string, { account: string; region: string; table: string }>();
+    for (const p of accessPaths(ctx.config)) {
+      const ev = evidence.find((l) => l.id === addr.crossRegion(p.name));
+      // A table that is not there (an error finding says so) is not read.
+      if ((ev?.spec['routeTable'] as { found?: boolean } | undefined)?.found !== true) continue;
+      tables.set(`${p.account}\u0000${p.sourceRegion}\u0000${p.routeTable}`, { account: p.account, region: p.sourceRegion, table: p.routeTable });
+    }
+    const desired = ctx.desired.filter((d) => d.kind === 'vpc-route');
+    const perTable = await Promise.all(
+      [...tables.values()].map(async (t) => {
+        const entries = await tableEntries(ctx.cloud.vpc(t.account, t.region), t.region, t.table);
+        const here = desired.filter((d) => d.account === t.account && d.region === t.region && specOf(d).routeTable === t.table);
+        return matchEntries(entries, here, t, hops);
+      }),
+    );
+    // A route shared by two paths of one table is read once per address; keep the first per address.
+    const seen = new Set<string>();
+    return perTable.flat().filter((l) => (seen.has(l.id) ? false : (seen.add(l.id), true)));
+  },
+
+  diff(desired: DesiredObject, live: LiveObject): Diff {
+    return {
+      changes: compareSpec(desired.spec, live.spec, {
+        replace: ['routeTable', 'destination', 'nextHop'],
+        notes: {
+          destination: 'a route entry cannot be changed in place: delete, then create',
+          nextHop: 'a route entry cannot be changed in place: delete, then create',
+          routeTable: 'the route moves to another table',
+        },
+      }),
+    };
+  },
+
+  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
+    switch (action.type) {
+      case 'create':
+        return create(ctx, action);
+      case 'replace':
+        if (ctx.reconciled?.state !== 'pending') await removeBefore(ctx, action);
+        return create(ctx, action);
+      case 'delete':
+        await removeBefore(ctx, action);
+        return {};
+      default:
+        return unsupported('vpc-route', action);
+    }
+  },
+
+  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
+    switch (action.type) {
+      case 'create':
+      case 'replace':
+        return reconcileCreate(ctx, action);
+      case 'delete': {
+        const ids = (action.before?.['ids'] ?? {}) as Record<string, string>;
+        const entryId = ids['routeEntryId'] ?? '';
+        const table = ids['routeTableId'] ?? String(action.before?.['routeTable']);
+        const vpc = ctx.cloud.vpc(action.account, action.region);
+        const e = (await vpc.allRouteEntries({ regionId: action.region, routeTableId: table, routeEntryId: entryId })).items.find((x) => x.routeEntryId === entryId);
+        if (e === undefined) return { state: 'done' };
+        return e.status === 'Deleting' ? { state: 'pending' } : { state: 'absent' };
+      }
+      default:
+        return unsupported('vpc-route', action);
+    }
+  },
+};
