@@ -103,7 +103,8 @@ export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate>
     for (const [alias, a] of Object.entries(config.accounts)) accounts[alias] = { uid: a.uid, credentials: accountCredentials(a.credentials) };
     sessionEndpoints = undefined;
   }
-  const session = new CloudSession({ accounts, ...(sessionEndpoints ? { endpoints: sessionEndpoints } : {}), env: io.env });
+  const pageSize = pageSizeFromEnv(io.env);
+  const session = new CloudSession({ accounts, ...(sessionEndpoints ? { endpoints: sessionEndpoints } : {}), env: io.env, ...(pageSize ? { pageSize } : {}) });
   const close = async () => {
     await session.close();
     await binding?.close();
@@ -115,6 +116,16 @@ export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate>
     throw err;
   }
   return { file: flags.file, config, configDigest, findings, session, close };
+}
+
+/**
+ * `ACRCTL_PAGE_SIZE` caps the page size of every List call (a debugging and testing knob: plans
+ * must be the same at any page size). Ignored unless a whole number from 1 to 100.
+ */
+function pageSizeFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env['ACRCTL_PAGE_SIZE'];
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
 }
 
 /** Colour only on a TTY, and never with NO_COLOR set. */

@@ -100,8 +100,9 @@ export function renderAction(action: Action, opts: TextOptions): string[] {
   const c = colourOf(action.type);
   const mark = MARKS[action.type];
   const where = [action.account, action.region].join(', ');
+  const ids = action.type === 'delete' ? idsOf(action) : '';
   const lines = [
-    paint(opts.color, 'bold', `  # ${action.id} (${where}) ${VERBS[action.type]}`),
+    paint(opts.color, 'bold', `  # ${action.id} (${where}) ${VERBS[action.type]}${ids ? ` [${ids}]` : ''}`),
   ];
   if (action.reason) lines.push(`  # (${action.reason})`);
   lines.push(`${paint(opts.color, c, mark.padStart(3))} ${action.id}${action.summary ? `: ${action.summary}` : ''}`);
@@ -137,13 +138,24 @@ function fieldWidth(action: Action): number {
   const keys =
     action.type === 'update' || action.type === 'replace'
       ? action.changes.map((c) => c.path)
-      : Object.keys((action.type === 'delete' ? action.before : action.after) ?? {});
+      : Object.keys((action.type === 'delete' ? action.before : action.after) ?? {}).filter((k) => k !== 'ids');
   return Math.min(30, keys.reduce((w, k) => Math.max(w, k.length), 0));
 }
 
+/** `instanceId cri-…, repoId crr-…`: the cloud ids a delete acts on, for the reviewer. */
+function idsOf(action: Action): string {
+  const ids = action.before?.['ids'];
+  if (!ids || typeof ids !== 'object') return '';
+  return Object.entries(ids as Record<string, unknown>)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+}
+
+/** Fields to list, sorted; `ids` is shown on the comment line instead. */
 function sortedEntries(obj: Readonly<Record<string, unknown>> | undefined): [string, unknown][] {
   return Object.entries(obj ?? {})
-    .filter(([, v]) => v !== undefined)
+    .filter(([k, v]) => v !== undefined && k !== 'ids')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
