@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Instance, RegistryDocument } from '../../src/config/model.js';
+import { authDomainTakeoverKind, personalEditionDomainKind } from '../../src/kinds/console-switch.js';
+import { allKinds } from '../../src/kinds/index.js';
+import type { LiveObject } from '../../src/kinds/kind.js';
+import { startEstate, type Estate } from '../support/estate.js';
+import { applyPlan, buyInstance, execContext, planFor, testClock } from '../support/exec.js';
+
+const UID = '1234567890123456';
+
+function doc(inst: Partial<Instance>): RegistryDocument {
+  return { version: 1, accounts: { prod: { uid: UID } }, instances: { hz: { account: 'prod', region: 'cn-hangzhou', edition: 'Advanced', name: 'acme-hz', ...inst } } };
+}
+
+describe('console switches: desired, classify, gate, extras', () => {
+  it('are desired only where the key is declared', () => {
+    expect(personalEditionDomainKind.desired(doc({}))).toEqual([]);
+    expect(personalEditionDomainKind.desired(doc({ personalEditionDomain: false })).map((d) => [d.id, d.spec, d.requires])).toEqual([
+      ['instance[hz].personal-edition-domain', { enabled: false }, ['instance[hz]']],
+    ]);
+    expect(authDomainTakeoverKind.desired(doc({ authDomainTakeover: true, personalEditionDomain: true })).map((d) => [d.id, d.spec])).toEqual([
+      ['instance[hz].auth-domain-takeover', { enabled: true }],
+    ]);
+  });
+
+  const [on] = personalEditionDomainKind.desired(doc({ personalEditionDomain: true }));
+  const [off] = personalEditionDomainKind.desired(doc({ personalEditionDomain: false }));
+  const live = (enabled: boolean): LiveObject => ({ ...on!, spec: { enabled }, ids: { instanceId: 'cri-abc' }, container: 'instance[hz]', prunable: false });
+  const cases = [
+    { reason: 'on for an instance to be created: a gate', desired: on!, live: undefined, want: 'gate' },
+    { reason: 'off for an instance to be created: nothing (new instances have it off)', desired: off!, live: undefined, want: 'none' },
+    { reason: 'on and live on: nothing', desired: on!, live: live(true), want: 'none' },
+    { reason: 'on and live off: a gate', desired: on!, live: live(false), want: 'gate' },
+    { reason: 'off and live on: a gate (turning it off is console-only too)', desired: off!, live: live(true), want: 'gate' },
+  ];
+  for (const c of cases) {
+    it(c.reason, () => {
+      const diff = c.live ? personalEditionDomainKind.diff(c.desired, c.live) : undefined;
+      expect(personalEditionDomainKind.classify!(c.desired, c.live, diff)).toBe(c.want);
+    });
+  }
+
+  it('the gate names the instance (name, id, region), the ticket, the console path, the pause, and what is verified', () => {
+    const g = personalEditionDomainKind.gate!(on!, live(false));
+    const text = g.instructions.join('\n');
+    expect(text).toContain('Open a ticket with Alibaba Cloud asking to allow-list instance acme-hz (cri-abc) in cn-hangzhou');
+    expect(text).toContain('Instances → acme-hz → Overview → Domain → Personal Edition domain → switch');
+    expect(text).toContain('namespace and network ACL operations on the instance are unavailable');
+    expect(text).toContain('acrctl apply --resume');
+    expect(g.verification).toContain('registry.cn-hangzhou.aliyuncs.com');
+    expect(g.expect).toEqual({ enabled: true, hosts: ['registry.cn-hangzhou.aliyuncs.com', 'registry-vpc.cn-hangzhou.aliyuncs.com'] });
+    const offGate = personalEditionDomainKind.gate!(off!, live(true));
+    expect(offGate.instructions[0]).toContain('Turn Personal Edition domain support off for instance acme-hz (cri-abc)');
+    expect(offGate.expect).toMatchObject({ enabled: false });
+    expect(authDomainTakeoverKind.gate!(authDomainTakeoverKind.desired(doc({ authDomainTakeover: true }))[0]!, undefined).expect).toEqual({
+      enabled: true,
+      hosts: ['dockerauth.cn-hangzhou.aliyuncs.com', 'dockerauth-vpc.cn-hangzhou.aliyuncs.com'],
+    });
+  });
+
+  it('apply is never for gates: it throws a clear internal error', async () => {
+    const h = execContext({ cloud: undefined as never });
+    const action = { id: on!.id, kind: on!.kind, type: 'gate' as const, account: 'prod', region: 'cn-hangzhou', instance: 'hz', changes: [], dependsOn: [] };
+    await expect(personalEditionDomainKind.apply(h.ctx, action)).rejects.toMatchObject({ code: 'internal.gate_apply' });
+  });
+
+  it('outputs the hosts line and PrivateZone record for the public Personal Edition host only when it is desired on', () => {
+    const config = doc({ personalEditionDomain: true, internetEndpoint: { enabled: true } });
+    const desired = allKinds.flatMap((k) => k.desired(config));
+    const out = personalEditionDomainKind.extras!({ desired, live: () => [] }).outputs ?? [];
+    expect(out.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts']);
+    expect(out[0]!.lines).toContain('hosts file line:    <IP of acme-hz-registry.cn-hangzhou.cr.aliyuncs.com> registry.cn-hangzhou.aliyuncs.com');
+    expect(out[0]!.lines.join('\n')).toContain('PrivateZone record: zone registry.cn-hangzhou.aliyuncs.com, record @, type A');
+    expect(out[0]!.lines.join('\n')).toContain("client's public CIDR must be in instances.hz.internetEndpoint.allow");
+    const offDesired = allKinds.flatMap((k) => k.desired(doc({ personalEditionDomain: false })));
+    expect(personalEditionDomainKind.extras!({ desired: offDesired, live: () => [] }).outputs).toEqual([]);
+    expect(authDomainTakeoverKind.extras!({ desired, live: () => [] })).toEqual({});
+  });
+});
+
+describe('console switches: against the emulator', () => {
+  const clock = testClock();
+  let estate: Estate;
+  let instanceId: string;
+  const dir = mkdtempSync(join(tmpdir(), 'acrctl-gate-'));
+  beforeAll(async () => {
+    estate = await startEstate({ prod: UID }, { emulator: { now: () => clock.now } });
+    instanceId = await buyInstance(estate, 'prod', 'cn-hangzhou', 'acme-hz', 'Advanced', clock);
+  });
+  afterAll(async () => {
+    await estate.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('apply stops at the gate; after the console switch, apply --resume verifies it; the next plan is empty', async () => {
+    const config = doc({ personalEditionDomain: true, namespaces: { 'team-a': {} } });
+    const plan = await planFor(config, estate.session, allKinds);
+    expect(plan.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['create instance[hz].namespace[team-a]', 'gate instance[hz].personal-edition-domain']);
+    expect(plan.outputs.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts']);
+    const first = await applyPlan(plan, allKinds, estate.session, { clock, dir });
+    expect(first.result.status).toBe('gated');
+    expect(first.result.actions.get('instance[hz].namespace[team-a]')?.status).toBe('done');
+
+    // The human: a ticket (allow-list), then the console switch.
+    expect((await estate.t.admin('POST', `/_emulator/cr/instances/${instanceId}/allowlist`, { allowListed: true })).status).toBe(200);
+    expect((await estate.t.admin('POST', `/_emulator/cr/instances/${instanceId}/switches`, { personalEditionDomain: true })).status).toBe(200);
+
+    const second = await applyPlan(plan, allKinds, estate.session, { clock, dir, resume: true });
+    expect(second.result.status).toBe('complete');
+    expect(second.result.actions.get('instance[hz].personal-edition-domain')?.status).toBe('done');
+    expect((await planFor(config, estate.session, allKinds)).actions).toEqual([]);
+  });
+
+  it('auth-domain takeover: reconcile is the verification read, in both directions', async () => {
+    const config = doc({ authDomainTakeover: true });
+    const plan = await planFor(config, estate.session, allKinds);
+    const gate = plan.actions.find((a) => a.id === 'instance[hz].auth-domain-takeover')!;
+    expect(gate.type).toBe('gate');
+    expect(gate.gate?.instructions[0]).toContain(`instance acme-hz (${instanceId}) in cn-hangzhou for auth-domain takeover`);
+    const h = execContext({ cloud: estate.session, clock, ids: plan.refs });
+    expect(await authDomainTakeoverKind.reconcile(h.ctx, gate)).toEqual({ state: 'absent' });
+    await estate.t.admin('POST', `/_emulator/cr/instances/${instanceId}/switches`, { authDomainTakeover: true });
+    expect(await authDomainTakeoverKind.reconcile(h.ctx, gate)).toEqual({ state: 'done', ids: { instanceId } });
+    expect((await planFor(config, estate.session, allKinds)).actions).toEqual([]);
+    const offPlan = await planFor(doc({ authDomainTakeover: false }), estate.session, allKinds);
+    expect(offPlan.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['gate instance[hz].auth-domain-takeover']);
+    expect(offPlan.outputs).toEqual([]);
+  });
+});
