@@ -233,6 +233,12 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
     return { ids: { routeEntryId: pending, routeTableId: table } };
   }
   const hop = await nextHopId(ctx, action, cbn, s);
+  // Already there with this next hop (an earlier apply, or the same route made by hand): done.
+  const existing = (await tableEntries(cbn, table, s.destination))[0];
+  if (existing?.TransitRouterRouteEntryId !== undefined && existing.TransitRouterRouteEntryNextHopId === hop) {
+    await waitEntry(ctx, cbn, table, existing.TransitRouterRouteEntryId, 'Active');
+    return { ids: { routeEntryId: existing.TransitRouterRouteEntryId, routeTableId: table } };
+  }
   const access = accessOf(action.id);
   const which = whichOf(action.id);
   await ctx.intent('CreateTransitRouterRouteEntry', { routeTable: table, destination: s.destination, nextHop: hop });

@@ -141,6 +141,12 @@ function whichOf(id: string): string {
   return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
 }
 
+/** True when the entry's next hop is the attachment `hop`. */
+function sameHop(e: VpcRouteEntry, hop: string): boolean {
+  const h = e.nextHops?.nextHop?.[0];
+  return h?.nextHopType === 'Attachment' && h.nextHopId === hop;
+}
+
 /** The attachment of the source VPC on the source router, waited on until Attached. */
 async function nextHopId(ctx: ExecContext, action: Action, s: VpcRouteSpec): Promise<string> {
   const tr = s.nextHop.transitRouter;
@@ -185,6 +191,12 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
     return { ids: { routeEntryId: pending, routeTableId: s.routeTable } };
   }
   const hop = await nextHopId(ctx, action, s);
+  // Already there with this next hop (an earlier apply, or the same route made by hand): done.
+  const existing = (await tableEntries(vpc, action.region, s.routeTable, s.destination))[0];
+  if (existing?.routeEntryId !== undefined && sameHop(existing, hop)) {
+    await waitEntry(ctx, vpc, action.region, s.routeTable, existing.routeEntryId, 'Available');
+    return { ids: { routeEntryId: existing.routeEntryId, routeTableId: s.routeTable } };
+  }
   const access = accessOf(action.id);
   const which = whichOf(action.id);
   await ctx.intent('CreateRouteEntry', { routeTable: s.routeTable, destination: s.destination, nextHop: hop });
@@ -208,7 +220,7 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
       const found = (await tableEntries(vpc, action.region, s.routeTable, s.destination))[0];
       const h = found?.nextHops?.nextHop?.[0];
       if (found?.routeEntryId === undefined) throw err;
-      if (h?.nextHopType !== 'Attachment' || h.nextHopId !== hop) {
+      if (!sameHop(found, hop)) {
         existsDifferent(action.id, [{ path: 'nextHop', before: { type: h?.nextHopType, id: h?.nextHopId }, after: s.nextHop, impact: 'replace' }]);
       }
       return found.routeEntryId;
@@ -250,10 +262,9 @@ async function reconcileCreate(ctx: ExecContext, action: Action): Promise<Reconc
   const vpc = ctx.cloud.vpc(action.account, action.region);
   const found = (await tableEntries(vpc, action.region, s.routeTable, s.destination))[0];
   if (found?.routeEntryId === undefined) return { state: 'absent' };
-  const h = found.nextHops?.nextHop?.[0];
   const atts = (await ctx.cloud.cbn(action.account).allVpcAttachments({ TransitRouterId: s.nextHop.transitRouter ?? '', VpcId: s.nextHop.vpc ?? '' })).items;
   const want = vpcAttachmentOf(atts, s.nextHop.transitRouter ?? '', s.nextHop.vpc ?? '')?.TransitRouterAttachmentId;
-  if (h?.nextHopType !== 'Attachment' || want === undefined || h.nextHopId !== want) return { state: 'absent' };
+  if (want === undefined || !sameHop(found, want)) return { state: 'absent' };
   const ids = { routeEntryId: found.routeEntryId, routeTableId: s.routeTable };
   return found.status === 'Available' ? { state: 'done', ids } : { state: 'pending', ids };
 }
