@@ -375,6 +375,8 @@ class EmulatorCore implements AdminHost {
           service,
           new ApiError('InternalError', 'The request processing has failed due to some unknown error, exception or failure.', 500),
         );
+      case 'error':
+        return this.finish(res, note, region, requestId, service, new ApiError(outcome.code, `The request was refused (injected fault ${outcome.code}).`, outcome.status));
     }
 
     const ctx = this.callContext(accountUid, caller, region, requestId);

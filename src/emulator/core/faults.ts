@@ -33,6 +33,14 @@ export interface FaultRule {
   readonly dropPhase?: 'before' | 'after';
   /** Value of x-acs-retry-after on throttling answers (integer; default 1). */
   readonly retryAfter?: number;
+  /**
+   * Probability of a non-retryable error (`errorCode`, default `Forbidden.RAM`, at `errorStatus`,
+   * default 403): what a missing permission or a refused request looks like, for testing that a
+   * failure skips only its dependants.
+   */
+  readonly errorRate?: number;
+  readonly errorCode?: string;
+  readonly errorStatus?: number;
 }
 
 export interface FaultConfig {
@@ -50,6 +58,7 @@ export type FaultOutcome =
   | { readonly kind: 'throttle'; readonly retryAfter: number }
   | { readonly kind: 'unavailable' }
   | { readonly kind: 'internal' }
+  | { readonly kind: 'error'; readonly code: string; readonly status: number }
   | { readonly kind: 'drop'; readonly phase: 'before' | 'after' };
 
 export interface FaultDecision {
@@ -122,6 +131,8 @@ export class FaultInjector {
     if (u < edge) return { latencyMs, outcome: { kind: 'unavailable' } };
     edge += rule.internalErrorRate ?? 0;
     if (u < edge) return { latencyMs, outcome: { kind: 'internal' } };
+    edge += rule.errorRate ?? 0;
+    if (u < edge) return { latencyMs, outcome: { kind: 'error', code: rule.errorCode ?? 'Forbidden.RAM', status: rule.errorStatus ?? 403 } };
     return { latencyMs, outcome: { kind: 'none' } };
   }
 
@@ -161,7 +172,7 @@ export class FaultConfigError extends Error {
   override readonly name = 'FaultConfigError';
 }
 
-const RULE_KEYS = ['latencyMs', 'throttleRate', 'unavailableRate', 'internalErrorRate', 'dropRate', 'dropPhase', 'retryAfter'] as const;
+const RULE_KEYS = ['latencyMs', 'throttleRate', 'unavailableRate', 'internalErrorRate', 'dropRate', 'dropPhase', 'retryAfter', 'errorRate', 'errorCode', 'errorStatus'] as const;
 
 /** Validates an admin `PUT /_emulator/faults` body. Missing sections are empty; seed defaults to `defaultSeed`. */
 export function parseFaultConfig(body: unknown, defaultSeed: number): FaultConfig {
@@ -201,7 +212,7 @@ function parseRule(value: unknown, where: string): FaultRule {
   allowKeys(obj, RULE_KEYS, where);
   const rule: { -readonly [K in keyof FaultRule]: FaultRule[K] } = {};
   let total = 0;
-  for (const key of ['throttleRate', 'unavailableRate', 'internalErrorRate', 'dropRate'] as const) {
+  for (const key of ['throttleRate', 'unavailableRate', 'internalErrorRate', 'dropRate', 'errorRate'] as const) {
     const v = obj[key];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new FaultConfigError(`${where}.${key}: must be a probability between 0 and 1`);
@@ -218,6 +229,16 @@ function parseRule(value: unknown, where: string): FaultRule {
     const v = integer(obj['retryAfter'], `${where}.retryAfter`);
     if (v < 0) throw new FaultConfigError(`${where}.retryAfter: must not be negative`);
     rule.retryAfter = v;
+  }
+  if (obj['errorCode'] !== undefined) {
+    const v = obj['errorCode'];
+    if (typeof v !== 'string' || !/^[A-Za-z][A-Za-z0-9_.]{0,99}$/.test(v)) throw new FaultConfigError(`${where}.errorCode: must be an error code such as Forbidden.RAM`);
+    rule.errorCode = v;
+  }
+  if (obj['errorStatus'] !== undefined) {
+    const v = integer(obj['errorStatus'], `${where}.errorStatus`);
+    if (v < 400 || v > 499) throw new FaultConfigError(`${where}.errorStatus: must be a 4xx status (5xx are retryable: use unavailableRate or internalErrorRate)`);
+    rule.errorStatus = v;
   }
   if (obj['dropPhase'] !== undefined) {
     const v = obj['dropPhase'];
