@@ -169,7 +169,7 @@ describe('namespace: against the emulator', () => {
       hz: { name: 'acme-hz', prune: true, namespaces: { 'team-a': { autoCreateRepo: true }, 'team-b': { autoCreateRepo: true } }, replication: [{ name: 'to-bj', to: 'bj', namespace: 'team-a' }] },
       bj: { name: 'acme-bj', region: 'cn-beijing', edition: 'Basic' },
     });
-    const plan = await planFor(config, estate.session, [allKinds[0]!, namespaceKind]);
+    const plan = await planFor(config, estate.session, allKinds);
     const derived = plan.actions.find((a) => a.id === 'instance[bj].namespace[team-a]')!;
     expect(derived.type).toBe('create');
     expect(derived.reason).toContain('replication rule hz/to-bj');
@@ -177,5 +177,27 @@ describe('namespace: against the emulator', () => {
     const { result } = await applyPlan(plan, allKinds, estate.session, { clock });
     expect(result.status).toBe('complete');
     expect((await planFor(config, estate.session, allKinds)).actions).toEqual([]);
+  });
+
+  it('a create whose connection drops after it landed is reconciled by the executor: done, not sent twice', async () => {
+    const config = doc({ hz: { name: 'acme-hz', namespaces: { 'team-d': { repositories: { svc: { summary: 'svc' } } } } } });
+    const plan = await planFor(config, estate.session, allKinds, ['instance[hz].namespace[team-d]']);
+    expect(plan.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['create instance[hz].namespace[team-d]', 'create instance[hz].namespace[team-d].repository[svc]']);
+    await estate.t.admin('PUT', '/_emulator/faults', { actions: { 'cr:CreateNamespace': { dropRate: 1, dropPhase: 'after' }, 'cr:CreateRepository': { dropRate: 1, dropPhase: 'after' } } });
+    await estate.t.admin('DELETE', '/_emulator/calls');
+    try {
+      const { result, events } = await applyPlan(plan, allKinds, estate.session, { clock });
+      expect(result.status).toBe('complete');
+      expect(events.filter((e) => e.code === 'action.reconciled').map((e) => `${e.action}: ${String(e.data?.['state'])}`)).toEqual([
+        'instance[hz].namespace[team-d]: done',
+        'instance[hz].namespace[team-d].repository[svc]: done',
+      ]);
+      expect(result.ids.get('instance[hz].namespace[team-d].repository[svc]')).toMatchObject({ repoId: expect.stringMatching(/^crr-/) });
+    } finally {
+      await estate.t.admin('DELETE', '/_emulator/faults');
+    }
+    const { body } = await estate.t.admin<{ action: string }[]>('GET', '/_emulator/calls');
+    expect(body.filter((c) => c.action === 'CreateNamespace' || c.action === 'CreateRepository').map((c) => c.action)).toEqual(['CreateNamespace', 'CreateRepository']);
+    expect((await planFor(config, estate.session, allKinds, ['instance[hz].namespace[team-d]'])).actions).toEqual([]);
   });
 });
