@@ -141,8 +141,9 @@ export function planBackfills(rules: readonly RuleRef[], tags: readonly LiveObje
             targetAccountUid: r.targetUid,
             overwrite: there !== undefined,
           },
-          // The source tag's live ids (its repoId) reach the executor through the plan's refs.
-          requires: [ruleAddress, t.id],
+          // The live ids of the source tag (its repoId) and of both instances reach the executor
+          // through the plan's refs, also when the rule itself has no action.
+          requires: [ruleAddress, t.id, addr.instance(r.source), addr.instance(r.target)],
           reason: `backfill of replication rule ${r.rule.name}: copy ${image} (${megabytes(size)})${there !== undefined ? ', overwriting the target tag' : ''}`,
         });
       }
