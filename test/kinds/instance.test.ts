@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { AcrctlError } from '../../src/errors.js';
@@ -218,5 +221,45 @@ describe('instance: against the emulator', () => {
     expect(await instanceKind.reconcile(h.ctx, action)).toEqual({ state: 'done' });
     // releasing again is a no-op success (ResourceNotExists is "already gone")
     expect(await instanceKind.apply(h.ctx, action)).toEqual({});
+  });
+
+  it('a whole instance from nothing: one plan in dependency order, applied, gated, resumed, then an empty plan', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acrctl-estate-'));
+    const config = doc({
+      gz: {
+        account: 'prod',
+        region: 'cn-guangzhou',
+        edition: 'Advanced',
+        name: 'acme-gz',
+        vpcEndpoints: [{ vpc: 'vpc-gz1', vswitch: 'vsw-gz1' }],
+        internetEndpoint: { enabled: true, allow: [{ cidr: '203.0.113.0/24', description: 'office' }] },
+        personalEditionDomain: true,
+        namespaces: { 'team-a': { autoCreateRepo: true, repositories: { api: { summary: 'API', detail: 'the API' } } } },
+      },
+    });
+    try {
+      const plan = await planFor(config, estate.session, allKinds);
+      expect(plan.actions.map((a) => `${a.type} ${a.id} <- ${a.dependsOn.join(',')}`)).toEqual([
+        'create instance[gz] <- ',
+        'create instance[gz].acl[203.0.113.0/24] <- instance[gz],instance[gz].internet-endpoint',
+        'create instance[gz].internet-endpoint <- instance[gz]',
+        'create instance[gz].namespace[team-a] <- instance[gz]',
+        'create instance[gz].namespace[team-a].repository[api] <- instance[gz],instance[gz].namespace[team-a]',
+        'gate instance[gz].personal-edition-domain <- instance[gz]',
+        'create instance[gz].vpc-link[vpc-gz1/vsw-gz1] <- instance[gz]',
+      ]);
+      const first = await applyPlan(plan, allKinds, estate.session, { clock, dir });
+      expect(first.result.status).toBe('gated');
+      const id = first.result.ids.get('instance[gz]')?.['instanceId'];
+      await estate.t.admin('POST', `/_emulator/cr/instances/${id}/allowlist`, { allowListed: true });
+      await estate.t.admin('POST', `/_emulator/cr/instances/${id}/switches`, { personalEditionDomain: true });
+      const second = await applyPlan(plan, allKinds, estate.session, { clock, dir, resume: true });
+      expect(second.result.status).toBe('complete');
+      const next = await planFor(config, estate.session, allKinds);
+      expect(next.actions).toEqual([]);
+      expect(next.unmanaged).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
