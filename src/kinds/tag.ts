@@ -7,8 +7,8 @@
  * Reads, for rules with `backfill` only (never for the whole estate): cr ListRepository per
  * (instance, namespace) in scope, filtered by namespace (paged), then ListRepoTag per repository in
  * scope (paged). Namespace-level rules: every repository of the source namespace (pushed ones too,
- * not only declared ones) and the repositories of the same names in the target; repository-level
- * rules: that one repository on each side.
+ * not only declared ones) and, in the target, only the repositories of the same names; repository-
+ * level rules: that one repository on each side. Instances not RUNNING are not read.
  * Spec: `{digest, sizeBytes, updatedAt}`. `updatedAt` (ListRepoTag ImageUpdate, ms) is stable for a
  * given tag and digest, so it may feed the live fingerprint; a push changes it, as it should.
  */
@@ -92,24 +92,39 @@ export const tagKind: Kind = {
   },
 
   async read(ctx: ReadContext): Promise<LiveObject[]> {
-    const scope: Scope = new Map();
-    for (const r of replicationRules(ctx.config)) {
-      if (r.rule.backfill === undefined) continue;
-      const repo = (r.rule.level ?? DEFAULTS.replication.level) === 'repository' ? r.rule.repository : undefined;
-      widen(scope, r.source, r.rule.namespace, repo);
-      widen(scope, r.target, r.rule.namespace, repo);
-    }
+    const rules = replicationRules(ctx.config).filter((r) => r.rule.backfill !== undefined);
     const running = new Map(runningInstances(ctx).map((m) => [m.alias, m] as const));
+    // One filtered ListRepository per (instance, namespace), shared by every rule that needs it.
+    const listed = new Map<string, Promise<CrRepository[]>>();
+    const repos = (alias: string, ns: string): Promise<CrRepository[]> => {
+      const m = running.get(alias);
+      if (m === undefined) return Promise.resolve([]); // not there yet: no tags to compare with
+      const k = `${alias}\u0000${ns}`;
+      let p = listed.get(k);
+      if (!p) listed.set(k, (p = namespaceRepos(ctx.cloud.cr(m.account, m.region), m.instanceId, ns)));
+      return p;
+    };
+    // Sources first: the target is only read for the repository names the source has.
+    const scope: Scope = new Map();
+    await Promise.all(
+      rules.map(async (r) => {
+        const ns = r.rule.namespace;
+        const only = (r.rule.level ?? DEFAULTS.replication.level) === 'repository' ? r.rule.repository : undefined;
+        widen(scope, r.source, ns, only);
+        const names = (await repos(r.source, ns)).map((x) => x.RepoName ?? '').filter((n) => only === undefined || n === only);
+        for (const n of names) widen(scope, r.target, ns, n);
+      }),
+    );
     const out: LiveObject[] = [];
     await Promise.all(
       [...scope].flatMap(([alias, byNs]) => {
         const m = running.get(alias);
-        if (m === undefined) return []; // not there yet: no tags to compare with
+        if (m === undefined) return [];
         const cr = ctx.cloud.cr(m.account, m.region);
         return [...byNs].map(async ([ns, names]) => {
-          const repos = (await namespaceRepos(cr, m.instanceId, ns)).filter((r) => names === undefined || names.has(r.RepoName ?? ''));
+          const inScope = (await repos(alias, ns)).filter((r) => names === undefined || names.has(r.RepoName ?? ''));
           await Promise.all(
-            repos.map(async (repo) => {
+            inScope.map(async (repo) => {
               if (repo.RepoId === undefined) return;
               for (const image of await repoTags(cr, m.instanceId, repo.RepoId)) out.push(tagObject(m, repo, image));
             }),
