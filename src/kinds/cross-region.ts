@@ -415,7 +415,7 @@ function unknownAddress(p: AccessPath, which: Service): PlanFinding {
     id: 'cross-region-address-unknown',
     severity: 'error',
     message:
-      `${p.name}: the VPC address of the ${what} in ${p.targetRegion} is needed for the /32 route in ${p.routeTable} but no API tells it, ` +
+      `the VPC address of the ${what} in ${p.targetRegion} is needed for the /32 route in ${p.routeTable} but no API tells it, ` +
       `so no ${which} route is planned. Find it: ${how}; then set crossRegionAccess[${p.index}].addresses.${which}` +
       (which === 'auth' ? ` (or turn on authDomainTakeover on instance ${p.target}, which removes the auth route)` : ' (or reach OSS over PrivateLink with a CNAME and set routes.oss: false)'),
     where: addr.crossRegion(p.name),
@@ -431,14 +431,14 @@ function cidrCollision(p: AccessPath, cidr: string): PlanFinding {
     id: 'cross-region-live-cidr-collision',
     severity: 'error',
     message:
-      `${p.name}: the source VPC ${p.sourceVpc} uses ${cidr}, which overlaps 100.0.0.0/8, the range of the ${needed} VPC addresses routed to ` +
+      `the source VPC ${p.sourceVpc} uses ${cidr}, which overlaps 100.0.0.0/8, the range of the ${needed} VPC addresses routed to ` +
       `the transit router: the routes would collide with addresses in use. Fix ${fixes.join('; ')}`,
     where: addr.crossRegion(p.name),
   };
 }
 
 function error(p: AccessPath, id: string, message: string): PlanFinding {
-  return { id, severity: 'error', message: `${p.name}: ${message}`, where: addr.crossRegion(p.name) };
+  return { id, severity: 'error', message, where: addr.crossRegion(p.name) };
 }
 
 function spec<T>(l: LiveObject | undefined, field: string): T | undefined {
@@ -453,7 +453,7 @@ export function pathFindings(p: AccessPath, live: AccessEvidence | undefined): P
       id: 'cross-region-cost',
       severity: 'info',
       message:
-        `${p.name}: pulls from ${p.sourceRegion} reach ${p.instanceName} in ${p.targetRegion} over CEN; cross-region traffic can cost extra ` +
+        `pulls from ${p.sourceRegion} reach ${p.instanceName} in ${p.targetRegion} over CEN; cross-region traffic can cost extra ` +
         `(CEN inter-region bandwidth or data transfer fees, billed to the CEN owner)`,
       where: addr.crossRegion(p.name),
     });
