@@ -58,7 +58,16 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** How often a running action reports that it is still running (ms, default 10,000). */
   readonly heartbeatMs?: number;
+  /** See ExecContext.settleMs (default {@link DEFAULT_SETTLE_MS}). */
+  readonly settleMs?: number;
 }
+
+/**
+ * How long apply waits for a create an interrupted run announced (but maybe never sent) to become
+ * visible before sending it again. The service's delay is not documented (unverified): Terraform
+ * waits for ACL entries after creating them, which says they are not immediate.
+ */
+export const DEFAULT_SETTLE_MS = 10_000;
 
 /** `acrctl-<sha256(planId, action, suffix)[:40]>`: ≤ 64 ASCII, stable across retries and resumes. */
 export function clientToken(planId: string, actionId: string, suffix = ''): string {
@@ -202,8 +211,10 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     progress: (message, data) => emit({ level: 'info', code: 'action.progress', action: action.id, message, ...(data ? { data } : {}) }),
     now,
     sleep,
+    settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(reconciled ? { reconciled } : {}),
+    ...(opts.resume?.intents.has(action.id) ? { announced: opts.resume.intents.get(action.id)! } : {}),
   });
 
   // Schedule by dependency counts: an action becomes ready when its last dependency finishes; the

@@ -197,6 +197,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
         parallelism: flags.parallelism,
         emit: (e) => view.onEvent(e),
         signal: abort.signal,
+        ...settleFromEnv(io.env),
       });
     } finally {
       process.off('SIGINT', onSignal);
@@ -248,6 +249,12 @@ async function choosePlan(
   if (unfinished.length === 0) return { plan, ...(flags.resume ? { note: 'no interrupted apply to resume: applying the configuration' } : {}) };
   const state = inFlightOnly(mergeInFlight(unfinished.map((u) => loadResumeState(runsDir, u.planId))), plan);
   return { plan, resume: state, ...(state.inFlight.size > 0 ? { note: `an earlier apply did not finish: reconciling ${state.inFlight.size} actions it left in flight before requesting them again` } : {}) };
+}
+
+/** `ACRCTL_SETTLE_MS` overrides how long apply waits for creates an interrupted run may have sent. */
+function settleFromEnv(env: NodeJS.ProcessEnv): { settleMs?: number } {
+  const n = Number(env['ACRCTL_SETTLE_MS']);
+  return env['ACRCTL_SETTLE_MS'] !== undefined && Number.isInteger(n) && n >= 0 ? { settleMs: n } : {};
 }
 
 function askOnTerminal(io: CliIo): (q: string) => Promise<boolean> {

@@ -46,7 +46,10 @@ async function create(ctx: ExecContext, action: Action, instanceId: string): Pro
   const cr = crFor(ctx, action);
   const current = await entryOf(cr, instanceId, cidr);
   if (current.description === description) return { ids: { instanceId } };
-  let sentAt: number | undefined;
+  // An interrupted run already sent this create: entries appear some time after it, so wait that
+  // long before sending it again (sending at once would be a duplicate call).
+  let sentAt: number | undefined = ctx.reconciled?.state === 'pending' ? ctx.now() : undefined;
+  let sends = 0;
   await waitUntil(
     ctx,
     async () => {
@@ -57,7 +60,9 @@ async function create(ctx: ExecContext, action: Action, instanceId: string): Pro
         sentAt = undefined; // anything sent before the endpoint runs again is dropped
         return undefined;
       }
-      if (sentAt === undefined || ctx.now() - sentAt >= RESEND_AFTER_MS) {
+      const resendAfter = sends === 0 && ctx.reconciled?.state === 'pending' ? ctx.settleMs : RESEND_AFTER_MS;
+      if (sentAt === undefined || ctx.now() - sentAt >= resendAfter) {
+        sends++;
         await send(ctx, cr, instanceId, cidr, description);
         sentAt = ctx.now();
       }
@@ -176,6 +181,8 @@ export const aclEntryKind: Kind = {
     const { cidr, description } = keyOf(action);
     const live = await entryOf(crFor(ctx, action), instanceId, cidr);
     if (action.type === 'delete') return live.description === undefined ? { state: 'done' } : { state: 'absent' };
-    return live.description === description ? { state: 'done', ids: { instanceId } } : { state: 'absent' };
+    if (live.description === description) return { state: 'done', ids: { instanceId } };
+    // Sent by the interrupted run but not visible yet: pending, so apply waits before re-sending.
+    return ctx.announced?.includes('CreateInstanceEndpointAclPolicy') ? { state: 'pending', ids: { instanceId } } : { state: 'absent' };
   },
 };

@@ -97,6 +97,18 @@ export interface ExecContext {
    * than request again. Absent on a first run.
    */
   readonly reconciled?: Reconciled;
+  /**
+   * The calls an earlier, interrupted run announced for this action (journal intents, in order),
+   * whatever their outcome. For objects that become visible only some time after their create
+   * (ACL entries), a call announced but not yet visible is `pending`, not `absent`: re-sending it
+   * at once would be a duplicate. Absent on a first run.
+   */
+  readonly announced?: readonly string[];
+  /**
+   * How long an object an interrupted run may have created can take to become visible, before it
+   * is requested again (for objects whose creation shows only after a delay, such as ACL entries).
+   */
+  readonly settleMs: number;
 }
 
 /** The kind contract. */

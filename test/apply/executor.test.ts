@@ -159,6 +159,26 @@ describe('execute', () => {
     expect(log).toEqual(['reconcile t', 'apply t (waiting on pending)']);
   });
 
+  it('tells reconcile and apply which calls the interrupted run announced', async () => {
+    const p = plan([action('acl', [], 'create')]);
+    const j = Journal.create(join(dir, 'runs'), { runId: 'run-0', planId: p.planId, startedAt: 'then', pid: 9 });
+    j.append({ t: 'start', id: 'acl' });
+    j.append({ t: 'intent', id: 'acl', call: 'CreateInstanceEndpointAclPolicy' });
+    j.close();
+    const seen: (readonly string[] | undefined)[] = [];
+    const k = fakeKind([], {
+      onApply: (ctx) => void seen.push(ctx.announced),
+      reconcile: () => ({ state: 'pending', ids: { instanceId: 'cri-1' } }),
+    });
+    const origReconcile = k.reconcile.bind(k);
+    k.reconcile = async (ctx, a) => {
+      seen.push(ctx.announced);
+      return origReconcile(ctx, a);
+    };
+    await run(p, k, { resume: true });
+    expect(seen).toEqual([['CreateInstanceEndpointAclPolicy'], ['CreateInstanceEndpointAclPolicy']]);
+  });
+
   it('reconciles after a lost connection rather than blindly repeating the call', async () => {
     const log: string[] = [];
     let calls = 0;

@@ -115,6 +115,30 @@ describe('acl-entry: against the emulator', () => {
     await aclEntryKind.apply(h.ctx, del);
     expect(await aclEntryKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
   });
+  it('after an interrupted create: pending while unseen, waits settleMs before sending again, never sends twice when it lands', async () => {
+    const config = doc({ enabled: true, allow: [{ cidr: '203.0.113.0/24', description: 'head office' }, { cidr: '198.51.100.7/32' }, { cidr: '100.64.0.0/10', description: 'ci' }, { cidr: '192.0.2.0/28', description: 'vpn' }] });
+    const plan = await planFor(config, estate.session, allKinds);
+    const action = plan.actions.find((a) => a.id === 'instance[hz].acl[192.0.2.0/28]')!;
+    // The interrupted run announced the create; the service got it just before the crash.
+    const announced = ['CreateInstanceEndpointAclPolicy'];
+    await cr('CreateInstanceEndpointAclPolicy', { Entry: '192.0.2.0/28', Comment: 'vpn' });
+    const h = execContext({ cloud: estate.session, clock, ids: plan.refs, announced, settleMs: 5_000 });
+    const r = await aclEntryKind.reconcile(h.ctx, action);
+    expect(r).toEqual({ state: 'pending', ids: { instanceId } });
+    const resumed = execContext({ cloud: estate.session, clock, ids: plan.refs, announced, settleMs: 5_000, reconciled: r });
+    await aclEntryKind.apply(resumed.ctx, action);
+    expect(resumed.intents).toEqual([]); // it appeared: nothing sent again
+    // Announced but never sent: after settleMs it is sent, once.
+    const other = { ...action, id: 'instance[hz].acl[100.64.0.0/10]', after: { cidr: '100.64.0.0/10', description: 'ci2' } };
+    const h2 = execContext({ cloud: estate.session, clock, ids: plan.refs, announced, settleMs: 5_000, reconciled: { state: 'pending', ids: { instanceId } } });
+    const before = clock.now;
+    await aclEntryKind.apply(h2.ctx, other);
+    expect(h2.intents.map((i) => i.call)).toEqual(['CreateInstanceEndpointAclPolicy']);
+    expect(clock.now - before).toBeGreaterThanOrEqual(5_000);
+    // Without an announced call, unseen is simply absent.
+    const h3 = execContext({ cloud: estate.session, clock, ids: plan.refs });
+    expect(await aclEntryKind.reconcile(h3.ctx, { ...action, id: 'instance[hz].acl[10.9.0.0/16]', after: { cidr: '10.9.0.0/16', description: 'x' } })).toEqual({ state: 'absent' });
+  });
 });
 
 describe('acl-entry: an entry the service dropped is sent again', () => {

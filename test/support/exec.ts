@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientToken, execute, type ApplyEvent, type ApplyResult } from '../../src/apply/executor.js';
+import { DEFAULT_SETTLE_MS, clientToken, execute, type ApplyEvent, type ApplyResult } from '../../src/apply/executor.js';
 import { Journal, loadResumeState } from '../../src/apply/journal.js';
 import type { CloudSession } from '../../src/cloud/session.js';
 import type { RegistryDocument } from '../../src/config/model.js';
@@ -55,6 +55,8 @@ export interface ExecOptions {
   readonly planId?: string;
   readonly actionId?: string;
   readonly reconciled?: Reconciled;
+  readonly announced?: readonly string[];
+  readonly settleMs?: number;
 }
 
 export function execContext(opts: ExecOptions): ExecHarness {
@@ -70,6 +72,8 @@ export function execContext(opts: ExecOptions): ExecHarness {
       intents.push({ call, ...(detail ? { detail } : {}) });
     },
     progress: (message) => progress.push(message),
+    settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS,
+    ...(opts.announced ? { announced: opts.announced } : {}),
     now: clock ? () => clock.now : Date.now,
     sleep: clock
       ? async (ms) => {
