@@ -158,6 +158,27 @@ describe('apply', () => {
   });
 });
 
+describe('gates', () => {
+  it('stops at a console-only switch with exit 3 and instructions, then --resume verifies it and finishes', async () => {
+    writeFileSync(join(cwd, 'registry.yaml'), config().replace('    name: acme-hz\n', '    name: acme-hz\n    personalEditionDomain: true\n').replace('namespaces:\n      team-a:', 'namespaces:\n      team-a:').replace('edition: Standard', 'edition: Advanced'));
+    const first = await cli(['apply', '--auto-approve', '--no-verify']);
+    expect(first.code, first.stdout + first.stderr).toBe(3);
+    expect(first.stdout).toContain('Apply stopped at 1 gate');
+    expect(first.stdout).toContain('Personal Edition domain');
+    expect(first.stdout).toContain('When done, continue with: acrctl apply --resume -f registry.yaml');
+    // Resuming before the switch is flipped stops at the gate again.
+    expect((await cli(['apply', '--resume', '--auto-approve', '--no-verify'])).code).toBe(3);
+    // The vendor allow-lists the instance and a human flips the switch in the console.
+    const keys = await t.account('1234567890123456');
+    const id = ((await t.callRpc('cr', 'cn-hangzhou', 'ListInstance', {}, keys)) as { Instances: { InstanceId: string }[] }).Instances[0]!.InstanceId;
+    await t.admin('POST', `/_emulator/cr/instances/${id}/allowlist`, { allowListed: true });
+    await t.admin('POST', `/_emulator/cr/instances/${id}/switches`, { personalEditionDomain: true });
+    const resumed = await cli(['apply', '--resume', '--auto-approve']);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('Verified: a new plan shows no changes.');
+  });
+});
+
 describe('saved plans', () => {
   it('applies a saved plan exactly, and refuses it when the live estate moved, the config changed, or the file was edited', async () => {
     expect((await cli(['plan', '--out', 'p.json'])).code).toBe(0);
