@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backfill, RegistryDocument, ReplicationRule } from '../../src/config/model.js';
+import { loadConfig } from '../../src/config/load.js';
 import { backfillFindings, backfillKind, planBackfills, tagMatcher } from '../../src/kinds/backfill.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { replicationRules } from '../../src/kinds/sync-rule.js';
@@ -233,5 +234,50 @@ describe('backfill against the emulator', () => {
     expect(resumed.intents).toEqual([]);
     expect(await successfulCalls(estate, 'CreateRepoSyncTask')).toBe(0);
     expect(await backfillKind.reconcile(h.ctx, action)).toEqual({ state: 'done', ids: { syncTaskId: taskId } });
+  });
+});
+
+describe('examples/cross-account-replication end to end', () => {
+  const clock = testClock();
+  let estate: Estate;
+  beforeAll(async () => {
+    estate = await startEstate({ prod: PROD, partner: '6543210987654321' }, { emulator: { now: () => clock.now } });
+  });
+  afterAll(async () => {
+    await estate.close();
+  });
+
+  it('from nothing: instances, namespaces, RAM and rules in one apply; pushed images are then backfilled; every second plan is empty', async () => {
+    const loaded = await loadConfig('examples/cross-account-replication/registry.yaml');
+    expect(loaded.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const config = loaded.document!;
+    const first = await planFor(config, estate.session, allKinds);
+    const kinds = [...new Set(first.actions.map((a) => a.kind))].sort();
+    expect(kinds).toEqual(['instance', 'namespace', 'ram-attachment', 'ram-policy', 'ram-role', 'repository', 'sync-rule']);
+    let applied = await applyPlan(first, allKinds, estate.session, { clock });
+    expect(applied.result.status, JSON.stringify(applied.events.filter((e) => e.level === 'error'))).toBe('complete');
+    expect((await planFor(config, estate.session, allKinds)).actions).toEqual([]);
+
+    // Images that predate the rules: drop the rules, push, and plan again.
+    const hz = applied.result.ids.get('instance[hz-main]')!['instanceId']!;
+    const call = (action: string, params: Record<string, unknown>) => estate.t.callRpc('cr', 'cn-hangzhou', action, { InstanceId: hz, ...params }, estate.keys['prod']!);
+    for (const r of (await call('ListRepoSyncRule', {}))['SyncRules'] as { SyncRuleId: string }[]) await call('DeleteRepoSyncRule', { SyncRuleId: r.SyncRuleId });
+    const pushes = [['team-a', 'api', 'v1.0.0', '1'], ['team-a', 'api', 'v1.1.0', '2'], ['team-a', 'api', 'nightly', '3'], ['team-a', 'web', 'v2.0.0', '4'], ['shared', 'base', 'old', '5']] as const;
+    for (const [namespace, repository, tagName, digest] of pushes) {
+      clock.advance(1000);
+      await estate.t.admin('POST', `/_emulator/cr/instances/${hz}/images`, { namespace, repository, tag: tagName, digest: D(digest), size: 1_000_000 });
+    }
+    const second = await planFor(config, estate.session, allKinds);
+    expect(second.actions.map((a) => `${a.type} ${a.id}`)).toEqual([
+      'create instance[hz-main].replication[base-to-partner]',
+      'run instance[hz-main].replication[base-to-partner].backfill[shared/base:old]',
+      'create instance[hz-main].replication[team-a-to-partner]',
+      'run instance[hz-main].replication[team-a-to-partner].backfill[team-a/api:v1.0.0]',
+      'run instance[hz-main].replication[team-a-to-partner].backfill[team-a/api:v1.1.0]',
+      'run instance[hz-main].replication[team-a-to-partner].backfill[team-a/web:v2.0.0]',
+    ]);
+    applied = await applyPlan(second, allKinds, estate.session, { clock });
+    expect(applied.result.status, JSON.stringify(applied.events.filter((e) => e.level === 'error'))).toBe('complete');
+    expect((await planFor(config, estate.session, allKinds)).actions).toEqual([]);
   });
 });
