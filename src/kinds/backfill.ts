@@ -144,7 +144,8 @@ export function planBackfills(rules: readonly RuleRef[], tags: readonly LiveObje
           // The live ids of the source tag (its repoId) and of both instances reach the executor
           // through the plan's refs, also when the rule itself has no action.
           requires: [ruleAddress, t.id, addr.instance(r.source), addr.instance(r.target)],
-          reason: `backfill of replication rule ${r.rule.name}: copy ${image} (${megabytes(size)})${there !== undefined ? ', overwriting the target tag' : ''}`,
+          reason: `backfill of replication rule ${r.rule.name}`,
+          summary: `copy ${image} (${megabytes(size)})${there !== undefined ? ', overwriting the target tag' : ''}`,
         });
       }
     }

@@ -30,10 +30,14 @@ export interface DesiredObject extends Placement {
   /**
    * Addresses of objects that must exist (and be up to date) before this one is created or changed,
    * and that may only be deleted after it. Unknown addresses are ignored by the planner.
+   * This is also how cloud ids reach apply: the plan's `refs` carry the ids of the live objects
+   * named here, so list every object whose id apply needs (e.g. the instance of a repository).
    */
   readonly requires: readonly string[];
   /** Display only: why a derived object exists (e.g. `replication rule to-bj crosses accounts`). */
   readonly reason?: string;
+  /** Display only: a one-line summary of the action, e.g. `copy team-a/api:v1 (12 MB)`. */
+  readonly summary?: string;
 }
 
 /** An object found live. */

@@ -201,6 +201,7 @@ export function buildPlan(input: BuildInput): Plan {
       changes: diff?.changes ?? [],
       dependsOn: [],
       ...(d.reason !== undefined ? { reason: d.reason } : {}),
+      ...(d.summary !== undefined ? { summary: d.summary } : {}),
       ...(type === 'gate' ? { gate: gateOf(kind, d, l) } : {}),
     });
   }

@@ -96,7 +96,8 @@ describe('backfill: which tags are copied', () => {
         expect(o.kind).toBe('backfill');
         expect(o.requires[0]).toBe('instance[hz].replication[to-bj]');
         expect(o.requires.slice(1)).toEqual([`instance[hz].namespace[team-a].repository[${o.spec['repository']}].tag[${o.spec['tag']}]`, 'instance[hz]', 'instance[bj]']);
-        expect(o.reason).toMatch(/^backfill of replication rule to-bj: copy team-a\/\w+:\w+ \(5\.0 MB\)/);
+        expect(o.reason).toBe('backfill of replication rule to-bj');
+        expect(o.summary).toMatch(/^copy team-a\/\w+:\w+ \(5\.0 MB\)/);
       }
     });
   }
@@ -173,7 +174,8 @@ describe('backfill against the emulator', () => {
     expect(plan.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['create instance[hz].replication[to-bj]', 'run instance[hz].replication[to-bj].backfill[team-a/web:v1]']);
     const run = plan.actions[1]!;
     expect(run.dependsOn).toEqual(['instance[hz].replication[to-bj]']);
-    expect(run.reason).toBe('backfill of replication rule to-bj: copy team-a/web:v1 (3.0 MB)');
+    expect(run.reason).toBe('backfill of replication rule to-bj');
+    expect(run.summary).toBe('copy team-a/web:v1 (3.0 MB)');
     expect(plan.refs['instance[hz].namespace[team-a].repository[web].tag[v1]']).toMatchObject({ repoId: expect.stringMatching(/^crr-/) });
     expect(plan.summary.tasks).toBe(1);
     expect(plan.findings.map((f) => `${f.id} ${f.where}`)).toEqual(['backfill-digest-conflict instance[hz].replication[to-bj].backfill[team-a/api:v2]']);
@@ -202,7 +204,7 @@ describe('backfill against the emulator', () => {
     const plan = await planFor(config, estate.session, allKinds);
     expect(plan.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['run instance[hz].replication[to-bj].backfill[team-a/api:v2]']);
     expect(plan.findings).toEqual([]);
-    expect(plan.actions[0]!.reason).toContain('overwriting the target tag');
+    expect(plan.actions[0]!.summary).toContain('overwriting the target tag');
     const { result, events } = await applyPlan(plan, allKinds, estate.session, { clock });
     expect(result.status, JSON.stringify(events.filter((e) => e.level === 'error'))).toBe('complete');
     expect(await targetDigest('api', 'v2')).toBe(D('2'));
