@@ -6,7 +6,9 @@
  * - seed.json (optional): then these steps, in order: `{"admin": {method, path, body}}` calls to the
  *   emulator's admin API, or `{"rpc": {account, product, region, action, params, save?}}` API calls
  *   signed with that account's keys; `save` maps names to response fields; `${name}` in later steps
- *   is replaced by a saved value, `${instance:NAME}` by the id of the instance named NAME;
+ *   is replaced by a saved value, `${instance:NAME}` by the id of the instance named NAME; saved
+ *   values are also given to the plan as environment variables, so registry.yaml can refer to ids
+ *   the seed generated (a CEN id, say) as `${env:NAME}`;
  * - plan.txt, plan.md, plan.json: the expected plan in each format (UPDATE_GOLDEN=1 rewrites them);
  * - exit (optional): the expected exit code of `plan --detailed-exitcode` (default: 2 when the
  *   expected plan has actions, else 0).
@@ -56,7 +58,7 @@ function field(body: unknown, path: string): string {
   return String(at);
 }
 
-export async function seedEstate(t: TestEmulator, dir: string, cwd: string): Promise<void> {
+export async function seedEstate(t: TestEmulator, dir: string, cwd: string): Promise<Record<string, string>> {
   const config = parse(readFileSync(join(dir, 'registry.yaml'), 'utf8')) as Config;
   const live = existsSync(join(dir, 'live.yaml')) ? (parse(readFileSync(join(dir, 'live.yaml'), 'utf8')) as Config) : undefined;
   const keys: Record<string, Awaited<ReturnType<TestEmulator['account']>>> = {};
@@ -67,8 +69,8 @@ export async function seedEstate(t: TestEmulator, dir: string, cwd: string): Pro
     if (r.code !== 0) throw new Error(`applying live.yaml failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
   const seedFile = join(dir, 'seed.json');
-  if (!existsSync(seedFile)) return;
   const vars: Record<string, string> = {};
+  if (!existsSync(seedFile)) return vars;
   const instances = { ...config.instances, ...live?.instances };
   const lookupInstances = async () => {
     for (const inst of Object.values(instances)) {
@@ -91,16 +93,18 @@ export async function seedEstate(t: TestEmulator, dir: string, cwd: string): Pro
       if (step.rpc.action === 'CreateInstance') await lookupInstances();
     }
   }
+  return Object.fromEntries(Object.entries(vars).filter(([k]) => /^[A-Z_][A-Z0-9_]*$/.test(k)));
 }
 
 describe.each(scenarios)('plan scenario %s', (scenario) => {
   const dir = join(root, scenario);
   let t: TestEmulator;
   let cwd: string;
+  let env: Record<string, string> = {};
   beforeAll(async () => {
     t = await startTestEmulator();
     cwd = mkdtempSync(join(tmpdir(), `acrctl-golden-${scenario}-`));
-    await seedEstate(t, dir, cwd);
+    env = await seedEstate(t, dir, cwd);
     writeFileSync(join(cwd, 'registry.yaml'), readFileSync(join(dir, 'registry.yaml')));
   });
   afterAll(async () => {
@@ -114,7 +118,7 @@ describe.each(scenarios)('plan scenario %s', (scenario) => {
     ['markdown', 'plan.md'],
   ] as const) {
     it(`renders ${file}`, async () => {
-      const r = await runCli(['plan', '-f', 'registry.yaml', '--endpoint', t.url, '--format', format, '--detailed-exitcode'], { cwd });
+      const r = await runCli(['plan', '-f', 'registry.yaml', '--endpoint', t.url, '--format', format, '--detailed-exitcode'], { cwd, env });
       const expectedExit = existsSync(join(dir, 'exit')) ? Number(readFileSync(join(dir, 'exit'), 'utf8').trim()) : undefined;
       expectGolden(join(dir, file), r.stdout);
       const hasActions = (JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { actions: unknown[] }).actions.length > 0;
