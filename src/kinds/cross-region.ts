@@ -346,7 +346,8 @@ async function readEvidence(ctx: ReadContext, paths: readonly AccessPath[]): Pro
         instance: { ...(instanceId !== undefined ? { id: instanceId } : {}), ...(ip !== undefined ? { ip } : {}) },
       },
       ids,
-      container: addr.crossRegion(p.name),
+      // Never itself (containers form chains the planner walks up): the source account.
+      container: addr.account(p.account),
       prunable: false,
       requires: [],
       hops: hopsOf(cen.vpcAtts, cen.peerAtts),

@@ -131,7 +131,14 @@ interface TableScope {
 }
 
 /** Same matching rules as vpc-route's (see vpc-route.ts matchEntries). */
-export function matchTrEntries(entries: readonly CbnRouteEntry[], desired: readonly DesiredObject[], t: TableScope, hops: ReadonlyMap<string, Hop>): LiveObject[] {
+export function matchTrEntries(
+  entries: readonly CbnRouteEntry[],
+  desired: readonly DesiredObject[],
+  t: TableScope,
+  hops: ReadonlyMap<string, Hop>,
+  /** What each access path's routes need (the instance and its VPC link), so deletes are ordered. */
+  requires: ReadonlyMap<string, readonly string[]> = new Map(),
+): LiveObject[] {
   const live = (id: string, access: string, e: CbnRouteEntry): LiveObject => ({
     id,
     kind: 'tr-route',
@@ -141,7 +148,7 @@ export function matchTrEntries(entries: readonly CbnRouteEntry[], desired: reado
     ids: { routeEntryId: e.TransitRouterRouteEntryId ?? '', routeTableId: t.table },
     container: addr.crossRegion(access),
     prunable: true,
-    requires: [],
+    requires: requires.get(access) ?? [],
   });
   const named = new Map<string, CbnRouteEntry>();
   for (const e of entries) {
@@ -344,11 +351,12 @@ export const trRouteKind: Kind = {
       add(p.targetRouter, p.targetRegion, ev?.ids['targetRouteTableId']);
     }
     const desired = ctx.desired.filter((d) => d.kind === 'tr-route');
+    const requires = new Map(accessPaths(ctx.config).map((p) => [p.name, routeRequires(p)] as const));
     const perTable = await Promise.all(
       [...tables.values()].map(async (t) => {
         const entries = await tableEntries(ctx.cloud.cbn(t.account), t.table);
         const here = desired.filter((d) => d.account === t.account && specOf(d.spec).transitRouter === t.router);
-        return matchTrEntries(entries, here, t, hops);
+        return matchTrEntries(entries, here, t, hops, requires);
       }),
     );
     const seen = new Set<string>();

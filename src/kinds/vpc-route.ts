@@ -64,7 +64,7 @@ function liveHop(e: VpcRouteEntry, hops: ReadonlyMap<string, Hop>): VpcRouteSpec
   return { type, id };
 }
 
-function liveObject(id: string, access: string, region: string, account: string, e: VpcRouteEntry, hops: ReadonlyMap<string, Hop>): LiveObject {
+function liveObject(id: string, access: string, region: string, account: string, e: VpcRouteEntry, hops: ReadonlyMap<string, Hop>, requires: readonly string[]): LiveObject {
   return {
     id,
     kind: 'vpc-route',
@@ -75,7 +75,7 @@ function liveObject(id: string, access: string, region: string, account: string,
     container: addr.crossRegion(access),
     // Only entries acrctl manages are returned: desired ones and ones it created.
     prunable: true,
-    requires: [],
+    requires,
   };
 }
 
@@ -96,6 +96,8 @@ export function matchEntries(
   desired: readonly DesiredObject[],
   place: { account: string; region: string },
   hops: ReadonlyMap<string, Hop>,
+  /** What each access path's routes need (the instance and its VPC link), so deletes are ordered. */
+  requires: ReadonlyMap<string, readonly string[]> = new Map(),
 ): LiveObject[] {
   const out: LiveObject[] = [];
   const used = new Set<VpcRouteEntry>();
@@ -111,7 +113,7 @@ export function matchEntries(
     if (match === undefined) continue;
     used.add(match);
     taken.add(d.id);
-    out.push(liveObject(d.id, accessOf(d.id), place.region, place.account, match, hops));
+    out.push(liveObject(d.id, accessOf(d.id), place.region, place.account, match, hops, d.requires));
   }
   for (const e of entries) {
     if (used.has(e)) continue;
@@ -121,7 +123,7 @@ export function matchEntries(
     if (taken.has(id)) id = addr.vpcRoute(n.access, `${n.which}@${e.destinationCidrBlock ?? e.routeEntryId ?? ''}`);
     if (taken.has(id)) continue;
     taken.add(id);
-    out.push(liveObject(id, n.access, place.region, place.account, e, hops));
+    out.push(liveObject(id, n.access, place.region, place.account, e, hops, requires.get(n.access) ?? []));
   }
   return out;
 }
@@ -309,11 +311,12 @@ export const vpcRouteKind: Kind = {
       tables.set(`${p.account}\u0000${p.sourceRegion}\u0000${p.routeTable}`, { account: p.account, region: p.sourceRegion, table: p.routeTable });
     }
     const desired = ctx.desired.filter((d) => d.kind === 'vpc-route');
+    const requires = new Map(accessPaths(ctx.config).map((p) => [p.name, routeRequires(p)] as const));
     const perTable = await Promise.all(
       [...tables.values()].map(async (t) => {
         const entries = await tableEntries(ctx.cloud.vpc(t.account, t.region), t.region, t.table);
         const here = desired.filter((d) => d.account === t.account && d.region === t.region && specOf(d).routeTable === t.table);
-        return matchEntries(entries, here, t, hops);
+        return matchEntries(entries, here, t, hops, requires);
       }),
     );
     // A route shared by two paths of one table is read once per address; keep the first per address.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { accessPaths, crossRegionKind, pathFindings, pathOutputs, type AccessEvidence, type AccessPath } from '../../src/kinds/cross-region.js';
@@ -5,6 +6,7 @@ import { allKinds } from '../../src/kinds/index.js';
 import { trRouteKind } from '../../src/kinds/tr-route.js';
 import { vpcRouteKind } from '../../src/kinds/vpc-route.js';
 import type { Plan } from '../../src/plan/model.js';
+import { computeDestroyPlan } from '../../src/plan/planner.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, planFor, testClock } from '../support/exec.js';
 import { exampleConfig, HZ, SH, seedCrossRegion, UID } from './cross-region.seed.js';
@@ -284,6 +286,25 @@ describe('planning examples/cross-region-access against the emulator', () => {
     const again = await planFor(cfg, estate.session, kinds);
     expect(actionIds(again)).toEqual([]);
     expect(errors(again)).toEqual([]);
+
+    // acrctl destroy deletes the four routes before the instance they need.
+    const destroy = await computeDestroyPlan({
+      config: cfg,
+      configDigest: 'd'.repeat(64),
+      configFile: 'registry.yaml',
+      kinds,
+      cloud: estate.session,
+      sha256: (s) => createHash('sha256').update(s).digest('hex'),
+    });
+    const routeDeletes = destroy.actions.filter((a) => a.kind === 'vpc-route' || a.kind === 'tr-route');
+    expect(routeDeletes.map((a) => `${a.type} ${a.id}`)).toEqual([
+      'delete cross-region[sh-to-hz].tr-route[source]',
+      'delete cross-region[sh-to-hz].tr-route[target]',
+      'delete cross-region[sh-to-hz].vpc-route[auth]',
+      'delete cross-region[sh-to-hz].vpc-route[oss]',
+    ]);
+    const instanceDelete = destroy.actions.find((a) => a.id === 'instance[hz-main]')!;
+    expect(instanceDelete.dependsOn).toEqual(expect.arrayContaining(routeDeletes.map((a) => a.id)));
   });
 
   it('a Basic Edition source router found live is an error finding', async () => {
