@@ -83,7 +83,13 @@ export async function computeDestroyPlan(input: PlanInput): Promise<Plan> {
   };
   const doomed = new Set([...liveById.values()].filter(destroyable).map((l) => l.id));
   const goesWithContainer = (l: LiveObject): boolean => {
-    for (let c: string | undefined = l.container; c; c = liveById.get(c)?.container) if (doomed.has(c)) return true;
+    // Guarded against container cycles (a kind naming an object as its own container): a bug
+    // there must not hang destroy.
+    const seen = new Set<string>([l.id]);
+    for (let c: string | undefined = l.container; c && !seen.has(c); c = liveById.get(c)?.container) {
+      if (doomed.has(c)) return true;
+      seen.add(c);
+    }
     return false;
   };
   // Re-express the destroy as a plan where nothing is desired and every doomed object prunes.

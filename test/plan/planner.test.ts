@@ -173,3 +173,15 @@ describe('computePlan', () => {
     await expect(computePlan({ config, configDigest: 'c'.repeat(64), configFile: 'r.yaml', kinds: [parent, dup], cloud: undefined as unknown as CloudSession, sha256 })).rejects.toThrow(/two objects in the configuration have the address i/);
   });
 });
+
+describe('computeDestroyPlan', () => {
+  it('deletes declared objects, leaves children to their destroyed container, and survives a container cycle', async () => {
+    const { computeDestroyPlan } = await import('../../src/plan/planner.js');
+    const inst = fakeKind('instance', { desired: () => [d('instance', 'i')], read: async () => [{ ...l('instance', 'i'), container: 'account[prod]' }] });
+    const ns = fakeKind('namespace', { readAfter: ['instance'], desired: () => [d('namespace', 'i.n', {}, ['i'])], read: async () => [{ ...l('namespace', 'i.n'), container: 'i', requires: ['i'] }] });
+    // A buggy evidence-like kind whose object is its own container must not hang the walk.
+    const loop = fakeKind('rule', { desired: () => [d('rule', 'x')], read: async () => [{ ...l('rule', 'x'), container: 'x' }] });
+    const p = await computeDestroyPlan({ config, configDigest: 'c'.repeat(64), configFile: 'r.yaml', kinds: [inst, ns, loop], cloud: undefined as unknown as CloudSession, sha256 });
+    expect(brief(p)).toEqual(['delete i', 'delete x']);
+  });
+});
