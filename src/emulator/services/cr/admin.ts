@@ -43,7 +43,7 @@ export const crAdminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/_emulator/cr/instances/{InstanceId}/images',
     summary:
-      'Push an image tag into an EE instance: {"namespace","repository","tag","digest","size","mediaType"?}. The repository is auto-created when the namespace allows it; matching automatic sync rules start PASSIVE sync tasks.',
+      'Push an image tag into an EE instance: {"namespace","repository","tag","digest","size","mediaType"?,"pushedAt"?} (pushedAt: epoch ms, default now, for seeding history). The repository is auto-created when the namespace allows it; matching automatic sync rules start PASSIVE sync tasks.',
     handle(ctx, pp, raw) {
       const inst = adminInstance(ctx, pp['InstanceId']);
       if (instanceStatus(inst, ctx.now()) !== 'RUNNING') throw new ApiError('INSTANCE_STATUS_NOT_SUPPORT', `The instance ${inst.instanceId} is not RUNNING.`, 409);
@@ -54,6 +54,10 @@ export const crAdminRoutes: readonly AdminRoute[] = [
       if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) throw new ApiError('InvalidBody', '"size" must be a non-negative integer.', 400);
       const tag = str(b, 'tag');
       if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) throw new ApiError('InvalidBody', `"${tag}" is not a valid tag.`, 400);
+      const pushedAt = b['pushedAt'];
+      if (pushedAt !== undefined && (typeof pushedAt !== 'number' || !Number.isInteger(pushedAt) || pushedAt < 0 || pushedAt > ctx.now())) {
+        throw new ApiError('InvalidBody', '"pushedAt" must be epoch milliseconds, not in the future.', 400);
+      }
       const mediaType = b['mediaType'];
       if (mediaType !== undefined && typeof mediaType !== 'string') throw new ApiError('InvalidBody', '"mediaType" must be a string.', 400);
       let repoId: string;
@@ -62,7 +66,7 @@ export const crAdminRoutes: readonly AdminRoute[] = [
         const repo = repoForWrite(ctx, inst, str(b, 'namespace'), str(b, 'repository'));
         const image: { tag: string; digest: string; size: number; mediaType?: string } = { tag, digest, size };
         if (mediaType !== undefined) image.mediaType = mediaType;
-        const t = writeTag(inst, repo, image, ctx.now());
+        const t = writeTag(inst, repo, image, typeof pushedAt === 'number' ? pushedAt : ctx.now());
         repoId = repo.repoId;
         tasks = onTagPushed(ctx, inst, repo, t).map((x) => x.syncTaskId);
       } catch (e) {
