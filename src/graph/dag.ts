@@ -109,6 +109,26 @@ export class Dag {
     return order;
   }
 
+  /** True when the graph has no cycle. O(V + E), cheaper than an ordered topological sort. */
+  isAcyclic(): boolean {
+    const indegree = new Map<string, number>();
+    const queue: string[] = [];
+    for (const [id, preds] of this.#pred) {
+      indegree.set(id, preds.size);
+      if (preds.size === 0) queue.push(id);
+    }
+    let seen = 0;
+    for (let i = 0; i < queue.length; i++) {
+      seen++;
+      for (const s of this.#succ.get(queue[i]!)!) {
+        const d = indegree.get(s)! - 1;
+        indegree.set(s, d);
+        if (d === 0) queue.push(s);
+      }
+    }
+    return seen === this.#succ.size;
+  }
+
   /** One cycle as a closed path `[a, b, …, a]`, or undefined when the graph is acyclic. */
   findCycle(): string[] | undefined {
     const colour = new Map<string, 0 | 1 | 2>();

@@ -261,7 +261,7 @@ export function buildPlan(input: BuildInput): Plan {
     dag.addNode(a.id);
     for (const d of a.dependsOn) dag.addEdge(d, a.id);
   }
-  dag.topologicalOrder();
+  if (!dag.isAcyclic()) dag.topologicalOrder(); // throws graph.cycle, naming the cycle
 
   const refs: Record<string, Record<string, string>> = {};
   for (const a of finalActions) {

@@ -32,8 +32,11 @@ export function groupActions(actions: readonly Action[]): Map<string, Action[]> 
 
 export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const max = opts.maxChars ?? DEFAULT_MARKDOWN_LIMIT;
-  const full = compose(plan, 'full', opts);
-  if (full.length <= max) return full;
+  // Every action takes well over 60 characters in the full view: skip composing what cannot fit.
+  if (plan.actions.length * 60 <= max) {
+    const full = compose(plan, 'full', opts);
+    if (full.length <= max) return full;
+  }
   const compact = compose(plan, 'compact', opts);
   if (compact.length <= max) return compact;
   return truncate(compact, max, plan);

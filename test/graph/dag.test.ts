@@ -141,3 +141,11 @@ describe('Dag neighbours', () => {
     expect(g.size).toBe(6);
   });
 });
+
+describe('Dag.isAcyclic', () => {
+  it('agrees with findCycle', () => {
+    expect(build([['a', 'b'], ['b', 'c']]).isAcyclic()).toBe(true);
+    expect(build([['a', 'b'], ['b', 'c'], ['c', 'a']]).isAcyclic()).toBe(false);
+    expect(new Dag().isAcyclic()).toBe(true);
+  });
+});
