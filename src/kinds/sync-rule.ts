@@ -90,8 +90,12 @@ function ruleRequires(config: RegistryDocument, r: RuleRef): string[] {
   const out = [addr.instance(r.source), addr.instance(r.target), addr.namespace(r.source, ns), addr.namespace(r.target, ns)];
   if (repo !== undefined) out.push(addr.repository(r.source, ns, repo), addr.repository(r.target, ns, repo));
   if (r.crossAccount) {
-    const names = crossAccountNames(config, r.targetInstance.account);
-    out.push(addr.ramAttachment(r.targetInstance.account, names.role, names.policy));
+    // The service checks the role's trust (this source account) and the policy's resources (this
+    // target instance) when the rule is created: wait for changes to either, not only for the
+    // attachment, which has no action of its own when the role and policy are merely updated.
+    const account = r.targetInstance.account;
+    const names = crossAccountNames(config, account);
+    out.push(addr.ramRole(account, names.role), addr.ramPolicy(account, names.policy), addr.ramAttachment(account, names.role, names.policy));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * Every example applies against the emulator, then plans clean (`plan --detailed-exitcode` exits 0).
+ * Every example (and the replication scenarios) applies against the emulator, then plans clean (`plan --detailed-exitcode` exits 0).
  * Seeds are the golden scenarios' (test/golden/plan/example-*). Gates (console-only switches) are
  * flipped the way a human would, through the emulator's admin API, then apply resumes.
  */
@@ -14,7 +14,7 @@ import { runCli } from '../support/cli.js';
 import { seedEstate } from '../support/seed.js';
 
 const golden = fileURLToPath(new URL('../golden/plan/', import.meta.url));
-const EXAMPLES = ['empty-estate', 'example-cross-account-replication', 'example-migrate-personal', 'example-cross-region-access'];
+const EXAMPLES = ['empty-estate', 'example-cross-account-replication', 'example-migrate-personal', 'example-cross-region-access', 'cross-account-merged-trust', 'backfill'];
 
 describe.each(EXAMPLES)('example %s', (scenario) => {
   it('applies, passing its gates, and then plans no changes', async () => {
@@ -26,6 +26,9 @@ describe.each(EXAMPLES)('example %s', (scenario) => {
       const text = readFileSync(join(dir, 'registry.yaml'), 'utf8');
       writeFileSync(join(cwd, 'registry.yaml'), text);
       const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd, env });
+      // A slow trust-policy update: a rule created before it lands would be refused (NoPrivilege),
+      // so this proves the rule waits for the role, not only for its target namespace.
+      if (scenario === 'cross-account-merged-trust') await t.admin('PUT', '/_emulator/faults', { actions: { 'ram:UpdateRole': { latencyMs: 1500 } } });
       let r = await cli(['apply', '--auto-approve']);
       if (r.code === 3) {
         // A gate: allow-list and flip the console switches the config asks for, then resume.
