@@ -14,42 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
 import { mulberry32 } from '../src/emulator/core/faults.js';
 import { startEmulator } from '../src/emulator/server.js';
+import { CRASH_CONFIG, CRASH_EXPECTED_CREATES, CRASH_SLOW_ACTIONS, landed } from './crash-estate.js';
 
 const BIN = fileURLToPath(new URL('../../bin/acrctl.js', import.meta.url));
-
-const CONFIG = `version: 1
-accounts:
-  prod: { uid: "1234567890123456" }
-instances:
-  hz:
-    account: prod
-    region: cn-hangzhou
-    edition: Standard
-    name: acme-hz
-    vpcEndpoints: [{ vpc: vpc-bp1a, vswitch: vsw-bp1a }]
-    internetEndpoint:
-      enabled: true
-      allow: [{ cidr: 203.0.113.0/24, description: office }, { cidr: 198.51.100.0/24, description: lab }]
-    namespaces:
-      team-a:
-        repositories:
-          api: { summary: API server }
-          web: { summary: Web front end }
-      team-b:
-        repositories:
-          job: { summary: Batch jobs }
-          cron: { summary: Cron jobs }
-`;
-
-/** Creates whose landed count must equal the number of objects they make. */
-const EXPECTED: Readonly<Record<string, number>> = {
-  CreateInstance: 1,
-  CreateNamespace: 2,
-  CreateRepository: 4,
-  CreateInstanceVpcEndpointLinkedVpc: 1,
-  CreateInstanceEndpointAclPolicy: 2,
-};
-const SLOW = ['bss:CreateInstance', 'cr:CreateNamespace', 'cr:CreateRepository', 'cr:CreateInstanceVpcEndpointLinkedVpc', 'cr:CreateInstanceEndpointAclPolicy', 'cr:UpdateInstanceEndpointStatus'];
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -82,10 +49,10 @@ async function point(i: number, rand: () => number): Promise<Outcome> {
   const emu = await startEmulator({ port: 0 });
   const cwd = mkdtempSync(join(tmpdir(), 'acrctl-bench-crash-'));
   try {
-    writeFileSync(join(cwd, 'registry.yaml'), CONFIG);
+    writeFileSync(join(cwd, 'registry.yaml'), CRASH_CONFIG);
     const admin = (method: string, path: string, body?: unknown) =>
       fetch(`${emu.url}${path}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) }).then((r) => r.json() as Promise<unknown>);
-    await admin('PUT', '/_emulator/faults', { seed: i, actions: Object.fromEntries(SLOW.map((a) => [a, { latencyMs: 80 }])) });
+    await admin('PUT', '/_emulator/faults', { seed: i, actions: Object.fromEntries(CRASH_SLOW_ACTIONS.map((a) => [a, { latencyMs: 80 }])) });
     const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve', '--no-verify', '--endpoint', emu.url], { cwd, stdio: 'ignore' });
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     let killed = false;
@@ -110,10 +77,8 @@ async function point(i: number, rand: () => number): Promise<Outcome> {
     const parsed = JSON.parse(plan.out.slice(plan.out.indexOf('{'))) as { actions: unknown[]; unmanaged: unknown[] };
     const calls = (await admin('GET', '/_emulator/calls')) as { action: string; status: number; code: string | null }[];
     let duplicates = 0;
-    for (const [action, n] of Object.entries(EXPECTED)) {
-      const landed = calls.filter((c) => c.action === action && ((c.status === 200 && c.code === null) || c.code === 'Emulator.DroppedAfterApply')).length;
-      // CreateInstance carries a ClientToken: a repeat lands on the same instance, never a second one.
-      if (action !== 'CreateInstance') duplicates += Math.max(0, landed - n);
+    for (const [action, n] of Object.entries(CRASH_EXPECTED_CREATES)) {
+      duplicates += Math.max(0, calls.filter((c) => c.action === action && landed(c)).length - n);
     }
     return { duplicates, orphans: parsed.unmanaged.length, lost: parsed.actions.length, killed };
   } finally {

@@ -16,41 +16,7 @@ import { readJournal } from '../../src/apply/journal.js';
 import { mulberry32 } from '../../src/emulator/core/faults.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { BIN, runCli } from '../support/cli.js';
-
-const CONFIG = `version: 1
-accounts:
-  prod: { uid: "1234567890123456" }
-instances:
-  hz:
-    account: prod
-    region: cn-hangzhou
-    edition: Standard
-    name: acme-hz
-    vpcEndpoints: [{ vpc: vpc-bp1a, vswitch: vsw-bp1a }]
-    internetEndpoint:
-      enabled: true
-      allow: [{ cidr: 203.0.113.0/24, description: office }, { cidr: 198.51.100.0/24, description: lab }]
-    namespaces:
-      team-a:
-        repositories:
-          api: { summary: API server }
-          web: { summary: Web front end }
-      team-b:
-        repositories:
-          job: { summary: Batch jobs }
-          cron: { summary: Cron jobs }
-`;
-
-/** Creates whose successes must equal the number of objects they make. */
-const EXPECTED_CREATES: Readonly<Record<string, number>> = {
-  CreateNamespace: 2,
-  CreateRepository: 4,
-  CreateInstanceVpcEndpointLinkedVpc: 1,
-  CreateInstanceEndpointAclPolicy: 2,
-};
-
-/** The mutating calls of this estate, slowed down so kills land while they are in flight. */
-const MUTATIONS = ['bss:CreateInstance', 'cr:CreateNamespace', 'cr:CreateRepository', 'cr:CreateInstanceVpcEndpointLinkedVpc', 'cr:CreateInstanceEndpointAclPolicy', 'cr:UpdateInstanceEndpointStatus'];
+import { CRASH_CONFIG, CRASH_EXPECTED_CREATES, CRASH_SLOW_ACTIONS, landed } from '../../bench/crash-estate.js';
 
 interface Call {
   action: string;
@@ -113,10 +79,10 @@ describe('kill -9 during apply, then --resume', () => {
     const t = await startTestEmulator();
     const cwd = mkdtempSync(join(tmpdir(), 'acrctl-crash-'));
     try {
-      writeFileSync(join(cwd, 'registry.yaml'), CONFIG);
+      writeFileSync(join(cwd, 'registry.yaml'), CRASH_CONFIG);
       // Slow creates down so kills land while requests are in flight.
       const slow = { latencyMs: 80 };
-      await t.admin('PUT', '/_emulator/faults', { seed, actions: Object.fromEntries([...MUTATIONS].map((a) => [a, slow])) });
+      await t.admin('PUT', '/_emulator/faults', { seed, actions: Object.fromEntries(CRASH_SLOW_ACTIONS.map((a) => [a, slow])) });
       await applyAndKill(t, cwd, point);
       // Every journal is readable whatever instant the kill hit (a torn last line at most).
       const runs = join(cwd, '.acrctl', 'runs');
@@ -130,9 +96,9 @@ describe('kill -9 during apply, then --resume', () => {
       const plan = await runCli(['plan', '--detailed-exitcode', '--endpoint', t.url], { cwd });
       expect(plan.code, plan.stdout).toBe(0);
       const log = (await t.admin<Call[]>('GET', '/_emulator/calls')).body;
-      for (const [action, n] of Object.entries(EXPECTED_CREATES)) {
-        const landed = log.filter((c) => c.action === action && ((c.status === 200 && c.code === null) || c.code === 'Emulator.DroppedAfterApply'));
-        expect(landed.length, `${action} landed ${landed.length} times for ${n} objects`).toBe(n);
+      for (const [action, n] of Object.entries(CRASH_EXPECTED_CREATES)) {
+        const count = log.filter((c) => c.action === action && landed(c)).length;
+        expect(count, `${action} landed ${count} times for ${n} objects`).toBe(n);
       }
       const instances = (await t.callRpc('cr', 'cn-hangzhou', 'ListInstance', {}, await t.account('1234567890123456'))) as { Instances?: unknown[] };
       expect(instances.Instances?.length).toBe(1);
