@@ -133,6 +133,19 @@ describe('apply', () => {
     expect((await calls()).filter((c) => c.mutating)).toEqual([]);
   });
 
+  it('asks on a terminal: anything but yes changes nothing, yes applies', async () => {
+    const asked: string[] = [];
+    const answer = (reply: boolean) => ({ stdinIsTTY: true, confirm: async (q: string) => (asked.push(q), reply) });
+    const no = await runCli(['apply', '--endpoint', t.url], { cwd, io: answer(false) });
+    expect(no.code).toBe(1);
+    expect(no.stderr).toContain('apply cancelled; nothing was changed.');
+    expect(asked[0]).toContain("Do you want to perform these actions? Only 'yes' is accepted");
+    expect((await calls()).filter((c) => c.mutating)).toEqual([]);
+    const yes = await runCli(['apply', '--endpoint', t.url], { cwd, io: answer(true) });
+    expect(yes.code, yes.stdout + yes.stderr).toBe(0);
+    expect(asked).toHaveLength(2);
+  });
+
   it('refuses a second apply while one holds the lock, naming it', async () => {
     await t.admin('PUT', '/_emulator/faults', { seed: 1, global: { latencyMs: 150 } });
     const slow = runBin(['apply', '--auto-approve', '--no-verify', '--endpoint', t.url], { cwd });

@@ -23,7 +23,10 @@ function sink(): { stream: PassThrough; text: () => string } {
 }
 
 /** Runs `acrctl <args>` in this process with captured, non-TTY streams. */
-export async function runCli(args: readonly string[], opts: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliResult> {
+export async function runCli(
+  args: readonly string[],
+  opts: { cwd: string; env?: Record<string, string | undefined>; /** Extra io fields, e.g. apply's `confirm` and `stdinIsTTY`. */ io?: Record<string, unknown> },
+): Promise<CliResult> {
   const out = sink();
   const err = sink();
   const code = await main(['node', 'acrctl', ...args], {
@@ -31,6 +34,7 @@ export async function runCli(args: readonly string[], opts: { cwd: string; env?:
     stderr: err.stream,
     env: { NO_COLOR: '1', ...opts.env },
     cwd: opts.cwd,
+    ...opts.io,
   });
   return { code, stdout: out.text(), stderr: err.text() };
 }
