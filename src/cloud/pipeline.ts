@@ -104,9 +104,11 @@ export interface CallTarget {
 /** Runs `send` through limiter, counter and retry. `send` performs exactly one request. */
 export function runCall<T>(deps: PipelineDeps, target: CallTarget, semantics: CallSemantics, send: () => Promise<T>): Promise<T> {
   const limiter = deps.limiters.get(target.product);
+  let lastSeq: number | undefined;
   return withRetry(
     async () => {
       const release = await limiter.acquire();
+      lastSeq = release.seq;
       try {
         deps.counter.record(target.product, target.action);
         deps.reporter({
@@ -129,7 +131,7 @@ export function runCall<T>(deps: PipelineDeps, target: CallTarget, semantics: Ca
       secrets: deps.secrets,
       call: { ...target, ...semantics },
       onFailure: (failure) => {
-        if (failure === 'throttled') limiter.onThrottle();
+        if (failure === 'throttled') limiter.onThrottle(lastSeq);
       },
       onRetry: (e) => {
         deps.counter.recordRetry(e.failure);

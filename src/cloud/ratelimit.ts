@@ -79,6 +79,9 @@ export class AdaptiveLimiter {
   #waiting = 0;
   #throttles = 0;
   #decreases = 0;
+  /** Calls handed a token so far, and that count at the last decrease. */
+  #acquired = 0;
+  #decreaseSeq = 0;
 
   constructor(settings: Partial<LimiterSettings>, clock: LimiterClock) {
     const s = { ...DEFAULT_LIMITER_SETTINGS, ...settings };
@@ -108,8 +111,11 @@ export class AdaptiveLimiter {
     };
   }
 
-  /** Waits for a slot and a token; returns the slot's release function. */
-  async acquire(): Promise<() => void> {
+  /**
+   * Waits for a slot and a token; returns the slot's release function, which also carries the
+   * call's sequence number for {@link onThrottle}.
+   */
+  async acquire(): Promise<(() => void) & { readonly seq: number }> {
     this.#waiting++;
     try {
       await this.#takeSlot();
@@ -123,20 +129,30 @@ export class AdaptiveLimiter {
       this.#waiting--;
     }
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#releaseSlot();
-    };
+    const seq = ++this.#acquired;
+    return Object.assign(
+      () => {
+        if (released) return;
+        released = true;
+        this.#releaseSlot();
+      },
+      { seq },
+    );
   }
 
-  /** The service throttled a call of this product. */
-  onThrottle(): void {
+  /**
+   * The service throttled a call of this product. Given the call's sequence number (from
+   * {@link acquire}), a call sent after the last decrease that is still throttled means the lowered
+   * rate is still too high: decrease again at once. Calls sent before it were sent at the old rate
+   * and say nothing new; without a sequence number, at most one decrease per cooldown.
+   */
+  onThrottle(seq?: number): void {
     this.#throttles++;
     const now = this.#clock.now();
-    if (now - this.#lastDecrease < this.settings.decreaseCooldownMs) return;
+    if (seq !== undefined ? seq <= this.#decreaseSeq : now - this.#lastDecrease < this.settings.decreaseCooldownMs) return;
     this.#refill(now);
     this.#lastDecrease = now;
+    this.#decreaseSeq = this.#acquired;
     this.#decreases++;
     this.#rate = Math.max(this.settings.minRate, this.#rate * this.settings.decreaseFactor);
     this.#tokens = 0;

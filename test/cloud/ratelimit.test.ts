@@ -112,3 +112,21 @@ describe('ProductLimiters', () => {
     expect(Object.keys(limiters.stats()).sort()).toEqual(['cr', 'ram']);
   });
 });
+
+describe('AdaptiveLimiter decreases per generation of calls', () => {
+  it('decreases again at once when a call sent after the last decrease is throttled, never for calls sent before it', async () => {
+    let t = 0;
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    const l = new AdaptiveLimiter({ initialRate: 80, maxRate: 80, burst: 4, decreaseCooldownMs: 1000 }, clock);
+    const early = await Promise.all([l.acquire(), l.acquire(), l.acquire()]);
+    l.onThrottle(early[0]!.seq);
+    expect(l.rate).toBe(40);
+    l.onThrottle(early[1]!.seq); // sent at the old rate: no new information
+    expect(l.rate).toBe(40);
+    const later = await l.acquire();
+    l.onThrottle(later.seq); // sent at 40/s and still throttled: halve again, within the cooldown
+    expect(l.rate).toBe(20);
+    expect(l.stats.decreases).toBe(2);
+    for (const r of [...early, later]) r();
+  });
+});
