@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from './main.js';
 import { registerApply } from './apply.js';
+import { registerDrift } from './drift.js';
 import { registerEmulator } from './emulator.js';
 import { registerPlan } from './plan.js';
 import { registerValidate } from './validate.js';
@@ -16,5 +17,6 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
+  registerDrift(program, io, setExit);
   registerEmulator(program, io, setExit);
 }

@@ -20,7 +20,7 @@ import { addr } from './address.js';
 import { compareSpec } from './compare.js';
 import { runningInstances, type MatchedInstance } from './instance.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
-import { replicationRules } from './sync-rule.js';
+import { replicationRules, type RuleRef } from './sync-rule.js';
 
 /** A live tag also says where it is, so no one has to parse its address. */
 export interface TagLive extends LiveObject {
@@ -82,6 +82,55 @@ function evidenceOnly(action: Action): never {
   throw new AcrctlError('internal.unsupported_action', `tags are evidence for planning; acrctl never acts on ${action.id}`, { address: action.id });
 }
 
+/**
+ * The tags of the repositories the given rules copy, on both sides (the scope rules in the file
+ * comment): every repository of the source namespace (or the rule's one repository) and, in the
+ * target, only the repositories of the same names. Observe only (List calls). Also used by
+ * `acrctl drift` to check the replication health of every live rule.
+ */
+export async function readRuleTags(ctx: Pick<ReadContext, 'config' | 'live' | 'cloud'>, rules: readonly RuleRef[]): Promise<TagLive[]> {
+  const running = new Map(runningInstances(ctx).map((m) => [m.alias, m] as const));
+  // One filtered ListRepository per (instance, namespace), shared by every rule that needs it.
+  const listed = new Map<string, Promise<CrRepository[]>>();
+  const repos = (alias: string, ns: string): Promise<CrRepository[]> => {
+    const m = running.get(alias);
+    if (m === undefined) return Promise.resolve([]); // not there yet: no tags to compare with
+    const k = `${alias}\u0000${ns}`;
+    let p = listed.get(k);
+    if (!p) listed.set(k, (p = namespaceRepos(ctx.cloud.cr(m.account, m.region), m.instanceId, ns)));
+    return p;
+  };
+  // Sources first: the target is only read for the repository names the source has.
+  const scope: Scope = new Map();
+  await Promise.all(
+    rules.map(async (r) => {
+      const ns = r.rule.namespace;
+      const only = (r.rule.level ?? DEFAULTS.replication.level) === 'repository' ? r.rule.repository : undefined;
+      widen(scope, r.source, ns, only);
+      const names = (await repos(r.source, ns)).map((x) => x.RepoName ?? '').filter((n) => only === undefined || n === only);
+      for (const n of names) widen(scope, r.target, ns, n);
+    }),
+  );
+  const out: TagLive[] = [];
+  await Promise.all(
+    [...scope].flatMap(([alias, byNs]) => {
+      const m = running.get(alias);
+      if (m === undefined) return [];
+      const cr = ctx.cloud.cr(m.account, m.region);
+      return [...byNs].map(async ([ns, names]) => {
+        const inScope = (await repos(alias, ns)).filter((r) => names === undefined || names.has(r.RepoName ?? ''));
+        await Promise.all(
+          inScope.map(async (repo) => {
+            if (repo.RepoId === undefined) return;
+            for (const image of await repoTags(cr, m.instanceId, repo.RepoId)) out.push(tagObject(m, repo, image));
+          }),
+        );
+      });
+    }),
+  );
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 export const tagKind: Kind = {
   name: 'tag',
   readAfter: ['instance'],
@@ -92,47 +141,7 @@ export const tagKind: Kind = {
   },
 
   async read(ctx: ReadContext): Promise<LiveObject[]> {
-    const rules = replicationRules(ctx.config).filter((r) => r.rule.backfill !== undefined);
-    const running = new Map(runningInstances(ctx).map((m) => [m.alias, m] as const));
-    // One filtered ListRepository per (instance, namespace), shared by every rule that needs it.
-    const listed = new Map<string, Promise<CrRepository[]>>();
-    const repos = (alias: string, ns: string): Promise<CrRepository[]> => {
-      const m = running.get(alias);
-      if (m === undefined) return Promise.resolve([]); // not there yet: no tags to compare with
-      const k = `${alias}\u0000${ns}`;
-      let p = listed.get(k);
-      if (!p) listed.set(k, (p = namespaceRepos(ctx.cloud.cr(m.account, m.region), m.instanceId, ns)));
-      return p;
-    };
-    // Sources first: the target is only read for the repository names the source has.
-    const scope: Scope = new Map();
-    await Promise.all(
-      rules.map(async (r) => {
-        const ns = r.rule.namespace;
-        const only = (r.rule.level ?? DEFAULTS.replication.level) === 'repository' ? r.rule.repository : undefined;
-        widen(scope, r.source, ns, only);
-        const names = (await repos(r.source, ns)).map((x) => x.RepoName ?? '').filter((n) => only === undefined || n === only);
-        for (const n of names) widen(scope, r.target, ns, n);
-      }),
-    );
-    const out: LiveObject[] = [];
-    await Promise.all(
-      [...scope].flatMap(([alias, byNs]) => {
-        const m = running.get(alias);
-        if (m === undefined) return [];
-        const cr = ctx.cloud.cr(m.account, m.region);
-        return [...byNs].map(async ([ns, names]) => {
-          const inScope = (await repos(alias, ns)).filter((r) => names === undefined || names.has(r.RepoName ?? ''));
-          await Promise.all(
-            inScope.map(async (repo) => {
-              if (repo.RepoId === undefined) return;
-              for (const image of await repoTags(cr, m.instanceId, repo.RepoId)) out.push(tagObject(m, repo, image));
-            }),
-          );
-        });
-      }),
-    );
-    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return readRuleTags(ctx, replicationRules(ctx.config).filter((r) => r.rule.backfill !== undefined));
   },
 
   diff(desired: DesiredObject, live: LiveObject): Diff {
