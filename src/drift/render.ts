@@ -198,7 +198,7 @@ function compose(r: DriftReport, mode: 'full' | 'compact'): string {
         for (const l of objectDetail(o)) out.push(`      ${l}`);
       }
     }
-    out.push('```', '', 'Fix:', '', '```sh', fixCommand(r.configFile, objects.map((o) => o.address), r.connection), '```', '', '</details>', '');
+    out.push('```', '', 'Fix:', '', '```sh', fixCommand(r.configFile, groupTargets(objects), r.connection), '```', '', '</details>', '');
   }
   if (r.replication.length > 0) {
     out.push('#### Replication health', '', '| rule | target | behind | since | fix |', '|---|---|---:|---|---|');
@@ -231,6 +231,38 @@ function compose(r: DriftReport, mode: 'full' | 'compact'): string {
   }
   out.push(`\`${statusLine(r)}\``, '');
   return out.join('\n');
+}
+
+/**
+ * The `--target` addresses that fix a group: each object's address, or, past five objects, their
+ * longest common address prefix (whole segments), which `--target` selects everything under.
+ */
+export function groupTargets(objects: readonly Pick<DriftedObject, 'address'>[]): string[] {
+  const addresses = objects.map((o) => o.address);
+  if (addresses.length <= 5) return addresses;
+  const split = addresses.map(segments);
+  const first = split[0]!;
+  let n = 0;
+  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
+  return n > 0 ? [first.slice(0, n).join('.')] : addresses;
+}
+
+/** Splits an address at the dots between segments (not inside `[…]`, where names may hold dots). */
+function segments(address: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < address.length; i++) {
+    const c = address[i];
+    if (c === '[') depth++;
+    else if (c === ']') depth--;
+    else if (c === '.' && depth === 0) {
+      out.push(address.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(address.slice(start));
+  return out;
 }
 
 /** In a ```diff block the first column colours the line, as in the plan Markdown. */
