@@ -47,6 +47,16 @@ import { loadStateFile, StateSaver, type PersistedEmulator } from './core/persis
 import { compilePattern, matchPattern, sortPatterns, type CompiledPattern } from './core/routing.js';
 import { parseForm, type IncomingHeaders } from './core/signature.js';
 import { services as registeredServices } from './services/index.js';
+import { registryAdminRoutes } from './registry/admin.js';
+import type { RegistryTarget } from './registry/backends.js';
+import { DirBlobStore, MemoryBlobStore, type BlobStore } from './registry/blobstore.js';
+import { Registries } from './registry/server.js';
+import { targetProblem } from './registry/backends.js';
+import { CR_REGIONS } from './services/cr/regions.js';
+
+function targetProblemOf(ctx: AdminContext, target: RegistryTarget): string | undefined {
+  return targetProblem(ctx, target, CR_REGIONS);
+}
 
 /** Options of {@link startEmulator}: the contract's StartOptions plus test seams. */
 export interface EmulatorOptions extends StartOptions {
@@ -56,6 +66,11 @@ export interface EmulatorOptions extends StartOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Wall clock for signature timestamps and nonces; default Date.now. */
   readonly wallNow?: () => EpochMs;
+  /**
+   * Directory of the registries' content-addressed blob store. Default: `<stateFile>.blobs` next
+   * to the state file, or memory when there is no state file (docs/emulator.md, "Registries").
+   */
+  readonly blobDir?: string;
 }
 
 /** A running emulator with a few extras for tests and the CLI. */
@@ -68,6 +83,17 @@ export interface Emulator extends RunningEmulator {
   readonly products: readonly Product[];
 }
 
+/** What {@link startEmulator} resolves to: an Emulator with the registries' data plane. */
+export interface RegistryEmulator extends Emulator {
+  /**
+   * `127.0.0.1:PORT` of a registry's data plane (an EE instance, or a region's Personal Edition
+   * registry), opening its port on first use. Rejects when the instance does not exist.
+   */
+  registry(target: RegistryTarget): Promise<string>;
+  /** Registry key (`ee:<id>`, `pe:<region>`) → port of every registry port opened so far. */
+  registryPorts(): Record<string, number>;
+}
+
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const REGION_RE = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 /** v1 RPC common parameters that are protocol, not API, parameters; handlers never see them. */
@@ -78,7 +104,7 @@ export function freshState(): EmulatorState {
 }
 
 /** Starts the emulator on 127.0.0.1 and resolves once the main port listens. */
-export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RegistryEmulator> {
   const loaded = opts.stateFile === undefined ? undefined : await loadStateFile(opts.stateFile);
   const core = new EmulatorCore(opts, loaded);
   await core.listenMain(opts.port ?? 0);
@@ -135,6 +161,7 @@ class EmulatorCore implements AdminHost {
   private readonly regionServers = new Map<string, { server: Server; port: number }>();
   private readonly opening = new Map<string, Promise<number>>();
   private closing: Promise<void> | undefined;
+  private readonly registries: Registries;
 
   constructor(
     private readonly opts: EmulatorOptions,
@@ -159,7 +186,20 @@ class EmulatorCore implements AdminHost {
         this.roaRoutes.set(svc.product, sortPatterns(svc.routes.map((r) => compilePattern(r.method, r.pattern, r))));
       }
     }
-    const admin: CompiledPattern<AdminEntry>[] = coreAdminRoutes(this).map((r) => compilePattern(r.method, r.path, { kind: 'core', route: r }));
+    const blobs: BlobStore =
+      opts.blobDir !== undefined ? new DirBlobStore(opts.blobDir) : opts.stateFile !== undefined ? new DirBlobStore(`${opts.stateFile}.blobs`) : new MemoryBlobStore();
+    this.registries = new Registries({
+      context: () => this.adminContext(),
+      changed: () => this.saver?.schedule(),
+      blobs,
+      latencyMs: () => this.faults.config.global.latencyMs ?? 0,
+      sleep: (ms) => this.sleep(ms),
+      wallNow: () => this.wallNow(),
+      log: (line) => this.log(line),
+    });
+    const admin: CompiledPattern<AdminEntry>[] = [...coreAdminRoutes(this), ...registryAdminRoutes(this.registries, () => this.adminContext())].map((r) =>
+      compilePattern(r.method, r.path, { kind: 'core', route: r }),
+    );
     for (const svc of this.services.values()) {
       for (const r of svc.adminRoutes ?? []) admin.push(compilePattern(r.method, r.path, { kind: 'service', route: r }));
     }
@@ -171,7 +211,7 @@ class EmulatorCore implements AdminHost {
   /** The emulated clock. */
   readonly now = (): EpochMs => this.baseNow() + this.clockOffsetMs;
 
-  handle(): Emulator {
+  handle(): RegistryEmulator {
     const url = `http://127.0.0.1:${this.mainPort}`;
     return {
       url,
@@ -185,6 +225,12 @@ class EmulatorCore implements AdminHost {
       },
       endpoint: (product, region) => this.endpoint(product, region),
       regionPorts: () => Object.fromEntries([...this.regionServers].map(([r, s]) => [r, s.port])),
+      registry: async (target) => {
+        const problem = targetProblemOf(this.adminContext(), target);
+        if (problem !== undefined) throw new AdminError(problem, 404);
+        return this.registries.address(target);
+      },
+      registryPorts: () => this.registries.ports(),
       flush: async () => {
         if (this.saver === undefined) return;
         this.saver.schedule();
@@ -247,6 +293,7 @@ class EmulatorCore implements AdminHost {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.opening.values()]);
       const servers = [this.mainServer, ...[...this.regionServers.values()].map((r) => r.server)].filter((s): s is Server => s !== undefined);
+      await this.registries.close();
       await Promise.all(
         servers.map(
           (s) =>
@@ -547,6 +594,7 @@ class EmulatorCore implements AdminHost {
       url: `http://127.0.0.1:${this.mainPort}`,
       port: this.mainPort,
       regions: Object.fromEntries([...this.regionServers].map(([r, s]) => [r, s.port])),
+      registries: this.registries.ports(),
       products: [...this.services.values()].map((s) => ({ product: s.product, version: s.version, scope: s.scope, style: s.style })),
       stateFile: this.opts.stateFile ?? null,
     };

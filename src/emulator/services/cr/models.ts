@@ -18,6 +18,8 @@
 import type { CallContext, EmulatorState, EpochMs, IdGenerator, ServiceSettings } from '../../core/contract.js';
 import { statusAt, settledAt, type Lifecycle } from '../../core/params.js';
 import { crError } from './errors.js';
+import { copyImage, type RepoArtifacts } from '../../registry/artifacts.js';
+import type { CredentialTable } from '../../registry/credentials.js';
 
 export const EDITIONS = ['Basic', 'Standard', 'Advanced'] as const;
 export type Edition = (typeof EDITIONS)[number];
@@ -65,6 +67,8 @@ export interface RepoRecord {
   modifiedAt: EpochMs;
   /** Tags by name. */
   tags: Record<string, TagRecord>;
+  /** Data-plane content (blobs and manifests pushed to the instance's registry), when any. */
+  artifacts?: RepoArtifacts;
 }
 
 export interface NamespaceRecord {
@@ -184,6 +188,8 @@ export interface CrState {
   syncTasks: Record<string, SyncTaskRecord>;
   /** Task ids whose effect is still to be applied, in creation order. */
   unsettledTasks: string[];
+  /** Registry logins issued by GetAuthorizationToken (hashed), see src/emulator/registry/credentials.ts. */
+  registryCredentials?: CredentialTable;
 }
 
 export function initCrState(): CrState {
@@ -557,6 +563,11 @@ function applyTask(ctx: ModelContext, st: CrState, task: SyncTaskRecord, at: Epo
   } catch (e) {
     return fail(e instanceof Error && 'code' in e ? String((e as { code: unknown }).code) : 'SYSTEM_ERROR');
   }
+  // The data plane: the manifest and everything it references, when the source holds them (a tag
+  // pushed through the admin API has no content; the copy is then the tag alone).
+  const source = st.instances[task.from.instanceId];
+  const sourceRepo = source === undefined ? undefined : findRepoByName(source, task.from.namespace, task.from.repo);
+  if (sourceRepo !== undefined) copyImage(sourceRepo, repo, `sha256:${task.image.digest}`);
   task.outcome = { status: 'SUCCESS', issue: '', at };
 }
 

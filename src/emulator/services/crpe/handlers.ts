@@ -6,6 +6,7 @@
 import type { CallContext, RoaRequest, RoaRoute } from '../../core/contract.js';
 import { paginate } from '../../core/params.js';
 import { CR_REGIONS } from '../cr/regions.js';
+import { issueCredential, TEMP_USERNAME } from '../../registry/credentials.js';
 import {
   addNamespace,
   addRepo,
@@ -119,13 +120,11 @@ export const crpeRoutes: readonly RoaRoute[] = [
 
   route('GetAuthorizationToken', 'GET', '/tokens', false, (ctx) => {
     const n = ctx.ids.seq('crpe.authToken');
-    return {
-      data: {
-        tempUserName: 'cr_temp_user',
-        authorizationToken: `emu-pe-${ctx.region}-${n.toString(36)}`,
-        expireDate: ctx.now() + 3_600_000,
-      },
-    };
+    const expires = ctx.now() + 3_600_000;
+    const st = ctx.serviceState<CrpeState>('crpe');
+    // Recorded (hashed) so the region's emulated registry accepts it as basic auth for this account.
+    const token = issueCredential((st.registryCredentials ??= {}), `emu-pe-${ctx.region}-${n.toString(36)}`, `${ctx.accountUid}@${ctx.region}`, expires, ctx.now());
+    return { data: { tempUserName: TEMP_USERNAME, authorizationToken: token, expireDate: expires } };
   }),
 
   route('GetNamespaceList', 'GET', '/namespace', false, (ctx) => {

@@ -3,6 +3,8 @@
  * tags with digests, sizes and times. JSON-serialisable; listing order is kept in order arrays.
  */
 import { ApiError, type EpochMs } from '../../core/contract.js';
+import type { RepoArtifacts } from '../../registry/artifacts.js';
+import type { CredentialTable } from '../../registry/credentials.js';
 
 export type Visibility = 'PUBLIC' | 'PRIVATE';
 
@@ -26,6 +28,8 @@ export interface PeRepo {
   createdAt: EpochMs;
   modifiedAt: EpochMs;
   tags: Record<string, PeTag>;
+  /** Data-plane content (blobs and manifests pushed to the region's registry), when any. */
+  artifacts?: RepoArtifacts;
 }
 
 export interface PeNamespace {
@@ -46,6 +50,8 @@ export interface PeEstate {
 export interface CrpeState {
   /** Estates by account UID, then region. */
   estates: Record<string, Record<string, PeEstate>>;
+  /** Registry logins issued by `GET /tokens` (hashed), see src/emulator/registry/credentials.ts. */
+  registryCredentials?: CredentialTable;
 }
 
 export function initCrpeState(): CrpeState {

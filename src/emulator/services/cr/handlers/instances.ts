@@ -5,6 +5,7 @@ import { instanceStatus, liveInstances, SPECIFICATION, type InstanceRecord } fro
 import { crError, invalidParameter } from '../errors.js';
 import { action, callInstance, ok, pageFields } from './common.js';
 import { CR_REGIONS } from '../regions.js';
+import { issueCredential, TEMP_USERNAME } from '../../../registry/credentials.js';
 
 const INSTANCE_STATUSES = ['PENDING', 'INIT_ERROR', 'STARTING', 'RUNNING', 'STOPPING', 'STOPPED', 'DELETING', 'DELETED'];
 
@@ -84,11 +85,10 @@ export const instanceActions: Readonly<Record<string, RpcAction>> = {
     const hours = optionalInt(p, 'ExpiresInHours') ?? 1;
     if (hours < 1 || hours > 24) throw invalidParameter('ExpiresInHours', 'must be between 1 and 24.');
     const n = ctx.ids.seq('cr.authToken');
-    return ok({
-      TempUsername: 'cr_temp_user',
-      AuthorizationToken: `emu-${inst.instanceId}-${n.toString(36)}`,
-      ExpireTime: ctx.now() + hours * 3_600_000,
-    });
+    const expires = ctx.now() + hours * 3_600_000;
+    // Recorded (hashed) so the instance's emulated registry accepts it as basic auth.
+    const token = issueCredential((st.registryCredentials ??= {}), `emu-${inst.instanceId}-${n.toString(36)}`, inst.instanceId, expires, ctx.now());
+    return ok({ TempUsername: TEMP_USERNAME, AuthorizationToken: token, ExpireTime: expires });
   }),
 
   ResetLoginPassword: action(true, (ctx, p, st) => {
