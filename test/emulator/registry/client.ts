@@ -5,6 +5,7 @@
  * internals: it only gets `host:port` and credentials. Also: estate set-up over the control plane.
  */
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { AccountKeys } from '../../../src/emulator/core/contract.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import type { Clock } from '../cr/setup.js';
@@ -153,7 +154,7 @@ export interface TestImage {
 }
 
 /** Builds a small image whose content depends on `seed`; `shared` layers are reused verbatim. */
-export function makeImage(seed: string, opts: { layers?: number; layerBytes?: number; shared?: Buffer[]; oci?: boolean } = {}): TestImage {
+export function makeImage(seed: string, opts: { layers?: number; layerBytes?: number; shared?: Buffer[]; oci?: boolean; gzip?: boolean } = {}): TestImage {
   const oci = opts.oci ?? false;
   const layers = [...(opts.shared ?? [])];
   for (let i = 0; i < (opts.layers ?? 2); i++) {
@@ -164,7 +165,8 @@ export function makeImage(seed: string, opts: { layers?: number; layerBytes?: nu
       x.copy(buf, off);
       x = createHash('sha256').update(x).digest();
     }
-    layers.push(buf);
+    // Real clients check that a layer declared tar+gzip is gzip; tests that only use this client do not need it.
+    layers.push(opts.gzip === true ? gzipSync(buf) : buf);
   }
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', seed, rootfs: { type: 'layers', diff_ids: layers.map((l) => sha(l)) } }));
   const mediaType = oci ? MT.ociManifest : MT.dockerManifest;
