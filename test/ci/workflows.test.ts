@@ -1,0 +1,176 @@
+/**
+ * The CI examples under examples/ci/: every workflow file parses as YAML, every acrctl command line
+ * in their shell scripts uses commands, flags and choice values that exist (checked against the
+ * commander program itself), credentials come from OIDC role assumption and never from long-lived
+ * keys, and each integration does what docs/ci.md promises (one comment, one issue, the saved plan).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildDriftReport, fixCommand } from '../../src/drift/model.js';
+import { acrctlInvocations, checkInvocation, program, shellWords } from './acrctl-lines.js';
+
+const ROOT = fileURLToPath(new URL('../../examples/ci/', import.meta.url));
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
+
+const workflowFiles = files(ROOT).filter((f) => /\.ya?ml$/.test(f));
+const docs = new Map(workflowFiles.map((f) => [relative(ROOT, f), parse(readFileSync(f, 'utf8')) as unknown] as const));
+
+/**
+ * Shell scripts of a workflow: GitHub steps' `run`, GitLab jobs' `script`/`before_script`/
+ * `after_script`; not the JavaScript of a GitHub action's `with: script:`.
+ */
+function scripts(doc: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, key: string | undefined): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) {
+        if (typeof x === 'string' && (key === 'script' || key === 'before_script' || key === 'after_script')) out.push(x);
+        else walk(x, undefined);
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) if (k !== 'with') walk(x, k);
+    } else if (typeof v === 'string' && (key === 'run' || key === 'script' || key === 'before_script' || key === 'after_script')) {
+      out.push(v);
+    }
+  };
+  walk(doc, undefined);
+  return out;
+}
+
+const root = program();
+
+describe('the command-line checker', () => {
+  const cases: { reason: string; line: string; ok: boolean }[] = [
+    { reason: 'a valid plan line', line: 'npx acrctl plan -f "$ACRCTL_CONFIG" --out acrctl.plan --detailed-exitcode > plan.txt', ok: true },
+    { reason: 'a variadic target and an optional-value flag', line: "acrctl plan --emulator --target 'instance[a]' 'instance[b]' --format json", ok: true },
+    { reason: '--flag=value form', line: 'acrctl drift --format=markdown --fail-on=any', ok: true },
+    { reason: 'a nested command', line: 'acrctl emulator serve --port 4000', ok: true },
+    { reason: 'a misspelt command', line: 'acrctl dirft -f registry.yaml', ok: false },
+    { reason: 'an unknown flag', line: 'acrctl apply --yes', ok: false },
+    { reason: 'a choice that does not exist', line: 'acrctl drift --format yaml', ok: false },
+    { reason: 'a --fail-on value that does not exist', line: 'acrctl drift --fail-on sometimes', ok: false },
+    { reason: 'a flag of another command', line: 'acrctl validate --detailed-exitcode', ok: false },
+    { reason: 'too many arguments', line: 'acrctl apply one.plan two.plan', ok: false },
+    { reason: 'a missing required argument', line: 'acrctl show --format markdown', ok: false },
+  ];
+  for (const c of cases) {
+    it(`${c.ok ? 'accepts' : 'rejects'} ${c.reason}`, () => {
+      const found = acrctlInvocations(c.line);
+      expect(found).toHaveLength(1);
+      expect(checkInvocation(root, found[0]!).length === 0, checkInvocation(root, found[0]!).join('; ')).toBe(c.ok);
+    });
+  }
+
+  it('ignores acrctl inside quoted messages and comments, and splits at shell operators', () => {
+    expect(acrctlInvocations('echo "no successful acrctl plan run for x"\n# acrctl nonsense here\nacrctl validate && acrctl plan -o p 2>err.txt')).toEqual([['validate'], ['plan', '-o', 'p']]);
+    expect(shellWords(`a "b c" 'd "e"' "$X"`)).toEqual(['a', 'b c', 'd "e"', '$X']);
+  });
+});
+
+describe('examples/ci workflows', () => {
+  it('has the GitHub workflows and the GitLab pipeline', () => {
+    expect([...docs.keys()].sort()).toEqual(['github/acrctl-apply.yml', 'github/acrctl-drift.yml', 'github/acrctl-plan.yml', 'gitlab/.gitlab-ci.yml']);
+  });
+
+  for (const [name, doc] of docs) {
+    describe(name, () => {
+      const lines = scripts(doc).flatMap(acrctlInvocations);
+
+      it('uses only acrctl commands, flags and values that exist', () => {
+        expect(lines.length).toBeGreaterThan(0);
+        for (const words of lines) expect(checkInvocation(root, words), `acrctl ${words.join(' ')}`).toEqual([]);
+      });
+
+      it('gets credentials from OIDC role assumption, never from long-lived keys', () => {
+        const text = readFileSync(join(ROOT, name), 'utf8');
+        expect(text).toContain('ALIBABA_CLOUD_ROLE_ARN');
+        expect(text).toContain('ALIBABA_CLOUD_OIDC_PROVIDER_ARN');
+        expect(text).toContain('ALIBABA_CLOUD_OIDC_TOKEN_FILE');
+        expect(text).not.toMatch(/ACCESS_KEY_(ID|SECRET)|AccessKey|secrets\.ALIBABA/i);
+      });
+
+      it('names no package registry host', () => {
+        const text = readFileSync(join(ROOT, name), 'utf8');
+        expect(text).not.toMatch(/registry\.(npmjs|yarnpkg)|npmmirror|docker\.io|registry-1\.|quay\.io|ghcr\.io|--registry/i);
+      });
+    });
+  }
+
+  const commands = (name: string) => scripts(docs.get(name)).flatMap(acrctlInvocations).map((w) => w.join(' '));
+
+  it('GitHub: plans a pull request, saves the plan and keeps ONE comment up to date', () => {
+    const plan = docs.get('github/acrctl-plan.yml') as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: { plan: { steps: { uses?: string; with?: Record<string, unknown> }[] } } };
+    expect(Object.keys(plan.on)).toEqual(['pull_request']);
+    expect(plan.permissions['id-token']).toBe('write');
+    expect(commands('github/acrctl-plan.yml')).toEqual(expect.arrayContaining([expect.stringMatching(/^plan .*--out acrctl\.plan/), 'show acrctl.plan --format markdown']));
+    const steps = plan.jobs.plan.steps;
+    expect(steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))?.with?.['path']).toBe('acrctl.plan');
+    const comment = String(steps.at(-1)?.with?.['script']);
+    expect(comment).toContain('updateComment');
+    expect(comment).toContain('createComment');
+    expect(comment).toContain("'<!-- acrctl-plan -->'");
+  });
+
+  it('GitHub: applies the saved plan on merge, never a fresh one', () => {
+    const apply = docs.get('github/acrctl-apply.yml') as { on: { pull_request: { types: string[] } }; jobs: { apply: { if: string; steps: { uses?: string; with?: Record<string, unknown> }[] } } };
+    expect(apply.on.pull_request.types).toEqual(['closed']);
+    expect(apply.jobs.apply.if).toContain('merged == true');
+    expect(apply.jobs.apply.steps.some((s) => s.uses?.startsWith('actions/download-artifact') && s.with?.['name'] === 'acrctl-plan-${{ github.event.pull_request.head.sha }}')).toBe(true);
+    expect(commands('github/acrctl-apply.yml')).toEqual(['apply acrctl.plan --auto-approve', 'apply -f $ACRCTL_CONFIG --resume --auto-approve']);
+  });
+
+  it('GitHub: drift on a schedule opens or updates ONE issue on exit 2, closes it on 0, and leaves it alone on errors', () => {
+    const drift = docs.get('github/acrctl-drift.yml') as { on: Record<string, unknown>; jobs: { drift: { steps: { run?: string; with?: Record<string, unknown> }[] } } };
+    expect(Object.keys(drift.on)).toContain('schedule');
+    expect(commands('github/acrctl-drift.yml')).toEqual(['drift -f $ACRCTL_CONFIG --format markdown --fail-on changes']);
+    const run = drift.jobs.drift.steps.find((s) => s.run?.includes('acrctl drift'))!.run!;
+    expect(run).toContain('if [ "$code" -ne 0 ] && [ "$code" -ne 2 ]');
+    const script = String(drift.jobs.drift.steps.at(-1)?.with?.['script']);
+    expect(script).toContain("process.env.DRIFT_EXIT === '2'");
+    expect(script).toContain("state: 'closed'");
+    expect(script).toContain('issues.create(');
+    expect(script).toContain('issues.update(');
+  });
+
+  it('GitLab: the same three jobs', () => {
+    const gl = docs.get('gitlab/.gitlab-ci.yml') as Record<string, { script?: string[]; id_tokens?: unknown }>;
+    expect(Object.keys(gl)).toEqual(expect.arrayContaining(['acrctl-plan', 'acrctl-apply', 'acrctl-drift']));
+    expect(gl['.acrctl']?.id_tokens).toBeDefined();
+    expect(commands('gitlab/.gitlab-ci.yml')).toEqual([
+      'validate -f $ACRCTL_CONFIG',
+      'plan -f $ACRCTL_CONFIG --out acrctl.plan',
+      'show acrctl.plan --format markdown',
+      'apply acrctl.plan --auto-approve',
+      'drift -f $ACRCTL_CONFIG --format markdown --fail-on changes',
+    ]);
+  });
+});
+
+describe('the fix commands acrctl drift prints', () => {
+  it('use commands and flags that exist, with and without connection flags', () => {
+    for (const connection of [[], ['--emulator'], ['--emulator=.acrctl/e.json'], ['--endpoint', 'http://127.0.0.1:4000']]) {
+      const cmd = fixCommand('my registry.yaml', ["instance[hz].namespace[it's]", 'account[prod].ram-role[r]'], connection);
+      const found = acrctlInvocations(cmd);
+      expect(found).toHaveLength(2);
+      for (const words of found) expect(checkInvocation(root, words), words.join(' ')).toEqual([]);
+    }
+    const report = buildDriftReport({
+      plan: {
+        formatVersion: 1, planId: '0'.repeat(64), configDigest: '0'.repeat(64), liveFingerprint: '0'.repeat(64), configFile: 'registry.yaml', acrctlVersion: '0', refs: {}, unmanaged: [], outputs: [], findings: [],
+        actions: [{ id: 'instance[hz]', kind: 'instance', type: 'update', account: 'prod', region: 'cn-hangzhou', instance: 'hz', changes: [], dependsOn: [] }],
+        summary: { add: 0, change: 1, destroy: 0, tasks: 0, gates: 0 },
+      },
+      failOn: 'changes', accountUids: {}, instanceNames: {}, replication: [],
+    });
+    for (const words of acrctlInvocations(report.objects[0]!.fix)) expect(checkInvocation(root, words)).toEqual([]);
+  });
+});
