@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountKeys } from '../../../src/emulator/core/contract.js';
-import type { TestEmulator } from '../../helpers/emulator.js';
+import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { buyInstance, startCrEmulator, type Clock } from '../cr/setup.js';
 import {
   createNamespace,
@@ -389,5 +389,44 @@ describe('tags and scopes', () => {
     const r = await c.request('GET', '/v2/a/b/c/manifests/latest', { scopeKey: 'x' });
     expect(r.status).toBe(404);
     expect(await errorCode(r)).toBe('NAME_INVALID');
+  });
+});
+
+describe('edges', () => {
+  it('cancels an upload, refuses a manifest whose mediaType contradicts Content-Type, and one over 4 MiB', async () => {
+    const c = client();
+    const start = await c.request('POST', '/v2/team-a/edge/blobs/uploads/', { scopeKey: 'team-a/edge' });
+    const loc = start.headers.get('location') as string;
+    expect((await c.request('PATCH', c.abs(loc), { scopeKey: 'team-a/edge', body: 'partial' })).status).toBe(202);
+    expect((await c.request('DELETE', c.abs(loc), { scopeKey: 'team-a/edge' })).status).toBe(204);
+    expect((await c.request('GET', c.abs(loc), { scopeKey: 'team-a/edge' })).status).toBe(404);
+
+    const img = makeImage('edge', { oci: true });
+    for (const b of [img.config, ...img.layers]) await c.pushBlobMonolithic('team-a/edge', b);
+    const contradicting = await c.putManifest('team-a/edge', 'v1', img.manifest, MT.dockerManifest);
+    expect(contradicting.status).toBe(400);
+    expect(await errorCode(contradicting)).toBe('MANIFEST_INVALID');
+    const ok = await c.putManifest('team-a/edge', 'v1', img.manifest, MT.ociManifest);
+    expect(ok.headers.get('location')).toBe(`/v2/team-a/edge/manifests/${img.digest}`);
+    const huge = await c.putManifest('team-a/edge', 'big', Buffer.alloc(4 * 1024 * 1024 + 1, 32), MT.ociManifest);
+    expect(huge.status).toBe(413);
+    expect(await errorCode(huge)).toBe('SIZE_INVALID');
+  });
+
+  it('delays registry requests by the fault configuration’s global latency', async () => {
+    const slept: number[] = [];
+    const t2 = await startTestEmulator({ sleep: async (ms) => void slept.push(ms) });
+    try {
+      await t2.account(UID);
+      const pe = await registryOf(t2, `personal=${REGION}`);
+      await fetch(`http://${pe}/v2/`);
+      expect(slept).toEqual([]);
+      expect((await t2.admin('PUT', '/_emulator/faults', { global: { latencyMs: 20 } })).status).toBe(200);
+      const r = await fetch(`http://${pe}/v2/`);
+      expect(r.status).toBe(401);
+      expect(slept).toEqual([20]);
+    } finally {
+      await t2.close();
+    }
   });
 });
