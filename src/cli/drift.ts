@@ -11,11 +11,11 @@
  * an error finding of the plan (the report is still printed, with status `error`).
  */
 import { Option, type Command } from 'commander';
-import { DEFAULTS } from '../config/model.js';
+import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { buildDriftReport, FAIL_ON, type FailOn, type Location } from '../drift/model.js';
 import { replicationHealth, type HealthRule, type TagEvidence } from '../drift/health.js';
 import { DRIFT_FORMATS, renderDriftJson, renderDriftMarkdown, renderDriftText, type DriftFormat } from '../drift/render.js';
-import { ExitCode } from '../errors.js';
+import { assertNever, ExitCode } from '../errors.js';
 import { tagMatcher } from '../kinds/backfill.js';
 import { runningInstances } from '../kinds/instance.js';
 import { allKinds } from '../kinds/index.js';
@@ -23,7 +23,6 @@ import type { Kind, LiveObject } from '../kinds/kind.js';
 import { replicationRules, type RuleRef } from '../kinds/sync-rule.js';
 import { readRuleTags, type TagLive } from '../kinds/tag.js';
 import { addr } from '../kinds/address.js';
-import type { RegistryDocument } from '../config/model.js';
 import { computePlan } from '../plan/planner.js';
 import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, sha256, type EstateFlags } from './estate.js';
@@ -161,6 +160,8 @@ export function registerDrift(program: Command, io: CliIo, setExit: SetExit): vo
         case 'json':
           io.stdout.write(renderDriftJson(report));
           break;
+        default:
+          assertNever(flags.format, 'drift format');
       }
       if (report.status === 'error') {
         const n = plan.findings.filter((f) => f.severity === 'error').length;

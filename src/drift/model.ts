@@ -18,6 +18,7 @@
  * - never drift: backfill tasks (one-off copies of images that predate a rule), which apply runs
  *   and which are listed as such.
  */
+import { assertNever } from '../errors.js';
 import type { Action, FieldChange, Plan, PlanFinding, UnmanagedObject } from '../plan/model.js';
 
 export const FAIL_ON = ['changes', 'unmanaged', 'any'] as const;
@@ -224,6 +225,8 @@ export function categoryOf(type: Action['type']): DriftCategory | undefined {
       return 'switch';
     case 'run':
       return undefined;
+    default:
+      return assertNever(type, 'action type');
   }
 }
 
@@ -250,10 +253,12 @@ function headline(a: Action, category: DriftCategory, file: string): string {
       return `live but not in ${file}; its container has prune: true, so apply would delete it`;
     case 'switch':
       return `a console-only switch is not as ${file} says${a.changes.length > 0 ? ` (${a.changes.map((c) => c.path).join(', ')})` : ''}; apply stops at a gate with instructions`;
+    default:
+      return assertNever(category, 'drift category');
   }
 }
 
-function alternativeOf(category: DriftCategory, file: string, address: string, reason: string | undefined): string | undefined {
+function alternativeOf(category: DriftCategory, file: string, address: string, reason: string | undefined): string {
   switch (category) {
     case 'changed':
     case 'switch':
@@ -262,6 +267,8 @@ function alternativeOf(category: DriftCategory, file: string, address: string, r
       return reason !== undefined ? `or change what needs it in ${file} (${reason})` : `or, if it was deleted on purpose, remove it from ${file}`;
     case 'unexpected':
       return `or declare it in ${file} to keep it`;
+    default:
+      return assertNever(category, 'drift category');
   }
 }
 
@@ -297,7 +304,7 @@ export function buildDriftReport(input: ReportInput): DriftReport {
       ...(before.ids !== undefined ? { ids: before.ids } : {}),
       ...(a.reason !== undefined && category !== 'unexpected' ? { reason: a.reason } : {}),
       fix: fixCommand(file, [a.id], input.connection),
-      ...(alternative !== undefined ? { alternative } : {}),
+      alternative,
     });
   }
   const pruned = new Set(objects.filter((o) => o.category === 'unexpected').map((o) => o.address));
@@ -367,6 +374,8 @@ export function isDrift(s: DriftSummary, failOn: FailOn): boolean {
       return unmanaged;
     case 'any':
       return changes || unmanaged;
+    default:
+      return assertNever(failOn, '--fail-on value');
   }
 }
 

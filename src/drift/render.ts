@@ -8,6 +8,7 @@
  * back to one line per object grouped by account and instance (the plan Markdown's compact mode),
  * then truncates with a note that says so.
  */
+import { assertNever } from '../errors.js';
 import type { Action, ActionType } from '../plan/model.js';
 import { canonical } from '../render/json.js';
 import { DEFAULT_MARKDOWN_LIMIT, groupActions } from '../render/markdown.js';
@@ -68,6 +69,8 @@ function statusLine(r: DriftReport): string {
       return `DRIFT (--fail-on ${r.failOn}): ${counts}.`;
     case 'error':
       return `ERROR: the plan has error findings, so drift cannot be judged (${counts}).`;
+    default:
+      return assertNever(r.status, 'drift status');
   }
 }
 

@@ -90,6 +90,16 @@ describe('what counts as drift', () => {
   });
 });
 
+describe('src/drift is pure', () => {
+  it('imports no node: module and no cloud client', () => {
+    for (const f of ['model.ts', 'health.ts', 'render.ts']) {
+      const text = readFileSync(new URL(`../../src/drift/${f}`, import.meta.url), 'utf8');
+      const imports = [...text.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]!);
+      expect(imports.filter((i) => i.startsWith('node:') || i.includes('/cloud/') || i.includes('/kinds/')), f).toEqual([]);
+    }
+  });
+});
+
 describe('fix commands', () => {
   it('quote addresses for the shell and repeat the connection flags', () => {
     expect(shellWord("it's")).toBe(`'it'\\''s'`);

@@ -252,6 +252,19 @@ describe('acrctl drift: declared objects and unmanaged ones', () => {
     expect(r.stderr).toMatch(/bad\.yaml:3:\d+/);
   });
 
+  it('exits 1, not 2, when a read fails (a missing permission), even with drift present', async () => {
+    await t.admin('PUT', '/_emulator/faults', { actions: { 'cr:ListRepoTag': { errorRate: 1, errorCode: 'Forbidden.RAM' } } });
+    try {
+      const r = await drift('changed.yaml', '--format', 'json');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('Forbidden.RAM');
+    } finally {
+      await t.admin('DELETE', '/_emulator/faults');
+    }
+    expect((await drift('changed.yaml')).code).toBe(2);
+  });
+
   it('exits 1 on a bad option value', async () => {
     const r = await drift('registry.yaml', '--fail-on', 'sometimes');
     expect(r.code).toBe(1);
