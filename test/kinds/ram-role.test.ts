@@ -170,7 +170,7 @@ describe('cross-account replication against the emulator: role → policy → at
     ]);
     const byId = new Map(plan.actions.map((a) => [a.id, a] as const));
     expect(byId.get(attachment)!.dependsOn).toEqual([policy, role]);
-    expect(byId.get('instance[hz].replication[to-partner]')!.dependsOn).toEqual([attachment, 'instance[bj].namespace[team-a]']);
+    expect(byId.get('instance[hz].replication[to-partner]')!.dependsOn).toEqual([attachment, policy, role, 'instance[bj].namespace[team-a]']);
     expect(byId.get(policy)!.after).toEqual({
       policyName: 'AcrctlCrossAccountSync',
       document: { Version: '1', Statement: [{ Effect: 'Allow', Action: ['cr:CreateRepositorySync', 'cr:CreateSyncRule'], Resource: [`acs:cr:cn-beijing:${PARTNER}:instance/${bj}`] }] },
