@@ -11,7 +11,15 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, w
 import { join } from 'node:path';
 
 export type JournalRecord =
-  | { readonly t: 'run'; readonly runId: string; readonly planId: string; readonly startedAt: string; readonly pid: number }
+  | {
+      readonly t: 'run';
+      readonly runId: string;
+      readonly planId: string;
+      readonly startedAt: string;
+      readonly pid: number;
+      /** The command that started the run; `--resume` only continues runs of its own command. */
+      readonly command?: 'apply' | 'destroy';
+    }
   | { readonly t: 'start'; readonly id: string }
   | { readonly t: 'intent'; readonly id: string; readonly call: string; readonly detail?: Readonly<Record<string, unknown>> }
   | { readonly t: 'done'; readonly id: string; readonly ids?: Readonly<Record<string, string>> }
@@ -31,7 +39,7 @@ export class Journal {
   }
 
   /** Creates `<dir>/<runId>.jsonl` (never reusing a file) and writes the run record. */
-  static create(dir: string, run: { runId: string; planId: string; startedAt: string; pid: number }): Journal {
+  static create(dir: string, run: { runId: string; planId: string; startedAt: string; pid: number; command?: 'apply' | 'destroy' }): Journal {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${run.runId}.jsonl`);
     const j = new Journal(path, openSync(path, 'wx'));

@@ -69,11 +69,14 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
     setExit(await runApply({ ...flags, ...(planfile ? { planfile } : {}), fileGiven, mode: 'apply' }, io));
   });
 
-  common(program.command('destroy').description('delete every object registry.yaml declares (instances are refunded); never touches unmanaged objects')).action(
-    async (flags: ApplyFlags) => {
-      setExit(await runApply({ ...flags, fileGiven: true, mode: 'destroy' }, io));
-    },
-  );
+  common(
+    program
+      .command('destroy')
+      .description('delete every object registry.yaml declares (instances are refunded); never touches unmanaged objects')
+      .option('--resume', 'continue the last interrupted destroy of this estate'),
+  ).action(async (flags: ApplyFlags) => {
+    setExit(await runApply({ ...flags, fileGiven: true, mode: 'destroy' }, io));
+  });
 
   program
     .command('force-unlock')
@@ -99,13 +102,14 @@ interface UnfinishedRun {
   readonly planFile: string;
 }
 
-function unfinishedRuns(runsDir: string): UnfinishedRun[] {
+/** Unfinished runs of one command, oldest first: `apply --resume` never continues a destroy. */
+function unfinishedRuns(runsDir: string, mode: 'apply' | 'destroy'): UnfinishedRun[] {
   if (!existsSync(runsDir)) return [];
   const out: UnfinishedRun[] = [];
   for (const f of readdirSync(runsDir).filter((n) => n.endsWith('.jsonl')).sort()) {
     const { records } = readJournal(join(runsDir, f));
     const head = records[0];
-    if (!head || head.t !== 'run') continue;
+    if (!head || head.t !== 'run' || (head.command ?? 'apply') !== mode) continue;
     const end = records.findLast((r) => r.t === 'end');
     if (end && end.t === 'end' && end.status === 'complete') continue;
     const planFile = join(runsDir, `${head.runId}.plan.json`);
@@ -180,7 +184,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     }
     const runId = newRunId();
     writePlanFile(join(runsDir, `${runId}.plan.json`), plan);
-    const journal = Journal.create(runsDir, { runId, planId: plan.planId, startedAt: new Date().toISOString(), pid: process.pid });
+    const journal = Journal.create(runsDir, { runId, planId: plan.planId, startedAt: new Date().toISOString(), pid: process.pid, command: flags.mode });
     const view = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr') });
     const abort = new AbortController();
     const onSignal = () => abort.abort();
@@ -221,7 +225,7 @@ async function choosePlan(
   runsDir: string,
 ): Promise<{ plan: Plan; resume?: ResumeState; note?: string }> {
   const fresh = () => (flags.mode === 'destroy' ? computeDestroyPlan({ config: estate.config, configDigest: estate.configDigest, configFile: estate.file, kinds: allKinds, cloud: estate.session, findings: estate.findings, sha256 }) : planEstate(estate));
-  const unfinished = unfinishedRuns(runsDir);
+  const unfinished = unfinishedRuns(runsDir, flags.mode);
   if (saved) {
     if (saved.configDigest !== estate.configDigest) {
       throw new AcrctlError('apply.stale_plan', `refusing the saved plan: ${estate.file} has changed since the plan was made`, { hint: 'run acrctl plan --out again and review the new plan' });
@@ -274,7 +278,7 @@ function report(result: ApplyResult, plan: Plan, flags: EstateFlags & { mode: 'a
     if (s.status === 'already-done') counts.earlier++;
     else counts[s.status]++;
   }
-  const resumeCmd = ['acrctl apply --resume', `-f ${file}`, flags.emulator === true ? '--emulator' : typeof flags.emulator === 'string' ? `--emulator=${flags.emulator}` : '', flags.endpoint ? `--endpoint ${flags.endpoint}` : ''].filter(Boolean).join(' ');
+  const resumeCmd = [`acrctl ${flags.mode} --resume`, `-f ${file}`, flags.emulator === true ? '--emulator' : typeof flags.emulator === 'string' ? `--emulator=${flags.emulator}` : '', flags.endpoint ? `--endpoint ${flags.endpoint}` : ''].filter(Boolean).join(' ');
   const tally = `${counts.done} done${counts.earlier ? `, ${counts.earlier} done earlier` : ''}, ${counts.failed} failed, ${counts.skipped} skipped${counts.gated ? `, ${counts.gated} at a gate, ${counts.blocked} waiting behind it` : ''}`;
   const out: string[] = [];
   switch (result.status) {

@@ -8,7 +8,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { AcrctlError } from '../errors.js';
 import type { Plan } from '../plan/model.js';
-import { canonical, renderJson } from '../render/json.js';
+import { planIdOf } from '../plan/planner.js';
+import { renderJson } from '../render/json.js';
 import { sha256 } from './estate.js';
 
 let validator: ReturnType<Ajv2020['compile']> | undefined;
@@ -40,8 +41,7 @@ export function readPlanFile(path: string): Plan {
   }
   const plan = value as Plan;
   // The plan id covers the config digest, the live fingerprint and the actions: any edit shows.
-  const expected = sha256(JSON.stringify(canonical({ configDigest: plan.configDigest, liveFingerprint: plan.liveFingerprint, actions: plan.actions })));
-  if (expected !== plan.planId) {
+  if (planIdOf(plan, sha256) !== plan.planId) {
     throw new AcrctlError('plan.tampered', `${path} was modified after it was made (its plan id does not match its content)`, { hint: 'make a new plan with acrctl plan --out FILE' });
   }
   return plan;

@@ -107,7 +107,21 @@ export async function computeDestroyPlan(input: PlanInput): Promise<Plan> {
   }
   const plan = buildPlan({ ...input, kinds, desired: [], live: asPruned });
   const reasoned = plan.actions.map((a) => ({ ...a, reason: 'acrctl destroy' }));
-  return { ...plan, actions: reasoned, unmanaged: alongside.sort((a, b) => compare(a.id, b.id)) };
+  // The plan id covers the actions: compute it again for the actions as they are returned.
+  return {
+    ...plan,
+    actions: reasoned,
+    planId: planIdOf({ configDigest: plan.configDigest, liveFingerprint: plan.liveFingerprint, actions: reasoned }, input.sha256),
+    unmanaged: alongside.sort((a, b) => compare(a.id, b.id)),
+  };
+}
+
+/**
+ * A plan's id: the hash of its config digest, live fingerprint and actions (canonical JSON). The one
+ * definition used to make plans and to check saved ones, so any edit of a saved plan shows.
+ */
+export function planIdOf(plan: Pick<Plan, 'configDigest' | 'liveFingerprint' | 'actions'>, sha256: (text: string) => string): string {
+  return sha256(JSON.stringify(canonical({ configDigest: plan.configDigest, liveFingerprint: plan.liveFingerprint, actions: plan.actions })));
 }
 
 /** Desired objects of every kind, checked for duplicate addresses. */
@@ -276,7 +290,7 @@ export function buildPlan(input: BuildInput): Plan {
     JSON.stringify(canonical([...liveById.values()].sort((a, b) => compare(a.id, b.id)).map((l) => ({ id: l.id, spec: l.spec, ids: l.ids })))),
   );
   const sortedUnmanaged = unmanaged.sort((a, b) => compare(a.id, b.id));
-  const planId = input.sha256(JSON.stringify(canonical({ configDigest: input.configDigest, liveFingerprint, actions: finalActions })));
+  const planId = planIdOf({ configDigest: input.configDigest, liveFingerprint, actions: finalActions }, input.sha256);
   return {
     formatVersion: 1,
     planId,

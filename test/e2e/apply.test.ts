@@ -171,6 +171,24 @@ describe('apply', () => {
   });
 });
 
+describe('resume keeps to its command', () => {
+  it('apply --resume never continues an interrupted destroy; destroy --resume does', async () => {
+    expect((await cli(['apply', '--auto-approve', '--no-verify'])).code).toBe(0);
+    await t.admin('PUT', '/_emulator/faults', { seed: 1, actions: { 'bss:RefundInstance': { errorRate: 1 } } });
+    const destroy = await cli(['destroy', '--auto-approve']);
+    expect(destroy.code, destroy.stdout + destroy.stderr).toBe(1);
+    expect(destroy.stdout).toContain('Fix the cause, then continue with: acrctl destroy --resume -f registry.yaml');
+    await t.admin('DELETE', '/_emulator/faults');
+    const apply = await cli(['apply', '--resume', '--auto-approve']);
+    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+    expect(apply.stderr).toContain('no interrupted apply to resume');
+    expect(apply.stdout).toContain('No changes.');
+    const resumed = await cli(['destroy', '--resume', '--auto-approve']);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('Verified: nothing declared is left.');
+  });
+});
+
 describe('gates', () => {
   it('stops at a console-only switch with exit 3 and instructions, then --resume verifies it and finishes', async () => {
     writeFileSync(join(cwd, 'registry.yaml'), config().replace('    name: acme-hz\n', '    name: acme-hz\n    personalEditionDomain: true\n').replace('namespaces:\n      team-a:', 'namespaces:\n      team-a:').replace('edition: Standard', 'edition: Advanced'));

@@ -183,5 +183,9 @@ describe('computeDestroyPlan', () => {
     const loop = fakeKind('rule', { desired: () => [d('rule', 'x')], read: async () => [{ ...l('rule', 'x'), container: 'x' }] });
     const p = await computeDestroyPlan({ config, configDigest: 'c'.repeat(64), configFile: 'r.yaml', kinds: [inst, ns, loop], cloud: undefined as unknown as CloudSession, sha256 });
     expect(brief(p)).toEqual(['delete i', 'delete x']);
+    // Its id covers the actions as returned (with their destroy reason): a saved destroy plan verifies.
+    const { planIdOf } = await import('../../src/plan/planner.js');
+    expect(p.actions[0]!.reason).toBe('acrctl destroy');
+    expect(planIdOf(p, sha256)).toBe(p.planId);
   });
 });
