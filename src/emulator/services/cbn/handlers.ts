@@ -128,6 +128,20 @@ function byStart<T extends { life: Life }>(key: (t: T) => string): (x: T, y: T) 
 const PAGE_NUMBER = { defaultSize: 10, max: 50, pageNoName: 'PageNumber', pageSizeName: 'PageSize' } as const;
 const TOKEN = { defaultSize: 20, max: 100 } as const;
 
+/**
+ * The end of deleting an attachment: refused while transit-router routes use it as next hop unless
+ * `Force` is set, then those routes and the attachment start deleting together.
+ */
+function detach(ctx: CallContext, a: CbnAccount, params: FlatParams, x: { life: Parameters<typeof endLife>[0] }, id: string, now: number): void {
+  const force = optionalBool(params, 'Force') ?? false;
+  const trRoutes = Object.values(a.routeEntries).filter((e) => e.nextHopId === id && e.life.endingAt === undefined);
+  if (trRoutes.length > 0 && !force) throw cbnErrors.trRoutes(id);
+  dryRun(params);
+  const d = ctx.settings.async.cbnTransition;
+  for (const e of trRoutes) endLife(e.life, now, d);
+  endLife(x.life, now, d);
+}
+
 function tokenFields(p: { nextToken: string | undefined; maxResults: number; totalCount: number }): Record<string, unknown> {
   return { ...(p.nextToken === undefined ? {} : { NextToken: p.nextToken }), MaxResults: p.maxResults, TotalCount: p.totalCount };
 }
@@ -393,13 +407,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
     if (t !== undefined && phaseAt(t.life, now) !== 'stable') throw cbnErrors.parentBusy(t.transitRouterId, statusOf('tr', t.life, now));
     if (phaseAt(x.life, now) !== 'stable') throw cbnErrors.status(id, statusOf('attachment', x.life, now));
     if (routesUsingNextHop(ctx.state, x.vpcOwnerId, x.regionId, id, now) > 0) throw cbnErrors.vpcRoutes(id);
-    const force = optionalBool(params, 'Force') ?? false;
-    const trRoutes = Object.values(a.routeEntries).filter((e) => e.nextHopId === id && e.life.endingAt === undefined);
-    if (trRoutes.length > 0 && !force) throw cbnErrors.trRoutes(id);
-    dryRun(params);
-    const d = ctx.settings.async.cbnTransition;
-    for (const e of trRoutes) endLife(e.life, now, d);
-    endLife(x.life, now, d);
+    detach(ctx, a, params, x, id, now);
     tk.remember('done');
     return {};
   }),
@@ -504,13 +512,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
     const x = live(a.peerAttachments[id], now);
     if (x === undefined) throw cbnErrors.attachmentNotFound(id);
     if (phaseAt(x.life, now) !== 'stable') throw cbnErrors.status(id, statusOf('attachment', x.life, now));
-    const force = optionalBool(params, 'Force') ?? false;
-    const trRoutes = Object.values(a.routeEntries).filter((e) => e.nextHopId === id && e.life.endingAt === undefined);
-    if (trRoutes.length > 0 && !force) throw cbnErrors.trRoutes(id);
-    dryRun(params);
-    const d = ctx.settings.async.cbnTransition;
-    for (const e of trRoutes) endLife(e.life, now, d);
-    endLife(x.life, now, d);
+    detach(ctx, a, params, x, id, now);
     tk.remember('done');
     return {};
   }),
