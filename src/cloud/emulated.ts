@@ -14,7 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AcrctlError } from '../errors.js';
 import type { AccountSpec, CloudSessionOptions } from './session.js';
-import { emulatorEndpoints, fixedEndpoints, normaliseBaseUrl, type FetchFn } from './endpoints.js';
+import { emulatorEndpoints, emulatorRegistryLookup, fixedEndpoints, normaliseBaseUrl, type FetchFn } from './endpoints.js';
 import type { CloudReporter } from './pipeline.js';
 import type { CloudProduct } from './errors.js';
 
@@ -94,7 +94,7 @@ export async function startEmbeddedEmulator(options: EmbeddedOptions): Promise<E
     return {
       session: {
         accounts: staticAccounts(options.accounts, keys),
-        endpoints: fixedEndpoints((product, region) => emu.endpoint(product, region), 'http'),
+        endpoints: fixedEndpoints((product, region) => emu.endpoint(product, region), 'http', { registry: emulatorRegistryLookup(emu.url) }),
       },
       url: emu.url,
       stateFile,

@@ -24,6 +24,26 @@ export interface EndpointResolver {
   /** True when the endpoints are an emulator (plain http on loopback). */
   readonly emulated: boolean;
   resolve(product: CloudProduct, region: string): Promise<ResolvedEndpoint>;
+  /**
+   * Where a registry's data plane (OCI Distribution API) listens, when this resolver knows it
+   * without the control plane: an emulator answers `/_emulator/registry`; Personal Edition's real
+   * host is fixed by region. Undefined for a real EE instance: its host comes from
+   * `ListInstanceEndpoint`, which src/registry reads through the cr client.
+   */
+  registry?(target: RegistryLocator): Promise<ResolvedRegistry | undefined>;
+}
+
+/** A registry to locate: an EE instance, or a region's Personal Edition registry. */
+export type RegistryLocator = { readonly kind: 'ee'; readonly instanceId: string; readonly region: string } | { readonly kind: 'pe'; readonly region: string };
+
+export interface ResolvedRegistry {
+  /** Scheme and authority, no trailing slash: `http://127.0.0.1:PORT` or `https://host`. */
+  readonly base: string;
+}
+
+/** The Personal Edition registry's public host in a region (REGISTRY.md §1). Pure. */
+export function personalRegistryHost(region: string): string {
+  return `registry.${region}.aliyuncs.com`;
 }
 
 /** Regions the VPC SDK (`@alicloud/vpc20160428` endpointMap) serves from the central host. */
@@ -68,6 +88,7 @@ export function realEndpoints(options: { readonly bssSite?: BssSite } = {}): End
   return {
     emulated: false,
     resolve: (product, region) => Promise.resolve({ endpoint: realHost(product, region, options), protocol: 'https' }),
+    registry: (target) => Promise.resolve(target.kind === 'pe' ? { base: `https://${personalRegistryHost(target.region)}` } : undefined),
   };
 }
 
@@ -139,6 +160,45 @@ export function emulatorEndpoints(baseUrl: string, options: { readonly fetch?: F
       }
       return p;
     },
+    registry: emulatorRegistryLookup(base, fetchFn),
+  };
+}
+
+/**
+ * `GET <base>/_emulator/registry?instance=ID|personal=REGION` → `{ base: 'http://127.0.0.1:PORT' }`,
+ * once per registry (a failed lookup is not cached).
+ */
+export function emulatorRegistryLookup(baseUrl: string, fetchFn: FetchFn = (url, init) => globalThis.fetch(url, init)): (target: RegistryLocator) => Promise<ResolvedRegistry> {
+  const base = normaliseBaseUrl(baseUrl);
+  const cache = new Map<string, Promise<ResolvedRegistry>>();
+  const lookup = async (target: RegistryLocator): Promise<ResolvedRegistry> => {
+    const query = target.kind === 'ee' ? `instance=${encodeURIComponent(target.instanceId)}` : `personal=${encodeURIComponent(target.region)}`;
+    const what = target.kind === 'ee' ? `instance ${target.instanceId}` : `the Personal Edition registry of ${target.region}`;
+    let res: Awaited<ReturnType<FetchFn>>;
+    try {
+      res = await fetchFn(`${base}/_emulator/registry?${query}`, { method: 'GET' });
+    } catch (err) {
+      throw new AcrctlError('cloud.endpoint', `cannot reach the emulator at ${base}`, { cause: err });
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => '');
+      throw new AcrctlError('cloud.endpoint', `the emulator at ${base} has no registry for ${what} (HTTP ${res.status})`, { detail: text.slice(0, 300) });
+    }
+    const body = (await res.json()) as { registry?: unknown };
+    if (typeof body.registry !== 'string' || body.registry === '') {
+      throw new AcrctlError('cloud.endpoint', `the emulator at ${base} answered a registry lookup without a registry`);
+    }
+    return { base: `http://${body.registry.replace(/^https?:\/\//, '').replace(/\/+$/, '')}` };
+  };
+  return (target) => {
+    const key = target.kind === 'ee' ? `ee\u0000${target.instanceId}` : `pe\u0000${target.region}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = lookup(target);
+      cache.set(key, p);
+      p.catch(() => cache.delete(key));
+    }
+    return p;
   };
 }
 
@@ -156,9 +216,11 @@ function extractEndpoint(body: unknown): string | undefined {
 export function fixedEndpoints(
   resolve: (product: CloudProduct, region: string) => Promise<string> | string,
   protocol: 'http' | 'https' = 'http',
+  options: { readonly registry?: (target: RegistryLocator) => Promise<ResolvedRegistry | undefined> } = {},
 ): EndpointResolver {
   const cache = new Map<string, Promise<ResolvedEndpoint>>();
   return {
+    ...(options.registry !== undefined ? { registry: options.registry } : {}),
     emulated: protocol === 'http',
     resolve(product, region) {
       const key = `${product}\u0000${region}`;
