@@ -1,15 +1,22 @@
 /**
  * `acrctl emulator serve`: runs the local emulator of the vendor APIs until SIGTERM or SIGINT.
+ * `acrctl emulator registry`: where a registry of a running emulator listens, and a temporary login
+ * for it written to a containers auth file (skopeo/podman `--authfile`).
  *
- * Contract: the FIRST line on stdout is `http://127.0.0.1:PORT` (scripts read it); a short human
+ * Contract of serve: the FIRST line on stdout is `http://127.0.0.1:PORT` (scripts read it); a short human
  * summary goes to stderr. On SIGTERM/SIGINT the ports close, the state file is flushed and the
  * command exits 0. Never prints secrets.
  */
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { RegistryLocator } from '../cloud/endpoints.js';
+import type { CloudSession } from '../cloud/session.js';
 import { AcrctlError } from '../errors.js';
 import { StateFileError } from '../emulator/core/persistence.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import type { SetExit } from './commands.js';
+import { estateOptions, openEstate, type EstateFlags } from './estate.js';
 import type { CliIo } from './main.js';
 
 interface ServeOptions {
@@ -40,8 +47,132 @@ function parseIntOption(value: string, name: string, min: number, max: number): 
   return Number(value);
 }
 
+interface RegistryOptions extends EstateFlags {
+  readonly personal?: string;
+  readonly instance?: string;
+  readonly account?: string;
+  readonly authfile?: string;
+}
+
+/** A registry picked on the command line: where it is, whose login, and how to call it in messages. */
+interface RegistryTarget {
+  readonly locator: RegistryLocator;
+  readonly alias: string;
+  readonly what: string;
+}
+
+/** Which registry `--personal` / `--instance` name, resolved against registry.yaml and the live instances. */
+async function registryTarget(opts: RegistryOptions, config: { readonly accounts: Readonly<Record<string, unknown>>; readonly instances?: Readonly<Record<string, { readonly account: string; readonly region: string; readonly name: string }>> }, session: CloudSession): Promise<RegistryTarget> {
+  if ((opts.personal === undefined) === (opts.instance === undefined)) {
+    throw new AcrctlError('emulator.option', 'name exactly one registry: --personal REGION or --instance NAME');
+  }
+  if (opts.personal !== undefined) {
+    const aliases = Object.keys(config.accounts).sort();
+    const alias = opts.account ?? (aliases.length === 1 ? aliases[0] : undefined);
+    if (alias === undefined || !aliases.includes(alias)) {
+      throw new AcrctlError('emulator.option', opts.account === undefined ? 'several accounts are declared: say whose Personal Edition login to get with --account ALIAS' : `unknown account ${JSON.stringify(opts.account)}`, {
+        hint: `declared accounts: ${aliases.join(', ')}`,
+      });
+    }
+    return { locator: { kind: 'pe', region: opts.personal }, alias, what: `the Personal Edition registry of ${opts.personal} (account ${alias})` };
+  }
+  const key = opts.instance ?? '';
+  const entries = Object.entries(config.instances ?? {});
+  const found = entries.find(([k]) => k === key) ?? entries.find(([, i]) => i.name === key);
+  if (found === undefined) {
+    throw new AcrctlError('emulator.option', `no instance ${JSON.stringify(key)} in ${opts.file}`, { hint: `declared instances: ${entries.map(([k]) => k).sort().join(', ') || '(none)'}` });
+  }
+  const [alias, inst] = found;
+  if (opts.account !== undefined && opts.account !== inst.account) {
+    throw new AcrctlError('emulator.option', `instance ${alias} belongs to account ${inst.account}, not ${opts.account}`);
+  }
+  const live = (await session.cr(inst.account, inst.region).allInstances()).items.find((i) => i.InstanceName === inst.name);
+  if (live?.InstanceId === undefined) {
+    throw new AcrctlError('emulator.option', `instance ${alias} (${inst.name}) does not exist yet in ${inst.region}`, { hint: `run acrctl apply -f ${opts.file} first` });
+  }
+  return { locator: { kind: 'ee', instanceId: live.InstanceId, region: inst.region }, alias: inst.account, what: `instance ${alias} (${live.InstanceId}, ${inst.region})` };
+}
+
+/** Adds or replaces the login for `host` in a containers auth file, keeping the others; mode 0600. */
+async function writeAuthFile(file: string, host: string, username: string, password: string): Promise<void> {
+  let doc: { auths?: Record<string, unknown> } = {};
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8')) as typeof doc;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new AcrctlError('emulator.authfile', `cannot read the auth file ${file}`, { hint: 'fix it or choose another --authfile', cause: err });
+    }
+  }
+  const auths = { ...(doc.auths ?? {}), [host]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } };
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ ...doc, auths }, null, 2)}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+/**
+ * `emulator registry`: prints the registry's `host:port` on stdout (the only line there); with
+ * `--authfile`, writes a temporary login for it (cr GetAuthorizationToken, or Personal Edition
+ * GET /tokens) to that file. The password never goes to stdout, stderr or an error.
+ */
+async function registryCommand(opts: RegistryOptions, io: CliIo): Promise<void> {
+  if (opts.endpoint === undefined && io.env['ACRCTL_ENDPOINT'] === undefined) {
+    throw new AcrctlError('emulator.option', 'emulator registry needs a running emulator: --endpoint URL (or ACRCTL_ENDPOINT)', {
+      hint: 'start one with acrctl emulator serve; the embedded --emulator stops when each command ends, and its registries with it',
+    });
+  }
+  const estate = await openEstate({ file: opts.file, ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }) }, io);
+  try {
+    const target = await registryTarget(opts, estate.config, estate.session);
+    const lookup = estate.session.endpoints.registry;
+    const found = lookup === undefined ? undefined : await lookup(target.locator);
+    if (found === undefined) throw new AcrctlError('emulator.option', `the emulator did not say where ${target.what} listens`);
+    const host = found.base.replace(/^https?:\/\//, '');
+    io.stdout.write(`${host}\n`);
+    if (opts.authfile === undefined) {
+      io.stderr.write(`${target.what} listens on ${host} (plain http); add --authfile FILE to get a temporary login for it\n`);
+      return;
+    }
+    let username: string | undefined;
+    let password: string | undefined;
+    let expires: number | undefined;
+    if (target.locator.kind === 'pe') {
+      const r = await estate.session.crpe(target.alias, target.locator.region).getAuthorizationToken();
+      ({ tempUserName: username, authorizationToken: password, expireDate: expires } = r.data ?? {});
+    } else {
+      const r = await estate.session.cr(target.alias, target.locator.region).getAuthorizationToken({ InstanceId: target.locator.instanceId });
+      ({ TempUsername: username, AuthorizationToken: password, ExpireTime: expires } = r);
+    }
+    if (username === undefined || password === undefined) throw new AcrctlError('emulator.option', `no temporary login came back for ${target.what}`);
+    estate.session.secrets.add(password);
+    const file = resolve(io.cwd, opts.authfile);
+    await writeAuthFile(file, host, username, password);
+    const until = expires === undefined ? '' : `, valid until ${new Date(expires).toISOString()}`;
+    io.stderr.write(
+      [
+        `wrote a temporary login for ${target.what} at ${host} to ${opts.authfile} (mode 0600${until})`,
+        `  e.g. skopeo list-tags --tls-verify=false --authfile ${opts.authfile} docker://${host}/NAMESPACE/REPOSITORY`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await estate.close();
+  }
+}
+
 export function registerEmulator(program: Command, io: CliIo, setExit: SetExit, waitForStop: WaitForStop = waitForSignal): void {
   const emulator = program.command('emulator').description('run a local emulator of the Alibaba Cloud APIs acrctl uses');
+  estateOptions(
+    emulator
+      .command('registry')
+      .description("print where a running emulator's registry listens (host:port) and write a temporary login for it to an auth file")
+      .option('--personal <region>', "the region's Personal Edition registry")
+      .option('--instance <name>', 'an EE instance of registry.yaml (its key or its name)')
+      .option('--account <alias>', 'whose login (default: the instance\'s account, or the only declared account)')
+      .option('--authfile <file>', 'write the login to this containers auth file (skopeo/podman --authfile), mode 0600'),
+  ).action(async (opts: RegistryOptions) => {
+    await registryCommand(opts, io);
+    setExit(0);
+  });
   emulator
     .command('serve')
     .description('serve cr, Personal Edition, BSS, RAM, STS, CBN, VPC and PrivateZone on 127.0.0.1 until SIGTERM/SIGINT')
