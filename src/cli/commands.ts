@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliIo } from './main.js';
+import { registerAdopt } from './adopt.js';
 import { registerApply } from './apply.js';
 import { registerDrift } from './drift.js';
 import { registerEmulator } from './emulator.js';
@@ -18,5 +19,6 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
   registerDrift(program, io, setExit);
+  registerAdopt(program, io, setExit);
   registerEmulator(program, io, setExit);
 }

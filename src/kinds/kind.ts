@@ -11,6 +11,7 @@
 import type { CloudSession } from '../cloud/session.js';
 import type { RegistryDocument } from '../config/model.js';
 import type { Action, ActionType, FieldChange, GateInfo, PlanFinding, PlanOutput } from '../plan/model.js';
+import type { ImageCopier } from '../registry/copy.js';
 
 /** Where an object lives: grouping for rendering and scoping. */
 export interface Placement {
@@ -62,6 +63,12 @@ export interface ReadContext {
   live(kind: string): readonly LiveObject[];
   /** Typed product clients; the cloud layer's session. */
   readonly cloud: CloudSession;
+  /**
+   * Set by `acrctl adopt` only (plans never set it): there are no declarations yet, so kinds that
+   * read children only under declared containers read every child of the instances being read, with
+   * every field the desired side could declare (e.g. repositories of all namespaces, with `detail`).
+   */
+  readonly discover?: boolean;
 }
 
 /** What a kind's diff says about one desired/live pair. */
@@ -73,6 +80,11 @@ export interface Diff {
 export interface Outcome {
   /** Cloud ids learned (e.g. the new instance id), journalled and offered to dependants. */
   readonly ids?: Readonly<Record<string, string>>;
+  /**
+   * Report only: what the action did beyond ids (an image copy's outcome and bytes), journalled with
+   * the outcome so a report after `--resume` covers earlier runs too. Never a secret; never steers apply.
+   */
+  readonly report?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** What a kind's reconcile step finds for an action whose outcome was not recorded. */
@@ -113,6 +125,11 @@ export interface ExecContext {
    * is requested again (for objects whose creation shows only after a delay, such as ACL entries).
    */
   readonly settleMs: number;
+  /**
+   * The image copier of this apply run, created on first use: one per run, so a blob moved for one
+   * image is not moved again for another. Absent where the command copies no images (destroy).
+   */
+  readonly copier?: () => Pick<ImageCopier, 'copy'>;
 }
 
 /** The kind contract. */
@@ -135,7 +152,7 @@ export interface Kind {
   /** Pure field comparison; each change is tagged update (in place) or replace. */
   diff(desired: DesiredObject, live: LiveObject): Diff;
   /** Extra plan content: outputs (DNS records, hosts lines) and findings known only with live data. */
-  extras?(ctx: { desired: readonly DesiredObject[]; live: (kind: string) => readonly LiveObject[] }): {
+  extras?(ctx: { config: RegistryDocument; desired: readonly DesiredObject[]; live: (kind: string) => readonly LiveObject[] }): {
     outputs?: PlanOutput[];
     findings?: PlanFinding[];
   };

@@ -8,7 +8,8 @@
  * namespace (all namespaces at once: 10,000 repositories cost 100 calls at PageSize 100). Only
  * repositories in desired namespaces become live objects; those in other namespaces belong to that
  * (unmanaged) namespace and are not listed separately. ListRepository has no `Detail`: GetRepository
- * is called only for repositories whose desired spec declares `detail` (docs/kinds.md).
+ * is called only for repositories whose desired spec declares `detail` (docs/kinds.md). In adopt's
+ * discover mode every repository of the instance is read, each with its `detail`.
  * Acts: Create/Update/DeleteRepository (every field updates in place).
  * Requires its namespace AND its instance: the plan's refs hold the ids of required objects only,
  * and apply needs the instance id.
@@ -189,7 +190,7 @@ export const repositoryKind: Kind = {
     const per = await Promise.all(
       runningInstances(ctx).map(async (m) => {
         const prefix = `${m.address}.`;
-        if (![...nsDesired.keys()].some((id) => id.startsWith(prefix))) return [];
+        if (ctx.discover !== true && ![...nsDesired.keys()].some((id) => id.startsWith(prefix))) return [];
         const cr = ctx.cloud.cr(m.account, m.region);
         const { items } = await cr.allRepositories({ InstanceId: m.instanceId });
         const objs: LiveObject[] = [];
@@ -199,10 +200,10 @@ export const repositoryKind: Kind = {
           if ((r.RepoStatus ?? 'NORMAL') !== 'NORMAL') continue;
           const nsId = addr.namespace(m.alias, r.RepoNamespaceName);
           const ns = nsDesired.get(nsId);
-          if (ns === undefined) continue; // belongs to an unmanaged namespace
+          if (ns === undefined && ctx.discover !== true) continue; // belongs to an unmanaged namespace
           const id = addr.repository(m.alias, r.RepoNamespaceName, r.RepoName);
-          if (repoDesired.get(id)?.spec['detail'] !== undefined) needDetail.push({ index: objs.length, namespace: r.RepoNamespaceName, name: r.RepoName });
-          const declaredNs = ns.reason === undefined ? m.config.namespaces?.[r.RepoNamespaceName] : undefined;
+          if (ctx.discover === true || repoDesired.get(id)?.spec['detail'] !== undefined) needDetail.push({ index: objs.length, namespace: r.RepoNamespaceName, name: r.RepoName });
+          const declaredNs = ns !== undefined && ns.reason === undefined ? m.config.namespaces?.[r.RepoNamespaceName] : undefined;
           objs.push({
             id,
             kind: 'repository',

@@ -143,12 +143,16 @@ export function collectDesired(kinds: readonly Kind[], config: RegistryDocument)
   return out;
 }
 
-/** Reads live objects kind by kind, in `readAfter` order, running independent kinds in parallel. */
+/**
+ * Reads live objects kind by kind, in `readAfter` order, running independent kinds in parallel.
+ * `discover` is adopt's read mode (see ReadContext.discover); plans never set it.
+ */
 export async function readLive(
   kinds: readonly Kind[],
   config: RegistryDocument,
   desired: readonly DesiredObject[],
   cloud: CloudSession,
+  options: { readonly discover?: boolean } = {},
 ): Promise<Map<string, LiveObject[]>> {
   const order = new Dag();
   for (const k of kinds) {
@@ -167,6 +171,7 @@ export async function readLive(
           config,
           desired,
           cloud,
+          ...(options.discover === true ? { discover: true } : {}),
           live: (k) => {
             const r = results.get(k);
             if (!r) throw new Error(`kind ${name} read ${k} without declaring it in readAfter`);
@@ -285,7 +290,7 @@ export function buildPlan(input: BuildInput): Plan {
     }
   }
 
-  const { outputs, findings } = collectExtras(input.kinds, input.desired, input.live);
+  const { outputs, findings } = collectExtras(input.kinds, input.config, input.desired, input.live);
   const liveFingerprint = input.sha256(
     JSON.stringify(canonical([...liveById.values()].sort((a, b) => compare(a.id, b.id)).map((l) => ({ id: l.id, spec: l.spec, ids: l.ids })))),
   );
@@ -365,13 +370,14 @@ function selectTargets(targets: readonly string[], actions: ReadonlyMap<string, 
 
 function collectExtras(
   kinds: ReadonlyMap<string, Kind>,
+  config: RegistryDocument,
   desired: readonly DesiredObject[],
   live: ReadonlyMap<string, readonly LiveObject[]>,
 ): { outputs: PlanOutput[]; findings: PlanFinding[] } {
   const outputs: PlanOutput[] = [];
   const findings: PlanFinding[] = [];
   for (const kind of [...kinds.values()].sort((a, b) => compare(a.name, b.name))) {
-    const extra = kind.extras?.({ desired, live: (k) => live.get(k) ?? [] });
+    const extra = kind.extras?.({ config, desired, live: (k) => live.get(k) ?? [] });
     outputs.push(...(extra?.outputs ?? []));
     findings.push(...(extra?.findings ?? []));
   }

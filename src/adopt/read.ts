@@ -1,0 +1,226 @@
+/**
+ * Adopt's I/O: discover the instances of the adopted accounts and regions, read everything under
+ * them through the kinds' own `read` (discover mode), and fold the RAM objects and cross-region
+ * routes. Read-only: only List/Get calls, through the kinds and the cr client's ListInstance.
+ *
+ * Owns: discovery (ListInstance per account and region, paged), the aliases adopted instances get,
+ * and the synthetic "scan" document that makes the kinds read every child. The document itself is
+ * built by the pure src/adopt/build.ts and src/adopt/roles.ts.
+ */
+import type { CloudSession } from '../cloud/session.js';
+import { DEFAULTS, REGIONS, type Account, type CrossRegionAccess, type TransitRouter, type Edition, type Instance, type Region, type RegistryDocument } from '../config/model.js';
+import { AcrctlError } from '../errors.js';
+import { addr } from '../kinds/address.js';
+import { editionOf, mapLimit } from '../kinds/instance.js';
+import type { DesiredObject, Kind, LiveObject } from '../kinds/kind.js';
+import { computePlan, readLive } from '../plan/planner.js';
+import { buildDocument, compare, withRoles, type AdoptNote, type FoundInstance } from './build.js';
+import { foldRoles } from './roles.js';
+
+/** Kinds read under the discovered instances (discover mode). Kinds not listed are never read by adopt. */
+export const SCAN_KINDS = [
+  'instance',
+  'namespace',
+  'repository',
+  'vpc-link',
+  'internet-endpoint',
+  'acl-entry',
+  'personal-edition-domain',
+  'auth-domain-takeover',
+  'sync-rule',
+] as const;
+/** Kinds of the cross-account role a cross-account rule derives. */
+export const ROLE_KINDS = ['ram-role', 'ram-policy', 'ram-attachment'] as const;
+/** Kinds of a cross-region access path. */
+export const ROUTE_KINDS = ['instance', 'cross-region', 'vpc-route', 'tr-route'] as const;
+
+/** ListInstance scans in flight at once during discovery (the session also rate-limits per product). */
+const DISCOVERY_IN_FLIGHT = 8;
+const EDITIONS: readonly string[] = ['Basic', 'Standard', 'Advanced'] satisfies Edition[];
+const GONE = new Set(['DELETING', 'DELETED']);
+
+export interface AdoptRequest {
+  /** Accounts written to the document (alias → declaration). */
+  readonly accounts: Readonly<Record<string, Account>>;
+  /** Aliases of the accounts whose instances are adopted (a subset of `accounts`). */
+  readonly adopt: readonly string[];
+  /** Regions to scan; empty = every region with a Container Registry endpoint. */
+  readonly regions: readonly Region[];
+  /** Cloud instance names (or base aliases) to keep; empty = all. */
+  readonly instances: readonly string[];
+  /** The base document: its instance aliases and cross-region access paths are reused. */
+  readonly base?: RegistryDocument;
+  readonly kinds: readonly Kind[];
+  readonly cloud: CloudSession;
+  /** Hex sha256 (the planner's fingerprint; injected so this module needs no node:crypto). */
+  readonly sha256: (text: string) => string;
+}
+
+export interface Adopted {
+  readonly document: RegistryDocument;
+  readonly notes: readonly AdoptNote[];
+}
+
+interface Listed {
+  readonly account: string;
+  readonly region: Region;
+  readonly name: string;
+  readonly instanceId: string;
+  readonly specification: string | undefined;
+  readonly status: string;
+}
+
+/** The alias an instance gets: the base file's alias for it, else its name (made unique). Pure. */
+export function assignAliases(found: readonly Listed[], base: RegistryDocument | undefined): Map<Listed, string> {
+  const out = new Map<Listed, string>();
+  const taken = new Set(Object.keys(base?.instances ?? {}));
+  const rest: Listed[] = [];
+  for (const f of found) {
+    const match = Object.entries(base?.instances ?? {}).find(([, i]) => i.account === f.account && i.region === f.region && i.name === f.name);
+    if (match) out.set(f, match[0]);
+    else rest.push(f);
+  }
+  const plain = (f: Listed) => (/^[a-z]/.test(f.name) ? f.name : `i-${f.name}`);
+  const count = new Map<string, number>();
+  for (const f of rest) count.set(plain(f), (count.get(plain(f)) ?? 0) + 1);
+  for (const f of [...rest].sort((a, b) => compare(`${a.account}/${a.region}/${a.name}`, `${b.account}/${b.region}/${b.name}`))) {
+    const candidates = [plain(f), `${plain(f)}-${f.region}`, `${f.account}-${plain(f)}-${f.region}`];
+    let alias = candidates.find((c, i) => (i > 0 || count.get(c) === 1) && !taken.has(c));
+    for (let n = 2; alias === undefined; n++) if (!taken.has(`${candidates[2]}-${n}`)) alias = `${candidates[2]}-${n}`;
+    taken.add(alias);
+    out.set(f, alias);
+  }
+  return out;
+}
+
+async function discover(req: AdoptRequest): Promise<Listed[]> {
+  const regions: readonly Region[] = req.regions.length > 0 ? req.regions : REGIONS;
+  const scopes = req.adopt.flatMap((account) => regions.map((region) => ({ account, region })));
+  const per = await mapLimit(scopes, DISCOVERY_IN_FLIGHT, async ({ account, region }) =>
+    (await req.cloud.cr(account, region).allInstances()).items
+      .filter((i) => i.InstanceId !== undefined && i.InstanceName !== undefined && !GONE.has(i.InstanceStatus ?? ''))
+      .map((i): Listed => ({ account, region, name: i.InstanceName!, instanceId: i.InstanceId!, specification: i.InstanceSpecification, status: i.InstanceStatus ?? '' })),
+  );
+  return per.flat();
+}
+
+function pick(kinds: readonly Kind[], names: readonly string[]): Kind[] {
+  return kinds.filter((k) => names.includes(k.name));
+}
+
+/** The scan document: every found instance declared with every switch the kinds need to read its children. */
+function scanDocument(req: AdoptRequest, found: readonly FoundInstance[]): RegistryDocument {
+  const instances: Record<string, Instance> = {};
+  for (const f of found) {
+    instances[f.alias] = {
+      account: f.account,
+      region: f.region,
+      edition: f.edition,
+      name: f.name,
+      quotas: { namespaces: 0, repositories: 0, vpcs: 0 },
+      internetEndpoint: {},
+      personalEditionDomain: false,
+      authDomainTakeover: false,
+    };
+  }
+  return { version: 1, accounts: req.accounts, instances };
+}
+
+/** Reads the adopted estate and builds its document. Makes no mutating call. */
+export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
+  const notes: AdoptNote[] = [];
+  let listed = await discover(req);
+  if (req.instances.length > 0) {
+    const aliases = assignAliases(listed, req.base);
+    const wanted = new Set(req.instances);
+    const missing = req.instances.filter((n) => !listed.some((l) => l.name === n || aliases.get(l) === n));
+    if (missing.length > 0) {
+      throw new AcrctlError('adopt.unknown_instance', `no instance named ${missing.join(', ')} was found in account${req.adopt.length === 1 ? '' : 's'} ${req.adopt.join(', ')}${req.regions.length > 0 ? ` (regions ${req.regions.join(', ')})` : ''}`, {
+        hint: 'give the cloud instance name (or its alias in the base file); check --account and --region',
+      });
+    }
+    listed = listed.filter((l) => wanted.has(l.name) || wanted.has(aliases.get(l) ?? ''));
+  }
+  const aliases = assignAliases(listed, req.base);
+  const found: FoundInstance[] = [];
+  for (const l of listed) {
+    const edition = editionOf(l.specification);
+    const alias = aliases.get(l)!;
+    if (!EDITIONS.includes(edition)) {
+      notes.push({ address: addr.instance(alias), message: `not adopted: instance ${l.name} (${l.instanceId}) has specification ${JSON.stringify(l.specification ?? '')}, which is not an Enterprise Edition edition` });
+      continue;
+    }
+    found.push({ alias, account: l.account, region: l.region, name: l.name, edition: edition as Edition, instanceId: l.instanceId, status: l.status });
+  }
+
+  const scan = scanDocument(req, found);
+  const live = await readLive(pick(req.kinds, SCAN_KINDS), scan, [], req.cloud, { discover: true });
+  const liveOf = (kind: string): readonly LiveObject[] => live.get(kind) ?? [];
+  const built = buildDocument({ accounts: req.accounts, instances: found, live: liveOf });
+  notes.push(...built.notes);
+
+  // Cross-account roles: what the adopted rules derive, compared with what is live.
+  const roleKinds = pick(req.kinds, ROLE_KINDS);
+  const ramLive = await readLive(roleKinds, built.document, [], req.cloud);
+  const declared: DesiredObject[] = roleKinds.flatMap((k) => k.desired(built.document));
+  const both = (kind: string) => ramLive.get(kind) ?? liveOf(kind);
+  const derived = roleKinds.flatMap((k) => k.derive?.({ config: built.document, desired: declared, live: both }) ?? []);
+  const kindOf = new Map(roleKinds.map((k) => [k.name, k] as const));
+  const folded = foldRoles({
+    accounts: req.accounts,
+    desired: [...declared, ...derived],
+    live: [...ramLive.values()].flat(),
+    diff: (d, l) => kindOf.get(d.kind)!.diff(d, l).changes,
+  });
+  notes.push(...folded.notes);
+  let document = withRoles(built.document, folded.roles);
+
+  // Cross-region access: the base file's paths to adopted instances, kept when live matches them.
+  const paths = crossRegionCandidates(req.base, document);
+  if (paths.length > 0) {
+    const withPaths: RegistryDocument = { ...document, crossRegionAccess: paths };
+    const plan = await computePlan({
+      config: withPaths,
+      configDigest: '',
+      configFile: 'adopted',
+      kinds: pick(req.kinds, ROUTE_KINDS),
+      cloud: req.cloud,
+      sha256: req.sha256,
+    });
+    const kept = paths.filter((p) => {
+      const prefix = addr.crossRegion(p.name);
+      const pending = plan.actions.filter((a) => a.id === prefix || a.id.startsWith(`${prefix}.`));
+      if (pending.length === 0) return true;
+      notes.push({ address: prefix, message: `not adopted from the base file: live routes differ (${pending.map((a) => `${a.type} ${a.id}`).join(', ')})` });
+      return false;
+    });
+    if (kept.length > 0) document = { ...document, crossRegionAccess: [...kept].sort((a, b) => compare(a.name, b.name)) };
+  }
+  return { document, notes: [...notes].sort((a, b) => compare(a.address, b.address) || compare(a.message, b.message)) };
+}
+
+/**
+ * The base file's cross-region paths whose source account and target instance are in the document,
+ * with their defaults left out (the transit routers' edition, routes that are on).
+ */
+function crossRegionCandidates(base: RegistryDocument | undefined, document: RegistryDocument): CrossRegionAccess[] {
+  return (base?.crossRegionAccess ?? [])
+    .filter((p) => document.accounts[p.from.account] !== undefined && document.instances?.[p.to] !== undefined)
+    .map((p) => withoutDefaults(p));
+}
+
+function withoutDefaults(p: CrossRegionAccess): CrossRegionAccess {
+  const router = (r: TransitRouter): TransitRouter => (r.edition === DEFAULTS.transitRouter.edition ? { id: r.id } : r);
+  const routes = {
+    ...(p.routes?.auth !== undefined && p.routes.auth !== DEFAULTS.routes.auth ? { auth: p.routes.auth } : {}),
+    ...(p.routes?.oss !== undefined && p.routes.oss !== DEFAULTS.routes.oss ? { oss: p.routes.oss } : {}),
+  };
+  return {
+    name: p.name,
+    from: p.from,
+    to: p.to,
+    cen: { id: p.cen.id, sourceTransitRouter: router(p.cen.sourceTransitRouter), targetTransitRouter: router(p.cen.targetTransitRouter) },
+    ...(Object.keys(routes).length > 0 ? { routes } : {}),
+    ...(p.addresses !== undefined ? { addresses: p.addresses } : {}),
+  };
+}

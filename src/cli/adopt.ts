@@ -1,0 +1,218 @@
+/**
+ * `acrctl adopt`: write a registry.yaml for an estate that already exists (issue #7), so that
+ * `acrctl plan` on it shows no changes. Read-only: List and Get calls only (the end-to-end test
+ * checks the emulator's call log).
+ *
+ * Why "adopt" and not "import": in registry.yaml, `imports` are image imports into an instance
+ * (from Personal Edition or OSS). Adopting is taking existing cloud objects under management.
+ *
+ * Accounts: from the base file (`-f`, default registry.yaml when it exists), whose `accounts:`
+ * section is reused as written (credentials included); `--account ALIAS` picks among them (default:
+ * all). `--account ALIAS=UID` declares an account the base does not have; it uses the default
+ * credentials chain (environment variables ALIBABA_CLOUD_ACCESS_KEY_ID/…, profile, instance role),
+ * so the written account has no `credentials:` (the language's default). Without a base file every
+ * `--account` must carry its UID.
+ */
+import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { adoptEstate } from '../adopt/read.js';
+import { renderAdopted } from '../adopt/render.js';
+import { connectRemoteEmulator, DEFAULT_EMULATOR_STATE_FILE, startEmbeddedEmulator, type EmulatorBinding } from '../cloud/emulated.js';
+import { CloudSession, type AccountSpec } from '../cloud/session.js';
+import { defaultLints } from '../config/lint-runner.js';
+import { hasErrors, validateSource } from '../config/load.js';
+import { REGIONS, type Account, type Region, type RegistryDocument } from '../config/model.js';
+import { formatText } from '../config/report.js';
+import { AcrctlError, ExitCode } from '../errors.js';
+import { allKinds } from '../kinds/index.js';
+import { VERSION } from '../version.js';
+import type { SetExit } from './commands.js';
+import { accountCredentials, estateOptions, loadEstateConfig, sha256, useColor, type EstateFlags } from './estate.js';
+import type { CliIo } from './main.js';
+
+interface AdoptFlags extends EstateFlags {
+  readonly account?: string[];
+  readonly region?: string[];
+  readonly instance?: string[];
+  readonly out?: string;
+  readonly force?: boolean;
+}
+
+const ALIAS = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+const UID = /^[0-9]{16}$/;
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Which accounts to write and which to adopt, from the base file and the `--account` flags. Pure. */
+export function resolveAccounts(
+  base: RegistryDocument | undefined,
+  flags: readonly string[],
+  baseFile: string,
+): { accounts: Record<string, Account>; adopt: string[] } {
+  const known: Record<string, Account> = { ...(base?.accounts ?? {}) };
+  const adopt: string[] = [];
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    const alias = eq < 0 ? flag : flag.slice(0, eq);
+    const uid = eq < 0 ? undefined : flag.slice(eq + 1);
+    if (!ALIAS.test(alias)) throw new AcrctlError('adopt.bad_account', `--account ${flag}: ${JSON.stringify(alias)} is not an alias (1-63 letters, digits, '-' or '_', starting with a letter)`);
+    if (uid !== undefined && !UID.test(uid)) throw new AcrctlError('adopt.bad_account', `--account ${flag}: the UID must be exactly 16 digits`);
+    const declared = known[alias];
+    if (uid === undefined && declared === undefined) {
+      const names = Object.keys(base?.accounts ?? {});
+      throw new AcrctlError('adopt.unknown_account', `unknown account alias ${alias}${base ? ` (${baseFile} declares ${names.length > 0 ? names.join(', ') : 'none'})` : ' (no base file)'}`, {
+        hint: `give its UID as --account ${alias}=<16-digit UID> (credentials from the default chain), or declare it under accounts: in ${base ? baseFile : 'a base file given with -f'}`,
+      });
+    }
+    if (uid !== undefined && declared !== undefined && declared.uid !== uid) {
+      throw new AcrctlError('adopt.bad_account', `--account ${flag}: ${baseFile} declares ${alias} with UID ${declared.uid}`, { hint: `use --account ${alias}, or another alias` });
+    }
+    if (declared === undefined) known[alias] = { uid: uid! };
+    if (!adopt.includes(alias)) adopt.push(alias);
+  }
+  if (flags.length === 0) {
+    if (base === undefined) {
+      throw new AcrctlError('adopt.no_accounts', 'adopt needs to know the accounts: give --account ALIAS=UID, or a base registry.yaml with accounts: (-f)', {
+        hint: 'e.g. acrctl adopt --account prod=1234567890123456 -o registry.yaml',
+      });
+    }
+    adopt.push(...Object.keys(base.accounts));
+  }
+  const accounts: Record<string, Account> = {};
+  for (const alias of adopt) accounts[alias] = known[alias]!;
+  return { accounts, adopt };
+}
+
+/** A session for the accounts: the real endpoints, the embedded emulator or a running one; identities checked. */
+async function openSession(flags: AdoptFlags, accountsIn: Readonly<Record<string, Account>>, io: CliIo): Promise<{ session: CloudSession; close: () => Promise<void> }> {
+  const uids = Object.fromEntries(Object.entries(accountsIn).map(([alias, a]) => [alias, a.uid]));
+  const endpoint = flags.endpoint ?? io.env['ACRCTL_ENDPOINT'];
+  let binding: EmulatorBinding | undefined;
+  if (flags.emulator !== undefined && flags.emulator !== false) {
+    binding = await startEmbeddedEmulator({ accounts: uids, stateFile: resolve(io.cwd, typeof flags.emulator === 'string' ? flags.emulator : DEFAULT_EMULATOR_STATE_FILE) });
+  } else if (endpoint) {
+    binding = await connectRemoteEmulator({ url: endpoint, accounts: uids });
+  }
+  if (binding) io.stderr.write(`${binding.summary}\n`);
+  const accounts: Record<string, AccountSpec> = binding
+    ? { ...binding.session.accounts }
+    : Object.fromEntries(Object.entries(accountsIn).map(([alias, a]) => [alias, { uid: a.uid, credentials: accountCredentials(a.credentials) }]));
+  const raw = Number(io.env['ACRCTL_PAGE_SIZE']);
+  const pageSize = Number.isInteger(raw) && raw >= 1 && raw <= 100 ? raw : undefined;
+  const session = new CloudSession({ accounts, ...(binding ? { endpoints: binding.session.endpoints } : {}), env: io.env, ...(pageSize ? { pageSize } : {}) });
+  const close = async () => {
+    await session.close();
+    await binding?.close();
+  };
+  try {
+    await session.verifyIdentities();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { session, close };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the file, refusing to replace an existing one unless forced. */
+async function writeOut(path: string, text: string, force: boolean, shown: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, force ? 'w' : 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new AcrctlError('adopt.exists', `${shown} already exists; adopt does not overwrite it`, { hint: 'pass --force to replace it, or choose another -o file' });
+    }
+    throw new AcrctlError('adopt.write', `cannot write ${shown}: ${(err as Error).message}`);
+  }
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): void {
+  const cmd = estateOptions(
+    program
+      .command('adopt')
+      .summary('write a registry.yaml for an estate that already exists (read-only)')
+      .description(
+        [
+          'Write a registry.yaml describing the live estate of some accounts, so that `acrctl plan` on it shows no changes.',
+          'Read-only: only List and Get calls are made.',
+          '',
+          'Called "adopt", not "import": in registry.yaml, imports are image imports into an instance.',
+          '',
+          'Accounts come from the base file (-f, default registry.yaml when it exists): its accounts: are reused',
+          'as written, and --account ALIAS picks among them (default: all). --account ALIAS=UID adds an account',
+          'that uses the default credentials chain. Without a base file, every --account needs its UID.',
+          'Defaults are left out; objects that replication rules derive (target namespaces, the cross-account',
+          'RAM role, policy and attachment) are folded into the rules. What cannot be expressed is listed as',
+          'warnings on stderr and in the header of the file. Writes to stdout unless -o is given; -o never',
+          'replaces an existing file without --force. See docs/adopt.md.',
+        ].join('\n'),
+      )
+      .option('--account <alias[=uid]>', 'an account to adopt (repeatable)', collect)
+      .option('--region <region>', 'only this region (repeatable; default every region)', collect)
+      .option('--instance <name>', 'only this instance, by cloud name or base alias (repeatable)', collect)
+      .option('-o, --out <file>', 'write the registry.yaml here instead of stdout')
+      .option('--force', 'let -o replace an existing file'),
+  );
+  cmd.action(async (flags: AdoptFlags) => {
+    const regions = flags.region ?? [];
+    for (const r of regions) {
+      if (!(REGIONS as readonly string[]).includes(r)) throw new AcrctlError('adopt.bad_region', `unknown region ${r}`, { hint: `regions with Container Registry: ${REGIONS.join(', ')}` });
+    }
+    const explicitBase = cmd.getOptionValueSource('file') !== 'default';
+    const baseFile = flags.file;
+    let base: RegistryDocument | undefined;
+    if (explicitBase || (await exists(resolve(io.cwd, baseFile)))) base = (await loadEstateConfig(baseFile, io)).config;
+    const { accounts, adopt } = resolveAccounts(base, flags.account ?? [], baseFile);
+    if (flags.out !== undefined && !flags.force && (await exists(resolve(io.cwd, flags.out)))) {
+      throw new AcrctlError('adopt.exists', `${flags.out} already exists; adopt does not overwrite it`, { hint: 'pass --force to replace it, or choose another -o file' });
+    }
+
+    const { session, close } = await openSession(flags, accounts, io);
+    let adopted;
+    try {
+      adopted = await adoptEstate({
+        accounts,
+        adopt,
+        regions: regions as Region[],
+        instances: flags.instance ?? [],
+        ...(base ? { base } : {}),
+        kinds: allKinds,
+        cloud: session,
+        sha256,
+      });
+    } finally {
+      await close();
+    }
+    const text = renderAdopted(adopted.document, adopted.notes, { accounts: adopt, regions, instances: flags.instance ?? [], version: VERSION });
+
+    // The output must load clean: anything else is a bug in adopt, never a file to hand out.
+    const shown = flags.out ?? 'registry.yaml (stdout)';
+    const check = validateSource(text, shown, { env: io.env, lint: defaultLints });
+    if (hasErrors(check.findings)) {
+      io.stderr.write(formatText({ file: check.file, findings: check.findings, text: check.text }, { color: useColor(io, 'stderr') }));
+      throw new AcrctlError('adopt.invalid_output', 'the adopted registry.yaml does not validate; nothing was written', { hint: 'this is a bug in acrctl adopt: report it with the findings above' });
+    }
+    for (const n of adopted.notes) io.stderr.write(`warning: ${n.address}: ${n.message}\n`);
+    for (const f of check.findings) io.stderr.write(`${f.severity}[${f.id}]: ${f.message}\n`);
+    const instances = Object.keys(adopted.document.instances ?? {}).length;
+    if (flags.out === undefined) io.stdout.write(text);
+    else await writeOut(resolve(io.cwd, flags.out), text, flags.force === true, flags.out);
+    io.stderr.write(`adopted ${instances} instance${instances === 1 ? '' : 's'} of ${adopt.length} account${adopt.length === 1 ? '' : 's'}${flags.out !== undefined ? ` into ${flags.out}` : ''}; ${adopted.notes.length} warning${adopted.notes.length === 1 ? '' : 's'}\n`);
+    setExit(ExitCode.ok);
+  });
+}
