@@ -13,6 +13,7 @@ import { AcrctlError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import type { ExecContext, Kind, Outcome, Reconciled } from '../kinds/kind.js';
 import type { Action, Plan } from '../plan/model.js';
+import type { ImageCopier } from '../registry/copy.js';
 import type { Journal, ResumeState } from './journal.js';
 
 /** Events the executor emits (STYLE.md habit 4). `data` is JSON and never holds secrets. */
@@ -60,6 +61,8 @@ export interface ExecuteOptions {
   readonly heartbeatMs?: number;
   /** See ExecContext.settleMs (default {@link DEFAULT_SETTLE_MS}). */
   readonly settleMs?: number;
+  /** See ExecContext.copier: the run's image copier, created by the caller on first use. */
+  readonly copier?: () => Pick<ImageCopier, 'copy'>;
 }
 
 /**
@@ -186,9 +189,9 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
       }
       const ids = outcome.ids ?? {};
       learned.set(action.id, { ...(learned.get(action.id) ?? {}), ...ids });
-      journal.append({ t: 'done', id: action.id, ...(Object.keys(ids).length > 0 ? { ids } : {}) });
+      journal.append({ t: 'done', id: action.id, ...(Object.keys(ids).length > 0 ? { ids } : {}), ...(outcome.report ? { report: outcome.report } : {}) });
       status.set(action.id, { status: 'done' });
-      emit({ level: 'info', code: 'action.done', action: action.id, message: `${action.id}: ${pastVerb(action)}`, data: { elapsedMs: now() - started, ids } });
+      emit({ level: 'info', code: 'action.done', action: action.id, message: `${action.id}: ${pastVerb(action)}`, data: { elapsedMs: now() - started, ids, ...(outcome.report ? { report: outcome.report } : {}) } });
     } catch (err) {
       const code = err instanceof AcrctlError ? err.code : 'internal';
       const message = err instanceof Error ? err.message : String(err);
@@ -212,6 +215,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     now,
     sleep,
     settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS,
+    ...(opts.copier ? { copier: opts.copier } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(reconciled ? { reconciled } : {}),
     ...(opts.resume?.intents.has(action.id) ? { announced: opts.resume.intents.get(action.id)! } : {}),

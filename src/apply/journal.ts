@@ -22,7 +22,13 @@ export type JournalRecord =
     }
   | { readonly t: 'start'; readonly id: string }
   | { readonly t: 'intent'; readonly id: string; readonly call: string; readonly detail?: Readonly<Record<string, unknown>> }
-  | { readonly t: 'done'; readonly id: string; readonly ids?: Readonly<Record<string, string>> }
+  | {
+      readonly t: 'done';
+      readonly id: string;
+      readonly ids?: Readonly<Record<string, string>>;
+      /** What the action did, for reports (an image copy's outcome and bytes); never a secret. */
+      readonly report?: Readonly<Record<string, string | number | boolean>>;
+    }
   | { readonly t: 'failed'; readonly id: string; readonly code: string; readonly message: string }
   | { readonly t: 'gate'; readonly id: string }
   | { readonly t: 'end'; readonly status: 'complete' | 'failed' | 'gated' | 'interrupted' };
@@ -85,6 +91,8 @@ export interface ResumeState {
   readonly runs: readonly string[];
   /** Finished actions and the ids they learned. */
   readonly done: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** The reports finished actions recorded (image copies), for reports covering every run. */
+  readonly reports?: ReadonlyMap<string, Readonly<Record<string, string | number | boolean>>>;
   /** Actions started (and maybe sent) whose outcome was never recorded. */
   readonly inFlight: ReadonlySet<string>;
   /** Calls announced for in-flight actions, in order (for reconciling). */
@@ -107,6 +115,7 @@ export function loadResumeState(dir: string, planId: string): ResumeState {
   const inFlight = new Set<string>();
   const intents = new Map<string, string[]>();
   const failed = new Map<string, string>();
+  const reports = new Map<string, Readonly<Record<string, string | number | boolean>>>();
   let tornLines = 0;
   for (const f of files) {
     const { records, tornLines: torn } = readJournal(join(dir, f));
@@ -127,6 +136,7 @@ export function loadResumeState(dir: string, planId: string): ResumeState {
           break;
         case 'done':
           done.set(r.id, { ...(r.ids ?? {}) });
+          if (r.report !== undefined) reports.set(r.id, r.report);
           inFlight.delete(r.id);
           failed.delete(r.id);
           intents.delete(r.id);
@@ -147,5 +157,5 @@ export function loadResumeState(dir: string, planId: string): ResumeState {
       }
     }
   }
-  return { runs, done, inFlight, intents, failed, tornLines };
+  return { runs, done, reports, inFlight, intents, failed, tornLines };
 }

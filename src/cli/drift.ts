@@ -27,7 +27,6 @@ import { computePlan } from '../plan/planner.js';
 import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, sha256, type EstateFlags } from './estate.js';
 import type { CliIo } from './main.js';
-import { notPlanned } from './plan.js';
 
 interface DriftFlags extends EstateFlags {
   readonly format: DriftFormat;
@@ -136,7 +135,7 @@ export function registerDrift(program: Command, io: CliIo, setExit: SetExit): vo
         configFile: estate.file,
         kinds: driftKinds(live),
         cloud: estate.session,
-        findings: [...estate.findings, ...notPlanned(estate.config)],
+        findings: estate.findings,
         sha256,
       });
       const connection = connectionFlags(flags);

@@ -9,8 +9,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds } from '../kinds/index.js';
-import type { RegistryDocument } from '../config/model.js';
-import type { Plan, PlanFinding } from '../plan/model.js';
+import type { Plan } from '../plan/model.js';
 import { computePlan } from '../plan/planner.js';
 import { renderDot } from '../render/dot.js';
 import { renderJson } from '../render/json.js';
@@ -40,29 +39,10 @@ export async function planEstate(estate: Estate, targets: readonly string[] = []
     configFile: estate.file,
     kinds: allKinds,
     cloud: estate.session,
-    findings: [...estate.findings, ...notPlanned(estate.config)],
+    findings: estate.findings,
     targets,
     sha256,
   });
-}
-
-/**
- * Parts of the language this version validates but does not plan yet, said in the plan rather
- * than ignored: image imports (copying images over the registry protocol is not built yet).
- */
-export function notPlanned(config: RegistryDocument): PlanFinding[] {
-  const out: PlanFinding[] = [];
-  for (const [alias, inst] of Object.entries(config.instances ?? {})) {
-    const n = inst.imports?.length ?? 0;
-    if (n === 0) continue;
-    out.push({
-      id: 'imports-not-planned',
-      severity: 'warning',
-      message: `${n} import rule${n === 1 ? '' : 's'} of instance ${alias} ${n === 1 ? 'is' : 'are'} validated but not planned by this version of acrctl: no image is copied. Import from the console meanwhile (Instance → Repositories → Import).`,
-      where: `instance[${alias}]`,
-    });
-  }
-  return out;
 }
 
 export function renderPlan(plan: Plan, format: PlanFormat, io: CliIo): string {

@@ -18,7 +18,11 @@ export const addr = {
   syncRule: (instance: string, rule: string) => address(addr.instance(instance), segment('replication', rule)),
   backfill: (instance: string, rule: string, ns: string, repo: string, tag: string) =>
     address(addr.syncRule(instance, rule), segment('backfill', `${ns}/${repo}:${tag}`)),
-  importRule: (instance: string, index: string) => address(addr.instance(instance), segment('import', index)),
+  /** An import rule, keyed by its source (`personal:cn-hangzhou/team-a`; see image-import.ts `importKey`). */
+  importRule: (instance: string, key: string) => address(addr.instance(instance), segment('import', key)),
+  /** One image an import rule copies, named as it lands in the target (`image[team-a/api:v1]`). */
+  importImage: (instance: string, key: string, ns: string, repo: string, tag: string) =>
+    address(addr.importRule(instance, key), segment('image', `${ns}/${repo}:${tag}`)),
   ramRole: (account: string, role: string) => address(addr.account(account), segment('ram-role', role)),
   ramPolicy: (account: string, policy: string) => address(addr.account(account), segment('ram-policy', policy)),
   ramAttachment: (account: string, role: string, policy: string) => address(addr.account(account), segment('ram-attachment', `${role}/${policy}`)),

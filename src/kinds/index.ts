@@ -13,6 +13,7 @@ import { vpcLinkKind } from './vpc-link.js';
 import { syncRuleKind } from './sync-rule.js';
 import { tagKind } from './tag.js';
 import { backfillKind } from './backfill.js';
+import { imageImportKind } from './image-import.js';
 import { ramRoleKind } from './ram-role.js';
 import { ramPolicyKind } from './ram-policy.js';
 import { ramAttachmentKind } from './ram-attachment.js';
@@ -32,6 +33,7 @@ export const allKinds: readonly Kind[] = [
   syncRuleKind,
   tagKind,
   backfillKind,
+  imageImportKind,
   ramRoleKind,
   ramPolicyKind,
   ramAttachmentKind,

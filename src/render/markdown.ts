@@ -8,7 +8,7 @@
  */
 import type { Action, Plan } from '../plan/model.js';
 import { renderMermaid } from './mermaid.js';
-import { MARKS, renderAction, summaryLine } from './text.js';
+import { copyLine, copyTotals, MARKS, renderAction, summaryLine } from './text.js';
 
 export interface MarkdownOptions {
   readonly maxChars?: number;
@@ -54,6 +54,8 @@ function compose(plan: Plan, mode: 'full' | 'compact', opts: MarkdownOptions): s
       `| ${s.add} | ${s.change} | ${s.destroy} | ${s.tasks} | ${s.gates} |`,
       '',
     );
+    const copies = copyTotals(plan.actions);
+    if (copies.images > 0) out.push(`**${copyLine(copies)}**`, '');
     if (s.gates > 0) {
       out.push(`> [!IMPORTANT]\n> This plan has ${s.gates} gate${s.gates === 1 ? '' : 's'}: console-only switches a human must flip. Apply stops there with instructions and continues with \`acrctl apply --resume\`.`, '');
     }

@@ -86,8 +86,32 @@ export function renderText(plan: Plan, opts: TextOptions): string {
     }
     out.push('');
   }
+  const copies = copyTotals(plan.actions);
+  if (copies.images > 0) out.push(copyLine(copies));
   out.push(summaryLine(plan.summary));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Image copies in a plan: `run` actions whose `after.copyBytes` says how many bytes the copy moves
+ * at most (image imports). Display only.
+ */
+export function copyTotals(actions: readonly Action[]): { images: number; bytes: number } {
+  let images = 0;
+  let bytes = 0;
+  for (const a of actions) {
+    const n = a.type === 'run' ? a.after?.['copyBytes'] : undefined;
+    if (typeof n !== 'number') continue;
+    images++;
+    bytes += n;
+  }
+  return { images, bytes };
+}
+
+/** `Images to copy: 3 (24.6 MB).` */
+export function copyLine(t: { images: number; bytes: number }): string {
+  const size = t.bytes >= 1e9 ? `${(t.bytes / 1e9).toFixed(2)} GB` : `${(t.bytes / 1e6).toFixed(1)} MB`;
+  return `Images to copy: ${t.images} (${size}).`;
 }
 
 /** `Plan: N to add, N to change, N to destroy, N tasks, N gates.` */

@@ -1,0 +1,618 @@
+/**
+ * Kind `image-import`: the import rules of an instance (`imports:` in registry.yaml) as planned,
+ * reviewable, resumable copies of images from Personal Edition into the instance
+ * (`instance[hz].import[personal:cn-hangzhou/team-a].image[team-a/api:v1]`).
+ *
+ * The vendor's import rule exists only in the console, so acrctl does what the vendor's migration
+ * tools do: it reads the Personal Edition estate through its API (cr 2016-06-07) and copies the
+ * selected images over the registry protocol (src/registry), one `run` action per image.
+ *
+ * Reads (observe only; List calls, paged): per Personal Edition rule, GetNamespaceList of the source
+ * (account, region) once, GetRepoListByNamespace of the source namespace, GetRepoTags per source
+ * repository; on the target (RUNNING instances only) one ListRepository filtered by the namespace
+ * and ListRepoTag per repository of a name the source has. The results are evidence objects under
+ * the rule's address (`…import[k]`, `…import[k].source[repo]`, `…import[k].source[repo:tag]`,
+ * `…import[k].target[repo:tag]`): never desired, never unmanaged, but part of the live fingerprint,
+ * so a saved plan is refused when either side moved.
+ *
+ * Derives (after reading):
+ * - the target repositories the import fills (kind `repository`, so the repository kind creates
+ *   them before any copy), with the Personal Edition type and summary; an empty summary becomes
+ *   `Imported from Personal Edition <region>/<namespace>/<repo>` (EE requires 1-100 characters).
+ *   A repository the configuration declares keeps its declaration (config wins). Being desired,
+ *   imported repositories are never pruned by a namespace with `prune: true`;
+ * - one copy per selected image ({@link selectImages}): per repository, tags matching the rule's
+ *   RE2 `tagFilter` (whole tag), the newest `latest` by update time (ties: tag name); a target tag
+ *   with the same digest needs nothing; with another digest it is overwritten when `overwrite`
+ *   (default true), else skipped and reported (finding `import-digest-conflict`).
+ *   Each copy requires its target repository and instance (their ids reach apply through refs).
+ * Findings: per rule a summary (`import-summary`: images and bytes to move); a missing source
+ * namespace is an error (`import-source-missing`); OSS rules and `includeBuildConfig` have no
+ * public API to carry them out and get console instructions (`import-oss-manual`,
+ * `import-build-config-manual`) instead of being ignored.
+ *
+ * Apply: the run's one image copier (ExecContext.copier) copies the reviewed digest from the
+ * source's Personal Edition registry (the instance's account, `sourceRegion`) to `ns/repo:tag` in
+ * the instance. Progress reaches views as `{ bytes }` deltas; the action's report (outcome, bytes)
+ * is journalled for the import report. Never twice: reconcile reads the target tag (source digest
+ * there = done), and a second plan finds the image in the target and derives nothing for it.
+ */
+import type { CrClient, CrRepository } from '../cloud/cr.js';
+import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
+import { DEFAULTS, type ImportRule, type Instance, type RegistryDocument } from '../config/model.js';
+import { AcrctlError } from '../errors.js';
+import type { Action, PlanFinding } from '../plan/model.js';
+import type { CopyOutcome } from '../registry/types.js';
+import { addr } from './address.js';
+import { tagMatcher } from './backfill.js';
+import { compareSpec } from './compare.js';
+import { aliasOf, crFor, instanceIdOf, mapLimit, runningInstances, unsupported } from './instance.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import { address, segment } from '../plan/model.js';
+import { repoTags } from './tag.js';
+
+/** Tag listings in flight at once per rule while reading. */
+const TAG_READS_IN_FLIGHT = 8;
+/** Minimum time between two progress events of one copy (the CI view prints each). */
+const PROGRESS_EVERY_MS = 1_000;
+/** EE repository summaries are 1-100 characters. */
+const SUMMARY_MAX = 100;
+
+// ---- rules and addresses --------------------------------------------------------------------
+
+/** An import rule with its defaults filled in, and where it lives. */
+export interface ResolvedImport {
+  readonly instance: string;
+  readonly account: string;
+  readonly region: string;
+  readonly instanceName: string;
+  /** Address of the rule (`instance[i].import[key]`). */
+  readonly address: string;
+  readonly key: string;
+  readonly from: ImportRule['from'];
+  readonly namespace: string;
+  readonly sourceRegion: string;
+  /** Personal Edition namespace (OSS rules: the bucket). */
+  readonly sourceNamespace: string;
+  readonly latest: number;
+  readonly tagFilter: string;
+  readonly overwrite: boolean;
+  readonly includeBuildConfig: boolean;
+  /** OSS rules only. */
+  readonly bucket?: string;
+  readonly prefix?: string;
+}
+
+/**
+ * The stable key of a rule in addresses: `personal:<region>/<ns>` (`…/<ns>->`target when the
+ * target namespace has another name), `oss:<region>/<bucket>[/<prefix>]->target`. Unique per
+ * instance: the validator refuses two rules with the same source and target.
+ */
+export function importKey(rule: ImportRule, instanceRegion: string): string {
+  const region = rule.sourceRegion ?? instanceRegion;
+  if (rule.from === 'personal') {
+    const src = rule.sourceNamespace ?? rule.namespace;
+    return `personal:${region}/${src}${src === rule.namespace ? '' : `->${rule.namespace}`}`;
+  }
+  return `oss:${region}/${rule.bucket}${rule.prefix ? `/${rule.prefix}` : ''}->${rule.namespace}`;
+}
+
+export function resolveImports(config: RegistryDocument): ResolvedImport[] {
+  const out: ResolvedImport[] = [];
+  for (const [alias, inst] of Object.entries(config.instances ?? {})) {
+    for (const rule of inst.imports ?? []) out.push(resolveImport(alias, inst, rule));
+  }
+  return out;
+}
+
+function resolveImport(alias: string, inst: Instance, rule: ImportRule): ResolvedImport {
+  const key = importKey(rule, inst.region);
+  const base = {
+    instance: alias,
+    account: inst.account,
+    region: inst.region,
+    instanceName: inst.name,
+    address: addr.importRule(alias, key),
+    key,
+    from: rule.from,
+    namespace: rule.namespace,
+    sourceRegion: rule.sourceRegion ?? inst.region,
+    latest: rule.latest ?? DEFAULTS.import.latest,
+    tagFilter: rule.tagFilter ?? DEFAULTS.import.tagFilter,
+    overwrite: rule.overwrite ?? DEFAULTS.import.overwrite,
+  };
+  if (rule.from === 'personal') {
+    return { ...base, sourceNamespace: rule.sourceNamespace ?? rule.namespace, includeBuildConfig: rule.includeBuildConfig ?? DEFAULTS.import.includeBuildConfig };
+  }
+  return { ...base, sourceNamespace: rule.bucket, includeBuildConfig: false, bucket: rule.bucket, ...(rule.prefix !== undefined ? { prefix: rule.prefix } : {}) };
+}
+
+// ---- selection (pure) -----------------------------------------------------------------------
+
+/** `sha256:<hex>`: Personal Edition lists bare hex digests. Other values are kept as given. */
+export function normaliseDigest(digest: string): string {
+  return /^[0-9a-f]{64}$/.test(digest) ? `sha256:${digest}` : digest;
+}
+
+export interface SourceTag {
+  readonly tag: string;
+  /** Normalised (`sha256:…`). */
+  readonly digest: string;
+  readonly sizeBytes: number;
+  /** Epoch ms of the last push (Personal Edition imageUpdate). */
+  readonly updatedAt: number;
+}
+
+export interface SelectInput {
+  /** Newest N per repository; 0 imports metadata only. */
+  readonly latest: number;
+  /** Whole-tag matcher ({@link tagMatcher}). */
+  readonly match: RegExp;
+  readonly overwrite: boolean;
+  readonly source: readonly SourceTag[];
+  /** Target tag → its digest (normalised). */
+  readonly target: ReadonlyMap<string, string>;
+}
+
+export interface Selection {
+  /** Tags to copy, newest first; `targetDigest` set when the copy overwrites the target tag. */
+  readonly copy: readonly (SourceTag & { readonly targetDigest?: string })[];
+  /** Selected tags the target already holds with the same digest. */
+  readonly same: readonly string[];
+  /** Selected tags the target holds with another digest, not overwritten (overwrite off). */
+  readonly conflicts: readonly { readonly tag: string; readonly sourceDigest: string; readonly targetDigest: string; readonly sizeBytes: number }[];
+}
+
+/**
+ * Which tags of one repository an import copies. Filter first, then the newest `latest` by update
+ * time (ties broken by tag name, ascending), then compare with the target. Pure; never mutates.
+ */
+export function selectImages(input: SelectInput): Selection {
+  const chosen = input.source
+    .filter((t) => input.match.test(t.tag))
+    .sort((a, b) => b.updatedAt - a.updatedAt || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
+    .slice(0, Math.max(0, input.latest));
+  const copy: (SourceTag & { targetDigest?: string })[] = [];
+  const same: string[] = [];
+  const conflicts: { tag: string; sourceDigest: string; targetDigest: string; sizeBytes: number }[] = [];
+  for (const t of chosen) {
+    const there = input.target.get(t.tag);
+    if (there === undefined) copy.push(t);
+    else if (there === t.digest) same.push(t.tag);
+    else if (input.overwrite) copy.push({ ...t, targetDigest: there });
+    else conflicts.push({ tag: t.tag, sourceDigest: t.digest, targetDigest: there, sizeBytes: t.sizeBytes });
+  }
+  return { copy, same, conflicts };
+}
+
+// ---- evidence (read) ------------------------------------------------------------------------
+
+type Part = 'rule' | 'source-repo' | 'source-tag' | 'target-tag';
+
+/** A live evidence object: says which rule and which part of it, so no one parses addresses. */
+export interface ImportLive extends LiveObject {
+  readonly ref: { readonly rule: string; readonly part: Part; readonly repository?: string; readonly tag?: string };
+}
+
+function evidence(r: ResolvedImport, part: Part, spec: Record<string, unknown>, repository?: string, tag?: string): ImportLive {
+  const name = repository === undefined ? undefined : tag === undefined ? repository : `${repository}:${tag}`;
+  const id =
+    part === 'rule' ? r.address : address(r.address, segment(part === 'target-tag' ? 'target' : 'source', name ?? ''));
+  return {
+    id,
+    kind: 'image-import',
+    account: r.account,
+    region: r.region,
+    instance: r.instance,
+    spec,
+    ids: {},
+    container: r.address,
+    prunable: false,
+    requires: [],
+    ref: { rule: r.address, part, ...(repository !== undefined ? { repository } : {}), ...(tag !== undefined ? { tag } : {}) },
+  };
+}
+
+function ruleSpec(r: ResolvedImport, sourceFound: boolean | undefined): Record<string, unknown> {
+  return {
+    from: r.from,
+    sourceRegion: r.sourceRegion,
+    sourceNamespace: r.sourceNamespace,
+    namespace: r.namespace,
+    latest: r.latest,
+    tagFilter: r.tagFilter,
+    overwrite: r.overwrite,
+    includeBuildConfig: r.includeBuildConfig,
+    ...(sourceFound !== undefined ? { sourceFound } : {}),
+  };
+}
+
+function sourceTagSpec(t: CrpeTag): Record<string, unknown> {
+  return { digest: normaliseDigest(t.digest ?? ''), sizeBytes: t.imageSize ?? 0, updatedAt: t.imageUpdate ?? t.imageCreate ?? 0 };
+}
+
+async function readRule(ctx: ReadContext, r: ResolvedImport, peNamespaces: (account: string, region: string) => Promise<Set<string>>, target: CrTarget | undefined): Promise<ImportLive[]> {
+  if (r.from !== 'personal') return [evidence(r, 'rule', ruleSpec(r, undefined))];
+  const found = (await peNamespaces(r.account, r.sourceRegion)).has(r.sourceNamespace);
+  const out: ImportLive[] = [evidence(r, 'rule', ruleSpec(r, found))];
+  if (!found) return out;
+  const crpe = ctx.cloud.crpe(r.account, r.sourceRegion);
+  const repos = (await crpe.allRepos({ RepoNamespace: r.sourceNamespace })).items
+    .filter((x): x is CrpeRepo & { repoName: string } => x.repoNamespace === r.sourceNamespace && typeof x.repoName === 'string' && x.repoStatus !== 'DELETING')
+    .sort((a, b) => (a.repoName < b.repoName ? -1 : a.repoName > b.repoName ? 1 : 0));
+  for (const repo of repos) out.push(evidence(r, 'source-repo', { type: repo.repoType ?? 'PRIVATE', summary: repo.summary ?? '' }, repo.repoName));
+  const tags = await mapLimit(repos, TAG_READS_IN_FLIGHT, (repo) => crpe.allTags({ RepoNamespace: r.sourceNamespace, RepoName: repo.repoName }));
+  repos.forEach((repo, i) => {
+    for (const t of tags[i]!.items) if (typeof t.tag === 'string' && t.tag !== '') out.push(evidence(r, 'source-tag', sourceTagSpec(t), repo.repoName, t.tag));
+  });
+  if (target !== undefined) {
+    const names = new Set(repos.map((x) => x.repoName));
+    const inTarget = (await target.repos(r.namespace)).filter((x) => x.RepoName !== undefined && names.has(x.RepoName) && x.RepoId !== undefined);
+    const images = await mapLimit(inTarget, TAG_READS_IN_FLIGHT, (x) => repoTags(target.cr, target.instanceId, x.RepoId!));
+    inTarget.forEach((x, i) => {
+      for (const img of images[i]!) {
+        if (img.Tag === undefined) continue;
+        out.push(evidence(r, 'target-tag', { digest: normaliseDigest(img.Digest ?? '') }, x.RepoName!, img.Tag));
+      }
+    });
+  }
+  return out;
+}
+
+interface CrTarget {
+  readonly cr: CrClient;
+  readonly instanceId: string;
+  /** Exact-namespace repositories (one filtered, paged ListRepository per namespace, shared). */
+  repos(namespace: string): Promise<CrRepository[]>;
+}
+
+// ---- derive ---------------------------------------------------------------------------------
+
+/** One rule's view of the evidence. */
+interface RuleEvidence {
+  readonly rule: ImportLive;
+  readonly repos: Map<string, { type: string; summary: string }>;
+  readonly source: Map<string, SourceTag[]>;
+  readonly target: Map<string, Map<string, string>>;
+}
+
+function group(live: readonly LiveObject[]): Map<string, RuleEvidence> {
+  const out = new Map<string, RuleEvidence>();
+  const of = (rule: string) => out.get(rule);
+  const items = live as readonly ImportLive[];
+  for (const l of items) if (l.ref?.part === 'rule') out.set(l.ref.rule, { rule: l, repos: new Map(), source: new Map(), target: new Map() });
+  for (const l of items) {
+    const e = l.ref === undefined ? undefined : of(l.ref.rule);
+    if (e === undefined || l.ref.repository === undefined) continue;
+    const repo = l.ref.repository;
+    switch (l.ref.part) {
+      case 'source-repo':
+        e.repos.set(repo, { type: String(l.spec['type']), summary: String(l.spec['summary']) });
+        break;
+      case 'source-tag': {
+        const list = e.source.get(repo) ?? [];
+        list.push({ tag: l.ref.tag ?? '', digest: String(l.spec['digest']), sizeBytes: Number(l.spec['sizeBytes'] ?? 0), updatedAt: Number(l.spec['updatedAt'] ?? 0) });
+        e.source.set(repo, list);
+        break;
+      }
+      case 'target-tag': {
+        const m = e.target.get(repo) ?? new Map<string, string>();
+        m.set(l.ref.tag ?? '', String(l.spec['digest']));
+        e.target.set(repo, m);
+        break;
+      }
+      case 'rule':
+        break;
+    }
+  }
+  return out;
+}
+
+/** The summary an imported repository gets: Personal Edition's, or a derived one when empty. */
+export function importedSummary(summary: string, sourceRegion: string, sourceNamespace: string, repo: string): string {
+  const s = summary.trim();
+  if (s !== '') return s.length > SUMMARY_MAX ? `${s.slice(0, SUMMARY_MAX - 1)}…` : s;
+  return `Imported from Personal Edition ${sourceRegion}/${sourceNamespace}/${repo}`.slice(0, SUMMARY_MAX);
+}
+
+export function megabytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
+
+export interface ImportPlan {
+  readonly repositories: DesiredObject[];
+  readonly copies: DesiredObject[];
+  readonly findings: PlanFinding[];
+}
+
+/**
+ * Everything the import rules ask for given the evidence: repositories, copies and findings. Pure
+ * and deterministic (repositories by name, tags newest first).
+ */
+export function planImports(config: RegistryDocument, desired: readonly DesiredObject[], live: readonly LiveObject[]): ImportPlan {
+  const taken = new Set(desired.map((d) => d.id));
+  const evidenceByRule = group(live);
+  const repositories: DesiredObject[] = [];
+  const copies: DesiredObject[] = [];
+  const findings: PlanFinding[] = [];
+  for (const r of resolveImports(config)) {
+    if (r.from === 'oss') {
+      findings.push({
+        id: 'import-oss-manual',
+        severity: 'warning',
+        where: r.address,
+        message:
+          `no public API imports from OSS, so acrctl does not carry out this rule: in the Container Registry console open instance ${r.instanceName} → Repositories → Import → ` +
+          `Import from OSS, choose bucket ${r.bucket ?? ''}${r.prefix ? ` prefix ${r.prefix}` : ''} in ${r.sourceRegion}, target namespace ${r.namespace}, latest ${r.latest}, tag filter ${r.tagFilter}, ` +
+          `overwrite ${r.overwrite ? 'on' : 'off'}; then run acrctl plan to check the repositories it created`,
+      });
+      continue;
+    }
+    const e = evidenceByRule.get(r.address);
+    if (e === undefined) continue; // not read (should not happen: read emits every rule)
+    if (e.rule.spec['sourceFound'] === false) {
+      findings.push({
+        id: 'import-source-missing',
+        severity: 'error',
+        where: r.address,
+        message: `Personal Edition namespace ${r.sourceNamespace} does not exist in ${r.sourceRegion} for account ${r.account}: nothing to import. Check sourceNamespace and sourceRegion of this rule`,
+      });
+      continue;
+    }
+    const match = tagMatcher(r.tagFilter, r.address);
+    const targetNs = addr.namespace(r.instance, r.namespace);
+    let images = 0;
+    let bytes = 0;
+    let same = 0;
+    let overwrites = 0;
+    for (const [repo, meta] of [...e.repos].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const repoId = addr.repository(r.instance, r.namespace, repo);
+      if (!taken.has(repoId)) {
+        taken.add(repoId);
+        repositories.push({
+          id: repoId,
+          kind: 'repository',
+          account: r.account,
+          region: r.region,
+          instance: r.instance,
+          spec: { type: meta.type, summary: importedSummary(meta.summary, r.sourceRegion, r.sourceNamespace, repo), tagImmutability: DEFAULTS.repository.tagImmutability },
+          requires: [targetNs, addr.instance(r.instance)],
+          reason: `imported from Personal Edition ${r.sourceRegion}/${r.sourceNamespace}/${repo} (${r.address})`,
+        });
+      }
+      const sel = selectImages({ latest: r.latest, match, overwrite: r.overwrite, source: e.source.get(repo) ?? [], target: e.target.get(repo) ?? new Map() });
+      same += sel.same.length;
+      for (const c of sel.conflicts) {
+        findings.push({
+          id: 'import-digest-conflict',
+          severity: 'warning',
+          where: addr.importImage(r.instance, r.key, r.namespace, repo, c.tag),
+          message: `instance[${r.instance}] already has ${r.namespace}/${repo}:${c.tag} with another digest (${short(c.targetDigest)}, Personal Edition ${short(c.sourceDigest)}); not copied because the rule sets overwrite: false`,
+        });
+      }
+      for (const t of sel.copy) {
+        const image = `${r.namespace}/${repo}:${t.tag}`;
+        images++;
+        bytes += t.sizeBytes;
+        if (t.targetDigest !== undefined) overwrites++;
+        copies.push({
+          id: addr.importImage(r.instance, r.key, r.namespace, repo, t.tag),
+          kind: 'image-import',
+          account: r.account,
+          region: r.region,
+          instance: r.instance,
+          spec: {
+            source: `${r.sourceRegion}/${r.sourceNamespace}/${repo}:${t.tag}`,
+            digest: t.digest,
+            copyBytes: t.sizeBytes,
+            instanceName: r.instanceName,
+            namespace: r.namespace,
+            repository: repo,
+            tag: t.tag,
+            overwrite: r.overwrite,
+            ...(t.targetDigest !== undefined ? { targetDigest: t.targetDigest } : {}),
+          },
+          requires: [repoId, addr.instance(r.instance)],
+          reason: `import rule ${r.key}`,
+          summary: `copy ${image} (${megabytes(t.sizeBytes)})${t.targetDigest !== undefined ? `, overwriting the target tag (was ${short(t.targetDigest)})` : ''}`,
+        });
+      }
+    }
+    const conflicts = findings.filter((f) => f.id === 'import-digest-conflict' && f.where?.startsWith(`${r.address}.`)).length;
+    findings.push({
+      id: 'import-summary',
+      severity: 'info',
+      where: r.address,
+      message:
+        `${images} image${images === 1 ? '' : 's'} (${megabytes(bytes)}) to copy from Personal Edition ${r.sourceRegion}/${r.sourceNamespace} into namespace ${r.namespace} ` +
+        `(${e.repos.size} repositor${e.repos.size === 1 ? 'y' : 'ies'}; latest ${r.latest}, tags matching ${r.tagFilter})` +
+        `${overwrites > 0 ? `; ${overwrites} overwrite a target tag` : ''}${same > 0 ? `; ${same} already in the target` : ''}${conflicts > 0 ? `; ${conflicts} skipped: different digest in the target and overwrite is off` : ''}`,
+    });
+    if (r.includeBuildConfig) {
+      const names = [...e.repos.keys()].sort();
+      findings.push({
+        id: 'import-build-config-manual',
+        severity: 'warning',
+        where: r.address,
+        message:
+          `includeBuildConfig: the Personal Edition API (cr 2016-06-07) has no build-rule call, so acrctl cannot copy build rules or bound source repositories. ` +
+          `First bind the source-code platform to instance ${r.instanceName} (console → instance → Code Source); then, for each repository ` +
+          `(${names.length > 0 ? names.map((n) => `${r.namespace}/${n}`).join(', ') : 'none found'}): open it in the Personal Edition console → Build, note its source repository, branch and build rules, ` +
+          `and create the same in the Enterprise Edition console (instance ${r.instanceName} → Repositories → the repository → Build). Build records are not imported`,
+      });
+    }
+  }
+  return { repositories, copies, findings };
+}
+
+// ---- apply ----------------------------------------------------------------------------------
+
+interface Copy {
+  readonly sourceRegion: string;
+  readonly sourceRepo: string;
+  readonly digest: string;
+  readonly instanceName: string;
+  readonly namespace: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly overwrite: boolean;
+  readonly sizeBytes: number;
+}
+
+function copyOf(action: Action): Copy {
+  const s = action.after ?? {};
+  const source = String(s['source'] ?? '');
+  const m = /^([^/]+)\/([^/]+)\/([^:]+):(.+)$/.exec(source);
+  if (m === null) throw new AcrctlError('apply.bad_plan', `${action.id} names no valid source (${JSON.stringify(source)})`, { address: action.id, hint: 'run acrctl plan again' });
+  return {
+    sourceRegion: m[1]!,
+    sourceRepo: `${m[2]!}/${m[3]!}`,
+    digest: String(s['digest']),
+    instanceName: String(s['instanceName']),
+    namespace: String(s['namespace']),
+    repository: String(s['repository']),
+    tag: String(s['tag']),
+    overwrite: s['overwrite'] === true,
+    sizeBytes: Number(s['copyBytes'] ?? 0),
+  };
+}
+
+/** The digest the target tag holds now, if any (List calls: filtered ListRepository, ListRepoTag). */
+async function targetDigest(ctx: ExecContext, action: Action, instanceId: string, c: Copy): Promise<string | undefined> {
+  const cr = crFor(ctx, action);
+  const repos = (await cr.allRepositories({ InstanceId: instanceId, RepoNamespaceName: c.namespace })).items;
+  const repo = repos.find((r) => r.RepoNamespaceName === c.namespace && r.RepoName === c.repository);
+  if (repo?.RepoId === undefined) return undefined;
+  const img = (await repoTags(cr, instanceId, repo.RepoId)).find((i) => i.Tag === c.tag);
+  return img?.Digest === undefined ? undefined : normaliseDigest(img.Digest);
+}
+
+/** What a copy's report says happened, as the import report counts it. */
+export type ImageOutcome = CopyOutcome;
+
+async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
+  const c = copyOf(action);
+  const copier = ctx.copier?.();
+  if (copier === undefined) {
+    throw new AcrctlError('apply.no_registry', `${action.id} copies an image, but this command has no registry client`, { address: action.id, hint: 'run acrctl apply' });
+  }
+  const alias = aliasOf(action);
+  const instanceId = instanceIdOf(ctx, alias);
+  const image = `${c.namespace}/${c.repository}:${c.tag}`;
+  await ctx.intent('CopyImage', { source: `${c.sourceRegion}/${c.sourceRepo}@${c.digest}`, target: `${instanceId}/${image}` });
+  const started = ctx.now();
+  let moved = 0;
+  let pending = 0;
+  let last = started;
+  const result = await copier.copy(
+    { target: { kind: 'pe', account: action.account, region: c.sourceRegion }, image: { repo: c.sourceRepo, reference: c.digest } },
+    { target: { kind: 'ee', account: action.account, region: action.region, instanceId, instanceName: c.instanceName }, repo: `${c.namespace}/${c.repository}`, tag: c.tag },
+    {
+      overwrite: c.overwrite,
+      onProgress: (p) => {
+        moved += p.bytes;
+        pending += p.bytes;
+        const t = ctx.now();
+        if (t - last < PROGRESS_EVERY_MS) return;
+        last = t;
+        ctx.progress(`copying ${image}: ${megabytes(moved)} of ${megabytes(c.sizeBytes)}`, { bytes: pending, image });
+        pending = 0;
+      },
+    },
+  );
+  if (pending > 0) ctx.progress(`copying ${image}: ${megabytes(moved)} moved`, { bytes: pending, image });
+  return {
+    ids: { instanceId },
+    report: {
+      outcome: result.outcome,
+      digest: result.digest,
+      bytesTotal: result.bytesTotal,
+      bytesMoved: result.bytesMoved,
+      elapsedMs: ctx.now() - started,
+      ...(result.targetDigest !== undefined ? { targetDigest: result.targetDigest } : {}),
+    },
+  };
+}
+
+// ---- the kind -------------------------------------------------------------------------------
+
+export const imageImportKind: Kind = {
+  name: 'image-import',
+  readAfter: ['instance'],
+  reportsUnmanaged: false,
+
+  desired(): DesiredObject[] {
+    return [];
+  },
+
+  derive(ctx): DesiredObject[] {
+    const p = planImports(ctx.config, ctx.desired, ctx.live('image-import'));
+    return [...p.repositories, ...p.copies];
+  },
+
+  extras(ctx) {
+    return { findings: planImports(ctx.config, ctx.desired, ctx.live('image-import')).findings };
+  },
+
+  async read(ctx: ReadContext): Promise<LiveObject[]> {
+    const rules = resolveImports(ctx.config);
+    if (rules.length === 0) return [];
+    const running = new Map(runningInstances(ctx).map((m) => [m.alias, m] as const));
+    const nsCache = new Map<string, Promise<Set<string>>>();
+    const peNamespaces = (account: string, region: string) => {
+      const k = `${account}\u0000${region}`;
+      let p = nsCache.get(k);
+      if (!p) {
+        p = ctx.cloud
+          .crpe(account, region)
+          .allNamespaces()
+          .then((r) => new Set(r.items.map((n) => n.namespace ?? '').filter((n) => n !== '')));
+        nsCache.set(k, p);
+      }
+      return p;
+    };
+    const targets = new Map<string, CrTarget>();
+    for (const m of running.values()) {
+      const cr = ctx.cloud.cr(m.account, m.region);
+      const listed = new Map<string, Promise<CrRepository[]>>();
+      targets.set(m.alias, {
+        cr,
+        instanceId: m.instanceId,
+        repos(ns) {
+          let p = listed.get(ns);
+          if (!p) {
+            p = cr.allRepositories({ InstanceId: m.instanceId, RepoNamespaceName: ns }).then((r) => r.items.filter((x) => x.RepoNamespaceName === ns));
+            listed.set(ns, p);
+          }
+          return p;
+        },
+      });
+    }
+    const per = await Promise.all(rules.map((r) => readRule(ctx, r, peNamespaces, targets.get(r.instance))));
+    return per.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  },
+
+  diff(desired: DesiredObject, live: LiveObject): Diff {
+    return { changes: compareSpec(desired.spec, live.spec) };
+  },
+
+  classify(desired) {
+    return desired !== undefined ? 'run' : 'none';
+  },
+
+  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
+    if (action.type !== 'run') return unsupported('image-import', action);
+    return run(ctx, action);
+  },
+
+  /** `done` when the target tag holds the source digest (the copy's effect), else `absent`. */
+  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
+    if (action.type !== 'run') return unsupported('image-import', action);
+    const c = copyOf(action);
+    const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
+    if (instanceId === undefined) return { state: 'absent' };
+    return (await targetDigest(ctx, action, instanceId, c)) === c.digest ? { state: 'done', ids: { instanceId } } : { state: 'absent' };
+  },
+};
