@@ -305,8 +305,11 @@ export class RegistryClient {
     if (current !== undefined && !refresh) {
       return current.then((c) => (c.expiresAt !== undefined && c.expiresAt - REFRESH_MARGIN_MS <= this.#now() ? this.#loadCredentials(true) : c));
     }
-    const p = this.#options.credentials().then((c) => {
+    const p = this.#options.credentials().then((c): RegistryCredentials => {
       this.#options.secrets.add(c.password);
+      // An expiry already past when fetched is clock skew (or an emulated clock): ignore it and
+      // rely on the token service refusing them, which fetches new ones.
+      if (c.expiresAt !== undefined && c.expiresAt - REFRESH_MARGIN_MS <= this.#now()) return { username: c.username, password: c.password };
       return c;
     });
     this.#credentials = p;
