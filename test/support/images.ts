@@ -22,7 +22,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { AccountKeys } from '../../src/emulator/core/contract.js';
-import type { TestEmulator } from '../helpers/emulator.js';
+
+/**
+ * What the login helpers need of an emulator handle: test/helpers/emulator.ts's TestEmulator. Kept
+ * structural so bench/ can import this file without pulling the test helpers into the build.
+ */
+export interface EmulatorHandle {
+  admin<T = unknown>(method: 'GET', path: string): Promise<{ status: number; body: T }>;
+  callRpc(product: 'cr', region: string, action: string, params: Record<string, unknown>, keys: AccountKeys): Promise<Record<string, unknown>>;
+  callRoa(region: string, action: string, method: 'GET', pathname: string, keys: AccountKeys): Promise<Record<string, unknown>>;
+}
 
 const run = promisify(execFile);
 
@@ -311,14 +320,14 @@ export async function writeAuthFile(file: string, host: string, login: Login): P
   await chmod(file, 0o600);
 }
 
-async function registryHost(t: TestEmulator, query: string): Promise<string> {
+async function registryHost(t: EmulatorHandle, query: string): Promise<string> {
   const r = await t.admin<{ registry: string; error?: string }>('GET', `/_emulator/registry?${query}`);
   if (r.status !== 200) throw new Error(`registry lookup ${query} answered ${r.status}: ${r.body.error ?? ''}`);
   return r.body.registry;
 }
 
 /** A region's Personal Edition registry, with a login from `GET /tokens` of the account `keys`. */
-export async function peRegistry(t: TestEmulator, keys: AccountKeys, region: string, authfile: string): Promise<Registry> {
+export async function peRegistry(t: EmulatorHandle, keys: AccountKeys, region: string, authfile: string): Promise<Registry> {
   const host = await registryHost(t, `personal=${region}`);
   const b = await t.callRoa(region, 'GetAuthorizationToken', 'GET', '/tokens', keys);
   const d = b['data'] as { tempUserName: string; authorizationToken: string };
@@ -327,7 +336,7 @@ export async function peRegistry(t: TestEmulator, keys: AccountKeys, region: str
 }
 
 /** An EE instance's registry, with a login from cr GetAuthorizationToken. */
-export async function eeRegistry(t: TestEmulator, keys: AccountKeys, region: string, instanceId: string, authfile: string): Promise<Registry> {
+export async function eeRegistry(t: EmulatorHandle, keys: AccountKeys, region: string, instanceId: string, authfile: string): Promise<Registry> {
   const host = await registryHost(t, `instance=${instanceId}`);
   const b = await t.callRpc('cr', region, 'GetAuthorizationToken', { InstanceId: instanceId }, keys);
   await writeAuthFile(authfile, host, { username: b['TempUsername'] as string, password: b['AuthorizationToken'] as string });
