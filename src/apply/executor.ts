@@ -39,7 +39,7 @@ export type ActionStatus = 'done' | 'failed' | 'skipped' | 'gated' | 'blocked' |
 
 export interface ApplyResult {
   readonly status: 'complete' | 'failed' | 'gated' | 'interrupted';
-  readonly actions: ReadonlyMap<string, { status: ActionStatus; message?: string }>;
+  readonly actions: ReadonlyMap<string, { status: ActionStatus; message?: string; report?: Readonly<Record<string, string | number | boolean>> }>;
   /** Ids learned per address in this run and earlier runs. */
   readonly ids: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
@@ -109,7 +109,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     const ids = a.before?.ids;
     if (ids && typeof ids === 'object') learned.set(a.id, ids as Record<string, string>);
   }
-  const status = new Map<string, { status: ActionStatus; message?: string }>();
+  const status = new Map<string, { status: ActionStatus; message?: string; report?: Readonly<Record<string, string | number | boolean>> }>();
   for (const [id, ids] of opts.resume?.done ?? []) {
     if (!byId.has(id)) continue;
     learned.set(id, { ...(learned.get(id) ?? {}), ...ids });
@@ -190,7 +190,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
       const ids = outcome.ids ?? {};
       learned.set(action.id, { ...(learned.get(action.id) ?? {}), ...ids });
       journal.append({ t: 'done', id: action.id, ...(Object.keys(ids).length > 0 ? { ids } : {}), ...(outcome.report ? { report: outcome.report } : {}) });
-      status.set(action.id, { status: 'done' });
+      status.set(action.id, { status: 'done', ...(outcome.report ? { report: outcome.report } : {}) });
       emit({ level: 'info', code: 'action.done', action: action.id, message: `${action.id}: ${pastVerb(action)}`, data: { elapsedMs: now() - started, ids, ...(outcome.report ? { report: outcome.report } : {}) } });
     } catch (err) {
       const code = err instanceof AcrctlError ? err.code : 'internal';

@@ -16,18 +16,21 @@
  * Exit codes: 0 complete, 1 failed (or refused), 3 stopped at a gate.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { execute, type ApplyResult } from '../apply/executor.js';
+import { execute, type ApplyEvent, type ApplyResult } from '../apply/executor.js';
 import { Journal, loadResumeState, readJournal, type ResumeState } from '../apply/journal.js';
 import { acquireLock, forceUnlock } from '../apply/lock.js';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds, kindMap } from '../kinds/index.js';
 import type { Plan } from '../plan/model.js';
 import { computeDestroyPlan } from '../plan/planner.js';
+import { buildImportReport, isImageCopy, renderImportReportJson, renderImportReportMarkdown, renderImportReportText } from '../render/import-report.js';
 import { renderText, summaryLine } from '../render/text.js';
+import { ImageCopier } from '../registry/copy.js';
+import { registryClients } from '../registry/session.js';
 import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
 import type { CliIo } from './main.js';
@@ -43,6 +46,8 @@ interface ApplyFlags extends EstateFlags {
   readonly parallelism: number;
   readonly resume?: boolean;
   readonly verify: boolean;
+  /** Where to write the import report (Markdown, or JSON for a `.json` name). */
+  readonly report?: string;
 }
 
 export interface ApplyIo extends CliIo {
@@ -63,7 +68,8 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
       .command('apply')
       .description('carry out the plan in dependency order; resumable after any interruption')
       .argument('[planfile]', 'a plan saved with acrctl plan --out (applied exactly as reviewed)')
-      .option('--resume', 'continue the last interrupted apply of this estate'),
+      .option('--resume', 'continue the last interrupted apply of this estate')
+      .option('--report <file>', 'also write the image import report to FILE (Markdown; JSON when FILE ends in .json)'),
   ).action(async (planfile: string | undefined, flags: ApplyFlags, cmd: Command) => {
     const fileGiven = cmd.getOptionValueSource('file') === 'cli';
     setExit(await runApply({ ...flags, ...(planfile ? { planfile } : {}), fileGiven, mode: 'apply' }, io));
@@ -187,6 +193,10 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     const journal = Journal.create(runsDir, { runId, planId: plan.planId, startedAt: new Date().toISOString(), pid: process.pid, command: flags.mode });
     const view = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr') });
     const abort = new AbortController();
+    // One copier per run: blobs moved for one image are not moved again for another.
+    let copier: ImageCopier | undefined;
+    const copierOf = () => (copier ??= new ImageCopier(registryClients(estate!.session), { signal: abort.signal }));
+    const meter = importMeter(plan);
     const onSignal = () => abort.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -199,8 +209,12 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
         journal,
         ...(resume ? { resume } : {}),
         parallelism: flags.parallelism,
-        emit: (e) => view.onEvent(e),
+        emit: (e) => {
+          meter.onEvent(e);
+          view.onEvent(e);
+        },
         signal: abort.signal,
+        copier: copierOf,
         ...settleFromEnv(io.env),
       });
     } finally {
@@ -209,6 +223,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
       view.close();
       journal.close();
     }
+    writeImportReport({ plan, result, resume, runsDir, runId, meter, flags, io });
     const code = report(result, plan, flags, file, io);
     if (code === ExitCode.ok && flags.verify) await verifyConverged(estate, flags.mode, io);
     return code;
@@ -253,6 +268,70 @@ async function choosePlan(
   if (unfinished.length === 0) return { plan, ...(flags.resume ? { note: 'no interrupted apply to resume: applying the configuration' } : {}) };
   const state = inFlightOnly(mergeInFlight(unfinished.map((u) => loadResumeState(runsDir, u.planId))), plan);
   return { plan, resume: state, ...(state.inFlight.size > 0 ? { note: `an earlier apply did not finish: reconciling ${state.inFlight.size} actions it left in flight before requesting them again` } : {}) };
+}
+
+/** Measures this run's image copies: bytes uploaded, from the first copy's start to the last one's end. */
+function importMeter(plan: Plan): { onEvent(e: ApplyEvent): void; readonly bytesMoved: number; readonly elapsedMs: number } {
+  const copies = new Set(plan.actions.filter(isImageCopy).map((a) => a.id));
+  let first: number | undefined;
+  let last: number | undefined;
+  let bytes = 0;
+  return {
+    onEvent(e) {
+      if (e.action === undefined || !copies.has(e.action)) return;
+      const t = Date.now();
+      if (e.code === 'action.start') first ??= t;
+      if (e.code === 'action.done' || e.code === 'action.failed') {
+        last = t;
+        const moved = (e.data?.['report'] as Record<string, unknown> | undefined)?.['bytesMoved'];
+        if (typeof moved === 'number') bytes += moved;
+      }
+    },
+    get bytesMoved() {
+      return bytes;
+    },
+    get elapsedMs() {
+      return first !== undefined && last !== undefined ? last - first : 0;
+    },
+  };
+}
+
+/**
+ * After an apply whose plan copies images: the import report on standard output, kept next to the
+ * journal (`<run>.import.md` and `.import.json`) and, with `--report FILE`, written there too. Covers
+ * every run of the plan (earlier runs' outcomes come from their journals).
+ */
+function writeImportReport(a: {
+  plan: Plan;
+  result: ApplyResult;
+  resume: ResumeState | undefined;
+  runsDir: string;
+  runId: string;
+  meter: { bytesMoved: number; elapsedMs: number };
+  flags: ApplyFlags;
+  io: CliIo;
+}): void {
+  const reports = new Map(a.resume?.reports ?? []);
+  for (const [id, s] of a.result.actions) {
+    const r = s.report;
+    if (r !== undefined) reports.set(id, r);
+  }
+  const report = buildImportReport({
+    plan: a.plan,
+    applyStatus: a.result.status,
+    statuses: a.result.actions,
+    reports,
+    runs: (a.resume?.runs.length ?? 0) + 1,
+    thisRun: { bytesMoved: a.meter.bytesMoved, elapsedMs: a.meter.elapsedMs },
+  });
+  if (report === undefined) return;
+  const markdown = renderImportReportMarkdown(report);
+  const json = renderImportReportJson(report);
+  writeFileSync(join(a.runsDir, `${a.runId}.import.md`), markdown);
+  writeFileSync(join(a.runsDir, `${a.runId}.import.json`), json);
+  if (a.flags.report !== undefined) writeFileSync(resolve(a.io.cwd, a.flags.report), a.flags.report.endsWith('.json') ? json : markdown);
+  a.io.stdout.write(renderImportReportText(report));
+  a.io.stdout.write(`Import report kept in ${join(STATE_DIR, 'runs', `${a.runId}.import.md`)}${a.flags.report !== undefined ? ` and ${a.flags.report}` : ''}.\n`);
 }
 
 /** `ACRCTL_SETTLE_MS` overrides how long apply waits for creates an interrupted run may have sent. */

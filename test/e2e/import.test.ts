@@ -1,0 +1,254 @@
+/**
+ * Image imports end to end, through the CLI against the emulator over HTTP: images pushed into the
+ * Personal Edition registry with the test client, `acrctl apply` with an import rule, the images
+ * pulled back from the EE instance and compared by digest and bytes; plan clean afterwards; a
+ * changed rule copies only the difference; a conflict with overwrite off is reported and the target
+ * left alone; a failing image fails only itself; a killed import resumed with `--resume` does not
+ * copy finished images again.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AccountKeys } from '../../src/emulator/core/contract.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { BIN, runCli } from '../support/cli.js';
+import { eeLogin, listTags, makeImage, makeIndex, peLogin, pushImage, RegistryClient, registryOf, sha, type TestImage } from '../emulator/registry/client.js';
+
+const UID = '1234567890123456';
+const HZ = 'cn-hangzhou';
+const RULE = 'instance[hz].import[personal:cn-hangzhou/team-a]';
+
+function config(rule: string, extra = ''): string {
+  return `version: 1
+accounts:
+  prod: { uid: "${UID}" }
+instances:
+  hz:
+    account: prod
+    region: ${HZ}
+    edition: Advanced
+    name: acme-hz
+    vpcEndpoints: [{ vpc: vpc-bp1imp, vswitch: vsw-bp1imp }]
+    namespaces:
+      team-a: {}
+    imports:
+      - { from: personal, namespace: team-a, ${rule} }
+${extra}`;
+}
+
+interface World {
+  t: TestEmulator;
+  keys: AccountKeys;
+  cwd: string;
+  pe: RegistryClient;
+  images: Map<string, TestImage>;
+  cli(args: string[]): ReturnType<typeof runCli>;
+}
+
+const worlds: World[] = [];
+afterEach(async () => {
+  for (const w of worlds.splice(0)) {
+    await w.t.close();
+    rmSync(w.cwd, { recursive: true, force: true });
+  }
+});
+
+/** An emulator with a VPC, a Personal Edition namespace team-a and images pushed into it, oldest first. */
+async function world(tags: Record<string, string[]>): Promise<World> {
+  const t = await startTestEmulator();
+  const cwd = mkdtempSync(join(tmpdir(), 'acrctl-import-'));
+  const keys = await t.account(UID);
+  await t.admin('POST', '/_emulator/vpc/vpcs', { accountUid: UID, regionId: HZ, cidrBlock: '10.0.0.0/16', vpcId: 'vpc-bp1imp', vpcName: 'registry' });
+  await t.admin('POST', '/_emulator/vpc/vswitches', { accountUid: UID, regionId: HZ, vpcId: 'vpc-bp1imp', zoneId: 'cn-hangzhou-j', cidrBlock: '10.0.0.0/24', vSwitchId: 'vsw-bp1imp' });
+  await t.admin('POST', '/_emulator/crpe/estates', { uid: UID, region: HZ, namespaces: [{ name: 'team-a', autoCreate: true }] });
+  const pe = new RegistryClient(await registryOf(t, `personal=${HZ}`), await peLogin(t, keys, HZ));
+  const base = makeImage('shared-base', { layers: 1, layerBytes: 40_000 }).layers;
+  const images = new Map<string, TestImage>();
+  for (const [repo, list] of Object.entries(tags)) {
+    for (const tag of list) {
+      const img = makeImage(`${repo}:${tag}`, { shared: base, layers: 2, layerBytes: 20_000 });
+      await pushImage(pe, `team-a/${repo}`, img, tag);
+      images.set(`${repo}:${tag}`, img);
+      await new Promise((r) => setTimeout(r, 5)); // distinct push times: latest N is by update time
+    }
+  }
+  const w: World = { t, keys, cwd, pe, images, cli: (args) => runCli([...args, '--endpoint', t.url], { cwd }) };
+  worlds.push(w);
+  return w;
+}
+
+async function instanceId(w: World): Promise<string> {
+  const body = (await w.t.callRpc('cr', HZ, 'ListInstance', { InstanceName: 'acme-hz' }, w.keys)) as { Instances: { InstanceId: string }[] };
+  return body.Instances[0]!.InstanceId;
+}
+
+async function ee(w: World): Promise<RegistryClient> {
+  const id = await instanceId(w);
+  return new RegistryClient(await registryOf(w.t, `instance=${id}`), await eeLogin(w.t, w.keys, HZ, id));
+}
+
+/** The digest and bytes of a manifest pulled from the EE instance. */
+async function pull(c: RegistryClient, repo: string, tag: string): Promise<{ digest: string | null; bytes: Buffer; status: number }> {
+  const r = await c.getManifest(`team-a/${repo}`, tag);
+  const bytes = Buffer.from(await r.arrayBuffer());
+  return { digest: r.headers.get('docker-content-digest'), bytes, status: r.status };
+}
+
+function importReport(cwd: string): { images: { total: number; succeeded: number; failed: number; skipped: number; notRun: number }; runs: number; problems: { image: string; status: string; reason?: string }[]; repositories: { repository: string; images: number }[] } {
+  const dir = join(cwd, '.acrctl', 'runs');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.import.json')).sort();
+  return JSON.parse(readFileSync(join(dir, files.at(-1)!), 'utf8'));
+}
+
+async function planActions(w: World): Promise<{ id: string; type: string }[]> {
+  const r = await w.cli(['plan', '--format', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { actions: { id: string; type: string }[] }).actions;
+}
+
+describe('acrctl apply with an image import', () => {
+  it('copies the selected images byte for byte, reports them, then plans clean', async () => {
+    const w = await world({ api: ['v1', 'v2', 'v3', 'dev-1'], web: ['v1'] });
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 2, tagFilter: "v[0-9]+"'));
+    const r = await w.cli(['apply', '--auto-approve', '--report', 'import.md']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Import report:');
+    expect(r.stdout).toContain('Images: 3 (3 succeeded, 0 failed, 0 skipped)');
+    expect(r.stdout).toContain('Verified: a new plan shows no changes.');
+    const c = await ee(w);
+    for (const [repo, tag] of [['api', 'v3'], ['api', 'v2'], ['web', 'v1']] as const) {
+      const img = w.images.get(`${repo}:${tag}`)!;
+      const got = await pull(c, repo, tag);
+      expect(got.status).toBe(200);
+      expect(got.digest).toBe(img.digest);
+      expect(got.bytes.equals(img.manifest)).toBe(true);
+      const blob = await c.getBlob(`team-a/${repo}`, sha(img.layers[1]!));
+      expect(Buffer.from(await blob.arrayBuffer()).equals(img.layers[1]!)).toBe(true);
+    }
+    // Not selected: older than latest 2, or not matching the filter.
+    expect((await pull(c, 'api', 'v1')).status).toBe(404);
+    expect((await pull(c, 'api', 'dev-1')).status).toBe(404);
+    // The repository was created from Personal Edition metadata before the copies.
+    const tags = await listTags(w.t, w.keys, HZ, await instanceId(w), 'team-a', 'web');
+    expect(tags.map((x) => x.Tag)).toEqual(['v1']);
+    const report = importReport(w.cwd);
+    expect(report.images).toEqual({ total: 3, succeeded: 3, failed: 0, skipped: 0, notRun: 0 });
+    expect(report.repositories.map((x) => [x.repository, x.images])).toEqual([['team-a/api', 2], ['team-a/web', 1]]);
+    expect(readFileSync(join(w.cwd, 'import.md'), 'utf8')).toContain('### acrctl import report');
+    expect(await planActions(w)).toEqual([]);
+  }, 60_000);
+
+  it('copies only the difference when the rule changes, and reports a conflict it must not overwrite', async () => {
+    const w = await world({ api: ['v1', 'v2', 'v3'] });
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 1, overwrite: false'));
+    let r = await w.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    // Someone pushes another api:v2 straight into EE.
+    const c = await ee(w);
+    const theirs = makeImage('not-from-personal-edition');
+    await pushImage(c, 'team-a/api', theirs, 'v2');
+
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 3, overwrite: false'));
+    const plan = await w.cli(['plan', '--format', 'json']);
+    const parsed = JSON.parse(plan.stdout) as { actions: { id: string }[]; findings: { id: string; where?: string }[] };
+    expect(parsed.actions.map((a) => a.id)).toEqual([`${RULE}.image[team-a/api:v1]`]);
+    expect(parsed.findings.filter((f) => f.id === 'import-digest-conflict').map((f) => f.where)).toEqual([`${RULE}.image[team-a/api:v2]`]);
+
+    r = await w.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = importReport(w.cwd);
+    expect(report.images).toEqual({ total: 2, succeeded: 1, failed: 0, skipped: 1, notRun: 0 });
+    expect(report.problems.map((p) => [p.image, p.status])).toEqual([['team-a/api:v2', 'conflict']]);
+    expect((await pull(c, 'api', 'v2')).digest).toBe(theirs.digest);
+    expect((await pull(c, 'api', 'v1')).digest).toBe(w.images.get('api:v1')!.digest);
+
+    // Overwrite on: the next plan overwrites it, and says so.
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 3, overwrite: true'));
+    const text = await w.cli(['plan']);
+    expect(text.stdout).toContain('copy team-a/api:v2');
+    expect(text.stdout).toContain('overwriting the target tag');
+    r = await w.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect((await pull(c, 'api', 'v2')).digest).toBe(w.images.get('api:v2')!.digest);
+  }, 60_000);
+
+  it('a failing image fails only its own action; the others are imported', async () => {
+    const w = await world({ api: ['v1', 'v2'] });
+    // A multi-arch image whose child manifest is then deleted from Personal Edition: the list still
+    // has its tag, so it is planned, but its copy cannot read the child.
+    const kids = [makeImage('multi-amd64', { oci: true }), makeImage('multi-arm64', { oci: true })];
+    for (const k of kids) await pushImage(w.pe, 'team-a/multi', k, k.digest);
+    const index = makeIndex(kids);
+    const put = await w.pe.putManifest('team-a/multi', 'v1', index.bytes, index.mediaType);
+    expect(put.status).toBe(201);
+    const del = await w.pe.request('DELETE', `/v2/team-a/multi/manifests/${kids[1]!.digest}`, { scopeKey: 'team-a/multi' });
+    expect([202, 200]).toContain(del.status);
+
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 5'));
+    const r = await w.cli(['apply', '--auto-approve', '--parallelism', '1']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain(`✗ ${RULE}.image[team-a/multi:v1]`);
+    const report = importReport(w.cwd);
+    expect(report.images).toEqual({ total: 3, succeeded: 2, failed: 1, skipped: 0, notRun: 0 });
+    expect(report.problems.map((p) => [p.image, p.status])).toEqual([['team-a/multi:v1', 'failed']]);
+    const c = await ee(w);
+    expect((await pull(c, 'api', 'v1')).digest).toBe(w.images.get('api:v1')!.digest);
+    expect((await pull(c, 'api', 'v2')).digest).toBe(w.images.get('api:v2')!.digest);
+  }, 60_000);
+});
+
+describe('a killed import', () => {
+  it('resumes without copying finished images again, and the report covers both runs', async () => {
+    const tags = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
+    const w = await world({ api: tags });
+    // latest 0 imports metadata only: the instance and the repository first, so the killed run is
+    // all copies.
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 0'));
+    let r = await w.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await listTags(w.t, w.keys, HZ, await instanceId(w), 'team-a', 'api')).toEqual([]);
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 8'));
+    await w.t.admin('PUT', '/_emulator/faults', { global: { latencyMs: 40 } });
+
+    const runs = join(w.cwd, '.acrctl', 'runs');
+    const doneImages = () =>
+      existsSync(runs)
+        ? readdirSync(runs)
+            .filter((f) => f.endsWith('.jsonl'))
+            .flatMap((f) => readFileSync(join(runs, f), 'utf8').split('\n'))
+            .filter((l) => l.includes('"t":"done"') && l.includes('.image['))
+            .map((l) => (JSON.parse(l) as { id: string }).id)
+        : [];
+    const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve', '--no-verify', '--parallelism', '2', '--endpoint', w.t.url], { cwd: w.cwd, stdio: 'ignore', env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const deadline = Date.now() + 30_000;
+    while (doneImages().length < 3 && Date.now() < deadline && child.exitCode === null) await new Promise((res) => setTimeout(res, 20));
+    child.kill('SIGKILL');
+    await exited;
+    const finished = doneImages();
+    expect(finished.length, 'the kill came too late to test anything').toBeGreaterThanOrEqual(3);
+    expect(finished.length, 'the kill came too late to test anything').toBeLessThan(tags.length);
+    const id = await instanceId(w);
+    const before = new Map((await listTags(w.t, w.keys, HZ, id, 'team-a', 'api')).map((x) => [x.Tag, x] as const));
+    await w.t.admin('PUT', '/_emulator/faults', { global: { latencyMs: 0 } });
+
+    r = await w.cli(['apply', '--resume', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    // The resumed run's journal: finished images are not started again, let alone copied.
+    const last = readdirSync(runs).filter((f) => f.endsWith('.jsonl')).sort().at(-1)!;
+    const records = readFileSync(join(runs, last), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string; id?: string; call?: string });
+    for (const f of finished) expect(records.filter((x) => x.id === f && (x.t === 'start' || x.t === 'intent'))).toEqual([]);
+    const copied = records.filter((x) => x.t === 'intent' && x.call === 'CopyImage').length;
+    expect(copied).toBeLessThanOrEqual(tags.length - finished.length);
+    const report = importReport(w.cwd);
+    expect(report.runs).toBe(2);
+    expect(report.images).toEqual({ total: 8, succeeded: 8, failed: 0, skipped: 0, notRun: 0 });
+    const after = await listTags(w.t, w.keys, HZ, id, 'team-a', 'api');
+    for (const t of after) expect(t.Digest.replace(/^sha256:/, '')).toBe(w.images.get(`api:${t.Tag}`)!.digest.replace(/^sha256:/, ''));
+    expect(after.map((x) => x.Tag).sort()).toEqual([...tags].sort());
+    for (const [tag, x] of before) expect(after.find((y) => y.Tag === tag)?.Digest).toBe(x.Digest);
+    expect(await planActions(w)).toEqual([]);
+  }, 90_000);
+});
