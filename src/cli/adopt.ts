@@ -28,10 +28,13 @@ import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds } from '../kinds/index.js';
 import { VERSION } from '../version.js';
 import type { SetExit } from './commands.js';
-import { accountCredentials, estateOptions, loadEstateConfig, sha256, useColor, type EstateFlags } from './estate.js';
+import { accountCredentials, loadEstateConfig, sha256, useColor } from './estate.js';
 import type { CliIo } from './main.js';
 
-interface AdoptFlags extends EstateFlags {
+interface AdoptFlags {
+  readonly file?: string;
+  readonly emulator?: string | boolean;
+  readonly endpoint?: string;
   readonly account?: string[];
   readonly region?: string[];
   readonly instance?: string[];
@@ -39,6 +42,8 @@ interface AdoptFlags extends EstateFlags {
   readonly force?: boolean;
 }
 
+/** The base file used when -f is not given and it exists. */
+const DEFAULT_BASE = 'registry.yaml';
 const ALIAS = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 const UID = /^[0-9]{16}$/;
 
@@ -142,41 +147,34 @@ async function writeOut(path: string, text: string, force: boolean, shown: strin
 }
 
 export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): void {
-  const cmd = estateOptions(
-    program
-      .command('adopt')
-      .summary('write a registry.yaml for an estate that already exists (read-only)')
-      .description(
-        [
-          'Write a registry.yaml describing the live estate of some accounts, so that `acrctl plan` on it shows no changes.',
-          'Read-only: only List and Get calls are made.',
-          '',
-          'Called "adopt", not "import": in registry.yaml, imports are image imports into an instance.',
-          '',
-          'Accounts come from the base file (-f, default registry.yaml when it exists): its accounts: are reused',
-          'as written, and --account ALIAS picks among them (default: all). --account ALIAS=UID adds an account',
-          'that uses the default credentials chain. Without a base file, every --account needs its UID.',
-          'Defaults are left out; objects that replication rules derive (target namespaces, the cross-account',
-          'RAM role, policy and attachment) are folded into the rules. What cannot be expressed is listed as',
-          'warnings on stderr and in the header of the file. Writes to stdout unless -o is given; -o never',
-          'replaces an existing file without --force. See docs/adopt.md.',
-        ].join('\n'),
-      )
-      .option('--account <alias[=uid]>', 'an account to adopt (repeatable)', collect)
-      .option('--region <region>', 'only this region (repeatable; default every region)', collect)
-      .option('--instance <name>', 'only this instance, by cloud name or base alias (repeatable)', collect)
-      .option('-o, --out <file>', 'write the registry.yaml here instead of stdout')
-      .option('--force', 'let -o replace an existing file'),
-  );
+  const cmd = program
+    .command('adopt')
+    .summary('write a registry.yaml for an estate that already exists (read-only)')
+    .description(
+      [
+        'Write a registry.yaml describing the live estate of some accounts, so that `acrctl plan` on it shows no changes. Read-only: only List and Get calls are made.',
+        'Called "adopt", not "import": in registry.yaml, imports are image imports into an instance.',
+        'Accounts come from the base file (-f, default registry.yaml when it exists), whose accounts: are reused as written; --account ALIAS picks among them (default: all). --account ALIAS=UID adds an account that uses the default credentials chain. Without a base file, every --account needs its UID.',
+        'Defaults are left out; objects that replication rules derive (target namespaces, the cross-account RAM role, policy and attachment) are folded into the rules. What cannot be expressed is listed as warnings on stderr and in the header of the file.',
+        'Writes to stdout unless -o is given; -o never replaces an existing file without --force. Exit 0 written, 1 error. See docs/adopt.md.',
+      ].join('\n\n'),
+    )
+    .option('--account <alias[=uid]>', 'an account to adopt (repeatable)', collect)
+    .option('--region <region>', 'only this region (repeatable; default every region)', collect)
+    .option('--instance <name>', 'only this instance, by cloud name or base-file alias (repeatable)', collect)
+    .option('-f, --file <path>', 'base file whose accounts, instance aliases and cross-region paths are reused (default: registry.yaml when it exists)')
+    .option('-o, --out <file>', 'write the registry.yaml here instead of stdout')
+    .option('--force', 'let -o replace an existing file')
+    .option('--emulator [statefile]', `use the embedded emulator (state in ${DEFAULT_EMULATOR_STATE_FILE} unless given)`)
+    .option('--endpoint <url>', 'use a running emulator at this URL (or set ACRCTL_ENDPOINT)');
   cmd.action(async (flags: AdoptFlags) => {
     const regions = flags.region ?? [];
     for (const r of regions) {
       if (!(REGIONS as readonly string[]).includes(r)) throw new AcrctlError('adopt.bad_region', `unknown region ${r}`, { hint: `regions with Container Registry: ${REGIONS.join(', ')}` });
     }
-    const explicitBase = cmd.getOptionValueSource('file') !== 'default';
-    const baseFile = flags.file;
+    const baseFile = flags.file ?? DEFAULT_BASE;
     let base: RegistryDocument | undefined;
-    if (explicitBase || (await exists(resolve(io.cwd, baseFile)))) base = (await loadEstateConfig(baseFile, io)).config;
+    if (flags.file !== undefined || (await exists(resolve(io.cwd, baseFile)))) base = (await loadEstateConfig(baseFile, io)).config;
     const { accounts, adopt } = resolveAccounts(base, flags.account ?? [], baseFile);
     if (flags.out !== undefined && !flags.force && (await exists(resolve(io.cwd, flags.out)))) {
       throw new AcrctlError('adopt.exists', `${flags.out} already exists; adopt does not overwrite it`, { hint: 'pass --force to replace it, or choose another -o file' });

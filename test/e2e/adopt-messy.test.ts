@@ -301,6 +301,13 @@ describe('acrctl adopt: a messy estate seeded through the APIs', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('says in --help why the verb is adopt, and what -o and --force do', async () => {
+    const r = await runCli(['adopt', '--help'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Called "adopt", not "import": in registry.yaml, imports are image imports');
+    expect(r.stdout).toMatch(/-o never replaces an existing file without\s+--force/);
+  });
+
   it('exits 1 naming the endpoint when it cannot be reached', async () => {
     const r = await runCli(['adopt', ...ACCOUNTS, '--endpoint', 'http://127.0.0.1:9'], { cwd });
     expect(r.code).toBe(1);
