@@ -16,10 +16,11 @@
  *   switches that moved (gate), and live replication rules whose target misses tags they match;
  * - unmanaged: live objects nobody declared (kept, or pruned when their container prunes);
  * - never drift: backfill tasks (one-off copies of images that predate a rule), which apply runs
- *   and which are listed as such.
+ *   and which are listed as such; but an image an import rule still has to copy is `missing`.
  */
 import { assertNever } from '../errors.js';
 import type { Action, FieldChange, Plan, PlanFinding, UnmanagedObject } from '../plan/model.js';
+import { isImageCopy } from '../render/import-report.js';
 
 export const FAIL_ON = ['changes', 'unmanaged', 'any'] as const;
 /** Which findings make the command exit 2. */
@@ -279,7 +280,8 @@ export function buildDriftReport(input: ReportInput): DriftReport {
   const objects: DriftedObject[] = [];
   let backfillTasks = 0;
   for (const a of plan.actions) {
-    const category = categoryOf(a.type);
+    // An image an import rule still has to copy is missing in the target: drift, unlike a backfill.
+    const category = isImageCopy(a) ? 'missing' : categoryOf(a.type);
     if (category === undefined) {
       backfillTasks++;
       continue;

@@ -156,6 +156,12 @@ describe('acrctl apply with an image import', () => {
     expect(parsed.actions.map((a) => a.id)).toEqual([`${RULE}.image[team-a/api:v1]`]);
     expect(parsed.findings.filter((f) => f.id === 'import-digest-conflict').map((f) => f.where)).toEqual([`${RULE}.image[team-a/api:v2]`]);
 
+    // Drift: the image the rule still has to copy is missing in the target.
+    const drift = await w.cli(['drift']);
+    expect(drift.code, drift.stdout + drift.stderr).toBe(2);
+    expect(drift.stdout).toContain(`${RULE}.image[team-a/api:v1]`);
+    expect(drift.stdout).toContain('missing: needed because import rule personal:cn-hangzhou/team-a');
+
     r = await w.cli(['apply', '--auto-approve']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = importReport(w.cwd);
