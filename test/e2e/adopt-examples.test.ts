@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startTestEmulator } from '../helpers/emulator.js';
+import { parse } from 'yaml';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { expectGolden } from '../support/golden.js';
 import { seedEstate } from '../support/seed.js';
 import { applyWithGates, callsDuring, cliFor, planJson } from '../adopt/support.js';
@@ -19,6 +20,26 @@ const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 const goldenPlan = fileURLToPath(new URL('../golden/plan/', import.meta.url));
 const goldenAdopt = fileURLToPath(new URL('../golden/adopt/', import.meta.url));
 const EXAMPLES = readdirSync(examples).filter((d) => existsSync(join(examples, d, 'registry.yaml'))).sort();
+
+/**
+ * The Personal Edition namespaces an example imports from, when no scenario seed provides them (an
+ * import from a namespace that does not exist is a plan error). Empty: the import copies nothing,
+ * and adopt has nothing of it to write (import rules exist only in the console; docs/adopt.md).
+ */
+async function seedPersonalSources(t: TestEmulator, text: string): Promise<void> {
+  const config = parse(text) as { accounts: Record<string, { uid: string }>; instances?: Record<string, { account: string; region: string; imports?: { from: string; sourceRegion?: string; sourceNamespace?: string; namespace: string }[] }> };
+  for (const inst of Object.values(config.instances ?? {})) {
+    for (const rule of inst.imports ?? []) {
+      if (rule.from !== 'personal') continue;
+      const r = await t.admin('POST', '/_emulator/crpe/estates', {
+        uid: config.accounts[inst.account]!.uid,
+        region: rule.sourceRegion ?? inst.region,
+        namespaces: [{ name: rule.sourceNamespace ?? rule.namespace, autoCreate: true }],
+      });
+      if (r.status >= 400) throw new Error(`seeding Personal Edition failed: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+  }
+}
 
 describe.each(EXAMPLES)('adopt example %s', (example) => {
   it('adopts the applied example into a file that plans no changes', { timeout: 120_000 }, async () => {
@@ -30,7 +51,9 @@ describe.each(EXAMPLES)('adopt example %s', (example) => {
       const scenario = join(goldenPlan, `example-${example}`);
       const hasScenario = existsSync(join(scenario, 'registry.yaml'));
       const env = hasScenario ? await seedEstate(t, scenario, cwd) : {};
-      writeFileSync(join(cwd, 'registry.yaml'), readFileSync(join(hasScenario ? scenario : join(examples, example), 'registry.yaml')));
+      const text = readFileSync(join(hasScenario ? scenario : join(examples, example), 'registry.yaml'), 'utf8');
+      writeFileSync(join(cwd, 'registry.yaml'), text);
+      if (!existsSync(join(scenario, 'seed.json'))) await seedPersonalSources(t, text);
       const cli = cliFor(t, cwd, env);
       const applied = await applyWithGates(t, cwd, cli);
       expect(applied.code, applied.stdout + applied.stderr).toBe(0);
@@ -50,9 +73,9 @@ describe.each(EXAMPLES)('adopt example %s', (example) => {
 
       // Ids the seed generated (CEN, transit routers) are put back as the ${env:…} names the
       // scenario uses, so the golden file does not depend on the emulator's id sequence.
-      let text = readFileSync(join(cwd, 'adopted.yaml'), 'utf8');
-      for (const [name, value] of Object.entries(env).sort(([, a], [, b]) => b.length - a.length)) text = text.split(value).join(`\${env:${name}}`);
-      expectGolden(join(goldenAdopt, example, 'adopted.yaml'), text);
+      let out = readFileSync(join(cwd, 'adopted.yaml'), 'utf8');
+      for (const [name, value] of Object.entries(env).sort(([, a], [, b]) => b.length - a.length)) out = out.split(value).join(`\${env:${name}}`);
+      expectGolden(join(goldenAdopt, example, 'adopted.yaml'), out);
     } finally {
       await t.close();
       rmSync(cwd, { recursive: true, force: true });
