@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { expect } from 'vitest';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { runCli, type CliResult } from '../support/cli.js';
 
@@ -56,4 +57,14 @@ export async function planJson(cli: Cli, file: string): Promise<{ code: number; 
   if (r.code === 1) return { code: 1, actions: [], unmanaged: [], raw: r.stdout + r.stderr };
   const plan = JSON.parse(r.stdout) as { actions: { id: string; type: string }[]; unmanaged: { id: string }[] };
   return { code: r.code, actions: plan.actions, unmanaged: plan.unmanaged, raw: r.stdout + r.stderr };
+}
+
+/** The round trip: a plan of `file` has no action and no unmanaged object, and drift exits 0. */
+export async function expectRoundTrip(cli: Cli, file: string): Promise<void> {
+  const plan = await planJson(cli, file);
+  expect(plan.code, plan.raw).toBe(0);
+  expect(plan.actions).toEqual([]);
+  expect(plan.unmanaged).toEqual([]);
+  const drift = await cli(['drift', '-f', file]);
+  expect(drift.code, drift.stdout + drift.stderr).toBe(0);
 }
