@@ -76,13 +76,10 @@ function sortedRecord<T>(entries: Iterable<readonly [string, T]>): Record<string
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** The repositories of one namespace of one instance, by name. */
-function repositoriesOf(live: readonly LiveObject[], inst: FoundInstance, namespace: string, defaultType: string, notes: AdoptNote[]): Record<string, Repository> {
+/** The repositories of one namespace (its live repositories given), by name. */
+function repositoriesOf(live: readonly LiveObject[], defaultType: string, notes: AdoptNote[]): Record<string, Repository> {
   const out: [string, Repository][] = [];
   for (const l of live) {
-    if (l.instance !== inst.alias) continue;
-    const name = repoName(l, inst.alias);
-    if (name.namespace !== namespace) continue;
     const summary = str(l.spec['summary']);
     if (summary === '') {
       notes.push({ address: l.id, message: 'not adopted: its summary is empty, and the language requires one (1-100 characters); declare it by hand with a summary' });
@@ -96,14 +93,9 @@ function repositoriesOf(live: readonly LiveObject[], inst: FoundInstance, namesp
       ...(detail !== '' ? { detail } : {}),
       ...(l.spec['tagImmutability'] === true ? { tagImmutability: true } : {}),
     } as Repository;
-    out.push([name.repository, repo]);
+    out.push([lastName(l.id, l.container, 'repository'), repo]);
   }
   return sortedRecord(out);
-}
-
-/** Namespace and repository names of a live repository (its container is its namespace). */
-function repoName(l: LiveObject, alias: string): { namespace: string; repository: string } {
-  return { namespace: lastName(l.container, addr.instance(alias), 'namespace'), repository: lastName(l.id, l.container, 'repository') };
 }
 
 /** What the namespace kind derives in a rule's target when the target does not declare it. */
@@ -210,12 +202,18 @@ export function buildDocument(facts: AdoptFacts): { document: RegistryDocument; 
     const switchOn = (kind: string) => of(kind, inst.alias)[0]?.spec['enabled'] === true;
 
     const namespaces: [string, Namespace][] = [];
-    const repos = of('repository', inst.alias);
+    // Repositories by namespace address (a repository's container), grouped once per instance.
+    const repos = new Map<string, LiveObject[]>();
+    for (const r of of('repository', inst.alias)) {
+      const list = repos.get(r.container);
+      if (list) list.push(r);
+      else repos.set(r.container, [r]);
+    }
     for (const l of of('namespace', inst.alias).sort((a, b) => compare(a.id, b.id))) {
       const name = lastName(l.id, addr.instance(inst.alias), 'namespace');
       const autoCreateRepo = l.spec['autoCreateRepo'] === true;
       const defaultRepoType = str(l.spec['defaultRepoType']) || DEFAULTS.namespace.defaultRepoType;
-      const repositories = repositoriesOf(repos, inst, name, defaultRepoType, notes);
+      const repositories = repositoriesOf(repos.get(l.id) ?? [], defaultRepoType, notes);
       const into = rulesIntoNamespace.get(`${inst.alias}\u0000${name}`);
       if (into !== undefined && Object.keys(repositories).length === 0) {
         const derived = derivedNamespaceSpec(into);
