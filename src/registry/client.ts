@@ -1,10 +1,8 @@
 /**
- * A client of one registry's data plane (OCI Distribution API, REGISTRY.md §3-§4) over Node's
- * built-in fetch (undici).
- *
- * Why fetch: it streams request bodies from a web ReadableStream (`duplex: 'half'`), so a blob goes
- * from the source's response body through a hashing TransformStream into the target's PUT without
- * ever being whole in memory, with keep-alive pooling per origin and no new dependency.
+ * A client of one registry's data plane (OCI Distribution API, REGISTRY.md §3-§4) over a
+ * fetch-shaped transport: web `Response`s and web streams, so a blob goes from the source's
+ * response body through a hashing TransformStream into the target's PUT without ever being whole
+ * in memory. The default transport is `node:http` (http.ts says why not the built-in fetch).
  *
  * Owns: the Bearer token handshake (challenge from `GET /v2/`, token per scope set from the realm
  * with the temporary basic credentials, refreshed before it expires, fetched again on a 401 with
@@ -17,6 +15,7 @@
  * the whole transfer. Small requests are re-sent once after a fresh token.
  */
 import { RegistryError, isTransientNetworkError } from './errors.js';
+import { httpTransport } from './http.js';
 
 /** Temporary docker-login credentials of a registry. Secrets: never print or log them. */
 export interface RegistryCredentials {
@@ -79,6 +78,7 @@ export interface RegistryClientOptions {
   readonly counter: RegistryRequestCounter;
   /** Where credentials and tokens are registered for scrubbing. */
   readonly secrets: { add(value: string | undefined): void };
+  /** The transport; default a `node:http` one of its own (http.ts). */
   readonly fetch?: FetchLike;
   readonly now?: () => number;
 }
@@ -177,7 +177,7 @@ export class RegistryClient {
     this.base = options.base;
     this.name = options.name;
     this.key = options.key;
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#fetch = options.fetch ?? httpTransport();
     this.#now = options.now ?? Date.now;
   }
 

@@ -15,6 +15,7 @@
 import type { CloudSession } from '../cloud/session.js';
 import type { RegistryLocator } from '../cloud/endpoints.js';
 import { RegistryClient, RegistryRequestCounter, type FetchLike, type RegistryCredentials } from './client.js';
+import { httpTransport } from './http.js';
 import { RegistryError } from './errors.js';
 import { describeTarget, targetKey, type RegistryTarget } from './types.js';
 
@@ -25,6 +26,7 @@ export interface RegistryClientsOptions {
   readonly credentials?: (target: RegistryTarget) => Promise<RegistryCredentials>;
   /** Validity asked of EE temporary credentials, in hours (GetAuthorizationToken ExpiresInHours). */
   readonly expiresInHours?: number;
+  /** The transport of every client; default one `node:http` transport shared by these clients (http.ts). */
   readonly fetch?: FetchLike;
   readonly now?: () => number;
 }
@@ -34,6 +36,8 @@ export interface RegistryClients {
   for(target: RegistryTarget): Promise<RegistryClient>;
   /** Every registry request sent through these clients, per method and operation. */
   readonly requests: RegistryRequestCounter;
+  /** Closes idle connections of the default transport. Idempotent; clients stay usable. */
+  close(): void;
 }
 
 /** The registry clients of a cloud session. */
@@ -42,6 +46,8 @@ export function registryClients(cloud: CloudSession, opts: RegistryClientsOption
   const cache = new Map<string, Promise<RegistryClient>>();
   const resolve = opts.resolve ?? ((target: RegistryTarget) => resolveRegistry(cloud, target));
   const credentials = opts.credentials ?? ((target: RegistryTarget) => fetchCredentials(cloud, target, opts.expiresInHours));
+  const own = opts.fetch === undefined ? httpTransport() : undefined;
+  const transport: FetchLike = opts.fetch ?? (own as FetchLike);
   const make = async (target: RegistryTarget): Promise<RegistryClient> => {
     const { base } = await resolve(target);
     return new RegistryClient({
@@ -52,12 +58,15 @@ export function registryClients(cloud: CloudSession, opts: RegistryClientsOption
       credentials: () => credentials(target),
       counter: requests,
       secrets: cloud.secrets,
-      ...(opts.fetch !== undefined ? { fetch: opts.fetch } : {}),
+      fetch: transport,
       ...(opts.now !== undefined ? { now: opts.now } : {}),
     });
   };
   return {
     requests,
+    close() {
+      own?.close();
+    },
     for(target) {
       const key = targetKey(target);
       let p = cache.get(key);

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageCopier } from '../../src/registry/copy.js';
 import { registryClients, type RegistryClients } from '../../src/registry/session.js';
 import type { FetchLike } from '../../src/registry/client.js';
+import { httpTransport } from '../../src/registry/http.js';
+
+/** The production transport, wrapped by the tests that watch requests. */
+const transport = httpTransport();
 import { makeImage, makeIndex, MT } from '../emulator/registry/client.js';
 import { blobsMatch, pushImage, readManifest, sha, startEstate, type Estate } from './setup.js';
 
@@ -23,7 +27,7 @@ function logged(): { clients: RegistryClients; log: string[] } {
   const fetchFn: FetchLike = (input, init) => {
     const u = new URL(input);
     log.push(`${init.method ?? 'GET'} ${u.pathname}${u.search}`);
-    return fetch(input, init);
+    return transport(input, init);
   };
   return { clients: registryClients(e.cloud, { fetch: fetchFn }), log };
 }

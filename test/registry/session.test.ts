@@ -15,6 +15,10 @@ import { ImageCopier } from '../../src/registry/copy.js';
 import { RegistryError } from '../../src/registry/errors.js';
 import { registryClients, resolveRegistry } from '../../src/registry/session.js';
 import type { FetchLike } from '../../src/registry/client.js';
+import { httpTransport } from '../../src/registry/http.js';
+
+/** The production transport, wrapped by the tests that watch requests. */
+const transport = httpTransport();
 import type { RegistryTarget } from '../../src/registry/types.js';
 import { makeImage, registryOf } from '../emulator/registry/client.js';
 import { pushImage, startEstate, UID, type Estate } from './setup.js';
@@ -142,7 +146,7 @@ describe('bounds', () => {
       const upload = init.method === 'PUT' && input.includes('/blobs/uploads/');
       if (upload) peak = Math.max(peak, ++inFlight);
       try {
-        const res = await fetch(input, init);
+        const res = await transport(input, init);
         if (upload) await new Promise((r) => setTimeout(r, 5));
         return res;
       } finally {
@@ -160,7 +164,7 @@ describe('bounds', () => {
     await pushImage(await e.client(e.pe), 'legacy/abort', img, 'v1');
     const fetchFn: FetchLike = (input, init) => {
       if (init.method === 'PUT' && input.includes('/blobs/uploads/')) ac.abort();
-      return fetch(input, init);
+      return transport(input, init);
     };
     const copier = new ImageCopier(registryClients(e.cloud, { fetch: fetchFn }), { signal: ac.signal });
     const err = await copier.copy({ target: e.pe, image: { repo: 'legacy/abort', reference: 'v1' } }, { target: e.hz, repo: 'team-a/abort', tag: 'v1' }, { overwrite: false }).catch((x: unknown) => x);
