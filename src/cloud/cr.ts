@@ -730,6 +730,34 @@ export interface DeleteRepositoryResponse {
   readonly RequestId?: string;
 }
 
+/** ListRepoBuildRule: Lists the build rules of an image repository (paged by PageNo/PageSize). */
+export interface ListRepoBuildRuleRequest {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+}
+export interface ListRepoBuildRuleResponse {
+  readonly BuildRules?: readonly {
+    readonly BuildRuleId?: string;
+    /** GIT_BRANCH | GIT_TAG */
+    readonly PushType?: string;
+    readonly PushName?: string;
+    readonly ImageTag?: string;
+    readonly DockerfileLocation?: string;
+    readonly DockerfileName?: string;
+    readonly Platforms?: readonly string[];
+    readonly BuildArgs?: readonly string[];
+  }[];
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  /** ODD TYPE: a string in the SDK model. */
+  readonly TotalCount?: string;
+}
+
 /** ListRepoTag: Queries the list of image versions (tags) */
 export interface ListRepoTagRequest {
   /** instance ID; e.g. cri-kmsiwlxxdcva**** */
@@ -1177,6 +1205,7 @@ export type CrInstance = Item<ListInstanceResponse['Instances']>;
 export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
 export type CrRepository = Item<ListRepositoryResponse['Repositories']>;
 export type CrImage = Item<ListRepoTagResponse['Images']>;
+export type CrBuildRule = Item<ListRepoBuildRuleResponse['BuildRules']>;
 export type CrSyncRule = Item<ListRepoSyncRuleResponse['SyncRules']>;
 export type CrSyncTask = Item<ListRepoSyncTaskResponse['SyncTasks']>;
 
@@ -1261,6 +1290,9 @@ export class CrClient {
   listRepoTag(req: ListRepoTagRequest): Promise<ListRepoTagResponse> {
     return this.#call('ListRepoTag', req, READ);
   }
+  listRepoBuildRule(req: ListRepoBuildRuleRequest): Promise<ListRepoBuildRuleResponse> {
+    return this.#call('ListRepoBuildRule', req, READ);
+  }
   listRepoSyncRule(req: ListRepoSyncRuleRequest): Promise<ListRepoSyncRuleResponse> {
     return this.#call('ListRepoSyncRule', req, READ);
   }
@@ -1323,6 +1355,17 @@ export class CrClient {
       async (PageNo, PageSize) => {
         const r = await this.listRepository({ ...filter, PageNo, PageSize });
         return { items: r.Repositories ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  /** Every build rule of a repository. */
+  allRepoBuildRules(filter: Omit<ListRepoBuildRuleRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrBuildRule>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listRepoBuildRule({ ...filter, PageNo, PageSize });
+        return { items: r.BuildRules ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
       },
       { pageSize },
     );

@@ -55,6 +55,18 @@ export interface TagRecord {
   updatedAt: EpochMs;
 }
 
+/** A repository build rule: which source push builds which image tag. Builds themselves are not emulated. */
+export interface BuildRuleRecord {
+  buildRuleId: string;
+  pushType: 'GIT_BRANCH' | 'GIT_TAG';
+  pushName: string;
+  imageTag: string;
+  dockerfileLocation: string;
+  dockerfileName: string;
+  platforms: string[];
+  buildArgs: string[];
+}
+
 export interface RepoRecord {
   repoId: string;
   namespace: string;
@@ -67,6 +79,8 @@ export interface RepoRecord {
   modifiedAt: EpochMs;
   /** Tags by name. */
   tags: Record<string, TagRecord>;
+  /** Build rules (CreateRepoBuildRule), in creation order. Absent: none. */
+  buildRules?: BuildRuleRecord[];
   /** Data-plane content (blobs and manifests pushed to the instance's registry), when any. */
   artifacts?: RepoArtifacts;
 }

@@ -80,6 +80,8 @@ function buildEstate(raw: Record<string, unknown>, now: number, nextRepoId: () =
       if (typeof summary !== 'string') fail(`${wr}.summary must be a string.`);
       const detail = r['detail'] ?? '';
       if (typeof detail !== 'string') fail(`${wr}.detail must be a string.`);
+      const buildType = r['buildType'] ?? 'MANUAL';
+      if (buildType !== 'AUTO_BUILD' && buildType !== 'MANUAL') fail(`${wr}.buildType must be AUTO_BUILD or MANUAL.`);
       try {
         addRepo(es, {
           repoId: nextRepoId(),
@@ -88,6 +90,7 @@ function buildEstate(raw: Record<string, unknown>, now: number, nextRepoId: () =
           summary,
           detail,
           repoType: visibility(r, 'repoType', wr) ?? 'PRIVATE',
+          ...(buildType === 'AUTO_BUILD' ? { buildType } : {}),
           createdAt: created,
           modifiedAt: modified,
           tags,
@@ -105,7 +108,7 @@ export const crpeAdminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/_emulator/crpe/estates',
     summary:
-      'Seed (replace) the Personal Edition estate of an account in a region: {"uid","region","namespaces":[{"name","autoCreate"?,"defaultVisibility"?,"repos":[{"name","summary"?,"repoType"?,"tags":[{"tag","digest","size","updatedAt"?}]}]}]}.',
+      'Seed (replace) the Personal Edition estate of an account in a region: {"uid","region","namespaces":[{"name","autoCreate"?,"defaultVisibility"?,"repos":[{"name","summary"?,"repoType"?,"buildType"?,"tags":[{"tag","digest","size","updatedAt"?}]}]}]}.',
     handle(ctx, _pp, raw) {
       const b = obj(raw, 'body');
       const uid = str(b, 'uid', 'body');

@@ -85,7 +85,7 @@ function repoView(region: string, r: PeRepo): Record<string, unknown> {
     repoName: r.name,
     summary: r.summary,
     repoType: r.repoType,
-    repoBuildType: 'MANUAL',
+    repoBuildType: r.buildType ?? 'MANUAL',
     repoStatus: 'NORMAL',
     repoAuthorizeType: 'ADMIN',
     regionId: region,

@@ -25,6 +25,8 @@ export interface PeRepo {
   summary: string;
   detail: string;
   repoType: Visibility;
+  /** AUTO_BUILD when the repository builds from a bound source repository; seeded, default MANUAL. */
+  buildType?: 'AUTO_BUILD' | 'MANUAL';
   createdAt: EpochMs;
   modifiedAt: EpochMs;
   tags: Record<string, PeTag>;
