@@ -26,10 +26,14 @@
  *   with the same digest needs nothing; with another digest it is overwritten when `overwrite`
  *   (default true), else skipped and reported (finding `import-digest-conflict`).
  *   Each copy requires its target repository and instance (their ids reach apply through refs).
+ * - with `includeBuildConfig`, a gate (`…import[k].build-config`) for the repositories Personal
+ *   Edition builds automatically (repoBuildType AUTO_BUILD): no API reads Personal Edition build
+ *   rules (cr 2016-06-07 has none), so a human re-creates them in the console from the gate's
+ *   steps; `apply --resume` verifies that each of those repositories has at least one build rule
+ *   in the instance (cr ListRepoBuildRule), which is all an API can check.
  * Findings: per rule a summary (`import-summary`: images and bytes to move); a missing source
- * namespace is an error (`import-source-missing`); OSS rules and `includeBuildConfig` have no
- * public API to carry them out and get console instructions (`import-oss-manual`,
- * `import-build-config-manual`) instead of being ignored.
+ * namespace is an error (`import-source-missing`); OSS rules have no public API to carry them out
+ * and get console instructions (`import-oss-manual`) instead of being ignored.
  *
  * Apply: the run's one image copier (ExecContext.copier) copies the reviewed digest from the
  * source's Personal Edition registry (the instance's account, `sourceRegion`) to `ns/repo:tag` in
@@ -41,7 +45,7 @@ import type { CrClient, CrRepository } from '../cloud/cr.js';
 import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
 import { DEFAULTS, type ImportRule, type Instance, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
-import type { Action, PlanFinding } from '../plan/model.js';
+import type { Action, GateInfo, PlanFinding } from '../plan/model.js';
 import type { CopyOutcome } from '../registry/types.js';
 import { addr } from './address.js';
 import { tagMatcher } from './backfill.js';
@@ -187,7 +191,7 @@ export function selectImages(input: SelectInput): Selection {
 
 // ---- evidence (read) ------------------------------------------------------------------------
 
-type Part = 'rule' | 'source-repo' | 'source-tag' | 'target-tag';
+type Part = 'rule' | 'source-repo' | 'source-tag' | 'target-tag' | 'build-config';
 
 /** A live evidence object: says which rule and which part of it, so no one parses addresses. */
 export interface ImportLive extends LiveObject {
@@ -197,7 +201,11 @@ export interface ImportLive extends LiveObject {
 function evidence(r: ResolvedImport, part: Part, spec: Record<string, unknown>, repository?: string, tag?: string): ImportLive {
   const name = repository === undefined ? undefined : tag === undefined ? repository : `${repository}:${tag}`;
   const id =
-    part === 'rule' ? r.address : address(r.address, segment(part === 'target-tag' ? 'target' : 'source', name ?? ''));
+    part === 'rule'
+      ? r.address
+      : part === 'build-config'
+        ? buildConfigAddress(r)
+        : address(r.address, segment(part === 'target-tag' ? 'target' : 'source', name ?? ''));
   return {
     id,
     kind: 'image-import',
@@ -211,6 +219,18 @@ function evidence(r: ResolvedImport, part: Part, spec: Record<string, unknown>, 
     requires: [],
     ref: { rule: r.address, part, ...(repository !== undefined ? { repository } : {}), ...(tag !== undefined ? { tag } : {}) },
   };
+}
+
+/** The address of a rule's build-configuration gate. */
+export function buildConfigAddress(r: Pick<ResolvedImport, 'address'>): string {
+  return address(r.address, 'build-config');
+}
+
+/** Names of the given repositories of a namespace holding at least one build rule (List calls). */
+async function withBuildRules(cr: CrClient, instanceId: string, inNamespace: readonly CrRepository[], names: readonly string[]): Promise<string[]> {
+  const wanted = inNamespace.filter((x) => x.RepoName !== undefined && x.RepoId !== undefined && names.includes(x.RepoName));
+  const counts = await mapLimit(wanted, TAG_READS_IN_FLIGHT, async (x) => (await cr.allRepoBuildRules({ InstanceId: instanceId, RepoId: x.RepoId! })).items.length);
+  return wanted.filter((_, i) => counts[i]! > 0).map((x) => x.RepoName!).sort();
 }
 
 function ruleSpec(r: ResolvedImport, sourceFound: boolean | undefined): Record<string, unknown> {
@@ -240,7 +260,7 @@ async function readRule(ctx: ReadContext, r: ResolvedImport, peNamespaces: (acco
   const repos = (await crpe.allRepos({ RepoNamespace: r.sourceNamespace })).items
     .filter((x): x is CrpeRepo & { repoName: string } => x.repoNamespace === r.sourceNamespace && typeof x.repoName === 'string' && x.repoStatus !== 'DELETING')
     .sort((a, b) => (a.repoName < b.repoName ? -1 : a.repoName > b.repoName ? 1 : 0));
-  for (const repo of repos) out.push(evidence(r, 'source-repo', { type: repo.repoType ?? 'PRIVATE', summary: repo.summary ?? '' }, repo.repoName));
+  for (const repo of repos) out.push(evidence(r, 'source-repo', { type: repo.repoType ?? 'PRIVATE', summary: repo.summary ?? '', buildType: repo.repoBuildType ?? 'MANUAL' }, repo.repoName));
   const tags = await mapLimit(repos, TAG_READS_IN_FLIGHT, (repo) => crpe.allTags({ RepoNamespace: r.sourceNamespace, RepoName: repo.repoName }));
   repos.forEach((repo, i) => {
     for (const t of tags[i]!.items) if (typeof t.tag === 'string' && t.tag !== '') out.push(evidence(r, 'source-tag', sourceTagSpec(t), repo.repoName, t.tag));
@@ -248,6 +268,10 @@ async function readRule(ctx: ReadContext, r: ResolvedImport, peNamespaces: (acco
   if (target !== undefined) {
     const names = new Set(repos.map((x) => x.repoName));
     const inTarget = (await target.repos(r.namespace)).filter((x) => x.RepoName !== undefined && names.has(x.RepoName) && x.RepoId !== undefined);
+    if (r.includeBuildConfig) {
+      const building = repos.filter((x) => x.repoBuildType === 'AUTO_BUILD').map((x) => x.repoName);
+      if (building.length > 0) out.push(evidence(r, 'build-config', { source: `${r.sourceRegion}/${r.sourceNamespace}`, instanceName: r.instanceName, namespace: r.namespace, repositoriesWithBuildRules: await withBuildRules(target.cr, target.instanceId, inTarget, building) }));
+    }
     const images = await mapLimit(inTarget, TAG_READS_IN_FLIGHT, (x) => repoTags(target.cr, target.instanceId, x.RepoId!));
     inTarget.forEach((x, i) => {
       for (const img of images[i]!) {
@@ -271,7 +295,7 @@ interface CrTarget {
 /** One rule's view of the evidence. */
 interface RuleEvidence {
   readonly rule: ImportLive;
-  readonly repos: Map<string, { type: string; summary: string }>;
+  readonly repos: Map<string, { type: string; summary: string; buildType: string }>;
   readonly source: Map<string, SourceTag[]>;
   readonly target: Map<string, Map<string, string>>;
 }
@@ -287,7 +311,7 @@ function group(live: readonly LiveObject[]): Map<string, RuleEvidence> {
     const repo = l.ref.repository;
     switch (l.ref.part) {
       case 'source-repo':
-        e.repos.set(repo, { type: String(l.spec['type']), summary: String(l.spec['summary']) });
+        e.repos.set(repo, { type: String(l.spec['type']), summary: String(l.spec['summary']), buildType: String(l.spec['buildType'] ?? 'MANUAL') });
         break;
       case 'source-tag': {
         const list = e.source.get(repo) ?? [];
@@ -302,6 +326,7 @@ function group(live: readonly LiveObject[]): Map<string, RuleEvidence> {
         break;
       }
       case 'rule':
+      case 'build-config':
         break;
     }
   }
@@ -324,6 +349,8 @@ const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
 export interface ImportPlan {
   readonly repositories: DesiredObject[];
   readonly copies: DesiredObject[];
+  /** Build-configuration gates (includeBuildConfig), one per rule with automatically built repositories. */
+  readonly gates: DesiredObject[];
   readonly findings: PlanFinding[];
 }
 
@@ -336,6 +363,7 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
   const evidenceByRule = group(live);
   const repositories: DesiredObject[] = [];
   const copies: DesiredObject[] = [];
+  const gates: DesiredObject[] = [];
   const findings: PlanFinding[] = [];
   for (const r of resolveImports(config)) {
     if (r.from === 'oss') {
@@ -431,20 +459,30 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
         `${overwrites > 0 ? `; ${overwrites} overwrite a target tag` : ''}${same > 0 ? `; ${same} already in the target` : ''}${conflicts > 0 ? `; ${conflicts} skipped: different digest in the target and overwrite is off` : ''}`,
     });
     if (r.includeBuildConfig) {
-      const names = [...e.repos.keys()].sort();
-      findings.push({
-        id: 'import-build-config-manual',
-        severity: 'warning',
-        where: r.address,
-        message:
-          `includeBuildConfig: the Personal Edition API (cr 2016-06-07) has no build-rule call, so acrctl cannot copy build rules or bound source repositories. ` +
-          `First bind the source-code platform to instance ${r.instanceName} (console → instance → Code Source); then, for each repository ` +
-          `(${names.length > 0 ? names.map((n) => `${r.namespace}/${n}`).join(', ') : 'none found'}): open it in the Personal Edition console → Build, note its source repository, branch and build rules, ` +
-          `and create the same in the Enterprise Edition console (instance ${r.instanceName} → Repositories → the repository → Build). Build records are not imported`,
-      });
+      const building = [...e.repos].filter(([, m]) => m.buildType === 'AUTO_BUILD').map(([n]) => n).sort();
+      if (building.length === 0) {
+        findings.push({
+          id: 'import-build-config-none',
+          severity: 'info',
+          where: r.address,
+          message: `includeBuildConfig: no repository of Personal Edition ${r.sourceRegion}/${r.sourceNamespace} builds automatically (repoBuildType AUTO_BUILD), so there is no build configuration to import`,
+        });
+      } else {
+        gates.push({
+          id: buildConfigAddress(r),
+          kind: 'image-import',
+          account: r.account,
+          region: r.region,
+          instance: r.instance,
+          spec: { source: `${r.sourceRegion}/${r.sourceNamespace}`, instanceName: r.instanceName, namespace: r.namespace, repositoriesWithBuildRules: building },
+          requires: [...building.map((n) => addr.repository(r.instance, r.namespace, n)), addr.instance(r.instance)],
+          reason: `includeBuildConfig of import rule ${r.key}`,
+          summary: `re-create the build rules of ${building.length} repositor${building.length === 1 ? 'y' : 'ies'} in the console`,
+        });
+      }
     }
   }
-  return { repositories, copies, findings };
+  return { repositories, copies, gates, findings };
 }
 
 // ---- apply ----------------------------------------------------------------------------------
@@ -536,6 +574,48 @@ async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
   };
 }
 
+// ---- build configuration (gate) -------------------------------------------------------------
+
+function isBuildConfig(d: Pick<DesiredObject, 'id'>): boolean {
+  return d.id.endsWith('.build-config');
+}
+
+function buildRepos(spec: Readonly<Record<string, unknown>> | undefined): string[] {
+  const v = spec?.['repositoriesWithBuildRules'];
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+function buildConfigGate(desired: DesiredObject): GateInfo {
+  const repos = buildRepos(desired.spec);
+  const ns = String(desired.spec['namespace'] ?? '');
+  const source = String(desired.spec['source'] ?? '');
+  const where = `instance ${String(desired.spec['instanceName'] ?? desired.instance ?? '')} (${desired.region})`;
+  return {
+    instructions: [
+      `Bind the source-code platform your Personal Edition builds use (GitHub, GitLab, Bitbucket, Codeup…) to ${where}: Container Registry console → Instances → the instance → Repositories → Code Source.`,
+      ...repos.map(
+        (repo) =>
+          `${ns}/${repo}: in the Personal Edition console (${source.replace('/', ', namespace ')}: Repositories → ${repo} → Build) note the bound source repository, the build rules (branch or tag, Dockerfile location and name, image tag, build arguments) and the build options; then in the Enterprise Edition console (the instance → Repositories → ${ns}/${repo} → Build) bind the same source repository and create the same rules. Build records are not imported.`,
+      ),
+      `Then run acrctl apply --resume: it checks that each of these repositories has a build rule, then carries on.`,
+    ],
+    verification: `${repos.map((r) => `${ns}/${r}`).join(', ')} ${repos.length === 1 ? 'has' : 'each have'} at least one build rule in the instance (cr ListRepoBuildRule). acrctl cannot compare them with Personal Edition's: its API (cr 2016-06-07) has no build-rule call`,
+    expect: { namespace: ns, repositoriesWithBuildRules: repos },
+  };
+}
+
+async function verifyBuildConfig(ctx: ExecContext, action: Action): Promise<Reconciled> {
+  const expect = action.gate?.expect ?? {};
+  const repos = buildRepos(expect);
+  const ns = String(expect['namespace'] ?? '');
+  const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
+  if (instanceId === undefined || ns === '') return { state: 'absent' };
+  const cr = crFor(ctx, action);
+  const inNamespace = (await cr.allRepositories({ InstanceId: instanceId, RepoNamespaceName: ns })).items.filter((x) => x.RepoNamespaceName === ns);
+  const have = await withBuildRules(cr, instanceId, inNamespace, repos);
+  return repos.every((r) => have.includes(r)) ? { state: 'done' } : { state: 'absent' };
+}
+
 // ---- the kind -------------------------------------------------------------------------------
 
 export const imageImportKind: Kind = {
@@ -549,7 +629,7 @@ export const imageImportKind: Kind = {
 
   derive(ctx): DesiredObject[] {
     const p = planImports(ctx.config, ctx.desired, ctx.live('image-import'));
-    return [...p.repositories, ...p.copies];
+    return [...p.repositories, ...p.copies, ...p.gates];
   },
 
   extras(ctx) {
@@ -598,8 +678,14 @@ export const imageImportKind: Kind = {
     return { changes: compareSpec(desired.spec, live.spec) };
   },
 
-  classify(desired) {
-    return desired !== undefined ? 'run' : 'none';
+  classify(desired, live, diff) {
+    if (desired === undefined) return 'none';
+    if (!isBuildConfig(desired)) return 'run';
+    return live !== undefined && diff !== undefined && diff.changes.length === 0 ? 'none' : 'gate';
+  },
+
+  gate(desired: DesiredObject): GateInfo {
+    return buildConfigGate(desired);
   },
 
   async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
@@ -607,8 +693,12 @@ export const imageImportKind: Kind = {
     return run(ctx, action);
   },
 
-  /** `done` when the target tag holds the source digest (the copy's effect), else `absent`. */
+  /**
+   * A copy: `done` when the target tag holds the source digest (the copy's effect), else `absent`.
+   * The build-configuration gate: `done` when every repository it names has a build rule.
+   */
   async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
+    if (action.type === 'gate') return verifyBuildConfig(ctx, action);
     if (action.type !== 'run') return unsupported('image-import', action);
     const c = copyOf(action);
     const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];

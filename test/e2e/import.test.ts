@@ -56,13 +56,13 @@ afterEach(async () => {
 });
 
 /** An emulator with a VPC, a Personal Edition namespace team-a and images pushed into it, oldest first. */
-async function world(tags: Record<string, string[]>): Promise<World> {
+async function world(tags: Record<string, string[]>, autoBuild: readonly string[] = []): Promise<World> {
   const t = await startTestEmulator();
   const cwd = mkdtempSync(join(tmpdir(), 'acrctl-import-'));
   const keys = await t.account(UID);
   await t.admin('POST', '/_emulator/vpc/vpcs', { accountUid: UID, regionId: HZ, cidrBlock: '10.0.0.0/16', vpcId: 'vpc-bp1imp', vpcName: 'registry' });
   await t.admin('POST', '/_emulator/vpc/vswitches', { accountUid: UID, regionId: HZ, vpcId: 'vpc-bp1imp', zoneId: 'cn-hangzhou-j', cidrBlock: '10.0.0.0/24', vSwitchId: 'vsw-bp1imp' });
-  await t.admin('POST', '/_emulator/crpe/estates', { uid: UID, region: HZ, namespaces: [{ name: 'team-a', autoCreate: true }] });
+  await t.admin('POST', '/_emulator/crpe/estates', { uid: UID, region: HZ, namespaces: [{ name: 'team-a', autoCreate: true, repos: autoBuild.map((name) => ({ name, buildType: 'AUTO_BUILD' })) }] });
   const pe = new RegistryClient(await registryOf(t, `personal=${HZ}`), await peLogin(t, keys, HZ));
   const base = makeImage('shared-base', { layers: 1, layerBytes: 40_000 }).layers;
   const images = new Map<string, TestImage>();
@@ -202,6 +202,34 @@ describe('acrctl apply with an image import', () => {
     const c = await ee(w);
     expect((await pull(c, 'api', 'v1')).digest).toBe(w.images.get('api:v1')!.digest);
     expect((await pull(c, 'api', 'v2')).digest).toBe(w.images.get('api:v2')!.digest);
+  }, 60_000);
+});
+
+describe('includeBuildConfig', () => {
+  it('copies the images, stops at a gate, and --resume passes it once the build rules exist', async () => {
+    const w = await world({ api: ['v1'], web: ['v1'] }, ['api']);
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 1, includeBuildConfig: true'));
+    let r = await w.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout).toContain(`! ${RULE}.build-config`);
+    expect(r.stdout).toContain('team-a/api: in the Personal Edition console');
+    expect(r.stdout).not.toContain('team-a/web: in the Personal Edition console');
+    expect(r.stdout).toContain('Images: 2 (2 succeeded, 0 failed, 0 skipped)');
+    const c = await ee(w);
+    expect((await pull(c, 'api', 'v1')).digest).toBe(w.images.get('api:v1')!.digest);
+
+    // Not done yet: the gate holds.
+    r = await w.cli(['apply', '--resume', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+
+    // What the human does in the console: a build rule on the repository.
+    const id = await instanceId(w);
+    const repo = await w.t.callRpc('cr', HZ, 'GetRepository', { InstanceId: id, RepoNamespaceName: 'team-a', RepoName: 'api' }, w.keys);
+    await w.t.callRpc('cr', HZ, 'CreateRepoBuildRule', { InstanceId: id, RepoId: repo['RepoId'] as string, PushType: 'GIT_BRANCH', PushName: 'main', ImageTag: 'latest' }, w.keys);
+    r = await w.cli(['apply', '--resume', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Verified: a new plan shows no changes.');
+    expect(await planActions(w)).toEqual([]);
   }, 60_000);
 });
 

@@ -176,11 +176,20 @@ describe('planImports', () => {
     expect(conflict?.message).toContain('overwrite: false');
   });
 
-  it('OSS rules and includeBuildConfig get console instructions, never silence', () => {
-    const d = doc({ includeBuildConfig: true });
+  it('OSS rules get console instructions, never silence', () => {
+    const d = doc();
     const withOss: RegistryDocument = { ...d, instances: { hz: { ...d.instances!['hz']!, imports: [...d.instances!['hz']!.imports!, { from: 'oss', bucket: 'old', namespace: 'team-a' }] } } };
-    const ids = planImports(withOss, [], live()).findings.map((f) => f.id);
-    expect(ids).toContain('import-oss-manual');
-    expect(ids).toContain('import-build-config-manual');
+    expect(planImports(withOss, [], live()).findings.map((f) => f.id)).toContain('import-oss-manual');
+  });
+
+  it('includeBuildConfig is a gate over the repositories Personal Edition builds automatically', () => {
+    const l = live().map((x) => (x.ref.part === 'source-repo' && x.ref.repository === 'api' ? { ...x, spec: { ...x.spec, buildType: 'AUTO_BUILD' } } : x));
+    const p = planImports(doc({ includeBuildConfig: true }), [], l);
+    expect(p.gates.map((g) => [g.id, g.spec['repositoriesWithBuildRules']])).toEqual([[`${RULE}.build-config`, ['api']]]);
+    expect(p.gates[0]!.requires).toContain('instance[hz].namespace[team-a].repository[api]');
+    expect(planImports(doc({ includeBuildConfig: false }), [], l).gates).toEqual([]);
+    const none = planImports(doc({ includeBuildConfig: true }), [], live());
+    expect(none.gates).toEqual([]);
+    expect(none.findings.map((f) => f.id)).toContain('import-build-config-none');
   });
 });
