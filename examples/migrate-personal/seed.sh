@@ -9,8 +9,8 @@
 # prints nothing secret. Needs bash, curl, tar, gzip, sha256sum and skopeo. Set ACRCTL to the acrctl
 # command if it is not this repository's bin/acrctl.js.
 #
-# Images: every image has a shared base layer (the same blob in every repository, so the import can
-# skip it after the first copy) and a small layer of its own naming the repository and tag. The
+# Images: every image has a shared 2 MB base layer (the same blob in every repository, so the import
+# uploads it once per repository at most) and a 0.3 MB layer of its own naming the repository and tag. The
 # release-v* tags are what the example's import rule selects; the others must stay behind.
 set -euo pipefail
 
@@ -22,7 +22,7 @@ ACRCTL="${ACRCTL:-node $HERE/../../bin/acrctl.js}"
 UID_SHOP="1234567890123456"   # the uid of account `shop` in registry.yaml
 REGION="cn-hangzhou"
 
-for tool in curl tar gzip sha256sum skopeo; do
+for tool in awk curl tar gzip sha256sum skopeo; do
   command -v "$tool" >/dev/null || { echo "seed.sh: $tool is needed (apt-get install $tool)" >&2; exit 1; }
 done
 mkdir -p "$WORK"
@@ -45,14 +45,20 @@ layer() { # layer DIR-WITH-FILES OUT-PREFIX → OUT-PREFIX.tar.gz, prints "diffi
   echo "$(digest "$2.tar") $(digest "$2.tar.gz") $(size "$2.tar.gz")"
 }
 
-mkdir -p "$WORK/base/etc"
-for i in $(seq 1 2000); do echo "shop base image line $i"; done >"$WORK/base/etc/base-release"
+noise() { # noise SEED BYTES: pseudo-random bytes (the same for the same seed with the same awk)
+  LC_ALL=C awk -v seed="$1" -v n="$2" 'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%c", 1 + int(rand() * 255) }'
+}
+
+mkdir -p "$WORK/base/etc" "$WORK/base/usr/lib"
+echo "shop base image" >"$WORK/base/etc/base-release"
+noise 7 2000000 >"$WORK/base/usr/lib/libshop.so"   # 2 MB that gzip cannot shrink
 read -r BASE_DIFF BASE_DIGEST BASE_SIZE < <(layer "$WORK/base" "$WORK/base-layer")
 
 push() { # push REPOSITORY TAG
   local repo="$1" tag="$2" dir="$WORK/images/$1-$2"
   rm -rf "$dir" && mkdir -p "$dir/files/srv"
   echo "$repo $tag" >"$dir/files/srv/version"
+  noise "$(printf '%s' "$repo:$tag" | cksum | cut -d' ' -f1)" 300000 >"$dir/files/srv/app"
   local diff dig sz
   read -r diff dig sz < <(layer "$dir/files" "$dir/own")
   printf '{"architecture":"amd64","os":"linux","config":{"Labels":{"org.example.repository":"%s","org.example.tag":"%s"}},"rootfs":{"type":"layers","diff_ids":["sha256:%s","sha256:%s"]}}' \
