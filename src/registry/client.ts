@@ -154,6 +154,14 @@ interface CachedToken {
   readonly refreshAt: number;
 }
 
+/** What to do about the registry errors a copy meets most. */
+const HINTS: Readonly<Record<string, string>> = {
+  NAME_UNKNOWN: 'the repository does not exist and its namespace does not create repositories on push: create the repository, or turn on autoCreateRepo for the namespace',
+  DENIED: 'the account lacks permission on this repository or instance (RAM policy for cr, or the repository belongs to another account)',
+  TAG_INVALID: 'the tag is not a valid tag, or the repository keeps tags immutable',
+  MANIFEST_BLOB_UNKNOWN: 'the registry does not have every blob the manifest references; copy again',
+};
+
 /** Margin before a token's or credential's expiry at which it is refreshed. */
 const REFRESH_MARGIN_MS = 30_000;
 /** Token lifetime when the token server gives none (the token spec's default). */
@@ -234,9 +242,11 @@ export class RegistryClient {
     const retryable = isRetryableStatus(res.status);
     const after = retryable ? retryAfterMs(res, this.#now()) : undefined;
     const why = [d.code, d.message].filter((x) => x !== undefined).join(': ');
+    const hint = d.code === undefined ? undefined : HINTS[d.code];
     return new RegistryError(retryable ? 'registry.unavailable' : 'registry.http', `${what ?? `${method} ${path}`} failed on ${this.name}: HTTP ${res.status}${why !== '' ? ` ${why}` : ''}`, {
       status: res.status,
       retryable,
+      ...(hint !== undefined ? { hint } : {}),
       ...(after !== undefined ? { retryAfterMs: after } : {}),
       ...(d.code !== undefined ? { registryCode: d.code } : {}),
     });

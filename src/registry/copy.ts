@@ -179,7 +179,16 @@ export class ImageCopier {
     const manifest = await this.#retrying(() => getManifest(client, repo, reference, what, this.#signal));
     if (manifest.parsed.kind === 'image') return { manifest, children: [] };
     // Nested indexes are legal OCI: they are read, and later written, the same way (deepest first).
-    const children = await Promise.all(manifest.parsed.children.map((d) => this.#readTree(client, repo, d.digest, `${repo}@${d.digest}`)));
+    const children = await Promise.all(
+      manifest.parsed.children.map((d) =>
+        this.#readTree(client, repo, d.digest, `${repo}@${d.digest}`).catch((err: unknown) => {
+          if (!(err instanceof RegistryError && err.code === 'registry.not-found')) throw err;
+          throw new RegistryError('registry.manifest', `the index ${what} lists ${d.digest}, which ${client.name} does not have`, {
+            hint: 'the source image is incomplete: push the missing platform again, or copy another tag',
+          });
+        }),
+      ),
+    );
     return { manifest, children };
   }
 
@@ -282,11 +291,20 @@ export class ImageCopier {
     const uploads = `/v2/${dstRepo}/blobs/uploads/`;
     if (mountFrom !== undefined) {
       const path = `${uploads}?mount=${encodeURIComponent(d.digest)}&from=${encodeURIComponent(mountFrom)}`;
-      const res = await dst.send('POST', path, { op: 'upload.mount', scopes: [pushScope(dstRepo), pullScope(mountFrom)], ...this.#signalOpt() });
-      await res.arrayBuffer();
-      if (res.status === 201) return 'mounted';
-      if (res.status !== 202) throw await dst.fail('POST', path, res, `mounting blob ${d.digest} into ${dstRepo}`);
-      location = res.headers.get('location') ?? undefined;
+      let res: Response | undefined;
+      try {
+        res = await dst.send('POST', path, { op: 'upload.mount', scopes: [pushScope(dstRepo), pullScope(mountFrom)], ...this.#signalOpt() });
+      } catch (err) {
+        // No pull right on the other repository (another account's, on a shared Personal Edition
+        // registry): not an error, the blob is uploaded instead.
+        if (!(err instanceof RegistryError && err.status === 401)) throw err;
+      }
+      if (res !== undefined) {
+        await res.arrayBuffer();
+        if (res.status === 201) return 'mounted';
+        if (res.status === 202) location = res.headers.get('location') ?? undefined;
+        else if (res.status !== 403 && res.status !== 404) throw await dst.fail('POST', path, res, `mounting blob ${d.digest} into ${dstRepo}`);
+      }
     }
     if (location === undefined) {
       const res = await dst.send('POST', uploads, { op: 'upload.start', scopes: [pushScope(dstRepo)], ...this.#signalOpt() });

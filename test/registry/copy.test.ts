@@ -5,7 +5,10 @@
  * and on a log of the requests sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorEndpoints } from '../../src/cloud/endpoints.js';
+import { CloudSession } from '../../src/cloud/session.js';
 import { ImageCopier } from '../../src/registry/copy.js';
+import { RegistryError } from '../../src/registry/errors.js';
 import { registryClients, type RegistryClients } from '../../src/registry/session.js';
 import type { FetchLike } from '../../src/registry/client.js';
 import { httpTransport } from '../../src/registry/http.js';
@@ -13,7 +16,7 @@ import { httpTransport } from '../../src/registry/http.js';
 /** The production transport, wrapped by the tests that watch requests. */
 const transport = httpTransport();
 import { makeImage, makeIndex, MT } from '../emulator/registry/client.js';
-import { blobsMatch, pushImage, readManifest, sha, startEstate, type Estate } from './setup.js';
+import { blobsMatch, pushImage, readManifest, sha, startEstate, UID, type Estate } from './setup.js';
 
 let e: Estate;
 beforeAll(async () => {
@@ -238,5 +241,45 @@ describe('what moves', () => {
     expect(uploads(log).filter((l) => l.includes(encodeURIComponent(sha(base[0] as Buffer))))).toHaveLength(1);
     expect(results.reduce((n, r) => n + r.blobs.copied, 0)).toBe(1 + 3 * 2);
     expect(results.reduce((n, r) => n + r.blobs.skipped, 0)).toBe(2);
+  });
+});
+
+describe('refusals', () => {
+  it('says to create the repository (or turn on autoCreateRepo) when the target namespace does not create repositories', async () => {
+    const img = makeImage('locked');
+    await pushImage(await e.client(e.pe), 'legacy/locked', img, 'v1');
+    const err = await new ImageCopier(registryClients(e.cloud))
+      .copy({ target: e.pe, image: { repo: 'legacy/locked', reference: 'v1' } }, { target: e.hz, repo: 'locked/api', tag: 'v1' }, { overwrite: false })
+      .catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect(err).toMatchObject({ code: 'registry.http', registryCode: 'NAME_UNKNOWN', status: 404 });
+    expect((err as RegistryError).message).toMatch(/to locked\/api failed on instance acme-hz \(cri-[a-z0-9]+, cn-hangzhou\): HTTP 404 NAME_UNKNOWN/);
+    expect((err as RegistryError).hint).toMatch(/autoCreateRepo/);
+  });
+
+  it('uploads instead of mounting when the other repository of a shared Personal Edition registry belongs to another account', async () => {
+    const OTHER = '2000000000000002';
+    const keysB = await e.t.account(OTHER);
+    await e.t.admin('POST', '/_emulator/crpe/estates', { uid: OTHER, region: 'cn-hangzhou', namespaces: [{ name: 'bravo', autoCreate: true }] });
+    const cloud = new CloudSession({
+      accounts: {
+        prod: { uid: UID, credentials: { kind: 'static', accessKeyId: e.keys.accessKeyId, accessKeySecret: e.keys.accessKeySecret } },
+        other: { uid: OTHER, credentials: { kind: 'static', accessKeyId: keysB.accessKeyId, accessKeySecret: keysB.accessKeySecret } },
+      },
+      endpoints: emulatorEndpoints(e.t.url),
+    });
+    const img = makeImage('cross-account', { layers: 2 });
+    await pushImage(await e.client(e.pe), 'legacy/shared', img, 'v1');
+    const log: string[] = [];
+    const clients = registryClients(cloud, { fetch: (input, init) => (log.push(`${init.method ?? 'GET'} ${new URL(input).pathname}${new URL(input).search}`), transport(input, init)) });
+    const r = await new ImageCopier(clients).copy(
+      { target: e.pe, image: { repo: 'legacy/shared', reference: 'v1' } },
+      { target: { kind: 'pe', account: 'other', region: 'cn-hangzhou' }, repo: 'bravo/shared', tag: 'v1' },
+      { overwrite: false },
+    );
+    // Same registry, so a mount is tried first; account B may not pull A's repository, so it uploads.
+    expect(log.filter((l) => l.includes('?mount='))).toHaveLength(3);
+    expect(r.blobs).toEqual({ copied: 3, skipped: 0, mounted: 0 });
+    await cloud.close();
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ImageCopier, type ImageCopierOptions } from '../../src/registry/copy.js';
 import { RegistryError } from '../../src/registry/errors.js';
 import { registryClients, type RegistryClients } from '../../src/registry/session.js';
-import { makeImage, registryOf, type TestImage } from '../emulator/registry/client.js';
+import { makeImage, makeIndex, registryOf, type TestImage } from '../emulator/registry/client.js';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './proxy.js';
 import { blobsMatch, pushImage, readManifest, sha, startEstate, type Estate } from './setup.js';
 
@@ -212,5 +212,22 @@ describe('tokens', () => {
     expect((err as RegistryError).message).toBe(`${repo}:v1 is a Docker schema 1 manifest, which acrctl does not copy`);
     expect((err as RegistryError).hint).toMatch(/skopeo copy --format v2s2/);
     expect(dst.log.some((l) => l.includes('/team-a/s1/'))).toBe(false);
+  });
+});
+
+describe('incomplete sources', () => {
+  it('names the missing child of an index instead of calling the image absent', async () => {
+    const pe = await e.client(e.pe);
+    const kids = [makeImage('gone-amd', { oci: true }), makeImage('gone-arm', { oci: true })];
+    for (const k of kids) await pushImage(pe, 'legacy/gone', k, `k-${k.digest.slice(7, 15)}`);
+    const index = makeIndex(kids, true);
+    expect((await pe.putManifest('legacy/gone', 'v1', index.bytes, index.mediaType)).status).toBe(201);
+    const missing = kids[1]?.digest ?? '';
+    src.rule = ({ method, path }) => (method === 'GET' && path.endsWith(`/manifests/${missing}`) ? { kind: 'status', status: 404, code: 'MANIFEST_UNKNOWN' } : undefined);
+    const { copier } = setup();
+    const err = await copy(copier, 'legacy/gone', 'team-a/gone').catch((x: unknown) => x);
+    expect(err).toMatchObject({ code: 'registry.manifest', message: `the index legacy/gone:v1 lists ${missing}, which Personal Edition registry cn-hangzhou of prod does not have` });
+    await expect(copier.inspect(e.pe, { repo: 'legacy/gone', reference: 'v1' })).rejects.toMatchObject({ code: 'registry.manifest' });
+    expect(dst.log.some((l) => l.includes('/team-a/gone/') && !l.startsWith('HEAD'))).toBe(false);
   });
 });
