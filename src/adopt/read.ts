@@ -13,9 +13,10 @@ import { AcrctlError } from '../errors.js';
 import { addr } from '../kinds/address.js';
 import { editionOf, mapLimit } from '../kinds/instance.js';
 import type { DesiredObject, Kind, LiveObject } from '../kinds/kind.js';
+import { crossAccountTargets } from '../kinds/ram-role.js';
 import { computePlan, readLive } from '../plan/planner.js';
 import { buildDocument, compare, withRoles, type AdoptNote, type FoundInstance } from './build.js';
-import { foldRoles } from './roles.js';
+import { discoverRoles, foldRoles, mergeRoles } from './roles.js';
 
 /** Kinds read under the discovered instances (discover mode). Kinds not listed are never read by adopt. */
 export const SCAN_KINDS = [
@@ -159,21 +160,34 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
   const built = buildDocument({ accounts: req.accounts, instances: found, live: liveOf });
   notes.push(...built.notes);
 
-  // Cross-account roles: what the adopted rules derive, compared with what is live.
+  // Cross-account roles: what the adopted rules derive, compared with what is live. Accounts whose
+  // role no rule derives are probed too (a role left behind or made by hand): the probe declares
+  // each as trusting itself, only so that the RAM kinds read its role, policy and attachment.
   const roleKinds = pick(req.kinds, ROLE_KINDS);
-  const ramLive = await readLive(roleKinds, built.document, [], req.cloud);
-  const declared: DesiredObject[] = roleKinds.flatMap((k) => k.desired(built.document));
+  const derivedIn = new Set(crossAccountTargets(built.document).map((t) => t.account));
+  const probed = req.adopt.filter((a) => !derivedIn.has(a));
+  const probe: RegistryDocument = {
+    ...built.document,
+    ...(probed.length > 0 ? { crossAccountRoles: Object.fromEntries(probed.map((a) => [a, { trustedAccounts: [a] }])) } : {}),
+  };
+  const ramLive = await readLive(roleKinds, probe, [], req.cloud);
+  const allRam = [...ramLive.values()].flat();
+  const discovered = discoverRoles({ accounts: req.accounts, probed, live: allRam, instances: found });
+  notes.push(...discovered.notes);
+  const withDiscovered = withRoles(built.document, discovered.roles);
+  const targets = new Set(crossAccountTargets(withDiscovered).map((t) => t.account));
+  const declared: DesiredObject[] = roleKinds.flatMap((k) => k.desired(withDiscovered));
   const both = (kind: string) => ramLive.get(kind) ?? liveOf(kind);
-  const derived = roleKinds.flatMap((k) => k.derive?.({ config: built.document, desired: declared, live: both }) ?? []);
+  const derived = roleKinds.flatMap((k) => k.derive?.({ config: withDiscovered, desired: declared, live: both }) ?? []);
   const kindOf = new Map(roleKinds.map((k) => [k.name, k] as const));
   const folded = foldRoles({
     accounts: req.accounts,
     desired: [...declared, ...derived],
-    live: [...ramLive.values()].flat(),
+    live: allRam.filter((l) => targets.has(l.account)),
     diff: (d, l) => kindOf.get(d.kind)!.diff(d, l).changes,
   });
   notes.push(...folded.notes);
-  let document = withRoles(built.document, folded.roles);
+  let document = withRoles(built.document, mergeRoles(discovered.roles, folded.roles));
 
   // Cross-region access: the base file's paths to adopted instances, kept when live matches them.
   const paths = crossRegionCandidates(req.base, document);

@@ -12,7 +12,7 @@ import type { Account, CrossAccountRole, PolicyStatement } from '../config/model
 import { DEFAULTS } from '../config/model.js';
 import type { DesiredObject, LiveObject } from '../kinds/kind.js';
 import type { FieldChange } from '../plan/model.js';
-import { type AdoptNote, compare } from './build.js';
+import { type AdoptNote, compare, type FoundInstance } from './build.js';
 
 export interface RoleFacts {
   /** Accounts of the adopted document (alias → declaration). */
@@ -109,4 +109,75 @@ export function foldRoles(facts: RoleFacts): { roles: Record<string, CrossAccoun
     };
   }
   return { roles: out, notes: notes.sort((a, b) => compare(a.address, b.address) || compare(a.message, b.message)) };
+}
+
+const INSTANCE_ARN = /^acs:cr:[^:]+:(\d+):instance\/([^/]+)$/;
+
+/**
+ * Cross-account roles that no adopted rule derives (left by rules since deleted, or made by hand), in
+ * the accounts `probed`: each role found becomes `crossAccountRoles.<account>` with the adopted
+ * accounts it trusts and the adopted instances its policy names. `foldRoles` then compares the
+ * result with what is live, like any other role. A role that trusts no adopted account is a note.
+ */
+export function discoverRoles(facts: {
+  readonly accounts: Readonly<Record<string, Account>>;
+  readonly probed: readonly string[];
+  readonly live: readonly LiveObject[];
+  readonly instances: readonly FoundInstance[];
+}): { roles: Record<string, CrossAccountRole>; notes: AdoptNote[] } {
+  const notes: AdoptNote[] = [];
+  const aliasByUid = new Map<string, string>();
+  for (const [alias, a] of Object.entries(facts.accounts).sort(([x], [y]) => compare(x, y))) if (!aliasByUid.has(a.uid)) aliasByUid.set(a.uid, alias);
+  const roles: Record<string, CrossAccountRole> = {};
+  for (const account of [...facts.probed].sort(compare)) {
+    const role = facts.live.find((l) => l.kind === 'ram-role' && l.account === account);
+    if (role === undefined) continue;
+    const trusted = new Set<string>();
+    for (const p of strings(role.spec['trustedServices'])) {
+      const alias = aliasByUid.get(UID_OF_PRINCIPAL.exec(p)?.[1] ?? '');
+      if (alias !== undefined && alias !== account) trusted.add(alias);
+    }
+    if (trusted.size === 0) {
+      const principals = strings(role.spec['trustedServices']);
+      notes.push({
+        address: role.id,
+        message: `not adopted: no adopted rule uses this cross-account role, and it trusts no other adopted account (${principals.length > 0 ? principals.join(', ') : 'no Container Registry principal'}); adopt those accounts too`,
+      });
+      continue;
+    }
+    const uid = facts.accounts[account]?.uid;
+    const instances = new Set<string>();
+    const policy = facts.live.find((l) => l.kind === 'ram-policy' && l.account === account);
+    const doc = (policy?.spec['document'] ?? {}) as Json;
+    for (const s of (Array.isArray(doc['Statement']) ? doc['Statement'] : []) as Json[]) {
+      for (const r of strings(s['Resource'])) {
+        const m = INSTANCE_ARN.exec(r);
+        const found = m === null || m[1] !== uid ? undefined : facts.instances.find((i) => i.account === account && i.instanceId === m[2]);
+        if (found !== undefined) instances.add(found.alias);
+      }
+    }
+    roles[account] = { trustedAccounts: [...trusted].sort(compare), ...(instances.size > 0 ? { instances: [...instances].sort(compare) } : {}) };
+  }
+  return { roles, notes };
+}
+
+/** Two sets of `crossAccountRoles` entries in one (unions of lists; the later entry's other fields win). Pure. */
+export function mergeRoles(a: Readonly<Record<string, CrossAccountRole>>, b: Readonly<Record<string, CrossAccountRole>>): Record<string, CrossAccountRole> {
+  const out: Record<string, CrossAccountRole> = {};
+  for (const account of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(compare)) {
+    const x = a[account] ?? {};
+    const y = b[account] ?? {};
+    const union = (p?: readonly string[], q?: readonly string[]) => (p === undefined && q === undefined ? undefined : [...new Set([...(p ?? []), ...(q ?? [])])].sort(compare));
+    const trustedAccounts = union(x.trustedAccounts, y.trustedAccounts);
+    const instances = union(x.instances, y.instances);
+    const description = y.description ?? x.description;
+    const policy = y.policy ?? x.policy;
+    out[account] = {
+      ...(trustedAccounts !== undefined ? { trustedAccounts } : {}),
+      ...(instances !== undefined ? { instances } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(policy !== undefined ? { policy } : {}),
+    };
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  * document with a cross-account rule; the live side is varied. Uses the kinds' own desired/derive/diff.
  */
 import { describe, expect, it } from 'vitest';
-import { foldRoles } from '../../src/adopt/roles.js';
+import { discoverRoles, foldRoles, mergeRoles } from '../../src/adopt/roles.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { addr } from '../../src/kinds/address.js';
 import type { DesiredObject, LiveObject } from '../../src/kinds/kind.js';
@@ -109,5 +109,45 @@ describe('foldRoles', () => {
     expect(r.roles).toEqual(roles);
     expect(r.notes).toHaveLength(notes.length);
     notes.forEach((re, i) => expect(r.notes[i]!.message).toMatch(re));
+  });
+});
+
+describe('discoverRoles: roles no adopted rule derives', () => {
+  const found = [{ alias: 'bj', account: 'partner', region: 'cn-beijing' as const, name: 'acme-bj', edition: 'Basic' as const, instanceId: 'cri-bj', status: 'RUNNING' }];
+  const cases: { reason: string; live: LiveObject[]; roles: unknown; notes: RegExp[] }[] = [
+    { reason: 'no role in the probed account: nothing', live: [], roles: {}, notes: [] },
+    {
+      reason: 'a role trusting an adopted account, whose policy names an adopted instance, becomes trustedAccounts and instances',
+      live: [role([PROD]), policy([derivedStatement])],
+      roles: { partner: { trustedAccounts: ['prod'], instances: ['bj'] } },
+      notes: [],
+    },
+    {
+      reason: 'resources that name no adopted instance are left to the policy comparison (foldRoles)',
+      live: [role([PROD, OTHER]), policy([{ ...derivedStatement, Resource: ['acs:cr:cn-beijing:6543210987654321:instance/cri-gone'] }])],
+      roles: { partner: { trustedAccounts: ['other', 'prod'] } },
+      notes: [],
+    },
+    {
+      reason: 'a role trusting only accounts that are not adopted is a note naming them',
+      live: [role(['9999999999999999'])],
+      roles: {},
+      notes: [/trusts no other adopted account \(9999999999999999@cr.aliyuncs.com\)/],
+    },
+  ];
+  it.each(cases)('$reason', ({ live, roles, notes }) => {
+    const r = discoverRoles({ accounts: doc.accounts, probed: ['partner'], live, instances: found });
+    expect(r.roles).toEqual(roles);
+    expect(r.notes.map((n) => n.message)).toHaveLength(notes.length);
+    notes.forEach((re, i) => expect(r.notes[i]!.message).toMatch(re));
+  });
+
+  it('merges discovered entries with folded ones: lists united, the folded description and policy kept', () => {
+    expect(
+      mergeRoles(
+        { partner: { trustedAccounts: ['prod'], instances: ['bj'] } },
+        { partner: { trustedAccounts: ['other'], description: 'by hand' }, prod: { description: 'x' } },
+      ),
+    ).toEqual({ partner: { trustedAccounts: ['other', 'prod'], instances: ['bj'], description: 'by hand' }, prod: { description: 'x' } });
   });
 });

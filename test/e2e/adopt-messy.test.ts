@@ -3,7 +3,7 @@
  * acrctl apply): names at their maximum lengths and with digits, dots, hyphens and underscores, two
  * instances with the same name in two accounts, more repositories and namespaces than a page (and
  * ACRCTL_PAGE_SIZE=7 on top), rules across regions and accounts, a cross-account role with a custom
- * description and a custom policy, ACL entries, VPC links, quotas, and summaries and details that YAML
+ * description and a custom policy, a role no rule uses, ACL entries, VPC links, quotas, and summaries and details that YAML
  * loves to misread. Adopt → plan shows no changes; the file is deterministic; filters and errors.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -146,6 +146,17 @@ async function seed(): Promise<void> {
     TargetRegionId: 'cn-beijing',
     TargetUserId: B,
   });
+  // A role left behind in account a (no rule uses it): it trusts b, and its policy names a's twin.
+  const ramA = (action: string, params: Record<string, unknown>) => t.callRpc('ram', 'global', action, params, keys.a);
+  await ramA('CreateRole', {
+    RoleName: ROLE,
+    AssumeRolePolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: [`${B}@cr.aliyuncs.com`] } }] }),
+  });
+  await ramA('CreatePolicy', {
+    PolicyName: 'AcrctlCrossAccountSync',
+    PolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['cr:CreateSyncRule', 'cr:CreateRepositorySync'], Resource: [`acs:cr:cn-shanghai:${A}:instance/${ids['twinA']}`] }] }),
+  });
+  await ramA('AttachPolicyToRole', { RoleName: ROLE, PolicyName: 'AcrctlCrossAccountSync', PolicyType: 'Custom' });
   clock.advance(60_000);
 }
 
@@ -214,6 +225,8 @@ describe('acrctl adopt: a messy estate seeded through the APIs', () => {
     expect(doc.instances['messy-idle']).toEqual({ account: 'a', region: 'cn-shenzhen', edition: 'Standard', name: 'messy-idle' });
     // The role, its attachment and its trust are derived; the description and the extra Deny are not.
     expect(doc.crossAccountRoles).toEqual({
+      // No rule derives a's role: adopted from what it trusts and which instances its policy names.
+      a: { trustedAccounts: ['b'], instances: ['messy-twin-cn-shanghai'] },
       b: {
         description: 'custom: lets "messy" replicate',
         policy: {
@@ -247,7 +260,8 @@ describe('acrctl adopt: a messy estate seeded through the APIs', () => {
     expect(r.stderr).toContain(`warning: instance[i-${SOURCE}].replication[Cross-Acct]: not adopted: its target instance ${ids['twinB']} (region cn-beijing`);
     expect(r.stderr).toContain(`warning: instance[i-${SOURCE}].replication[to.shanghai_1]: not adopted`);
     // The same notes are in the file's header, so nothing is dropped silently.
-    expect(r.stdout).toContain('# Not adopted or not fully expressed (2):');
+    expect(r.stderr).toContain(`warning: account[a].ram-role[${ROLE}]: not adopted: no adopted rule uses this cross-account role, and it trusts no other adopted account (${B}@cr.aliyuncs.com)`);
+    expect(r.stdout).toContain('# Not adopted or not fully expressed (3):');
   });
 
   it('adopts instances by name with --instance (the same name in two accounts)', async () => {
