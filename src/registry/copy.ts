@@ -390,7 +390,11 @@ export class ImageCopier {
         if (!retryable || attempt >= Math.max(1, this.#retry.maxAttempts)) throw err;
         this.#clients.requests.recordRetry();
         const wait = backoffDelay(attempt, policy, this.#random, err.retryAfterMs);
-        if (wait > 0) await this.#sleep(wait);
+        if (wait > 0) {
+          await this.#sleep(wait).catch((cause: unknown) => {
+            throw this.#aborted() ? new RegistryError('registry.aborted', 'the copy was cancelled', { cause }) : cause;
+          });
+        }
       }
     }
   }

@@ -141,6 +141,26 @@ describe('retries', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('stops waiting out a backoff when the run is cancelled', async () => {
+    const { repo } = await seed();
+    const ac = new AbortController();
+    const clients = registryClients(e.cloud, { resolve: (t) => Promise.resolve({ base: t.kind === 'pe' ? src.base : dst.base }) });
+    // The default sleep: a real timer that the signal cuts short.
+    const copier = new ImageCopier(clients, { signal: ac.signal, retry: { maxAttempts: 10, baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    dst.rule = ({ method, path }) => {
+      if (isUploadPut(method, path)) {
+        setTimeout(() => ac.abort(), 20);
+        return { kind: 'status', status: 503 };
+      }
+      return undefined;
+    };
+    const err = await copy(copier, repo, 'team-a/c1').catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(RegistryError);
+    expect((err as RegistryError).code).toBe('registry.aborted');
+  });
+});
+
 describe('digest verification while streaming', () => {
   it('detects corrupt source bytes, never commits the upload, and writes no manifest', async () => {
     const { img, repo } = await seed(20_000);
