@@ -545,7 +545,8 @@ async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
   let pending = 0;
   let last = started;
   const result = await copier.copy(
-    { target: { kind: 'pe', account: action.account, region: c.sourceRegion }, image: { repo: c.sourceRepo, reference: c.digest } },
+    // By the reviewed digest; by tag only when Personal Edition listed no usable digest.
+    { target: { kind: 'pe', account: action.account, region: c.sourceRegion }, image: { repo: c.sourceRepo, reference: /^sha256:[0-9a-f]{64}$/.test(c.digest) ? c.digest : c.tag } },
     { target: { kind: 'ee', account: action.account, region: action.region, instanceId, instanceName: c.instanceName }, repo: `${c.namespace}/${c.repository}`, tag: c.tag },
     {
       overwrite: c.overwrite,

@@ -143,6 +143,11 @@ export function renderAction(action: Action, opts: TextOptions): string[] {
       for (const ch of action.changes) lines.push(...renderChange(ch, width, opts));
       break;
     case 'run':
+      // Image copies come by the thousand: one line each besides the summary (JSON has every field).
+      if (typeof action.after?.['copyBytes'] === 'number') {
+        lines.push(`      from ${String(action.after['source'] ?? '?')} @ ${String(action.after['digest'] ?? '?')}`);
+        break;
+      }
       for (const [k, v] of sortedEntries(action.after)) lines.push(...renderValue(' ', k, v, width, opts, 'cyan'));
       break;
     case 'gate':
