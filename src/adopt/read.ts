@@ -9,6 +9,7 @@
  */
 import type { CloudSession } from '../cloud/session.js';
 import { DEFAULTS, REGIONS, type Account, type CrossRegionAccess, type TransitRouter, type Edition, type Instance, type Region, type RegistryDocument } from '../config/model.js';
+import { CloudApiError } from '../cloud/errors.js';
 import { AcrctlError } from '../errors.js';
 import { addr } from '../kinds/address.js';
 import { editionOf, mapLimit } from '../kinds/instance.js';
@@ -94,14 +95,38 @@ export function assignAliases(found: readonly Listed[], base: RegistryDocument |
   return out;
 }
 
-async function discover(req: AdoptRequest): Promise<Listed[]> {
-  const regions: readonly Region[] = req.regions.length > 0 ? req.regions : REGIONS;
+/**
+ * The instances of the adopted accounts in the regions asked for. Scanning every region (no
+ * `--region`), a region whose ListInstance is refused (a non-retryable API error: a region the
+ * account may not use) is skipped with a note per account; an account refused in every region, a
+ * region asked for by name, and transient errors (after the session's retries) fail the adoption.
+ */
+async function discover(req: AdoptRequest, notes: AdoptNote[]): Promise<Listed[]> {
+  const everyRegion = req.regions.length === 0;
+  const regions: readonly Region[] = everyRegion ? REGIONS : req.regions;
   const scopes = req.adopt.flatMap((account) => regions.map((region) => ({ account, region })));
-  const per = await mapLimit(scopes, DISCOVERY_IN_FLIGHT, async ({ account, region }) =>
-    (await req.cloud.cr(account, region).allInstances()).items
+  const refused = new Map<string, { region: string; code: string; err: unknown }[]>();
+  const per = await mapLimit(scopes, DISCOVERY_IN_FLIGHT, async ({ account, region }) => {
+    let items;
+    try {
+      items = (await req.cloud.cr(account, region).allInstances()).items;
+    } catch (err) {
+      if (!everyRegion || !(err instanceof CloudApiError) || (err.failure !== 'fatal' && err.failure !== 'not-found')) throw err;
+      refused.set(account, [...(refused.get(account) ?? []), { region, code: err.vendorCode, err }]);
+      return [];
+    }
+    return items
       .filter((i) => i.InstanceId !== undefined && i.InstanceName !== undefined && !GONE.has(i.InstanceStatus ?? ''))
-      .map((i): Listed => ({ account, region, name: i.InstanceName!, instanceId: i.InstanceId!, specification: i.InstanceSpecification, status: i.InstanceStatus ?? '' })),
-  );
+      .map((i): Listed => ({ account, region, name: i.InstanceName!, instanceId: i.InstanceId!, specification: i.InstanceSpecification, status: i.InstanceStatus ?? '' }));
+  });
+  for (const [account, failures] of [...refused].sort(([a], [b]) => compare(a, b))) {
+    if (failures.length === regions.length) throw failures[0]!.err;
+    const sorted = [...failures].sort((a, b) => compare(a.region, b.region));
+    notes.push({
+      address: addr.account(account),
+      message: `${sorted.length} region${sorted.length === 1 ? '' : 's'} not scanned, ListInstance was refused: ${sorted.map((f) => `${f.region} (${f.code})`).join(', ')}; instances there, if any, are not adopted (pass --region to scan only the regions you use)`,
+    });
+  }
   return per.flat();
 }
 
@@ -130,7 +155,7 @@ function scanDocument(req: AdoptRequest, found: readonly FoundInstance[]): Regis
 /** Reads the adopted estate and builds its document. Makes no mutating call. */
 export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
   const notes: AdoptNote[] = [];
-  let listed = await discover(req);
+  let listed = await discover(req, notes);
   if (req.instances.length > 0) {
     const aliases = assignAliases(listed, req.base);
     const wanted = new Set(req.instances);

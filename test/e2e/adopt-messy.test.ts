@@ -324,4 +324,27 @@ describe('acrctl adopt: a messy estate seeded through the APIs', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(cwd, 'registry.yaml'))).toBe(false);
   });
+
+  it('skips regions that refuse ListInstance when scanning every region, with a warning, but never all of them', async () => {
+    try {
+      await t.admin('PUT', '/_emulator/faults', { seed: 7, actions: { 'cr:ListInstance': { errorRate: 0.3, errorCode: 'Forbidden.RegionNotOpen' } } });
+      const some = await cli(['adopt', '--account', `a=${A}`]);
+      expect(some.code, some.stderr).toBe(0);
+      expect(some.stderr).toMatch(/warning: account\[a\]: \d+ regions? not scanned, ListInstance was refused: [a-z0-9-]+ \(Forbidden.RegionNotOpen\)/);
+      expect(some.stdout).toContain('not scanned, ListInstance was refused'); // the header says it too
+      // A region asked for by name is never skipped: its refusal is the answer.
+      await t.admin('PUT', '/_emulator/faults', { seed: 7, actions: { 'cr:ListInstance': { errorRate: 1, errorCode: 'Forbidden.RegionNotOpen' } } });
+      const named = await cli(['adopt', '--account', `a=${A}`, '--region', 'cn-hangzhou']);
+      expect(named.code).toBe(1);
+      expect(named.stderr).toContain('Forbidden.RegionNotOpen');
+      expect(named.stdout).toBe('');
+      // Refused everywhere: an error, not an empty file.
+      const all = await cli(['adopt', '--account', `a=${A}`]);
+      expect(all.code).toBe(1);
+      expect(all.stderr).toContain('Forbidden.RegionNotOpen');
+      expect(all.stdout).toBe('');
+    } finally {
+      await t.admin('DELETE', '/_emulator/faults');
+    }
+  });
 });
