@@ -193,3 +193,15 @@ describe('planImports', () => {
     expect(none.findings.map((f) => f.id)).toContain('import-build-config-none');
   });
 });
+
+describe('the import golden plan', () => {
+  it('follows schemas/plan.schema.json', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const schema = JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as object;
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    const plan = JSON.parse(readFileSync(new URL('../golden/plan/import/plan.json', import.meta.url), 'utf8')) as { actions: { kind: string; type: string }[] };
+    expect(plan.actions.filter((a) => a.kind === 'image-import').map((a) => a.type).sort()).toEqual(['gate', 'run', 'run', 'run']);
+    expect(validate(plan), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
