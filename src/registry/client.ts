@@ -338,22 +338,22 @@ export class RegistryClient {
       return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
     }
     const key = scopeKey(scopes);
-    let cached = fresh ? undefined : this.#tokens.get(key);
-    if (cached !== undefined) {
-      const t = await cached.catch(() => undefined);
-      if (t !== undefined && t.refreshAt > this.#now()) return `Bearer ${t.token}`;
-      if (this.#tokens.get(key) === cached) this.#tokens.delete(key);
-      cached = undefined;
+    if (!fresh) {
+      const cached = this.#tokens.get(key);
+      if (cached !== undefined) {
+        const t = await cached.catch(() => undefined);
+        if (t !== undefined && t.refreshAt > this.#now()) return `Bearer ${t.token}`;
+        // Expired or failed: forget it, unless another request has already replaced it.
+        if (this.#tokens.get(key) === cached) this.#tokens.delete(key);
+      }
+      const replaced = this.#tokens.get(key);
+      if (replaced !== undefined) return `Bearer ${(await replaced).token}`;
     }
-    let p = fresh ? undefined : this.#tokens.get(key);
-    if (p === undefined) {
-      p = this.#fetchToken(challenge, scopes, signal);
-      this.#tokens.set(key, p);
-      const mine = p;
-      p.catch(() => {
-        if (this.#tokens.get(key) === mine) this.#tokens.delete(key);
-      });
-    }
+    const p = this.#fetchToken(challenge, scopes, signal);
+    this.#tokens.set(key, p);
+    p.catch(() => {
+      if (this.#tokens.get(key) === p) this.#tokens.delete(key);
+    });
     return `Bearer ${(await p).token}`;
   }
 
