@@ -18,6 +18,7 @@ import { crossAccountTargets } from '../kinds/ram-role.js';
 import { computePlan, readLive } from '../plan/planner.js';
 import { buildDocument, compare, withRoles, type AdoptNote, type FoundInstance } from './build.js';
 import { discoverRoles, foldRoles, mergeRoles } from './roles.js';
+import { recogniseAccess } from './routes.js';
 
 /** Kinds read under the discovered instances (discover mode). Kinds not listed are never read by adopt. */
 export const SCAN_KINDS = [
@@ -214,8 +215,13 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
   notes.push(...folded.notes);
   let document = withRoles(built.document, mergeRoles(discovered.roles, folded.roles));
 
-  // Cross-region access: the base file's paths to adopted instances, kept when live matches them.
-  const paths = crossRegionCandidates(req.base, document);
+  // Cross-region access: the base file's paths to adopted instances, and the paths acrctl's named
+  // routes describe; each kept only when the cross-region kinds plan it clean against live routes.
+  const recognised = await recogniseAccess(req.cloud, req.adopt, document);
+  const fromBase = crossRegionCandidates(req.base, document);
+  const baseNames = new Set(fromBase.map((p) => p.name));
+  notes.push(...recognised.notes.filter((n) => !baseNames.has(accessName(n.address))));
+  const paths = [...fromBase, ...recognised.paths.filter((p) => !baseNames.has(p.name))];
   if (paths.length > 0) {
     const withPaths: RegistryDocument = { ...document, crossRegionAccess: paths };
     const plan = await computePlan({
@@ -236,6 +242,11 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
     if (kept.length > 0) document = { ...document, crossRegionAccess: [...kept].sort((a, b) => compare(a.name, b.name)) };
   }
   return { document, notes: [...notes].sort((a, b) => compare(a.address, b.address) || compare(a.message, b.message)) };
+}
+
+/** The access name in `cross-region[name]`. */
+function accessName(address: string): string {
+  return address.slice('cross-region['.length, -1);
 }
 
 /**
