@@ -386,7 +386,9 @@ export class ImageCopier {
       try {
         return await fn();
       } catch (err) {
-        const retryable = err instanceof RegistryError && err.retryable && !this.#aborted();
+        // Once cancelled, every failure is the cancellation (whatever the request met on its way out).
+        if (this.#aborted()) throw err instanceof RegistryError && err.code === 'registry.aborted' ? err : new RegistryError('registry.aborted', 'the copy was cancelled', { cause: err });
+        const retryable = err instanceof RegistryError && err.retryable;
         if (!retryable || attempt >= Math.max(1, this.#retry.maxAttempts)) throw err;
         this.#clients.requests.recordRetry();
         const wait = backoffDelay(attempt, policy, this.#random, err.retryAfterMs);

@@ -28,6 +28,11 @@ const MAX_REDIRECTS = 5;
 export interface HttpTransportOptions {
   /** Sockets per origin (default 32: above the copier's default concurrency plus manifest traffic). */
   readonly maxSockets?: number;
+  /**
+   * A connection silent this long (no byte either way, answer or body) is destroyed with an
+   * `ETIMEDOUT` error, which the copier retries. Default 60 s.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 export type HttpTransport = FetchLike & {
@@ -38,6 +43,7 @@ export type HttpTransport = FetchLike & {
 /** A transport with its own keep-alive agents. */
 export function httpTransport(opts: HttpTransportOptions = {}): HttpTransport {
   const maxSockets = opts.maxSockets ?? 32;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
   const agents = { http: new HttpAgent({ keepAlive: true, maxSockets }), https: new HttpsAgent({ keepAlive: true, maxSockets }) };
   const once = (url: URL, init: Parameters<FetchLike>[1]): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
@@ -66,6 +72,9 @@ export function httpTransport(opts: HttpTransportOptions = {}): HttpTransport {
       const req = (https ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
         settled = true;
         resolve(toResponse(res, method));
+      });
+      req.setTimeout(idleTimeoutMs, () => {
+        req.destroy(Object.assign(new Error(`no data for ${idleTimeoutMs} ms from ${url.host}`), { code: 'ETIMEDOUT' }));
       });
       req.on('error', (err) => {
         if (settled) return;

@@ -28,6 +28,8 @@ export interface RegistryClientsOptions {
   readonly expiresInHours?: number;
   /** The transport of every client; default one `node:http` transport shared by these clients (http.ts). */
   readonly fetch?: FetchLike;
+  /** Idle timeout of the default transport's connections (default 60 s). */
+  readonly idleTimeoutMs?: number;
   readonly now?: () => number;
 }
 
@@ -46,7 +48,7 @@ export function registryClients(cloud: CloudSession, opts: RegistryClientsOption
   const cache = new Map<string, Promise<RegistryClient>>();
   const resolve = opts.resolve ?? ((target: RegistryTarget) => resolveRegistry(cloud, target));
   const credentials = opts.credentials ?? ((target: RegistryTarget) => fetchCredentials(cloud, target, opts.expiresInHours));
-  const own = opts.fetch === undefined ? httpTransport() : undefined;
+  const own = opts.fetch === undefined ? httpTransport(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}) : undefined;
   const transport: FetchLike = opts.fetch ?? (own as FetchLike);
   const make = async (target: RegistryTarget): Promise<RegistryClient> => {
     const { base } = await resolve(target);

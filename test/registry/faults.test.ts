@@ -117,6 +117,19 @@ describe('retries', () => {
     expect(await blobsMatch(await e.client(e.hz), 'team-a/r3', img)).toBe(true);
   });
 
+  it('redoes a blob transfer whose download went silent, once the idle timeout passes', async () => {
+    const { img, repo } = await seed(40_000);
+    const clients = registryClients(e.cloud, { idleTimeoutMs: 300, resolve: (t) => Promise.resolve({ base: t.kind === 'pe' ? src.base : dst.base }) });
+    const copier = new ImageCopier(clients, { retry: { maxAttempts: 3 }, sleep: () => Promise.resolve() });
+    const layer = sha(img.layers[1] as Buffer);
+    src.rule = first(1, (m, p) => isBlobGet(m, p) && p.endsWith(layer), { kind: 'stall-response-body', afterBytes: 5_000 });
+    const r = await copy(copier, repo, 'team-a/r6');
+    expect(r.outcome).toBe('copied');
+    expect(src.injected.at(-1)).toMatch(/^stall-response-body GET /);
+    expect(clients.requests.snapshot().retries).toBe(1);
+    expect(await blobsMatch(await e.client(e.hz), 'team-a/r6', img)).toBe(true);
+  });
+
   it('gives up after maxAttempts on a persistent 500 with a clear, retryable-class error', async () => {
     const { repo } = await seed();
     const { clients, copier } = setup();

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isTransientNetworkError } from '../../src/registry/errors.js';
 import { httpTransport } from '../../src/registry/http.js';
 
 const servers: Server[] = [];
@@ -140,6 +141,24 @@ describe('httpTransport', () => {
   it('rejects a connection refused as a network error', async () => {
     const t = httpTransport();
     await expect(t('http://127.0.0.1:1/v2/', { method: 'GET' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    t.close();
+  });
+
+  it('gives up on a silent connection, before the answer or in the middle of the body, with a retryable error', async () => {
+    const base = await serve((req, res) => {
+      if (req.url === '/never') return; // no answer at all
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write(Buffer.alloc(100)); // then silence
+    });
+    const t = httpTransport({ idleTimeoutMs: 150 });
+    const never = await t(`${base}/never`, { method: 'GET' }).catch((x: unknown) => x);
+    expect(never).toMatchObject({ code: 'ETIMEDOUT' });
+    expect(isTransientNetworkError(never)).toBe(true);
+    const res = await t(`${base}/stall`, { method: 'GET' });
+    expect(res.status).toBe(200);
+    const cut = await res.arrayBuffer().catch((x: unknown) => x);
+    expect(cut).toBeInstanceOf(Error);
+    expect(isTransientNetworkError(cut)).toBe(true);
     t.close();
   });
 });

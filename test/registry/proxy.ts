@@ -2,7 +2,8 @@
  * A fault-injecting HTTP proxy in front of one emulated registry, on 127.0.0.1 and a free port: each
  * request is passed through unless a rule picks a fault for it — an error status (with headers and
  * a registry error body), a connection reset before the answer, a reset in the middle of an upload
- * body or of a blob download, a corrupted byte in a blob download, or a canned answer (schema 1).
+ * body or of a blob download, a download that goes silent, a corrupted byte in a blob download, or
+ * a canned answer (schema 1).
  * Every request is logged as `METHOD path?query`. Tests reach it through the `resolve` option of
  * `registryClients`.
  */
@@ -15,6 +16,7 @@ export type Fault =
   | { readonly kind: 'reset-request-body'; readonly afterBytes: number }
   | { readonly kind: 'reset-response-body'; readonly afterBytes: number }
   | { readonly kind: 'corrupt-response-body' }
+  | { readonly kind: 'stall-response-body'; readonly afterBytes: number }
   | { readonly kind: 'answer'; readonly status: number; readonly headers: Record<string, string>; readonly body: string };
 
 /** Picks a fault for the n-th request (1-based, over all requests) or undefined to pass it. */
@@ -66,6 +68,16 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
     }
     const up = httpRequest({ host, port, method, path, headers: { ...req.headers, host: `${host}:${port}` } }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+      if (fault?.kind === 'stall-response-body') {
+        // Send the first bytes, then nothing more; the connection stays open until the client gives up.
+        let seen = 0;
+        upRes.on('data', (chunk: Buffer) => {
+          if (seen >= fault.afterBytes) return;
+          res.write(chunk.subarray(0, Math.max(0, fault.afterBytes - seen)));
+          seen += chunk.length;
+        });
+        return;
+      }
       if (fault?.kind === 'reset-response-body' || fault?.kind === 'corrupt-response-body') {
         let seen = 0;
         let flipped = false;
