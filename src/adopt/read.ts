@@ -235,8 +235,10 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
     const kept = paths.filter((p) => {
       const prefix = addr.crossRegion(p.name);
       const pending = plan.actions.filter((a) => a.id === prefix || a.id.startsWith(`${prefix}.`));
-      if (pending.length === 0) return true;
-      notes.push({ address: prefix, message: `not adopted from the base file: live routes differ (${pending.map((a) => `${a.type} ${a.id}`).join(', ')})` });
+      const errors = plan.findings.filter((f) => f.severity === 'error' && f.where === prefix);
+      if (pending.length === 0 && errors.length === 0) return true;
+      const why = [...pending.map((a) => `${a.type} ${a.id}`), ...errors.map((f) => `error ${f.id}: ${f.message}`)];
+      notes.push({ address: prefix, message: `not adopted: a plan of it against the live routes is not clean (${why.join('; ')})` });
       return false;
     });
     if (kept.length > 0) document = { ...document, crossRegionAccess: [...kept].sort((a, b) => compare(a.name, b.name)) };

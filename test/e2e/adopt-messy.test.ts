@@ -283,6 +283,32 @@ describe('acrctl adopt: a messy estate seeded through the APIs', () => {
     expect(Object.keys(doc.instances)).toEqual(['messy-twin']);
   });
 
+  it('drops a base-file cross-region path whose routes are not live, with a warning', async () => {
+    writeFileSync(
+      join(cwd, 'paths.yaml'),
+      [
+        'version: 1',
+        'accounts:',
+        `  a: { uid: "${A}" }`,
+        'instances:',
+        '  idle: { account: a, region: cn-shenzhen, edition: Standard, name: messy-idle }',
+        'crossRegionAccess:',
+        '  - name: ghost-path',
+        '    from: { account: a, region: cn-shanghai, vpc: vpc-nothere, routeTable: vtb-nothere }',
+        '    to: idle',
+        '    cen: { id: cen-nothere, sourceTransitRouter: { id: tr-nothere1 }, targetTransitRouter: { id: tr-nothere2 } }',
+        '    addresses: { auth: 100.103.7.181, oss: 100.118.28.43 }',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli(['adopt', '-f', 'paths.yaml', '--region', 'cn-shenzhen']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: cross-region[ghost-path]: not adopted: a plan of it against the live routes is not clean');
+    const doc = parse(r.stdout) as Doc & { crossRegionAccess?: unknown };
+    expect(Object.keys(doc.instances)).toEqual(['idle']); // the base file's alias
+    expect(doc.crossRegionAccess).toBeUndefined();
+  });
+
   it('refuses to overwrite an existing -o file unless --force', async () => {
     writeFileSync(join(cwd, 'taken.yaml'), 'keep me\n');
     const r = await cli(['adopt', ...ACCOUNTS, '--region', 'cn-shenzhen', '-o', 'taken.yaml']);
