@@ -26,6 +26,7 @@ import { REGIONS, type Account, type Region, type RegistryDocument } from '../co
 import { formatText } from '../config/report.js';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds } from '../kinds/index.js';
+import { computePlan } from '../plan/planner.js';
 import { VERSION } from '../version.js';
 import type { SetExit } from './commands.js';
 import { accountCredentials, loadEstateConfig, sha256, useColor } from './estate.js';
@@ -40,6 +41,7 @@ interface AdoptFlags {
   readonly instance?: string[];
   readonly out?: string;
   readonly force?: boolean;
+  readonly verify?: boolean;
 }
 
 /** The base file used when -f is not given and it exists. */
@@ -156,7 +158,7 @@ export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): vo
         'Called "adopt", not "import": in registry.yaml, imports are image imports into an instance.',
         'Accounts come from the base file (-f, default registry.yaml when it exists), whose accounts: are reused as written; --account ALIAS picks among them (default: all). --account ALIAS=UID adds an account that uses the default credentials chain. Without a base file, every --account needs its UID.',
         'Defaults are left out; objects that replication rules derive (target namespaces, the cross-account RAM role, policy and attachment) are folded into the rules. What cannot be expressed is listed as warnings on stderr and in the header of the file.',
-        'Writes to stdout unless -o is given; -o never replaces an existing file without --force. Exit 0 written, 1 error. See docs/adopt.md.',
+        'Writes to stdout unless -o is given; -o never replaces an existing file without --force. Exit 0 written, 1 error; with --verify, 2 when a plan of the written file is not clean. See docs/adopt.md.',
       ].join('\n\n'),
     )
     .option('--account <alias[=uid]>', 'an account to adopt (repeatable)', collect)
@@ -165,6 +167,7 @@ export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): vo
     .option('-f, --file <path>', 'base file whose accounts, instance aliases and cross-region paths are reused (default: registry.yaml when it exists)')
     .option('-o, --out <file>', 'write the registry.yaml here instead of stdout')
     .option('--force', 'let -o replace an existing file')
+    .option('--verify', 'then plan the adopted file (read-only) and exit 2 unless it shows no changes and no unmanaged object')
     .option('--emulator [statefile]', `use the embedded emulator (state in ${DEFAULT_EMULATOR_STATE_FILE} unless given)`)
     .option('--endpoint <url>', 'use a running emulator at this URL (or set ACRCTL_ENDPOINT)');
   cmd.action(async (flags: AdoptFlags) => {
@@ -181,9 +184,8 @@ export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): vo
     }
 
     const { session, close } = await openSession(flags, accounts, io);
-    let adopted;
     try {
-      adopted = await adoptEstate({
+      const adopted = await adoptEstate({
         accounts,
         adopt,
         regions: regions as Region[],
@@ -193,24 +195,47 @@ export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): vo
         cloud: session,
         sha256,
       });
+      const text = renderAdopted(adopted.document, adopted.notes, { accounts: adopt, regions, instances: flags.instance ?? [], version: VERSION });
+
+      // The output must load clean: anything else is a bug in adopt, never a file to hand out.
+      const shown = flags.out ?? 'registry.yaml (stdout)';
+      const check = validateSource(text, shown, { env: io.env, lint: defaultLints });
+      if (hasErrors(check.findings) || check.document === undefined) {
+        io.stderr.write(formatText({ file: check.file, findings: check.findings, text: check.text }, { color: useColor(io, 'stderr') }));
+        throw new AcrctlError('adopt.invalid_output', 'the adopted registry.yaml does not validate; nothing was written', { hint: 'this is a bug in acrctl adopt: report it with the findings above' });
+      }
+      for (const n of adopted.notes) io.stderr.write(`warning: ${n.address}: ${n.message}\n`);
+      for (const f of check.findings) io.stderr.write(`${f.severity}[${f.id}]: ${f.message}\n`);
+      const instances = Object.keys(adopted.document.instances ?? {}).length;
+      if (flags.out === undefined) io.stdout.write(text);
+      else await writeOut(resolve(io.cwd, flags.out), text, flags.force === true, flags.out);
+      io.stderr.write(`adopted ${instances} instance${instances === 1 ? '' : 's'} of ${adopt.length} account${adopt.length === 1 ? '' : 's'}${flags.out !== undefined ? ` into ${flags.out}` : ''}; ${adopted.notes.length} warning${adopted.notes.length === 1 ? '' : 's'}\n`);
+      if (flags.verify === true) {
+        const clean = await verify(check.document, sha256(text), shown, session, io);
+        setExit(clean ? ExitCode.ok : ExitCode.changes);
+        return;
+      }
+      setExit(ExitCode.ok);
     } finally {
       await close();
     }
-    const text = renderAdopted(adopted.document, adopted.notes, { accounts: adopt, regions, instances: flags.instance ?? [], version: VERSION });
-
-    // The output must load clean: anything else is a bug in adopt, never a file to hand out.
-    const shown = flags.out ?? 'registry.yaml (stdout)';
-    const check = validateSource(text, shown, { env: io.env, lint: defaultLints });
-    if (hasErrors(check.findings)) {
-      io.stderr.write(formatText({ file: check.file, findings: check.findings, text: check.text }, { color: useColor(io, 'stderr') }));
-      throw new AcrctlError('adopt.invalid_output', 'the adopted registry.yaml does not validate; nothing was written', { hint: 'this is a bug in acrctl adopt: report it with the findings above' });
-    }
-    for (const n of adopted.notes) io.stderr.write(`warning: ${n.address}: ${n.message}\n`);
-    for (const f of check.findings) io.stderr.write(`${f.severity}[${f.id}]: ${f.message}\n`);
-    const instances = Object.keys(adopted.document.instances ?? {}).length;
-    if (flags.out === undefined) io.stdout.write(text);
-    else await writeOut(resolve(io.cwd, flags.out), text, flags.force === true, flags.out);
-    io.stderr.write(`adopted ${instances} instance${instances === 1 ? '' : 's'} of ${adopt.length} account${adopt.length === 1 ? '' : 's'}${flags.out !== undefined ? ` into ${flags.out}` : ''}; ${adopted.notes.length} warning${adopted.notes.length === 1 ? '' : 's'}\n`);
-    setExit(ExitCode.ok);
   });
+}
+
+/**
+ * `--verify`: plans the adopted document with every kind, as `acrctl plan` would, and says whether
+ * it is clean (no action, no unmanaged object, no error finding). Read-only, like the plan.
+ */
+async function verify(document: RegistryDocument, digest: string, file: string, cloud: CloudSession, io: CliIo): Promise<boolean> {
+  const plan = await computePlan({ config: document, configDigest: digest, configFile: file, kinds: allKinds, cloud, sha256 });
+  const errors = plan.findings.filter((f) => f.severity === 'error');
+  if (plan.actions.length === 0 && plan.unmanaged.length === 0 && errors.length === 0) {
+    io.stderr.write('verified: a plan of the adopted file shows no changes and no unmanaged object\n');
+    return true;
+  }
+  for (const a of plan.actions) io.stderr.write(`verify: a plan of the adopted file would ${a.type} ${a.id}\n`);
+  for (const u of plan.unmanaged) io.stderr.write(`verify: ${u.id} is live but not in the adopted file (unmanaged)\n`);
+  for (const f of errors) io.stderr.write(`verify: error[${f.id}]: ${f.message}\n`);
+  io.stderr.write(`verify: not clean (${plan.actions.length} action${plan.actions.length === 1 ? '' : 's'}, ${plan.unmanaged.length} unmanaged, ${errors.length} error${errors.length === 1 ? '' : 's'}): see the warnings above; exit 2\n`);
+  return false;
 }

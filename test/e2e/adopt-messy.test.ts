@@ -243,6 +243,13 @@ describe('acrctl adopt: a messy estate seeded through the APIs', () => {
     expect(text).toContain('summary: "~"');
   });
 
+  it('verifies its own round trip with --verify (exit 0 when clean)', { timeout: 60_000 }, async () => {
+    const r = await cli(['adopt', ...ACCOUNTS, '--verify', '-o', 'verified.yaml']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('verified: a plan of the adopted file shows no changes and no unmanaged object');
+    expect(readFileSync(join(cwd, 'verified.yaml'), 'utf8')).toBe(readFileSync(join(cwd, 'adopted.yaml'), 'utf8'));
+  });
+
   it('is deterministic: a second adopt, to stdout, is byte-identical', async () => {
     const r = await cli(['adopt', ...ACCOUNTS]);
     expect(r.code, r.stderr).toBe(0);
@@ -262,6 +269,12 @@ describe('acrctl adopt: a messy estate seeded through the APIs', () => {
     // The same notes are in the file's header, so nothing is dropped silently.
     expect(r.stderr).toContain(`warning: account[a].ram-role[${ROLE}]: not adopted: no adopted rule uses this cross-account role, and it trusts no other adopted account (${B}@cr.aliyuncs.com)`);
     expect(r.stdout).toContain('# Not adopted or not fully expressed (3):');
+    // --verify says what a plan of that file would still see, and exits 2.
+    const v = await cli(['adopt', '--account', `a=${A}`, '--region', 'cn-hangzhou', '--verify']);
+    expect(v.code, v.stderr).toBe(2);
+    expect(v.stdout).toBe(r.stdout);
+    expect(v.stderr).toContain(`verify: instance[i-${SOURCE}].replication[Cross-Acct] is live but not in the adopted file (unmanaged)`);
+    expect(v.stderr).toMatch(/verify: not clean \(0 actions, 2 unmanaged, 0 errors\)/);
   });
 
   it('adopts instances by name with --instance (the same name in two accounts)', async () => {
