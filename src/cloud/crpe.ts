@@ -34,6 +34,25 @@ export interface CrpeGetNamespaceListResponse {
   };
 }
 
+export interface CrpeGetNamespaceRequest {
+  /** Path parameter. */
+  readonly Namespace: string;
+}
+export interface CrpeGetNamespaceResponse {
+  readonly requestId?: string;
+  readonly data?: {
+    readonly namespace?: {
+      readonly namespace?: string;
+      readonly authorizeType?: string;
+      /** PUBLIC | PRIVATE: the type of repositories created by a push. */
+      readonly defaultVisibility?: string;
+      /** Whether a push creates a missing repository. */
+      readonly autoCreate?: boolean;
+      readonly namespaceStatus?: string;
+    };
+  };
+}
+
 /** A Personal Edition repository, as GetRepoList and GetRepoListByNamespace return it. */
 export interface CrpeRepo {
   readonly summary?: string;
@@ -143,6 +162,11 @@ export class CrpeClient {
 
   getNamespaceList(req: CrpeGetNamespaceListRequest = {}): Promise<CrpeGetNamespaceListResponse> {
     return this.#call('GetNamespaceList', { method: 'GET', pattern: '/namespace', query: req }, READ);
+  }
+
+  /** One namespace's settings (autoCreate, defaultVisibility), which GetNamespaceList does not give. */
+  getNamespace(req: CrpeGetNamespaceRequest): Promise<CrpeGetNamespaceResponse> {
+    return this.#call('GetNamespace', { method: 'GET', pattern: '/namespace/{Namespace}', pathParams: { Namespace: req.Namespace } }, READ);
   }
 
   getRepoList(req: CrpeGetRepoListRequest = {}): Promise<CrpeGetRepoListResponse> {

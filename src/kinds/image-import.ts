@@ -254,9 +254,13 @@ function sourceTagSpec(t: CrpeTag): Record<string, unknown> {
 async function readRule(ctx: ReadContext, r: ResolvedImport, peNamespaces: (account: string, region: string) => Promise<Set<string>>, target: CrTarget | undefined): Promise<ImportLive[]> {
   if (r.from !== 'personal') return [evidence(r, 'rule', ruleSpec(r, undefined))];
   const found = (await peNamespaces(r.account, r.sourceRegion)).has(r.sourceNamespace);
-  const out: ImportLive[] = [evidence(r, 'rule', ruleSpec(r, found))];
-  if (!found) return out;
+  if (!found) return [evidence(r, 'rule', ruleSpec(r, found))];
   const crpe = ctx.cloud.crpe(r.account, r.sourceRegion);
+  // The namespace's settings are only in GetNamespace (one call per rule: no List returns them).
+  const meta = (await crpe.getNamespace({ Namespace: r.sourceNamespace })).data?.namespace;
+  const out: ImportLive[] = [
+    evidence(r, 'rule', { ...ruleSpec(r, found), sourceAutoCreate: meta?.autoCreate ?? null, sourceDefaultVisibility: meta?.defaultVisibility ?? null }),
+  ];
   const repos = (await crpe.allRepos({ RepoNamespace: r.sourceNamespace })).items
     .filter((x): x is CrpeRepo & { repoName: string } => x.repoNamespace === r.sourceNamespace && typeof x.repoName === 'string' && x.repoStatus !== 'DELETING')
     .sort((a, b) => (a.repoName < b.repoName ? -1 : a.repoName > b.repoName ? 1 : 0));
@@ -346,6 +350,33 @@ export function megabytes(bytes: number): string {
 
 const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
 
+/**
+ * Personal Edition namespace settings registry.yaml's target namespace does not match. The target
+ * namespace is declared (config wins), so they are not copied: a warning when registry.yaml only
+ * took acrctl's default, a note when it chose the value.
+ */
+function namespaceMetadata(config: RegistryDocument, r: ResolvedImport, spec: Readonly<Record<string, unknown>>): PlanFinding[] {
+  const declared = config.instances?.[r.instance]?.namespaces?.[r.namespace] ?? {};
+  const out: PlanFinding[] = [];
+  const check = (field: 'autoCreateRepo' | 'defaultRepoType', source: unknown, pe: string) => {
+    if (source === null || source === undefined) return;
+    const set = declared[field];
+    const ours = set ?? DEFAULTS.namespace[field];
+    if (ours === source) return;
+    out.push({
+      id: 'import-namespace-metadata',
+      severity: set === undefined ? 'warning' : 'info',
+      where: r.address,
+      message:
+        `Personal Edition namespace ${r.sourceRegion}/${r.sourceNamespace} has ${pe} ${JSON.stringify(source)}, but namespace ${r.namespace} of instance ${r.instance} ` +
+        (set === undefined ? `takes the default ${field}: ${JSON.stringify(ours)}; set ${field}: ${JSON.stringify(source)} on it to keep the Personal Edition behaviour` : `sets ${field}: ${JSON.stringify(ours)} (kept: registry.yaml wins)`),
+    });
+  };
+  check('autoCreateRepo', spec['sourceAutoCreate'], 'autoCreate');
+  check('defaultRepoType', spec['sourceDefaultVisibility'], 'defaultVisibility');
+  return out;
+}
+
 export interface ImportPlan {
   readonly repositories: DesiredObject[];
   readonly copies: DesiredObject[];
@@ -389,6 +420,7 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
       });
       continue;
     }
+    findings.push(...namespaceMetadata(config, r, e.rule.spec));
     const match = tagMatcher(r.tagFilter, r.address);
     const targetNs = addr.namespace(r.instance, r.namespace);
     let images = 0;

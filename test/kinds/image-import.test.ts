@@ -155,6 +155,18 @@ describe('planImports', () => {
     expect(summary?.message).toContain('1 already in the target');
   });
 
+  it('reports Personal Edition namespace settings the target namespace does not match (config wins)', () => {
+    const l = live().map((x) => (x.ref.part === 'rule' ? { ...x, spec: { ...x.spec, sourceAutoCreate: true, sourceDefaultVisibility: 'PRIVATE' } } : x));
+    const defaulted = planImports(doc(), [], l).findings.filter((f) => f.id === 'import-namespace-metadata');
+    expect(defaulted.map((f) => f.severity)).toEqual(['warning']);
+    expect(defaulted[0]!.message).toContain('set autoCreateRepo: true');
+    const d = doc();
+    const chosen: RegistryDocument = { ...d, instances: { hz: { ...d.instances!['hz']!, namespaces: { 'team-a': { autoCreateRepo: false } } } } };
+    expect(planImports(chosen, [], l).findings.filter((f) => f.id === 'import-namespace-metadata').map((f) => f.severity)).toEqual(['info']);
+    const same: RegistryDocument = { ...d, instances: { hz: { ...d.instances!['hz']!, namespaces: { 'team-a': { autoCreateRepo: true } } } } };
+    expect(planImports(same, [], l).findings.filter((f) => f.id === 'import-namespace-metadata')).toEqual([]);
+  });
+
   it('latest 0 derives the repositories and no copy', () => {
     const p = planImports(doc({ latest: 0 }), [], live());
     expect(p.repositories).toHaveLength(2);
