@@ -44,9 +44,8 @@
 import type { CrClient, CrRepository } from '../cloud/cr.js';
 import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
 import { DEFAULTS, type ImportRule, type Instance, type RegistryDocument } from '../config/model.js';
-import { AcrctlError } from '../errors.js';
+import { AcrctlError, assertNever } from '../errors.js';
 import type { Action, GateInfo, PlanFinding } from '../plan/model.js';
-import type { CopyOutcome } from '../registry/types.js';
 import { addr } from './address.js';
 import { tagMatcher } from './backfill.js';
 import { compareSpec } from './compare.js';
@@ -332,6 +331,8 @@ function group(live: readonly LiveObject[]): Map<string, RuleEvidence> {
       case 'rule':
       case 'build-config':
         break;
+      default:
+        assertNever(l.ref.part, 'import evidence part');
     }
   }
   return out;
@@ -558,9 +559,6 @@ async function targetDigest(ctx: ExecContext, action: Action, instanceId: string
   const img = (await repoTags(cr, instanceId, repo.RepoId)).find((i) => i.Tag === c.tag);
   return img?.Digest === undefined ? undefined : normaliseDigest(img.Digest);
 }
-
-/** What a copy's report says happened, as the import report counts it. */
-export type ImageOutcome = CopyOutcome;
 
 async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
   const c = copyOf(action);
