@@ -329,9 +329,18 @@ function writeImportReport(a: {
   const json = renderImportReportJson(report);
   writeFileSync(join(a.runsDir, `${a.runId}.import.md`), markdown);
   writeFileSync(join(a.runsDir, `${a.runId}.import.json`), json);
-  if (a.flags.report !== undefined) writeFileSync(resolve(a.io.cwd, a.flags.report), a.flags.report.endsWith('.json') ? json : markdown);
   a.io.stdout.write(renderImportReportText(report));
-  a.io.stdout.write(`Import report kept in ${join(STATE_DIR, 'runs', `${a.runId}.import.md`)}${a.flags.report !== undefined ? ` and ${a.flags.report}` : ''}.\n`);
+  let also = '';
+  if (a.flags.report !== undefined) {
+    // The apply is done by now: a report file that cannot be written is a warning, not a failure.
+    try {
+      writeFileSync(resolve(a.io.cwd, a.flags.report), a.flags.report.endsWith('.json') ? json : markdown);
+      also = ` and ${a.flags.report}`;
+    } catch (err) {
+      a.io.stderr.write(`warning: cannot write the import report to ${a.flags.report}: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+  a.io.stdout.write(`Import report kept in ${join(STATE_DIR, 'runs', `${a.runId}.import.md`)}${also}.\n`);
 }
 
 /** `ACRCTL_SETTLE_MS` overrides how long apply waits for creates an interrupted run may have sent. */

@@ -162,10 +162,11 @@ describe('acrctl apply with an image import', () => {
     expect(drift.stdout).toContain(`${RULE}.image[team-a/api:v1]`);
     expect(drift.stdout).toContain('missing: needed because import rule personal:cn-hangzhou/team-a');
 
-    r = await w.cli(['apply', '--auto-approve']);
+    r = await w.cli(['apply', '--auto-approve', '--report', 'change-1234.json']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = importReport(w.cwd);
     expect(report.images).toEqual({ total: 2, succeeded: 1, failed: 0, skipped: 1, notRun: 0 });
+    expect(JSON.parse(readFileSync(join(w.cwd, 'change-1234.json'), 'utf8'))).toEqual(report);
     expect(report.problems.map((p) => [p.image, p.status])).toEqual([['team-a/api:v2', 'conflict']]);
     expect((await pull(c, 'api', 'v2')).digest).toBe(theirs.digest);
     expect((await pull(c, 'api', 'v1')).digest).toBe(w.images.get('api:v1')!.digest);
@@ -193,8 +194,10 @@ describe('acrctl apply with an image import', () => {
     expect([202, 200]).toContain(del.status);
 
     writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 5'));
-    const r = await w.cli(['apply', '--auto-approve', '--parallelism', '1']);
+    const r = await w.cli(['apply', '--auto-approve', '--parallelism', '1', '--report', 'no-such-dir/report.md']);
     expect(r.code, r.stdout + r.stderr).toBe(1);
+    // A report file that cannot be written is a warning; the report is still kept with the journal.
+    expect(r.stderr).toContain('warning: cannot write the import report to no-such-dir/report.md');
     expect(r.stdout).toContain(`✗ ${RULE}.image[team-a/multi:v1]`);
     const report = importReport(w.cwd);
     expect(report.images).toEqual({ total: 3, succeeded: 2, failed: 1, skipped: 0, notRun: 0 });
