@@ -30,7 +30,7 @@ import { computeDestroyPlan } from '../plan/planner.js';
 import { buildImportReport, isImageCopy, renderImportReportJson, renderImportReportMarkdown, renderImportReportText } from '../render/import-report.js';
 import { renderText, summaryLine } from '../render/text.js';
 import { ImageCopier } from '../registry/copy.js';
-import { registryClients } from '../registry/session.js';
+import { registryClients, type RegistryClients } from '../registry/session.js';
 import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
 import type { CliIo } from './main.js';
@@ -194,8 +194,9 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     const view = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr') });
     const abort = new AbortController();
     // One copier per run: blobs moved for one image are not moved again for another.
+    let registries: RegistryClients | undefined;
     let copier: ImageCopier | undefined;
-    const copierOf = () => (copier ??= new ImageCopier(registryClients(estate!.session), { signal: abort.signal }));
+    const copierOf = () => (copier ??= new ImageCopier((registries = registryClients(estate!.session)), { signal: abort.signal }));
     const meter = importMeter(plan);
     const onSignal = () => abort.abort();
     process.once('SIGINT', onSignal);
@@ -223,7 +224,8 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
       view.close();
       journal.close();
     }
-    writeImportReport({ plan, result, resume, runsDir, runId, meter, flags, io });
+    const registryRequests = registries?.requests.snapshot().byOperation;
+    writeImportReport({ plan, result, resume, runsDir, runId, meter: { ...meter.totals(), ...(registryRequests ? { registryRequests } : {}) }, flags, io });
     const code = report(result, plan, flags, file, io);
     if (code === ExitCode.ok && flags.verify) await verifyConverged(estate, flags.mode, io);
     return code;
@@ -271,7 +273,7 @@ async function choosePlan(
 }
 
 /** Measures this run's image copies: bytes uploaded, from the first copy's start to the last one's end. */
-function importMeter(plan: Plan): { onEvent(e: ApplyEvent): void; readonly bytesMoved: number; readonly elapsedMs: number } {
+function importMeter(plan: Plan): { onEvent(e: ApplyEvent): void; totals(): { bytesMoved: number; elapsedMs: number } } {
   const copies = new Set(plan.actions.filter(isImageCopy).map((a) => a.id));
   let first: number | undefined;
   let last: number | undefined;
@@ -287,11 +289,8 @@ function importMeter(plan: Plan): { onEvent(e: ApplyEvent): void; readonly bytes
         if (typeof moved === 'number') bytes += moved;
       }
     },
-    get bytesMoved() {
-      return bytes;
-    },
-    get elapsedMs() {
-      return first !== undefined && last !== undefined ? last - first : 0;
+    totals() {
+      return { bytesMoved: bytes, elapsedMs: first !== undefined && last !== undefined ? last - first : 0 };
     },
   };
 }
@@ -307,7 +306,7 @@ function writeImportReport(a: {
   resume: ResumeState | undefined;
   runsDir: string;
   runId: string;
-  meter: { bytesMoved: number; elapsedMs: number };
+  meter: { bytesMoved: number; elapsedMs: number; registryRequests?: Record<string, number> };
   flags: ApplyFlags;
   io: CliIo;
 }): void {
@@ -322,7 +321,7 @@ function writeImportReport(a: {
     statuses: a.result.actions,
     reports,
     runs: (a.resume?.runs.length ?? 0) + 1,
-    thisRun: { bytesMoved: a.meter.bytesMoved, elapsedMs: a.meter.elapsedMs },
+    thisRun: a.meter,
   });
   if (report === undefined) return;
   const markdown = renderImportReportMarkdown(report);

@@ -49,8 +49,11 @@ export interface ImportReport {
   readonly images: { readonly total: number; readonly succeeded: number; readonly failed: number; readonly skipped: number; readonly notRun: number };
   /** Bytes of the images now in the target (succeeded ones), and bytes uploaded over every run. */
   readonly bytes: { readonly imported: number; readonly moved: number };
-  /** This run only: bytes uploaded, over the time from the first copy's start to the last copy's end. */
-  readonly thisRun: { readonly bytesMoved: number; readonly elapsedMs: number; readonly mbPerSecond: number };
+  /**
+   * This run only: bytes uploaded, over the time from the first copy's start to the last copy's end,
+   * and the registry requests it sent per operation (`manifest.put`, `upload.put`, …).
+   */
+  readonly thisRun: { readonly bytesMoved: number; readonly elapsedMs: number; readonly mbPerSecond: number; readonly registryRequests?: Readonly<Record<string, number>> };
   readonly repositories: readonly RepositoryCounts[];
   /** Every image that did not succeed, with its reason; sorted by address. */
   readonly problems: readonly ImportImageRow[];
@@ -65,7 +68,7 @@ export interface ReportInput {
   /** Journalled reports of finished actions, this run and earlier ones. */
   readonly reports: ReadonlyMap<string, Readonly<Record<string, string | number | boolean>>>;
   readonly runs: number;
-  readonly thisRun: { readonly bytesMoved: number; readonly elapsedMs: number };
+  readonly thisRun: { readonly bytesMoved: number; readonly elapsedMs: number; readonly registryRequests?: Readonly<Record<string, number>> };
 }
 
 /** True for an image copy action. */
@@ -144,7 +147,12 @@ export function buildImportReport(input: ReportInput): ImportReport | undefined 
     runs: input.runs,
     images,
     bytes: { imported, moved },
-    thisRun: { bytesMoved: input.thisRun.bytesMoved, elapsedMs: input.thisRun.elapsedMs, mbPerSecond: seconds > 0 ? round2(input.thisRun.bytesMoved / 1e6 / seconds) : 0 },
+    thisRun: {
+      bytesMoved: input.thisRun.bytesMoved,
+      elapsedMs: input.thisRun.elapsedMs,
+      mbPerSecond: seconds > 0 ? round2(input.thisRun.bytesMoved / 1e6 / seconds) : 0,
+      ...(input.thisRun.registryRequests !== undefined ? { registryRequests: input.thisRun.registryRequests } : {}),
+    },
     repositories: [...byRepo].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([repository, c]) => ({ repository, ...c })),
     problems: rows.filter((r) => !SUCCEEDED.has(r.status)),
     rows,
