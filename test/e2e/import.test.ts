@@ -146,6 +146,9 @@ describe('acrctl apply with an image import', () => {
     expect((req['upload.put'] ?? 0) + (req['upload.mount'] ?? 0)).toBeLessThan(12);
     expect(readFileSync(join(w.cwd, 'import.md'), 'utf8')).toContain('### acrctl import report');
     expect(await planActions(w)).toEqual([]);
+    // Imported repositories are desired (derived), so a pruning namespace keeps them.
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 2, tagFilter: "v[0-9]+"').replace('team-a: {}', 'team-a: { prune: true }'));
+    expect(await planActions(w)).toEqual([]);
   }, 60_000);
 
   it('copies only the difference when the rule changes, and reports a conflict it must not overwrite', async () => {
