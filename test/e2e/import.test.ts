@@ -258,7 +258,7 @@ describe('a killed import', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await listTags(w.t, w.keys, HZ, await instanceId(w), 'team-a', 'api')).toEqual([]);
     writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 8'));
-    await w.t.admin('PUT', '/_emulator/faults', { global: { latencyMs: 40 } });
+    await w.t.admin('PUT', '/_emulator/faults', { global: { latencyMs: 60 } });
 
     const runs = join(w.cwd, '.acrctl', 'runs');
     const doneImages = () =>
