@@ -30,11 +30,12 @@ function header(scope: AdoptScope, notes: readonly AdoptNote[]): string {
     `Accounts: ${list(scope.accounts, 'none')}. Regions: ${list(scope.regions, 'all')}. Instances: ${list(scope.instances, 'all')}.`,
     'Defaults are left out, and objects that replication rules derive (target namespaces, the',
     'cross-account RAM role, its policy and attachment) are folded into those rules: see docs/adopt.md.',
-    '`acrctl plan` on this file should show no changes.',
+    notes.length === 0 ? '`acrctl plan` on this file should show no changes.' : '`acrctl plan` on this file should show no changes, except for what is listed here:',
   ];
   if (notes.length > 0) {
     lines.push('', `Not adopted or not fully expressed (${notes.length}):`);
-    for (const n of notes) lines.push(`- ${n.address}: ${n.message}`);
+    // One line a note, whatever a message holds: a comment must not end early.
+    for (const n of notes) lines.push(`- ${n.address}: ${n.message}`.replace(/\s*[\r\n]+\s*/g, ' '));
   }
   return lines.map((l) => (l === '' ? '#' : `# ${l}`)).join('\n');
 }

@@ -55,6 +55,13 @@ describe('renderAdopted', () => {
     expect(text).not.toMatch(/20\d\d-\d\d-\d\d|T\d\d:\d\d/);
     expect(renderAdopted(doc('s'), notes, { ...SCOPE, regions: ['cn-hangzhou'] })).toBe(text);
   });
+
+  it('keeps a note with line breaks on one comment line, so the YAML after it is unchanged', () => {
+    const text = renderAdopted(doc('s'), [{ address: 'cross-region[p]', message: 'first\nversion: 2\r\n  third' }], SCOPE);
+    expect(text).toContain('# - cross-region[p]: first version: 2 third\n');
+    expect((parse(text) as RegistryDocument).version).toBe(1);
+    expect(validateSource(text, 'adopted.yaml', { lint: false }).findings).toEqual([]);
+  });
 });
 
 describe('resolveAccounts', () => {
