@@ -64,7 +64,7 @@ describe.each(EXAMPLES)('adopt example %s', (example) => {
       expect(mutating).toEqual([]);
       expect(adopted.stdout).toBe('');
 
-      await expectRoundTrip(cli, 'adopted.yaml');
+      await expectRoundTrip(cli, 'adopted.yaml', cwd);
 
       // Ids the seed generated (CEN, transit routers) are put back as the ${env:…} names the
       // scenario uses, so the golden file does not depend on the emulator's id sequence.

@@ -188,7 +188,7 @@ describe('acrctl adopt: a messy estate seeded through the APIs', () => {
     expect(r.stderr).not.toContain('warning:');
     expect(r.stderr).toContain('adopted 4 instances of 2 accounts into adopted.yaml');
 
-    await expectRoundTrip(cli, 'adopted.yaml');
+    await expectRoundTrip(cli, 'adopted.yaml', cwd);
   });
 
   it('writes every odd string back exactly, folds what rules derive and leaves defaults out', async () => {

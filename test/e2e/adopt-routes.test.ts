@@ -42,7 +42,7 @@ it('recognises a cross-region path from its named routes and plans it clean', { 
         addresses: { auth: '100.103.7.181', oss: '100.118.28.43' },
       },
     ]);
-    await expectRoundTrip(cli, 'adopted.yaml');
+    await expectRoundTrip(cli, 'adopted.yaml', cwd);
   } finally {
     await t.close();
     rmSync(cwd, { recursive: true, force: true });
