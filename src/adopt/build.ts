@@ -22,6 +22,7 @@ import {
   type Region,
   type RegistryDocument,
   type ReplicationRule,
+  type RepoType,
   type Repository,
   type VpcEndpoint,
 } from '../config/model.js';
@@ -75,6 +76,7 @@ function sortedRecord<T>(entries: Iterable<readonly [string, T]>): Record<string
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const isRepoType = (v: string): v is RepoType => v === 'PUBLIC' || v === 'PRIVATE';
 
 /** The repositories of one namespace (its live repositories given), by name. */
 function repositoriesOf(live: readonly LiveObject[], defaultType: string, notes: AdoptNote[]): Record<string, Repository> {
@@ -86,13 +88,17 @@ function repositoriesOf(live: readonly LiveObject[], defaultType: string, notes:
       continue;
     }
     const type = str(l.spec['type']);
+    if (!isRepoType(type)) {
+      notes.push({ address: l.id, message: `not adopted: its type ${JSON.stringify(type)} is neither PUBLIC nor PRIVATE` });
+      continue;
+    }
     const detail = str(l.spec['detail']);
     const repo: Repository = {
-      ...(type !== defaultType ? { type: type as Repository['type'] & string } : {}),
+      ...(type !== defaultType ? { type } : {}),
       summary,
       ...(detail !== '' ? { detail } : {}),
       ...(l.spec['tagImmutability'] === true ? { tagImmutability: true } : {}),
-    } as Repository;
+    };
     out.push([lastName(l.id, l.container, 'repository'), repo]);
   }
   return sortedRecord(out);
@@ -212,7 +218,9 @@ export function buildDocument(facts: AdoptFacts): { document: RegistryDocument; 
     for (const l of of('namespace', inst.alias).sort((a, b) => compare(a.id, b.id))) {
       const name = lastName(l.id, addr.instance(inst.alias), 'namespace');
       const autoCreateRepo = l.spec['autoCreateRepo'] === true;
-      const defaultRepoType = str(l.spec['defaultRepoType']) || DEFAULTS.namespace.defaultRepoType;
+      const liveType = str(l.spec['defaultRepoType']);
+      const defaultRepoType: RepoType = isRepoType(liveType) ? liveType : DEFAULTS.namespace.defaultRepoType;
+      if (liveType !== '' && !isRepoType(liveType)) notes.push({ address: l.id, message: `its default repository type ${JSON.stringify(liveType)} is neither PUBLIC nor PRIVATE: written as the default, ${DEFAULTS.namespace.defaultRepoType}` });
       const repositories = repositoriesOf(repos.get(l.id) ?? [], defaultRepoType, notes);
       const into = rulesIntoNamespace.get(`${inst.alias}\u0000${name}`);
       if (into !== undefined && Object.keys(repositories).length === 0) {
@@ -223,9 +231,9 @@ export function buildDocument(facts: AdoptFacts): { document: RegistryDocument; 
         name,
         {
           ...(autoCreateRepo !== DEFAULTS.namespace.autoCreateRepo ? { autoCreateRepo } : {}),
-          ...(defaultRepoType !== DEFAULTS.namespace.defaultRepoType ? { defaultRepoType: defaultRepoType as Namespace['defaultRepoType'] & string } : {}),
+          ...(defaultRepoType !== DEFAULTS.namespace.defaultRepoType ? { defaultRepoType } : {}),
           ...(Object.keys(repositories).length > 0 ? { repositories } : {}),
-        } as Namespace,
+        },
       ]);
     }
 

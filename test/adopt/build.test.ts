@@ -134,6 +134,12 @@ describe('buildDocument: what cannot be expressed is a note, never dropped silen
       message: /summary is empty/,
     },
     {
+      reason: 'a repository whose type the language has no word for',
+      live: [ns('hz', 'team'), repo('hz', 'team', 'odd', { type: 'INTERNAL' })],
+      address: 'instance[hz].namespace[team].repository[odd]',
+      message: /type "INTERNAL" is neither PUBLIC nor PRIVATE/,
+    },
+    {
       reason: 'ACL entries of an endpoint that is off',
       live: [obj('internet-endpoint', addr.internetEndpoint('hz'), 'hz', { enabled: false }), obj('acl-entry', addr.aclEntry('hz', '192.0.2.0/24'), 'hz', { cidr: '192.0.2.0/24', description: '' })],
       address: 'instance[hz].internet-endpoint',
