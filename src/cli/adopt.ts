@@ -18,8 +18,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { adoptEstate } from '../adopt/read.js';
 import { renderAdopted } from '../adopt/render.js';
-import { connectRemoteEmulator, DEFAULT_EMULATOR_STATE_FILE, startEmbeddedEmulator, type EmulatorBinding } from '../cloud/emulated.js';
-import { CloudSession, type AccountSpec } from '../cloud/session.js';
+import { DEFAULT_EMULATOR_STATE_FILE } from '../cloud/emulated.js';
+import type { CloudSession } from '../cloud/session.js';
 import { defaultLints } from '../config/lint-runner.js';
 import { hasErrors, validateSource } from '../config/load.js';
 import { REGIONS, type Account, type Region, type RegistryDocument } from '../config/model.js';
@@ -29,7 +29,7 @@ import { allKinds } from '../kinds/index.js';
 import { computePlan } from '../plan/planner.js';
 import { VERSION } from '../version.js';
 import type { SetExit } from './commands.js';
-import { accountCredentials, loadEstateConfig, sha256, useColor } from './estate.js';
+import { loadEstateConfig, openSession, sha256, useColor } from './estate.js';
 import type { CliIo } from './main.js';
 
 interface AdoptFlags {
@@ -89,36 +89,6 @@ export function resolveAccounts(
   const accounts: Record<string, Account> = {};
   for (const alias of adopt) accounts[alias] = known[alias]!;
   return { accounts, adopt };
-}
-
-/** A session for the accounts: the real endpoints, the embedded emulator or a running one; identities checked. */
-async function openSession(flags: AdoptFlags, accountsIn: Readonly<Record<string, Account>>, io: CliIo): Promise<{ session: CloudSession; close: () => Promise<void> }> {
-  const uids = Object.fromEntries(Object.entries(accountsIn).map(([alias, a]) => [alias, a.uid]));
-  const endpoint = flags.endpoint ?? io.env['ACRCTL_ENDPOINT'];
-  let binding: EmulatorBinding | undefined;
-  if (flags.emulator !== undefined && flags.emulator !== false) {
-    binding = await startEmbeddedEmulator({ accounts: uids, stateFile: resolve(io.cwd, typeof flags.emulator === 'string' ? flags.emulator : DEFAULT_EMULATOR_STATE_FILE) });
-  } else if (endpoint) {
-    binding = await connectRemoteEmulator({ url: endpoint, accounts: uids });
-  }
-  if (binding) io.stderr.write(`${binding.summary}\n`);
-  const accounts: Record<string, AccountSpec> = binding
-    ? { ...binding.session.accounts }
-    : Object.fromEntries(Object.entries(accountsIn).map(([alias, a]) => [alias, { uid: a.uid, credentials: accountCredentials(a.credentials) }]));
-  const raw = Number(io.env['ACRCTL_PAGE_SIZE']);
-  const pageSize = Number.isInteger(raw) && raw >= 1 && raw <= 100 ? raw : undefined;
-  const session = new CloudSession({ accounts, ...(binding ? { endpoints: binding.session.endpoints } : {}), env: io.env, ...(pageSize ? { pageSize } : {}) });
-  const close = async () => {
-    await session.close();
-    await binding?.close();
-  };
-  try {
-    await session.verifyIdentities();
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return { session, close };
 }
 
 async function exists(path: string): Promise<boolean> {

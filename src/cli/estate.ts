@@ -82,29 +82,40 @@ export function accountCredentials(c: Credentials | undefined): AccountCredentia
 /** Opens the estate: config, session, identity check. The caller must `close()` it. */
 export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate> {
   const { config, configDigest, findings } = await loadEstateConfig(flags.file, io);
+  const { session, close } = await openSession(flags, config.accounts, io);
+  return { file: flags.file, config, configDigest, findings, session, close };
+}
+
+/**
+ * A session for the given accounts: the real endpoints (with their declared credentials), the
+ * embedded emulator or a running one (keys provisioned for their UIDs); identities checked. The
+ * caller must `close()` it.
+ */
+export async function openSession(
+  flags: Pick<EstateFlags, 'emulator' | 'endpoint'>,
+  declared: RegistryDocument['accounts'],
+  io: CliIo,
+): Promise<{ session: CloudSession; close: () => Promise<void> }> {
   const uids: Record<string, string> = {};
-  for (const [alias, a] of Object.entries(config.accounts)) uids[alias] = a.uid;
+  for (const [alias, a] of Object.entries(declared)) uids[alias] = a.uid;
   const endpoint = flags.endpoint ?? io.env['ACRCTL_ENDPOINT'];
   let binding: EmulatorBinding | undefined;
-  let accounts: Record<string, AccountSpec>;
-  let sessionEndpoints: ConstructorParameters<typeof CloudSession>[0]['endpoints'];
   if (flags.emulator !== undefined && flags.emulator !== false) {
     const stateFile = resolve(io.cwd, typeof flags.emulator === 'string' ? flags.emulator : DEFAULT_EMULATOR_STATE_FILE);
     binding = await startEmbeddedEmulator({ accounts: uids, stateFile });
   } else if (endpoint) {
     binding = await connectRemoteEmulator({ url: endpoint, accounts: uids });
   }
+  let accounts: Record<string, AccountSpec>;
   if (binding) {
     io.stderr.write(`${binding.summary}\n`);
     accounts = { ...binding.session.accounts };
-    sessionEndpoints = binding.session.endpoints;
   } else {
     accounts = {};
-    for (const [alias, a] of Object.entries(config.accounts)) accounts[alias] = { uid: a.uid, credentials: accountCredentials(a.credentials) };
-    sessionEndpoints = undefined;
+    for (const [alias, a] of Object.entries(declared)) accounts[alias] = { uid: a.uid, credentials: accountCredentials(a.credentials) };
   }
   const pageSize = pageSizeFromEnv(io.env);
-  const session = new CloudSession({ accounts, ...(sessionEndpoints ? { endpoints: sessionEndpoints } : {}), env: io.env, ...(pageSize ? { pageSize } : {}) });
+  const session = new CloudSession({ accounts, ...(binding ? { endpoints: binding.session.endpoints } : {}), env: io.env, ...(pageSize ? { pageSize } : {}) });
   const close = async () => {
     await session.close();
     await binding?.close();
@@ -115,7 +126,7 @@ export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate>
     await close();
     throw err;
   }
-  return { file: flags.file, config, configDigest, findings, session, close };
+  return { session, close };
 }
 
 /**
