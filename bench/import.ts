@@ -264,7 +264,7 @@ try {
   const acrRate = mb(distinctBytes) / apply.seconds;
   const skopeoRate = mb(distinctBytes) / sync.seconds;
   const rss = apply.peakRss === undefined ? 'unmeasured' : `${fmt(mb(apply.peakRss))} MB`;
-  console.log(`acrctl plan:  ${fmt(plan.seconds, 2)} s (${IMAGES} images planned)`);
+  console.log(`acrctl plan:  ${fmt(plan.seconds, 2)} s (${IMAGES} images planned); peak RSS ${plan.peakRss === undefined ? 'unmeasured' : `${fmt(mb(plan.peakRss))} MB`}`);
   console.log(`acrctl apply: ${fmt(apply.seconds, 2)} s, ${fmt(acrRate)} MB/s (its own report: ${reported ?? '?'} MB/s); peak RSS ${rss} (target ≤ 200 MB)`);
   console.log(`acrctl plan + apply: ${fmt(plan.seconds + apply.seconds, 2)} s, ${fmt(mb(distinctBytes) / (plan.seconds + apply.seconds))} MB/s`);
   console.log(`skopeo sync:  ${fmt(sync.seconds, 2)} s, ${fmt(skopeoRate)} MB/s; peak RSS ${sync.peakRss === undefined ? 'unmeasured' : `${fmt(mb(sync.peakRss))} MB`}`);
