@@ -49,7 +49,7 @@ import type { Action, GateInfo, PlanFinding } from '../plan/model.js';
 import { addr } from './address.js';
 import { tagMatcher } from './backfill.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, crFor, instanceIdOf, mapLimit, runningInstances, unsupported } from './instance.js';
+import { aliasOf, crFor, instanceIdOf, isNotFound, mapLimit, runningInstances, unsupported } from './instance.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
 import { address, segment } from '../plan/model.js';
 import { repoTags } from './tag.js';
@@ -550,10 +550,20 @@ function copyOf(action: Action): Copy {
   };
 }
 
+/** A namespace's repositories (exact name); none when the namespace does not exist. */
+async function namespaceRepos(cr: CrClient, instanceId: string, ns: string): Promise<CrRepository[]> {
+  try {
+    return (await cr.allRepositories({ InstanceId: instanceId, RepoNamespaceName: ns })).items.filter((x) => x.RepoNamespaceName === ns);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+}
+
 /** The digest the target tag holds now, if any (List calls: filtered ListRepository, ListRepoTag). */
 async function targetDigest(ctx: ExecContext, action: Action, instanceId: string, c: Copy): Promise<string | undefined> {
   const cr = crFor(ctx, action);
-  const repos = (await cr.allRepositories({ InstanceId: instanceId, RepoNamespaceName: c.namespace })).items;
+  const repos = await namespaceRepos(cr, instanceId, c.namespace);
   const repo = repos.find((r) => r.RepoNamespaceName === c.namespace && r.RepoName === c.repository);
   if (repo?.RepoId === undefined) return undefined;
   const img = (await repoTags(cr, instanceId, repo.RepoId)).find((i) => i.Tag === c.tag);
@@ -642,7 +652,7 @@ async function verifyBuildConfig(ctx: ExecContext, action: Action): Promise<Reco
   const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
   if (instanceId === undefined || ns === '') return { state: 'absent' };
   const cr = crFor(ctx, action);
-  const inNamespace = (await cr.allRepositories({ InstanceId: instanceId, RepoNamespaceName: ns })).items.filter((x) => x.RepoNamespaceName === ns);
+  const inNamespace = await namespaceRepos(cr, instanceId, ns);
   const have = await withBuildRules(cr, instanceId, inNamespace, repos);
   return repos.every((r) => have.includes(r)) ? { state: 'done' } : { state: 'absent' };
 }
@@ -651,7 +661,9 @@ async function verifyBuildConfig(ctx: ExecContext, action: Action): Promise<Reco
 
 export const imageImportKind: Kind = {
   name: 'image-import',
-  readAfter: ['instance'],
+  // Namespaces: the target is only listed when its namespace exists (a namespace the same plan
+  // creates has no repositories yet, and ListRepository would refuse it with NAMESPACE_NOT_EXIST).
+  readAfter: ['instance', 'namespace'],
   reportsUnmanaged: false,
 
   desired(): DesiredObject[] {
@@ -684,6 +696,7 @@ export const imageImportKind: Kind = {
       }
       return p;
     };
+    const namespaces = new Set(ctx.live('namespace').map((l) => l.id));
     const targets = new Map<string, CrTarget>();
     for (const m of running.values()) {
       const cr = ctx.cloud.cr(m.account, m.region);
@@ -692,6 +705,7 @@ export const imageImportKind: Kind = {
         cr,
         instanceId: m.instanceId,
         repos(ns) {
+          if (!namespaces.has(addr.namespace(m.alias, ns))) return Promise.resolve([]);
           let p = listed.get(ns);
           if (!p) {
             p = cr.allRepositories({ InstanceId: m.instanceId, RepoNamespaceName: ns }).then((r) => r.items.filter((x) => x.RepoNamespaceName === ns));

@@ -219,6 +219,20 @@ describe('acrctl apply with an image import', () => {
   }, 60_000);
 });
 
+describe('a namespace added with its import rule', () => {
+  it('is planned and filled on a running instance (the target namespace does not exist yet when planning)', async () => {
+    const w = await world({ api: ['v1'] });
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 0'));
+    let r = await w.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 0').replace('team-a: {}', 'team-a: {}\n      team-b: {}') + '      - { from: personal, sourceNamespace: team-a, namespace: team-b, latest: 1 }\n');
+    r = await w.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const got = await (await ee(w)).getManifest('team-b/api', 'v1');
+    expect(got.headers.get('docker-content-digest')).toBe(w.images.get('api:v1')!.digest);
+  }, 60_000);
+});
+
 describe('includeBuildConfig', () => {
   it('copies the images, stops at a gate, and --resume passes it once the build rules exist', async () => {
     const w = await world({ api: ['v1'], web: ['v1'] }, ['api']);

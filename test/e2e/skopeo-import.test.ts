@@ -182,11 +182,7 @@ describe.skipIf(!hasSkopeo)(`skopeo: import from Personal Edition with acrctl ap
     expect(await listTags(ee, 'team-b/api')).toEqual(['v3', 'v4']);
   }, 240_000);
 
-  // FIXME(image-import reads the target with ListRepository filtered by a namespace that does not
-  // exist yet and fails the plan with NAMESPACE_NOT_EXIST): adding a namespace and its import rule to
-  // an instance that already runs cannot be planned. `it.fails` keeps the suite green while the bug
-  // stands and turns red once it is fixed: then make this an ordinary `it`.
-  it.fails('imports into a namespace that the same apply adds to a running instance', async () => {
+  it('imports into a namespace that the same apply adds to a running instance', async () => {
     const { cwd, acrctl } = folder('new-namespace', {
       'instance.yaml': config('skopeo-new-ns', 'team-d', ''),
       'registry.yaml': config('skopeo-new-ns', 'team-d', 'latest: 1, tagFilter: "v[0-9]+"').replace('team-d: { autoCreateRepo: true }', 'team-d: { autoCreateRepo: true }\n      team-e: { autoCreateRepo: true }').replace('namespace: team-d, latest', 'namespace: team-e, latest'),
