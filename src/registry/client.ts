@@ -212,7 +212,7 @@ export class RegistryClient {
     this.#challenge = Promise.resolve(challenge);
     this.#tokens.delete(scopeKey(options.scopes));
     if (streaming) {
-      throw new RegistryError('registry.auth', `${this.name} refused the token for ${method} ${path} (${challenge.error ?? 'expired'}); retrying the transfer with a new token`, {
+      throw new RegistryError('registry.auth', `${this.name} refused the token for ${method} ${shortPath(path)} (${challenge.error ?? 'expired'}); retrying the transfer with a new token`, {
         status: 401,
         retryable: true,
         ...(detail.code !== undefined ? { registryCode: detail.code } : {}),
@@ -223,7 +223,7 @@ export class RegistryClient {
     if (res.status === 401) {
       const again = parseChallenge(res.headers.get('www-authenticate'));
       const d = await errorOf(res);
-      throw new RegistryError('registry.denied', `${this.name} refused ${method} ${path}${again?.error === 'insufficient_scope' ? ': the credentials lack access to this repository' : ''}`, {
+      throw new RegistryError('registry.denied', `${this.name} refused ${method} ${shortPath(path)}${again?.error === 'insufficient_scope' ? ': the credentials lack access to this repository' : ''}`, {
         status: 401,
         ...(d.code !== undefined ? { registryCode: d.code } : {}),
         ...(d.message !== undefined ? { detail: d.message } : {}),
@@ -243,7 +243,7 @@ export class RegistryClient {
     const after = retryable ? retryAfterMs(res, this.#now()) : undefined;
     const why = [d.code, d.message].filter((x) => x !== undefined).join(': ');
     const hint = d.code === undefined ? undefined : HINTS[d.code];
-    return new RegistryError(retryable ? 'registry.unavailable' : 'registry.http', `${what ?? `${method} ${path}`} failed on ${this.name}: HTTP ${res.status}${why !== '' ? ` ${why}` : ''}`, {
+    return new RegistryError(retryable ? 'registry.unavailable' : 'registry.http', `${what ?? `${method} ${shortPath(path)}`} failed on ${this.name}: HTTP ${res.status}${why !== '' ? ` ${why}` : ''}`, {
       status: res.status,
       retryable,
       ...(hint !== undefined ? { hint } : {}),
@@ -265,7 +265,7 @@ export class RegistryClient {
     try {
       return await this.#fetch(this.url(path), init);
     } catch (err) {
-      throw this.#networkError(err, `${method} ${path}`, options.signal);
+      throw this.#networkError(err, `${method} ${shortPath(path)}`, options.signal);
     }
   }
 
@@ -412,6 +412,15 @@ export class RegistryClient {
       const lifetime = seconds * 1000;
       return { token, refreshAt: issuedAt + lifetime - Math.min(REFRESH_MARGIN_MS, lifetime / 4) };
     }
+  }
+}
+
+/** A path or URL for messages: the path alone (upload locations carry opaque state in their query). */
+function shortPath(pathOrUrl: string): string {
+  try {
+    return new URL(pathOrUrl, 'http://registry.invalid').pathname;
+  } catch {
+    return pathOrUrl.split('?')[0] ?? pathOrUrl;
   }
 }
 

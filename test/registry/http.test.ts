@@ -58,9 +58,13 @@ describe('httpTransport', () => {
     const body = counting(256 * MiB);
     const t = httpTransport();
     const done = t(`${base}/upload`, { method: 'PUT', headers: { 'content-length': String(256 * MiB) }, body: body.stream });
-    // Wait until the producer stops being pulled (the socket and stream buffers are full).
+    // Wait until the receiver holds, then until the producer stops being pulled (the socket and
+    // stream buffers are full): three samples in a row without change.
+    for (let i = 0; i < 400 && !held; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(held).toBe(true);
     let last = -1;
-    for (let i = 0; i < 200 && body.pulled() !== last; i++) {
+    for (let i = 0, same = 0; i < 400 && same < 3; i++) {
+      same = body.pulled() === last ? same + 1 : 0;
       last = body.pulled();
       await new Promise((r) => setTimeout(r, 50));
     }
