@@ -47,7 +47,7 @@ describe('acl-entry: desired, diff, extras', () => {
   it('says when declared entries wait for a disabled endpoint', () => {
     const config = doc({ allow: [{ cidr: '203.0.113.0/24' }] });
     const desired = allKinds.flatMap((k) => k.desired(config));
-    expect(aclEntryKind.extras!({ desired, live: () => [] }).findings?.map((f) => [f.id, f.severity, f.where])).toEqual([['acl-waits-for-endpoint', 'info', 'instance[hz].internet-endpoint']]);
+    expect(aclEntryKind.extras!({ config, desired, live: () => [] }).findings?.map((f) => [f.id, f.severity, f.where])).toEqual([['acl-waits-for-endpoint', 'info', 'instance[hz].internet-endpoint']]);
   });
 });
 

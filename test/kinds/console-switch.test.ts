@@ -70,14 +70,15 @@ describe('console switches: desired, classify, gate, extras', () => {
   it('outputs the hosts line and PrivateZone record for the public Personal Edition host only when it is desired on', () => {
     const config = doc({ personalEditionDomain: true, internetEndpoint: { enabled: true } });
     const desired = allKinds.flatMap((k) => k.desired(config));
-    const out = personalEditionDomainKind.extras!({ desired, live: () => [] }).outputs ?? [];
+    const out = personalEditionDomainKind.extras!({ config, desired, live: () => [] }).outputs ?? [];
     expect(out.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts']);
     expect(out[0]!.lines).toContain('hosts file line:    <IP of acme-hz-registry.cn-hangzhou.cr.aliyuncs.com> registry.cn-hangzhou.aliyuncs.com');
     expect(out[0]!.lines.join('\n')).toContain('PrivateZone record: zone registry.cn-hangzhou.aliyuncs.com, record @, type A');
     expect(out[0]!.lines.join('\n')).toContain("client's public CIDR must be in instances.hz.internetEndpoint.allow");
-    const offDesired = allKinds.flatMap((k) => k.desired(doc({ personalEditionDomain: false })));
-    expect(personalEditionDomainKind.extras!({ desired: offDesired, live: () => [] }).outputs).toEqual([]);
-    expect(authDomainTakeoverKind.extras!({ desired, live: () => [] })).toEqual({});
+    const offConfig = doc({ personalEditionDomain: false });
+    const offDesired = allKinds.flatMap((k) => k.desired(offConfig));
+    expect(personalEditionDomainKind.extras!({ config: offConfig, desired: offDesired, live: () => [] }).outputs).toEqual([]);
+    expect(authDomainTakeoverKind.extras!({ config, desired, live: () => [] })).toEqual({});
   });
 });
 
