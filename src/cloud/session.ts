@@ -290,7 +290,7 @@ export class CloudSession {
   }
 
   /** One runtime client per (account, product, region), created once (concurrent callers share it). */
-  #runtime<T>(product: CloudProduct, alias: string, region: string, make: (config: ClientConfig) => T): Promise<T> {
+  #runtime<T>(product: CloudProduct, alias: string, region: string, make: (config: ClientConfig) => T | Promise<T>): Promise<T> {
     this.#assertOpen();
     const key = `${product}|${alias}|${region}`;
     let p = this.#runtimeClients.get(key) as Promise<T> | undefined;

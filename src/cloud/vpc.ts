@@ -8,19 +8,29 @@
  * the Describe* lists page with PageNumber/PageSize (max 50).
  * Retry semantics: CreateRouteEntry carries a ClientToken, DeleteRouteEntry is idempotent.
  */
-import * as vpcModule from '@alicloud/vpc20160428';
+import type * as vpcModule from '@alicloud/vpc20160428';
 import { collectAll, pagesByNumber, pagesByToken, type Collected } from './paginate.js';
 import { IDEMPOTENT_WRITE, READ, type SdkCallFn } from './pipeline.js';
 import { bodyOf, cjsDefault, runtimeOptions, sdkConfig, type ClientConfig, type ModelFields } from './sdk.js';
 
-const VpcSdk = cjsDefault<typeof vpcModule.default.default>(vpcModule);
-export type VpcSdkClient = InstanceType<typeof VpcSdk>;
+type VpcLib = typeof vpcModule;
+export type VpcSdkClient = InstanceType<typeof vpcModule.default.default>;
+
+let vpcLibrary: Promise<VpcLib> | undefined;
+/**
+ * The SDK module, loaded on first use: it weighs about 45 MB of memory on top of the runtime, and
+ * only estates with cross-region access ever call VPC (an image import must stay small).
+ */
+function vpcLib(): Promise<VpcLib> {
+  return (vpcLibrary ??= import('@alicloud/vpc20160428'));
+}
 export type VpcVpc = NonNullable<NonNullable<vpcModule.DescribeVpcsResponseBody['vpcs']>['vpc']>[number];
 export type VpcRouteTable = NonNullable<NonNullable<vpcModule.DescribeRouteTableListResponseBody['routerTableList']>['routerTableListType']>[number];
 export type VpcRouteEntry = NonNullable<NonNullable<vpcModule.DescribeRouteEntryListResponseBody['routeEntrys']>['routeEntry']>[number];
 
 /** Creates the official VPC client for one (account, region). */
-export function createVpcSdk(config: ClientConfig): VpcSdkClient {
+export async function createVpcSdk(config: ClientConfig): Promise<VpcSdkClient> {
+  const VpcSdk = cjsDefault<typeof vpcModule.default.default>(await vpcLib());
   return new VpcSdk(sdkConfig(config));
 }
 
@@ -41,33 +51,48 @@ export class VpcClient {
   }
 
   describeVpcs(req: ModelFields<vpcModule.DescribeVpcsRequest>): Promise<vpcModule.DescribeVpcsResponseBody> {
-    const model = new vpcModule.DescribeVpcsRequest(req);
-    return this.#call('DescribeVpcs', READ, async () => bodyOf(await (await this.#sdk()).describeVpcsWithOptions(model, runtimeOptions()), 'DescribeVpcs'));
+    return this.#call('DescribeVpcs', READ, async () => {
+      const model = new (await vpcLib()).DescribeVpcsRequest(req);
+      return bodyOf(await (await this.#sdk()).describeVpcsWithOptions(model, runtimeOptions()), 'DescribeVpcs');
+    });
   }
   describeVSwitches(req: ModelFields<vpcModule.DescribeVSwitchesRequest>): Promise<vpcModule.DescribeVSwitchesResponseBody> {
-    const model = new vpcModule.DescribeVSwitchesRequest(req);
-    return this.#call('DescribeVSwitches', READ, async () => bodyOf(await (await this.#sdk()).describeVSwitchesWithOptions(model, runtimeOptions()), 'DescribeVSwitches'));
+    return this.#call('DescribeVSwitches', READ, async () => {
+      const model = new (await vpcLib()).DescribeVSwitchesRequest(req);
+      return bodyOf(await (await this.#sdk()).describeVSwitchesWithOptions(model, runtimeOptions()), 'DescribeVSwitches');
+    });
   }
   describeRouteTableList(req: ModelFields<vpcModule.DescribeRouteTableListRequest>): Promise<vpcModule.DescribeRouteTableListResponseBody> {
-    const model = new vpcModule.DescribeRouteTableListRequest(req);
-    return this.#call('DescribeRouteTableList', READ, async () => bodyOf(await (await this.#sdk()).describeRouteTableListWithOptions(model, runtimeOptions()), 'DescribeRouteTableList'));
+    return this.#call('DescribeRouteTableList', READ, async () => {
+      const model = new (await vpcLib()).DescribeRouteTableListRequest(req);
+      return bodyOf(await (await this.#sdk()).describeRouteTableListWithOptions(model, runtimeOptions()), 'DescribeRouteTableList');
+    });
   }
   describeRouteEntryList(req: ModelFields<vpcModule.DescribeRouteEntryListRequest>): Promise<vpcModule.DescribeRouteEntryListResponseBody> {
-    const model = new vpcModule.DescribeRouteEntryListRequest(req);
-    return this.#call('DescribeRouteEntryList', READ, async () => bodyOf(await (await this.#sdk()).describeRouteEntryListWithOptions(model, runtimeOptions()), 'DescribeRouteEntryList'));
+    return this.#call('DescribeRouteEntryList', READ, async () => {
+      const model = new (await vpcLib()).DescribeRouteEntryListRequest(req);
+      return bodyOf(await (await this.#sdk()).describeRouteEntryListWithOptions(model, runtimeOptions()), 'DescribeRouteEntryList');
+    });
   }
   /** Idempotent through ClientToken (generated when absent, reused on retries). */
   createRouteEntry(req: ModelFields<vpcModule.CreateRouteEntryRequest>): Promise<vpcModule.CreateRouteEntryResponseBody> {
-    const model = new vpcModule.CreateRouteEntryRequest({ ...req, clientToken: req.clientToken ?? this.#newClientToken() });
-    return this.#call('CreateRouteEntry', IDEMPOTENT_WRITE, async () => bodyOf(await (await this.#sdk()).createRouteEntryWithOptions(model, runtimeOptions()), 'CreateRouteEntry'));
+    const clientToken = req.clientToken ?? this.#newClientToken();
+    return this.#call('CreateRouteEntry', IDEMPOTENT_WRITE, async () => {
+      const model = new (await vpcLib()).CreateRouteEntryRequest({ ...req, clientToken });
+      return bodyOf(await (await this.#sdk()).createRouteEntryWithOptions(model, runtimeOptions()), 'CreateRouteEntry');
+    });
   }
   deleteRouteEntry(req: ModelFields<vpcModule.DeleteRouteEntryRequest>): Promise<vpcModule.DeleteRouteEntryResponseBody> {
-    const model = new vpcModule.DeleteRouteEntryRequest(req);
-    return this.#call('DeleteRouteEntry', IDEMPOTENT_WRITE, async () => bodyOf(await (await this.#sdk()).deleteRouteEntryWithOptions(model, runtimeOptions()), 'DeleteRouteEntry'));
+    return this.#call('DeleteRouteEntry', IDEMPOTENT_WRITE, async () => {
+      const model = new (await vpcLib()).DeleteRouteEntryRequest(req);
+      return bodyOf(await (await this.#sdk()).deleteRouteEntryWithOptions(model, runtimeOptions()), 'DeleteRouteEntry');
+    });
   }
   describeRouteTables(req: ModelFields<vpcModule.DescribeRouteTablesRequest>): Promise<vpcModule.DescribeRouteTablesResponseBody> {
-    const model = new vpcModule.DescribeRouteTablesRequest(req);
-    return this.#call('DescribeRouteTables', READ, async () => bodyOf(await (await this.#sdk()).describeRouteTablesWithOptions(model, runtimeOptions()), 'DescribeRouteTables'));
+    return this.#call('DescribeRouteTables', READ, async () => {
+      const model = new (await vpcLib()).DescribeRouteTablesRequest(req);
+      return bodyOf(await (await this.#sdk()).describeRouteTablesWithOptions(model, runtimeOptions()), 'DescribeRouteTables');
+    });
   }
 
   /** Every VPC matching the filter (PageNumber/PageSize). */
