@@ -22,6 +22,19 @@ describe('apply views during image imports', () => {
     expect(m.text()).toBe('20.0 MB moved, 10.0 MB/s');
   });
 
+  it('the meter counts from the start of the first copy, not from its first progress event', () => {
+    let t = 0;
+    const m = throughput(() => t);
+    expect(m.add({ level: 'info', code: 'action.start', action: 'c', message: 'run c', data: { type: 'run', kind: 'image-import' } })).toBe(false);
+    t = 1000;
+    m.add(progress(4_000_000));
+    expect(m.text()).toBe('4.0 MB moved, 4.0 MB/s');
+    t = 2000;
+    m.add({ level: 'info', code: 'action.start', action: 'd', message: 'run d', data: { type: 'run', kind: 'image-import' } });
+    m.add(progress(4_000_000));
+    expect(m.text()).toBe('8.0 MB moved, 4.0 MB/s');
+  });
+
   it('the plain (CI) view appends bytes and MB/s to copy progress lines only', () => {
     const out = capture();
     let t = 0;

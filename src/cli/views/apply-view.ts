@@ -43,13 +43,19 @@ function colourFor(e: ApplyEvent): number {
 
 /**
  * Bytes image copies report in progress events (`data.bytes`, deltas) and the rate since the first
- * of them: what the views show as `12.3 MB moved, 4.5 MB/s`.
+ * copy started: what the views show as `12.3 MB moved, 4.5 MB/s`. The clock starts at the first
+ * `image-import` action's start, not at its first progress event, which already carries up to a
+ * second of bytes (counting from there showed thousands of MB/s at the start of small imports).
  */
 export function throughput(now: () => number): { add(e: ApplyEvent): boolean; text(): string } {
   let total = 0;
   let since: number | undefined;
   return {
     add(e) {
+      if (e.code === 'action.start' && e.data?.['kind'] === 'image-import') {
+        since ??= now();
+        return false;
+      }
       const b = e.code === 'action.progress' ? e.data?.['bytes'] : undefined;
       if (typeof b !== 'number') return false;
       since ??= now();
