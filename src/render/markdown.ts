@@ -57,7 +57,7 @@ function compose(plan: Plan, mode: 'full' | 'compact', opts: MarkdownOptions): s
     const copies = copyTotals(plan.actions);
     if (copies.images > 0) out.push(`**${copyLine(copies)}**`, '');
     if (s.gates > 0) {
-      out.push(`> [!IMPORTANT]\n> This plan has ${s.gates} gate${s.gates === 1 ? '' : 's'}: console-only switches a human must flip. Apply stops there with instructions and continues with \`acrctl apply --resume\`.`, '');
+      out.push(`> [!IMPORTANT]\n> This plan has ${s.gates} gate${s.gates === 1 ? '' : 's'}: console-only steps a human must take. Apply stops there with instructions and continues with \`acrctl apply --resume\`.`, '');
     }
     if (s.destroy > 0) out.push(`> [!WARNING]\n> This plan destroys ${s.destroy} object${s.destroy === 1 ? '' : 's'}.`, '');
     if (mode === 'compact') out.push('_The full view is too large for one comment: one line per action._', '');

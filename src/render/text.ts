@@ -29,7 +29,7 @@ const VERBS: Readonly<Record<ActionType, string>> = {
   replace: 'must be replaced',
   delete: 'will be destroyed',
   run: 'will run as a task',
-  gate: 'needs a console-only switch (gate)',
+  gate: 'needs a console-only step (gate)',
 };
 
 const ANSI = { green: 32, yellow: 33, red: 31, cyan: 36, magenta: 35, bold: 1, dim: 2 } as const;
