@@ -10,7 +10,8 @@
  * /_emulator/endpoint`).
  *
  * Invariants: every product response carries a RequestId (requestId for ROA); every signed or
- * rejected product request is written to the call log; admin calls are not. No synchronous disk
+ * rejected product request is written to the call log, and so is every registry request (product
+ * `registry`, src/emulator/registry/server.ts); admin calls are not. No synchronous disk
  * I/O on the request path: state is saved asynchronously, coalesced, and flushed on close.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -192,7 +193,9 @@ class EmulatorCore implements AdminHost {
       context: () => this.adminContext(),
       changed: () => this.saver?.schedule(),
       blobs,
-      latencyMs: () => this.faults.config.global.latencyMs ?? 0,
+      faults: this.faults,
+      calls: this.calls,
+      monotonicNow: () => performance.now(),
       sleep: (ms) => this.sleep(ms),
       wallNow: () => this.wallNow(),
       log: (line) => this.log(line),

@@ -216,7 +216,7 @@ export function coreAdminRoutes(host: AdminHost): CoreAdminRoute[] {
     {
       method: 'GET',
       path: '/_emulator/calls',
-      summary: 'The call log [{seq, product, action, accountUid, region, mutating, status, code}]; ?since=SEQ for newer entries',
+      summary: 'The call log [{seq, product, action, accountUid, region, mutating, status, code}] (registry requests: product registry, plus registry and repository); ?since=SEQ for newer entries',
       mutates: false,
       run: (q) => {
         const since = q.get('since');

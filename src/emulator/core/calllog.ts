@@ -1,6 +1,7 @@
 /**
  * The call log: one entry per signed product request (rejected ones included), in arrival order,
- * for tests and crash suites (`GET /_emulator/calls`). Admin calls are never logged.
+ * and one per registry data-plane request (product `registry`, logged when its answer is done), for
+ * tests and crash suites (`GET /_emulator/calls`). Admin calls are never logged.
  *
  * Owns: bounded memory (the oldest entries are dropped past `capacity`); `seq` keeps counting
  * across clears so `?since=` stays meaningful.
@@ -9,18 +10,27 @@ import type { Product } from './contract.js';
 
 export interface CallLogEntry {
   readonly seq: number;
-  /** The product the version named, or `unknown` when it named none. */
-  readonly product: Product | 'unknown';
+  /** The product the version named, or `unknown` when it named none; `registry` for the data plane. */
+  readonly product: Product | 'registry' | 'unknown';
+  /** The API action, or the registry operation (`GetBlob`, `PutManifest`, …: faults.ts lists them). */
   readonly action: string;
-  /** The signer's account, or '' when the request was rejected before one was known. */
+  /**
+   * The signer's account, or '' when the request was rejected before one was known; for a registry
+   * request the token's (or the token request's) account, '' when anonymous.
+   */
   readonly accountUid: string;
   readonly region: string;
+  /** Registry requests only: the registry key (`ee:<instanceId>`, `pe:<region>`). */
+  readonly registry?: string;
+  /** Registry requests only, when the path names one: `<namespace>/<repository>`. */
+  readonly repository?: string;
   readonly mutating: boolean;
-  /** HTTP status sent; 0 when the connection was dropped by a fault. */
+  /** HTTP status sent; 0 when the connection was dropped by a fault (or closed before an answer). */
   readonly status: number;
   /**
-   * null on success; the error code otherwise (POP, business or ROA), or `Emulator.DroppedBeforeApply`
-   * / `Emulator.DroppedAfterApply` for dropped connections.
+   * null on success; the error code otherwise (POP, business, ROA or distribution), or
+   * `Emulator.DroppedBeforeApply` / `Emulator.DroppedAfterApply` for dropped connections, or (registry)
+   * `Emulator.ConnectionClosed` when the client went away before the answer was complete.
    */
   readonly code: string | null;
 }

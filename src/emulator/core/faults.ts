@@ -8,10 +8,48 @@
  * on the seed and on how many times that action was called, never on other actions running
  * concurrently. Rules resolve field by field: action rule, then product rule, then global rule.
  * The rate limiter is a token bucket per product on a monotonic clock passed in. No I/O.
+ *
+ * The registries' data plane is the pseudo-product `registry` (operations {@link REGISTRY_OPERATIONS},
+ * keyed `registry:GetBlob` and so on). It takes `products.registry`, `actions["registry:…"]` and
+ * `rateLimits.registry`, but of the global rule only `latencyMs`: global rates are aimed at the
+ * control-plane APIs (crash and retry suites set them), and an image copy makes hundreds of
+ * requests, so sharing them would silently turn every API fault test into a registry fault test.
  */
 import type { Product } from './contract.js';
 
 export const PRODUCTS: readonly Product[] = ['cr', 'crpe', 'bss', 'ram', 'sts', 'cbn', 'vpc', 'pvtz'];
+
+/** What a fault rule can be aimed at: an API product, or the registries' data plane. */
+export type FaultProduct = Product | 'registry';
+
+/** Every fault product, for validation and messages. */
+export const FAULT_PRODUCTS: readonly FaultProduct[] = [...PRODUCTS, 'registry'];
+
+/**
+ * The operations of the registry data plane, as fault keys (`registry:<operation>`) and call-log
+ * actions. Stable names: tests and fault configurations refer to them. `Unsupported` is any request
+ * no other operation matches (an unknown path or a method a path does not serve).
+ */
+export const REGISTRY_OPERATIONS = [
+  'Ping',
+  'GetToken',
+  'GetManifest',
+  'HeadManifest',
+  'PutManifest',
+  'DeleteManifest',
+  'GetBlob',
+  'HeadBlob',
+  'StartUpload',
+  'MountBlob',
+  'PatchUpload',
+  'PutUpload',
+  'GetUpload',
+  'DeleteUpload',
+  'ListTags',
+  'Unsupported',
+] as const;
+
+export type RegistryOperation = (typeof REGISTRY_OPERATIONS)[number];
 
 /** One set of fault knobs. Rates are probabilities in [0, 1]; their sum must not exceed 1. */
 export interface FaultRule {
@@ -31,12 +69,12 @@ export interface FaultRule {
    * case for crash and resume tests.
    */
   readonly dropPhase?: 'before' | 'after';
-  /** Value of x-acs-retry-after on throttling answers (integer; default 1). */
+  /** Value of x-acs-retry-after (registries: Retry-After) on throttling answers (integer; default 1). */
   readonly retryAfter?: number;
   /**
-   * Probability of a non-retryable error (`errorCode`, default `Forbidden.RAM`, at `errorStatus`,
-   * default 403): what a missing permission or a refused request looks like, for testing that a
-   * failure skips only its dependants.
+   * Probability of a non-retryable error (`errorCode`, default `Forbidden.RAM`, or `DENIED` for the
+   * registry, at `errorStatus`, default 403): what a missing permission or a refused request looks
+   * like, for testing that a failure skips only its dependants.
    */
   readonly errorRate?: number;
   readonly errorCode?: string;
@@ -46,11 +84,11 @@ export interface FaultRule {
 export interface FaultConfig {
   readonly seed: number;
   readonly global: FaultRule;
-  readonly products: Readonly<Partial<Record<Product, FaultRule>>>;
-  /** Keyed `product:Action`, e.g. `cr:ListRepository`. */
+  readonly products: Readonly<Partial<Record<FaultProduct, FaultRule>>>;
+  /** Keyed `product:Action`, e.g. `cr:ListRepository`, `registry:GetBlob`. */
   readonly actions: Readonly<Record<string, FaultRule>>;
-  /** Calls per second per product above which `Throttling.Api` is answered. */
-  readonly rateLimits: Readonly<Partial<Record<Product, number>>>;
+  /** Calls per second per product above which `Throttling.Api` (registries: 429) is answered. */
+  readonly rateLimits: Readonly<Partial<Record<FaultProduct, number>>>;
 }
 
 export type FaultOutcome =
@@ -95,7 +133,7 @@ function hashSeed(seed: number, key: string): number {
 export class FaultInjector {
   private cfg: FaultConfig;
   private streams = new Map<string, () => number>();
-  private buckets = new Map<Product, { tokens: number; at: number }>();
+  private buckets = new Map<FaultProduct, { tokens: number; at: number }>();
 
   constructor(config: FaultConfig) {
     this.cfg = config;
@@ -113,7 +151,7 @@ export class FaultInjector {
   }
 
   /** Decides the fault of one call; draws exactly one number from the action's stream. */
-  decide(product: Product, action: string): FaultDecision {
+  decide(product: FaultProduct, action: string): FaultDecision {
     const key = `${product}:${action}`;
     let stream = this.streams.get(key);
     if (stream === undefined) {
@@ -132,7 +170,10 @@ export class FaultInjector {
     edge += rule.internalErrorRate ?? 0;
     if (u < edge) return { latencyMs, outcome: { kind: 'internal' } };
     edge += rule.errorRate ?? 0;
-    if (u < edge) return { latencyMs, outcome: { kind: 'error', code: rule.errorCode ?? 'Forbidden.RAM', status: rule.errorStatus ?? 403 } };
+    if (u < edge) {
+      const code = rule.errorCode ?? (product === 'registry' ? 'DENIED' : 'Forbidden.RAM');
+      return { latencyMs, outcome: { kind: 'error', code, status: rule.errorStatus ?? 403 } };
+    }
     return { latencyMs, outcome: { kind: 'none' } };
   }
 
@@ -140,7 +181,7 @@ export class FaultInjector {
    * Token bucket of a product: `rate` tokens per second, burst `max(1, rate)`. Returns true when the
    * call may proceed, false when it must be answered `Throttling.Api`. `nowMs` is monotonic.
    */
-  admit(product: Product, nowMs: number): boolean {
+  admit(product: FaultProduct, nowMs: number): boolean {
     const rate = this.cfg.rateLimits[product];
     if (rate === undefined) return true;
     const burst = Math.max(1, rate);
@@ -154,13 +195,16 @@ export class FaultInjector {
   }
 
   /** The retry-after value for a product's rate limit answers. */
-  retryAfter(product: Product, action: string): number {
+  retryAfter(product: FaultProduct, action: string): number {
     return this.resolve(product, action).retryAfter ?? 1;
   }
 
-  private resolve(product: Product, action: string): FaultRule {
+  private resolve(product: FaultProduct, action: string): FaultRule {
+    const g = this.cfg.global;
+    // The registry takes only the global latency (see the module comment).
+    const base: FaultRule = product === 'registry' ? (g.latencyMs === undefined ? {} : { latencyMs: g.latencyMs }) : g;
     return {
-      ...this.cfg.global,
+      ...base,
       ...(this.cfg.products[product] ?? {}),
       ...(this.cfg.actions[`${product}:${action}`] ?? {}),
     };
@@ -180,7 +224,7 @@ export function parseFaultConfig(body: unknown, defaultSeed: number): FaultConfi
   allowKeys(obj, ['seed', 'global', 'products', 'actions', 'rateLimits'], 'body');
   const seed = obj['seed'] === undefined ? defaultSeed : integer(obj['seed'], 'seed');
   const global = obj['global'] === undefined ? {} : parseRule(obj['global'], 'global');
-  const products: Partial<Record<Product, FaultRule>> = {};
+  const products: Partial<Record<FaultProduct, FaultRule>> = {};
   if (obj['products'] !== undefined) {
     for (const [k, v] of Object.entries(asObject(obj['products'], 'products'))) {
       products[product(k, `products.${k}`)] = parseRule(v, `products.${k}`);
@@ -190,12 +234,14 @@ export function parseFaultConfig(body: unknown, defaultSeed: number): FaultConfi
   if (obj['actions'] !== undefined) {
     for (const [k, v] of Object.entries(asObject(obj['actions'], 'actions'))) {
       const m = /^([a-z]+):([A-Za-z0-9]+)$/.exec(k);
-      if (!m) throw new FaultConfigError(`actions.${k}: keys are product:Action, e.g. cr:ListRepository`);
-      product(m[1] ?? '', `actions.${k}`);
+      if (!m) throw new FaultConfigError(`actions.${k}: keys are product:Action, e.g. cr:ListRepository or registry:GetBlob`);
+      if (product(m[1] ?? '', `actions.${k}`) === 'registry' && !(REGISTRY_OPERATIONS as readonly string[]).includes(m[2] ?? '')) {
+        throw new FaultConfigError(`actions.${k}: unknown registry operation ${m[2] ?? ''} (one of ${REGISTRY_OPERATIONS.join(', ')})`);
+      }
       actions[k] = parseRule(v, `actions.${k}`);
     }
   }
-  const rateLimits: Partial<Record<Product, number>> = {};
+  const rateLimits: Partial<Record<FaultProduct, number>> = {};
   if (obj['rateLimits'] !== undefined) {
     for (const [k, v] of Object.entries(asObject(obj['rateLimits'], 'rateLimits'))) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
@@ -264,7 +310,7 @@ function integer(value: unknown, where: string): number {
   return value;
 }
 
-function product(name: string, where: string): Product {
-  if (!(PRODUCTS as readonly string[]).includes(name)) throw new FaultConfigError(`${where}: unknown product ${name} (one of ${PRODUCTS.join(', ')})`);
-  return name as Product;
+function product(name: string, where: string): FaultProduct {
+  if (!(FAULT_PRODUCTS as readonly string[]).includes(name)) throw new FaultConfigError(`${where}: unknown product ${name} (one of ${FAULT_PRODUCTS.join(', ')})`);
+  return name as FaultProduct;
 }

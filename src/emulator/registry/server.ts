@@ -11,13 +11,25 @@
  * enforcement, uploads, manifests, tag paging. Must not import the server core; reaches the state
  * through the context the core passes in and asks the core to save after each change.
  *
+ * Faults: every request is one operation (`GetBlob`, `PutManifest`, … : REGISTRY_OPERATIONS in
+ * core/faults.ts) and draws one number from the seeded stream of `registry:<operation>` before it is
+ * handled; refusals are distribution errors (429 `TOOMANYREQUESTS` with `Retry-After`, 503, 500,
+ * `DENIED`), sent after the request body is drained so keep-alive connections stay usable; a drop
+ * before destroys the connection unanswered, a drop after lets the handler commit and destroys the
+ * connection instead of answering. Every request is written to the call log (product `registry`)
+ * once its answer is done, which costs one entry per request and nothing per byte.
+ *
  * Invariants: a manifest is stored byte for byte under the sha256 of its bytes; a repository serves
  * only the blobs and manifests linked into it; every response carries
  * `Docker-Distribution-Api-Version: registry/2.0`; credentials and tokens are never logged.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
+import type { CallLog } from '../core/calllog.js';
 import type { AdminContext } from '../core/contract.js';
+import type { FaultInjector, RegistryOperation } from '../core/faults.js';
+import { crState } from '../services/cr/models.js';
 import { artifactsOf, checkReferences, DIGEST_FULL_RE, imageSize, manifestOf, ManifestProblem, parseManifest, type ManifestMeta } from './artifacts.js';
 import { eeBackend, NAME_RE, peBackend, registryKey, RegistryError, type Backend, type RegistryTarget, type RepoHandle } from './backends.js';
 import type { BlobStore } from './blobstore.js';
@@ -30,8 +42,13 @@ export interface RegistryDeps {
   /** Schedules a save of the JSON state after a change. */
   changed(): void;
   readonly blobs: BlobStore;
-  /** Latency to add before each request (the fault configuration's global `latencyMs`). */
-  latencyMs(): number;
+  /** The emulator's fault injector: registry requests are its product `registry`. */
+  readonly faults: Pick<FaultInjector, 'decide' | 'admit' | 'retryAfter'>;
+  /** The emulator's call log. */
+  readonly calls: Pick<CallLog, 'append'>;
+  /** A monotonic clock in ms, for the rate limit's token bucket. */
+  monotonicNow(): number;
+  /** How fault latency waits. */
   sleep(ms: number): Promise<void>;
   wallNow(): number;
   log(line: string): void;
@@ -49,6 +66,12 @@ interface Open {
   readonly server: Server;
   readonly port: number;
   readonly backend: Backend;
+}
+
+/** What the call log says of a registry: its key and its region. */
+interface Where {
+  readonly key: string;
+  readonly region: string;
 }
 
 /** Every registry port of one emulator. */
@@ -96,12 +119,15 @@ export class Registries {
     if (pending === undefined) {
       const ctx = (): AdminContext => this.deps.context();
       const backend = target.kind === 'ee' ? eeBackend(ctx, target.instanceId) : peBackend(ctx, target.region);
+      // An instance never changes region; an unknown one (never served: ensure() is only reached
+      // for valid targets) logs an empty region.
+      const where: Where = { key, region: target.kind === 'pe' ? target.region : (crState(ctx()).instances[target.instanceId]?.region ?? '') };
       const server = createServer((req, res) => {
         const port = (server.address() as AddressInfo).port;
-        new RequestHandler(this.deps, this.signer, backend, port, req, res).run().catch((err: unknown) => {
+        const handler = new RequestHandler(this.deps, this.signer, backend, where, port, req, res);
+        handler.run().catch((err: unknown) => {
           this.deps.log(`emulator registry ${key}: unexpected failure: ${(err as Error).message}`);
-          if (!res.headersSent) sendError(res, req.method === 'HEAD', new RegistryError(500, 'UNKNOWN', 'internal emulator failure'));
-          else res.destroy();
+          handler.crashed();
         });
       });
       server.keepAliveTimeout = 10_000;
@@ -121,22 +147,6 @@ export class Registries {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, head = false): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...API_HEADER, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
-  res.end(head ? undefined : text);
-}
-
-function sendError(res: ServerResponse, head: boolean, e: RegistryError): void {
-  const error: Record<string, unknown> = { code: e.code, message: e.message };
-  if (e.detail !== undefined) error['detail'] = e.detail;
-  sendJson(res, e.status, { errors: [error] }, { ...e.headers }, head);
-}
-
-function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string>): void {
-  res.writeHead(status, { ...API_HEADER, 'content-length': '0', ...headers });
-  res.end();
-}
 
 /** Reads a whole (small) body; RegistryError when it exceeds `limit`. */
 async function readSmall(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -166,6 +176,37 @@ type Route =
 
 const REPO_PATH = /^\/v2\/([^/]+)\/([^/]+)\/(manifests\/([^/]+)|blobs\/uploads\/?([^/]*)|blobs\/([^/]+)|tags\/list)$/;
 
+/** Operations that change the registry (the call log's `mutating`). */
+const MUTATING: ReadonlySet<RegistryOperation> = new Set(['PutManifest', 'DeleteManifest', 'StartUpload', 'MountBlob', 'PatchUpload', 'PutUpload', 'DeleteUpload']);
+
+/** The operation of a request: its fault key (`registry:<operation>`) and call-log action. */
+function operationOf(r: Route | RegistryError, method: string, query: URLSearchParams): RegistryOperation {
+  if (r instanceof RegistryError) return 'Unsupported';
+  const read = method === 'GET' || method === 'HEAD';
+  switch (r.kind) {
+    case 'base':
+      return read ? 'Ping' : 'Unsupported';
+    case 'auth':
+      return method === 'GET' || method === 'POST' ? 'GetToken' : 'Unsupported';
+    case 'manifest':
+      if (read) return method === 'HEAD' ? 'HeadManifest' : 'GetManifest';
+      return method === 'PUT' ? 'PutManifest' : method === 'DELETE' ? 'DeleteManifest' : 'Unsupported';
+    case 'blob':
+      return !read ? 'Unsupported' : method === 'HEAD' ? 'HeadBlob' : 'GetBlob';
+    case 'uploads':
+      return method !== 'POST' ? 'Unsupported' : query.has('mount') ? 'MountBlob' : 'StartUpload';
+    case 'upload':
+      if (read) return 'GetUpload';
+      return method === 'PATCH' ? 'PatchUpload' : method === 'PUT' ? 'PutUpload' : method === 'DELETE' ? 'DeleteUpload' : 'Unsupported';
+    case 'tags':
+      return read ? 'ListTags' : 'Unsupported';
+    default: {
+      const never: never = r;
+      throw new Error(`unhandled route ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 function route(path: string): Route | RegistryError {
   if (path === '/v2' || path === '/v2/') return { kind: 'base' };
   if (path === '/auth') return { kind: 'auth' };
@@ -183,15 +224,29 @@ function route(path: string): Route | RegistryError {
   return { kind: 'tags', ns, repo };
 }
 
+/** What the call log will say of a request, filled in as it is understood. */
+interface Note {
+  accountUid: string;
+  /** The error code answered, or the drop. */
+  code: string | undefined;
+  dropped: boolean;
+}
+
 class RequestHandler {
   private readonly method: string;
   private readonly head: boolean;
   private readonly url: URL;
+  private readonly route: Route | RegistryError;
+  private readonly operation: RegistryOperation;
+  private readonly note: Note = { accountUid: '', code: undefined, dropped: false };
+  /** A drop-after fault: the handler runs, then the connection is destroyed instead of answered. */
+  private dropAfter = false;
 
   constructor(
     private readonly deps: RegistryDeps,
     private readonly signer: TokenSigner,
     private readonly backend: Backend,
+    private readonly where: Where,
     private readonly port: number,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
@@ -199,22 +254,120 @@ class RequestHandler {
     this.method = req.method ?? 'GET';
     this.head = this.method === 'HEAD';
     this.url = new URL(req.url ?? '/', 'http://registry.invalid');
+    this.route = route(this.url.pathname);
+    this.operation = operationOf(this.route, this.method, this.url.searchParams);
   }
 
   async run(): Promise<void> {
-    const latency = this.deps.latencyMs();
-    if (latency > 0) await this.deps.sleep(latency);
+    this.res.once('close', () => this.record());
+    const decision = this.deps.faults.decide('registry', this.operation);
+    if (decision.latencyMs > 0) await this.deps.sleep(decision.latencyMs);
+    if (!this.deps.faults.admit('registry', this.deps.monotonicNow())) {
+      const retryAfter = String(this.deps.faults.retryAfter('registry', this.operation));
+      return this.refuse(new RegistryError(429, 'TOOMANYREQUESTS', 'too many requests: the registry rate limit (rateLimits.registry) is exceeded', undefined, { 'retry-after': retryAfter }));
+    }
+    const outcome = decision.outcome;
+    switch (outcome.kind) {
+      case 'none':
+        break;
+      case 'drop':
+        if (outcome.phase === 'before') return this.drop('Emulator.DroppedBeforeApply');
+        this.dropAfter = true;
+        break;
+      case 'throttle':
+        return this.refuse(new RegistryError(429, 'TOOMANYREQUESTS', 'too many requests (injected fault)', undefined, { 'retry-after': String(outcome.retryAfter) }));
+      case 'unavailable':
+        return this.refuse(new RegistryError(503, 'UNAVAILABLE', 'the registry is temporarily unavailable (injected fault)'));
+      case 'internal':
+        return this.refuse(new RegistryError(500, 'UNKNOWN', 'internal registry error (injected fault)'));
+      case 'error':
+        return this.refuse(new RegistryError(outcome.status, outcome.code, `the request was refused (injected fault ${outcome.code})`));
+      default: {
+        const never: never = outcome;
+        throw new Error(`unhandled fault ${JSON.stringify(never)}`);
+      }
+    }
     try {
       await this.dispatch();
     } catch (e) {
-      if (e instanceof RegistryError) {
-        // Unread request bodies (a refused upload) are drained so keep-alive connections survive.
-        if (!this.req.readableEnded) await drain(this.req).catch(() => undefined);
-        return sendError(this.res, this.head, e);
-      }
-      if (e instanceof ManifestProblem) return sendError(this.res, this.head, new RegistryError(400, e.code, e.message, e.detail));
+      if (e instanceof RegistryError) return this.refuse(e);
+      if (e instanceof ManifestProblem) return this.fail(new RegistryError(400, e.code, e.message, e.detail));
       throw e;
     }
+  }
+
+  /** After an unexpected failure: a 500 when nothing was answered yet, else the connection goes. */
+  crashed(): void {
+    if (this.res.destroyed) return;
+    if (!this.res.headersSent) this.fail(new RegistryError(500, 'UNKNOWN', 'internal emulator failure'));
+    else this.res.destroy();
+  }
+
+  // ---- answers -----------------------------------------------------------------------------
+
+  /** Answers an error after draining an unread request body (a refused upload), so keep-alive connections survive. */
+  private async refuse(e: RegistryError): Promise<void> {
+    if (!this.req.readableEnded) await drain(this.req).catch(() => undefined);
+    this.fail(e);
+  }
+
+  /** Destroys the connection without an answer. */
+  private drop(code: 'Emulator.DroppedBeforeApply' | 'Emulator.DroppedAfterApply'): void {
+    this.note.code = code;
+    this.note.dropped = true;
+    this.req.socket.destroy();
+  }
+
+  /** Starts the answer; false when a drop-after fault destroyed the connection instead. */
+  private begin(status: number, headers: Record<string, string>): boolean {
+    if (this.dropAfter) {
+      this.drop('Emulator.DroppedAfterApply');
+      return false;
+    }
+    this.res.writeHead(status, { ...API_HEADER, ...headers });
+    return true;
+  }
+
+  private json(status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(body);
+    if (!this.begin(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers })) return;
+    this.res.end(this.head ? undefined : text);
+  }
+
+  private fail(e: RegistryError): void {
+    this.note.code = e.code;
+    const error: Record<string, unknown> = { code: e.code, message: e.message };
+    if (e.detail !== undefined) error['detail'] = e.detail;
+    this.json(e.status, { errors: [error] }, { ...e.headers });
+  }
+
+  private empty(status: number, headers: Record<string, string>): void {
+    if (!this.begin(status, { 'content-length': '0', ...headers })) return;
+    this.res.end();
+  }
+
+  /** Writes the call-log entry once the answer is done (or the connection gone). */
+  private record(): void {
+    const n = this.note;
+    const sent = this.res.headersSent ? this.res.statusCode : 0;
+    let status = sent;
+    let code: string | null = n.code ?? null;
+    if (n.dropped) status = 0;
+    else if (!this.res.writableFinished) {
+      code = 'Emulator.ConnectionClosed';
+    }
+    const repository = this.route instanceof RegistryError || this.route.kind === 'base' || this.route.kind === 'auth' ? undefined : `${this.route.ns}/${this.route.repo}`;
+    this.deps.calls.append({
+      product: 'registry',
+      action: this.operation,
+      accountUid: n.accountUid,
+      region: this.where.region,
+      registry: this.where.key,
+      ...(repository !== undefined ? { repository } : {}),
+      mutating: MUTATING.has(this.operation),
+      status,
+      code,
+    });
   }
 
   private realm(): string {
@@ -236,6 +389,7 @@ class RequestHandler {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     const claims = m === null ? undefined : this.signer.verify(m[1] as string, this.backend.key);
     if (claims === undefined) throw this.challenge(scope, false);
+    this.note.accountUid = claims.sub;
     return claims;
   }
 
@@ -253,7 +407,7 @@ class RequestHandler {
   }
 
   private async dispatch(): Promise<void> {
-    const r = route(this.url.pathname);
+    const r = this.route;
     if (r instanceof RegistryError) throw r;
     switch (r.kind) {
       case 'auth':
@@ -262,7 +416,7 @@ class RequestHandler {
         this.available();
         if (this.method !== 'GET' && !this.head) throw new RegistryError(405, 'UNSUPPORTED', 'use GET /v2/');
         this.claims(undefined);
-        return sendJson(this.res, 200, {}, {}, this.head);
+        return this.json(200, {});
       case 'manifest':
         this.available();
         if (this.method === 'GET' || this.head) return this.getManifest(r.ns, r.repo, r.ref);
@@ -303,7 +457,10 @@ class RequestHandler {
       // OAuth2 password grant (containerd tries it first when it holds a password).
       oauth = true;
       const form = new URLSearchParams((await readSmall(this.req, 64 * 1024)).toString('utf8'));
-      if (form.get('grant_type') !== 'password') return sendJson(this.res, 400, { error: 'unsupported_grant_type' });
+      if (form.get('grant_type') !== 'password') {
+        this.note.code = 'unsupported_grant_type';
+        return this.json(400, { error: 'unsupported_grant_type' });
+      }
       username = form.get('username') ?? '';
       password = form.get('password') ?? '';
       scopes = form.getAll('scope');
@@ -327,6 +484,7 @@ class RequestHandler {
       const who = this.backend.authenticate(username, password ?? '');
       if (who === undefined) throw new RegistryError(401, 'UNAUTHORIZED', 'invalid username or password (use the temporary credentials of GetAuthorizationToken or GET /tokens)');
       uid = who;
+      this.note.accountUid = who;
     }
     const access = parseScopes(scopes).map((s) => {
       const allowed = this.backend.permissions(uid, s.name);
@@ -334,8 +492,8 @@ class RequestHandler {
     });
     const token = this.signer.sign({ reg: this.backend.key, sub: uid, access }, TOKEN_TTL_SECONDS);
     const issuedAt = new Date(this.deps.wallNow()).toISOString();
-    if (oauth) return sendJson(this.res, 200, { access_token: token, expires_in: TOKEN_TTL_SECONDS, issued_at: issuedAt, scope: scopes.join(' ') });
-    sendJson(this.res, 200, { token, access_token: token, expires_in: TOKEN_TTL_SECONDS, issued_at: issuedAt });
+    if (oauth) return this.json(200, { access_token: token, expires_in: TOKEN_TTL_SECONDS, issued_at: issuedAt, scope: scopes.join(' ') });
+    this.json(200, { token, access_token: token, expires_in: TOKEN_TTL_SECONDS, issued_at: issuedAt });
   }
 
   // ---- manifests ---------------------------------------------------------------------------
@@ -355,14 +513,13 @@ class RequestHandler {
     const stream = await this.deps.blobs.read(digest);
     if (stream === undefined) throw new RegistryError(404, 'MANIFEST_UNKNOWN', `the content of manifest ${digest} is missing from the blob store`);
     const bytes = await readAll(stream);
-    this.res.writeHead(200, {
-      ...API_HEADER,
+    const started = this.begin(200, {
       'content-type': meta.mediaType,
       'content-length': String(bytes.length),
       'docker-content-digest': digest,
       etag: `"${digest}"`,
     });
-    this.res.end(this.head ? undefined : bytes);
+    if (started) this.res.end(this.head ? undefined : bytes);
   }
 
   private async putManifest(ns: string, repo: string, ref: string): Promise<void> {
@@ -384,7 +541,7 @@ class RequestHandler {
     artifactsOf(target.record).manifests[digest] = meta;
     if (!byDigest) target.writeTag(ref, digest, meta, imageSize(target.record, digest));
     this.deps.changed();
-    sendEmpty(this.res, 201, { location: `/v2/${name}/manifests/${digest}`, 'docker-content-digest': digest });
+    this.empty(201, { location: `/v2/${name}/manifests/${digest}`, 'docker-content-digest': digest });
   }
 
   private deleteManifest(ns: string, repo: string, ref: string): void {
@@ -396,7 +553,7 @@ class RequestHandler {
     delete artifacts.manifests[ref];
     h.untagDigest(ref);
     this.deps.changed();
-    sendEmpty(this.res, 202, {});
+    this.empty(202, {});
   }
 
   // ---- blobs -------------------------------------------------------------------------------
@@ -408,20 +565,19 @@ class RequestHandler {
     const size = h.record.artifacts?.blobs[digest];
     const stream = size === undefined ? undefined : await this.deps.blobs.read(digest);
     if (size === undefined || stream === undefined) throw new RegistryError(404, 'BLOB_UNKNOWN', `blob ${digest} is unknown to ${ns}/${repo}`, { digest });
-    this.res.writeHead(200, {
-      ...API_HEADER,
+    const started = this.begin(200, {
       'content-type': 'application/octet-stream',
       'content-length': String(size),
       'docker-content-digest': digest,
       etag: `"${digest}"`,
     });
-    if (this.head) {
+    if (!started || this.head) {
       stream.destroy();
-      this.res.end();
+      if (started) this.res.end();
       return;
     }
-    stream.on('error', () => this.res.destroy());
-    stream.pipe(this.res);
+    // pipeline: a read error destroys the answer, and a client gone mid-download closes the read.
+    pipeline(stream, this.res, () => undefined);
   }
 
   private uploadHeaders(name: string, uuid: string, offset: number): Record<string, string> {
@@ -446,7 +602,7 @@ class RequestHandler {
         await drain(this.req);
         artifactsOf(this.backend.forWrite(claims.sub, ns, repo).record).blobs[mount] = size;
         this.deps.changed();
-        return sendEmpty(this.res, 201, { location: `/v2/${name}/blobs/${mount}`, 'docker-content-digest': mount });
+        return this.empty(201, { location: `/v2/${name}/blobs/${mount}`, 'docker-content-digest': mount });
       }
     }
     // Creates the repository (when its namespace allows) before any byte is accepted.
@@ -460,7 +616,7 @@ class RequestHandler {
       return this.complete(claims, ns, repo, session.uuid, digest);
     }
     await drain(this.req);
-    sendEmpty(this.res, 202, this.uploadHeaders(name, session.uuid, 0));
+    this.empty(202, this.uploadHeaders(name, session.uuid, 0));
   }
 
   private async upload(ns: string, repo: string, uuid: string): Promise<void> {
@@ -473,10 +629,10 @@ class RequestHandler {
     switch (this.method) {
       case 'GET':
       case 'HEAD':
-        return sendEmpty(this.res, 204, this.uploadHeaders(name, uuid, session.offset));
+        return this.empty(204, this.uploadHeaders(name, uuid, session.offset));
       case 'DELETE':
         await this.deps.blobs.cancel(uuid);
-        return sendEmpty(this.res, 204, {});
+        return this.empty(204, {});
       case 'PATCH': {
         const range = this.req.headers['content-range'];
         if (range !== undefined) {
@@ -486,7 +642,7 @@ class RequestHandler {
           }
         }
         const offset = await this.deps.blobs.append(uuid, this.req);
-        return sendEmpty(this.res, 202, this.uploadHeaders(name, uuid, offset));
+        return this.empty(202, this.uploadHeaders(name, uuid, offset));
       }
       case 'PUT': {
         const digest = this.url.searchParams.get('digest');
@@ -509,7 +665,7 @@ class RequestHandler {
     if ('mismatch' in done) throw new RegistryError(400, 'DIGEST_INVALID', `the uploaded content's digest is ${done.mismatch}, not ${digest}`, { digest });
     artifactsOf(this.backend.forWrite(claims.sub, ns, repo).record).blobs[digest] = done.size;
     this.deps.changed();
-    sendEmpty(this.res, 201, { location: `/v2/${ns}/${repo}/blobs/${digest}`, 'docker-content-digest': digest });
+    this.empty(201, { location: `/v2/${ns}/${repo}/blobs/${digest}`, 'docker-content-digest': digest });
   }
 
   // ---- tags --------------------------------------------------------------------------------
@@ -531,7 +687,7 @@ class RequestHandler {
       const next = new URLSearchParams({ n: String(n), last: page[page.length - 1] as string });
       headers['link'] = `</v2/${name}/tags/list?${next.toString()}>; rel="next"`;
     }
-    sendJson(this.res, 200, { name, tags: page }, headers, this.head);
+    this.json(200, { name, tags: page }, headers);
   }
 }
 
