@@ -25,7 +25,8 @@
  *   RE2 `tagFilter` (whole tag), the newest `latest` by update time (ties: tag name); a target tag
  *   with the same digest needs nothing; with another digest it is overwritten when `overwrite`
  *   (default true), else skipped and reported (finding `import-digest-conflict`).
- *   Each copy requires its target repository and instance (their ids reach apply through refs).
+ *   Each copy requires its target repository and instance (their ids reach apply through refs), and
+ *   the instance's internet endpoint and ACL entries where declared (acrctl pushes through them).
  * - with `includeBuildConfig`, a gate (`…import[k].build-config`) for the repositories Personal
  *   Edition builds automatically (repoBuildType AUTO_BUILD): no API reads Personal Edition build
  *   rules (cr 2016-06-07 has none), so a human re-creates them in the console from the gate's
@@ -424,6 +425,12 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
     findings.push(...namespaceMetadata(config, r, e.rule.spec));
     const match = tagMatcher(r.tagFilter, r.address);
     const targetNs = addr.namespace(r.instance, r.namespace);
+    // acrctl pushes from where it runs, through the instance's public endpoint: copies wait for the
+    // endpoint and its ACL entries when registry.yaml declares them (unknown addresses are ignored).
+    const reach = [
+      addr.internetEndpoint(r.instance),
+      ...(config.instances?.[r.instance]?.internetEndpoint?.allow ?? []).map((a) => addr.aclEntry(r.instance, a.cidr)),
+    ];
     let images = 0;
     let bytes = 0;
     let same = 0;
@@ -475,7 +482,7 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
             overwrite: r.overwrite,
             ...(t.targetDigest !== undefined ? { targetDigest: t.targetDigest } : {}),
           },
-          requires: [repoId, addr.instance(r.instance)],
+          requires: [repoId, addr.instance(r.instance), ...reach],
           reason: `import rule ${r.key}`,
           summary: `copy ${image} (${megabytes(t.sizeBytes)})${t.targetDigest !== undefined ? `, overwriting the target tag (was ${short(t.targetDigest)})` : ''}`,
         });

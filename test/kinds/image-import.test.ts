@@ -155,6 +155,16 @@ describe('planImports', () => {
     expect(summary?.message).toContain('1 already in the target');
   });
 
+  it('copies wait for the declared internet endpoint and its ACL entries, through which acrctl pushes', () => {
+    const base = doc();
+    const withEndpoint: RegistryDocument = {
+      ...base,
+      instances: { hz: { ...base.instances!['hz']!, internetEndpoint: { enabled: true, allow: [{ cidr: '203.0.113.0/24' }] } } },
+    };
+    const p = planImports(withEndpoint, [], live());
+    expect(p.copies[0]!.requires).toEqual(expect.arrayContaining(['instance[hz].internet-endpoint', 'instance[hz].acl[203.0.113.0/24]']));
+  });
+
   it('reports Personal Edition namespace settings the target namespace does not match (config wins)', () => {
     const l = live().map((x) => (x.ref.part === 'rule' ? { ...x, spec: { ...x.spec, sourceAutoCreate: true, sourceDefaultVisibility: 'PRIVATE' } } : x));
     const defaulted = planImports(doc(), [], l).findings.filter((f) => f.id === 'import-namespace-metadata');
