@@ -147,7 +147,6 @@ export class Registries {
   }
 }
 
-
 /** Reads a whole (small) body; RegistryError when it exceeds `limit`. */
 async function readSmall(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -207,7 +206,17 @@ function operationOf(r: Route | RegistryError, method: string, query: URLSearchP
   }
 }
 
+/** The route of a path; a RegistryError (never a throw) for a path no route serves. */
 function route(path: string): Route | RegistryError {
+  try {
+    return routeOf(path);
+  } catch (e) {
+    if (e instanceof URIError) return new RegistryError(400, 'NAME_INVALID', 'the path has a malformed percent-encoding');
+    throw e;
+  }
+}
+
+function routeOf(path: string): Route | RegistryError {
   if (path === '/v2' || path === '/v2/') return { kind: 'base' };
   if (path === '/auth') return { kind: 'auth' };
   const m = REPO_PATH.exec(path);

@@ -338,4 +338,12 @@ describe('call log', () => {
     expect(r.status).toBe(405);
     expect(await registryCalls(since)).toEqual([expect.objectContaining({ action: 'Unsupported', status: 405, code: 'UNSUPPORTED', repository: 'team-a/x' })]);
   });
+
+  it('answers a malformed percent-encoding with NAME_INVALID (the operation is decided before the handler, so it must not throw)', async () => {
+    const since = await lastSeq();
+    const r = await fetch(`http://${host}/v2/team-a/%E0%A4%A/tags/list`);
+    expect([r.status, await errorCode(r)]).toEqual([400, 'NAME_INVALID']);
+    expect((await fetch(`http://${host}/v2/`)).status).toBe(401);
+    expect((await registryCalls(since)).map((e) => `${e.action} ${e.status}`)).toEqual(['Unsupported 400', 'Ping 401']);
+  });
 });
