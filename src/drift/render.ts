@@ -13,6 +13,7 @@ import type { Action, ActionType } from '../plan/model.js';
 import { canonical } from '../render/json.js';
 import { DEFAULT_MARKDOWN_LIMIT, groupActions } from '../render/markdown.js';
 import { formatValue, MARKS } from '../render/text.js';
+import { shortDigest } from '../render/units.js';
 import { fixCommand, type DriftCategory, type DriftedObject, type DriftReport, type FieldDrift, type Location, type ReplicationHealth } from './model.js';
 
 export const DRIFT_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -123,7 +124,7 @@ export function renderDriftText(r: DriftReport): string {
       out.push(`  ${h.missing + h.stale === 0 ? 'ok' : h.healthy ? '--' : '!!'} ${healthLine(h)}`);
       if (h.missing + h.stale === 0) continue;
       out.push(`      source: ${where(h.source)}`);
-      for (const e of h.examples) out.push(`      ${e.state === 'missing' ? 'missing' : 'stale  '} ${e.image} (${e.digest.replace(/^sha256:/, '').slice(0, 12)}${e.pushedAt ? `, pushed ${e.pushedAt}` : ''})`);
+      for (const e of h.examples) out.push(`      ${e.state === 'missing' ? 'missing' : 'stale  '} ${e.image} (${shortDigest(e.digest)}${e.pushedAt ? `, pushed ${e.pushedAt}` : ''})`);
       const more = h.missing + h.stale - h.examples.length;
       if (more > 0) out.push(`      … and ${more} more`);
       out.push(`      fix: ${h.fix}`);

@@ -24,6 +24,7 @@ import { BACKFILL_TASK_THRESHOLD } from '../config/lints/replication.js';
 import { checkRe2 } from '../config/lints/re2.js';
 import { AcrctlError } from '../errors.js';
 import type { Action, PlanFinding } from '../plan/model.js';
+import { shortDigest } from '../render/units.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
 import { crFor, instanceIdOf, unsupported } from './instance.js';
@@ -71,7 +72,6 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
-const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
 
 /**
  * The copies the backfills need, given the rules and the live tags. Pure and deterministic (tags
@@ -166,7 +166,7 @@ export function backfillFindings(plan: BackfillPlan): PlanFinding[] {
       id: 'backfill-digest-conflict',
       severity: 'warning',
       where: c.address,
-      message: `instance[${c.target}] already has ${c.image} with another digest (${short(c.targetDigest)}, source ${short(c.sourceDigest)}); not copied: set backfill.overwrite: true on ${c.rule} to overwrite it`,
+      message: `instance[${c.target}] already has ${c.image} with another digest (${shortDigest(c.targetDigest)}, source ${shortDigest(c.sourceDigest)}); not copied: set backfill.overwrite: true on ${c.rule} to overwrite it`,
     });
   }
   for (const [rule, n] of plan.perRule) {

@@ -47,6 +47,7 @@ import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
 import { DEFAULTS, type ImportRule, type Instance, type RegistryDocument } from '../config/model.js';
 import { AcrctlError, assertNever } from '../errors.js';
 import type { Action, GateInfo, PlanFinding } from '../plan/model.js';
+import { formatBytes, shortDigest } from '../render/units.js';
 import { addr } from './address.js';
 import { tagMatcher } from './backfill.js';
 import { compareSpec } from './compare.js';
@@ -346,11 +347,6 @@ export function importedSummary(summary: string, sourceRegion: string, sourceNam
   return `Imported from Personal Edition ${sourceRegion}/${sourceNamespace}/${repo}`.slice(0, SUMMARY_MAX);
 }
 
-export function megabytes(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
-}
-
-const short = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
 
 /**
  * Personal Edition namespace settings registry.yaml's target namespace does not match. The target
@@ -457,7 +453,7 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
           id: 'import-digest-conflict',
           severity: 'warning',
           where: addr.importImage(r.instance, r.key, r.namespace, repo, c.tag),
-          message: `instance[${r.instance}] already has ${r.namespace}/${repo}:${c.tag} with another digest (${short(c.targetDigest)}, Personal Edition ${short(c.sourceDigest)}); not copied because the rule sets overwrite: false`,
+          message: `instance[${r.instance}] already has ${r.namespace}/${repo}:${c.tag} with another digest (${shortDigest(c.targetDigest)}, Personal Edition ${shortDigest(c.sourceDigest)}); not copied because the rule sets overwrite: false`,
         });
       }
       for (const t of sel.copy) {
@@ -484,7 +480,7 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
           },
           requires: [repoId, addr.instance(r.instance), ...reach],
           reason: `import rule ${r.key}`,
-          summary: `copy ${image} (${megabytes(t.sizeBytes)})${t.targetDigest !== undefined ? `, overwriting the target tag (was ${short(t.targetDigest)})` : ''}`,
+          summary: `copy ${image} (${formatBytes(t.sizeBytes)})${t.targetDigest !== undefined ? `, overwriting the target tag (was ${shortDigest(t.targetDigest)})` : ''}`,
         });
       }
     }
@@ -494,7 +490,7 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
       severity: 'info',
       where: r.address,
       message:
-        `${images} image${images === 1 ? '' : 's'} (${megabytes(bytes)}) to copy from Personal Edition ${r.sourceRegion}/${r.sourceNamespace} into namespace ${r.namespace} ` +
+        `${images} image${images === 1 ? '' : 's'} (${formatBytes(bytes)}) to copy from Personal Edition ${r.sourceRegion}/${r.sourceNamespace} into namespace ${r.namespace} ` +
         `(${e.repos.size} repositor${e.repos.size === 1 ? 'y' : 'ies'}; latest ${r.latest}, tags matching ${r.tagFilter})` +
         `${overwrites > 0 ? `; ${overwrites} overwrite a target tag` : ''}${same > 0 ? `; ${same} already in the target` : ''}${conflicts > 0 ? `; ${conflicts} skipped: different digest in the target and overwrite is off` : ''}`,
     });
@@ -603,12 +599,12 @@ async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
         const t = ctx.now();
         if (t - last < PROGRESS_EVERY_MS) return;
         last = t;
-        ctx.progress(`copying ${image}: ${megabytes(moved)} of ${megabytes(c.sizeBytes)}`, { bytes: pending, image });
+        ctx.progress(`copying ${image}: ${formatBytes(moved)} of ${formatBytes(c.sizeBytes)}`, { bytes: pending, image });
         pending = 0;
       },
     },
   );
-  if (pending > 0) ctx.progress(`copying ${image}: ${megabytes(moved)} moved`, { bytes: pending, image });
+  if (pending > 0) ctx.progress(`copying ${image}: ${formatBytes(moved)} moved`, { bytes: pending, image });
   return {
     ids: { instanceId },
     report: {

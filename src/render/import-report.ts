@@ -11,6 +11,7 @@
  * Image copies are recognised as `run` actions carrying `after.copyBytes` (see text.ts copyTotals).
  */
 import type { Action, Plan } from '../plan/model.js';
+import { formatBytes } from './units.js';
 
 /** How one image ended. */
 export type ImageStatus = 'copied' | 'overwritten' | 'already-there' | 'conflict' | 'failed' | 'not-run';
@@ -163,17 +164,13 @@ function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** GB from 1 GB up (the console's unit for imports), MB below. */
-function gb(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
-}
 
 function headline(r: ImportReport): string[] {
   const i = r.images;
   return [
     `Images: ${i.total} (${i.succeeded} succeeded, ${i.failed} failed, ${i.skipped} skipped${i.notRun > 0 ? `, ${i.notRun} not run` : ''})`,
-    `Imported: ${gb(r.bytes.imported)}; uploaded ${gb(r.bytes.moved)}${r.runs > 1 ? ` over ${r.runs} runs` : ''} (blobs already in the target are not uploaded again)`,
-    `This run: ${gb(r.thisRun.bytesMoved)} in ${(r.thisRun.elapsedMs / 1000).toFixed(1)} s, ${r.thisRun.mbPerSecond.toFixed(2)} MB/s`,
+    `Imported: ${formatBytes(r.bytes.imported)}; uploaded ${formatBytes(r.bytes.moved)}${r.runs > 1 ? ` over ${r.runs} runs` : ''} (blobs already in the target are not uploaded again)`,
+    `This run: ${formatBytes(r.thisRun.bytesMoved)} in ${(r.thisRun.elapsedMs / 1000).toFixed(1)} s, ${r.thisRun.mbPerSecond.toFixed(2)} MB/s`,
   ];
 }
 

@@ -7,6 +7,7 @@
 import { diffLines } from 'diff';
 import { assertNever } from '../errors.js';
 import type { Action, ActionType, FieldChange, Plan, PlanSummary } from '../plan/model.js';
+import { formatBytes } from './units.js';
 
 export interface TextOptions {
   /** ANSI colours; the CLI turns them on only on a TTY without NO_COLOR. */
@@ -110,8 +111,7 @@ export function copyTotals(actions: readonly Action[]): { images: number; bytes:
 
 /** `Images to copy: 3 (24.6 MB).` */
 export function copyLine(t: { images: number; bytes: number }): string {
-  const size = t.bytes >= 1e9 ? `${(t.bytes / 1e9).toFixed(2)} GB` : `${(t.bytes / 1e6).toFixed(1)} MB`;
-  return `Images to copy: ${t.images} (${size}).`;
+  return `Images to copy: ${t.images} (${formatBytes(t.bytes)}).`;
 }
 
 /** `Plan: N to add, N to change, N to destroy, N tasks, N gates.` */
