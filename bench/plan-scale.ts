@@ -24,7 +24,7 @@ import { loadConfig } from '../src/config/load.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { Dag } from '../src/graph/dag.js';
 import { allKinds } from '../src/kinds/index.js';
-import type { DesiredObject, Kind, LiveObject } from '../src/kinds/kind.js';
+import type { DesiredObject, Kind, LiveObject } from '../src/plan/kind.js';
 import { buildPlan, collectDesired, computePlan, readLive } from '../src/plan/planner.js';
 import { renderJson } from '../src/render/json.js';
 import { renderMarkdown } from '../src/render/markdown.js';

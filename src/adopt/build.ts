@@ -28,7 +28,7 @@ import {
 } from '../config/model.js';
 import { addr } from '../kinds/address.js';
 import { lastName } from '../kinds/instance.js';
-import type { LiveObject } from '../kinds/kind.js';
+import type { LiveObject } from '../plan/kind.js';
 
 /** One Enterprise Edition instance found live by discovery, with the alias adopt gives it. */
 export interface FoundInstance {

@@ -13,7 +13,7 @@ import { CloudApiError } from '../cloud/errors.js';
 import { AcrctlError } from '../errors.js';
 import { addr } from '../kinds/address.js';
 import { editionOf, mapLimit } from '../kinds/instance.js';
-import type { DesiredObject, Kind, LiveObject } from '../kinds/kind.js';
+import type { DesiredObject, Kind, LiveObject } from '../plan/kind.js';
 import { crossAccountTargets } from '../kinds/ram-role.js';
 import { computePlan, readLive } from '../plan/planner.js';
 import { buildDocument, compare, withRoles, type AdoptNote, type FoundInstance } from './build.js';

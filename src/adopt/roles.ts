@@ -10,7 +10,7 @@
  */
 import type { Account, CrossAccountRole, PolicyStatement } from '../config/model.js';
 import { DEFAULTS } from '../config/model.js';
-import type { DesiredObject, LiveObject } from '../kinds/kind.js';
+import type { DesiredObject, LiveObject } from '../plan/kind.js';
 import type { FieldChange } from '../plan/model.js';
 import { type AdoptNote, compare, type FoundInstance } from './build.js';
 

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { CloudSession } from '../cloud/session.js';
 import { AcrctlError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
-import type { ExecContext, Kind, Outcome, Reconciled } from '../kinds/kind.js';
+import type { ExecContext, Kind, Outcome, Reconciled } from '../plan/kind.js';
 import type { Action, Plan } from '../plan/model.js';
 import type { ImageCopier } from '../registry/copy.js';
 import type { Journal, ResumeState } from './journal.js';

@@ -28,9 +28,8 @@ import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds } from '../kinds/index.js';
 import { computePlan } from '../plan/planner.js';
 import { VERSION } from '../version.js';
-import type { SetExit } from './commands.js';
 import { loadEstateConfig, openSession, sha256, useColor } from './estate.js';
-import type { CliIo } from './main.js';
+import type { CliIo, SetExit } from './io.js';
 
 interface AdoptFlags {
   readonly file?: string;

@@ -31,9 +31,8 @@ import { buildImportReport, isImageCopy, renderImportReportJson, renderImportRep
 import { renderText, summaryLine } from '../render/text.js';
 import { ImageCopier } from '../registry/copy.js';
 import { registryClients, type RegistryClients } from '../registry/session.js';
-import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
-import type { CliIo } from './main.js';
+import type { CliIo, SetExit } from './io.js';
 import { planEstate, planErrors } from './plan.js';
 import { readPlanFile, writePlanFile } from './planfile.js';
 import { createApplyView } from './views/apply-view.js';

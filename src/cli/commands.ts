@@ -3,7 +3,7 @@
  * src/cli/ and exports one `register…(program, io, setExit)` function; this file only lists them.
  */
 import type { Command } from 'commander';
-import type { CliIo } from './main.js';
+import type { CliIo, SetExit } from './io.js';
 import { registerAdopt } from './adopt.js';
 import { registerApply } from './apply.js';
 import { registerDrift } from './drift.js';
@@ -11,8 +11,7 @@ import { registerEmulator } from './emulator.js';
 import { registerPlan } from './plan.js';
 import { registerValidate } from './validate.js';
 
-/** Commands report their exit code through this instead of calling process.exit. */
-export type SetExit = (code: number) => void;
+export type { SetExit } from './io.js';
 
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
   registerValidate(program, io, setExit);

@@ -19,14 +19,13 @@ import { assertNever, ExitCode } from '../errors.js';
 import { tagMatcher } from '../kinds/backfill.js';
 import { runningInstances } from '../kinds/instance.js';
 import { allKinds } from '../kinds/index.js';
-import type { Kind, LiveObject } from '../kinds/kind.js';
+import type { Kind, LiveObject } from '../plan/kind.js';
 import { replicationRules, type RuleRef } from '../kinds/sync-rule.js';
 import { readRuleTags, type TagLive } from '../kinds/tag.js';
 import { addr } from '../kinds/address.js';
 import { computePlan } from '../plan/planner.js';
-import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, sha256, type EstateFlags } from './estate.js';
-import type { CliIo } from './main.js';
+import type { CliIo, SetExit } from './io.js';
 
 interface DriftFlags extends EstateFlags {
   readonly format: DriftFormat;

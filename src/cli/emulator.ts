@@ -15,9 +15,8 @@ import type { CloudSession } from '../cloud/session.js';
 import { AcrctlError } from '../errors.js';
 import { StateFileError } from '../emulator/core/persistence.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
-import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, type EstateFlags } from './estate.js';
-import type { CliIo } from './main.js';
+import type { CliIo, SetExit } from './io.js';
 
 interface ServeOptions {
   readonly port: string;

@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AccountCredentials } from '../cloud/credentials.js';
-import { connectRemoteEmulator, DEFAULT_EMULATOR_STATE_FILE, startEmbeddedEmulator, type EmulatorBinding } from '../cloud/emulated.js';
+import { connectRemoteEmulator, DEFAULT_EMULATOR_STATE_FILE, startEmbeddedEmulator, type EmbeddableEmulator, type EmulatorBinding } from '../cloud/emulated.js';
 import { CloudSession, type AccountSpec } from '../cloud/session.js';
 import { hasErrors, loadConfig, type ConfigFs } from '../config/load.js';
 import { defaultLints } from '../config/lint-runner.js';
@@ -18,8 +18,8 @@ import type { Credentials, Finding, RegistryDocument } from '../config/model.js'
 import { formatText } from '../config/report.js';
 import { AcrctlError, formatLocation } from '../errors.js';
 import type { PlanFinding } from '../plan/model.js';
-import { canonical } from '../render/json.js';
-import type { CliIo } from './main.js';
+import { canonical } from '../plan/canonical.js';
+import type { CliIo } from './io.js';
 
 /** Flags every cloud-facing command takes. */
 export interface EstateFlags {
@@ -87,6 +87,15 @@ export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate>
 }
 
 /**
+ * Starts the embedded emulator on loopback: the CLI injects it into the cloud layer's embedded mode.
+ * Loaded on first use, so commands against the real cloud never load the emulator.
+ */
+export async function startLocalEmulator(options: { readonly stateFile: string; readonly port: number }): Promise<EmbeddableEmulator> {
+  const { startEmulator } = await import('../emulator/server.js');
+  return startEmulator({ stateFile: options.stateFile, port: options.port });
+}
+
+/**
  * A session for the given accounts: the real endpoints (with their declared credentials), the
  * embedded emulator or a running one (keys provisioned for their UIDs); identities checked. The
  * caller must `close()` it.
@@ -102,7 +111,7 @@ export async function openSession(
   let binding: EmulatorBinding | undefined;
   if (flags.emulator !== undefined && flags.emulator !== false) {
     const stateFile = resolve(io.cwd, typeof flags.emulator === 'string' ? flags.emulator : DEFAULT_EMULATOR_STATE_FILE);
-    binding = await startEmbeddedEmulator({ accounts: uids, stateFile });
+    binding = await startEmbeddedEmulator({ accounts: uids, stateFile, start: startLocalEmulator });
   } else if (endpoint) {
     binding = await connectRemoteEmulator({ url: endpoint, accounts: uids });
   }

@@ -6,14 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { AcrctlError, ExitCode, formatError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerCommands } from './commands.js';
+import type { CliIo } from './io.js';
 
-/** Streams the CLI writes to; injected so tests can capture them. */
-export interface CliIo {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-}
+export type { CliIo } from './io.js';
 
 /** Runs the CLI and resolves to the process exit code. Never throws for expected errors. */
 export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {

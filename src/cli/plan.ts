@@ -16,9 +16,8 @@ import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderMermaid } from '../render/mermaid.js';
 import { renderText } from '../render/text.js';
-import type { SetExit } from './commands.js';
 import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
-import type { CliIo } from './main.js';
+import type { CliIo, SetExit } from './io.js';
 import { readPlanFile, writePlanFile } from './planfile.js';
 
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;

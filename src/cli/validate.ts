@@ -15,8 +15,7 @@ import { formatJson, formatSarif, formatText, REPORT_FORMATS, type ReportFormat 
 import { VALIDATION_RULES } from '../config/rules.js';
 import { DEFAULT_MAX_BYTES } from '../config/source.js';
 import { VERSION } from '../version.js';
-import type { SetExit } from './commands.js';
-import type { CliIo } from './main.js';
+import type { CliIo, SetExit } from './io.js';
 
 interface ValidateFlags {
   readonly file: string;

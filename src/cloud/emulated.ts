@@ -48,13 +48,11 @@ export interface EmbeddedOptions {
   readonly accounts: Readonly<Record<string, string>>;
   readonly stateFile?: string;
   readonly reporter?: CloudReporter;
-  /** Starts the emulator; default `startEmulator` from src/emulator/server.ts on 127.0.0.1, port 0. */
-  readonly start?: (options: { readonly stateFile: string; readonly port: number }) => Promise<EmbeddableEmulator>;
-}
-
-async function defaultStart(options: { readonly stateFile: string; readonly port: number }): Promise<EmbeddableEmulator> {
-  const { startEmulator } = await import('../emulator/server.js');
-  return startEmulator({ stateFile: options.stateFile, port: options.port });
+  /**
+   * Starts the emulator (the CLI passes src/emulator/server.ts `startEmulator` on 127.0.0.1, port 0).
+   * Injected: the cloud layer never imports the emulator, which sits above it.
+   */
+  readonly start: (options: { readonly stateFile: string; readonly port: number }) => Promise<EmbeddableEmulator>;
 }
 
 function staticAccounts(
@@ -75,7 +73,7 @@ function staticAccounts(
 export async function startEmbeddedEmulator(options: EmbeddedOptions): Promise<EmulatorBinding> {
   const stateFile = options.stateFile ?? DEFAULT_EMULATOR_STATE_FILE;
   await mkdir(dirname(stateFile), { recursive: true });
-  const emu = await (options.start ?? defaultStart)({ stateFile, port: 0 });
+  const emu = await options.start({ stateFile, port: 0 });
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;

@@ -6,7 +6,11 @@
  * SARIF rule descriptions).
  */
 import { LINTS, runLints } from './lints/index.js';
-import type { LintRunner } from './load.js';
+import type { SourceLocation } from '../errors.js';
+import type { Finding, RegistryDocument } from './model.js';
+
+/** Runs product lints on a valid document. */
+export type LintRunner = (doc: RegistryDocument, locate: (path: readonly (string | number)[]) => SourceLocation) => Finding[];
 
 /** Runs every product lint. */
 export const defaultLints: LintRunner = (doc, locate) => runLints(doc, locate);

@@ -26,10 +26,9 @@ import { checkSchema } from './schema.js';
 import { pathKey, scanSecrets } from './secrets.js';
 import { DEFAULT_MAX_BYTES, decodeSource, tooLarge } from './source.js';
 import { interpolateEnv } from './env.js';
-import { defaultLints } from './lint-runner.js';
+import { defaultLints, type LintRunner } from './lint-runner.js';
 
-/** Runs product lints on a valid document. */
-export type LintRunner = (doc: RegistryDocument, locate: (path: readonly (string | number)[]) => SourceLocation) => Finding[];
+export type { LintRunner } from './lint-runner.js';
 
 export interface ValidateOptions {
   /** Variables for `${env:NAME}`. Default: none (every reference is reported missing). */

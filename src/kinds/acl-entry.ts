@@ -17,7 +17,7 @@ import { addr } from './address.js';
 import { compareSpec } from './compare.js';
 import { aliasOf, crFor, instanceIdOf, unsupported } from './instance.js';
 import { aclOf, getEndpoint, INTERNET, waitEndpointRunning } from './internet-endpoint.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 /** The entry the service adds when the endpoint is enabled: service-owned. */

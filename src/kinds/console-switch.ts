@@ -20,7 +20,7 @@ import type { Action, GateInfo, PlanOutput } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
 import { aliasOf, crFor, runningInstances } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 
 /** What differs between the two switches. */
 interface SwitchDef {

@@ -28,7 +28,7 @@ import { AcrctlError } from '../errors.js';
 import type { Action, PlanFinding, PlanOutput } from '../plan/model.js';
 import { addr } from './address.js';
 import { runningInstances, vendorCode } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
 import { waitUntil } from './wait.js';
 
 // ---------------------------------------------------------------------------------------------

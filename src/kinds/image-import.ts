@@ -47,12 +47,12 @@ import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
 import { DEFAULTS, type ImportRule, type Instance, type RegistryDocument } from '../config/model.js';
 import { AcrctlError, assertNever } from '../errors.js';
 import type { Action, GateInfo, PlanFinding } from '../plan/model.js';
-import { formatBytes, shortDigest } from '../render/units.js';
+import { formatBytes, shortDigest } from '../plan/units.js';
 import { addr } from './address.js';
 import { tagMatcher } from './backfill.js';
 import { compareSpec } from './compare.js';
 import { aliasOf, crFor, instanceIdOf, isNotFound, mapLimit, runningInstances, unsupported } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { address, segment } from '../plan/model.js';
 import { repoTags } from './tag.js';
 

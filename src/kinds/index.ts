@@ -2,7 +2,7 @@
  * Every kind acrctl manages, in one list: the planner and executor receive it and never name a kind.
  * Add one line when a kind lands.
  */
-import type { Kind } from './kind.js';
+import type { Kind } from '../plan/kind.js';
 import { aclEntryKind } from './acl-entry.js';
 import { authDomainTakeoverKind, personalEditionDomainKind } from './console-switch.js';
 import { instanceKind } from './instance.js';

@@ -20,7 +20,7 @@ import { AcrctlError } from '../errors.js';
 import type { Action, FieldChange } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 // ---------------------------------------------------------------------------------------------

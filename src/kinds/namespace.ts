@@ -25,7 +25,7 @@ import {
   unsupported,
   vendorCode,
 } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { waitUntil } from './wait.js';
 
 /** How long a namespace delete may take to show (Terraform polls 120 s for NAMESPACE_NOT_EXIST). */

@@ -24,7 +24,7 @@ import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec, deepEqual } from './compare.js';
 import { isNotFound, unsupported, vendorCode } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { crossAccountTargets, parseDocument, type CrossAccountTarget } from './ram-role.js';
 
 /** The actions cross-account replication needs in the target account (DOMAIN.md 003), sorted. */

@@ -25,7 +25,7 @@ import type { Action, FieldChange } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec, deepEqual } from './compare.js';
 import { isNotFound, unsupported, vendorCode } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { crossAccountNames, replicationRules } from './sync-rule.js';
 
 /** The cross-account objects one target account needs. */

@@ -30,7 +30,7 @@ import {
   unsupported,
   vendorCode,
 } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { effectiveNamespaces } from './namespace.js';
 import { waitUntil } from './wait.js';
 

@@ -18,7 +18,7 @@ import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
 import { crFor, existsDifferent, instanceIdOf, isNotFound, lastName, prunes, runningInstances, unsupported, vendorCode } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 
 /** One replication rule of the config, with both ends resolved. */
 export interface RuleRef {

@@ -19,7 +19,7 @@ import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
 import { runningInstances, type MatchedInstance } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { replicationRules, type RuleRef } from './sync-rule.js';
 
 /** A live tag also says where it is, so no one has to parse its address. */

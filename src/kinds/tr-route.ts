@@ -46,7 +46,7 @@ import {
   type TrSide,
 } from './cross-region.js';
 import { existsDifferent, unsupported, vendorCode } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 const BUSY: ReadonlySet<string> = new Set(['IncorrectStatus.Status', 'IncorrectStatus.TransitRouterInstance', 'Operation.Blocking', 'IncorrectStatus.RouteTableStatus']);

@@ -16,7 +16,7 @@ import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
 import { aliasOf, crFor, instanceIdOf, isNotFound, prunes, runningInstances, unsupported, vendorCode } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 type Link = NonNullable<GetInstanceVpcEndpointResponse['LinkedVpcs']>[number];

@@ -39,7 +39,7 @@ import {
   type Hop,
 } from './cross-region.js';
 import { existsDifferent, isNotFound, unsupported, vendorCode } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from './kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 /** Codes that mean "the VPC or the entry is busy with another route task: try again shortly". */

@@ -4,7 +4,7 @@
  * later (the real service takes minutes), until the check says ready or the kind's timeout passes.
  */
 import { AcrctlError } from '../errors.js';
-import type { ExecContext } from './kind.js';
+import type { ExecContext } from '../plan/kind.js';
 
 export interface WaitOptions {
   /** What is awaited, for messages: `instance acme-hz to be RUNNING`. */

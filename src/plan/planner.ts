@@ -14,10 +14,10 @@
  */
 import { AcrctlError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
-import type { DesiredObject, Kind, LiveObject } from '../kinds/kind.js';
+import type { DesiredObject, Kind, LiveObject } from '../plan/kind.js';
 import type { CloudSession } from '../cloud/session.js';
 import type { RegistryDocument } from '../config/model.js';
-import { canonical } from '../render/json.js';
+import { canonical } from '../plan/canonical.js';
 import { VERSION } from '../version.js';
 import {
   type Action,

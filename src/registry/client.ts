@@ -15,7 +15,7 @@
  * the whole transfer. Small requests are re-sent once after a fresh token.
  */
 import { RegistryError, isTransientNetworkError } from './errors.js';
-import { httpTransport } from './http.js';
+import { httpTransport, type FetchLike } from './http.js';
 
 /** Temporary docker-login credentials of a registry. Secrets: never print or log them. */
 export interface RegistryCredentials {
@@ -25,7 +25,7 @@ export interface RegistryCredentials {
   readonly expiresAt?: number;
 }
 
-export type FetchLike = (input: string, init: RequestInit & { duplex?: 'half' }) => Promise<Response>;
+export type { FetchLike } from './http.js';
 
 /** The operations a registry request can be, for counting. */
 export type RegistryOperation =

@@ -20,7 +20,9 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FetchLike } from './client.js';
+
+/** The fetch the registry client sends through (this module's transport, or a test's). */
+export type FetchLike = (input: string, init: RequestInit & { duplex?: 'half' }) => Promise<Response>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;

@@ -11,7 +11,7 @@
  * Image copies are recognised as `run` actions carrying `after.copyBytes` (see text.ts copyTotals).
  */
 import type { Action, Plan } from '../plan/model.js';
-import { formatBytes } from './units.js';
+import { formatBytes } from '../plan/units.js';
 
 /** How one image ended. */
 export type ImageStatus = 'copied' | 'overwritten' | 'already-there' | 'conflict' | 'failed' | 'not-run';

@@ -1,20 +1,7 @@
 /** The JSON view of a plan is the plan file itself: stable key order, two-space indent, final newline. */
+import { canonical } from '../plan/canonical.js';
 import type { Plan } from '../plan/model.js';
 
 export function renderJson(plan: Plan): string {
   return `${JSON.stringify(canonical(plan), null, 2)}\n`;
-}
-
-/** Deep copy with object keys sorted, so equal plans serialise to equal bytes. */
-export function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = canonical(v);
-    }
-    return out;
-  }
-  return value;
 }

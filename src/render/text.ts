@@ -7,7 +7,7 @@
 import { diffLines } from 'diff';
 import { assertNever } from '../errors.js';
 import type { Action, ActionType, FieldChange, Plan, PlanSummary } from '../plan/model.js';
-import { formatBytes } from './units.js';
+import { formatBytes } from '../plan/units.js';
 
 export interface TextOptions {
   /** ANSI colours; the CLI turns them on only on a TTY without NO_COLOR. */

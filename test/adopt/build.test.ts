@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDocument, type AdoptFacts, type FoundInstance } from '../../src/adopt/build.js';
 import { addr } from '../../src/kinds/address.js';
-import type { LiveObject } from '../../src/kinds/kind.js';
+import type { LiveObject } from '../../src/plan/kind.js';
 
 const HZ: FoundInstance = { alias: 'hz', account: 'prod', region: 'cn-hangzhou', name: 'acme-hz', edition: 'Advanced', instanceId: 'cri-hz', status: 'RUNNING' };
 const BJ: FoundInstance = { alias: 'bj', account: 'prod', region: 'cn-beijing', name: 'acme-bj', edition: 'Basic', instanceId: 'cri-bj', status: 'RUNNING' };

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { discoverRoles, foldRoles, mergeRoles } from '../../src/adopt/roles.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { addr } from '../../src/kinds/address.js';
-import type { DesiredObject, LiveObject } from '../../src/kinds/kind.js';
+import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
 import { ramAttachmentKind } from '../../src/kinds/ram-attachment.js';
 import { ramPolicyKind } from '../../src/kinds/ram-policy.js';
 import { ramRoleKind } from '../../src/kinds/ram-role.js';

@@ -7,7 +7,7 @@ import { type ApplyEvent, OUTCOME_UNKNOWN, clientToken, execute } from '../../sr
 import { Journal, loadResumeState, readJournal } from '../../src/apply/journal.js';
 import { acquireLock, forceUnlock } from '../../src/apply/lock.js';
 import { AcrctlError } from '../../src/errors.js';
-import type { ExecContext, Kind, Reconciled } from '../../src/kinds/kind.js';
+import type { ExecContext, Kind, Reconciled } from '../../src/plan/kind.js';
 import { type Action, type Plan, summarise } from '../../src/plan/model.js';
 
 let dir: string;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcrctlError } from '../../src/errors.js';
 import { connectRemoteEmulator, startEmbeddedEmulator } from '../../src/cloud/emulated.js';
+import { startLocalEmulator } from '../../src/cli/estate.js';
 import { emulatorEndpoints } from '../../src/cloud/endpoints.js';
 import { CloudApiError } from '../../src/cloud/errors.js';
 import type { CloudEvent } from '../../src/cloud/pipeline.js';
@@ -227,7 +228,7 @@ describe('emulator modes', () => {
     try {
       const stateFile = join(dir, '.acrctl', 'emulator.json');
       const events: CloudEvent[] = [];
-      const binding = await startEmbeddedEmulator({ accounts: { prod: PROD, partner: PARTNER }, stateFile, reporter: (e) => events.push(e) });
+      const binding = await startEmbeddedEmulator({ accounts: { prod: PROD, partner: PARTNER }, stateFile, reporter: (e) => events.push(e), start: startLocalEmulator });
       try {
         expect(binding.summary).toContain(stateFile);
         expect(events.map((e) => e.code)).toEqual(['cloud.emulator']);

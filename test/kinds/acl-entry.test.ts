@@ -3,7 +3,7 @@ import type { CloudSession } from '../../src/cloud/session.js';
 import type { InternetEndpoint, RegistryDocument } from '../../src/config/model.js';
 import { aclEntryKind } from '../../src/kinds/acl-entry.js';
 import { allKinds } from '../../src/kinds/index.js';
-import type { DesiredObject, LiveObject } from '../../src/kinds/kind.js';
+import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { authDomainTakeoverKind, personalEditionDomainKind } from '../../src/kinds/console-switch.js';
 import { allKinds } from '../../src/kinds/index.js';
-import type { LiveObject } from '../../src/kinds/kind.js';
+import type { LiveObject } from '../../src/plan/kind.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, testClock } from '../support/exec.js';
 

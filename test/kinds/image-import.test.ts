@@ -10,7 +10,7 @@ import {
   type ImportLive,
   type SourceTag,
 } from '../../src/kinds/image-import.js';
-import type { DesiredObject } from '../../src/kinds/kind.js';
+import type { DesiredObject } from '../../src/plan/kind.js';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const t = (tag: string, digest: string, updatedAt: number, sizeBytes = 1_000_000): SourceTag => ({ tag, digest, updatedAt, sizeBytes });

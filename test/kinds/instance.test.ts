@@ -6,7 +6,7 @@ import type { RegistryDocument } from '../../src/config/model.js';
 import { AcrctlError } from '../../src/errors.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { instanceKind, type InstanceLive } from '../../src/kinds/instance.js';
-import type { DesiredObject, LiveObject } from '../../src/kinds/kind.js';
+import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InternetEndpoint, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { internetEndpointKind } from '../../src/kinds/internet-endpoint.js';
-import type { LiveObject } from '../../src/kinds/kind.js';
+import type { LiveObject } from '../../src/plan/kind.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
-import type { DesiredObject } from '../../src/kinds/kind.js';
+import type { DesiredObject } from '../../src/plan/kind.js';
 import { crossAccountTargets, ramRoleKind, rewriteTrust, trustedServices, type RoleLive } from '../../src/kinds/ram-role.js';
 import { computeDestroyPlan } from '../../src/plan/planner.js';
 import { startEstate, type Estate } from '../support/estate.js';

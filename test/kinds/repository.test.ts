@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { instanceKind } from '../../src/kinds/instance.js';
-import type { DesiredObject, LiveObject } from '../../src/kinds/kind.js';
+import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
 import { namespaceKind } from '../../src/kinds/namespace.js';
 import { repositoryKind } from '../../src/kinds/repository.js';
 import { startEstate, type Estate } from '../support/estate.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Instance, RegistryDocument, ReplicationRule } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { instanceKind } from '../../src/kinds/instance.js';
-import type { DesiredObject, LiveObject } from '../../src/kinds/kind.js';
+import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
 import { syncRuleKind } from '../../src/kinds/sync-rule.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';

@@ -3,7 +3,7 @@ import type { VpcRouteEntry } from '../../src/cloud/vpc.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { crossRegionKind, type Hop } from '../../src/kinds/cross-region.js';
 import { instanceKind } from '../../src/kinds/instance.js';
-import type { DesiredObject, LiveObject } from '../../src/kinds/kind.js';
+import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
 import { matchEntries, vpcRouteKind } from '../../src/kinds/vpc-route.js';
 import type { Action, Plan } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';

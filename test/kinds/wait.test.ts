@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecContext } from '../../src/kinds/kind.js';
+import type { ExecContext } from '../../src/plan/kind.js';
 import { waitUntil } from '../../src/kinds/wait.js';
 
 function ctx() {

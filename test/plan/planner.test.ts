@@ -2,7 +2,7 @@ import type { CloudSession } from '../../src/cloud/session.js';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RegistryDocument } from '../../src/config/model.js';
-import type { DesiredObject, Kind, LiveObject } from '../../src/kinds/kind.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
 import { buildPlan, computePlan } from '../../src/plan/planner.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

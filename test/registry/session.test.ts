@@ -11,6 +11,7 @@ import { fixedEndpoints, realEndpoints, type EndpointResolver } from '../../src/
 import type { ClientConfig, OpenApiClientLike } from '../../src/cloud/rpc.js';
 import { CloudSession } from '../../src/cloud/session.js';
 import { startEmbeddedEmulator } from '../../src/cloud/emulated.js';
+import { startLocalEmulator } from '../../src/cli/estate.js';
 import { ImageCopier } from '../../src/registry/copy.js';
 import { RegistryError } from '../../src/registry/errors.js';
 import { registryClients, resolveRegistry } from '../../src/registry/session.js';
@@ -52,7 +53,7 @@ describe('where registries are', () => {
     expect(await resolveRegistry(e.cloud, e.hz)).toEqual({ base: `http://${await registryOf(e.t, `instance=${hzId}`)}` });
     expect(await resolveRegistry(e.cloud, e.pe)).toEqual({ base: `http://${await registryOf(e.t, 'personal=cn-hangzhou')}` });
     const dir = await mkdtemp(join(tmpdir(), 'acrctl-registry-'));
-    const binding = await startEmbeddedEmulator({ accounts: { prod: UID }, stateFile: join(dir, 'emulator.json') });
+    const binding = await startEmbeddedEmulator({ accounts: { prod: UID }, stateFile: join(dir, 'emulator.json'), start: startLocalEmulator });
     try {
       const s = new CloudSession(binding.session);
       const r = await resolveRegistry(s, { kind: 'pe', account: 'prod', region: 'cn-beijing' });

@@ -17,7 +17,7 @@ import { DEFAULT_SETTLE_MS, clientToken, execute, type ApplyEvent, type ApplyRes
 import { Journal, loadResumeState } from '../../src/apply/journal.js';
 import type { CloudSession } from '../../src/cloud/session.js';
 import type { RegistryDocument } from '../../src/config/model.js';
-import type { ExecContext, Kind, Reconciled } from '../../src/kinds/kind.js';
+import type { ExecContext, Kind, Reconciled } from '../../src/plan/kind.js';
 import type { Plan } from '../../src/plan/model.js';
 import { computePlan } from '../../src/plan/planner.js';
 import type { Estate } from './estate.js';

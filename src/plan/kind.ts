@@ -10,7 +10,7 @@
  */
 import type { CloudSession } from '../cloud/session.js';
 import type { RegistryDocument } from '../config/model.js';
-import type { Action, ActionType, FieldChange, GateInfo, PlanFinding, PlanOutput } from '../plan/model.js';
+import type { Action, ActionType, FieldChange, GateInfo, PlanFinding, PlanOutput } from './model.js';
 import type { ImageCopier } from '../registry/copy.js';
 
 /** Where an object lives: grouping for rendering and scoping. */
