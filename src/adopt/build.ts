@@ -27,7 +27,7 @@ import {
   type VpcEndpoint,
 } from '../config/model.js';
 import { addr } from '../kinds/address.js';
-import { lastName } from '../kinds/instance.js';
+import { lastName } from '../kinds/support.js';
 import type { LiveObject } from '../plan/kind.js';
 
 /** One Enterprise Edition instance found live by discovery, with the alias adopt gives it. */

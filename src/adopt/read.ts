@@ -12,7 +12,8 @@ import { DEFAULTS, REGIONS, type Account, type CrossRegionAccess, type TransitRo
 import { CloudApiError } from '../cloud/errors.js';
 import { AcrctlError } from '../errors.js';
 import { addr } from '../kinds/address.js';
-import { editionOf, mapLimit } from '../kinds/instance.js';
+import { editionOf } from '../kinds/instance.js';
+import { mapLimit } from '../kinds/support.js';
 import type { DesiredObject, Kind, LiveObject } from '../plan/kind.js';
 import { crossAccountTargets } from '../kinds/ram-role.js';
 import { computePlan, readLive } from '../plan/planner.js';

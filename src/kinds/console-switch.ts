@@ -19,7 +19,8 @@ import { AcrctlError } from '../errors.js';
 import type { Action, GateInfo, PlanOutput } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, crFor, runningInstances } from './instance.js';
+import { aliasOf, runningInstances } from './instance.js';
+import { crFor } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 
 /** What differs between the two switches. */

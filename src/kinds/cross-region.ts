@@ -27,7 +27,8 @@ import { overlaps, parseCidr, SERVICE_RANGE } from '../config/lints/cidr.js';
 import { AcrctlError } from '../errors.js';
 import type { Action, PlanFinding, PlanOutput } from '../plan/model.js';
 import { addr } from './address.js';
-import { runningInstances, vendorCode } from './instance.js';
+import { runningInstances } from './instance.js';
+import { vendorCode } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
 import { waitUntil } from './wait.js';
 

@@ -9,54 +9,22 @@
  * Acts through BSS: CreateInstance (ClientToken), ModifyInstance (edition or quota upgrade),
  * RefundInstance (destroy). A downgrade is a plan-time error, never a silent no-op.
  *
- * Also exports the helpers the instance's child kinds share (matched instances, instance ids,
- * vendor error codes, address parsing, bounded parallel maps).
+ * Also exports what the instance's child kinds need of their container: the declared instances found
+ * RUNNING, instance ids at apply time, the prune flag.
  */
 import { ACR_EE_PRODUCT, type ModifyInstanceRequest } from '../cloud/bss.js';
 import type { CrClient, CrInstance } from '../cloud/cr.js';
-import { CloudApiError } from '../cloud/errors.js';
 import { DEFAULTS, type Edition, type Instance, type Quotas, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import type { Action, FieldChange } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { crFor, existsDifferent, isNotFound, unsupported, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers of the instance-scoped kinds
-
-/** The vendor code of a failed cloud call (`NAMESPACE_NOT_EXIST`, `InstanceNameDuplicate`, …). */
-export function vendorCode(err: unknown): string | undefined {
-  return err instanceof CloudApiError ? err.vendorCode : undefined;
-}
-
-/** True when a cloud call failed because the object it names does not exist. */
-export function isNotFound(err: unknown): boolean {
-  return err instanceof CloudApiError && err.failure === 'not-found';
-}
-
-/** Maps with at most `limit` calls in flight (the session also rate-limits per product). Order kept. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-/** The name in the last segment of `id` after `${prefix}.${kind}[`; undoes segment()'s JSON quoting. */
-export function lastName(id: string, prefix: string, kind: string): string {
-  const head = `${prefix}.${kind}[`;
-  if (!id.startsWith(head) || !id.endsWith(']')) throw new Error(`address ${id} is not a ${kind} under ${prefix}`);
-  const inner = id.slice(head.length, -1);
-  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
-}
 
 /** A declared instance matched to a live one. */
 export interface MatchedInstance {
@@ -112,24 +80,6 @@ export function instanceIdOf(ctx: Pick<ExecContext, 'ids'>, alias: string): stri
 export function aliasOf(action: Action): string {
   if (action.instance === undefined) throw new Error(`action ${action.id} has no instance`);
   return action.instance;
-}
-
-/** An ExecContext-scoped cr client for an action's account and region. */
-export function crFor(ctx: Pick<ExecContext, 'cloud'>, action: Pick<Action, 'account' | 'region'>): CrClient {
-  return ctx.cloud.cr(action.account, action.region);
-}
-
-/** Fails an action type a kind does not support (the planner never produces it for this kind). */
-export function unsupported(kind: string, action: Action): never {
-  throw new AcrctlError('internal.unsupported_action', `kind ${kind} cannot ${action.type} (${action.id})`, { address: action.id });
-}
-
-/** Throws when an object found during create exists with another spec than the one asked for. */
-export function existsDifferent(id: string, changes: readonly FieldChange[]): never {
-  throw new AcrctlError('apply.exists_different', `${id} already exists with a different configuration (${changes.map((c) => c.path).join(', ')})`, {
-    address: id,
-    hint: 'something else created it since the plan was made: run acrctl plan again to see the update it needs',
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

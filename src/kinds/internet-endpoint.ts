@@ -13,7 +13,8 @@ import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, crFor, instanceIdOf, runningInstances, unsupported } from './instance.js';
+import { aliasOf, instanceIdOf, runningInstances } from './instance.js';
+import { crFor, unsupported } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 

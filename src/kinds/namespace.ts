@@ -13,18 +13,8 @@ import { DEFAULTS, type Namespace, type RegistryDocument, type RepoType } from '
 import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
-import {
-  aliasOf,
-  crFor,
-  existsDifferent,
-  instanceIdOf,
-  isNotFound,
-  lastName,
-  prunes,
-  runningInstances,
-  unsupported,
-  vendorCode,
-} from './instance.js';
+import { aliasOf, instanceIdOf, prunes, runningInstances } from './instance.js';
+import { crFor, existsDifferent, isNotFound, lastName, unsupported, vendorCode } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { waitUntil } from './wait.js';
 

@@ -13,7 +13,7 @@ import type { RegistryDocument } from '../config/model.js';
 import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
-import { isNotFound, unsupported, vendorCode } from './instance.js';
+import { isNotFound, unsupported, vendorCode } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { crossAccountTargets } from './ram-role.js';
 

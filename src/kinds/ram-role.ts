@@ -24,7 +24,7 @@ import { AcrctlError } from '../errors.js';
 import type { Action, FieldChange } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec, deepEqual } from './compare.js';
-import { isNotFound, unsupported, vendorCode } from './instance.js';
+import { isNotFound, unsupported, vendorCode } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { crossAccountNames, replicationRules } from './sync-rule.js';
 

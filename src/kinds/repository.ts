@@ -19,17 +19,8 @@ import { DEFAULTS, type RegistryDocument, type Repository } from '../config/mode
 import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
-import {
-  aliasOf,
-  crFor,
-  existsDifferent,
-  instanceIdOf,
-  isNotFound,
-  mapLimit,
-  runningInstances,
-  unsupported,
-  vendorCode,
-} from './instance.js';
+import { aliasOf, instanceIdOf, runningInstances } from './instance.js';
+import { crFor, existsDifferent, isNotFound, mapLimit, unsupported, vendorCode } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { effectiveNamespaces } from './namespace.js';
 import { waitUntil } from './wait.js';

@@ -17,7 +17,8 @@ import { AcrctlError } from '../errors.js';
 import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
-import { crFor, existsDifferent, instanceIdOf, isNotFound, lastName, prunes, runningInstances, unsupported, vendorCode } from './instance.js';
+import { instanceIdOf, prunes, runningInstances } from './instance.js';
+import { crFor, existsDifferent, isNotFound, lastName, unsupported, vendorCode } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 
 /** One replication rule of the config, with both ends resolved. */

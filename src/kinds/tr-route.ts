@@ -45,7 +45,7 @@ import {
   type Hop,
   type TrSide,
 } from './cross-region.js';
-import { existsDifferent, unsupported, vendorCode } from './instance.js';
+import { existsDifferent, unsupported, vendorCode } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 

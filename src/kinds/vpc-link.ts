@@ -15,7 +15,8 @@ import { AcrctlError } from '../errors.js';
 import type { Action } from '../plan/model.js';
 import { addr } from './address.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, crFor, instanceIdOf, isNotFound, prunes, runningInstances, unsupported, vendorCode } from './instance.js';
+import { aliasOf, instanceIdOf, prunes, runningInstances } from './instance.js';
+import { crFor, isNotFound, unsupported, vendorCode } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 

@@ -38,7 +38,7 @@ import {
   whileBusy,
   type Hop,
 } from './cross-region.js';
-import { existsDifferent, isNotFound, unsupported, vendorCode } from './instance.js';
+import { existsDifferent, isNotFound, unsupported, vendorCode } from './support.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
