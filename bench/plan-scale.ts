@@ -24,6 +24,7 @@ import { loadConfig } from '../src/config/load.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { Dag } from '../src/graph/dag.js';
 import { allKinds } from '../src/kinds/index.js';
+import { json as anyJson, record, str } from '../src/plan/decode.js';
 import type { DesiredObject, Kind, LiveObject } from '../src/plan/kind.js';
 import { buildPlan, collectDesired, computePlan, readLive } from '../src/plan/planner.js';
 import { renderJson } from '../src/render/json.js';
@@ -237,21 +238,21 @@ function pure(n: number): void {
     name,
     readAfter: [],
     reportsUnmanaged: true,
+    address: (key) => key['id'] ?? '',
+    decode: { key: record(str), spec: record(anyJson), ids: record(str) },
     desired: () => [],
     read: async () => [],
     diff: (d, l) => ({ changes: d.spec['summary'] === l.spec['summary'] ? [] : [{ path: 'summary', before: l.spec['summary'], after: d.spec['summary'], impact: 'update' }] }),
-    apply: async () => ({}),
-    reconcile: async () => ({ state: 'absent' }),
   });
   const kinds = new Map([['namespace', kind('namespace')], ['repository', kind('repository')]]);
   const desired: DesiredObject[] = [];
   const live: LiveObject[] = [];
   for (let i = 0; i < n; i++) {
     const ns = `instance[i].namespace[ns-${i % 500}]`;
-    if (i < 500) desired.push({ id: ns, kind: 'namespace', account: 'a', region: 'r', instance: 'i', spec: { summary: 'x' }, requires: [] });
+    if (i < 500) desired.push({ id: ns, kind: 'namespace', account: 'a', region: 'r', instance: 'i', key: { id: ns }, spec: { summary: 'x' }, requires: [] });
     const id = `${ns}.repository[r-${i}]`;
-    desired.push({ id, kind: 'repository', account: 'a', region: 'r', instance: 'i', spec: { summary: i % 3 === 0 ? 'changed' : 'same' }, requires: [ns] });
-    if (i % 2 === 0) live.push({ id, kind: 'repository', account: 'a', region: 'r', instance: 'i', spec: { summary: 'same' }, ids: { repoId: `crr-${i}` }, container: ns, prunable: false, requires: [ns] });
+    desired.push({ id, kind: 'repository', account: 'a', region: 'r', instance: 'i', key: { id }, spec: { summary: i % 3 === 0 ? 'changed' : 'same' }, requires: [ns] });
+    if (i % 2 === 0) live.push({ id, kind: 'repository', account: 'a', region: 'r', instance: 'i', key: { id }, spec: { summary: 'same' }, ids: { repoId: `crr-${i}` }, container: ns, prunable: false, requires: [ns] });
   }
   const t0 = performance.now();
   const plan = buildPlan({ config: { version: 1, accounts: {} }, configDigest: 'x'.repeat(64), configFile: 'r.yaml', kinds, desired, live: new Map([['repository', live]]), sha256 });

@@ -26,8 +26,8 @@ import {
   type Repository,
   type VpcEndpoint,
 } from '../config/model.js';
-import { addr } from '../kinds/address.js';
-import { lastName } from '../kinds/support.js';
+import { instanceAddress } from '../kinds/instance.js';
+import { internetEndpointAddress } from '../kinds/internet-endpoint.js';
 import type { LiveObject } from '../plan/kind.js';
 
 /** One Enterprise Edition instance found live by discovery, with the alias adopt gives it. */
@@ -99,7 +99,7 @@ function repositoriesOf(live: readonly LiveObject[], defaultType: string, notes:
       ...(detail !== '' ? { detail } : {}),
       ...(l.spec['tagImmutability'] === true ? { tagImmutability: true } : {}),
     };
-    out.push([lastName(l.id, l.container, 'repository'), repo]);
+    out.push([String(l.key['repository']), repo]);
   }
   return sortedRecord(out);
 }
@@ -112,7 +112,7 @@ function derivedNamespaceSpec(rules: readonly { rule: ReplicationRule }[]): { au
 
 /** Maps a live rule back to the language; undefined (with a note) when it cannot be expressed. */
 function ruleOf(l: LiveObject, source: string, byAlias: ReadonlyMap<string, FoundInstance>, notes: AdoptNote[]): ReplicationRule | undefined {
-  const name = lastName(l.id, addr.instance(source), 'replication');
+  const name = String(l.key['rule']);
   const target = str(l.spec['targetInstance']);
   const level = str(l.spec['level']);
   const trigger = str(l.spec['trigger']);
@@ -184,7 +184,7 @@ export function buildDocument(facts: AdoptFacts): { document: RegistryDocument; 
 
   const instances: [string, Instance][] = [];
   for (const inst of [...facts.instances].sort((a, b) => compare(a.alias, b.alias))) {
-    const address = addr.instance(inst.alias);
+    const address = instanceAddress(inst.alias);
     const quotas = quotasOf(instanceLive.get(address));
     if (inst.status !== 'RUNNING') {
       notes.push({ address, message: `instance ${inst.name} is ${inst.status}, not RUNNING: its namespaces, endpoints and rules cannot be read, so only the instance is adopted` });
@@ -202,7 +202,7 @@ export function buildDocument(facts: AdoptFacts): { document: RegistryDocument; 
       .map((e) => (e.description !== '' ? e : { cidr: e.cidr }));
     if (ep?.spec['enabled'] === true) internetEndpoint = { enabled: true, ...(acl.length > 0 ? { allow: acl } : {}) };
     else if (acl.length > 0) {
-      notes.push({ address: `${address}.internet-endpoint`, message: `the endpoint is off but has ${acl.length} ACL entr${acl.length === 1 ? 'y' : 'ies'}; not adopted (the service drops entries of a disabled endpoint)` });
+      notes.push({ address: internetEndpointAddress(inst.alias), message: `the endpoint is off but has ${acl.length} ACL entr${acl.length === 1 ? 'y' : 'ies'}; not adopted (the service drops entries of a disabled endpoint)` });
     }
 
     const switchOn = (kind: string) => of(kind, inst.alias)[0]?.spec['enabled'] === true;
@@ -216,7 +216,7 @@ export function buildDocument(facts: AdoptFacts): { document: RegistryDocument; 
       else repos.set(r.container, [r]);
     }
     for (const l of of('namespace', inst.alias).sort((a, b) => compare(a.id, b.id))) {
-      const name = lastName(l.id, addr.instance(inst.alias), 'namespace');
+      const name = String(l.key['namespace']);
       const autoCreateRepo = l.spec['autoCreateRepo'] === true;
       const liveType = str(l.spec['defaultRepoType']);
       const defaultRepoType: RepoType = isRepoType(liveType) ? liveType : DEFAULTS.namespace.defaultRepoType;

@@ -11,7 +11,9 @@ import type { CloudSession } from '../cloud/session.js';
 import { DEFAULTS, REGIONS, type Account, type CrossRegionAccess, type TransitRouter, type Edition, type Instance, type Region, type RegistryDocument } from '../config/model.js';
 import { CloudApiError } from '../cloud/errors.js';
 import { AcrctlError } from '../errors.js';
-import { addr } from '../kinds/address.js';
+import { crossRegionAddress } from '../kinds/cross-region.js';
+import { instanceAddress } from '../kinds/instance.js';
+import { accountAddress } from '../plan/address.js';
 import { editionOf } from '../kinds/instance.js';
 import { mapLimit } from '../kinds/support.js';
 import type { DesiredObject, Kind, LiveObject } from '../plan/kind.js';
@@ -125,7 +127,7 @@ async function discover(req: AdoptRequest, notes: AdoptNote[]): Promise<Listed[]
     if (failures.length === regions.length) throw failures[0]!.err;
     const sorted = [...failures].sort((a, b) => compare(a.region, b.region));
     notes.push({
-      address: addr.account(account),
+      address: accountAddress(account),
       message: `${sorted.length} region${sorted.length === 1 ? '' : 's'} not scanned, ListInstance was refused: ${sorted.map((f) => `${f.region} (${f.code})`).join(', ')}; instances there, if any, are not adopted (pass --region to scan only the regions you use)`,
     });
   }
@@ -175,7 +177,7 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
     const edition = editionOf(l.specification);
     const alias = aliases.get(l)!;
     if (!EDITIONS.includes(edition)) {
-      notes.push({ address: addr.instance(alias), message: `not adopted: instance ${l.name} (${l.instanceId}) has specification ${JSON.stringify(l.specification ?? '')}, which is not an Enterprise Edition edition` });
+      notes.push({ address: instanceAddress(alias), message: `not adopted: instance ${l.name} (${l.instanceId}) has specification ${JSON.stringify(l.specification ?? '')}, which is not an Enterprise Edition edition` });
       continue;
     }
     found.push({ alias, account: l.account, region: l.region, name: l.name, edition: edition as Edition, instanceId: l.instanceId, status: l.status });
@@ -221,7 +223,8 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
   const recognised = await recogniseAccess(req.cloud, req.adopt, document);
   const fromBase = crossRegionCandidates(req.base, document);
   const baseNames = new Set(fromBase.map((p) => p.name));
-  notes.push(...recognised.notes.filter((n) => !baseNames.has(accessName(n.address))));
+  const baseAddresses = new Set(fromBase.map((p) => crossRegionAddress(p.name)));
+  notes.push(...recognised.notes.filter((n) => !baseAddresses.has(n.address)));
   const paths = [...fromBase, ...recognised.paths.filter((p) => !baseNames.has(p.name))];
   if (paths.length > 0) {
     const withPaths: RegistryDocument = { ...document, crossRegionAccess: paths };
@@ -234,7 +237,7 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
       sha256: req.sha256,
     });
     const kept = paths.filter((p) => {
-      const prefix = addr.crossRegion(p.name);
+      const prefix = crossRegionAddress(p.name);
       const pending = plan.actions.filter((a) => a.id === prefix || a.id.startsWith(`${prefix}.`));
       const errors = plan.findings.filter((f) => f.severity === 'error' && f.where === prefix);
       if (pending.length === 0 && errors.length === 0) return true;
@@ -245,11 +248,6 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
     if (kept.length > 0) document = { ...document, crossRegionAccess: [...kept].sort((a, b) => compare(a.name, b.name)) };
   }
   return { document, notes: [...notes].sort((a, b) => compare(a.address, b.address) || compare(a.message, b.message)) };
-}
-
-/** The access name in `cross-region[name]`. */
-function accessName(address: string): string {
-  return address.slice('cross-region['.length, -1);
 }
 
 /**

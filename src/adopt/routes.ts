@@ -14,7 +14,7 @@
  */
 import type { CloudSession } from '../cloud/session.js';
 import type { CrossRegionAccess, Region, RegistryDocument } from '../config/model.js';
-import { parseRouteName, systemTableOf } from '../kinds/cross-region.js';
+import { crossRegionAddress, parseRouteName, systemTableOf } from '../kinds/cross-region.js';
 import { type AdoptNote, compare } from './build.js';
 
 interface Side {
@@ -80,7 +80,7 @@ export async function recogniseAccess(cloud: CloudSession, accounts: readonly st
         }
       }
       for (const [name, f] of [...found].sort(([a], [b]) => compare(a, b))) {
-        const where = `cross-region[${name}]`;
+        const where = crossRegionAddress(name);
         if (f.source === undefined || f.target === undefined || f.table === undefined) {
           notes.push({ address: where, message: `not adopted: only part of its routes were found in CEN ${cenId} (${[f.source && 'source', f.target && 'target', f.table && 'VPC'].filter(Boolean).join(', ') || 'none'})` });
           continue;

@@ -5,16 +5,17 @@
  * Owns: scheduling, failure propagation (a failed action skips its dependants; independent branches
  * finish), gates (stop, after everything not behind them), resume (skip finished actions, reconcile
  * in-flight ones through live reads), ClientTokens, and events. Never prints: views render events.
- * Knows no kind by name.
+ * Knows no kind by name. What each action's steps are and how an interrupted step is judged is
+ * src/apply/verbs.ts.
  */
 import { createHash } from 'node:crypto';
 import type { CloudSession } from '../cloud/session.js';
 import { AcrctlError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
-import type { ExecContext, Kind, Outcome, Reconciled } from '../plan/kind.js';
+import type { ExecContext, Ids, Kind, Outcome } from '../plan/kind.js';
 import type { Action, Plan } from '../plan/model.js';
-import type { ImageCopier } from '../registry/copy.js';
 import type { Journal, ResumeState } from './journal.js';
+import { checkGate, decodeAction, reconcileStep, resumeAction, runStep, stepContext, stepsOf, type Decoded, type Step } from './verbs.js';
 
 /** Events the executor emits (STYLE.md habit 4). `data` is JSON and never holds secrets. */
 export interface ApplyEvent {
@@ -59,18 +60,7 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** How often a running action reports that it is still running (ms, default 10,000). */
   readonly heartbeatMs?: number;
-  /** See ExecContext.settleMs (default {@link DEFAULT_SETTLE_MS}). */
-  readonly settleMs?: number;
-  /** See ExecContext.copier: the run's image copier, created by the caller on first use. */
-  readonly copier?: () => Pick<ImageCopier, 'copy'>;
 }
-
-/**
- * How long apply waits for a create an interrupted run announced (but maybe never sent) to become
- * visible before sending it again. The service's delay is not documented (unverified): Terraform
- * waits for ACL entries after creating them, which says they are not immediate.
- */
-export const DEFAULT_SETTLE_MS = 10_000;
 
 /** `acrctl-<sha256(planId, action, suffix)[:40]>`: ≤ 64 ASCII, stable across retries and resumes. */
 export function clientToken(planId: string, actionId: string, suffix = ''): string {
@@ -105,10 +95,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
 
   const learned = new Map<string, Readonly<Record<string, string>>>();
   for (const [addr, ids] of Object.entries(plan.refs)) learned.set(addr, ids);
-  for (const a of plan.actions) {
-    const ids = a.before?.ids;
-    if (ids && typeof ids === 'object') learned.set(a.id, ids as Record<string, string>);
-  }
+  for (const a of plan.actions) if (a.ids !== undefined) learned.set(a.id, a.ids);
   const status = new Map<string, { status: ActionStatus; message?: string; report?: Readonly<Record<string, string | number | boolean>> }>();
   for (const [id, ids] of opts.resume?.done ?? []) {
     if (!byId.has(id)) continue;
@@ -146,11 +133,11 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     heartbeat.unref?.();
     try {
       journal.append({ t: 'start', id: action.id });
-      let reconciled: Reconciled | undefined;
-      const baseCtx = makeContext(action, undefined);
+      const d = decodeAction(kind, action);
+      const baseCtx = makeContext(action);
       if (action.type === 'gate') {
         // A gate is verified by a live read, never carried out.
-        const r = await kind.reconcile(baseCtx, action);
+        const r = await checkGate(kind, baseCtx, action, d);
         if (r.state === 'done') {
           journal.append({ t: 'done', id: action.id });
           status.set(action.id, { status: 'done' });
@@ -163,29 +150,19 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
         }
         return;
       }
+      const announced = opts.resume?.intents.get(action.id);
+      const resumed = announced !== undefined ? { announced } : {};
+      let steps: readonly Step[] = stepsOf(kind, action);
+      let outcome: Outcome = {};
       if (opts.resume?.inFlight.has(action.id)) {
-        reconciled = await kind.reconcile(baseCtx, action);
-        emit({ level: 'info', code: 'action.reconciled', action: action.id, message: `${action.id}: interrupted earlier; live state says ${reconciled.state}`, data: { state: reconciled.state } });
+        const r = await resumeAction(kind, baseCtx, action, resumed, d);
+        emit({ level: 'info', code: 'action.reconciled', action: action.id, message: `${action.id}: interrupted earlier; live state says ${r.reconciled.state}`, data: { state: r.reconciled.state } });
+        steps = r.steps;
+        if (r.learned !== undefined) outcome = { ids: r.learned };
       }
-      let outcome: Outcome | undefined;
-      if (reconciled?.state === 'done') {
-        outcome = reconciled.ids ? { ids: reconciled.ids } : {};
-      } else {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            outcome = await kind.apply(makeContext(action, reconciled?.state === 'pending' ? reconciled : undefined), action);
-            break;
-          } catch (err) {
-            if (!outcomeUnknown(err) || attempt >= 3) throw err;
-            // The request may or may not have landed: ask the live state, then carry on from there.
-            reconciled = await kind.reconcile(baseCtx, action);
-            emit({ level: 'warn', code: 'action.reconciled', action: action.id, message: `${action.id}: connection lost mid-call; live state says ${reconciled.state}`, data: { state: reconciled.state } });
-            if (reconciled.state === 'done') {
-              outcome = reconciled.ids ? { ids: reconciled.ids } : {};
-              break;
-            }
-          }
-        }
+      for (const step of steps) {
+        const out = await runWithRetry(kind, action, d, step, baseCtx, resumed);
+        if (step.verb !== 'delete') outcome = out;
       }
       const ids = outcome.ids ?? {};
       learned.set(action.id, { ...(learned.get(action.id) ?? {}), ...ids });
@@ -204,7 +181,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     }
   };
 
-  const makeContext = (action: Action, reconciled: Reconciled | undefined): ExecContext => ({
+  const makeContext = (action: Action): ExecContext => ({
     cloud: opts.cloud,
     ids: (address) => learned.get(address) ?? {},
     clientToken: (suffix) => clientToken(plan.planId, action.id, suffix),
@@ -214,12 +191,27 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     progress: (message, data) => emit({ level: 'info', code: 'action.progress', action: action.id, message, ...(data ? { data } : {}) }),
     now,
     sleep,
-    settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS,
-    ...(opts.copier ? { copier: opts.copier } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(reconciled ? { reconciled } : {}),
-    ...(opts.resume?.intents.has(action.id) ? { announced: opts.resume.intents.get(action.id)! } : {}),
   });
+
+  /**
+   * One step, sent again (at most three attempts) when its outcome is unknown (a dropped connection):
+   * the live state says first whether it landed, is on its way, or must be sent again.
+   */
+  const runWithRetry = async (kind: Kind, action: Action, d: Decoded, step: Step, baseCtx: ExecContext, resumed: { announced?: readonly string[] }): Promise<Outcome> => {
+    let pending = step.pending;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runStep(kind, stepContext(baseCtx, action, step.verb, pending), action, d, step.verb);
+      } catch (err) {
+        if (!outcomeUnknown(err) || attempt >= 3) throw err;
+        const r = await reconcileStep(kind, stepContext(baseCtx, action, step.verb, undefined), action, d, step.verb, resumed);
+        emit({ level: 'warn', code: 'action.reconciled', action: action.id, message: `${action.id}: connection lost mid-call; live state says ${r.state}`, data: { state: r.state } });
+        if (r.state === 'done') return r.ids ? { ids: r.ids } : {};
+        pending = r.state === 'pending' ? r : undefined;
+      }
+    }
+  };
 
   // Schedule by dependency counts: an action becomes ready when its last dependency finishes; the
   // ready list is kept in topological position order so runs are deterministic for a given timing.

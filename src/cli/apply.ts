@@ -24,7 +24,7 @@ import { execute, type ApplyEvent, type ApplyResult } from '../apply/executor.js
 import { Journal, loadResumeState, readJournal, type ResumeState } from '../apply/journal.js';
 import { acquireLock, forceUnlock } from '../apply/lock.js';
 import { AcrctlError, ExitCode } from '../errors.js';
-import { allKinds, kindMap } from '../kinds/index.js';
+import { allKinds, kindMap, makeKinds } from '../kinds/index.js';
 import type { Plan } from '../plan/model.js';
 import { computeDestroyPlan } from '../plan/planner.js';
 import { buildImportReport, isImageCopy, renderImportReportJson, renderImportReportMarkdown, renderImportReportText } from '../render/import-report.js';
@@ -204,7 +204,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     try {
       result = await execute({
         plan,
-        kinds: kindMap(allKinds),
+        kinds: kindMap(makeKinds({ copier: copierOf, ...settleFromEnv(io.env) })),
         cloud: estate.session,
         journal,
         ...(resume ? { resume } : {}),
@@ -214,8 +214,6 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
           view.onEvent(e);
         },
         signal: abort.signal,
-        copier: copierOf,
-        ...settleFromEnv(io.env),
       });
     } finally {
       process.off('SIGINT', onSignal);

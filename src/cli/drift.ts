@@ -18,11 +18,11 @@ import { DRIFT_FORMATS, renderDriftJson, renderDriftMarkdown, renderDriftText, t
 import { assertNever, ExitCode } from '../errors.js';
 import { tagMatcher } from '../kinds/backfill.js';
 import { runningInstances } from '../kinds/instance.js';
-import { allKinds } from '../kinds/index.js';
+import { makeKinds } from '../kinds/index.js';
+import { replicationRules, type RuleRef } from '../kinds/replication.js';
+import { syncRuleAddress } from '../kinds/sync-rule.js';
+import type { TagLive } from '../kinds/tag.js';
 import type { Kind, LiveObject } from '../plan/kind.js';
-import { replicationRules, type RuleRef } from '../kinds/sync-rule.js';
-import { readRuleTags, type TagLive } from '../kinds/tag.js';
-import { addr } from '../kinds/address.js';
 import { computePlan } from '../plan/planner.js';
 import { estateOptions, openEstate, sha256, type EstateFlags } from './estate.js';
 import type { CliIo, SetExit } from './io.js';
@@ -33,30 +33,21 @@ interface DriftFlags extends EstateFlags {
 }
 
 /**
- * The kinds of a drift run: the usual ones, each read recorded, with the tag kind reading the tags
- * of every live rule (not only of rules with backfill). Backfill planning is unchanged by the extra
- * evidence: it only looks at the repositories of its own rules.
+ * The kinds of a drift run: the usual ones, each read recorded, made to read the tags of every live
+ * rule (not only of rules with backfill). Backfill planning is unchanged by the extra evidence: it
+ * only looks at the repositories of its own rules.
  */
 function driftKinds(live: Map<string, readonly LiveObject[]>): Kind[] {
-  return allKinds.map((k): Kind => {
-    const read: Kind['read'] =
-      k.name === 'tag'
-        ? (ctx) => {
-            const existing = new Set(ctx.live('sync-rule').map((l) => l.id));
-            const rules = replicationRules(ctx.config).filter((r) => r.rule.backfill !== undefined || existing.has(addr.syncRule(r.source, r.rule.name)));
-            return readRuleTags(ctx, rules);
-          }
-        : (ctx) => k.read(ctx);
-    return {
+  return makeKinds({ everyLiveRule: true }).map(
+    (k): Kind => ({
       ...k,
-      readAfter: k.name === 'tag' ? [...new Set([...k.readAfter, 'instance', 'sync-rule'])] : k.readAfter,
       read: async (ctx) => {
-        const objs = await read(ctx);
+        const objs = await k.read(ctx);
         live.set(k.name, objs);
         return objs;
       },
-    };
-  });
+    }),
+  );
 }
 
 function locationOf(config: RegistryDocument, alias: string): Location {
@@ -76,9 +67,9 @@ function healthRules(config: RegistryDocument, live: Map<string, readonly LiveOb
   const existing = new Set((live.get('sync-rule') ?? []).map((l) => l.id));
   const running = new Set(runningInstances({ config, live: (k) => live.get(k) ?? [] }).map((m) => m.alias));
   return replicationRules(config)
-    .filter((r) => existing.has(addr.syncRule(r.source, r.rule.name)) && running.has(r.source) && running.has(r.target))
+    .filter((r) => existing.has(syncRuleAddress(r.source, r.rule.name)) && running.has(r.source) && running.has(r.target))
     .map((r: RuleRef): HealthRule => {
-      const address = addr.syncRule(r.source, r.rule.name);
+      const address = syncRuleAddress(r.source, r.rule.name);
       const level = r.rule.level ?? DEFAULTS.replication.level;
       const tagFilter = r.rule.tagFilter ?? DEFAULTS.replication.tagFilter;
       return {
@@ -99,10 +90,9 @@ function healthRules(config: RegistryDocument, live: Map<string, readonly LiveOb
 }
 
 function tagEvidence(live: Map<string, readonly LiveObject[]>): TagEvidence[] {
-  return (live.get('tag') ?? []).flatMap((l) => {
+  return (live.get('tag') ?? []).map((l) => {
     const t = l as TagLive;
-    if (t.ref === undefined) return [];
-    return [{ ...t.ref, digest: String(t.spec['digest'] ?? ''), updatedAt: Number(t.spec['updatedAt'] ?? 0) }];
+    return { ...t.key, digest: t.spec.digest, updatedAt: t.spec.updatedAt };
   });
 }
 

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import planSchema from '../../schemas/plan.schema.json' with { type: 'json' };
 import { AcrctlError } from '../errors.js';
-import type { Plan } from '../plan/model.js';
+import { assertPlanFormat, type Plan } from '../plan/model.js';
 import { planIdOf } from '../plan/planner.js';
 import { renderJson } from '../render/json.js';
 import { sha256 } from './estate.js';
@@ -34,6 +34,7 @@ export function readPlanFile(path: string): Plan {
   } catch {
     throw new AcrctlError('plan.invalid', `${path} is not a plan file (not JSON)`, { hint: 'make one with acrctl plan --out FILE' });
   }
+  assertPlanFormat(value, path);
   validator ??= new Ajv2020({ allErrors: true, strict: false }).compile(planSchema);
   if (!validator(value)) {
     const first = validator.errors?.[0];

@@ -231,12 +231,6 @@ export function categoryOf(type: Action['type']): DriftCategory | undefined {
   }
 }
 
-function withoutIds(v: Readonly<Record<string, unknown>> | undefined): { spec?: Record<string, unknown>; ids?: Record<string, string> } {
-  if (v === undefined) return {};
-  const { ids, ...spec } = v as Record<string, unknown>;
-  return { spec, ...(ids && typeof ids === 'object' ? { ids: ids as Record<string, string> } : {}) };
-}
-
 function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
@@ -286,7 +280,7 @@ export function buildDriftReport(input: ReportInput): DriftReport {
       backfillTasks++;
       continue;
     }
-    const before = withoutIds(a.before);
+    const before = { ...(a.before !== undefined ? { spec: a.before } : {}), ...(a.ids !== undefined ? { ids: a.ids } : {}) };
     const alternative = alternativeOf(category, file, a.id, a.reason);
     objects.push({
       address: a.id,

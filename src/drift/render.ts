@@ -37,6 +37,7 @@ function groups(report: DriftReport): Map<string, DriftedObject[]> {
     account: o.account,
     region: o.region,
     ...(o.instance !== undefined ? { instance: o.instance } : {}),
+    key: {},
     changes: [],
     dependsOn: [],
   }));

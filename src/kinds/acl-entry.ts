@@ -8,23 +8,49 @@
  * never pruned (it is live only when declared).
  * Description changes replace the entry (the API has no update). Creates wait for the endpoint to be
  * RUNNING first (an entry sent while it is CREATING is silently dropped), then until the entry shows,
- * sending it again if the endpoint was not RUNNING when it was sent (TIMEOUTS.aclEntry).
+ * sending it again if the endpoint was not RUNNING when it was sent (TIMEOUTS.aclEntry). Entries show
+ * some time after the call (`showsLate`): after an interrupted run announced a create, apply waits
+ * `settleMs` (given to {@link makeAclEntryKind}) for it to show before sending it again.
  */
 import type { CrClient } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument } from '../config/model.js';
-import type { Action, PlanFinding } from '../plan/model.js';
-import { addr } from './address.js';
+import { address, segment } from '../plan/address.js';
+import { str, struct, type Decoded } from '../plan/decode.js';
+import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { PlanFinding } from '../plan/model.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, instanceIdOf } from './instance.js';
-import { crFor, unsupported } from './support.js';
-import { aclOf, getEndpoint, INTERNET, waitEndpointRunning } from './internet-endpoint.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { instanceAddress, instanceIdOf, knownInstanceId } from './instance.js';
+import { aclOf, getEndpoint, INTERNET, internetEndpointAddress, waitEndpointRunning } from './internet-endpoint.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 /** The entry the service adds when the endpoint is enabled: service-owned. */
 export const DEFAULT_ACL_ENTRY = '127.0.0.1/32';
 /** After this long without the entry showing on a RUNNING endpoint, it is sent again. */
 const RESEND_AFTER_MS = 60_000;
+/**
+ * How long apply waits for a create an interrupted run announced (but maybe never sent) to become
+ * visible before sending it again. The service's delay is not documented (unverified): Terraform
+ * waits for ACL entries after creating them, which says they are not immediate.
+ */
+export const DEFAULT_SETTLE_MS = 10_000;
+const CREATE_CALL = 'CreateInstanceEndpointAclPolicy';
+
+const keyShape = struct({ instance: str, cidr: str });
+const specShape = struct({ cidr: str, description: str });
+const idsShape = struct({ instanceId: str });
+export type AclKey = Decoded<typeof keyShape>;
+export type AclSpec = Decoded<typeof specShape>;
+export type AclIds = Decoded<typeof idsShape>;
+
+/** `instance[i].acl[cidr]`. */
+export function aclEntryAddress(instance: string, cidr: string): string {
+  return address(instanceAddress(instance), segment('acl', cidr));
+}
+
+export interface AclEntryDeps {
+  /** How long an entry an interrupted run may have created can take to show (default {@link DEFAULT_SETTLE_MS}). */
+  readonly settleMs?: number;
+}
 
 async function entryOf(cr: CrClient, instanceId: string, cidr: string): Promise<{ status: string; enabled: boolean; description: string | undefined }> {
   const r = await getEndpoint(cr, instanceId);
@@ -32,19 +58,17 @@ async function entryOf(cr: CrClient, instanceId: string, cidr: string): Promise<
   return { status: r.Status ?? '', enabled: r.Enable === true, description: e === undefined ? undefined : (e.Comment ?? '') };
 }
 
-function keyOf(action: Action): { cidr: string; description: string } {
-  const spec = action.after ?? action.before ?? {};
-  return { cidr: String(spec['cidr']), description: String(spec['description'] ?? '') };
-}
-
 async function send(ctx: ExecContext, cr: CrClient, instanceId: string, cidr: string, description: string): Promise<void> {
-  await ctx.intent('CreateInstanceEndpointAclPolicy', { instanceId, cidr });
+  await ctx.intent(CREATE_CALL, { instanceId, cidr });
   await cr.createInstanceEndpointAclPolicy({ InstanceId: instanceId, ...INTERNET, Entries: [{ Entry: cidr, Comment: description }] });
 }
 
-async function create(ctx: ExecContext, action: Action, instanceId: string): Promise<Outcome> {
-  const { cidr, description } = keyOf(action);
-  const cr = crFor(ctx, action);
+async function create(ctx: ExecContext, s: Subject<AclSpec, AclIds, AclKey>, settleMs: number): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, s.key.instance);
+  const { cidr } = s.key;
+  const { description } = s.spec;
+  const cr = ctx.cloud.cr(s.account, s.region);
+  await waitEndpointRunning(ctx, cr, instanceId, `the internet endpoint of ${instanceId} to be RUNNING`);
   const current = await entryOf(cr, instanceId, cidr);
   if (current.description === description) return { ids: { instanceId } };
   // An interrupted run already sent this create: entries appear some time after it, so wait that
@@ -61,7 +85,7 @@ async function create(ctx: ExecContext, action: Action, instanceId: string): Pro
         sentAt = undefined; // anything sent before the endpoint runs again is dropped
         return undefined;
       }
-      const resendAfter = sends === 0 && ctx.reconciled?.state === 'pending' ? ctx.settleMs : RESEND_AFTER_MS;
+      const resendAfter = sends === 0 && ctx.reconciled?.state === 'pending' ? settleMs : RESEND_AFTER_MS;
       if (sentAt === undefined || ctx.now() - sentAt >= resendAfter) {
         sends++;
         await send(ctx, cr, instanceId, cidr, description);
@@ -74,116 +98,108 @@ async function create(ctx: ExecContext, action: Action, instanceId: string): Pro
   return { ids: { instanceId } };
 }
 
-async function remove(ctx: ExecContext, action: Action, instanceId: string): Promise<void> {
-  const { cidr } = keyOf(action);
-  const cr = crFor(ctx, action);
+async function remove(ctx: ExecContext, r: Removal<AclSpec, AclIds, AclKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, r.key.instance);
+  const { cidr } = r.key;
+  const cr = ctx.cloud.cr(r.account, r.region);
   await ctx.intent('DeleteInstanceEndpointAclPolicy', { instanceId, cidr });
   await cr.deleteInstanceEndpointAclPolicy({ InstanceId: instanceId, ...INTERNET, Entries: [{ Entry: cidr }] });
   await waitUntil(ctx, async () => ((await entryOf(cr, instanceId, cidr)).description === undefined ? true : undefined), {
     what: `ACL entry ${cidr} to be removed`,
     timeoutMs: TIMEOUTS.aclEntry,
   });
+  return {};
 }
 
-export const aclEntryKind: Kind = {
-  name: 'acl-entry',
-  readAfter: ['internet-endpoint'],
-  reportsUnmanaged: true,
+/** The entry of the key's CIDR, up to date when its description is the subject's. */
+async function observe(ctx: ExecContext, s: Subject<AclSpec, AclIds, AclKey>): Promise<Observation<AclIds>> {
+  const instanceId = knownInstanceId(ctx, s.key.instance);
+  if (instanceId === undefined) return { state: 'absent' };
+  const live = await entryOf(ctx.cloud.cr(s.account, s.region), instanceId, s.key.cidr);
+  if (live.description === undefined) return { state: 'absent', ids: { instanceId } };
+  return { state: 'present', upToDate: live.description === s.spec.description, ready: true, ids: { instanceId } };
+}
 
-  desired(config: RegistryDocument): DesiredObject[] {
-    return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) => {
-      const ep = inst.internetEndpoint;
-      if (ep === undefined || (ep.enabled ?? DEFAULTS.internetEndpoint.enabled) !== true) return [];
-      return (ep.allow ?? []).map((a) => ({
-        id: addr.aclEntry(alias, a.cidr),
-        kind: 'acl-entry',
-        account: inst.account,
-        region: inst.region,
-        instance: alias,
-        spec: { cidr: a.cidr, description: a.description ?? '' },
-        requires: [addr.internetEndpoint(alias), addr.instance(alias)],
-      }));
-    });
-  },
+/** The kind, with the settle time of a create an interrupted run announced. */
+export function makeAclEntryKind(deps: AclEntryDeps = {}): Kind<AclSpec, AclIds, AclKey> {
+  const settleMs = deps.settleMs ?? DEFAULT_SETTLE_MS;
+  return {
+    name: 'acl-entry',
+    readAfter: ['internet-endpoint'],
+    reportsUnmanaged: true,
+    address: (key) => aclEntryAddress(key.instance, key.cidr),
+    decode: { key: keyShape, spec: specShape, ids: idsShape },
+    showsLate: { calls: [CREATE_CALL] },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
-    const desired = new Set(ctx.desired.filter((d) => d.kind === 'acl-entry').map((d) => d.id));
-    return ctx.live('internet-endpoint').flatMap((ep) => {
-      const alias = ep.instance;
-      const inst = alias === undefined ? undefined : ctx.config.instances?.[alias];
-      if (alias === undefined || inst === undefined) return [];
-      return aclOf(ep)
-        .filter((e) => e.cidr !== DEFAULT_ACL_ENTRY || desired.has(addr.aclEntry(alias, e.cidr)))
-        .map(
-          (e): LiveObject => ({
-            id: addr.aclEntry(alias, e.cidr),
-            kind: 'acl-entry',
-            account: ep.account,
-            region: ep.region,
-            instance: alias,
-            spec: { cidr: e.cidr, description: e.description },
-            ids: { ...ep.ids },
-            container: ep.id,
-            prunable: inst.internetEndpoint?.prune ?? DEFAULTS.internetEndpoint.prune,
-            requires: [ep.id, ep.container],
-          }),
-        );
-    });
-  },
-
-  diff(desired: DesiredObject, live: LiveObject): Diff {
-    return {
-      changes: compareSpec(desired.spec, live.spec, {
-        replace: ['description'],
-        notes: { description: 'the API has no update for ACL entries: deleted and created again' },
-      }),
-    };
-  },
-
-  extras(ctx) {
-    const findings: PlanFinding[] = [];
-    for (const d of ctx.desired) {
-      if (d.kind !== 'internet-endpoint' || d.spec['enabled'] !== false) continue;
-      // Entries of a disabled endpoint are not planned; say so rather than drop them silently.
-      findings.push({
-        id: 'acl-waits-for-endpoint',
-        severity: 'info',
-        message: `${d.id} is declared disabled: its allow entries are applied once it is enabled (the service hides and drops entries of a disabled endpoint)`,
-        where: d.id,
+    desired(config: RegistryDocument) {
+      return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) => {
+        const ep = inst.internetEndpoint;
+        if (ep === undefined || (ep.enabled ?? DEFAULTS.internetEndpoint.enabled) !== true) return [];
+        return (ep.allow ?? []).map((a) => ({
+          id: aclEntryAddress(alias, a.cidr),
+          kind: 'acl-entry',
+          account: inst.account,
+          region: inst.region,
+          instance: alias,
+          key: { instance: alias, cidr: a.cidr },
+          spec: { cidr: a.cidr, description: a.description ?? '' },
+          requires: [internetEndpointAddress(alias), instanceAddress(alias)],
+        }));
       });
-    }
-    return { findings };
-  },
+    },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    const instanceId = instanceIdOf(ctx, aliasOf(action));
-    switch (action.type) {
-      case 'create':
-        await waitEndpointRunning(ctx, crFor(ctx, action), instanceId, `the internet endpoint of ${instanceId} to be RUNNING`);
-        return create(ctx, action, instanceId);
-      case 'replace': {
-        await waitEndpointRunning(ctx, crFor(ctx, action), instanceId, `the internet endpoint of ${instanceId} to be RUNNING`);
-        const { cidr, description } = keyOf(action);
-        const live = await entryOf(crFor(ctx, action), instanceId, cidr);
-        if (live.description !== undefined && live.description !== description) await remove(ctx, action, instanceId);
-        return create(ctx, action, instanceId);
+    async read(ctx: ReadContext) {
+      const desired = new Set(ctx.desired.filter((d) => d.kind === 'acl-entry').map((d) => d.id));
+      return ctx.live('internet-endpoint').flatMap((ep) => {
+        const alias = ep.instance;
+        const inst = alias === undefined ? undefined : ctx.config.instances?.[alias];
+        if (alias === undefined || inst === undefined) return [];
+        return aclOf(ep)
+          .filter((e) => e.cidr !== DEFAULT_ACL_ENTRY || desired.has(aclEntryAddress(alias, e.cidr)))
+          .map(
+            (e): LiveObject<AclSpec, AclIds, AclKey> => ({
+              id: aclEntryAddress(alias, e.cidr),
+              kind: 'acl-entry',
+              account: ep.account,
+              region: ep.region,
+              instance: alias,
+              key: { instance: alias, cidr: e.cidr },
+              spec: { cidr: e.cidr, description: e.description },
+              ids: { instanceId: ep.ids['instanceId'] ?? '' },
+              container: ep.id,
+              prunable: inst.internetEndpoint?.prune ?? DEFAULTS.internetEndpoint.prune,
+              requires: [ep.id, ep.container],
+            }),
+          );
+      });
+    },
+
+    diff(desired, live): Diff {
+      return {
+        changes: compareSpec(desired.spec, live.spec, {
+          replace: ['description'],
+          notes: { description: 'the API has no update for ACL entries: deleted and created again' },
+        }),
+      };
+    },
+
+    extras(ctx) {
+      const findings: PlanFinding[] = [];
+      for (const d of ctx.desired) {
+        if (d.kind !== 'internet-endpoint' || d.spec['enabled'] !== false) continue;
+        // Entries of a disabled endpoint are not planned; say so rather than drop them silently.
+        findings.push({
+          id: 'acl-waits-for-endpoint',
+          severity: 'info',
+          message: `${d.id} is declared disabled: its allow entries are applied once it is enabled (the service hides and drops entries of a disabled endpoint)`,
+          where: d.id,
+        });
       }
-      case 'delete':
-        await remove(ctx, action, instanceId);
-        return {};
-      default:
-        return unsupported('acl-entry', action);
-    }
-  },
+      return { findings };
+    },
 
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
-    if (instanceId === undefined) return action.type === 'delete' ? { state: 'done' } : { state: 'absent' };
-    const { cidr, description } = keyOf(action);
-    const live = await entryOf(crFor(ctx, action), instanceId, cidr);
-    if (action.type === 'delete') return live.description === undefined ? { state: 'done' } : { state: 'absent' };
-    if (live.description === description) return { state: 'done', ids: { instanceId } };
-    // Sent by the interrupted run but not visible yet: pending, so apply waits before re-sending.
-    return ctx.announced?.includes('CreateInstanceEndpointAclPolicy') ? { state: 'pending', ids: { instanceId } } : { state: 'absent' };
-  },
-};
+    observe,
+    create: (ctx, s) => create(ctx, s, settleMs),
+    delete: remove,
+  };
+}

@@ -23,16 +23,40 @@ import { DEFAULTS } from '../config/model.js';
 import { BACKFILL_TASK_THRESHOLD } from '../config/lints/replication.js';
 import { checkRe2 } from '../config/lints/re2.js';
 import { AcrctlError } from '../errors.js';
-import type { Action, PlanFinding } from '../plan/model.js';
+import { address, segment } from '../plan/address.js';
+import { bool, num, optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, Subject } from '../plan/kind.js';
+import type { PlanFinding } from '../plan/model.js';
 import { shortDigest } from '../plan/units.js';
-import { addr } from './address.js';
 import { compareSpec } from './compare.js';
-import { instanceIdOf } from './instance.js';
-import { crFor, unsupported } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, Reconciled } from '../plan/kind.js';
-import type { RuleRef, SyncRuleDesired } from './sync-rule.js';
-import { repoTags, type TagLive } from './tag.js';
+import { instanceAddress, instanceIdOf } from './instance.js';
+import type { RuleRef } from './replication.js';
+import { rulesOf, syncRuleAddress } from './sync-rule.js';
+import { repoTags, tagAddress, type TagLive } from './tag.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
+
+const keyShape = struct({ instance: str, rule: str, namespace: str, repository: str, tag: str });
+const specShape = struct({
+  namespace: str,
+  repository: str,
+  tag: str,
+  digest: str,
+  sizeBytes: num,
+  targetInstance: str,
+  targetAccount: str,
+  targetRegion: str,
+  targetAccountUid: str,
+  overwrite: bool,
+});
+const idsShape = struct({ syncTaskId: optional(str) });
+export type BackfillKey = Decoded<typeof keyShape>;
+export type BackfillSpec = Decoded<typeof specShape>;
+export type BackfillIds = Decoded<typeof idsShape>;
+
+/** `instance[src].replication[rule].backfill[ns/repo:tag]`. */
+export function backfillAddress(instance: string, rule: string, namespace: string, repository: string, tag: string): string {
+  return address(syncRuleAddress(instance, rule), segment('backfill', `${namespace}/${repository}:${tag}`));
+}
 
 /** Statuses of a sync task still on its way. */
 const RUNNING = new Set(['PENDING', 'SYNCHRONIZING', 'WAITING', 'RUNNING']);
@@ -63,7 +87,7 @@ export interface DigestConflict {
 }
 
 export interface BackfillPlan {
-  readonly objects: DesiredObject[];
+  readonly objects: DesiredObject<BackfillSpec, BackfillKey>[];
   readonly conflicts: DigestConflict[];
   /** Copies planned per rule address. */
   readonly perRule: ReadonlyMap<string, number>;
@@ -82,19 +106,18 @@ export function planBackfills(rules: readonly RuleRef[], tags: readonly LiveObje
   const index = new Map<string, Map<string, TagLive>>();
   const key = (alias: string, ns: string, repo: string) => `${alias}\u0000${ns}\u0000${repo}`;
   for (const t of tags as readonly TagLive[]) {
-    if (t.ref === undefined) continue;
-    const k = key(t.ref.instance, t.ref.namespace, t.ref.repository);
+    const k = key(t.key.instance, t.key.namespace, t.key.repository);
     let m = index.get(k);
     if (!m) index.set(k, (m = new Map()));
-    m.set(t.ref.tag, t);
+    m.set(t.key.tag, t);
   }
-  const objects: DesiredObject[] = [];
+  const objects: DesiredObject<BackfillSpec, BackfillKey>[] = [];
   const conflicts: DigestConflict[] = [];
   const perRule = new Map<string, number>();
   for (const r of rules) {
     const backfill = r.rule.backfill;
     if (backfill === undefined) continue;
-    const ruleAddress = addr.syncRule(r.source, r.rule.name);
+    const ruleAddress = syncRuleAddress(r.source, r.rule.name);
     const level = r.rule.level ?? DEFAULTS.replication.level;
     const ns = r.rule.namespace;
     const match = tagMatcher(backfill.tagFilter ?? r.rule.tagFilter ?? DEFAULTS.replication.tagFilter, ruleAddress);
@@ -108,21 +131,21 @@ export function planBackfills(rules: readonly RuleRef[], tags: readonly LiveObje
     let count = 0;
     for (const repo of repos) {
       const candidates = [...index.get(key(r.source, ns, repo))!.values()]
-        .filter((t) => match.test(t.ref.tag))
-        .sort((a, b) => Number(b.spec['updatedAt']) - Number(a.spec['updatedAt']) || (a.ref.tag < b.ref.tag ? -1 : a.ref.tag > b.ref.tag ? 1 : 0))
+        .filter((t) => match.test(t.key.tag))
+        .sort((a, b) => b.spec.updatedAt - a.spec.updatedAt || (a.key.tag < b.key.tag ? -1 : a.key.tag > b.key.tag ? 1 : 0))
         .slice(0, backfill.latest);
       const inTarget = index.get(key(r.target, ns, repo));
       for (const t of candidates) {
-        const digest = String(t.spec['digest']);
-        const there = inTarget?.get(t.ref.tag);
-        const address = addr.backfill(r.source, r.rule.name, ns, repo, t.ref.tag);
-        const image = `${ns}/${repo}:${t.ref.tag}`;
-        if (there !== undefined && there.spec['digest'] === digest) continue;
+        const digest = t.spec.digest;
+        const there = inTarget?.get(t.key.tag);
+        const address = backfillAddress(r.source, r.rule.name, ns, repo, t.key.tag);
+        const image = `${ns}/${repo}:${t.key.tag}`;
+        if (there !== undefined && there.spec.digest === digest) continue;
         if (there !== undefined && !overwrite) {
-          conflicts.push({ address, rule: ruleAddress, image, target: r.target, sourceDigest: digest, targetDigest: String(there.spec['digest']) });
+          conflicts.push({ address, rule: ruleAddress, image, target: r.target, sourceDigest: digest, targetDigest: there.spec.digest });
           continue;
         }
-        const size = Number(t.spec['sizeBytes'] ?? 0);
+        const size = t.spec.sizeBytes;
         count++;
         objects.push({
           id: address,
@@ -130,10 +153,11 @@ export function planBackfills(rules: readonly RuleRef[], tags: readonly LiveObje
           account: r.sourceInstance.account,
           region: r.sourceInstance.region,
           instance: r.source,
+          key: { instance: r.source, rule: r.rule.name, namespace: ns, repository: repo, tag: t.key.tag },
           spec: {
             namespace: ns,
             repository: repo,
-            tag: t.ref.tag,
+            tag: t.key.tag,
             digest,
             sizeBytes: size,
             targetInstance: r.target,
@@ -144,7 +168,7 @@ export function planBackfills(rules: readonly RuleRef[], tags: readonly LiveObje
           },
           // The live ids of the source tag (its repoId) and of both instances reach the executor
           // through the plan's refs, also when the rule itself has no action.
-          requires: [ruleAddress, t.id, addr.instance(r.source), addr.instance(r.target)],
+          requires: [ruleAddress, t.id, instanceAddress(r.source), instanceAddress(r.target)],
           reason: `backfill of replication rule ${r.rule.name}`,
           summary: `copy ${image} (${megabytes(size)})${there !== undefined ? ', overwriting the target tag' : ''}`,
         });
@@ -153,10 +177,6 @@ export function planBackfills(rules: readonly RuleRef[], tags: readonly LiveObje
     perRule.set(ruleAddress, count);
   }
   return { objects, conflicts, perRule };
-}
-
-function rulesOf(desired: readonly DesiredObject[]): RuleRef[] {
-  return desired.filter((d): d is SyncRuleDesired => d.kind === 'sync-rule' && 'ruleRef' in d).map((d) => d.ruleRef);
 }
 
 /** The plan findings of the backfills: digest conflicts and rules above the task threshold. */
@@ -195,20 +215,18 @@ interface Copy {
   readonly overwrite: boolean;
 }
 
-function copyOf(action: Action): Copy {
-  const s = action.after ?? {};
-  if (action.instance === undefined) throw new Error(`action ${action.id} has no instance`);
+function copyOf(s: Subject<BackfillSpec, BackfillIds, BackfillKey>): Copy {
   return {
-    source: action.instance,
-    namespace: String(s['namespace']),
-    repository: String(s['repository']),
-    tag: String(s['tag']),
-    digest: String(s['digest']),
-    target: String(s['targetInstance']),
-    targetAccount: String(s['targetAccount']),
-    targetRegion: String(s['targetRegion']),
-    targetUid: String(s['targetAccountUid']),
-    overwrite: s['overwrite'] === true,
+    source: s.key.instance,
+    namespace: s.spec.namespace,
+    repository: s.spec.repository,
+    tag: s.spec.tag,
+    digest: s.spec.digest,
+    target: s.spec.targetInstance,
+    targetAccount: s.spec.targetAccount,
+    targetRegion: s.spec.targetRegion,
+    targetUid: s.spec.targetAccountUid,
+    overwrite: s.spec.overwrite,
   };
 }
 
@@ -252,19 +270,18 @@ async function waitTask(ctx: ExecContext, cr: CrClient, sourceId: string, taskId
   );
 }
 
-async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const c = copyOf(action);
+async function run(ctx: ExecContext, s: Subject<BackfillSpec, BackfillIds, BackfillKey>): Promise<Outcome> {
+  const c = copyOf(s);
   const sourceId = instanceIdOf(ctx, c.source);
-  const cr = crFor(ctx, action);
+  const cr = ctx.cloud.cr(s.account, s.region);
   let taskId = ctx.reconciled?.state === 'pending' ? ctx.reconciled.ids?.['syncTaskId'] : undefined;
   if (taskId === undefined) {
-    const tagAddress = addr.tag(c.source, c.namespace, c.repository, c.tag);
-    const repoId = ctx.ids(tagAddress)['repoId'];
+    const repoId = ctx.ids(tagAddress(c.source, c.namespace, c.repository, c.tag))['repoId'];
     if (repoId === undefined || repoId === '') {
-      throw new AcrctlError('apply.missing_id', `the repository id of ${c.namespace}/${c.repository} in instance[${c.source}] is not known`, { address: action.id, hint: 'run acrctl plan again' });
+      throw new AcrctlError('apply.missing_id', `the repository id of ${c.namespace}/${c.repository} in instance[${c.source}] is not known`, { address: s.id, hint: 'run acrctl plan again' });
     }
     const targetId = instanceIdOf(ctx, c.target);
-    const crossAccount = c.targetUid !== ctx.cloud.account(action.account).uid;
+    const crossAccount = c.targetUid !== ctx.cloud.account(s.account).uid;
     await ctx.intent('CreateRepoSyncTask', { namespace: c.namespace, repository: c.repository, tag: c.tag, sourceInstanceId: sourceId, targetInstanceId: targetId });
     const r = await cr.createRepoSyncTask({
       InstanceId: sourceId,
@@ -279,23 +296,45 @@ async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
       ...(crossAccount ? { TargetUserId: c.targetUid } : {}),
     });
     taskId = r.SyncTaskId;
-    if (taskId === undefined) throw new AcrctlError('apply.no_id', `CreateRepoSyncTask for ${c.namespace}/${c.repository}:${c.tag} returned no SyncTaskId`, { address: action.id });
+    if (taskId === undefined) throw new AcrctlError('apply.no_id', `CreateRepoSyncTask for ${c.namespace}/${c.repository}:${c.tag} returned no SyncTaskId`, { address: s.id });
   }
   ctx.progress(`sync task ${taskId} copies ${c.namespace}/${c.repository}:${c.tag}`, { syncTaskId: taskId });
   await waitTask(ctx, cr, sourceId, taskId, c);
   return { ids: { syncTaskId: taskId } };
 }
 
-export const backfillKind: Kind = {
+/**
+ * `pending` when the newest task copying this tag into this target is still running; `done` when
+ * the target holds the tag with the source digest; otherwise `absent`: an older task that failed
+ * or succeeded before the target lost the tag is history, and nothing runs that a new task could
+ * duplicate.
+ */
+async function observe(ctx: ExecContext, s: Subject<BackfillSpec, BackfillIds, BackfillKey>): Promise<Observation<BackfillIds>> {
+  const c = copyOf(s);
+  const sourceId = instanceIdOf(ctx, c.source);
+  const targetId = instanceIdOf(ctx, c.target);
+  const tasks = await tasksFor(ctx.cloud.cr(s.account, s.region), sourceId, targetId, c);
+  const newest = tasks[0];
+  if (newest?.SyncTaskId !== undefined && RUNNING.has(newest.TaskStatus ?? '')) return { state: 'present', upToDate: true, ready: false, ids: { syncTaskId: newest.SyncTaskId } };
+  if (await copiedToTarget(ctx, targetId, c)) {
+    const ok = tasks.find((t) => t.TaskStatus === 'SUCCESS')?.SyncTaskId;
+    return { state: 'present', upToDate: true, ready: true, ...(ok !== undefined ? { ids: { syncTaskId: ok } } : {}) };
+  }
+  return { state: 'absent' };
+}
+
+export const backfillKind: Kind<BackfillSpec, BackfillIds, BackfillKey> = {
   name: 'backfill',
   readAfter: [],
   reportsUnmanaged: false,
+  address: (key) => backfillAddress(key.instance, key.rule, key.namespace, key.repository, key.tag),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(): DesiredObject[] {
+  desired() {
     return [];
   },
 
-  derive(ctx): DesiredObject[] {
+  derive(ctx) {
     return planBackfills(rulesOf(ctx.desired), ctx.live('tag')).objects;
   },
 
@@ -303,11 +342,11 @@ export const backfillKind: Kind = {
     return { findings: backfillFindings(planBackfills(rulesOf(ctx.desired), ctx.live('tag'))) };
   },
 
-  async read(): Promise<LiveObject[]> {
+  async read() {
     return [];
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     return { changes: compareSpec(desired.spec, live.spec) };
   },
 
@@ -315,29 +354,7 @@ export const backfillKind: Kind = {
     return desired !== undefined ? 'run' : undefined;
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    if (action.type !== 'run') return unsupported('backfill', action);
-    return run(ctx, action);
-  },
-
-  /**
-   * `pending` when the newest task copying this tag into this target is still running; `done` when
-   * the target holds the tag with the source digest; otherwise `absent`: an older task that failed
-   * or succeeded before the target lost the tag is history, and nothing runs that a new task could
-   * duplicate.
-   */
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    if (action.type !== 'run') return unsupported('backfill', action);
-    const c = copyOf(action);
-    const sourceId = instanceIdOf(ctx, c.source);
-    const targetId = instanceIdOf(ctx, c.target);
-    const tasks = await tasksFor(crFor(ctx, action), sourceId, targetId, c);
-    const newest = tasks[0];
-    if (newest?.SyncTaskId !== undefined && RUNNING.has(newest.TaskStatus ?? '')) return { state: 'pending', ids: { syncTaskId: newest.SyncTaskId } };
-    if (await copiedToTarget(ctx, targetId, c)) {
-      const ok = tasks.find((t) => t.TaskStatus === 'SUCCESS')?.SyncTaskId;
-      return { state: 'done', ...(ok !== undefined ? { ids: { syncTaskId: ok } } : {}) };
-    }
-    return { state: 'absent' };
-  },
+  observe,
+  /** A run: one CreateRepoSyncTask, then the wait for it. */
+  create: run,
 };

@@ -5,7 +5,7 @@
  *
  * No API turns them on or off and the instance must first be allow-listed by the vendor, so a
  * difference is a `gate`: apply stops there with the instructions, and `apply --resume` verifies
- * the switch by a live read (`reconcile`). The executor never calls `apply` for a gate.
+ * the switch by a live read (`check`). No verb turns it: the executor only checks gates.
  * Reads: cr ListInstanceEndpoint (ModuleName Registry) per matched RUNNING instance declaring the
  * key: the switch is on when the internet endpoint lists the public host AND the VPC endpoint the
  * VPC host (Personal Edition: `registry[-vpc].<region>.aliyuncs.com`; auth takeover:
@@ -15,13 +15,29 @@
  */
 import type { CrClient } from '../cloud/cr.js';
 import type { RegistryDocument } from '../config/model.js';
-import { AcrctlError } from '../errors.js';
-import type { Action, GateInfo, PlanOutput } from '../plan/model.js';
-import { addr } from './address.js';
+import { address } from '../plan/address.js';
+import { bool, str, struct, type Decoded } from '../plan/decode.js';
+import type { DesiredObject, Diff, ExecContext, GateSubject, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
+import type { GateInfo, PlanOutput } from '../plan/model.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, runningInstances } from './instance.js';
-import { crFor } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { instanceAddress, knownInstanceId, runningInstances } from './instance.js';
+
+const keyShape = struct({ instance: str });
+const specShape = struct({ enabled: bool });
+const idsShape = struct({ instanceId: str });
+export type SwitchKey = Decoded<typeof keyShape>;
+export type SwitchSpec = Decoded<typeof specShape>;
+export type SwitchIds = Decoded<typeof idsShape>;
+
+/** `instance[i].personal-edition-domain`. */
+export function personalEditionDomainAddress(instance: string): string {
+  return address(instanceAddress(instance), 'personal-edition-domain');
+}
+
+/** `instance[i].auth-domain-takeover`. */
+export function authDomainTakeoverAddress(instance: string): string {
+  return address(instanceAddress(instance), 'auth-domain-takeover');
+}
 
 /** What differs between the two switches. */
 interface SwitchDef {
@@ -40,7 +56,7 @@ interface SwitchDef {
 const PERSONAL_EDITION: SwitchDef = {
   kind: 'personal-edition-domain',
   key: 'personalEditionDomain',
-  address: addr.personalEditionDomain,
+  address: personalEditionDomainAddress,
   title: 'Personal Edition domain support',
   consolePath: 'Container Registry console → Instances → {name} → Overview → Domain → Personal Edition domain → switch',
   hosts: (r) => [`registry.${r}.aliyuncs.com`, `registry-vpc.${r}.aliyuncs.com`],
@@ -50,7 +66,7 @@ const PERSONAL_EDITION: SwitchDef = {
 const AUTH_TAKEOVER: SwitchDef = {
   kind: 'auth-domain-takeover',
   key: 'authDomainTakeover',
-  address: addr.authDomainTakeover,
+  address: authDomainTakeoverAddress,
   title: 'auth-domain takeover',
   consolePath: 'Container Registry console → Instances → {name} → Overview → Domain → auth domain takeover → switch',
   hosts: (r) => [`dockerauth.${r}.aliyuncs.com`, `dockerauth-vpc.${r}.aliyuncs.com`],
@@ -74,7 +90,7 @@ function isOn(def: SwitchDef, region: string, d: { internet: string[]; vpc: stri
 }
 
 /** A switch's desired object carries the instance's cloud name beside the spec, for instructions. */
-interface SwitchDesired extends DesiredObject {
+interface SwitchDesired extends DesiredObject<SwitchSpec, SwitchKey> {
   readonly instanceName: string;
 }
 
@@ -107,13 +123,15 @@ function gateInfo(def: SwitchDef, d: DesiredObject, live: LiveObject | undefined
   };
 }
 
-function makeSwitchKind(def: SwitchDef): Kind {
+function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> {
   return {
     name: def.kind,
     readAfter: ['instance'],
     reportsUnmanaged: true,
+    address: (key) => def.address(key.instance),
+    decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-    desired(config: RegistryDocument): DesiredObject[] {
+    desired(config: RegistryDocument) {
       return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) => {
         const v = inst[def.key];
         if (v === undefined) return [];
@@ -123,19 +141,20 @@ function makeSwitchKind(def: SwitchDef): Kind {
           account: inst.account,
           region: inst.region,
           instance: alias,
+          key: { instance: alias },
           spec: { enabled: v },
-          requires: [addr.instance(alias)],
+          requires: [instanceAddress(alias)],
           instanceName: inst.name,
         };
         return [d];
       });
     },
 
-    async read(ctx: ReadContext): Promise<LiveObject[]> {
+    async read(ctx: ReadContext) {
       return Promise.all(
         runningInstances(ctx)
           .filter((m) => m.config[def.key] !== undefined)
-          .map(async (m): Promise<LiveObject> => {
+          .map(async (m): Promise<LiveObject<SwitchSpec, SwitchIds, SwitchKey>> => {
             const d = await domains(ctx.cloud.cr(m.account, m.region), m.instanceId);
             return {
               id: def.address(m.alias),
@@ -143,6 +162,7 @@ function makeSwitchKind(def: SwitchDef): Kind {
               account: m.account,
               region: m.region,
               instance: m.alias,
+              key: { instance: m.alias },
               spec: { enabled: isOn(def, m.region, d) },
               ids: { instanceId: m.instanceId },
               container: m.address,
@@ -153,18 +173,18 @@ function makeSwitchKind(def: SwitchDef): Kind {
       );
     },
 
-    diff(desired: DesiredObject, live: LiveObject): Diff {
+    diff(desired, live): Diff {
       return { changes: compareSpec(desired.spec, live.spec, { notes: { enabled: 'console-only switch: a human turns it' } }) };
     },
 
     /** Console-only: a difference is a gate; a new instance starts with the switch off. */
     classify(desired, live, diff) {
       if (desired === undefined) return 'none';
-      if (live === undefined) return desired.spec['enabled'] === true ? 'gate' : 'none';
+      if (live === undefined) return desired.spec.enabled === true ? 'gate' : 'none';
       return diff !== undefined && diff.changes.length > 0 ? 'gate' : 'none';
     },
 
-    gate(desired: DesiredObject, live: LiveObject | undefined): GateInfo {
+    gate(desired, live): GateInfo {
       return gateInfo(def, desired, live, instanceNameOf(desired));
     },
 
@@ -194,22 +214,15 @@ function makeSwitchKind(def: SwitchDef): Kind {
       return { outputs };
     },
 
-    async apply(_ctx: ExecContext, action: Action): Promise<Outcome> {
-      throw new AcrctlError('internal.gate_apply', `${action.id} is a console-only switch: acrctl cannot turn it, and the executor must verify gates instead of applying them`, {
-        address: action.id,
-      });
-    },
-
-    async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-      const alias = aliasOf(action);
-      const instanceId = ctx.ids(addr.instance(alias))['instanceId'];
+    /** The switch is as declared when both of its hosts are listed (or neither, for off). */
+    async check(ctx: ExecContext, g: GateSubject<SwitchSpec, SwitchKey>): Promise<Reconciled> {
+      const instanceId = knownInstanceId(ctx, g.key.instance);
       if (instanceId === undefined) return { state: 'absent' };
-      const want = action.after?.['enabled'] === true;
-      const on = isOn(def, action.region, await domains(crFor(ctx, action), instanceId));
-      return on === want ? { state: 'done', ids: { instanceId } } : { state: 'absent' };
+      const on = isOn(def, g.region, await domains(ctx.cloud.cr(g.account, g.region), instanceId));
+      return on === g.spec.enabled ? { state: 'done', ids: { instanceId } } : { state: 'absent' };
     },
   };
 }
 
-export const personalEditionDomainKind: Kind = makeSwitchKind(PERSONAL_EDITION);
-export const authDomainTakeoverKind: Kind = makeSwitchKind(AUTH_TAKEOVER);
+export const personalEditionDomainKind = makeSwitchKind(PERSONAL_EDITION);
+export const authDomainTakeoverKind = makeSwitchKind(AUTH_TAKEOVER);

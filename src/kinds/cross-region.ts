@@ -25,12 +25,26 @@ import type { CbnClient, CbnPeerAttachment, CbnRouteTable, CbnTransitRouter, Cbn
 import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { overlaps, parseCidr, SERVICE_RANGE } from '../config/lints/cidr.js';
 import { AcrctlError } from '../errors.js';
-import type { Action, PlanFinding, PlanOutput } from '../plan/model.js';
-import { addr } from './address.js';
-import { runningInstances } from './instance.js';
+import { accountAddress, segment } from '../plan/address.js';
+import { json, record, str, struct, type Decoded } from '../plan/decode.js';
+import type { Diff, ExecContext, Kind, LiveObject, ReadContext, Spec } from '../plan/kind.js';
+import type { PlanFinding, PlanOutput } from '../plan/model.js';
+import { instanceAddress, runningInstances } from './instance.js';
 import { vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
+import { vpcLinkAddress } from './vpc-link.js';
 import { waitUntil } from './wait.js';
+
+const keyShape = struct({ access: str });
+/** The path as derived, and the evidence read: JSON the kind only compares and reports, never acts on. */
+const specShape = record(json);
+const idsShape = record(str);
+export type AccessKey = Decoded<typeof keyShape>;
+type AccessIds = Decoded<typeof idsShape>;
+
+/** `cross-region[name]`: an access path, the container of its routes. */
+export function crossRegionAddress(name: string): string {
+  return segment('cross-region', name);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The derivation (pure)
@@ -126,7 +140,7 @@ export function accessPaths(config: RegistryDocument): AccessPath[] {
 
 /** Objects every route of a path needs first: the target instance and its VPC endpoint link. */
 export function routeRequires(p: AccessPath): string[] {
-  return [addr.instance(p.target), ...(p.targetVpc !== undefined ? [addr.vpcLink(p.target, p.targetVpc.vpc, p.targetVpc.vswitch)] : [])];
+  return [instanceAddress(p.target), ...(p.targetVpc !== undefined ? [vpcLinkAddress(p.target, p.targetVpc.vpc, p.targetVpc.vswitch)] : [])];
 }
 
 /** True when the path needs the 100.0.0.0/8 transit-router routes at all. */
@@ -159,7 +173,7 @@ export type Hop =
   | { readonly kind: 'peer'; readonly transitRouter: string; readonly peer: string; readonly status: string };
 
 /** What `cross-region` live objects carry besides the fingerprinted spec. */
-export interface AccessEvidence extends LiveObject {
+export interface AccessEvidence extends LiveObject<Spec, AccessIds, AccessKey> {
   /** Attachment id → natural key, for every attachment of the path's CEN (both ends of peers). */
   readonly hops: Readonly<Record<string, Hop>>;
 }
@@ -309,7 +323,7 @@ async function readEvidence(ctx: ReadContext, paths: readonly AccessPath[]): Pro
   );
   const instanceIds = new Map<string, string>();
   for (const l of ctx.live('instance')) {
-    if (l.instance !== undefined && l.id === addr.instance(l.instance) && l.ids['instanceId']) instanceIds.set(l.instance, l.ids['instanceId']);
+    if (l.instance !== undefined && l.id === instanceAddress(l.instance) && l.ids['instanceId']) instanceIds.set(l.instance, l.ids['instanceId']);
   }
 
   return paths.map((p) => {
@@ -334,10 +348,11 @@ async function readEvidence(ctx: ReadContext, paths: readonly AccessPath[]): Pro
     if (srcTable !== undefined) ids['sourceRouteTableId'] = srcTable;
     if (dstTable !== undefined) ids['targetRouteTableId'] = dstTable;
     const evidence: AccessEvidence = {
-      id: addr.crossRegion(p.name),
+      id: crossRegionAddress(p.name),
       kind: 'cross-region',
       account: p.account,
       region: p.sourceRegion,
+      key: { access: p.name },
       spec: {
         sourceVpc: cidrs === undefined ? { found: false } : { found: true, cidrs },
         routeTable: table,
@@ -348,7 +363,7 @@ async function readEvidence(ctx: ReadContext, paths: readonly AccessPath[]): Pro
       },
       ids,
       // Never itself (containers form chains the planner walks up): the source account.
-      container: addr.account(p.account),
+      container: accountAddress(p.account),
       prunable: false,
       requires: [],
       hops: hopsOf(cen.vpcAtts, cen.peerAtts),
@@ -359,7 +374,7 @@ async function readEvidence(ctx: ReadContext, paths: readonly AccessPath[]): Pro
 
 /** The evidence of the path named `access`, when it was read. */
 export function evidenceOf(live: readonly LiveObject[], access: string): AccessEvidence | undefined {
-  return live.find((l) => l.id === addr.crossRegion(access)) as AccessEvidence | undefined;
+  return live.find((l) => l.id === crossRegionAddress(access)) as AccessEvidence | undefined;
 }
 
 /** Attachment id → natural key, merged over every path's evidence. */
@@ -394,9 +409,9 @@ export async function whileBusy<T>(ctx: ExecContext, what: string, busy: Readonl
   return r.value;
 }
 
-/** Fails an action that needs an attachment acrctl does not manage and that is not there. */
-export function missingAttachment(action: Action, what: string, hint: string): never {
-  throw new AcrctlError('apply.cross_region.no_attachment', `cannot route ${action.id}: ${what}`, { address: action.id, hint });
+/** Fails a route that needs an attachment acrctl does not manage and that is not there. */
+export function missingAttachment(id: string, what: string, hint: string): never {
+  throw new AcrctlError('apply.cross_region.no_attachment', `cannot route ${id}: ${what}`, { address: id, hint });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,7 +435,7 @@ function unknownAddress(p: AccessPath, which: Service): PlanFinding {
       `the VPC address of the ${what} in ${p.targetRegion} is needed for the /32 route in ${p.routeTable} but no API tells it, ` +
       `so no ${which} route is planned. Find it: ${how}; then set crossRegionAccess[${p.index}].addresses.${which}` +
       (which === 'auth' ? ` (or turn on authDomainTakeover on instance ${p.target}, which removes the auth route)` : ' (or reach OSS over PrivateLink with a CNAME and set routes.oss: false)'),
-    where: addr.crossRegion(p.name),
+    where: crossRegionAddress(p.name),
   };
 }
 
@@ -435,12 +450,12 @@ function cidrCollision(p: AccessPath, cidr: string): PlanFinding {
     message:
       `the source VPC ${p.sourceVpc} uses ${cidr}, which overlaps 100.0.0.0/8, the range of the ${needed} VPC addresses routed to ` +
       `the transit router: the routes would collide with addresses in use. Fix ${fixes.join('; ')}`,
-    where: addr.crossRegion(p.name),
+    where: crossRegionAddress(p.name),
   };
 }
 
 function error(p: AccessPath, id: string, message: string): PlanFinding {
-  return { id, severity: 'error', message, where: addr.crossRegion(p.name) };
+  return { id, severity: 'error', message, where: crossRegionAddress(p.name) };
 }
 
 function spec<T>(l: LiveObject | undefined, field: string): T | undefined {
@@ -457,7 +472,7 @@ export function pathFindings(p: AccessPath, live: AccessEvidence | undefined): P
       message:
         `pulls from ${p.sourceRegion} reach ${p.instanceName} in ${p.targetRegion} over CEN; cross-region traffic can cost extra ` +
         `(CEN inter-region bandwidth or data transfer fees, billed to the CEN owner)`,
-      where: addr.crossRegion(p.name),
+      where: crossRegionAddress(p.name),
     });
   }
   for (const which of SERVICES) if (p[which].needed && p[which].address === undefined) out.push(unknownAddress(p, which));
@@ -548,8 +563,8 @@ export function pathOutputs(p: AccessPath, live: AccessEvidence | undefined): Pl
       return form === 'hosts' ? `${ip} ${l.host}` : `A ${ip} ${l.host}`;
     });
   return [
-    { id: `${addr.crossRegion(p.name)}.hosts`, title: `${p.name}: /etc/hosts lines for clients in ${p.sourceVpc} (${p.sourceRegion})`, lines: render('hosts') },
-    { id: `${addr.crossRegion(p.name)}.private-zone`, title: `${p.name}: PrivateZone A records for ${p.sourceVpc} (${p.sourceRegion})`, lines: render('zone') },
+    { id: `${crossRegionAddress(p.name)}.hosts`, title: `${p.name}: /etc/hosts lines for clients in ${p.sourceVpc} (${p.sourceRegion})`, lines: render('hosts') },
+    { id: `${crossRegionAddress(p.name)}.private-zone`, title: `${p.name}: PrivateZone A records for ${p.sourceVpc} (${p.sourceRegion})`, lines: render('zone') },
   ];
 }
 
@@ -560,24 +575,28 @@ function pathSpec(p: AccessPath): Record<string, unknown> {
   return JSON.parse(JSON.stringify(p)) as Record<string, unknown>;
 }
 
-export const crossRegionKind: Kind = {
+/** Evidence only: no verbs, so the engine refuses any action on it (`classify` never makes one). */
+export const crossRegionKind: Kind<Spec, AccessIds, AccessKey> = {
   name: 'cross-region',
   readAfter: ['instance'],
   reportsUnmanaged: false,
+  address: (key) => crossRegionAddress(key.access),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
+  desired(config: RegistryDocument) {
     return accessPaths(config).map((p) => ({
-      id: addr.crossRegion(p.name),
+      id: crossRegionAddress(p.name),
       kind: 'cross-region',
       account: p.account,
       region: p.sourceRegion,
+      key: { access: p.name },
       spec: pathSpec(p),
       requires: [],
       reason: `cross-region access ${p.name}: evidence for findings and outputs, never acted on`,
     }));
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const paths = accessPaths(ctx.config);
     if (paths.length === 0) return [];
     return readEvidence(ctx, paths);
@@ -603,13 +622,5 @@ export const crossRegionKind: Kind = {
       outputs.push(...pathOutputs(p, l));
     }
     return { findings, outputs };
-  },
-
-  async apply(_ctx: ExecContext, action: Action): Promise<never> {
-    throw new AcrctlError('internal.unsupported_action', `kind cross-region never acts (${action.id})`, { address: action.id });
-  },
-
-  async reconcile(): Promise<Reconciled> {
-    return { state: 'done' };
   },
 };

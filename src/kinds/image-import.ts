@@ -46,15 +46,20 @@ import type { CrClient, CrRepository } from '../cloud/cr.js';
 import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
 import { DEFAULTS, type ImportRule, type Instance, type RegistryDocument } from '../config/model.js';
 import { AcrctlError, assertNever } from '../errors.js';
-import type { Action, GateInfo, PlanFinding } from '../plan/model.js';
+import type { GateInfo, PlanFinding } from '../plan/model.js';
 import { formatBytes, shortDigest } from '../plan/units.js';
-import { addr } from './address.js';
 import { tagMatcher } from './backfill.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, instanceIdOf, runningInstances } from './instance.js';
-import { crFor, isNotFound, mapLimit, unsupported } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
-import { address, segment } from '../plan/model.js';
+import { address, segment } from '../plan/address.js';
+import { bool, either, list, num, oneOf, optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { DesiredObject, Diff, ExecContext, GateSubject, Kind, LiveObject, Observation, Outcome, ReadContext, Reconciled, Spec, Subject } from '../plan/kind.js';
+import type { ImageCopier } from '../registry/copy.js';
+import { aclEntryAddress } from './acl-entry.js';
+import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
+import { internetEndpointAddress } from './internet-endpoint.js';
+import { namespaceAddress } from './namespace.js';
+import { repositoryAddress } from './repository.js';
+import { isNotFound, mapLimit } from './support.js';
 import { repoTags } from './tag.js';
 
 /** Tag listings in flight at once per rule while reading. */
@@ -63,6 +68,89 @@ const TAG_READS_IN_FLIGHT = 8;
 const PROGRESS_EVERY_MS = 1_000;
 /** EE repository summaries are 1-100 characters. */
 const SUMMARY_MAX = 100;
+
+const PARTS = ['rule', 'source-repo', 'source-tag', 'target-tag', 'build-config', 'image'] as const;
+/**
+ * Every object of the kind is keyed by its rule (instance and import key) and which part of the rule
+ * it is: the rule's own evidence, a source repository or tag, a target tag, the build-configuration
+ * gate, or an image to copy (which also names its Personal Edition source, so the copy needs no
+ * parsing of its rule key).
+ */
+const keyShape = struct({
+  instance: str,
+  rule: str,
+  part: oneOf(...PARTS),
+  sourceRegion: optional(str),
+  sourceNamespace: optional(str),
+  namespace: optional(str),
+  repository: optional(str),
+  tag: optional(str),
+});
+const copySpec = struct({
+  source: str,
+  digest: str,
+  copyBytes: num,
+  instanceName: str,
+  namespace: str,
+  repository: str,
+  tag: str,
+  overwrite: bool,
+  targetDigest: optional(str),
+});
+const gateSpec = struct({ source: str, instanceName: str, namespace: str, repositoriesWithBuildRules: list(str) });
+/**
+ * Actions are copies (runs) and build-configuration gates; the specs of evidence objects (the rule,
+ * source repositories and tags, target tags) never reach apply, so the kind's spec type is the
+ * generic one and its decoder accepts the two action shapes only.
+ */
+const specShape = either(copySpec, gateSpec);
+const idsShape = struct({ instanceId: optional(str) });
+export type ImportKey = Decoded<typeof keyShape>;
+export type ImportIds = Decoded<typeof idsShape>;
+type CopySpec = Decoded<typeof copySpec>;
+type Part = ImportKey['part'];
+
+/** `instance[i].import[key]`: an import rule, keyed by its source (see {@link importKey}). */
+export function importRuleAddress(instance: string, key: string): string {
+  return address(instanceAddress(instance), segment('import', key));
+}
+
+/** One image an import rule copies, named as it lands in the target (`….image[team-a/api:v1]`). */
+export function importImageAddress(instance: string, key: string, namespace: string, repository: string, tag: string): string {
+  return address(importRuleAddress(instance, key), segment('image', `${namespace}/${repository}:${tag}`));
+}
+
+/** The address of any object of the kind, from its key. */
+function importAddress(k: ImportKey): string {
+  const rule = importRuleAddress(k.instance, k.rule);
+  const name = k.tag === undefined ? (k.repository ?? '') : `${k.repository ?? ''}:${k.tag}`;
+  switch (k.part) {
+    case 'rule':
+      return rule;
+    case 'build-config':
+      return address(rule, 'build-config');
+    case 'source-repo':
+    case 'source-tag':
+      return address(rule, segment('source', name));
+    case 'target-tag':
+      return address(rule, segment('target', name));
+    case 'image':
+      return importImageAddress(k.instance, k.rule, k.namespace ?? '', k.repository ?? '', k.tag ?? '');
+  }
+}
+
+/** The key of one image a rule copies. */
+function imageKey(r: ResolvedImport, repository: string, tag: string): ImportKey {
+  return { instance: r.instance, rule: r.key, part: 'image', sourceRegion: r.sourceRegion, sourceNamespace: r.sourceNamespace, namespace: r.namespace, repository, tag };
+}
+
+export interface ImageImportDeps {
+  /**
+   * The image copier of this apply run, created on first use: one per run, so a blob moved for one
+   * image is not moved again for another. Absent where the command copies no images (plan, destroy).
+   */
+  readonly copier?: () => Pick<ImageCopier, 'copy'>;
+}
 
 // ---- rules and addresses --------------------------------------------------------------------
 
@@ -118,7 +206,7 @@ function resolveImport(alias: string, inst: Instance, rule: ImportRule): Resolve
     account: inst.account,
     region: inst.region,
     instanceName: inst.name,
-    address: addr.importRule(alias, key),
+    address: importRuleAddress(alias, key),
     key,
     from: rule.from,
     namespace: rule.namespace,
@@ -193,39 +281,29 @@ export function selectImages(input: SelectInput): Selection {
 
 // ---- evidence (read) ------------------------------------------------------------------------
 
-type Part = 'rule' | 'source-repo' | 'source-tag' | 'target-tag' | 'build-config';
-
-/** A live evidence object: says which rule and which part of it, so no one parses addresses. */
-export interface ImportLive extends LiveObject {
-  readonly ref: { readonly rule: string; readonly part: Part; readonly repository?: string; readonly tag?: string };
-}
+/** A live evidence object: its key says which rule and which part of it, so no one parses addresses. */
+export type ImportLive = LiveObject<Spec, ImportIds, ImportKey>;
 
 function evidence(r: ResolvedImport, part: Part, spec: Record<string, unknown>, repository?: string, tag?: string): ImportLive {
-  const name = repository === undefined ? undefined : tag === undefined ? repository : `${repository}:${tag}`;
-  const id =
-    part === 'rule'
-      ? r.address
-      : part === 'build-config'
-        ? buildConfigAddress(r)
-        : address(r.address, segment(part === 'target-tag' ? 'target' : 'source', name ?? ''));
+  const key: ImportKey = { instance: r.instance, rule: r.key, part, ...(repository !== undefined ? { repository } : {}), ...(tag !== undefined ? { tag } : {}) };
   return {
-    id,
+    id: importAddress(key),
     kind: 'image-import',
     account: r.account,
     region: r.region,
     instance: r.instance,
+    key,
     spec,
     ids: {},
     container: r.address,
     prunable: false,
     requires: [],
-    ref: { rule: r.address, part, ...(repository !== undefined ? { repository } : {}), ...(tag !== undefined ? { tag } : {}) },
   };
 }
 
 /** The address of a rule's build-configuration gate. */
-export function buildConfigAddress(r: Pick<ResolvedImport, 'address'>): string {
-  return address(r.address, 'build-config');
+export function buildConfigAddress(r: Pick<ResolvedImport, 'instance' | 'key'>): string {
+  return importAddress({ instance: r.instance, rule: r.key, part: 'build-config' });
 }
 
 /** Names of the given repositories of a namespace holding at least one build rule (List calls). */
@@ -310,32 +388,34 @@ function group(live: readonly LiveObject[]): Map<string, RuleEvidence> {
   const out = new Map<string, RuleEvidence>();
   const of = (rule: string) => out.get(rule);
   const items = live as readonly ImportLive[];
-  for (const l of items) if (l.ref?.part === 'rule') out.set(l.ref.rule, { rule: l, repos: new Map(), source: new Map(), target: new Map() });
+  const ruleOf = (l: ImportLive) => importRuleAddress(l.key.instance, l.key.rule);
+  for (const l of items) if (l.key.part === 'rule') out.set(ruleOf(l), { rule: l, repos: new Map(), source: new Map(), target: new Map() });
   for (const l of items) {
-    const e = l.ref === undefined ? undefined : of(l.ref.rule);
-    if (e === undefined || l.ref.repository === undefined) continue;
-    const repo = l.ref.repository;
-    switch (l.ref.part) {
+    const e = of(ruleOf(l));
+    if (e === undefined || l.key.repository === undefined) continue;
+    const repo = l.key.repository;
+    switch (l.key.part) {
       case 'source-repo':
         e.repos.set(repo, { type: String(l.spec['type']), summary: String(l.spec['summary']), buildType: String(l.spec['buildType'] ?? 'MANUAL') });
         break;
       case 'source-tag': {
         const list = e.source.get(repo) ?? [];
-        list.push({ tag: l.ref.tag ?? '', digest: String(l.spec['digest']), sizeBytes: Number(l.spec['sizeBytes'] ?? 0), updatedAt: Number(l.spec['updatedAt'] ?? 0) });
+        list.push({ tag: l.key.tag ?? '', digest: String(l.spec['digest']), sizeBytes: Number(l.spec['sizeBytes'] ?? 0), updatedAt: Number(l.spec['updatedAt'] ?? 0) });
         e.source.set(repo, list);
         break;
       }
       case 'target-tag': {
         const m = e.target.get(repo) ?? new Map<string, string>();
-        m.set(l.ref.tag ?? '', String(l.spec['digest']));
+        m.set(l.key.tag ?? '', String(l.spec['digest']));
         e.target.set(repo, m);
         break;
       }
       case 'rule':
       case 'build-config':
+      case 'image':
         break;
       default:
-        assertNever(l.ref.part, 'import evidence part');
+        assertNever(l.key.part, 'import evidence part');
     }
   }
   return out;
@@ -421,19 +501,19 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
     }
     findings.push(...namespaceMetadata(config, r, e.rule.spec));
     const match = tagMatcher(r.tagFilter, r.address);
-    const targetNs = addr.namespace(r.instance, r.namespace);
+    const targetNs = namespaceAddress(r.instance, r.namespace);
     // acrctl pushes from where it runs, through the instance's public endpoint: copies wait for the
     // endpoint and its ACL entries when registry.yaml declares them (unknown addresses are ignored).
     const reach = [
-      addr.internetEndpoint(r.instance),
-      ...(config.instances?.[r.instance]?.internetEndpoint?.allow ?? []).map((a) => addr.aclEntry(r.instance, a.cidr)),
+      internetEndpointAddress(r.instance),
+      ...(config.instances?.[r.instance]?.internetEndpoint?.allow ?? []).map((a) => aclEntryAddress(r.instance, a.cidr)),
     ];
     let images = 0;
     let bytes = 0;
     let same = 0;
     let overwrites = 0;
     for (const [repo, meta] of [...e.repos].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const repoId = addr.repository(r.instance, r.namespace, repo);
+      const repoId = repositoryAddress(r.instance, r.namespace, repo);
       if (!taken.has(repoId)) {
         taken.add(repoId);
         repositories.push({
@@ -442,8 +522,9 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
           account: r.account,
           region: r.region,
           instance: r.instance,
+          key: { instance: r.instance, namespace: r.namespace, repository: repo },
           spec: { type: meta.type, summary: importedSummary(meta.summary, r.sourceRegion, r.sourceNamespace, repo), tagImmutability: DEFAULTS.repository.tagImmutability },
-          requires: [targetNs, addr.instance(r.instance)],
+          requires: [targetNs, instanceAddress(r.instance)],
           reason: `imported from Personal Edition ${r.sourceRegion}/${r.sourceNamespace}/${repo} (${r.address})`,
         });
       }
@@ -453,7 +534,8 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
         findings.push({
           id: 'import-digest-conflict',
           severity: 'warning',
-          where: addr.importImage(r.instance, r.key, r.namespace, repo, c.tag),
+          where: importImageAddress(r.instance, r.key, r.namespace, repo, c.tag),
+          key: imageKey(r, repo, c.tag),
           message: `instance[${r.instance}] already has ${r.namespace}/${repo}:${c.tag} with another digest (${shortDigest(c.targetDigest)}, Personal Edition ${shortDigest(c.sourceDigest)}); not copied because the rule sets overwrite: false`,
         });
       }
@@ -463,11 +545,12 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
         bytes += t.sizeBytes;
         if (t.targetDigest !== undefined) overwrites++;
         copies.push({
-          id: addr.importImage(r.instance, r.key, r.namespace, repo, t.tag),
+          id: importImageAddress(r.instance, r.key, r.namespace, repo, t.tag),
           kind: 'image-import',
           account: r.account,
           region: r.region,
           instance: r.instance,
+          key: imageKey(r, repo, t.tag),
           spec: {
             source: `${r.sourceRegion}/${r.sourceNamespace}/${repo}:${t.tag}`,
             digest: t.digest,
@@ -479,7 +562,7 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
             overwrite: r.overwrite,
             ...(t.targetDigest !== undefined ? { targetDigest: t.targetDigest } : {}),
           },
-          requires: [repoId, addr.instance(r.instance), ...reach],
+          requires: [repoId, instanceAddress(r.instance), ...reach],
           reason: `import rule ${r.key}`,
           summary: `copy ${image} (${formatBytes(t.sizeBytes)})${t.targetDigest !== undefined ? `, overwriting the target tag (was ${shortDigest(t.targetDigest)})` : ''}`,
         });
@@ -511,8 +594,9 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
           account: r.account,
           region: r.region,
           instance: r.instance,
+          key: { instance: r.instance, rule: r.key, part: 'build-config' },
           spec: { source: `${r.sourceRegion}/${r.sourceNamespace}`, instanceName: r.instanceName, namespace: r.namespace, repositoriesWithBuildRules: building },
-          requires: [...building.map((n) => addr.repository(r.instance, r.namespace, n)), addr.instance(r.instance)],
+          requires: [...building.map((n) => repositoryAddress(r.instance, r.namespace, n)), instanceAddress(r.instance)],
           reason: `includeBuildConfig of import rule ${r.key}`,
           summary: `re-create the build rules of ${building.length} repositor${building.length === 1 ? 'y' : 'ies'} in the console`,
         });
@@ -536,21 +620,23 @@ interface Copy {
   readonly sizeBytes: number;
 }
 
-function copyOf(action: Action): Copy {
-  const s = action.after ?? {};
-  const source = String(s['source'] ?? '');
-  const m = /^([^/]+)\/([^/]+)\/([^:]+):(.+)$/.exec(source);
-  if (m === null) throw new AcrctlError('apply.bad_plan', `${action.id} names no valid source (${JSON.stringify(source)})`, { address: action.id, hint: 'run acrctl plan again' });
+/** A copy, from its key (where it comes from and goes to) and spec (what was reviewed). */
+function copyOf(s: Subject<Spec, ImportIds, ImportKey>): Copy {
+  const spec = s.spec as CopySpec;
+  const { sourceRegion, sourceNamespace } = s.key;
+  if (s.key.part !== 'image' || sourceRegion === undefined || sourceNamespace === undefined || !('copyBytes' in spec)) {
+    throw new AcrctlError('apply.bad_plan', `${s.id} is not an image copy`, { address: s.id, hint: 'run acrctl plan again' });
+  }
   return {
-    sourceRegion: m[1]!,
-    sourceRepo: `${m[2]!}/${m[3]!}`,
-    digest: String(s['digest']),
-    instanceName: String(s['instanceName']),
-    namespace: String(s['namespace']),
-    repository: String(s['repository']),
-    tag: String(s['tag']),
-    overwrite: s['overwrite'] === true,
-    sizeBytes: Number(s['copyBytes'] ?? 0),
+    sourceRegion,
+    sourceRepo: `${sourceNamespace}/${spec.repository}`,
+    digest: spec.digest,
+    instanceName: spec.instanceName,
+    namespace: spec.namespace,
+    repository: spec.repository,
+    tag: spec.tag,
+    overwrite: spec.overwrite,
+    sizeBytes: spec.copyBytes,
   };
 }
 
@@ -565,8 +651,7 @@ async function namespaceRepos(cr: CrClient, instanceId: string, ns: string): Pro
 }
 
 /** The digest the target tag holds now, if any (List calls: filtered ListRepository, ListRepoTag). */
-async function targetDigest(ctx: ExecContext, action: Action, instanceId: string, c: Copy): Promise<string | undefined> {
-  const cr = crFor(ctx, action);
+async function targetDigest(cr: CrClient, instanceId: string, c: Copy): Promise<string | undefined> {
   const repos = await namespaceRepos(cr, instanceId, c.namespace);
   const repo = repos.find((r) => r.RepoNamespaceName === c.namespace && r.RepoName === c.repository);
   if (repo?.RepoId === undefined) return undefined;
@@ -574,14 +659,13 @@ async function targetDigest(ctx: ExecContext, action: Action, instanceId: string
   return img?.Digest === undefined ? undefined : normaliseDigest(img.Digest);
 }
 
-async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const c = copyOf(action);
-  const copier = ctx.copier?.();
+async function run(ctx: ExecContext, s: Subject<Spec, ImportIds, ImportKey>, deps: ImageImportDeps): Promise<Outcome> {
+  const c = copyOf(s);
+  const copier = deps.copier?.();
   if (copier === undefined) {
-    throw new AcrctlError('apply.no_registry', `${action.id} copies an image, but this command has no registry client`, { address: action.id, hint: 'run acrctl apply' });
+    throw new AcrctlError('apply.no_registry', `${s.id} copies an image, but this command has no registry client`, { address: s.id, hint: 'run acrctl apply' });
   }
-  const alias = aliasOf(action);
-  const instanceId = instanceIdOf(ctx, alias);
+  const instanceId = instanceIdOf(ctx, s.key.instance);
   const image = `${c.namespace}/${c.repository}:${c.tag}`;
   await ctx.intent('CopyImage', { source: `${c.sourceRegion}/${c.sourceRepo}@${c.digest}`, target: `${instanceId}/${image}` });
   const started = ctx.now();
@@ -590,8 +674,8 @@ async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
   let last = started;
   const result = await copier.copy(
     // By the reviewed digest; by tag only when Personal Edition listed no usable digest.
-    { target: { kind: 'pe', account: action.account, region: c.sourceRegion }, image: { repo: c.sourceRepo, reference: /^sha256:[0-9a-f]{64}$/.test(c.digest) ? c.digest : c.tag } },
-    { target: { kind: 'ee', account: action.account, region: action.region, instanceId, instanceName: c.instanceName }, repo: `${c.namespace}/${c.repository}`, tag: c.tag },
+    { target: { kind: 'pe', account: s.account, region: c.sourceRegion }, image: { repo: c.sourceRepo, reference: /^sha256:[0-9a-f]{64}$/.test(c.digest) ? c.digest : c.tag } },
+    { target: { kind: 'ee', account: s.account, region: s.region, instanceId, instanceName: c.instanceName }, repo: `${c.namespace}/${c.repository}`, tag: c.tag },
     {
       overwrite: c.overwrite,
       onProgress: (p) => {
@@ -619,11 +703,15 @@ async function run(ctx: ExecContext, action: Action): Promise<Outcome> {
   };
 }
 
-// ---- build configuration (gate) -------------------------------------------------------------
-
-function isBuildConfig(d: Pick<DesiredObject, 'id'>): boolean {
-  return d.id.endsWith('.build-config');
+/** A copy landed when the target tag holds the source digest (the copy's effect). */
+async function observe(ctx: ExecContext, s: Subject<Spec, ImportIds, ImportKey>): Promise<Observation<ImportIds>> {
+  const c = copyOf(s);
+  const instanceId = knownInstanceId(ctx, s.key.instance);
+  if (instanceId === undefined) return { state: 'absent' };
+  return (await targetDigest(ctx.cloud.cr(s.account, s.region), instanceId, c)) === c.digest ? { state: 'present', upToDate: true, ready: true, ids: { instanceId } } : { state: 'absent' };
 }
+
+// ---- build configuration (gate) -------------------------------------------------------------
 
 function buildRepos(spec: Readonly<Record<string, unknown>> | undefined): string[] {
   const v = spec?.['repositoriesWithBuildRules'];
@@ -649,13 +737,14 @@ function buildConfigGate(desired: DesiredObject): GateInfo {
   };
 }
 
-async function verifyBuildConfig(ctx: ExecContext, action: Action): Promise<Reconciled> {
-  const expect = action.gate?.expect ?? {};
+/** The build-configuration gate: `done` when every repository it names has a build rule. */
+async function verifyBuildConfig(ctx: ExecContext, g: GateSubject<Spec, ImportKey>): Promise<Reconciled> {
+  const expect = g.gate.expect;
   const repos = buildRepos(expect);
   const ns = String(expect['namespace'] ?? '');
-  const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
+  const instanceId = knownInstanceId(ctx, g.key.instance);
   if (instanceId === undefined || ns === '') return { state: 'absent' };
-  const cr = crFor(ctx, action);
+  const cr = ctx.cloud.cr(g.account, g.region);
   const inNamespace = await namespaceRepos(cr, instanceId, ns);
   const have = await withBuildRules(cr, instanceId, inNamespace, repos);
   return repos.every((r) => have.includes(r)) ? { state: 'done' } : { state: 'absent' };
@@ -663,95 +752,87 @@ async function verifyBuildConfig(ctx: ExecContext, action: Action): Promise<Reco
 
 // ---- the kind -------------------------------------------------------------------------------
 
-export const imageImportKind: Kind = {
-  name: 'image-import',
-  // Namespaces: the target is only listed when its namespace exists (a namespace the same plan
-  // creates has no repositories yet, and ListRepository would refuse it with NAMESPACE_NOT_EXIST).
-  readAfter: ['instance', 'namespace'],
-  reportsUnmanaged: false,
+/** The kind, with the run's image copier (absent: copies fail with apply.no_registry). */
+export function makeImageImportKind(deps: ImageImportDeps = {}): Kind<Spec, ImportIds, ImportKey> {
+  return {
+    name: 'image-import',
+    // Namespaces: the target is only listed when its namespace exists (a namespace the same plan
+    // creates has no repositories yet, and ListRepository would refuse it with NAMESPACE_NOT_EXIST).
+    readAfter: ['instance', 'namespace'],
+    reportsUnmanaged: false,
+    address: importAddress,
+    decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(): DesiredObject[] {
-    return [];
-  },
+    desired() {
+      return [];
+    },
 
-  derive(ctx): DesiredObject[] {
-    const p = planImports(ctx.config, ctx.desired, ctx.live('image-import'));
-    return [...p.repositories, ...p.copies, ...p.gates];
-  },
+    derive(ctx) {
+      const p = planImports(ctx.config, ctx.desired, ctx.live('image-import'));
+      return [...p.repositories, ...p.copies, ...p.gates];
+    },
 
-  extras(ctx) {
-    return { findings: planImports(ctx.config, ctx.desired, ctx.live('image-import')).findings };
-  },
+    extras(ctx) {
+      return { findings: planImports(ctx.config, ctx.desired, ctx.live('image-import')).findings };
+    },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
-    const rules = resolveImports(ctx.config);
-    if (rules.length === 0) return [];
-    const running = new Map(runningInstances(ctx).map((m) => [m.alias, m] as const));
-    const nsCache = new Map<string, Promise<Set<string>>>();
-    const peNamespaces = (account: string, region: string) => {
-      const k = `${account}\u0000${region}`;
-      let p = nsCache.get(k);
-      if (!p) {
-        p = ctx.cloud
-          .crpe(account, region)
-          .allNamespaces()
-          .then((r) => new Set(r.items.map((n) => n.namespace ?? '').filter((n) => n !== '')));
-        nsCache.set(k, p);
+    async read(ctx: ReadContext) {
+      const rules = resolveImports(ctx.config);
+      if (rules.length === 0) return [];
+      const running = new Map(runningInstances(ctx).map((m) => [m.alias, m] as const));
+      const nsCache = new Map<string, Promise<Set<string>>>();
+      const peNamespaces = (account: string, region: string) => {
+        const k = `${account}\u0000${region}`;
+        let p = nsCache.get(k);
+        if (!p) {
+          p = ctx.cloud
+            .crpe(account, region)
+            .allNamespaces()
+            .then((r) => new Set(r.items.map((n) => n.namespace ?? '').filter((n) => n !== '')));
+          nsCache.set(k, p);
+        }
+        return p;
+      };
+      const namespaces = new Set(ctx.live('namespace').map((l) => l.id));
+      const targets = new Map<string, CrTarget>();
+      for (const m of running.values()) {
+        const cr = ctx.cloud.cr(m.account, m.region);
+        const listed = new Map<string, Promise<CrRepository[]>>();
+        targets.set(m.alias, {
+          cr,
+          instanceId: m.instanceId,
+          repos(ns) {
+            if (!namespaces.has(namespaceAddress(m.alias, ns))) return Promise.resolve([]);
+            let p = listed.get(ns);
+            if (!p) {
+              p = cr.allRepositories({ InstanceId: m.instanceId, RepoNamespaceName: ns }).then((r) => r.items.filter((x) => x.RepoNamespaceName === ns));
+              listed.set(ns, p);
+            }
+            return p;
+          },
+        });
       }
-      return p;
-    };
-    const namespaces = new Set(ctx.live('namespace').map((l) => l.id));
-    const targets = new Map<string, CrTarget>();
-    for (const m of running.values()) {
-      const cr = ctx.cloud.cr(m.account, m.region);
-      const listed = new Map<string, Promise<CrRepository[]>>();
-      targets.set(m.alias, {
-        cr,
-        instanceId: m.instanceId,
-        repos(ns) {
-          if (!namespaces.has(addr.namespace(m.alias, ns))) return Promise.resolve([]);
-          let p = listed.get(ns);
-          if (!p) {
-            p = cr.allRepositories({ InstanceId: m.instanceId, RepoNamespaceName: ns }).then((r) => r.items.filter((x) => x.RepoNamespaceName === ns));
-            listed.set(ns, p);
-          }
-          return p;
-        },
-      });
-    }
-    const per = await Promise.all(rules.map((r) => readRule(ctx, r, peNamespaces, targets.get(r.instance))));
-    return per.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  },
+      const per = await Promise.all(rules.map((r) => readRule(ctx, r, peNamespaces, targets.get(r.instance))));
+      return per.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
-    return { changes: compareSpec(desired.spec, live.spec) };
-  },
+    diff(desired, live): Diff {
+      return { changes: compareSpec(desired.spec, live.spec) };
+    },
 
-  classify(desired, live, diff) {
-    if (desired === undefined) return 'none';
-    if (!isBuildConfig(desired)) return 'run';
-    return live !== undefined && diff !== undefined && diff.changes.length === 0 ? 'none' : 'gate';
-  },
+    classify(desired, live, diff) {
+      if (desired === undefined) return 'none';
+      if (desired.key.part !== 'build-config') return 'run';
+      return live !== undefined && diff !== undefined && diff.changes.length === 0 ? 'none' : 'gate';
+    },
 
-  gate(desired: DesiredObject): GateInfo {
-    return buildConfigGate(desired);
-  },
+    gate(desired): GateInfo {
+      return buildConfigGate(desired);
+    },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    if (action.type !== 'run') return unsupported('image-import', action);
-    return run(ctx, action);
-  },
-
-  /**
-   * A copy: `done` when the target tag holds the source digest (the copy's effect), else `absent`.
-   * The build-configuration gate: `done` when every repository it names has a build rule.
-   */
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    if (action.type === 'gate') return verifyBuildConfig(ctx, action);
-    if (action.type !== 'run') return unsupported('image-import', action);
-    const c = copyOf(action);
-    const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
-    if (instanceId === undefined) return { state: 'absent' };
-    return (await targetDigest(ctx, action, instanceId, c)) === c.digest ? { state: 'done', ids: { instanceId } } : { state: 'absent' };
-  },
-};
+    observe,
+    /** A run: the image copy. */
+    create: (ctx, s) => run(ctx, s, deps),
+    check: verifyBuildConfig,
+  };
+}

@@ -1,46 +1,59 @@
 /**
  * Every kind acrctl manages, in one list: the planner and executor receive it and never name a kind.
  * Add one line when a kind lands.
+ *
+ * Kinds are values made once per command: `makeKinds` gives each the dependencies it needs (the
+ * apply run's image copier, the settle time of late-showing creates, drift's wider tag reads), so
+ * the engine's contexts carry none of them.
  */
 import type { Kind } from '../plan/kind.js';
-import { aclEntryKind } from './acl-entry.js';
+import { makeAclEntryKind, type AclEntryDeps } from './acl-entry.js';
+import { backfillKind } from './backfill.js';
 import { authDomainTakeoverKind, personalEditionDomainKind } from './console-switch.js';
+import { crossRegionKind } from './cross-region.js';
+import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
 import { internetEndpointKind } from './internet-endpoint.js';
 import { namespaceKind } from './namespace.js';
-import { repositoryKind } from './repository.js';
-import { vpcLinkKind } from './vpc-link.js';
-import { syncRuleKind } from './sync-rule.js';
-import { tagKind } from './tag.js';
-import { backfillKind } from './backfill.js';
-import { imageImportKind } from './image-import.js';
-import { ramRoleKind } from './ram-role.js';
-import { ramPolicyKind } from './ram-policy.js';
 import { ramAttachmentKind } from './ram-attachment.js';
-import { crossRegionKind } from './cross-region.js';
-import { vpcRouteKind } from './vpc-route.js';
+import { ramPolicyKind } from './ram-policy.js';
+import { ramRoleKind } from './ram-role.js';
+import { repositoryKind } from './repository.js';
+import { syncRuleKind } from './sync-rule.js';
+import { makeTagKind, type TagDeps } from './tag.js';
 import { trRouteKind } from './tr-route.js';
+import { vpcLinkKind } from './vpc-link.js';
+import { vpcRouteKind } from './vpc-route.js';
 
-export const allKinds: readonly Kind[] = [
-  instanceKind,
-  namespaceKind,
-  repositoryKind,
-  vpcLinkKind,
-  internetEndpointKind,
-  aclEntryKind,
-  personalEditionDomainKind,
-  authDomainTakeoverKind,
-  syncRuleKind,
-  tagKind,
-  backfillKind,
-  imageImportKind,
-  ramRoleKind,
-  ramPolicyKind,
-  ramAttachmentKind,
-  crossRegionKind,
-  vpcRouteKind,
-  trRouteKind,
-];
+/** What the kinds may be given when they are made; every field is optional (plans need none). */
+export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps {}
+
+/** Every kind, made with the given dependencies. */
+export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
+  return [
+    instanceKind,
+    namespaceKind,
+    repositoryKind,
+    vpcLinkKind,
+    internetEndpointKind,
+    makeAclEntryKind(deps),
+    personalEditionDomainKind,
+    authDomainTakeoverKind,
+    syncRuleKind,
+    makeTagKind(deps),
+    backfillKind,
+    makeImageImportKind(deps),
+    ramRoleKind,
+    ramPolicyKind,
+    ramAttachmentKind,
+    crossRegionKind,
+    vpcRouteKind,
+    trRouteKind,
+  ];
+}
+
+/** The kinds of commands that copy no image (plan, drift, adopt, destroy). */
+export const allKinds: readonly Kind[] = makeKinds();
 
 /** Kinds by name, as the executor looks them up. */
 export function kindMap(kinds: readonly Kind[] = allKinds): ReadonlyMap<string, Kind> {

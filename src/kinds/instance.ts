@@ -16,15 +16,40 @@ import { ACR_EE_PRODUCT, type ModifyInstanceRequest } from '../cloud/bss.js';
 import type { CrClient, CrInstance } from '../cloud/cr.js';
 import { DEFAULTS, type Edition, type Instance, type Quotas, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
-import type { Action, FieldChange } from '../plan/model.js';
-import { addr } from './address.js';
+import { accountAddress, segment, address } from '../plan/address.js';
+import { either, num, optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { Change, DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { FieldChange } from '../plan/model.js';
 import { compareSpec } from './compare.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
-import { crFor, existsDifferent, isNotFound, unsupported, vendorCode } from './support.js';
+import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 // ---------------------------------------------------------------------------------------------
-// Shared helpers of the instance-scoped kinds
+// Keys, specs, ids, addresses
+
+const quotasShape = struct({ namespaces: optional(num), repositories: optional(num), vpcs: optional(num) });
+const specShape = struct({ name: str, edition: str, quotas: optional(quotasShape) });
+const idsShape = struct({ instanceId: str });
+/** A declared instance is keyed by its alias; an undeclared one by its account, region and cloud name. */
+const keyShape = either(struct({ instance: str }), struct({ account: str, region: str, name: str }));
+
+export type InstanceSpec = Decoded<typeof specShape>;
+export type InstanceIds = Decoded<typeof idsShape>;
+export type InstanceKey = Decoded<typeof keyShape>;
+type QuotaSpec = Decoded<typeof quotasShape>;
+
+/** `instance[alias]`: a declared instance, the container of everything inside it. */
+export function instanceAddress(alias: string): string {
+  return segment('instance', alias);
+}
+
+/** `account[a].instance[region/name]`: a live instance no alias declares. */
+export function unmanagedInstanceAddress(account: string, region: string, name: string): string {
+  return address(accountAddress(account), segment('instance', `${region}/${name}`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the instance's child kinds need of it
 
 /** A declared instance matched to a live one. */
 export interface MatchedInstance {
@@ -38,7 +63,7 @@ export interface MatchedInstance {
 }
 
 /** What `instance` live objects carry besides the compared spec: the status (volatile, so not spec). */
-export interface InstanceLive extends LiveObject {
+export interface InstanceLive extends LiveObject<InstanceSpec, InstanceIds, InstanceKey> {
   readonly status: string;
 }
 
@@ -57,7 +82,7 @@ export function runningInstances(ctx: Pick<ReadContext, 'config' | 'live'>): Mat
     const alias = l.instance;
     const config = alias === undefined ? undefined : ctx.config.instances?.[alias];
     const instanceId = l.ids['instanceId'];
-    if (alias === undefined || config === undefined || instanceId === undefined || l.id !== addr.instance(alias)) continue;
+    if (alias === undefined || config === undefined || instanceId === undefined || l.id !== instanceAddress(alias)) continue;
     if (statusOf(l) !== 'RUNNING') continue;
     out.push({ alias, account: l.account, region: l.region, instanceId, status: statusOf(l), config, address: l.id });
   }
@@ -66,20 +91,24 @@ export function runningInstances(ctx: Pick<ReadContext, 'config' | 'live'>): Mat
 
 /** The cri- id of a declared instance at apply time: learned in this run or read at plan time. */
 export function instanceIdOf(ctx: Pick<ExecContext, 'ids'>, alias: string): string {
-  const id = ctx.ids(addr.instance(alias))['instanceId'];
+  const id = ctx.ids(instanceAddress(alias))['instanceId'];
   if (id === undefined || id === '') {
     throw new AcrctlError('apply.missing_id', `the id of instance[${alias}] is not known`, {
-      address: addr.instance(alias),
+      address: instanceAddress(alias),
       hint: 'the instance was neither found when planning nor created in this run: run acrctl plan again',
     });
   }
   return id;
 }
 
-/** The alias of the instance an action is about (every instance-scoped action carries it). */
-export function aliasOf(action: Action): string {
-  if (action.instance === undefined) throw new Error(`action ${action.id} has no instance`);
-  return action.instance;
+/** The id of a declared instance if it is known (learned in this run or read at plan time). */
+export function knownInstanceId(ctx: Pick<ExecContext, 'ids'>, alias: string): string | undefined {
+  return ctx.ids(instanceAddress(alias))['instanceId'];
+}
+
+/** The instance's declared prune flag (children's `prunable`). */
+export function prunes(inst: Instance): boolean {
+  return inst.prune ?? DEFAULTS.instance.prune;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,11 +129,9 @@ export function editionOf(specification: string | undefined): string {
  */
 export const BASE_QUOTAS = { namespaces: 100, repositories: 1000 } as const;
 
-type QuotaSpec = { namespaces?: number; repositories?: number; vpcs?: number };
-
 function quotaSpec(q: Quotas | undefined): QuotaSpec | undefined {
   if (q === undefined) return undefined;
-  const out: QuotaSpec = {};
+  const out: { namespaces?: number; repositories?: number; vpcs?: number } = {};
   if (q.namespaces !== undefined) out.namespaces = q.namespaces;
   if (q.repositories !== undefined) out.repositories = q.repositories;
   if (q.vpcs !== undefined) out.vpcs = q.vpcs;
@@ -118,7 +145,7 @@ function quotasSatisfied(desired: unknown, live: unknown): boolean {
   return Object.entries(d).every(([k, v]) => (l[k] ?? 0) >= v);
 }
 
-const num = (s: string | undefined): number => {
+const count = (s: string | undefined): number => {
   const n = Number(s);
   return Number.isFinite(n) ? n : 0;
 };
@@ -129,14 +156,15 @@ const num = (s: string | undefined): number => {
 const STARTING = new Set(['PENDING', 'STARTING']);
 const GONE = new Set(['DELETING', 'DELETED']);
 
-function desiredOf(alias: string, inst: Instance): DesiredObject {
+function desiredOf(alias: string, inst: Instance): DesiredObject<InstanceSpec, InstanceKey> {
   const quotas = quotaSpec(inst.quotas);
   return {
-    id: addr.instance(alias),
+    id: instanceAddress(alias),
     kind: 'instance',
     account: inst.account,
     region: inst.region,
     instance: alias,
+    key: { instance: alias },
     spec: { name: inst.name, edition: inst.edition, ...(quotas ? { quotas } : {}) },
     requires: [],
   };
@@ -157,6 +185,15 @@ async function findByName(cr: CrClient, name: string): Promise<CrInstance | unde
   return (await listInstances(cr)).find((i) => i.InstanceName === name && !GONE.has(i.InstanceStatus ?? ''));
 }
 
+async function usageQuotas(cr: CrClient, instanceId: string): Promise<QuotaSpec> {
+  const u = await cr.getInstanceUsage({ InstanceId: instanceId });
+  return {
+    namespaces: Math.max(0, count(u.NamespaceQuota) - BASE_QUOTAS.namespaces),
+    repositories: Math.max(0, count(u.RepoQuota) - BASE_QUOTAS.repositories),
+    vpcs: count(u.VpcQuota),
+  };
+}
+
 async function waitRunning(ctx: ExecContext, cr: CrClient, instanceId: string, name: string, edition?: string): Promise<void> {
   await waitUntil(
     ctx,
@@ -174,11 +211,11 @@ async function waitRunning(ctx: ExecContext, cr: CrClient, instanceId: string, n
   );
 }
 
-function createParameters(spec: Readonly<Record<string, unknown>>, region: string): { Code: string; Value: string }[] {
-  const quotas = (spec['quotas'] ?? {}) as QuotaSpec;
+function createParameters(spec: InstanceSpec, region: string): { Code: string; Value: string }[] {
+  const quotas = spec.quotas ?? {};
   return [
-    { Code: 'InstanceType', Value: String(spec['edition']) },
-    { Code: 'InstanceName', Value: String(spec['name']) },
+    { Code: 'InstanceType', Value: spec.edition },
+    { Code: 'InstanceName', Value: spec.name },
     { Code: 'Region', Value: region },
     { Code: 'DefaultOssBucket', Value: 'true' },
     ...(quotas.repositories !== undefined ? [{ Code: 'RepoQuota', Value: String(quotas.repositories) }] : []),
@@ -187,11 +224,15 @@ function createParameters(spec: Readonly<Record<string, unknown>>, region: strin
   ];
 }
 
-async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const spec = action.after ?? {};
-  const name = String(spec['name']);
-  const edition = String(spec['edition']);
-  const cr = crFor(ctx, action);
+/** The alias of a declared instance's key (the kind acts on declared instances only). */
+function aliasOfKey(key: InstanceKey, id: string): string {
+  if (!('instance' in key)) throw new AcrctlError('internal.unsupported_action', `${id} is an instance no alias declares: acrctl never acts on it`, { address: id });
+  return key.instance;
+}
+
+async function create(ctx: ExecContext, s: Subject<InstanceSpec, InstanceIds, InstanceKey>): Promise<Outcome> {
+  const { name, edition } = s.spec;
+  const cr = ctx.cloud.cr(s.account, s.region);
   const pendingId = ctx.reconciled?.state === 'pending' ? ctx.reconciled.ids?.['instanceId'] : undefined;
   let instanceId = pendingId;
   if (instanceId === undefined) {
@@ -200,14 +241,14 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
     const found = await findByName(cr, name);
     if (found?.InstanceId !== undefined) {
       const liveEdition = editionOf(found.InstanceSpecification);
-      if (liveEdition !== edition) existsDifferent(action.id, [{ path: 'edition', before: liveEdition, after: edition, impact: 'update' }]);
+      if (liveEdition !== edition) existsDifferent(s.id, [{ path: 'edition', before: liveEdition, after: edition, impact: 'update' }]);
       instanceId = found.InstanceId;
     }
   }
   if (instanceId === undefined) {
-    await ctx.intent('CreateInstance', { name, region: action.region, edition });
+    await ctx.intent('CreateInstance', { name, region: s.region, edition });
     try {
-      const r = await ctx.cloud.bss(action.account).createInstance({
+      const r = await ctx.cloud.bss(s.account).createInstance({
         ClientToken: ctx.clientToken(),
         ProductCode: ACR_EE_PRODUCT.productCode,
         ProductType: bssProductType(),
@@ -215,7 +256,7 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
         Period: 1,
         RenewalStatus: 'AutoRenewal',
         RenewPeriod: 1,
-        Parameter: createParameters(spec, action.region),
+        Parameter: createParameters(s.spec, s.region),
       });
       instanceId = r.Data?.InstanceId;
     } catch (err) {
@@ -225,26 +266,25 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
       const found = await findByName(cr, name);
       if (found?.InstanceId === undefined) throw err;
       const liveEdition = editionOf(found.InstanceSpecification);
-      if (liveEdition !== edition) existsDifferent(action.id, [{ path: 'edition', before: liveEdition, after: edition, impact: 'update' }]);
+      if (liveEdition !== edition) existsDifferent(s.id, [{ path: 'edition', before: liveEdition, after: edition, impact: 'update' }]);
       instanceId = found.InstanceId;
     }
-    if (instanceId === undefined) throw new AcrctlError('apply.no_id', `BSS CreateInstance for ${name} returned no InstanceId`, { address: action.id });
+    if (instanceId === undefined) throw new AcrctlError('apply.no_id', `BSS CreateInstance for ${name} returned no InstanceId`, { address: s.id });
   }
   ctx.progress(`instance ${name} is ${instanceId}`, { instanceId });
   await waitRunning(ctx, cr, instanceId, name);
   return { ids: { instanceId } };
 }
 
-async function update(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const spec = action.after ?? {};
-  const name = String(spec['name']);
-  const instanceId = instanceIdOf(ctx, aliasOf(action));
-  const cr = crFor(ctx, action);
-  const changed = new Set(action.changes.map((c) => c.path));
+async function update(ctx: ExecContext, c: Change<InstanceSpec, InstanceIds, InstanceKey>): Promise<Outcome> {
+  const { name } = c.spec;
+  const instanceId = instanceIdOf(ctx, aliasOfKey(c.key, c.id));
+  const cr = ctx.cloud.cr(c.account, c.region);
+  const changed = new Set(c.changes.map((x) => x.path));
   const params: { Code: string; Value: string }[] = [];
-  if (changed.has('edition')) params.push({ Code: 'InstanceType', Value: String(spec['edition']) });
+  if (changed.has('edition')) params.push({ Code: 'InstanceType', Value: c.spec.edition });
   if (changed.has('quotas')) {
-    const q = (spec['quotas'] ?? {}) as QuotaSpec;
+    const q = c.spec.quotas ?? {};
     if (q.namespaces !== undefined) params.push({ Code: 'NamespaceQuota', Value: String(q.namespaces) });
     if (q.repositories !== undefined) params.push({ Code: 'RepoQuota', Value: String(q.repositories) });
     if (q.vpcs !== undefined) params.push({ Code: 'vpc_num', Value: String(q.vpcs) });
@@ -262,21 +302,20 @@ async function update(ctx: ExecContext, action: Action): Promise<Outcome> {
       SubscriptionType: 'Subscription',
       Parameter: params,
     };
-    await ctx.cloud.bss(action.account).modifyInstance(req);
+    await ctx.cloud.bss(c.account).modifyInstance(req);
   }
-  await waitRunning(ctx, cr, instanceId, name, changed.has('edition') ? String(spec['edition']) : undefined);
+  await waitRunning(ctx, cr, instanceId, name, changed.has('edition') ? c.spec.edition : undefined);
   return { ids: { instanceId } };
 }
 
-async function remove(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const before = action.before ?? {};
-  const instanceId = (before['ids'] as Record<string, string> | undefined)?.['instanceId'] ?? instanceIdOf(ctx, aliasOf(action));
-  const name = String(before['name'] ?? instanceId);
-  const cr = crFor(ctx, action);
+async function remove(ctx: ExecContext, r: Removal<InstanceSpec, InstanceIds, InstanceKey>): Promise<Outcome> {
+  const instanceId = r.ids.instanceId;
+  const name = r.spec.name;
+  const cr = ctx.cloud.cr(r.account, r.region);
   if (ctx.reconciled?.state !== 'pending') {
     await ctx.intent('RefundInstance', { name, instanceId });
     try {
-      await ctx.cloud.bss(action.account).refundInstance({
+      await ctx.cloud.bss(r.account).refundInstance({
         ClientToken: ctx.clientToken('refund'),
         InstanceId: instanceId,
         ImmediatelyRelease: '1',
@@ -303,16 +342,41 @@ async function remove(ctx: ExecContext, action: Action): Promise<Outcome> {
   return {};
 }
 
-export const instanceKind: Kind = {
+/**
+ * The instance a subject names: the one with the plan's id when it has one (update, delete: the
+ * live instance; a released one is `going` until it is gone), else the one of its cloud name.
+ * Quotas are read (GetInstanceUsage) only when the subject declares them and the instance runs.
+ */
+async function observe(ctx: ExecContext, s: Subject<InstanceSpec, InstanceIds, InstanceKey>): Promise<Observation<InstanceIds>> {
+  const cr = ctx.cloud.cr(s.account, s.region);
+  const all = await listInstances(cr);
+  let found: CrInstance | undefined;
+  if (s.ids !== undefined) {
+    found = all.find((i) => i.InstanceId === s.ids!.instanceId);
+    if (found !== undefined && GONE.has(found.InstanceStatus ?? '')) return { state: 'going' };
+  } else {
+    found = all.find((i) => i.InstanceName === s.spec.name && !GONE.has(i.InstanceStatus ?? ''));
+  }
+  if (found?.InstanceId === undefined) return { state: 'absent' };
+  const ids = { instanceId: found.InstanceId };
+  const running = found.InstanceStatus === 'RUNNING';
+  let upToDate = editionOf(found.InstanceSpecification) === s.spec.edition;
+  if (upToDate && running && s.spec.quotas !== undefined) upToDate = quotasSatisfied(s.spec.quotas, await usageQuotas(cr, found.InstanceId));
+  return { state: 'present', upToDate, ready: running, ids };
+}
+
+export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
   name: 'instance',
   readAfter: [],
   reportsUnmanaged: true,
+  address: (key) => ('instance' in key ? instanceAddress(key.instance) : unmanagedInstanceAddress(key.account, key.region, key.name)),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
+  desired(config: RegistryDocument) {
     return Object.entries(config.instances ?? {}).map(([alias, inst]) => desiredOf(alias, inst));
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const declared = Object.entries(ctx.config.instances ?? {});
     const scopes = new Map<string, { account: string; region: string }>();
     for (const [, inst] of declared) scopes.set(`${inst.account}\u0000${inst.region}`, { account: inst.account, region: inst.region });
@@ -320,7 +384,7 @@ export const instanceKind: Kind = {
       [...scopes.values()].map(async ({ account, region }) => {
         const cr = ctx.cloud.cr(account, region);
         const live = await listInstances(cr);
-        const out: LiveObject[] = [];
+        const out: LiveObject<InstanceSpec, InstanceIds, InstanceKey>[] = [];
         for (const i of live) {
           const name = i.InstanceName ?? '';
           const status = i.InstanceStatus ?? '';
@@ -329,38 +393,31 @@ export const instanceKind: Kind = {
           const ids = { instanceId: i.InstanceId };
           if (match === undefined) {
             out.push({
-              id: addr.unmanagedInstance(account, region, name),
+              id: unmanagedInstanceAddress(account, region, name),
               kind: 'instance',
               account,
               region,
+              key: { account, region, name },
               spec: { name, edition: editionOf(i.InstanceSpecification) },
               ids,
-              container: addr.account(account),
+              container: accountAddress(account),
               prunable: false,
               requires: [],
             });
             continue;
           }
           const [alias, inst] = match;
-          let quotas: QuotaSpec | undefined;
-          const declaredQuotas = quotaSpec(inst.quotas);
-          if (declaredQuotas !== undefined && status === 'RUNNING') {
-            const u = await cr.getInstanceUsage({ InstanceId: i.InstanceId });
-            quotas = {
-              namespaces: Math.max(0, num(u.NamespaceQuota) - BASE_QUOTAS.namespaces),
-              repositories: Math.max(0, num(u.RepoQuota) - BASE_QUOTAS.repositories),
-              vpcs: num(u.VpcQuota),
-            };
-          }
+          const quotas = quotaSpec(inst.quotas) !== undefined && status === 'RUNNING' ? await usageQuotas(cr, i.InstanceId) : undefined;
           const obj: InstanceLive = {
-            id: addr.instance(alias),
+            id: instanceAddress(alias),
             kind: 'instance',
             account,
             region,
             instance: alias,
+            key: { instance: alias },
             spec: { name, edition: editionOf(i.InstanceSpecification), ...(quotas ? { quotas } : {}) },
             ids,
-            container: addr.account(account),
+            container: accountAddress(account),
             prunable: false,
             requires: [],
             status,
@@ -373,14 +430,14 @@ export const instanceKind: Kind = {
     return perScope.flat();
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
-    const want = desired.spec['edition'] as Edition;
-    const have = live.spec['edition'] as string;
+  diff(desired, live): Diff {
+    const want = desired.spec.edition as Edition;
+    const have = live.spec.edition;
     if (have in EDITION_RANK && EDITION_RANK[have as Edition] > EDITION_RANK[want]) {
       const alias = desired.instance ?? desired.id;
       throw new AcrctlError(
         'plan.edition_downgrade',
-        `instance ${alias} (${String(desired.spec['name'])}) is ${have} Edition and registry.yaml asks for ${want}: an edition cannot be downgraded`,
+        `instance ${alias} (${desired.spec.name}) is ${have} Edition and registry.yaml asks for ${want}: an edition cannot be downgraded`,
         {
           address: desired.id,
           hint: `set instances.${alias}.edition to ${have}; a smaller edition means a new instance (another name) and moving the images to it`,
@@ -403,54 +460,8 @@ export const instanceKind: Kind = {
     return { changes };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-        return create(ctx, action);
-      case 'update':
-        return update(ctx, action);
-      case 'delete':
-        return remove(ctx, action);
-      default:
-        return unsupported('instance', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const cr = crFor(ctx, action);
-    const name = String((action.after ?? action.before ?? {})['name'] ?? '');
-    const all = (await listInstances(cr)).filter((i) => i.InstanceName === name);
-    const found = all.find((i) => !GONE.has(i.InstanceStatus ?? ''));
-    const status = found?.InstanceStatus ?? '';
-    const ids = found?.InstanceId !== undefined ? { ids: { instanceId: found.InstanceId } } : {};
-    switch (action.type) {
-      case 'create':
-        if (found === undefined) return { state: 'absent' };
-        return status === 'RUNNING' ? { state: 'done', ...ids } : { state: 'pending', ...ids };
-      case 'update': {
-        if (found?.InstanceId === undefined || status !== 'RUNNING') return { state: 'absent' };
-        if (editionOf(found.InstanceSpecification) !== String(action.after?.['edition'])) return { state: 'absent' };
-        const wanted = action.after?.['quotas'];
-        if (wanted !== undefined && action.changes.some((c) => c.path === 'quotas')) {
-          const u = await cr.getInstanceUsage({ InstanceId: found.InstanceId });
-          const live = { namespaces: num(u.NamespaceQuota) - BASE_QUOTAS.namespaces, repositories: num(u.RepoQuota) - BASE_QUOTAS.repositories, vpcs: num(u.VpcQuota) };
-          if (!quotasSatisfied(wanted, live)) return { state: 'absent' };
-        }
-        return { state: 'done', ...ids };
-      }
-      case 'delete': {
-        const released = (action.before?.['ids'] as Record<string, string> | undefined)?.['instanceId'];
-        const same = all.find((i) => i.InstanceId === released);
-        if (same === undefined) return { state: 'done' };
-        return GONE.has(same.InstanceStatus ?? '') ? { state: 'pending' } : { state: 'absent' };
-      }
-      default:
-        return unsupported('instance', action);
-    }
-  },
+  observe,
+  create,
+  update,
+  delete: remove,
 };
-
-/** The instance's declared prune flag (children's `prunable`). */
-export function prunes(inst: Instance): boolean {
-  return inst.prune ?? DEFAULTS.instance.prune;
-}

@@ -10,15 +10,26 @@
  */
 import type { CrClient, GetInstanceEndpointResponse } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument } from '../config/model.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { address } from '../plan/address.js';
+import { bool, str, struct, type Decoded } from '../plan/decode.js';
+import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Subject } from '../plan/kind.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, instanceIdOf, runningInstances } from './instance.js';
-import { crFor, unsupported } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 export const INTERNET = { EndpointType: 'internet', ModuleName: 'Registry' } as const;
+
+const keyShape = struct({ instance: str });
+const specShape = struct({ enabled: bool });
+const idsShape = struct({ instanceId: str });
+export type EndpointKey = Decoded<typeof keyShape>;
+export type EndpointSpec = Decoded<typeof specShape>;
+export type EndpointIds = Decoded<typeof idsShape>;
+
+/** `instance[i].internet-endpoint`. */
+export function internetEndpointAddress(instance: string): string {
+  return address(instanceAddress(instance), 'internet-endpoint');
+}
 
 /** One visible ACL entry of the internet endpoint. */
 export interface AclView {
@@ -27,7 +38,7 @@ export interface AclView {
 }
 
 /** An internet-endpoint live object: the status and the ACL entries travel beside the spec. */
-export interface EndpointLive extends LiveObject {
+export interface EndpointLive extends LiveObject<EndpointSpec, EndpointIds, EndpointKey> {
   readonly status: string;
   readonly acl: readonly AclView[];
 }
@@ -58,10 +69,11 @@ export async function waitEndpointRunning(ctx: ExecContext, cr: CrClient, instan
   );
 }
 
-async function setEnabled(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const instanceId = instanceIdOf(ctx, aliasOf(action));
-  const enabled = action.after?.['enabled'] === true;
-  const cr = crFor(ctx, action);
+/** Create and update are one call: the endpoint always exists on a live instance, on or off. */
+async function setEnabled(ctx: ExecContext, s: Subject<EndpointSpec, EndpointIds, EndpointKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, s.key.instance);
+  const enabled = s.spec.enabled;
+  const cr = ctx.cloud.cr(s.account, s.region);
   const now = await getEndpoint(cr, instanceId);
   if ((now.Enable === true) !== enabled) {
     await ctx.intent('UpdateInstanceEndpointStatus', { instanceId, enable: enabled });
@@ -74,41 +86,54 @@ async function setEnabled(ctx: ExecContext, action: Action): Promise<Outcome> {
   return { ids: { instanceId } };
 }
 
-export const internetEndpointKind: Kind = {
+/** On or off as asked; an endpoint turned on is ready once RUNNING. */
+async function observe(ctx: ExecContext, s: Subject<EndpointSpec, EndpointIds, EndpointKey>): Promise<Observation<EndpointIds>> {
+  const instanceId = knownInstanceId(ctx, s.key.instance);
+  if (instanceId === undefined) return { state: 'absent' };
+  const r = await getEndpoint(ctx.cloud.cr(s.account, s.region), instanceId);
+  const on = r.Enable === true;
+  return { state: 'present', upToDate: on === s.spec.enabled, ready: settled(r, s.spec.enabled), ids: { instanceId } };
+}
+
+export const internetEndpointKind: Kind<EndpointSpec, EndpointIds, EndpointKey> = {
   name: 'internet-endpoint',
   readAfter: ['instance'],
   reportsUnmanaged: true,
+  address: (key) => internetEndpointAddress(key.instance),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
+  desired(config: RegistryDocument) {
     return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) =>
       inst.internetEndpoint === undefined
         ? []
         : [
             {
-              id: addr.internetEndpoint(alias),
+              id: internetEndpointAddress(alias),
               kind: 'internet-endpoint',
               account: inst.account,
               region: inst.region,
               instance: alias,
+              key: { instance: alias },
               spec: { enabled: inst.internetEndpoint.enabled ?? DEFAULTS.internetEndpoint.enabled },
-              requires: [addr.instance(alias)],
+              requires: [instanceAddress(alias)],
             },
           ],
     );
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     return Promise.all(
       runningInstances(ctx)
         .filter((m) => m.config.internetEndpoint !== undefined)
-        .map(async (m): Promise<LiveObject> => {
+        .map(async (m) => {
           const r = await getEndpoint(ctx.cloud.cr(m.account, m.region), m.instanceId);
           const obj: EndpointLive = {
-            id: addr.internetEndpoint(m.alias),
+            id: internetEndpointAddress(m.alias),
             kind: 'internet-endpoint',
             account: m.account,
             region: m.region,
             instance: m.alias,
+            key: { instance: m.alias },
             spec: { enabled: r.Enable === true },
             ids: { instanceId: m.instanceId },
             container: m.address,
@@ -122,32 +147,17 @@ export const internetEndpointKind: Kind = {
     );
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     return { changes: compareSpec(desired.spec, live.spec) };
   },
 
   /** A new instance's endpoint is off: declaring it off on an instance to be created plans nothing. */
   classify(desired, live) {
-    if (live === undefined && desired?.spec['enabled'] === false) return 'none';
+    if (live === undefined && desired?.spec.enabled === false) return 'none';
     return undefined;
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-      case 'update':
-        return setEnabled(ctx, action);
-      default:
-        return unsupported('internet-endpoint', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
-    if (instanceId === undefined) return { state: 'absent' };
-    const enabled = action.after?.['enabled'] === true;
-    const r = await getEndpoint(crFor(ctx, action), instanceId);
-    if (settled(r, enabled)) return { state: 'done', ids: { instanceId } };
-    return enabled && r.Enable === true ? { state: 'pending', ids: { instanceId } } : { state: 'absent' };
-  },
+  observe,
+  create: setEnabled,
+  update: setEnabled,
 };

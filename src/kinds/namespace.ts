@@ -10,16 +10,28 @@
  */
 import type { CrClient, CrNamespace } from '../cloud/cr.js';
 import { DEFAULTS, type Namespace, type RegistryDocument, type RepoType } from '../config/model.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { address, segment } from '../plan/address.js';
+import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { Change, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, instanceIdOf, prunes, runningInstances } from './instance.js';
-import { crFor, existsDifferent, isNotFound, lastName, unsupported, vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
+import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { waitUntil } from './wait.js';
 
 /** How long a namespace delete may take to show (Terraform polls 120 s for NAMESPACE_NOT_EXIST). */
 export const NAMESPACE_DELETE_TIMEOUT_MS = 120_000;
+
+const keyShape = struct({ instance: str, namespace: str });
+const specShape = struct({ autoCreateRepo: bool, defaultRepoType: str });
+const idsShape = struct({ instanceId: str, namespaceId: optional(str) });
+export type NamespaceKey = Decoded<typeof keyShape>;
+export type NamespaceSpec = Decoded<typeof specShape>;
+export type NamespaceIds = Decoded<typeof idsShape>;
+
+/** `instance[i].namespace[ns]`. */
+export function namespaceAddress(instance: string, namespace: string): string {
+  return address(instanceAddress(instance), segment('namespace', namespace));
+}
 
 /** A namespace acrctl wants in an instance: declared, or derived from replication rules. */
 export interface EffectiveNamespace {
@@ -42,7 +54,7 @@ export function effectiveNamespaces(config: RegistryDocument): EffectiveNamespac
   const instances = config.instances ?? {};
   for (const [alias, inst] of Object.entries(instances)) {
     for (const [name, ns] of Object.entries(inst.namespaces ?? {})) {
-      out.set(addr.namespace(alias, name), {
+      out.set(namespaceAddress(alias, name), {
         instance: alias,
         name,
         autoCreateRepo: ns.autoCreateRepo ?? DEFAULTS.namespace.autoCreateRepo,
@@ -55,7 +67,7 @@ export function effectiveNamespaces(config: RegistryDocument): EffectiveNamespac
   for (const [source, inst] of Object.entries(instances)) {
     for (const rule of inst.replication ?? []) {
       if (instances[rule.to] === undefined) continue; // the reference checker reports it
-      const id = addr.namespace(rule.to, rule.namespace);
+      const id = namespaceAddress(rule.to, rule.namespace);
       if (out.has(id)) continue;
       const d = derived.get(id) ?? { instance: rule.to, name: rule.namespace, namespaceLevel: false, rules: [] };
       d.namespaceLevel ||= (rule.level ?? DEFAULTS.replication.level) === 'namespace';
@@ -76,20 +88,16 @@ export function effectiveNamespaces(config: RegistryDocument): EffectiveNamespac
   return [...out.values()];
 }
 
-function specOf(autoCreateRepo: boolean, defaultRepoType: string): Record<string, unknown> {
+function specOf(autoCreateRepo: boolean, defaultRepoType: string): NamespaceSpec {
   return { autoCreateRepo, defaultRepoType };
 }
 
 /** The live spec of a listed namespace, normalised like the desired one. */
-export function liveNamespaceSpec(n: Pick<CrNamespace, 'AutoCreateRepo' | 'DefaultRepoConfiguration' | 'DefaultRepoType'>): Record<string, unknown> {
+export function liveNamespaceSpec(n: Pick<CrNamespace, 'AutoCreateRepo' | 'DefaultRepoConfiguration' | 'DefaultRepoType'>): NamespaceSpec {
   return specOf(n.AutoCreateRepo ?? DEFAULTS.namespace.autoCreateRepo, n.DefaultRepoConfiguration?.RepoType ?? n.DefaultRepoType ?? DEFAULTS.namespace.defaultRepoType);
 }
 
-function nameOf(action: Action): string {
-  return lastName(action.id, addr.instance(aliasOf(action)), 'namespace');
-}
-
-async function getNamespace(cr: CrClient, instanceId: string, name: string): Promise<Record<string, unknown> | undefined> {
+async function getNamespace(cr: CrClient, instanceId: string, name: string): Promise<{ spec: NamespaceSpec; namespaceId: string | undefined } | undefined> {
   try {
     const r = await cr.getNamespace({ InstanceId: instanceId, NamespaceName: name });
     return { spec: liveNamespaceSpec(r), namespaceId: r.NamespaceId };
@@ -99,51 +107,48 @@ async function getNamespace(cr: CrClient, instanceId: string, name: string): Pro
   }
 }
 
-async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const alias = aliasOf(action);
-  const instanceId = instanceIdOf(ctx, alias);
-  const name = nameOf(action);
-  const spec = action.after ?? {};
-  const cr = crFor(ctx, action);
+async function create(ctx: ExecContext, s: Subject<NamespaceSpec, NamespaceIds, NamespaceKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, s.key.instance);
+  const name = s.key.namespace;
+  const cr = ctx.cloud.cr(s.account, s.region);
   await ctx.intent('CreateNamespace', { instanceId, namespace: name });
   try {
     await cr.createNamespace({
       InstanceId: instanceId,
       NamespaceName: name,
-      AutoCreateRepo: spec['autoCreateRepo'] === true,
-      DefaultRepoType: String(spec['defaultRepoType']),
-      DefaultRepoConfiguration: { RepoType: String(spec['defaultRepoType']), TagImmutability: false },
+      AutoCreateRepo: s.spec.autoCreateRepo,
+      DefaultRepoType: s.spec.defaultRepoType,
+      DefaultRepoConfiguration: { RepoType: s.spec.defaultRepoType, TagImmutability: false },
     });
   } catch (err) {
     if (vendorCode(err) !== 'NAMESPACE_ALREADY_EXIST') throw err;
     const found = await getNamespace(cr, instanceId, name);
-    const changes = found ? compareSpec(spec, found['spec'] as Record<string, unknown>) : [];
-    if (changes.length > 0) existsDifferent(action.id, changes);
+    const changes = found ? compareSpec(s.spec, found.spec) : [];
+    if (changes.length > 0) existsDifferent(s.id, changes);
   }
   const found = await getNamespace(cr, instanceId, name);
-  return { ids: { instanceId, ...(typeof found?.['namespaceId'] === 'string' ? { namespaceId: found['namespaceId'] } : {}) } };
+  return { ids: { instanceId, ...(found?.namespaceId !== undefined ? { namespaceId: found.namespaceId } : {}) } };
 }
 
-async function update(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const instanceId = instanceIdOf(ctx, aliasOf(action));
-  const name = nameOf(action);
-  const spec = action.after ?? {};
-  await ctx.intent('UpdateNamespace', { instanceId, namespace: name, fields: action.changes.map((c) => c.path) });
+async function update(ctx: ExecContext, c: Change<NamespaceSpec, NamespaceIds, NamespaceKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, c.key.instance);
+  const name = c.key.namespace;
+  await ctx.intent('UpdateNamespace', { instanceId, namespace: name, fields: c.changes.map((x) => x.path) });
   // DefaultRepoType (the legacy field) rather than DefaultRepoConfiguration: the latter would also
   // reset the namespace's default tag immutability, which acrctl does not manage.
-  await crFor(ctx, action).updateNamespace({
+  await ctx.cloud.cr(c.account, c.region).updateNamespace({
     InstanceId: instanceId,
     NamespaceName: name,
-    AutoCreateRepo: spec['autoCreateRepo'] === true,
-    DefaultRepoType: String(spec['defaultRepoType']),
+    AutoCreateRepo: c.spec.autoCreateRepo,
+    DefaultRepoType: c.spec.defaultRepoType,
   });
   return { ids: { instanceId } };
 }
 
-async function remove(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const instanceId = instanceIdOf(ctx, aliasOf(action));
-  const name = nameOf(action);
-  const cr = crFor(ctx, action);
+async function remove(ctx: ExecContext, r: Removal<NamespaceSpec, NamespaceIds, NamespaceKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, r.key.instance);
+  const name = r.key.namespace;
+  const cr = ctx.cloud.cr(r.account, r.region);
   await ctx.intent('DeleteNamespace', { instanceId, namespace: name });
   try {
     await cr.deleteNamespace({ InstanceId: instanceId, NamespaceName: name });
@@ -157,40 +162,57 @@ async function remove(ctx: ExecContext, action: Action): Promise<Outcome> {
   return {};
 }
 
-export const namespaceKind: Kind = {
+async function observe(ctx: ExecContext, s: Subject<NamespaceSpec, NamespaceIds, NamespaceKey>): Promise<Observation<NamespaceIds>> {
+  const instanceId = knownInstanceId(ctx, s.key.instance);
+  if (instanceId === undefined) return { state: 'absent' }; // no instance yet (or any more): no namespace in it
+  const found = await getNamespace(ctx.cloud.cr(s.account, s.region), instanceId, s.key.namespace);
+  if (found === undefined) return { state: 'absent' };
+  return {
+    state: 'present',
+    upToDate: compareSpec(s.spec, found.spec).length === 0,
+    ready: true,
+    ids: { instanceId, ...(found.namespaceId !== undefined ? { namespaceId: found.namespaceId } : {}) },
+  };
+}
+
+export const namespaceKind: Kind<NamespaceSpec, NamespaceIds, NamespaceKey> = {
   name: 'namespace',
   readAfter: ['instance'],
   reportsUnmanaged: true,
+  address: (key) => namespaceAddress(key.instance, key.namespace),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
+  desired(config: RegistryDocument) {
     return effectiveNamespaces(config).map((ns) => {
       const inst = config.instances![ns.instance]!;
       return {
-        id: addr.namespace(ns.instance, ns.name),
+        id: namespaceAddress(ns.instance, ns.name),
         kind: 'namespace',
         account: inst.account,
         region: inst.region,
         instance: ns.instance,
+        key: { instance: ns.instance, namespace: ns.name },
         spec: specOf(ns.autoCreateRepo, ns.defaultRepoType),
-        requires: [addr.instance(ns.instance)],
+        requires: [instanceAddress(ns.instance)],
         ...(ns.reason !== undefined ? { reason: ns.reason } : {}),
       };
     });
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const per = await Promise.all(
       runningInstances(ctx).map(async (m) => {
         const { items } = await ctx.cloud.cr(m.account, m.region).allNamespaces({ InstanceId: m.instanceId });
         return items
           .filter((n) => n.NamespaceName !== undefined && (n.NamespaceStatus ?? 'NORMAL') === 'NORMAL')
           .map(
-            (n): LiveObject => ({
-              id: addr.namespace(m.alias, n.NamespaceName!),
+            (n): LiveObject<NamespaceSpec, NamespaceIds, NamespaceKey> => ({
+              id: namespaceAddress(m.alias, n.NamespaceName!),
               kind: 'namespace',
               account: m.account,
               region: m.region,
               instance: m.alias,
+              key: { instance: m.alias, namespace: n.NamespaceName! },
               spec: liveNamespaceSpec(n),
               ids: { instanceId: m.instanceId, ...(n.NamespaceId !== undefined ? { namespaceId: n.NamespaceId } : {}) },
               container: m.address,
@@ -203,30 +225,12 @@ export const namespaceKind: Kind = {
     return per.flat();
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     return { changes: compareSpec(desired.spec, live.spec) };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-        return create(ctx, action);
-      case 'update':
-        return update(ctx, action);
-      case 'delete':
-        return remove(ctx, action);
-      default:
-        return unsupported('namespace', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
-    if (instanceId === undefined) return action.type === 'delete' ? { state: 'done' } : { state: 'absent' };
-    const found = await getNamespace(crFor(ctx, action), instanceId, nameOf(action));
-    if (action.type === 'delete') return found === undefined ? { state: 'done' } : { state: 'absent' };
-    if (found === undefined) return { state: 'absent' };
-    if (compareSpec(action.after ?? {}, found['spec'] as Record<string, unknown>).length > 0) return { state: 'absent' };
-    return { state: 'done', ids: { instanceId, ...(typeof found['namespaceId'] === 'string' ? { namespaceId: found['namespaceId'] } : {}) } };
-  },
+  observe,
+  create,
+  update,
+  delete: remove,
 };

@@ -10,25 +10,35 @@
  * delete (destroy only) = DetachPolicyFromRole ("not attached" is success).
  */
 import type { RegistryDocument } from '../config/model.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { accountAddress, address, segment } from '../plan/address.js';
+import { str, struct, type Decoded } from '../plan/decode.js';
+import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from './compare.js';
-import { isNotFound, unsupported, vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
-import { crossAccountTargets } from './ram-role.js';
+import { ramPolicyAddress } from './ram-policy.js';
+import { crossAccountTargets, ramRoleAddress } from './ram-role.js';
+import { isNotFound, vendorCode } from './support.js';
 
 const POLICY_TYPE = 'Custom';
 
-function names(action: Action): { roleName: string; policyName: string } {
-  const s = action.after ?? action.before ?? {};
-  return { roleName: String(s['roleName']), policyName: String(s['policyName']) };
+const keyShape = struct({ account: str, role: str, policy: str });
+const specShape = struct({ roleName: str, policyName: str, policyType: str });
+const idsShape = struct({ roleName: str, policyName: str });
+export type AttachmentKey = Decoded<typeof keyShape>;
+export type AttachmentSpec = Decoded<typeof specShape>;
+export type AttachmentIds = Decoded<typeof idsShape>;
+
+/** `account[a].ram-attachment[role/policy]`. */
+export function ramAttachmentAddress(account: string, role: string, policy: string): string {
+  return address(accountAddress(account), segment('ram-attachment', `${role}/${policy}`));
 }
 
+type AttachmentSubject = Pick<Subject<AttachmentSpec, AttachmentIds, AttachmentKey>, 'account' | 'key'>;
+
 /** Whether the policy is attached to the role; undefined when the role does not exist. */
-async function attached(ctx: ExecContext, action: Action): Promise<boolean | undefined> {
-  const { roleName, policyName } = names(action);
+async function attached(ctx: ExecContext, s: AttachmentSubject): Promise<boolean | undefined> {
+  const { role: roleName, policy: policyName } = s.key;
   try {
-    const r = await ctx.cloud.ram(action.account).listPoliciesForRole({ roleName });
+    const r = await ctx.cloud.ram(s.account).listPoliciesForRole({ roleName });
     return (r.policies?.policy ?? []).some((p) => p.policyName === policyName && p.policyType === POLICY_TYPE);
   } catch (err) {
     if (isNotFound(err)) return undefined;
@@ -36,26 +46,55 @@ async function attached(ctx: ExecContext, action: Action): Promise<boolean | und
   }
 }
 
-export const ramAttachmentKind: Kind = {
+async function attach(ctx: ExecContext, s: Subject<AttachmentSpec, AttachmentIds, AttachmentKey>): Promise<Outcome> {
+  const { role: roleName, policy: policyName } = s.key;
+  await ctx.intent('AttachPolicyToRole', { roleName, policyName });
+  try {
+    await ctx.cloud.ram(s.account).attachPolicyToRole({ roleName, policyName, policyType: POLICY_TYPE });
+  } catch (err) {
+    if (!/^EntityAlreadyExists/.test(vendorCode(err) ?? '')) throw err;
+  }
+  return { ids: { roleName, policyName } };
+}
+
+async function detach(ctx: ExecContext, r: Removal<AttachmentSpec, AttachmentIds, AttachmentKey>): Promise<Outcome> {
+  const { role: roleName, policy: policyName } = r.key;
+  await ctx.intent('DetachPolicyFromRole', { roleName, policyName });
+  try {
+    await ctx.cloud.ram(r.account).detachPolicyFromRole({ roleName, policyName, policyType: POLICY_TYPE });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  return {};
+}
+
+async function observe(ctx: ExecContext, s: Subject<AttachmentSpec, AttachmentIds, AttachmentKey>): Promise<Observation<AttachmentIds>> {
+  return (await attached(ctx, s)) === true ? { state: 'present', upToDate: true, ready: true, ids: { roleName: s.key.role, policyName: s.key.policy } } : { state: 'absent' };
+}
+
+export const ramAttachmentKind: Kind<AttachmentSpec, AttachmentIds, AttachmentKey> = {
   name: 'ram-attachment',
   readAfter: [],
   reportsUnmanaged: true,
+  address: (key) => ramAttachmentAddress(key.account, key.role, key.policy),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
+  desired(config: RegistryDocument) {
     return crossAccountTargets(config).map((t) => ({
-      id: addr.ramAttachment(t.account, t.roleName, t.policyName),
+      id: ramAttachmentAddress(t.account, t.roleName, t.policyName),
       kind: 'ram-attachment',
       account: t.account,
       region: 'global',
+      key: { account: t.account, role: t.roleName, policy: t.policyName },
       spec: { roleName: t.roleName, policyName: t.policyName, policyType: POLICY_TYPE },
-      requires: [addr.ramRole(t.account, t.roleName), addr.ramPolicy(t.account, t.policyName)],
+      requires: [ramRoleAddress(t.account, t.roleName), ramPolicyAddress(t.account, t.policyName)],
       reason: t.because.join('; '),
     }));
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const found = await Promise.all(
-      crossAccountTargets(ctx.config).map(async (t): Promise<LiveObject | undefined> => {
+      crossAccountTargets(ctx.config).map(async (t): Promise<LiveObject<AttachmentSpec, AttachmentIds, AttachmentKey> | undefined> => {
         let policies;
         try {
           policies = (await ctx.cloud.ram(t.account).listPoliciesForRole({ roleName: t.roleName })).policies?.policy ?? [];
@@ -65,59 +104,27 @@ export const ramAttachmentKind: Kind = {
         }
         if (!policies.some((p) => p.policyName === t.policyName && p.policyType === POLICY_TYPE)) return undefined;
         return {
-          id: addr.ramAttachment(t.account, t.roleName, t.policyName),
+          id: ramAttachmentAddress(t.account, t.roleName, t.policyName),
           kind: 'ram-attachment',
           account: t.account,
           region: 'global',
+          key: { account: t.account, role: t.roleName, policy: t.policyName },
           spec: { roleName: t.roleName, policyName: t.policyName, policyType: POLICY_TYPE },
           ids: { roleName: t.roleName, policyName: t.policyName },
-          container: addr.account(t.account),
+          container: accountAddress(t.account),
           prunable: false,
-          requires: [addr.ramRole(t.account, t.roleName), addr.ramPolicy(t.account, t.policyName)],
+          requires: [ramRoleAddress(t.account, t.roleName), ramPolicyAddress(t.account, t.policyName)],
         };
       }),
     );
-    return found.filter((a): a is LiveObject => a !== undefined);
+    return found.filter((a) => a !== undefined);
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     return { changes: compareSpec(desired.spec, live.spec) };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    const { roleName, policyName } = names(action);
-    const ram = ctx.cloud.ram(action.account);
-    switch (action.type) {
-      case 'create':
-        await ctx.intent('AttachPolicyToRole', { roleName, policyName });
-        try {
-          await ram.attachPolicyToRole({ roleName, policyName, policyType: POLICY_TYPE });
-        } catch (err) {
-          if (!/^EntityAlreadyExists/.test(vendorCode(err) ?? '')) throw err;
-        }
-        return { ids: { roleName, policyName } };
-      case 'delete':
-        await ctx.intent('DetachPolicyFromRole', { roleName, policyName });
-        try {
-          await ram.detachPolicyFromRole({ roleName, policyName, policyType: POLICY_TYPE });
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-        }
-        return {};
-      default:
-        return unsupported('ram-attachment', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const is = await attached(ctx, action);
-    switch (action.type) {
-      case 'create':
-        return is === true ? { state: 'done', ids: names(action) } : { state: 'absent' };
-      case 'delete':
-        return is === true ? { state: 'absent' } : { state: 'done' };
-      default:
-        return unsupported('ram-attachment', action);
-    }
-  },
+  observe,
+  create: attach,
+  delete: detach,
 };

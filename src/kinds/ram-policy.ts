@@ -20,12 +20,25 @@
 import type { RegistryDocument } from '../config/model.js';
 import { DEFAULTS } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { accountAddress, address, segment } from '../plan/address.js';
+import { json, optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { Change, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec, deepEqual } from './compare.js';
-import { isNotFound, unsupported, vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { instanceAddress } from './instance.js';
 import { crossAccountTargets, parseDocument, type CrossAccountTarget } from './ram-role.js';
+import { isNotFound, vendorCode } from './support.js';
+
+const keyShape = struct({ account: str, policy: str });
+const specShape = struct({ policyName: str, document: json });
+const idsShape = struct({ policyName: str, defaultVersion: optional(str) });
+export type PolicyKey = Decoded<typeof keyShape>;
+export type PolicySpec = Decoded<typeof specShape>;
+export type PolicyIds = Decoded<typeof idsShape>;
+
+/** `account[a].ram-policy[name]`. */
+export function ramPolicyAddress(account: string, policy: string): string {
+  return address(accountAddress(account), segment('ram-policy', policy));
+}
 
 /** The actions cross-account replication needs in the target account (DOMAIN.md 003), sorted. */
 export const SYNC_ACTIONS = ['cr:CreateRepositorySync', 'cr:CreateSyncRule'] as const;
@@ -33,7 +46,7 @@ export const SYNC_ACTIONS = ['cr:CreateRepositorySync', 'cr:CreateSyncRule'] as 
 export const MAX_POLICY_VERSIONS = 5;
 
 /** The placeholder for an instance id not known at plan time. */
-export const idPlaceholder = (alias: string) => `{{${addr.instance(alias)}.instanceId}}`;
+export const idPlaceholder = (alias: string) => `{{${instanceAddress(alias)}.instanceId}}`;
 const PLACEHOLDER = /\{\{([^{}]+)\.instanceId\}\}/g;
 
 type Json = Record<string, unknown>;
@@ -79,18 +92,16 @@ export function resolvePlaceholders(doc: Json, ids: (address: string) => Readonl
   return JSON.parse(text) as Json;
 }
 
-function policyName(action: Action): string {
-  return String((action.after ?? action.before ?? {})['policyName']);
+type PolicySubject = Pick<Subject<PolicySpec, PolicyIds, PolicyKey>, 'id' | 'account' | 'key'>;
+
+function wantedDocument(ctx: ExecContext, s: Subject<PolicySpec, PolicyIds, PolicyKey>): Json {
+  return resolvePlaceholders((s.spec.document ?? {}) as Json, ctx.ids, s.id);
 }
 
-function wantedDocument(ctx: ExecContext, action: Action): Json {
-  return resolvePlaceholders((action.after?.['document'] ?? {}) as Json, ctx.ids, action.id);
-}
-
-async function defaultDocument(ctx: ExecContext, action: Action): Promise<Json | undefined> {
+async function defaultDocument(ctx: ExecContext, s: PolicySubject): Promise<Json | undefined> {
   try {
-    const r = await ctx.cloud.ram(action.account).getPolicy({ policyName: policyName(action), policyType: 'Custom' });
-    return normaliseDocument(parseDocument(r.defaultPolicyVersion?.policyDocument ?? '{}', action.id));
+    const r = await ctx.cloud.ram(s.account).getPolicy({ policyName: s.key.policy, policyType: 'Custom' });
+    return normaliseDocument(parseDocument(r.defaultPolicyVersion?.policyDocument ?? '{}', s.id));
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -101,13 +112,13 @@ function versionNumber(v: string | undefined): number {
   return Number(/^v(\d+)$/.exec(v ?? '')?.[1] ?? Number.MAX_SAFE_INTEGER);
 }
 
-async function newVersion(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const name = policyName(action);
-  const doc = wantedDocument(ctx, action);
-  const current = await defaultDocument(ctx, action);
-  if (current === undefined) throw new AcrctlError('apply.policy_gone', `policy ${name} disappeared while acrctl was updating it`, { address: action.id, hint: 'run acrctl plan again' });
+async function newVersion(ctx: ExecContext, s: Subject<PolicySpec, PolicyIds, PolicyKey>): Promise<Outcome> {
+  const name = s.key.policy;
+  const doc = wantedDocument(ctx, s);
+  const current = await defaultDocument(ctx, s);
+  if (current === undefined) throw new AcrctlError('apply.policy_gone', `policy ${name} disappeared while acrctl was updating it`, { address: s.id, hint: 'run acrctl plan again' });
   if (deepEqual(current, doc)) return { ids: { policyName: name } };
-  const ram = ctx.cloud.ram(action.account);
+  const ram = ctx.cloud.ram(s.account);
   const versions = (await ram.listPolicyVersions({ policyName: name, policyType: 'Custom' })).policyVersions?.policyVersion ?? [];
   if (versions.length >= MAX_POLICY_VERSIONS) {
     const oldest = versions
@@ -127,12 +138,12 @@ async function newVersion(ctx: ExecContext, action: Action): Promise<Outcome> {
   return { ids: { policyName: name, ...(r.policyVersion?.versionId ? { defaultVersion: r.policyVersion.versionId } : {}) } };
 }
 
-async function createPolicy(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const name = policyName(action);
-  const doc = wantedDocument(ctx, action);
+async function createPolicy(ctx: ExecContext, s: Subject<PolicySpec, PolicyIds, PolicyKey>): Promise<Outcome> {
+  const name = s.key.policy;
+  const doc = wantedDocument(ctx, s);
   await ctx.intent('CreatePolicy', { policyName: name });
   try {
-    await ctx.cloud.ram(action.account).createPolicy({
+    await ctx.cloud.ram(s.account).createPolicy({
       policyName: name,
       policyDocument: JSON.stringify(doc),
       description: 'acrctl: what cross-account image replication needs in this account',
@@ -140,46 +151,56 @@ async function createPolicy(ctx: ExecContext, action: Action): Promise<Outcome> 
     return { ids: { policyName: name, defaultVersion: 'v1' } };
   } catch (err) {
     if (!/^EntityAlreadyExists/.test(vendorCode(err) ?? '')) throw err;
-    return newVersion(ctx, action);
+    return newVersion(ctx, s);
   }
 }
 
-async function deletePolicy(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const name = policyName(action);
+async function deletePolicy(ctx: ExecContext, r: Removal<PolicySpec, PolicyIds, PolicyKey>): Promise<Outcome> {
+  const name = r.key.policy;
   await ctx.intent('DeletePolicy', { policyName: name });
   try {
-    await ctx.cloud.ram(action.account).deletePolicy({ policyName: name, cascadingDelete: true });
+    await ctx.cloud.ram(r.account).deletePolicy({ policyName: name, cascadingDelete: true });
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
   return {};
 }
 
-export const ramPolicyKind: Kind = {
+/** The policy's default version, up to date when it is the wanted document (placeholders filled in). */
+async function observe(ctx: ExecContext, s: Subject<PolicySpec, PolicyIds, PolicyKey>): Promise<Observation<PolicyIds>> {
+  const current = await defaultDocument(ctx, s);
+  if (current === undefined) return { state: 'absent' };
+  return { state: 'present', upToDate: deepEqual(current, wantedDocument(ctx, s)), ready: true, ids: { policyName: s.key.policy } };
+}
+
+export const ramPolicyKind: Kind<PolicySpec, PolicyIds, PolicyKey> = {
   name: 'ram-policy',
   readAfter: [],
   reportsUnmanaged: true,
+  address: (key) => ramPolicyAddress(key.account, key.policy),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(): DesiredObject[] {
+  desired() {
     return [];
   },
 
-  derive(ctx): DesiredObject[] {
+  derive(ctx) {
     const ids = new Map(ctx.live('instance').map((l) => [l.id, l.ids['instanceId']] as const));
     return crossAccountTargets(ctx.config).map((t) => ({
-      id: addr.ramPolicy(t.account, t.policyName),
+      id: ramPolicyAddress(t.account, t.policyName),
       kind: 'ram-policy',
       account: t.account,
       region: 'global',
-      spec: { policyName: t.policyName, document: policyDocument(ctx.config, t, (alias) => ids.get(addr.instance(alias))) },
-      requires: t.instances.map((alias) => addr.instance(alias)),
+      key: { account: t.account, policy: t.policyName },
+      spec: { policyName: t.policyName, document: policyDocument(ctx.config, t, (alias) => ids.get(instanceAddress(alias))) },
+      requires: t.instances.map((alias) => instanceAddress(alias)),
       reason: t.because.join('; '),
     }));
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const found = await Promise.all(
-      crossAccountTargets(ctx.config).map(async (t): Promise<LiveObject | undefined> => {
+      crossAccountTargets(ctx.config).map(async (t): Promise<LiveObject<PolicySpec, PolicyIds, PolicyKey> | undefined> => {
         let r;
         try {
           r = await ctx.cloud.ram(t.account).getPolicy({ policyName: t.policyName, policyType: 'Custom' });
@@ -187,24 +208,25 @@ export const ramPolicyKind: Kind = {
           if (isNotFound(err)) return undefined;
           throw err;
         }
-        const id = addr.ramPolicy(t.account, t.policyName);
+        const id = ramPolicyAddress(t.account, t.policyName);
         return {
           id,
           kind: 'ram-policy',
           account: t.account,
           region: 'global',
+          key: { account: t.account, policy: t.policyName },
           spec: { policyName: t.policyName, document: normaliseDocument(parseDocument(r.defaultPolicyVersion?.policyDocument ?? '{}', id)) },
           ids: { policyName: t.policyName, ...(r.policy?.defaultVersion ? { defaultVersion: r.policy.defaultVersion } : {}) },
-          container: addr.account(t.account),
+          container: accountAddress(t.account),
           prunable: false,
           requires: [],
         };
       }),
     );
-    return found.filter((p): p is LiveObject => p !== undefined);
+    return found.filter((p) => p !== undefined);
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     return {
       changes: compareSpec(desired.spec, live.spec, {
         notes: { document: 'a new default policy version (CreatePolicyVersion SetAsDefault=true); {{…instanceId}} is filled in at apply' },
@@ -212,29 +234,8 @@ export const ramPolicyKind: Kind = {
     };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-        return createPolicy(ctx, action);
-      case 'update':
-        return newVersion(ctx, action);
-      case 'delete':
-        return deletePolicy(ctx, action);
-      default:
-        return unsupported('ram-policy', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const current = await defaultDocument(ctx, action);
-    switch (action.type) {
-      case 'create':
-      case 'update':
-        return current !== undefined && deepEqual(current, wantedDocument(ctx, action)) ? { state: 'done', ids: { policyName: policyName(action) } } : { state: 'absent' };
-      case 'delete':
-        return current === undefined ? { state: 'done' } : { state: 'absent' };
-      default:
-        return unsupported('ram-policy', action);
-    }
-  },
+  observe,
+  create: createPolicy,
+  update: (ctx: ExecContext, c: Change<PolicySpec, PolicyIds, PolicyKey>) => newVersion(ctx, c),
+  delete: deletePolicy,
 };

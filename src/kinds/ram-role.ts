@@ -19,14 +19,27 @@
  *
  * Also exports the cross-account derivation the policy and attachment kinds share.
  */
-import { DEFAULTS, type CrossAccountRole, type RegistryDocument } from '../config/model.js';
+import type { CrossAccountRole, RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
-import type { Action, FieldChange } from '../plan/model.js';
-import { addr } from './address.js';
+import { accountAddress, address, segment } from '../plan/address.js';
+import { list as listOf, optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { Change, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { FieldChange } from '../plan/model.js';
 import { compareSpec, deepEqual } from './compare.js';
-import { isNotFound, unsupported, vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
-import { crossAccountNames, replicationRules } from './sync-rule.js';
+import { crossAccountNames, replicationRules } from './replication.js';
+import { isNotFound, vendorCode } from './support.js';
+
+const keyShape = struct({ account: str, role: str });
+const specShape = struct({ roleName: str, trustedServices: listOf(str), description: optional(str) });
+const idsShape = struct({ roleName: str, arn: optional(str) });
+export type RoleKey = Decoded<typeof keyShape>;
+export type RoleSpec = Decoded<typeof specShape>;
+export type RoleIds = Decoded<typeof idsShape>;
+
+/** `account[a].ram-role[name]`. */
+export function ramRoleAddress(account: string, role: string): string {
+  return address(accountAddress(account), segment('ram-role', role));
+}
 
 /** The cross-account objects one target account needs. */
 export interface CrossAccountTarget {
@@ -153,7 +166,7 @@ export function rewriteTrust(doc: Json, services: readonly string[]): Json {
 }
 
 /** A live role also carries its whole trust policy (display and rewriting; not compared). */
-export interface RoleLive extends LiveObject {
+export interface RoleLive extends LiveObject<RoleSpec, RoleIds, RoleKey> {
   readonly document: Json;
 }
 
@@ -163,61 +176,54 @@ function roleDescription(t: CrossAccountTarget): string {
   return t.explicit?.description ?? 'acrctl: lets Container Registry in the trusted accounts replicate images into this account';
 }
 
-function roleName(action: Action): string {
-  return String((action.after ?? action.before ?? {})['roleName'] ?? DEFAULTS.crossAccountRole.roleName);
-}
+type RoleSubject = Pick<Subject<RoleSpec, RoleIds, RoleKey>, 'id' | 'account' | 'key'>;
 
-/** Our principals, as the action wants them. */
-function wanted(action: Action): string[] {
-  return [...((action.after?.['trustedServices'] ?? []) as string[])];
-}
-
-async function getDocument(ctx: ExecContext, action: Action): Promise<Json | undefined> {
+async function getDocument(ctx: ExecContext, s: RoleSubject): Promise<Json | undefined> {
   try {
-    const r = await ctx.cloud.ram(action.account).getRole({ roleName: roleName(action) });
-    return parseDocument(r.role?.assumeRolePolicyDocument ?? '{}', action.id);
+    const r = await ctx.cloud.ram(s.account).getRole({ roleName: s.key.role });
+    return parseDocument(r.role?.assumeRolePolicyDocument ?? '{}', s.id);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
   }
 }
 
-async function updateTrust(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const name = roleName(action);
-  const doc = await getDocument(ctx, action);
-  if (doc === undefined) throw new AcrctlError('apply.role_gone', `role ${name} disappeared while acrctl was updating it`, { address: action.id, hint: 'run acrctl plan again' });
-  const services = wanted(action);
+async function updateTrust(ctx: ExecContext, s: Subject<RoleSpec, RoleIds, RoleKey>): Promise<Outcome> {
+  const name = s.key.role;
+  const doc = await getDocument(ctx, s);
+  if (doc === undefined) throw new AcrctlError('apply.role_gone', `role ${name} disappeared while acrctl was updating it`, { address: s.id, hint: 'run acrctl plan again' });
+  const services = [...s.spec.trustedServices];
   if (!deepEqual(trustedServices(doc), services)) {
     await ctx.intent('UpdateRole', { roleName: name, trustedServices: services });
-    await ctx.cloud.ram(action.account).updateRole({ roleName: name, newAssumeRolePolicyDocument: JSON.stringify(rewriteTrust(doc, services)) });
+    await ctx.cloud.ram(s.account).updateRole({ roleName: name, newAssumeRolePolicyDocument: JSON.stringify(rewriteTrust(doc, services)) });
   }
   return { ids: { roleName: name } };
 }
 
-async function createRole(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const name = roleName(action);
-  const services = wanted(action);
+async function createRole(ctx: ExecContext, s: Subject<RoleSpec, RoleIds, RoleKey>): Promise<Outcome> {
+  const name = s.key.role;
+  const services = [...s.spec.trustedServices];
   await ctx.intent('CreateRole', { roleName: name, trustedServices: services });
   try {
-    await ctx.cloud.ram(action.account).createRole({
+    await ctx.cloud.ram(s.account).createRole({
       roleName: name,
       assumeRolePolicyDocument: JSON.stringify(rewriteTrust({ Version: '1', Statement: [] }, services)),
-      description: String(action.after?.['description'] ?? ''),
+      description: s.spec.description ?? '',
     });
     return { ids: { roleName: name } };
   } catch (err) {
     if (!/^EntityAlreadyExists/.test(vendorCode(err) ?? '')) throw err;
     // Created by hand, or by an earlier run: make its trust what we want, keeping everything else.
-    return updateTrust(ctx, action);
+    return updateTrust(ctx, s);
   }
 }
 
-async function deleteRole(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const name = roleName(action);
-  const doc = await getDocument(ctx, action);
+async function deleteRole(ctx: ExecContext, r: Removal<RoleSpec, RoleIds, RoleKey>): Promise<Outcome> {
+  const name = r.key.role;
+  const doc = await getDocument(ctx, r);
   if (doc === undefined) return {};
   const rest = rewriteTrust(doc, []);
-  const ram = ctx.cloud.ram(action.account);
+  const ram = ctx.cloud.ram(r.account);
   if (list(rest['Statement']).length > 0) {
     // Something else trusts this role too: keep it, only drop our principals.
     if (trustedServices(doc).length > 0) {
@@ -229,7 +235,7 @@ async function deleteRole(ctx: ExecContext, action: Action): Promise<Outcome> {
   const attached = (await ram.listPoliciesForRole({ roleName: name })).policies?.policy ?? [];
   if (attached.length > 0) {
     throw new AcrctlError('apply.role_in_use', `role ${name} still has policies attached (${attached.map((p) => p.policyName).join(', ')}) that acrctl does not manage`, {
-      address: action.id,
+      address: r.id,
       hint: 'detach them in the RAM console if nothing needs them, then run acrctl again',
     });
   }
@@ -242,24 +248,39 @@ async function deleteRole(ctx: ExecContext, action: Action): Promise<Outcome> {
   return {};
 }
 
-export const ramRoleKind: Kind = {
+/**
+ * The managed part of the role: absent when the role is gone or trusts none of our principals (a
+ * delete keeps a role other statements still use); up to date when it trusts exactly the wanted ones.
+ */
+async function observe(ctx: ExecContext, s: Subject<RoleSpec, RoleIds, RoleKey>): Promise<Observation<RoleIds>> {
+  const doc = await getDocument(ctx, s);
+  if (doc === undefined) return { state: 'absent' };
+  const trusted = trustedServices(doc);
+  if (trusted.length === 0) return { state: 'absent' };
+  return { state: 'present', upToDate: deepEqual(trusted, [...s.spec.trustedServices]), ready: true, ids: { roleName: s.key.role } };
+}
+
+export const ramRoleKind: Kind<RoleSpec, RoleIds, RoleKey> = {
   name: 'ram-role',
   readAfter: [],
   reportsUnmanaged: true,
+  address: (key) => ramRoleAddress(key.account, key.role),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
+  desired(config: RegistryDocument) {
     return crossAccountTargets(config).map((t) => ({
-      id: addr.ramRole(t.account, t.roleName),
+      id: ramRoleAddress(t.account, t.roleName),
       kind: 'ram-role',
       account: t.account,
       region: 'global',
+      key: { account: t.account, role: t.roleName },
       spec: { roleName: t.roleName, trustedServices: t.trustedUids.map(servicePrincipal), description: roleDescription(t) },
       requires: [],
       reason: t.because.join('; '),
     }));
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const found = await Promise.all(
       crossAccountTargets(ctx.config).map(async (t): Promise<RoleLive | undefined> => {
         let role;
@@ -269,16 +290,17 @@ export const ramRoleKind: Kind = {
           if (isNotFound(err)) return undefined;
           throw err;
         }
-        const id = addr.ramRole(t.account, t.roleName);
+        const id = ramRoleAddress(t.account, t.roleName);
         const document = parseDocument(role?.assumeRolePolicyDocument ?? '{}', id);
         return {
           id,
           kind: 'ram-role',
           account: t.account,
           region: 'global',
+          key: { account: t.account, role: t.roleName },
           spec: { roleName: role?.roleName ?? t.roleName, trustedServices: trustedServices(document), description: role?.description ?? '' },
           ids: { roleName: role?.roleName ?? t.roleName, ...(role?.arn ? { arn: role.arn } : {}) },
-          container: addr.account(t.account),
+          container: accountAddress(t.account),
           prunable: false,
           requires: [],
           document,
@@ -289,7 +311,7 @@ export const ramRoleKind: Kind = {
   },
 
   /** Compares the principal set (and name); the description is set on create only and never compared. */
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     const { description: _d, ...want } = desired.spec;
     const changes: FieldChange[] = compareSpec(want, live.spec, {
       notes: { trustedServices: 'only these principals are managed; other statements and principals of the trust policy are kept' },
@@ -299,7 +321,7 @@ export const ramRoleKind: Kind = {
       changes.push({
         path: 'trustPolicy',
         before: pretty(doc),
-        after: pretty(rewriteTrust(doc, desired.spec['trustedServices'] as string[])),
+        after: pretty(rewriteTrust(doc, desired.spec.trustedServices)),
         impact: 'update',
         note: 'display only: the whole trust policy UpdateRole writes',
       });
@@ -307,29 +329,8 @@ export const ramRoleKind: Kind = {
     return { changes };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-        return createRole(ctx, action);
-      case 'update':
-        return updateTrust(ctx, action);
-      case 'delete':
-        return deleteRole(ctx, action);
-      default:
-        return unsupported('ram-role', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const doc = await getDocument(ctx, action);
-    switch (action.type) {
-      case 'create':
-      case 'update':
-        return doc !== undefined && deepEqual(trustedServices(doc), wanted(action)) ? { state: 'done', ids: { roleName: roleName(action) } } : { state: 'absent' };
-      case 'delete':
-        return doc === undefined || trustedServices(doc).length === 0 ? { state: 'done' } : { state: 'absent' };
-      default:
-        return unsupported('ram-role', action);
-    }
-  },
+  observe,
+  create: createRole,
+  update: (ctx: ExecContext, c: Change<RoleSpec, RoleIds, RoleKey>) => updateTrust(ctx, c),
+  delete: deleteRole,
 };

@@ -16,13 +16,13 @@
  */
 import type { CrClient, CrRepository } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument, type Repository } from '../config/model.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { address, segment } from '../plan/address.js';
+import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { Change, DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, instanceIdOf, runningInstances } from './instance.js';
-import { crFor, existsDifferent, isNotFound, mapLimit, unsupported, vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
-import { effectiveNamespaces } from './namespace.js';
+import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
+import { effectiveNamespaces, namespaceAddress } from './namespace.js';
+import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
 import { waitUntil } from './wait.js';
 
 /** GetRepository calls in flight at once while reading `detail`. */
@@ -30,7 +30,19 @@ const DETAIL_READS_IN_FLIGHT = 8;
 /** How long a repository delete may take to show (Terraform polls 120 s for REPO_NOT_EXIST). */
 const REPOSITORY_DELETE_TIMEOUT_MS = 120_000;
 
-function specOf(repo: Repository, nsDefaultType: string): Record<string, unknown> {
+const keyShape = struct({ instance: str, namespace: str, repository: str });
+const specShape = struct({ type: str, summary: str, tagImmutability: bool, detail: optional(str) });
+const idsShape = struct({ instanceId: str, repoId: optional(str) });
+export type RepositoryKey = Decoded<typeof keyShape>;
+export type RepositorySpec = Decoded<typeof specShape>;
+export type RepositoryIds = Decoded<typeof idsShape>;
+
+/** `instance[i].namespace[ns].repository[r]`. */
+export function repositoryAddress(instance: string, namespace: string, repository: string): string {
+  return address(namespaceAddress(instance, namespace), segment('repository', repository));
+}
+
+function specOf(repo: Repository, nsDefaultType: string): RepositorySpec {
   return {
     type: repo.type ?? nsDefaultType,
     summary: repo.summary,
@@ -40,21 +52,11 @@ function specOf(repo: Repository, nsDefaultType: string): Record<string, unknown
 }
 
 /** The live spec of a listed repository (no `detail`: ListRepository does not return it). */
-function listSpec(r: Pick<CrRepository, 'RepoType' | 'Summary' | 'TagImmutability'>): Record<string, unknown> {
+function listSpec(r: Pick<CrRepository, 'RepoType' | 'Summary' | 'TagImmutability'>): RepositorySpec {
   return { type: r.RepoType ?? 'PRIVATE', summary: r.Summary ?? '', tagImmutability: r.TagImmutability ?? false };
 }
 
-/** Namespace and repository names of an action's address. */
-function namesOf(action: Action): { namespace: string; repository: string } {
-  const head = `${addr.instance(aliasOf(action))}.namespace[`;
-  const rest = action.id.startsWith(head) && action.id.endsWith(']') ? action.id.slice(head.length, -1) : '';
-  const cut = rest.indexOf('].repository[');
-  if (cut < 0) throw new Error(`address ${action.id} is not a repository`);
-  const unquote = (s: string) => (s.startsWith('"') ? (JSON.parse(s) as string) : s);
-  return { namespace: unquote(rest.slice(0, cut)), repository: unquote(rest.slice(cut + '].repository['.length)) };
-}
-
-async function getRepository(cr: CrClient, instanceId: string, namespace: string, repository: string) {
+async function getRepository(cr: CrClient, instanceId: string, namespace: string, repository: string): Promise<{ spec: RepositorySpec; repoId: string | undefined } | undefined> {
   try {
     const r = await cr.getRepository({ InstanceId: instanceId, RepoNamespaceName: namespace, RepoName: repository });
     return { spec: { ...listSpec(r), detail: r.Detail ?? '' }, repoId: r.RepoId };
@@ -64,11 +66,10 @@ async function getRepository(cr: CrClient, instanceId: string, namespace: string
   }
 }
 
-async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const instanceId = instanceIdOf(ctx, aliasOf(action));
-  const { namespace, repository } = namesOf(action);
-  const spec = action.after ?? {};
-  const cr = crFor(ctx, action);
+async function create(ctx: ExecContext, s: Subject<RepositorySpec, RepositoryIds, RepositoryKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, s.key.instance);
+  const { namespace, repository } = s.key;
+  const cr = ctx.cloud.cr(s.account, s.region);
   await ctx.intent('CreateRepository', { instanceId, namespace, repository });
   let repoId: string | undefined;
   try {
@@ -76,43 +77,42 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
       InstanceId: instanceId,
       RepoNamespaceName: namespace,
       RepoName: repository,
-      RepoType: String(spec['type']),
-      Summary: String(spec['summary']),
-      TagImmutability: spec['tagImmutability'] === true,
-      ...(typeof spec['detail'] === 'string' ? { Detail: spec['detail'] } : {}),
+      RepoType: s.spec.type,
+      Summary: s.spec.summary,
+      TagImmutability: s.spec.tagImmutability,
+      ...(s.spec.detail !== undefined ? { Detail: s.spec.detail } : {}),
     });
     repoId = r.RepoId;
   } catch (err) {
     if (vendorCode(err) !== 'REPO_ALREADY_EXIST') throw err;
     const found = await getRepository(cr, instanceId, namespace, repository);
-    const changes = found ? compareSpec(spec, found.spec) : [];
-    if (changes.length > 0) existsDifferent(action.id, changes);
+    const changes = found ? compareSpec(s.spec, found.spec) : [];
+    if (changes.length > 0) existsDifferent(s.id, changes);
     repoId = found?.repoId;
   }
   return { ids: { instanceId, ...(repoId !== undefined ? { repoId } : {}) } };
 }
 
-async function update(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const instanceId = instanceIdOf(ctx, aliasOf(action));
-  const { namespace, repository } = namesOf(action);
-  const spec = action.after ?? {};
-  await ctx.intent('UpdateRepository', { instanceId, namespace, repository, fields: action.changes.map((c) => c.path) });
-  await crFor(ctx, action).updateRepository({
+async function update(ctx: ExecContext, c: Change<RepositorySpec, RepositoryIds, RepositoryKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, c.key.instance);
+  const { namespace, repository } = c.key;
+  await ctx.intent('UpdateRepository', { instanceId, namespace, repository, fields: c.changes.map((x) => x.path) });
+  await ctx.cloud.cr(c.account, c.region).updateRepository({
     InstanceId: instanceId,
     RepoNamespaceName: namespace,
     RepoName: repository,
-    RepoType: String(spec['type']),
-    Summary: String(spec['summary']),
-    TagImmutability: spec['tagImmutability'] === true,
-    ...(typeof spec['detail'] === 'string' ? { Detail: spec['detail'] } : {}),
+    RepoType: c.spec.type,
+    Summary: c.spec.summary,
+    TagImmutability: c.spec.tagImmutability,
+    ...(c.spec.detail !== undefined ? { Detail: c.spec.detail } : {}),
   });
   return { ids: { instanceId } };
 }
 
-async function remove(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const instanceId = instanceIdOf(ctx, aliasOf(action));
-  const { namespace, repository } = namesOf(action);
-  const cr = crFor(ctx, action);
+async function remove(ctx: ExecContext, r: Removal<RepositorySpec, RepositoryIds, RepositoryKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, r.key.instance);
+  const { namespace, repository } = r.key;
+  const cr = ctx.cloud.cr(r.account, r.region);
   await ctx.intent('DeleteRepository', { instanceId, namespace, repository });
   try {
     await cr.deleteRepository({ InstanceId: instanceId, RepoNamespaceName: namespace, RepoName: repository });
@@ -126,24 +126,34 @@ async function remove(ctx: ExecContext, action: Action): Promise<Outcome> {
   return {};
 }
 
-export const repositoryKind: Kind = {
+async function observe(ctx: ExecContext, s: Subject<RepositorySpec, RepositoryIds, RepositoryKey>): Promise<Observation<RepositoryIds>> {
+  const instanceId = knownInstanceId(ctx, s.key.instance);
+  if (instanceId === undefined) return { state: 'absent' };
+  const found = await getRepository(ctx.cloud.cr(s.account, s.region), instanceId, s.key.namespace, s.key.repository);
+  if (found === undefined) return { state: 'absent' };
+  return { state: 'present', upToDate: compareSpec(s.spec, found.spec).length === 0, ready: true, ids: { instanceId, ...(found.repoId !== undefined ? { repoId: found.repoId } : {}) } };
+}
+
+export const repositoryKind: Kind<RepositorySpec, RepositoryIds, RepositoryKey> = {
   name: 'repository',
   readAfter: ['instance'],
   reportsUnmanaged: true,
+  address: (key) => repositoryAddress(key.instance, key.namespace, key.repository),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
+  desired(config: RegistryDocument) {
     const instances = config.instances ?? {};
     const nss = effectiveNamespaces(config);
-    const nsById = new Map(nss.map((n) => [addr.namespace(n.instance, n.name), n] as const));
-    const out = new Map<string, DesiredObject>();
+    const nsById = new Map(nss.map((n) => [namespaceAddress(n.instance, n.name), n] as const));
+    const out = new Map<string, DesiredObject<RepositorySpec, RepositoryKey>>();
     const place = (alias: string) => {
       const inst = instances[alias]!;
       return { account: inst.account, region: inst.region, instance: alias };
     };
     for (const ns of nss) {
       for (const [name, repo] of Object.entries(ns.declared?.repositories ?? {})) {
-        const id = addr.repository(ns.instance, ns.name, name);
-        out.set(id, { id, kind: 'repository', ...place(ns.instance), spec: specOf(repo, ns.defaultRepoType), requires: [addr.namespace(ns.instance, ns.name), addr.instance(ns.instance)] });
+        const id = repositoryAddress(ns.instance, ns.name, name);
+        out.set(id, { id, kind: 'repository', ...place(ns.instance), key: { instance: ns.instance, namespace: ns.name, repository: name }, spec: specOf(repo, ns.defaultRepoType), requires: [namespaceAddress(ns.instance, ns.name), instanceAddress(ns.instance)] });
       }
     }
     // Repository-level rules: the target needs the same repository with the source's configuration.
@@ -151,19 +161,20 @@ export const repositoryKind: Kind = {
       for (const rule of inst.replication ?? []) {
         if ((rule.level ?? DEFAULTS.replication.level) !== 'repository' || rule.repository === undefined) continue;
         if (instances[rule.to] === undefined) continue;
-        const srcNs = nsById.get(addr.namespace(source, rule.namespace));
+        const srcNs = nsById.get(namespaceAddress(source, rule.namespace));
         const srcRepo = srcNs?.declared?.repositories?.[rule.repository];
         if (srcNs === undefined || srcRepo === undefined) continue; // lint repository-rule-repository-mismatch
-        const id = addr.repository(rule.to, rule.namespace, rule.repository);
+        const id = repositoryAddress(rule.to, rule.namespace, rule.repository);
         const existing = out.get(id);
         if (existing !== undefined && existing.reason === undefined) continue; // declared in the target
-        const reason = existing?.reason !== undefined ? `${existing.reason}; and rule ${source}/${rule.name}` : `replication rule ${source}/${rule.name} copies this repository; configuration copied from ${addr.repository(source, rule.namespace, rule.repository)}`;
+        const reason = existing?.reason !== undefined ? `${existing.reason}; and rule ${source}/${rule.name}` : `replication rule ${source}/${rule.name} copies this repository; configuration copied from ${repositoryAddress(source, rule.namespace, rule.repository)}`;
         out.set(id, {
           id,
           kind: 'repository',
           ...place(rule.to),
+          key: { instance: rule.to, namespace: rule.namespace, repository: rule.repository },
           spec: specOf(srcRepo, srcNs.defaultRepoType),
-          requires: [addr.namespace(rule.to, rule.namespace), addr.instance(rule.to)],
+          requires: [namespaceAddress(rule.to, rule.namespace), instanceAddress(rule.to)],
           reason,
         });
       }
@@ -171,7 +182,7 @@ export const repositoryKind: Kind = {
     return [...out.values()];
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const nsDesired = new Map<string, DesiredObject>();
     const repoDesired = new Map<string, DesiredObject>();
     for (const d of ctx.desired) {
@@ -184,15 +195,15 @@ export const repositoryKind: Kind = {
         if (ctx.discover !== true && ![...nsDesired.keys()].some((id) => id.startsWith(prefix))) return [];
         const cr = ctx.cloud.cr(m.account, m.region);
         const { items } = await cr.allRepositories({ InstanceId: m.instanceId });
-        const objs: LiveObject[] = [];
+        const objs: LiveObject<RepositorySpec, RepositoryIds, RepositoryKey>[] = [];
         const needDetail: { index: number; namespace: string; name: string }[] = [];
         for (const r of items) {
           if (r.RepoNamespaceName === undefined || r.RepoName === undefined) continue;
           if ((r.RepoStatus ?? 'NORMAL') !== 'NORMAL') continue;
-          const nsId = addr.namespace(m.alias, r.RepoNamespaceName);
+          const nsId = namespaceAddress(m.alias, r.RepoNamespaceName);
           const ns = nsDesired.get(nsId);
           if (ns === undefined && ctx.discover !== true) continue; // belongs to an unmanaged namespace
-          const id = addr.repository(m.alias, r.RepoNamespaceName, r.RepoName);
+          const id = repositoryAddress(m.alias, r.RepoNamespaceName, r.RepoName);
           if (ctx.discover === true || repoDesired.get(id)?.spec['detail'] !== undefined) needDetail.push({ index: objs.length, namespace: r.RepoNamespaceName, name: r.RepoName });
           const declaredNs = ns !== undefined && ns.reason === undefined ? m.config.namespaces?.[r.RepoNamespaceName] : undefined;
           objs.push({
@@ -201,6 +212,7 @@ export const repositoryKind: Kind = {
             account: m.account,
             region: m.region,
             instance: m.alias,
+            key: { instance: m.alias, namespace: r.RepoNamespaceName, repository: r.RepoName },
             spec: listSpec(r),
             ids: { instanceId: m.instanceId, ...(r.RepoId !== undefined ? { repoId: r.RepoId } : {}) },
             container: nsId,
@@ -212,7 +224,7 @@ export const repositoryKind: Kind = {
         needDetail.forEach((n, i) => {
           const d = details[i];
           const o = objs[n.index]!;
-          if (d !== undefined) objs[n.index] = { ...o, spec: { ...o.spec, detail: d.spec.detail } };
+          if (d !== undefined) objs[n.index] = { ...o, spec: { ...o.spec, detail: d.spec.detail ?? '' } };
         });
         return objs;
       }),
@@ -220,30 +232,12 @@ export const repositoryKind: Kind = {
     return per.flat();
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     return { changes: compareSpec(desired.spec, live.spec) };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-        return create(ctx, action);
-      case 'update':
-        return update(ctx, action);
-      case 'delete':
-        return remove(ctx, action);
-      default:
-        return unsupported('repository', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
-    if (instanceId === undefined) return action.type === 'delete' ? { state: 'done' } : { state: 'absent' };
-    const { namespace, repository } = namesOf(action);
-    const found = await getRepository(crFor(ctx, action), instanceId, namespace, repository);
-    if (action.type === 'delete') return found === undefined ? { state: 'done' } : { state: 'absent' };
-    if (found === undefined || compareSpec(action.after ?? {}, found.spec).length > 0) return { state: 'absent' };
-    return { state: 'done', ids: { instanceId, ...(found.repoId !== undefined ? { repoId: found.repoId } : {}) } };
-  },
+  observe,
+  create,
+  update,
+  delete: remove,
 };

@@ -4,11 +4,9 @@
  * kind's own helpers stay in its module, and what a child needs of its container (the instance's
  * running instances and ids) is exported by the container's kind.
  */
-import type { CrClient } from '../cloud/cr.js';
 import { CloudApiError } from '../cloud/errors.js';
 import { AcrctlError } from '../errors.js';
-import type { ExecContext } from '../plan/kind.js';
-import type { Action, FieldChange } from '../plan/model.js';
+import type { FieldChange } from '../plan/model.js';
 
 /** The vendor code of a failed cloud call (`NAMESPACE_NOT_EXIST`, `InstanceNameDuplicate`, …). */
 export function vendorCode(err: unknown): string | undefined {
@@ -32,24 +30,6 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
-}
-
-/** The name in the last segment of `id` after `${prefix}.${kind}[`; undoes segment()'s JSON quoting. */
-export function lastName(id: string, prefix: string, kind: string): string {
-  const head = `${prefix}.${kind}[`;
-  if (!id.startsWith(head) || !id.endsWith(']')) throw new Error(`address ${id} is not a ${kind} under ${prefix}`);
-  const inner = id.slice(head.length, -1);
-  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
-}
-
-/** An ExecContext-scoped cr client for an action's account and region. */
-export function crFor(ctx: Pick<ExecContext, 'cloud'>, action: Pick<Action, 'account' | 'region'>): CrClient {
-  return ctx.cloud.cr(action.account, action.region);
-}
-
-/** Fails an action type a kind does not support (the planner never produces it for this kind). */
-export function unsupported(kind: string, action: Action): never {
-  throw new AcrctlError('internal.unsupported_action', `kind ${kind} cannot ${action.type} (${action.id})`, { address: action.id });
 }
 
 /** Throws when an object found during create exists with another spec than the one asked for. */

@@ -8,68 +8,58 @@
  * the declared estate keeps its raw `cri-` id in `targetInstance`, so the diff shows it.
  * Acts: CreateRepoSyncRule / DeleteRepoSyncRule from the source side. The API has no update, so every
  * change is a replacement (delete, then create).
- *
- * Also exports the flattening of `instances.*.replication` that the backfill and RAM kinds share.
  */
 import type { CrClient, CrSyncRule } from '../cloud/cr.js';
-import { DEFAULTS, type Instance, type RegistryDocument, type ReplicationRule } from '../config/model.js';
+import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { address, segment } from '../plan/address.js';
+import { optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from './compare.js';
-import { instanceIdOf, prunes, runningInstances } from './instance.js';
-import { crFor, existsDifferent, isNotFound, lastName, unsupported, vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { instanceAddress, instanceIdOf, prunes, runningInstances } from './instance.js';
+import { namespaceAddress } from './namespace.js';
+import { ramAttachmentAddress } from './ram-attachment.js';
+import { ramPolicyAddress } from './ram-policy.js';
+import { ramRoleAddress } from './ram-role.js';
+import { crossAccountNames, replicationRules, type RuleRef } from './replication.js';
+import { repositoryAddress } from './repository.js';
+import { existsDifferent, isNotFound, vendorCode } from './support.js';
 
-/** One replication rule of the config, with both ends resolved. */
-export interface RuleRef {
-  /** Alias of the source instance. */
-  readonly source: string;
-  readonly sourceInstance: Instance;
-  /** Alias of the target instance. */
-  readonly target: string;
-  readonly targetInstance: Instance;
-  readonly rule: ReplicationRule;
-  readonly sourceUid: string;
-  readonly targetUid: string;
-  /** True when the two instances belong to accounts with different UIDs. */
-  readonly crossAccount: boolean;
-}
+const keyShape = struct({ instance: str, rule: str });
+/** Live rules may name a target outside the estate: then only the raw fields are known. */
+const specShape = struct({
+  targetInstance: str,
+  targetInstanceName: optional(str),
+  targetRegion: str,
+  targetAccountUid: optional(str),
+  level: str,
+  namespace: str,
+  repository: optional(str),
+  tagFilter: str,
+  trigger: str,
+});
+const idsShape = struct({ syncRuleId: str, sourceInstanceId: str });
+export type SyncRuleKey = Decoded<typeof keyShape>;
+export type SyncRuleSpec = Decoded<typeof specShape>;
+export type SyncRuleIds = Decoded<typeof idsShape>;
 
-/**
- * Every replication rule whose source and target are declared instances of declared accounts, in
- * config order. Rules naming an unknown instance are left out: the reference checker reports them.
- * Pure.
- */
-export function replicationRules(config: RegistryDocument): RuleRef[] {
-  const out: RuleRef[] = [];
-  for (const [source, sourceInstance] of Object.entries(config.instances ?? {})) {
-    for (const rule of sourceInstance.replication ?? []) {
-      const targetInstance = config.instances?.[rule.to];
-      const sourceUid = config.accounts[sourceInstance.account]?.uid;
-      const targetUid = targetInstance ? config.accounts[targetInstance.account]?.uid : undefined;
-      if (targetInstance === undefined || sourceUid === undefined || targetUid === undefined) continue;
-      out.push({ source, sourceInstance, target: rule.to, targetInstance, rule, sourceUid, targetUid, crossAccount: sourceUid !== targetUid });
-    }
-  }
-  return out;
-}
-
-/** The names of the cross-account role and its policy in a target account (explicit name or default). */
-export function crossAccountNames(config: RegistryDocument, account: string): { role: string; policy: string } {
-  return {
-    role: DEFAULTS.crossAccountRole.roleName,
-    policy: config.crossAccountRoles?.[account]?.policy?.name ?? DEFAULTS.crossAccountRole.policyName,
-  };
+/** `instance[src].replication[name]`. */
+export function syncRuleAddress(instance: string, rule: string): string {
+  return address(instanceAddress(instance), segment('replication', rule));
 }
 
 /** A sync-rule desired object also carries its rule, for the backfill kind's derive and extras. */
-export interface SyncRuleDesired extends DesiredObject {
+export interface SyncRuleDesired extends DesiredObject<SyncRuleSpec, SyncRuleKey> {
   readonly ruleRef: RuleRef;
 }
 
+/** The rules the desired sync-rule objects carry (derived objects of other kinds never do). */
+export function rulesOf(desired: readonly DesiredObject[]): RuleRef[] {
+  return desired.filter((d): d is SyncRuleDesired => d.kind === 'sync-rule' && 'ruleRef' in d).map((d) => d.ruleRef);
+}
+
 /** The compared fields of a rule, defaults applied. */
-export function ruleSpec(r: RuleRef): Record<string, unknown> {
+export function ruleSpec(r: RuleRef): SyncRuleSpec {
   const level = r.rule.level ?? DEFAULTS.replication.level;
   return {
     targetInstance: r.target,
@@ -88,15 +78,15 @@ export function ruleSpec(r: RuleRef): Record<string, unknown> {
 function ruleRequires(config: RegistryDocument, r: RuleRef): string[] {
   const ns = r.rule.namespace;
   const repo = (r.rule.level ?? DEFAULTS.replication.level) === 'repository' ? r.rule.repository : undefined;
-  const out = [addr.instance(r.source), addr.instance(r.target), addr.namespace(r.source, ns), addr.namespace(r.target, ns)];
-  if (repo !== undefined) out.push(addr.repository(r.source, ns, repo), addr.repository(r.target, ns, repo));
+  const out = [instanceAddress(r.source), instanceAddress(r.target), namespaceAddress(r.source, ns), namespaceAddress(r.target, ns)];
+  if (repo !== undefined) out.push(repositoryAddress(r.source, ns, repo), repositoryAddress(r.target, ns, repo));
   if (r.crossAccount) {
     // The service checks the role's trust (this source account) and the policy's resources (this
     // target instance) when the rule is created: wait for changes to either, not only for the
     // attachment, which has no action of its own when the role and policy are merely updated.
     const account = r.targetInstance.account;
     const names = crossAccountNames(config, account);
-    out.push(addr.ramRole(account, names.role), addr.ramPolicy(account, names.policy), addr.ramAttachment(account, names.role, names.policy));
+    out.push(ramRoleAddress(account, names.role), ramPolicyAddress(account, names.policy), ramAttachmentAddress(account, names.role, names.policy));
   }
   return out;
 }
@@ -105,7 +95,7 @@ const SCOPE = { namespace: 'NAMESPACE', repository: 'REPO' } as const;
 const TRIGGER = { automatic: 'PASSIVE', manual: 'INITIATIVE' } as const;
 
 /** Live fields of a rule (FROM side), before the target id is mapped to an alias. */
-function rawSpec(r: CrSyncRule): Record<string, unknown> {
+function rawSpec(r: CrSyncRule): Omit<SyncRuleSpec, 'targetInstance' | 'targetInstanceName' | 'targetAccountUid'> {
   const level = r.SyncScope === 'REPO' ? 'repository' : r.SyncScope === 'NAMESPACE' ? 'namespace' : (r.SyncScope ?? '');
   const trigger = r.SyncTrigger === 'INITIATIVE' ? 'manual' : r.SyncTrigger === 'PASSIVE' ? 'automatic' : (r.SyncTrigger ?? '');
   return {
@@ -123,41 +113,24 @@ async function sourceRules(cr: CrClient, instanceId: string): Promise<CrSyncRule
   return (await cr.allRepoSyncRules({ InstanceId: instanceId })).items.filter((r) => r.SyncDirection === 'FROM' || r.SyncDirection === undefined);
 }
 
-/** True when a live rule is the rule an action asks for (ids resolved at apply time). */
-function sameRule(ctx: ExecContext, r: CrSyncRule, spec: Readonly<Record<string, unknown>>): boolean {
-  const want = { ...spec };
-  delete want['targetInstance'];
-  delete want['targetInstanceName'];
-  delete want['targetAccountUid'];
-  const have = rawSpec(r);
-  return r.TargetInstanceId === instanceIdOf(ctx, String(spec['targetInstance'])) && compareSpec(want, have).length === 0;
+/** True when a live rule is the rule a spec asks for (ids resolved at apply time). */
+function sameRule(ctx: ExecContext, r: CrSyncRule, spec: SyncRuleSpec): boolean {
+  const { targetInstance, targetInstanceName: _n, targetAccountUid: _u, ...want } = spec;
+  return r.TargetInstanceId === instanceIdOf(ctx, targetInstance) && compareSpec(want, rawSpec(r)).length === 0;
 }
 
-function actionSpec(action: Action): Readonly<Record<string, unknown>> {
-  return action.after ?? action.before ?? {};
-}
-
-function sourceAlias(action: Action): string {
-  if (action.instance === undefined) throw new Error(`action ${action.id} has no instance`);
-  return action.instance;
-}
-
-function ruleName(action: Action): string {
-  return lastName(action.id, addr.instance(sourceAlias(action)), 'replication');
-}
-
-async function createRule(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const spec = action.after ?? {};
-  const name = ruleName(action);
-  const sourceId = instanceIdOf(ctx, sourceAlias(action));
-  const targetId = instanceIdOf(ctx, String(spec['targetInstance']));
-  const cr = crFor(ctx, action);
-  const level = spec['level'] as 'namespace' | 'repository';
-  const trigger = spec['trigger'] as 'automatic' | 'manual';
-  const ns = String(spec['namespace']);
-  const repo = spec['repository'] === undefined ? undefined : String(spec['repository']);
-  const targetUid = String(spec['targetAccountUid']);
-  const crossAccount = targetUid !== ctx.cloud.account(action.account).uid;
+async function createRule(ctx: ExecContext, s: Subject<SyncRuleSpec, SyncRuleIds, SyncRuleKey>): Promise<Outcome> {
+  const spec = s.spec;
+  const name = s.key.rule;
+  const sourceId = instanceIdOf(ctx, s.key.instance);
+  const targetId = instanceIdOf(ctx, spec.targetInstance);
+  const cr = ctx.cloud.cr(s.account, s.region);
+  const level = spec.level as 'namespace' | 'repository';
+  const trigger = spec.trigger as 'automatic' | 'manual';
+  const ns = spec.namespace;
+  const repo = spec.repository;
+  const targetUid = String(spec.targetAccountUid);
+  const crossAccount = targetUid !== ctx.cloud.account(s.account).uid;
   await ctx.intent('CreateRepoSyncRule', { name, sourceInstanceId: sourceId, targetInstanceId: targetId, level, namespace: ns, ...(repo ? { repository: repo } : {}) });
   try {
     const r = await cr.createRepoSyncRule({
@@ -165,90 +138,108 @@ async function createRule(ctx: ExecContext, action: Action): Promise<Outcome> {
       SyncRuleName: name,
       SyncScope: SCOPE[level],
       SyncTrigger: TRIGGER[trigger],
-      TagFilter: String(spec['tagFilter']),
+      TagFilter: spec.tagFilter,
       NamespaceName: ns,
       TargetNamespaceName: ns,
       ...(repo !== undefined ? { RepoName: repo, TargetRepoName: repo } : {}),
       TargetInstanceId: targetId,
-      TargetRegionId: String(spec['targetRegion']),
+      TargetRegionId: spec.targetRegion,
       ...(crossAccount ? { TargetUserId: targetUid } : {}),
     });
-    if (r.SyncRuleId === undefined) throw new AcrctlError('apply.no_id', `CreateRepoSyncRule for ${name} returned no SyncRuleId`, { address: action.id });
+    if (r.SyncRuleId === undefined) throw new AcrctlError('apply.no_id', `CreateRepoSyncRule for ${name} returned no SyncRuleId`, { address: s.id });
     return { ids: { syncRuleId: r.SyncRuleId, sourceInstanceId: sourceId } };
   } catch (err) {
     if (!/ALREADY_EXIST/.test(vendorCode(err) ?? '')) throw err;
     // Already there (an earlier run, or created by hand): accept it when it is the same rule.
     const found = (await sourceRules(cr, sourceId)).find((r) => r.SyncRuleName === name);
     if (found?.SyncRuleId === undefined) throw err;
-    if (!sameRule(ctx, found, spec)) existsDifferent(action.id, [{ path: 'rule', impact: 'replace' }]);
+    if (!sameRule(ctx, found, spec)) existsDifferent(s.id, [{ path: 'rule', impact: 'replace' }]);
     return { ids: { syncRuleId: found.SyncRuleId, sourceInstanceId: sourceId } };
   }
 }
 
-async function deleteRule(ctx: ExecContext, action: Action): Promise<void> {
-  const ids = (action.before?.['ids'] ?? {}) as Record<string, string>;
-  const sourceId = ids['sourceInstanceId'] ?? instanceIdOf(ctx, sourceAlias(action));
-  const syncRuleId = ids['syncRuleId'];
-  if (syncRuleId === undefined) throw new AcrctlError('apply.missing_id', `the sync rule id of ${action.id} is not known`, { address: action.id });
-  await ctx.intent('DeleteRepoSyncRule', { name: ruleName(action), sourceInstanceId: sourceId, syncRuleId });
+async function deleteRule(ctx: ExecContext, r: Removal<SyncRuleSpec, SyncRuleIds, SyncRuleKey>): Promise<Outcome> {
+  const { sourceInstanceId: sourceId, syncRuleId } = r.ids;
+  await ctx.intent('DeleteRepoSyncRule', { name: r.key.rule, sourceInstanceId: sourceId, syncRuleId });
   try {
-    await crFor(ctx, action).deleteRepoSyncRule({ InstanceId: sourceId, SyncRuleId: syncRuleId });
+    await ctx.cloud.cr(r.account, r.region).deleteRepoSyncRule({ InstanceId: sourceId, SyncRuleId: syncRuleId });
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
+  return {};
 }
 
-export const syncRuleKind: Kind = {
+/**
+ * The live rule: by its id when the subject has one (the rule the plan read), else by its name.
+ * Rules are created synchronously: there or not, never pending.
+ */
+async function observe(ctx: ExecContext, s: Subject<SyncRuleSpec, SyncRuleIds, SyncRuleKey>): Promise<Observation<SyncRuleIds>> {
+  const sourceId = instanceIdOf(ctx, s.key.instance);
+  const rules = await sourceRules(ctx.cloud.cr(s.account, s.region), sourceId);
+  if (s.ids !== undefined) {
+    const id = s.ids.syncRuleId;
+    return rules.some((r) => r.SyncRuleId === id) ? { state: 'present', upToDate: false, ready: true, ids: s.ids } : { state: 'absent' };
+  }
+  const found = rules.find((r) => r.SyncRuleName === s.key.rule && sameRule(ctx, r, s.spec));
+  return found?.SyncRuleId !== undefined ? { state: 'present', upToDate: true, ready: true, ids: { syncRuleId: found.SyncRuleId, sourceInstanceId: sourceId } } : { state: 'absent' };
+}
+
+export const syncRuleKind: Kind<SyncRuleSpec, SyncRuleIds, SyncRuleKey> = {
   name: 'sync-rule',
   readAfter: ['instance'],
   reportsUnmanaged: true,
+  address: (key) => syncRuleAddress(key.instance, key.rule),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
+  desired(config: RegistryDocument) {
     return replicationRules(config).map((r): SyncRuleDesired => ({
-      id: addr.syncRule(r.source, r.rule.name),
+      id: syncRuleAddress(r.source, r.rule.name),
       kind: 'sync-rule',
       account: r.sourceInstance.account,
       region: r.sourceInstance.region,
       instance: r.source,
+      key: { instance: r.source, rule: r.rule.name },
       spec: ruleSpec(r),
       requires: ruleRequires(config, r),
       ruleRef: r,
     }));
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const instances = ctx.live('instance');
     const byId = new Map(instances.filter((l) => l.ids['instanceId'] !== undefined).map((l) => [l.ids['instanceId']!, l] as const));
     const per = await Promise.all(
       runningInstances(ctx).map(async (m) => {
         const rules = await sourceRules(ctx.cloud.cr(m.account, m.region), m.instanceId);
-        return rules.map((r): LiveObject => {
+        return rules.map((r): LiveObject<SyncRuleSpec, SyncRuleIds, SyncRuleKey> => {
           const target = r.TargetInstanceId === undefined ? undefined : byId.get(r.TargetInstanceId);
-          const targetAlias = target?.instance !== undefined && target.id === addr.instance(target.instance) ? target.instance : undefined;
+          const targetAlias = target?.instance !== undefined && target.id === instanceAddress(target.instance) ? target.instance : undefined;
           const sameAccount = r.CrossUser === false;
           const targetUid = target ? ctx.config.accounts[target.account]?.uid : sameAccount ? ctx.config.accounts[m.account]?.uid : undefined;
           const raw = rawSpec(r);
-          const spec: Record<string, unknown> = {
+          const targetName = target?.spec['name'];
+          const spec: SyncRuleSpec = {
             targetInstance: targetAlias ?? r.TargetInstanceId ?? '',
-            ...(target ? { targetInstanceName: target.spec['name'] } : {}),
+            ...(typeof targetName === 'string' ? { targetInstanceName: targetName } : {}),
             ...raw,
             ...(targetUid !== undefined ? { targetAccountUid: targetUid } : {}),
           };
           const name = r.SyncRuleName ?? r.SyncRuleId ?? '';
-          const ns = String(raw['namespace']);
-          const repo = raw['repository'] as string | undefined;
-          const requires = [addr.namespace(m.alias, ns), ...(repo ? [addr.repository(m.alias, ns, repo)] : [])];
-          if (targetAlias !== undefined) requires.push(addr.namespace(targetAlias, ns), ...(repo ? [addr.repository(targetAlias, ns, repo)] : []));
+          const ns = raw.namespace;
+          const repo = raw.repository;
+          const requires = [namespaceAddress(m.alias, ns), ...(repo ? [repositoryAddress(m.alias, ns, repo)] : [])];
+          if (targetAlias !== undefined) requires.push(namespaceAddress(targetAlias, ns), ...(repo ? [repositoryAddress(targetAlias, ns, repo)] : []));
           if (target && targetUid !== ctx.config.accounts[m.account]?.uid) {
             const names = crossAccountNames(ctx.config, target.account);
-            requires.push(addr.ramAttachment(target.account, names.role, names.policy));
+            requires.push(ramAttachmentAddress(target.account, names.role, names.policy));
           }
           return {
-            id: addr.syncRule(m.alias, name),
+            id: syncRuleAddress(m.alias, name),
             kind: 'sync-rule',
             account: m.account,
             region: m.region,
             instance: m.alias,
+            key: { instance: m.alias, rule: name },
             spec,
             ids: { syncRuleId: r.SyncRuleId ?? '', sourceInstanceId: m.instanceId },
             container: m.address,
@@ -261,7 +252,7 @@ export const syncRuleKind: Kind = {
     return per.flat();
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     const fields = Object.keys({ ...desired.spec, ...live.spec });
     return {
       changes: compareSpec(desired.spec, live.spec, {
@@ -271,38 +262,7 @@ export const syncRuleKind: Kind = {
     };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-        return createRule(ctx, action);
-      case 'replace':
-        await deleteRule(ctx, action);
-        return createRule(ctx, action);
-      case 'delete':
-        await deleteRule(ctx, action);
-        return {};
-      default:
-        return unsupported('sync-rule', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const sourceId = instanceIdOf(ctx, sourceAlias(action));
-    const name = ruleName(action);
-    const rules = await sourceRules(crFor(ctx, action), sourceId);
-    switch (action.type) {
-      case 'create':
-      case 'replace': {
-        // Rules are created synchronously: there or not, never pending.
-        const found = rules.find((r) => r.SyncRuleName === name && sameRule(ctx, r, actionSpec(action)));
-        return found?.SyncRuleId !== undefined ? { state: 'done', ids: { syncRuleId: found.SyncRuleId, sourceInstanceId: sourceId } } : { state: 'absent' };
-      }
-      case 'delete': {
-        const id = ((action.before?.['ids'] ?? {}) as Record<string, string>)['syncRuleId'];
-        return rules.some((r) => r.SyncRuleId === id) ? { state: 'absent' } : { state: 'done' };
-      }
-      default:
-        return unsupported('sync-rule', action);
-    }
-  },
+  observe,
+  create: createRule,
+  delete: deleteRule,
 };

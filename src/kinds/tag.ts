@@ -14,17 +14,37 @@
  */
 import type { CrClient, CrImage, CrRepository } from '../cloud/cr.js';
 import { DEFAULTS } from '../config/model.js';
-import { AcrctlError } from '../errors.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { address, segment } from '../plan/address.js';
+import { num, str, struct, type Decoded } from '../plan/decode.js';
+import type { Diff, Kind, LiveObject, ReadContext } from '../plan/kind.js';
 import { compareSpec } from './compare.js';
 import { runningInstances, type MatchedInstance } from './instance.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
-import { replicationRules, type RuleRef } from './sync-rule.js';
+import { replicationRules, type RuleRef } from './replication.js';
+import { repositoryAddress } from './repository.js';
+import { syncRuleAddress } from './sync-rule.js';
 
-/** A live tag also says where it is, so no one has to parse its address. */
-export interface TagLive extends LiveObject {
-  readonly ref: { readonly instance: string; readonly namespace: string; readonly repository: string; readonly tag: string };
+const keyShape = struct({ instance: str, namespace: str, repository: str, tag: str });
+const specShape = struct({ digest: str, sizeBytes: num, updatedAt: num });
+const idsShape = struct({ instanceId: str, repoId: str });
+export type TagKey = Decoded<typeof keyShape>;
+export type TagSpec = Decoded<typeof specShape>;
+export type TagIds = Decoded<typeof idsShape>;
+
+/** A live tag: its key says where it is, so no one has to parse its address. */
+export type TagLive = LiveObject<TagSpec, TagIds, TagKey>;
+
+/** `instance[i].namespace[ns].repository[r].tag[t]`. */
+export function tagAddress(instance: string, namespace: string, repository: string, tag: string): string {
+  return address(repositoryAddress(instance, namespace, repository), segment('tag', tag));
+}
+
+export interface TagDeps {
+  /**
+   * Read the tags of every declared rule that exists live, not only of rules with `backfill`
+   * (`acrctl drift` checks the replication health of every rule). Then the kind reads after the
+   * sync rules.
+   */
+  readonly everyLiveRule?: boolean;
 }
 
 /** Which repositories of which instance the backfills need: alias → namespace → repo names (undefined = all). */
@@ -54,7 +74,7 @@ export async function repoTags(cr: CrClient, instanceId: string, repoId: string)
 }
 
 /** The compared fields of a tag as ListRepoTag gives it. */
-export function tagSpec(image: CrImage): Record<string, unknown> {
+export function tagSpec(image: CrImage): TagSpec {
   const updated = Number(image.ImageUpdate ?? image.ImageCreate ?? 0);
   return { digest: image.Digest ?? '', sizeBytes: image.ImageSize ?? 0, updatedAt: Number.isFinite(updated) ? updated : 0 };
 }
@@ -64,22 +84,18 @@ function tagObject(m: MatchedInstance, repo: CrRepository, image: CrImage): TagL
   const name = repo.RepoName ?? '';
   const tag = image.Tag ?? '';
   return {
-    id: addr.tag(m.alias, ns, name, tag),
+    id: tagAddress(m.alias, ns, name, tag),
     kind: 'tag',
     account: m.account,
     region: m.region,
     instance: m.alias,
+    key: { instance: m.alias, namespace: ns, repository: name, tag },
     spec: tagSpec(image),
     ids: { instanceId: m.instanceId, repoId: repo.RepoId ?? '' },
-    container: addr.repository(m.alias, ns, name),
+    container: repositoryAddress(m.alias, ns, name),
     prunable: false,
     requires: [],
-    ref: { instance: m.alias, namespace: ns, repository: name, tag },
   };
-}
-
-function evidenceOnly(action: Action): never {
-  throw new AcrctlError('internal.unsupported_action', `tags are evidence for planning; acrctl never acts on ${action.id}`, { address: action.id });
 }
 
 /**
@@ -131,32 +147,37 @@ export async function readRuleTags(ctx: Pick<ReadContext, 'config' | 'live' | 'c
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export const tagKind: Kind = {
-  name: 'tag',
-  readAfter: ['instance'],
-  reportsUnmanaged: false,
+/**
+ * The kind. Evidence only: it has no verbs, so the engine refuses any action on a tag (and the
+ * planner never makes one: `classify` says none).
+ */
+export function makeTagKind(deps: TagDeps = {}): Kind<TagSpec, TagIds, TagKey> {
+  return {
+    name: 'tag',
+    readAfter: deps.everyLiveRule === true ? ['instance', 'sync-rule'] : ['instance'],
+    reportsUnmanaged: false,
+    address: (key) => tagAddress(key.instance, key.namespace, key.repository, key.tag),
+    decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(): DesiredObject[] {
-    return [];
-  },
+    desired() {
+      return [];
+    },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
-    return readRuleTags(ctx, replicationRules(ctx.config).filter((r) => r.rule.backfill !== undefined));
-  },
+    async read(ctx: ReadContext) {
+      const existing = deps.everyLiveRule === true ? new Set(ctx.live('sync-rule').map((l) => l.id)) : new Set<string>();
+      const rules = replicationRules(ctx.config).filter((r) => r.rule.backfill !== undefined || existing.has(syncRuleAddress(r.source, r.rule.name)));
+      return readRuleTags(ctx, rules);
+    },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
-    return { changes: compareSpec(desired.spec, live.spec) };
-  },
+    diff(desired, live): Diff {
+      return { changes: compareSpec(desired.spec, live.spec) };
+    },
 
-  classify(): 'none' {
-    return 'none';
-  },
+    classify(): 'none' {
+      return 'none';
+    },
+  };
+}
 
-  async apply(_ctx: ExecContext, action: Action): Promise<Outcome> {
-    return evidenceOnly(action);
-  },
-
-  async reconcile(_ctx: ExecContext, action: Action): Promise<Reconciled> {
-    return evidenceOnly(action);
-  },
-};
+/** The tag kind of plans: tags of the rules with `backfill`. */
+export const tagKind = makeTagKind();

@@ -24,12 +24,14 @@
 import type { CbnClient, CbnRouteEntry } from '../cloud/cbn.js';
 import type { RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { address, segment } from '../plan/address.js';
+import { either, str, struct, type Decoded } from '../plan/decode.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from './compare.js';
 import {
   accessPaths,
   allHops,
+  crossRegionAddress,
   missingAttachment,
   needsTransit,
   parseRouteName,
@@ -45,25 +47,32 @@ import {
   type Hop,
   type TrSide,
 } from './cross-region.js';
-import { existsDifferent, unsupported, vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { existsDifferent, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 const BUSY: ReadonlySet<string> = new Set(['IncorrectStatus.Status', 'IncorrectStatus.TransitRouterInstance', 'Operation.Blocking', 'IncorrectStatus.RouteTableStatus']);
 const DUPLICATE = 'OperationFailed.CreateRouteEntryWithSameDestinationCidrBlock';
 const ENTRY_NOT_FOUND = 'IllegalParam.TransitRouterRouteEntryId';
 
-export type TrHop = { readonly type: 'peer'; readonly transitRouter: string } | { readonly type: 'vpc'; readonly vpc: string } | { readonly type: string; readonly id: string };
+/** A next hop by natural key: the peer router, the VPC, or (anyone else's route) its raw type and id. */
+const hopShape = either(struct({ type: str, transitRouter: str }), either(struct({ type: str, vpc: str }), struct({ type: str, id: str })));
+const keyShape = struct({ access: str, which: str });
+const specShape = struct({ transitRouter: str, destination: str, nextHop: hopShape });
+const idsShape = struct({ routeEntryId: str, routeTableId: str });
+export type TrRouteKey = Decoded<typeof keyShape>;
+export type TrRouteSpec = Decoded<typeof specShape>;
+export type TrRouteIds = Decoded<typeof idsShape>;
+export type TrHop = TrRouteSpec['nextHop'];
+type TrRouteLive = LiveObject<TrRouteSpec, TrRouteIds, TrRouteKey>;
 
-export interface TrRouteSpec {
-  readonly transitRouter: string;
-  readonly destination: string;
-  readonly nextHop: TrHop;
+/** `cross-region[name].tr-route[source|target]`. */
+export function trRouteAddress(access: string, which: string): string {
+  return address(crossRegionAddress(access), segment('tr-route', which));
 }
 
-const specOf = (s: Readonly<Record<string, unknown>>): TrRouteSpec => s as unknown as TrRouteSpec;
+const specOf = (s: Readonly<Record<string, unknown>>): TrRouteSpec => s as TrRouteSpec;
 
-function desiredOf(p: AccessPath, side: TrSide): DesiredObject | undefined {
+function desiredOf(p: AccessPath, side: TrSide): DesiredObject<TrRouteSpec, TrRouteKey> | undefined {
   const region = side === 'source' ? p.sourceRegion : p.targetRegion;
   let spec: TrRouteSpec;
   if (side === 'source') {
@@ -74,11 +83,12 @@ function desiredOf(p: AccessPath, side: TrSide): DesiredObject | undefined {
     spec = { transitRouter: p.targetRouter, destination: SERVICE_CIDR, nextHop: { type: 'vpc', vpc: p.targetVpc.vpc } };
   }
   return {
-    id: addr.trRoute(p.name, side),
+    id: trRouteAddress(p.name, side),
     kind: 'tr-route',
     account: p.account,
     region,
-    spec: spec as unknown as Record<string, unknown>,
+    key: { access: p.name, which: side },
+    spec,
     requires: routeRequires(p),
     reason:
       side === 'source'
@@ -99,18 +109,6 @@ function liveHop(e: CbnRouteEntry, tr: string, hops: ReadonlyMap<string, Hop>): 
   if (e.TransitRouterRouteEntryNextHopResourceType === 'VPC' && e.TransitRouterRouteEntryNextHopResourceId) return { type: 'vpc', vpc: e.TransitRouterRouteEntryNextHopResourceId };
   if (e.TransitRouterRouteEntryNextHopResourceType === 'TR' && e.TransitRouterRouteEntryNextHopResourceId) return { type: 'peer', transitRouter: e.TransitRouterRouteEntryNextHopResourceId };
   return { type: e.TransitRouterRouteEntryNextHopType ?? '', id };
-}
-
-function whichOf(id: string): string {
-  const m = /\.tr-route\[("(?:[^"\\]|\\.)*"|[^\]]*)\]$/.exec(id);
-  const inner = m?.[1] ?? '';
-  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
-}
-
-function accessOf(id: string): string {
-  const m = /^cross-region\[("(?:[^"\\]|\\.)*"|[^\]]*)\]/.exec(id);
-  const inner = m?.[1] ?? '';
-  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
 }
 
 /** Static entries of a table, every status but Deleting. */
@@ -138,24 +136,25 @@ export function matchTrEntries(
   hops: ReadonlyMap<string, Hop>,
   /** What each access path's routes need (the instance and its VPC link), so deletes are ordered. */
   requires: ReadonlyMap<string, readonly string[]> = new Map(),
-): LiveObject[] {
-  const live = (id: string, access: string, e: CbnRouteEntry): LiveObject => ({
-    id,
+): TrRouteLive[] {
+  const live = (key: TrRouteKey, e: CbnRouteEntry): TrRouteLive => ({
+    id: trRouteAddress(key.access, key.which),
     kind: 'tr-route',
     account: t.account,
     region: t.region,
+    key,
     spec: { transitRouter: t.router, destination: e.TransitRouterRouteEntryDestinationCidrBlock ?? '', nextHop: liveHop(e, t.router, hops) },
     ids: { routeEntryId: e.TransitRouterRouteEntryId ?? '', routeTableId: t.table },
-    container: addr.crossRegion(access),
+    container: crossRegionAddress(key.access),
     prunable: true,
-    requires: requires.get(access) ?? [],
+    requires: requires.get(key.access) ?? [],
   });
   const named = new Map<string, CbnRouteEntry>();
   for (const e of entries) {
     const n = parseRouteName(e.TransitRouterRouteEntryName);
-    if (n !== undefined && !named.has(addr.trRoute(n.access, n.which))) named.set(addr.trRoute(n.access, n.which), e);
+    if (n !== undefined && !named.has(trRouteAddress(n.access, n.which))) named.set(trRouteAddress(n.access, n.which), e);
   }
-  const out: LiveObject[] = [];
+  const out: TrRouteLive[] = [];
   const used = new Set<CbnRouteEntry>();
   const taken = new Set<string>();
   for (const d of desired) {
@@ -164,22 +163,23 @@ export function matchTrEntries(
     if (match === undefined) continue;
     used.add(match);
     taken.add(d.id);
-    out.push(live(d.id, accessOf(d.id), match));
+    out.push(live(d.key as TrRouteKey, match));
   }
   for (const e of entries) {
     if (used.has(e)) continue;
     const n = parseRouteName(e.TransitRouterRouteEntryName);
     if (n === undefined) continue;
-    let id = addr.trRoute(n.access, n.which);
-    if (taken.has(id)) id = addr.trRoute(n.access, `${n.which}@${e.TransitRouterRouteEntryDestinationCidrBlock ?? e.TransitRouterRouteEntryId ?? ''}`);
+    let key: TrRouteKey = { access: n.access, which: n.which };
+    if (taken.has(trRouteAddress(key.access, key.which))) key = { access: n.access, which: `${n.which}@${e.TransitRouterRouteEntryDestinationCidrBlock ?? e.TransitRouterRouteEntryId ?? ''}` };
+    const id = trRouteAddress(key.access, key.which);
     if (taken.has(id)) continue;
     taken.add(id);
-    out.push(live(id, n.access, e));
+    out.push(live(key, e));
   }
   return out;
 }
 
-async function tableOf(ctx: ExecContext, action: Action, cbn: CbnClient, tr: string): Promise<string> {
+async function tableOf(action: { readonly id: string }, cbn: CbnClient, tr: string): Promise<string> {
   const t = await systemTableOf(cbn, tr);
   if (t?.TransitRouterRouteTableId === undefined) {
     throw new AcrctlError('apply.cross_region.no_route_table', `cannot route ${action.id}: transit router ${tr} has no System route table`, {
@@ -191,7 +191,7 @@ async function tableOf(ctx: ExecContext, action: Action, cbn: CbnClient, tr: str
 }
 
 /** The attachment the route goes to, waited on until Attached. */
-async function nextHopId(ctx: ExecContext, action: Action, cbn: CbnClient, s: TrRouteSpec): Promise<string> {
+async function nextHopId(ctx: ExecContext, action: { readonly id: string }, cbn: CbnClient, s: TrRouteSpec): Promise<string> {
   const tr = s.transitRouter;
   const hop = s.nextHop;
   return waitUntil(
@@ -200,12 +200,12 @@ async function nextHopId(ctx: ExecContext, action: Action, cbn: CbnClient, s: Tr
       let att: { TransitRouterAttachmentId?: string; Status?: string } | undefined;
       if (hop.type === 'vpc' && 'vpc' in hop) {
         att = vpcAttachmentOf((await cbn.allVpcAttachments({ TransitRouterId: tr, VpcId: hop.vpc })).items, tr, hop.vpc);
-        if (att === undefined) return missingAttachment(action, `${hop.vpc} is not attached to transit router ${tr}`, 'attach the instance VPC to the transit router first, then run acrctl apply again');
+        if (att === undefined) return missingAttachment(action.id, `${hop.vpc} is not attached to transit router ${tr}`, 'attach the instance VPC to the transit router first, then run acrctl apply again');
       } else if (hop.type === 'peer' && 'transitRouter' in hop) {
         const peer = hop.transitRouter;
         const [mine, theirs] = await Promise.all([cbn.allPeerAttachments({ TransitRouterId: tr }), cbn.allPeerAttachments({ TransitRouterId: peer })]);
         att = peerAttachmentOf([...mine.items, ...theirs.items], tr, peer);
-        if (att === undefined) return missingAttachment(action, `transit routers ${tr} and ${peer} have no inter-region connection`, 'create the inter-region connection (CreateTransitRouterPeerAttachment) first, then run acrctl apply again');
+        if (att === undefined) return missingAttachment(action.id, `transit routers ${tr} and ${peer} have no inter-region connection`, 'create the inter-region connection (CreateTransitRouterPeerAttachment) first, then run acrctl apply again');
       } else {
         throw new AcrctlError('internal.tr_route_hop', `${action.id}: unexpected next hop ${JSON.stringify(hop)}`, { address: action.id });
       }
@@ -230,10 +230,10 @@ async function waitEntry(ctx: ExecContext, cbn: CbnClient, table: string, entryI
   );
 }
 
-async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const s = specOf(action.after ?? {});
+async function create(ctx: ExecContext, action: Subject<TrRouteSpec, TrRouteIds, TrRouteKey>): Promise<Outcome> {
+  const s = action.spec;
   const cbn = ctx.cloud.cbn(action.account);
-  const table = await tableOf(ctx, action, cbn, s.transitRouter);
+  const table = await tableOf(action, cbn, s.transitRouter);
   const pending = ctx.reconciled?.state === 'pending' ? ctx.reconciled.ids?.['routeEntryId'] : undefined;
   if (pending !== undefined) {
     await waitEntry(ctx, cbn, table, pending, 'Active');
@@ -246,10 +246,9 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
     await waitEntry(ctx, cbn, table, existing.TransitRouterRouteEntryId, 'Active');
     return { ids: { routeEntryId: existing.TransitRouterRouteEntryId, routeTableId: table } };
   }
-  const access = accessOf(action.id);
-  const which = whichOf(action.id);
+  const { access, which } = action.key;
   await ctx.intent('CreateTransitRouterRouteEntry', { routeTable: table, destination: s.destination, nextHop: hop });
-  const token = ctx.clientToken(action.type === 'replace' ? 'create' : '');
+  const token = ctx.clientToken();
   const entryId = await whileBusy(ctx, `transit router ${s.transitRouter} to be ready for route changes`, BUSY, TIMEOUTS.cbn, async () => {
     try {
       const r = await cbn.createTransitRouterRouteEntry({
@@ -278,15 +277,12 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
   return { ids: { routeEntryId: entryId, routeTableId: table } };
 }
 
-async function removeBefore(ctx: ExecContext, action: Action): Promise<void> {
-  const ids = (action.before?.['ids'] ?? {}) as Record<string, string>;
-  const entryId = ids['routeEntryId'];
-  const table = ids['routeTableId'];
-  if (entryId === undefined || table === undefined) throw new AcrctlError('apply.missing_id', `the route entry id of ${action.id} is not known`, { address: action.id, hint: 'run acrctl plan again' });
+async function removeEntry(ctx: ExecContext, action: Removal<TrRouteSpec, TrRouteIds, TrRouteKey>): Promise<Outcome> {
+  const { routeEntryId: entryId, routeTableId: table } = action.ids;
   const cbn = ctx.cloud.cbn(action.account);
   if (ctx.reconciled?.state !== 'pending') {
-    await ctx.intent('DeleteTransitRouterRouteEntry', { routeTable: table, routeEntryId: entryId, destination: action.before?.['destination'] });
-    const token = ctx.clientToken(action.type === 'replace' ? 'delete' : '');
+    await ctx.intent('DeleteTransitRouterRouteEntry', { routeTable: table, routeEntryId: entryId, destination: action.spec.destination });
+    const token = ctx.clientToken();
     await whileBusy(ctx, `route entry ${entryId} to be stable`, BUSY, TIMEOUTS.cbn, async () => {
       try {
         await cbn.deleteTransitRouterRouteEntry({ ClientToken: token, TransitRouterRouteEntryId: entryId });
@@ -297,10 +293,34 @@ async function removeBefore(ctx: ExecContext, action: Action): Promise<void> {
     });
   }
   await waitEntry(ctx, cbn, table, entryId, 'gone');
+  return {};
 }
 
-async function reconcileCreate(ctx: ExecContext, action: Action): Promise<Reconciled> {
-  const s = specOf(action.after ?? {});
+/** The entry the plan read, by its id (a delete; `going` while Deleting). */
+async function observeEntry(ctx: ExecContext, action: Subject<TrRouteSpec, TrRouteIds, TrRouteKey>, ids: TrRouteIds): Promise<Observation<TrRouteIds>> {
+  const { routeTableId: table, routeEntryId: entryId } = ids;
+  const cbn = ctx.cloud.cbn(action.account);
+  let e: CbnRouteEntry | undefined;
+  try {
+    e = (await cbn.allRouteEntries({ TransitRouterRouteTableId: table, TransitRouterRouteEntryIds: [entryId], TransitRouterRouteEntryStatus: 'All' })).items.find(
+      (x) => x.TransitRouterRouteEntryId === entryId,
+    );
+  } catch (err) {
+    // The table went with its router: the entry is gone too.
+    if (vendorCode(err) === 'IllegalParam.TransitRouterRouteTableId') return { state: 'absent' };
+    throw err;
+  }
+  if (e === undefined) return { state: 'absent' };
+  return e.TransitRouterRouteEntryStatus === 'Deleting' ? { state: 'going' } : { state: 'present', upToDate: false, ready: true, ids };
+}
+
+/**
+ * The entry the plan read (a delete), or the entry of the desired destination in the router's System
+ * table (a create: up to date when its next hop is the desired one, ready once Active).
+ */
+async function observe(ctx: ExecContext, action: Subject<TrRouteSpec, TrRouteIds, TrRouteKey>): Promise<Observation<TrRouteIds>> {
+  if (action.ids !== undefined) return observeEntry(ctx, action, action.ids);
+  const s = action.spec;
   const cbn = ctx.cloud.cbn(action.account);
   const t = await systemTableOf(cbn, s.transitRouter);
   if (t?.TransitRouterRouteTableId === undefined) return { state: 'absent' };
@@ -316,18 +336,20 @@ async function reconcileCreate(ctx: ExecContext, action: Action): Promise<Reconc
   const hops = new Map<string, Hop>();
   for (const a of vpcAtts.items) if (a.TransitRouterAttachmentId) hops.set(a.TransitRouterAttachmentId, { kind: 'vpc', transitRouter: a.TransitRouterId ?? '', vpc: a.VpcId ?? '', status: a.Status ?? '' });
   for (const a of peerAtts.items) if (a.TransitRouterAttachmentId) hops.set(a.TransitRouterAttachmentId, { kind: 'peer', transitRouter: a.TransitRouterId ?? '', peer: a.PeerTransitRouterId ?? '', status: a.Status ?? '' });
-  if (JSON.stringify(liveHop(found, s.transitRouter, hops)) !== JSON.stringify(s.nextHop)) return { state: 'absent' };
+  const upToDate = JSON.stringify(liveHop(found, s.transitRouter, hops)) === JSON.stringify(s.nextHop);
   const ids = { routeEntryId: found.TransitRouterRouteEntryId, routeTableId: t.TransitRouterRouteTableId };
-  return found.TransitRouterRouteEntryStatus === 'Active' ? { state: 'done', ids } : { state: 'pending', ids };
+  return { state: 'present', upToDate, ready: found.TransitRouterRouteEntryStatus === 'Active', ids };
 }
 
-export const trRouteKind: Kind = {
+export const trRouteKind: Kind<TrRouteSpec, TrRouteIds, TrRouteKey> = {
   name: 'tr-route',
   readAfter: ['cross-region'],
   reportsUnmanaged: true,
+  address: (key) => trRouteAddress(key.access, key.which),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
-    const out: DesiredObject[] = [];
+  desired(config: RegistryDocument) {
+    const out: DesiredObject<TrRouteSpec, TrRouteKey>[] = [];
     for (const p of accessPaths(config)) {
       if (!needsTransit(p)) continue;
       for (const side of ['source', 'target'] as const) {
@@ -338,12 +360,12 @@ export const trRouteKind: Kind = {
     return out;
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const evidence = ctx.live('cross-region');
     const hops = allHops(evidence);
     const tables = new Map<string, TableScope>();
     for (const p of accessPaths(ctx.config)) {
-      const ev = evidence.find((l) => l.id === addr.crossRegion(p.name));
+      const ev = evidence.find((l) => l.id === crossRegionAddress(p.name));
       const add = (router: string, region: string, table: string | undefined) => {
         if (table !== undefined) tables.set(table, { account: p.account, region, router, table });
       };
@@ -363,7 +385,7 @@ export const trRouteKind: Kind = {
     return perTable.flat().filter((l) => (seen.has(l.id) ? false : (seen.add(l.id), true)));
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     return {
       changes: compareSpec(desired.spec, live.spec, {
         replace: ['transitRouter', 'destination', 'nextHop'],
@@ -372,46 +394,7 @@ export const trRouteKind: Kind = {
     };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-        return create(ctx, action);
-      case 'replace':
-        if (ctx.reconciled?.state !== 'pending') await removeBefore(ctx, action);
-        return create(ctx, action);
-      case 'delete':
-        await removeBefore(ctx, action);
-        return {};
-      default:
-        return unsupported('tr-route', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    switch (action.type) {
-      case 'create':
-      case 'replace':
-        return reconcileCreate(ctx, action);
-      case 'delete': {
-        const ids = (action.before?.['ids'] ?? {}) as Record<string, string>;
-        const table = ids['routeTableId'] ?? '';
-        const entryId = ids['routeEntryId'] ?? '';
-        const cbn = ctx.cloud.cbn(action.account);
-        let e: CbnRouteEntry | undefined;
-        try {
-          e = (await cbn.allRouteEntries({ TransitRouterRouteTableId: table, TransitRouterRouteEntryIds: [entryId], TransitRouterRouteEntryStatus: 'All' })).items.find(
-            (x) => x.TransitRouterRouteEntryId === entryId,
-          );
-        } catch (err) {
-          // The table went with its router: the entry is gone too.
-          if (vendorCode(err) === 'IllegalParam.TransitRouterRouteTableId') return { state: 'done' };
-          throw err;
-        }
-        if (e === undefined) return { state: 'done' };
-        return e.TransitRouterRouteEntryStatus === 'Deleting' ? { state: 'pending' } : { state: 'absent' };
-      }
-      default:
-        return unsupported('tr-route', action);
-    }
-  },
+  observe,
+  create,
+  delete: removeEntry,
 };

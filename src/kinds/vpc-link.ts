@@ -12,18 +12,30 @@
 import type { CrClient, GetInstanceVpcEndpointResponse } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { address, segment } from '../plan/address.js';
+import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from './compare.js';
-import { aliasOf, instanceIdOf, prunes, runningInstances } from './instance.js';
-import { crFor, isNotFound, unsupported, vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
+import { isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 type Link = NonNullable<GetInstanceVpcEndpointResponse['LinkedVpcs']>[number];
 
 const MODULE = 'Registry';
 const always = () => true;
+
+const keyShape = struct({ instance: str, vpc: str, vswitch: str });
+const specShape = struct({ vpc: str, vswitch: str, privateZone: optional(bool) });
+const idsShape = struct({ instanceId: str, ip: optional(str) });
+export type VpcLinkKey = Decoded<typeof keyShape>;
+export type VpcLinkSpec = Decoded<typeof specShape>;
+export type VpcLinkIds = Decoded<typeof idsShape>;
+
+/** `instance[i].vpc-link[vpc-…/vsw-…]`. */
+export function vpcLinkAddress(instance: string, vpc: string, vswitch: string): string {
+  return address(instanceAddress(instance), segment('vpc-link', `${vpc}/${vswitch}`));
+}
 
 async function links(cr: CrClient, instanceId: string): Promise<readonly Link[]> {
   return (await cr.getInstanceVpcEndpoint({ InstanceId: instanceId, ModuleName: MODULE })).LinkedVpcs ?? [];
@@ -33,15 +45,10 @@ async function findLink(cr: CrClient, instanceId: string, vpc: string, vswitch: 
   return (await links(cr, instanceId)).find((l) => l.VpcId === vpc && l.VswitchId === vswitch);
 }
 
-function keyOf(action: Action): { vpc: string; vswitch: string } {
-  const spec = action.after ?? action.before ?? {};
-  return { vpc: String(spec['vpc']), vswitch: String(spec['vswitch']) };
-}
-
-async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const instanceId = instanceIdOf(ctx, aliasOf(action));
-  const { vpc, vswitch } = keyOf(action);
-  const cr = crFor(ctx, action);
+async function create(ctx: ExecContext, s: Subject<VpcLinkSpec, VpcLinkIds, VpcLinkKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, s.key.instance);
+  const { vpc, vswitch } = s.key;
+  const cr = ctx.cloud.cr(s.account, s.region);
   if (ctx.reconciled?.state !== 'pending') {
     await ctx.intent('CreateInstanceVpcEndpointLinkedVpc', { instanceId, vpc, vswitch });
     try {
@@ -50,7 +57,7 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
         VpcId: vpc,
         VswitchId: vswitch,
         ModuleName: MODULE,
-        EnableCreateDNSRecordInPvzt: action.after?.['privateZone'] !== false,
+        EnableCreateDNSRecordInPvzt: s.spec.privateZone !== false,
       });
     } catch (err) {
       if (vendorCode(err) !== 'INSTANCE_ACCESS_ALREADY_EXIST') throw err;
@@ -60,7 +67,7 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
     ctx,
     async () => {
       const l = await findLink(cr, instanceId, vpc, vswitch);
-      if (l === undefined) throw new AcrctlError('apply.vpc_link_vanished', `the link of ${vpc}/${vswitch} to ${instanceId} disappeared while it was being created`, { address: action.id });
+      if (l === undefined) throw new AcrctlError('apply.vpc_link_vanished', `the link of ${vpc}/${vswitch} to ${instanceId} disappeared while it was being created`, { address: s.id });
       return l.Status === 'RUNNING' ? (l.Ip ?? '') : undefined;
     },
     { what: `VPC link ${vpc}/${vswitch} to be RUNNING`, timeoutMs: TIMEOUTS.vpcLink },
@@ -68,10 +75,10 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
   return { ids: { instanceId, ...(ip !== '' ? { ip } : {}) } };
 }
 
-async function remove(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const instanceId = instanceIdOf(ctx, aliasOf(action));
-  const { vpc, vswitch } = keyOf(action);
-  const cr = crFor(ctx, action);
+async function remove(ctx: ExecContext, r: Removal<VpcLinkSpec, VpcLinkIds, VpcLinkKey>): Promise<Outcome> {
+  const instanceId = instanceIdOf(ctx, r.key.instance);
+  const { vpc, vswitch } = r.key;
+  const cr = ctx.cloud.cr(r.account, r.region);
   await ctx.intent('DeleteInstanceVpcEndpointLinkedVpc', { instanceId, vpc, vswitch });
   try {
     await cr.deleteInstanceVpcEndpointLinkedVpc({ InstanceId: instanceId, VpcId: vpc, VswitchId: vswitch, ModuleName: MODULE });
@@ -85,38 +92,51 @@ async function remove(ctx: ExecContext, action: Action): Promise<Outcome> {
   return {};
 }
 
-export const vpcLinkKind: Kind = {
+/** The link of the key's VPC and vSwitch: ready once RUNNING. The key is the whole compared spec. */
+async function observe(ctx: ExecContext, s: Subject<VpcLinkSpec, VpcLinkIds, VpcLinkKey>): Promise<Observation<VpcLinkIds>> {
+  const instanceId = knownInstanceId(ctx, s.key.instance);
+  if (instanceId === undefined) return { state: 'absent' };
+  const l = await findLink(ctx.cloud.cr(s.account, s.region), instanceId, s.key.vpc, s.key.vswitch);
+  if (l === undefined) return { state: 'absent' };
+  return { state: 'present', upToDate: true, ready: l.Status === 'RUNNING', ids: { instanceId, ...(l.Ip ? { ip: l.Ip } : {}) } };
+}
+
+export const vpcLinkKind: Kind<VpcLinkSpec, VpcLinkIds, VpcLinkKey> = {
   name: 'vpc-link',
   readAfter: ['instance'],
   reportsUnmanaged: true,
+  address: (key) => vpcLinkAddress(key.instance, key.vpc, key.vswitch),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
+  desired(config: RegistryDocument) {
     return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) =>
       (inst.vpcEndpoints ?? []).map((e) => ({
-        id: addr.vpcLink(alias, e.vpc, e.vswitch),
+        id: vpcLinkAddress(alias, e.vpc, e.vswitch),
         kind: 'vpc-link',
         account: inst.account,
         region: inst.region,
         instance: alias,
+        key: { instance: alias, vpc: e.vpc, vswitch: e.vswitch },
         spec: { vpc: e.vpc, vswitch: e.vswitch, privateZone: e.privateZone ?? DEFAULTS.vpcEndpoint.privateZone },
-        requires: [addr.instance(alias)],
+        requires: [instanceAddress(alias)],
       })),
     );
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const per = await Promise.all(
       runningInstances(ctx).map(async (m) => {
         const found = await links(ctx.cloud.cr(m.account, m.region), m.instanceId);
         return found
           .filter((l) => l.VpcId !== undefined && l.VswitchId !== undefined)
           .map(
-            (l): LiveObject => ({
-              id: addr.vpcLink(m.alias, l.VpcId!, l.VswitchId!),
+            (l): LiveObject<VpcLinkSpec, VpcLinkIds, VpcLinkKey> => ({
+              id: vpcLinkAddress(m.alias, l.VpcId!, l.VswitchId!),
               kind: 'vpc-link',
               account: m.account,
               region: m.region,
               instance: m.alias,
+              key: { instance: m.alias, vpc: l.VpcId!, vswitch: l.VswitchId! },
               spec: { vpc: l.VpcId!, vswitch: l.VswitchId! },
               ids: { instanceId: m.instanceId, ...(l.Ip ? { ip: l.Ip } : {}) },
               container: m.address,
@@ -129,29 +149,11 @@ export const vpcLinkKind: Kind = {
     return per.flat();
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     return { changes: compareSpec(desired.spec, live.spec, { equal: { privateZone: always } }) };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-        return create(ctx, action);
-      case 'delete':
-        return remove(ctx, action);
-      default:
-        return unsupported('vpc-link', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    const instanceId = ctx.ids(addr.instance(aliasOf(action)))['instanceId'];
-    if (instanceId === undefined) return action.type === 'delete' ? { state: 'done' } : { state: 'absent' };
-    const { vpc, vswitch } = keyOf(action);
-    const l = await findLink(crFor(ctx, action), instanceId, vpc, vswitch);
-    if (action.type === 'delete') return l === undefined ? { state: 'done' } : { state: 'absent' };
-    if (l === undefined) return { state: 'absent' };
-    const ids = { instanceId, ...(l.Ip ? { ip: l.Ip } : {}) };
-    return l.Status === 'RUNNING' ? { state: 'done', ids } : { state: 'pending', ids };
-  },
+  observe,
+  create,
+  delete: remove,
 };

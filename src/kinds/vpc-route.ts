@@ -22,12 +22,14 @@
 import type { VpcClient, VpcRouteEntry } from '../cloud/vpc.js';
 import type { RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
-import type { Action } from '../plan/model.js';
-import { addr } from './address.js';
+import { address, segment } from '../plan/address.js';
+import { optional, str, struct, type Decoded } from '../plan/decode.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from './compare.js';
 import {
   accessPaths,
   allHops,
+  crossRegionAddress,
   missingAttachment,
   parseRouteName,
   routeDescription,
@@ -38,21 +40,30 @@ import {
   whileBusy,
   type Hop,
 } from './cross-region.js';
-import { existsDifferent, isNotFound, unsupported, vendorCode } from './support.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Outcome, ReadContext, Reconciled } from '../plan/kind.js';
+import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
 /** Codes that mean "the VPC or the entry is busy with another route task: try again shortly". */
 const BUSY: ReadonlySet<string> = new Set(['TaskConflict', 'IncorrectRouteEntryStatus', 'OperationConflict', 'LastTokenProcessing', 'IncorrectVpcStatus', 'SystemBusy']);
 
-export interface VpcRouteSpec {
-  readonly routeTable: string;
-  readonly destination: string;
-  readonly nextHop: { readonly type: string; readonly transitRouter?: string; readonly vpc?: string; readonly id?: string };
+const keyShape = struct({ access: str, which: str });
+const specShape = struct({
+  routeTable: str,
+  destination: str,
+  nextHop: struct({ type: str, transitRouter: optional(str), vpc: optional(str), id: optional(str) }),
+});
+const idsShape = struct({ routeEntryId: str, routeTableId: str });
+export type VpcRouteKey = Decoded<typeof keyShape>;
+export type VpcRouteSpec = Decoded<typeof specShape>;
+export type VpcRouteIds = Decoded<typeof idsShape>;
+type VpcRouteLive = LiveObject<VpcRouteSpec, VpcRouteIds, VpcRouteKey>;
+
+/** `cross-region[name].vpc-route[auth|oss]`. */
+export function vpcRouteAddress(access: string, which: string): string {
+  return address(crossRegionAddress(access), segment('vpc-route', which));
 }
 
-const specOf = (o: { readonly spec: Readonly<Record<string, unknown>> } | Readonly<Record<string, unknown>>): VpcRouteSpec =>
-  ('spec' in o ? o.spec : o) as unknown as VpcRouteSpec;
+const specOf = (o: { readonly spec: Readonly<Record<string, unknown>> }): VpcRouteSpec => o.spec as VpcRouteSpec;
 
 /** The next hop of a live entry by natural key when it is a known attachment, else as sent. */
 function liveHop(e: VpcRouteEntry, hops: ReadonlyMap<string, Hop>): VpcRouteSpec['nextHop'] {
@@ -64,15 +75,16 @@ function liveHop(e: VpcRouteEntry, hops: ReadonlyMap<string, Hop>): VpcRouteSpec
   return { type, id };
 }
 
-function liveObject(id: string, access: string, region: string, account: string, e: VpcRouteEntry, hops: ReadonlyMap<string, Hop>, requires: readonly string[]): LiveObject {
+function liveObject(key: VpcRouteKey, region: string, account: string, e: VpcRouteEntry, hops: ReadonlyMap<string, Hop>, requires: readonly string[]): VpcRouteLive {
   return {
-    id,
+    id: vpcRouteAddress(key.access, key.which),
     kind: 'vpc-route',
     account,
     region,
+    key,
     spec: { routeTable: e.routeTableId ?? '', destination: e.destinationCidrBlock ?? '', nextHop: liveHop(e, hops) },
     ids: { routeEntryId: e.routeEntryId ?? '', routeTableId: e.routeTableId ?? '' },
-    container: addr.crossRegion(access),
+    container: crossRegionAddress(key.access),
     // Only entries acrctl manages are returned: desired ones and ones it created.
     prunable: true,
     requires,
@@ -98,13 +110,13 @@ export function matchEntries(
   hops: ReadonlyMap<string, Hop>,
   /** What each access path's routes need (the instance and its VPC link), so deletes are ordered. */
   requires: ReadonlyMap<string, readonly string[]> = new Map(),
-): LiveObject[] {
-  const out: LiveObject[] = [];
+): VpcRouteLive[] {
+  const out: VpcRouteLive[] = [];
   const used = new Set<VpcRouteEntry>();
   const named = new Map<string, VpcRouteEntry>();
   for (const e of entries) {
     const n = parseRouteName(e.routeEntryName);
-    if (n !== undefined && !named.has(addr.vpcRoute(n.access, n.which))) named.set(addr.vpcRoute(n.access, n.which), e);
+    if (n !== undefined && !named.has(vpcRouteAddress(n.access, n.which))) named.set(vpcRouteAddress(n.access, n.which), e);
   }
   const taken = new Set<string>();
   for (const d of desired) {
@@ -113,34 +125,20 @@ export function matchEntries(
     if (match === undefined) continue;
     used.add(match);
     taken.add(d.id);
-    out.push(liveObject(d.id, accessOf(d.id), place.region, place.account, match, hops, d.requires));
+    out.push(liveObject(d.key as VpcRouteKey, place.region, place.account, match, hops, d.requires));
   }
   for (const e of entries) {
     if (used.has(e)) continue;
     const n = parseRouteName(e.routeEntryName);
     if (n === undefined) continue;
-    let id = addr.vpcRoute(n.access, n.which);
-    if (taken.has(id)) id = addr.vpcRoute(n.access, `${n.which}@${e.destinationCidrBlock ?? e.routeEntryId ?? ''}`);
+    let key: VpcRouteKey = { access: n.access, which: n.which };
+    if (taken.has(vpcRouteAddress(key.access, key.which))) key = { access: n.access, which: `${n.which}@${e.destinationCidrBlock ?? e.routeEntryId ?? ''}` };
+    const id = vpcRouteAddress(key.access, key.which);
     if (taken.has(id)) continue;
     taken.add(id);
-    out.push(liveObject(id, n.access, place.region, place.account, e, hops, requires.get(n.access) ?? []));
+    out.push(liveObject(key, place.region, place.account, e, hops, requires.get(n.access) ?? []));
   }
   return out;
-}
-
-/** The access name in `cross-region[<access>].…`. */
-function accessOf(id: string): string {
-  const m = /^cross-region\[("(?:[^"\\]|\\.)*"|[^\]]*)\]/.exec(id);
-  if (m === null) throw new Error(`address ${id} is not under cross-region[…]`);
-  const inner = m[1]!;
-  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
-}
-
-/** The `<which>` in `….vpc-route[<which>]`. */
-function whichOf(id: string): string {
-  const m = /\.vpc-route\[("(?:[^"\\]|\\.)*"|[^\]]*)\]$/.exec(id);
-  const inner = m?.[1] ?? '';
-  return inner.startsWith('"') ? (JSON.parse(inner) as string) : inner;
 }
 
 /** True when the entry's next hop is the attachment `hop`. */
@@ -150,19 +148,20 @@ function sameHop(e: VpcRouteEntry, hop: string): boolean {
 }
 
 /** The attachment of the source VPC on the source router, waited on until Attached. */
-async function nextHopId(ctx: ExecContext, action: Action, s: VpcRouteSpec): Promise<string> {
+async function nextHopId(ctx: ExecContext, subject: Subject<VpcRouteSpec, VpcRouteIds, VpcRouteKey>): Promise<string> {
+  const s = subject.spec;
   const tr = s.nextHop.transitRouter;
   const vpc = s.nextHop.vpc;
   if (s.nextHop.type !== 'Attachment' || tr === undefined || vpc === undefined) {
-    throw new AcrctlError('internal.vpc_route_hop', `${action.id}: unexpected next hop ${JSON.stringify(s.nextHop)}`, { address: action.id });
+    throw new AcrctlError('internal.vpc_route_hop', `${subject.id}: unexpected next hop ${JSON.stringify(s.nextHop)}`, { address: subject.id });
   }
-  const cbn = ctx.cloud.cbn(action.account);
+  const cbn = ctx.cloud.cbn(subject.account);
   return waitUntil(
     ctx,
     async () => {
       const att = vpcAttachmentOf((await cbn.allVpcAttachments({ TransitRouterId: tr, VpcId: vpc })).items, tr, vpc);
       if (att?.TransitRouterAttachmentId === undefined) {
-        return missingAttachment(action, `${vpc} is not attached to transit router ${tr}`, 'attach the VPC to the transit router (CEN console or CreateTransitRouterVpcAttachment), then run acrctl apply again');
+        return missingAttachment(subject.id, `${vpc} is not attached to transit router ${tr}`, 'attach the VPC to the transit router (CEN console or CreateTransitRouterVpcAttachment), then run acrctl apply again');
       }
       return att.Status === 'Attached' ? att.TransitRouterAttachmentId : undefined;
     },
@@ -184,29 +183,28 @@ async function waitEntry(ctx: ExecContext, vpc: VpcClient, region: string, table
   );
 }
 
-async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
-  const s = specOf(action.after ?? {});
-  const vpc = ctx.cloud.vpc(action.account, action.region);
+async function create(ctx: ExecContext, subject: Subject<VpcRouteSpec, VpcRouteIds, VpcRouteKey>): Promise<Outcome> {
+  const s = subject.spec;
+  const vpc = ctx.cloud.vpc(subject.account, subject.region);
   const pending = ctx.reconciled?.state === 'pending' ? ctx.reconciled.ids?.['routeEntryId'] : undefined;
   if (pending !== undefined) {
-    await waitEntry(ctx, vpc, action.region, s.routeTable, pending, 'Available');
+    await waitEntry(ctx, vpc, subject.region, s.routeTable, pending, 'Available');
     return { ids: { routeEntryId: pending, routeTableId: s.routeTable } };
   }
-  const hop = await nextHopId(ctx, action, s);
+  const hop = await nextHopId(ctx, subject);
   // Already there with this next hop (an earlier apply, or the same route made by hand): done.
-  const existing = (await tableEntries(vpc, action.region, s.routeTable, s.destination))[0];
+  const existing = (await tableEntries(vpc, subject.region, s.routeTable, s.destination))[0];
   if (existing?.routeEntryId !== undefined && sameHop(existing, hop)) {
-    await waitEntry(ctx, vpc, action.region, s.routeTable, existing.routeEntryId, 'Available');
+    await waitEntry(ctx, vpc, subject.region, s.routeTable, existing.routeEntryId, 'Available');
     return { ids: { routeEntryId: existing.routeEntryId, routeTableId: s.routeTable } };
   }
-  const access = accessOf(action.id);
-  const which = whichOf(action.id);
+  const { access, which } = subject.key;
   await ctx.intent('CreateRouteEntry', { routeTable: s.routeTable, destination: s.destination, nextHop: hop });
-  const token = ctx.clientToken(action.type === 'replace' ? 'create' : '');
+  const token = ctx.clientToken();
   const entryId = await whileBusy(ctx, `a free route task slot in the VPC of ${s.routeTable}`, BUSY, TIMEOUTS.vpcRoute, async () => {
     try {
       const r = await vpc.createRouteEntry({
-        regionId: action.region,
+        regionId: subject.region,
         routeTableId: s.routeTable,
         destinationCidrBlock: s.destination,
         nextHopType: 'Attachment',
@@ -219,31 +217,27 @@ async function create(ctx: ExecContext, action: Action): Promise<Outcome> {
     } catch (err) {
       if (vendorCode(err) !== 'RouterEntryConflict.Duplicated') throw err;
       // Already there: accept it when it goes to the same next hop.
-      const found = (await tableEntries(vpc, action.region, s.routeTable, s.destination))[0];
+      const found = (await tableEntries(vpc, subject.region, s.routeTable, s.destination))[0];
       const h = found?.nextHops?.nextHop?.[0];
       if (found?.routeEntryId === undefined) throw err;
       if (!sameHop(found, hop)) {
-        existsDifferent(action.id, [{ path: 'nextHop', before: { type: h?.nextHopType, id: h?.nextHopId }, after: s.nextHop, impact: 'replace' }]);
+        existsDifferent(subject.id, [{ path: 'nextHop', before: { type: h?.nextHopType, id: h?.nextHopId }, after: s.nextHop, impact: 'replace' }]);
       }
       return found.routeEntryId;
     }
   });
-  if (entryId === undefined || entryId === '') throw new AcrctlError('apply.no_id', `CreateRouteEntry for ${action.id} returned no RouteEntryId`, { address: action.id });
+  if (entryId === undefined || entryId === '') throw new AcrctlError('apply.no_id', `CreateRouteEntry for ${subject.id} returned no RouteEntryId`, { address: subject.id });
   ctx.progress(`route ${s.destination} in ${s.routeTable} is ${entryId}`, { routeEntryId: entryId });
-  await waitEntry(ctx, vpc, action.region, s.routeTable, entryId, 'Available');
+  await waitEntry(ctx, vpc, subject.region, s.routeTable, entryId, 'Available');
   return { ids: { routeEntryId: entryId, routeTableId: s.routeTable } };
 }
 
-/** Deletes the live entry an action's `before` names; succeeds when it is already gone. */
-async function removeBefore(ctx: ExecContext, action: Action): Promise<void> {
-  const before = action.before ?? {};
-  const ids = (before['ids'] ?? {}) as Record<string, string>;
-  const entryId = ids['routeEntryId'];
-  const table = ids['routeTableId'] ?? String(before['routeTable']);
-  if (entryId === undefined) throw new AcrctlError('apply.missing_id', `the route entry id of ${action.id} is not known`, { address: action.id, hint: 'run acrctl plan again' });
+/** Deletes the live entry the plan read; succeeds when it is already gone. */
+async function removeEntry(ctx: ExecContext, action: Removal<VpcRouteSpec, VpcRouteIds, VpcRouteKey>): Promise<Outcome> {
+  const { routeEntryId: entryId, routeTableId: table } = action.ids;
   const vpc = ctx.cloud.vpc(action.account, action.region);
   if (ctx.reconciled?.state !== 'pending') {
-    await ctx.intent('DeleteRouteEntry', { routeTable: table, routeEntryId: entryId, destination: before['destination'] });
+    await ctx.intent('DeleteRouteEntry', { routeTable: table, routeEntryId: entryId, destination: action.spec.destination });
     await whileBusy(ctx, `a free route task slot in the VPC of ${table}`, BUSY, TIMEOUTS.vpcRoute, async () => {
       const current = (await vpc.allRouteEntries({ regionId: action.region, routeTableId: table, routeEntryId: entryId })).items.find((e) => e.routeEntryId === entryId);
       if (current === undefined || current.status === 'Deleting') return true;
@@ -256,37 +250,50 @@ async function removeBefore(ctx: ExecContext, action: Action): Promise<void> {
     });
   }
   await waitEntry(ctx, vpc, action.region, table, entryId, 'gone');
+  return {};
 }
 
-/** Live state of a create/replace: the entry with the desired destination and next hop. */
-async function reconcileCreate(ctx: ExecContext, action: Action): Promise<Reconciled> {
-  const s = specOf(action.after ?? {});
-  const vpc = ctx.cloud.vpc(action.account, action.region);
-  const found = (await tableEntries(vpc, action.region, s.routeTable, s.destination))[0];
+/**
+ * The entry the plan read, by its id (a delete: `going` while Deleting), or the entry of the
+ * desired destination (a create: up to date when it goes to the desired attachment, ready once
+ * Available).
+ */
+async function observe(ctx: ExecContext, subject: Subject<VpcRouteSpec, VpcRouteIds, VpcRouteKey>): Promise<Observation<VpcRouteIds>> {
+  const vpc = ctx.cloud.vpc(subject.account, subject.region);
+  if (subject.ids !== undefined) {
+    const { routeEntryId: entryId, routeTableId: table } = subject.ids;
+    const e = (await vpc.allRouteEntries({ regionId: subject.region, routeTableId: table, routeEntryId: entryId })).items.find((x) => x.routeEntryId === entryId);
+    if (e === undefined) return { state: 'absent' };
+    return e.status === 'Deleting' ? { state: 'going' } : { state: 'present', upToDate: false, ready: true, ids: subject.ids };
+  }
+  const s = subject.spec;
+  const found = (await tableEntries(vpc, subject.region, s.routeTable, s.destination))[0];
   if (found?.routeEntryId === undefined) return { state: 'absent' };
-  const atts = (await ctx.cloud.cbn(action.account).allVpcAttachments({ TransitRouterId: s.nextHop.transitRouter ?? '', VpcId: s.nextHop.vpc ?? '' })).items;
+  const atts = (await ctx.cloud.cbn(subject.account).allVpcAttachments({ TransitRouterId: s.nextHop.transitRouter ?? '', VpcId: s.nextHop.vpc ?? '' })).items;
   const want = vpcAttachmentOf(atts, s.nextHop.transitRouter ?? '', s.nextHop.vpc ?? '')?.TransitRouterAttachmentId;
-  if (want === undefined || !sameHop(found, want)) return { state: 'absent' };
-  const ids = { routeEntryId: found.routeEntryId, routeTableId: s.routeTable };
-  return found.status === 'Available' ? { state: 'done', ids } : { state: 'pending', ids };
+  const upToDate = want !== undefined && sameHop(found, want);
+  return { state: 'present', upToDate, ready: found.status === 'Available', ids: { routeEntryId: found.routeEntryId, routeTableId: s.routeTable } };
 }
 
-export const vpcRouteKind: Kind = {
+export const vpcRouteKind: Kind<VpcRouteSpec, VpcRouteIds, VpcRouteKey> = {
   name: 'vpc-route',
   readAfter: ['cross-region'],
   reportsUnmanaged: true,
+  address: (key) => vpcRouteAddress(key.access, key.which),
+  decode: { key: keyShape, spec: specShape, ids: idsShape },
 
-  desired(config: RegistryDocument): DesiredObject[] {
-    const out: DesiredObject[] = [];
+  desired(config: RegistryDocument) {
+    const out: DesiredObject<VpcRouteSpec, VpcRouteKey>[] = [];
     for (const p of accessPaths(config)) {
       for (const which of SERVICES) {
         const route = p[which];
         if (!route.needed || route.address === undefined) continue;
         out.push({
-          id: addr.vpcRoute(p.name, which),
+          id: vpcRouteAddress(p.name, which),
           kind: 'vpc-route',
           account: p.account,
           region: p.sourceRegion,
+          key: { access: p.name, which },
           spec: {
             routeTable: p.routeTable,
             destination: `${route.address}/32`,
@@ -300,12 +307,12 @@ export const vpcRouteKind: Kind = {
     return out;
   },
 
-  async read(ctx: ReadContext): Promise<LiveObject[]> {
+  async read(ctx: ReadContext) {
     const evidence = ctx.live('cross-region');
     const hops = allHops(evidence);
     const tables = new Map<string, { account: string; region: string; table: string }>();
     for (const p of accessPaths(ctx.config)) {
-      const ev = evidence.find((l) => l.id === addr.crossRegion(p.name));
+      const ev = evidence.find((l) => l.id === crossRegionAddress(p.name));
       // A table that is not there (an error finding says so) is not read.
       if ((ev?.spec['routeTable'] as { found?: boolean } | undefined)?.found !== true) continue;
       tables.set(`${p.account}\u0000${p.sourceRegion}\u0000${p.routeTable}`, { account: p.account, region: p.sourceRegion, table: p.routeTable });
@@ -324,7 +331,7 @@ export const vpcRouteKind: Kind = {
     return perTable.flat().filter((l) => (seen.has(l.id) ? false : (seen.add(l.id), true)));
   },
 
-  diff(desired: DesiredObject, live: LiveObject): Diff {
+  diff(desired, live): Diff {
     return {
       changes: compareSpec(desired.spec, live.spec, {
         replace: ['routeTable', 'destination', 'nextHop'],
@@ -337,37 +344,7 @@ export const vpcRouteKind: Kind = {
     };
   },
 
-  async apply(ctx: ExecContext, action: Action): Promise<Outcome> {
-    switch (action.type) {
-      case 'create':
-        return create(ctx, action);
-      case 'replace':
-        if (ctx.reconciled?.state !== 'pending') await removeBefore(ctx, action);
-        return create(ctx, action);
-      case 'delete':
-        await removeBefore(ctx, action);
-        return {};
-      default:
-        return unsupported('vpc-route', action);
-    }
-  },
-
-  async reconcile(ctx: ExecContext, action: Action): Promise<Reconciled> {
-    switch (action.type) {
-      case 'create':
-      case 'replace':
-        return reconcileCreate(ctx, action);
-      case 'delete': {
-        const ids = (action.before?.['ids'] ?? {}) as Record<string, string>;
-        const entryId = ids['routeEntryId'] ?? '';
-        const table = ids['routeTableId'] ?? String(action.before?.['routeTable']);
-        const vpc = ctx.cloud.vpc(action.account, action.region);
-        const e = (await vpc.allRouteEntries({ regionId: action.region, routeTableId: table, routeEntryId: entryId })).items.find((x) => x.routeEntryId === entryId);
-        if (e === undefined) return { state: 'done' };
-        return e.status === 'Deleting' ? { state: 'pending' } : { state: 'absent' };
-      }
-      default:
-        return unsupported('vpc-route', action);
-    }
-  },
+  observe,
+  create,
+  delete: removeEntry,
 };

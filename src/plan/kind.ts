@@ -2,16 +2,32 @@
  * The one small interface every resource kind implements (DESIGN.md principle 3, STYLE.md habit 1).
  * The planner and the executor only ever talk to kinds through it and never name a kind.
  *
- * Owns: the shapes of desired and live objects and the kind contract. Kinds reach the cloud only through
- * the session in their contexts or the CLI.
+ * Owns: the shapes of desired and live objects and the kind contract. Kinds reach the cloud only
+ * through the session in their contexts, and get everything else they need (an image copier, a
+ * settle time, …) when they are made (src/kinds/index.ts `makeKinds`).
  *
- * Object identity: every object has an address (`id`, e.g. `instance[hz].namespace[team-a]`) built
- * from natural keys, so the same object has the same address in the config and in the live estate.
+ * Object identity: every object has a natural key (`key`: the names it is matched by) and an address
+ * (`id`, e.g. `instance[hz].namespace[team-a]`) that the kind builds from that key, so the same
+ * object has the same address in the config and in the live estate. Nothing parses an address back.
+ *
+ * The engine chooses the verb (crossplane's external-client contract, STYLE.md): a kind offers
+ * `observe` (read one object, never change anything), `create`, `update`, `delete` (each idempotent:
+ * create accepts "already exists, same spec", delete accepts "not found") and, for gates, `check`.
+ * The executor turns a `replace` into delete then create (or create then delete where the kind says
+ * both can exist at once), journals each step, and decides from `observe` whether an interrupted step
+ * landed. No kind looks at an action's type.
  */
 import type { CloudSession } from '../cloud/session.js';
 import type { RegistryDocument } from '../config/model.js';
-import type { Action, ActionType, FieldChange, GateInfo, PlanFinding, PlanOutput } from './model.js';
-import type { ImageCopier } from '../registry/copy.js';
+import type { Decoder } from './decode.js';
+import type { ActionType, FieldChange, GateInfo, PlanFinding, PlanOutput } from './model.js';
+
+/** A spec: the compared fields of an object, JSON values only. */
+export type Spec = Readonly<Record<string, unknown>>;
+/** Cloud ids (instanceId, repoId, …). */
+export type Ids = Readonly<Record<string, string>>;
+/** A natural key: the names an object is matched by and its address is built from. */
+export type Key = Readonly<Record<string, string>>;
 
 /** Where an object lives: grouping for rendering and scoping. */
 export interface Placement {
@@ -25,9 +41,11 @@ export interface Placement {
 }
 
 /** An object registry.yaml asks for (declared or derived), flattened out of the config tree. */
-export interface DesiredObject extends Placement {
+export interface DesiredObject<S extends Spec = Spec, K extends Key = Key> extends Placement {
+  /** Its natural key; `id` is the kind's `address(key)`. */
+  readonly key: K;
   /** The compared fields, JSON values only. */
-  readonly spec: Readonly<Record<string, unknown>>;
+  readonly spec: S;
   /**
    * Addresses of objects that must exist (and be up to date) before this one is created or changed,
    * and that may only be deleted after it. Unknown addresses are ignored by the planner.
@@ -42,10 +60,12 @@ export interface DesiredObject extends Placement {
 }
 
 /** An object found live. */
-export interface LiveObject extends Placement {
-  readonly spec: Readonly<Record<string, unknown>>;
+export interface LiveObject<S extends Spec = Spec, I extends Ids = Ids, K extends Key = Key> extends Placement {
+  /** Its natural key; `id` is the kind's `address(key)`. */
+  readonly key: K;
+  readonly spec: S;
   /** Cloud identifiers the executor needs (instanceId, repoId, syncRuleId, …). */
-  readonly ids: Readonly<Record<string, string>>;
+  readonly ids: I;
   /** Address of the declared container whose `prune: true` allows deleting it. */
   readonly container: string;
   /** Whether that container prunes. Objects outside any declared container are never read. */
@@ -71,15 +91,22 @@ export interface ReadContext {
   readonly discover?: boolean;
 }
 
+/** What derive and extras see: the config, every desired object and every kind's live objects. Pure. */
+export interface PlanContext {
+  readonly config: RegistryDocument;
+  readonly desired: readonly DesiredObject[];
+  live(kind: string): readonly LiveObject[];
+}
+
 /** What a kind's diff says about one desired/live pair. */
 export interface Diff {
   readonly changes: readonly FieldChange[];
 }
 
-/** The result of carrying out one action. */
+/** The result of carrying out one verb. */
 export interface Outcome {
   /** Cloud ids learned (e.g. the new instance id), journalled and offered to dependants. */
-  readonly ids?: Readonly<Record<string, string>>;
+  readonly ids?: Ids;
   /**
    * Report only: what the action did beyond ids (an image copy's outcome and bytes), journalled with
    * the outcome so a report after `--resume` covers earlier runs too. Never a secret; never steers apply.
@@ -87,18 +114,33 @@ export interface Outcome {
   readonly report?: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** What a kind's reconcile step finds for an action whose outcome was not recorded. */
+/** What the engine concludes about an interrupted step (from `observe`), or a gate's `check` finds. */
 export type Reconciled =
-  | { readonly state: 'done'; readonly ids?: Readonly<Record<string, string>> }
-  | { readonly state: 'pending'; readonly ids?: Readonly<Record<string, string>> }
+  | { readonly state: 'done'; readonly ids?: Ids }
+  | { readonly state: 'pending'; readonly ids?: Ids }
   | { readonly state: 'absent' };
+
+/**
+ * What `observe` sees of one object right now. Observe only reads; the engine turns the observation
+ * into "the step landed" (done), "it is on its way" (pending) or "send it (again)" (absent).
+ */
+export type Observation<I extends Ids = Ids> =
+  /** Not there. `ids`: what is known of it anyway (its container's), offered if a late create is pending. */
+  | { readonly state: 'absent'; readonly ids?: I }
+  /** On its way out (a delete in progress). */
+  | { readonly state: 'going' }
+  /**
+   * There. `upToDate`: it has the spec asked for (the subject's); `ready`: it has settled (RUNNING,
+   * Available…) rather than still being created or changed.
+   */
+  | { readonly state: 'present'; readonly upToDate: boolean; readonly ready: boolean; readonly ids?: I };
 
 /** What the executor gives a kind when it acts. */
 export interface ExecContext {
   readonly cloud: CloudSession;
   /** Cloud ids of another object: learned in this run, or read when the plan was made. */
-  ids(address: string): Readonly<Record<string, string>>;
-  /** A ClientToken for this action's create call: stable across retries and resumes, ≤ 64 ASCII. */
+  ids(address: string): Ids;
+  /** A ClientToken for this verb's mutating call: stable across retries and resumes, ≤ 64 ASCII. */
   clientToken(suffix?: string): string;
   /** Records the intent of a mutating call before it is sent (journal). */
   intent(call: string, detail?: Readonly<Record<string, unknown>>): Promise<void>;
@@ -108,68 +150,115 @@ export interface ExecContext {
   readonly sleep: (ms: number) => Promise<void>;
   readonly signal?: AbortSignal;
   /**
-   * Set when an earlier run announced calls for this action but never recorded the outcome, and
-   * reconcile found it `pending` (requested, not finished): apply must wait on the ids given rather
-   * than request again. Absent on a first run.
+   * Set when an interrupted run sent this verb's call but it had not finished, as the engine judged
+   * from `observe`: the verb must wait on the ids given rather than send again. Absent otherwise.
    */
   readonly reconciled?: Reconciled;
+}
+
+/** The one object a verb or `observe` is about: its place, key and (decoded) spec and ids. */
+export interface Subject<S extends Spec = Spec, I extends Ids = Ids, K extends Key = Key> {
+  readonly id: string;
+  readonly account: string;
+  readonly region: string;
+  readonly instance?: string;
+  readonly key: K;
   /**
-   * The calls an earlier, interrupted run announced for this action (journal intents, in order),
-   * whatever their outcome. For objects that become visible only some time after their create
-   * (ACL entries), a call announced but not yet visible is `pending`, not `absent`: re-sending it
-   * at once would be a duplicate. Absent on a first run.
+   * The spec the step is about: the desired spec for create, update and a gate's check; the live
+   * spec (as planned) for delete. Observe compares the object with it for `upToDate`.
    */
-  readonly announced?: readonly string[];
+  readonly spec: S;
   /**
-   * How long an object an interrupted run may have created can take to become visible, before it
-   * is requested again (for objects whose creation shows only after a delay, such as ACL entries).
+   * The object's cloud ids as the plan read them: given for update and delete (the object is live);
+   * absent for create (including the create half of a replace), so observe finds the object by key.
    */
-  readonly settleMs: number;
-  /**
-   * The image copier of this apply run, created on first use: one per run, so a blob moved for one
-   * image is not moved again for another. Absent where the command copies no images (destroy).
-   */
-  readonly copier?: () => Pick<ImageCopier, 'copy'>;
+  readonly ids?: I;
+}
+
+/** What update is given besides the subject: the fields that differ. */
+export interface Change<S extends Spec = Spec, I extends Ids = Ids, K extends Key = Key> extends Subject<S, I, K> {
+  readonly ids: I;
+  readonly changes: readonly FieldChange[];
+}
+
+/** What delete is given: the live object as planned, with its ids. */
+export interface Removal<S extends Spec = Spec, I extends Ids = Ids, K extends Key = Key> extends Subject<S, I, K> {
+  readonly ids: I;
+}
+
+/** What a gate's check is given: the subject and the gate's machine-checked expectation. */
+export interface GateSubject<S extends Spec = Spec, K extends Key = Key> extends Subject<S, Ids, K> {
+  readonly gate: GateInfo;
+}
+
+/** The typed shape of a kind's objects in plan JSON (see src/plan/decode.ts). */
+export interface KindCodec<S extends Spec, I extends Ids, K extends Key> {
+  readonly key: Decoder<K>;
+  readonly spec: Decoder<S>;
+  readonly ids: Decoder<I>;
 }
 
 /** The kind contract. */
-export interface Kind {
+export interface Kind<S extends Spec = Spec, I extends Ids = Ids, K extends Key = Key> {
   readonly name: string;
   /** Kinds whose live objects must be read first (e.g. namespaces need instances). */
   readonly readAfter: readonly string[];
-  /**
-   * Desired objects of this kind from the config. Pure. Kinds that derive objects from other parts of
-   * the config (RAM roles from replication rules) do so here.
-   */
-  desired(config: RegistryDocument): DesiredObject[];
-  /**
-   * Desired objects that can only be known after reading (one backfill copy per source tag missing in
-   * the target). Called once every kind has been read; pure.
-   */
-  derive?(ctx: { config: RegistryDocument; desired: readonly DesiredObject[]; live: (kind: string) => readonly LiveObject[] }): DesiredObject[];
-  /** Live objects under the declared containers: List calls with pagination, never a Get per object. */
-  read(ctx: ReadContext): Promise<LiveObject[]>;
-  /** Pure field comparison; each change is tagged update (in place) or replace. */
-  diff(desired: DesiredObject, live: LiveObject): Diff;
-  /** Extra plan content: outputs (DNS records, hosts lines) and findings known only with live data. */
-  extras?(ctx: { config: RegistryDocument; desired: readonly DesiredObject[]; live: (kind: string) => readonly LiveObject[] }): {
-    outputs?: PlanOutput[];
-    findings?: PlanFinding[];
-  };
-  /**
-   * Overrides the action type the planner would choose (create / update / replace / delete from the
-   * diff): console-only switches become `gate`, backfill copies become `run`; `none` means no action.
-   */
-  classify?(desired: DesiredObject | undefined, live: LiveObject | undefined, diff: Diff | undefined): ActionType | 'none' | undefined;
-  /** The instructions and verification of a gate action (required when classify returns `gate`). */
-  gate?(desired: DesiredObject, live: LiveObject | undefined): GateInfo;
   /**
    * False for kinds whose live objects are only evidence for planning (tags already in a target),
    * never "unmanaged" and never deleted by pruning.
    */
   readonly reportsUnmanaged: boolean;
-  /** Carries out an action of this kind; idempotent (create accepts "already exists, same spec"). */
-  apply(ctx: ExecContext, action: Action): Promise<Outcome>;
-  /** After a crash between intent and outcome: did the action land? Reads live state only. */
-  reconcile(ctx: ExecContext, action: Action): Promise<Reconciled>;
+  /** The address of the object with this natural key. Pure. */
+  address(key: K): string;
+  /** Decoders of this kind's keys, specs and ids, applied to every action before a verb sees it. */
+  readonly decode: KindCodec<S, I, K>;
+
+  /**
+   * Desired objects of this kind from the config. Pure. Kinds that derive objects from other parts of
+   * the config (RAM roles from replication rules) do so here.
+   */
+  desired(config: RegistryDocument): DesiredObject<S, K>[];
+  /**
+   * Desired objects that can only be known after reading (one backfill copy per source tag missing in
+   * the target). Called once every kind has been read; pure. May be objects of another kind (the
+   * repositories an import fills are `repository` objects): each object names its kind.
+   */
+  derive?(ctx: PlanContext): DesiredObject[];
+  /** Live objects under the declared containers: List calls with pagination, never a Get per object. */
+  read(ctx: ReadContext): Promise<LiveObject<S, I, K>[]>;
+  /** Pure field comparison; each change is tagged update (in place) or replace. */
+  diff(desired: DesiredObject<S, K>, live: LiveObject<S, I, K>): Diff;
+  /** Extra plan content: outputs (DNS records, hosts lines) and findings known only with live data. */
+  extras?(ctx: PlanContext): { outputs?: PlanOutput[]; findings?: PlanFinding[] };
+  /**
+   * Overrides the action type the planner would choose (create / update / replace / delete from the
+   * diff): console-only switches become `gate`, backfill copies become `run`; `none` means no action.
+   */
+  classify?(desired: DesiredObject<S, K> | undefined, live: LiveObject<S, I, K> | undefined, diff: Diff | undefined): ActionType | 'none' | undefined;
+  /** The instructions and verification of a gate action (required when classify returns `gate`). */
+  gate?(desired: DesiredObject<S, K>, live: LiveObject<S, I, K> | undefined): GateInfo;
+
+  /**
+   * How a replace runs: `delete-first` (the default: the old object goes, then the new one is made;
+   * for objects whose natural key the old one still holds) or `create-first` (the new one is made,
+   * then the old one goes: for objects that can exist side by side, so there is no gap).
+   */
+  readonly replaceOrder?: 'delete-first' | 'create-first';
+  /**
+   * For objects that show only some time after their create call (ACL entries): the names of those
+   * calls. When an interrupted run announced one of them and the object does not show yet, the
+   * engine judges the create pending (the kind waits a while before sending it again), not absent.
+   */
+  readonly showsLate?: { readonly calls: readonly string[] };
+
+  /** Reads the one object a subject names, as it is now. Never changes anything. */
+  observe?(ctx: ExecContext, subject: Subject<S, I, K>): Promise<Observation<I>>;
+  /** Brings the object into being (for `run` actions: carries out the task). Idempotent. */
+  create?(ctx: ExecContext, subject: Subject<S, I, K>): Promise<Outcome>;
+  /** Changes the object in place to the desired spec. Idempotent. */
+  update?(ctx: ExecContext, change: Change<S, I, K>): Promise<Outcome>;
+  /** Deletes the object; "not found" is success. */
+  delete?(ctx: ExecContext, removal: Removal<S, I, K>): Promise<Outcome>;
+  /** A gate's verification by live reads: `done` when a human did what the gate asks. */
+  check?(ctx: ExecContext, gate: GateSubject<S, K>): Promise<Reconciled>;
 }

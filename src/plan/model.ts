@@ -1,12 +1,20 @@
 /**
  * The plan as data: what `acrctl plan` computes, `--out` saves, renderers read and `apply` executes.
  *
- * Owns: the plan's shape (mirrored by schemas/plan.schema.json, formatVersion 1) and pure helpers on
- * it. Must not import any `node:` module or cloud client. Invariants of a plan value:
+ * Owns: the plan's shape (mirrored by schemas/plan.schema.json, {@link PLAN_FORMAT_VERSION}) and pure
+ * helpers on it. Must not import any `node:` module or cloud client. Invariants of a plan value:
  * - JSON-serialisable; no timestamps, absolute paths or secrets anywhere in it;
  * - actions sorted by `id`; every `dependsOn` names an action of the same plan; the graph is acyclic;
  * - fields documented "display only" never steer apply.
  */
+
+import { AcrctlError } from '../errors.js';
+
+/**
+ * The version of the plan format. 2: actions carry their natural key (`key`) and the cloud ids of the
+ * live object (`ids`) as fields of their own, no longer inside `before`.
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 /** The closed set of things an action can do (STYLE.md habit 3). */
 export const ACTION_TYPES = ['create', 'update', 'replace', 'delete', 'run', 'gate'] as const;
@@ -46,7 +54,17 @@ export interface Action {
   readonly account: string;
   readonly region: string;
   readonly instance?: string;
-  /** Live values the kind needs to act (ids, current spec); absent for creates. */
+  /**
+   * The object's natural key: the names its address is built from (`{ instance: 'hz', namespace:
+   * 'team-a' }`), as the kind declares it. Kinds act on the key; nothing parses addresses.
+   */
+  readonly key: Readonly<Record<string, string>>;
+  /**
+   * Cloud ids of the live object acted on (instanceId, repoId, syncRuleId, …), as read when the plan
+   * was made; absent when the object was not found live (creates, most runs and gates).
+   */
+  readonly ids?: Readonly<Record<string, string>>;
+  /** The live object's current spec; absent for creates. */
   readonly before?: Readonly<Record<string, unknown>>;
   /** Desired values; absent for deletes. */
   readonly after?: Readonly<Record<string, unknown>>;
@@ -86,6 +104,8 @@ export interface PlanFinding {
   readonly message: string;
   /** `file:line:column` or a resource address. */
   readonly where?: string;
+  /** The natural key of the object `where` names, when it names one (so views need not parse addresses). */
+  readonly key?: Readonly<Record<string, string>>;
 }
 
 export interface PlanSummary {
@@ -97,7 +117,7 @@ export interface PlanSummary {
 }
 
 export interface Plan {
-  readonly formatVersion: 1;
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
   /** sha256 of (configDigest, liveFingerprint, actions): names the plan in journals and ClientTokens. */
   readonly planId: string;
   /** sha256 of the config file's bytes after variable interpolation. */
@@ -160,16 +180,17 @@ export function isEmpty(plan: Pick<Plan, 'actions'>): boolean {
 }
 
 /**
- * Builds an address segment `kind[name]`. Names containing `[`, `]` or `"` are JSON-quoted so an
- * address always parses back unambiguously.
+ * Refuses a saved plan of another format version, with a message that says what to do, before its
+ * shape is checked against the schema (which would only say that a field is wrong).
  */
-export function segment(kind: string, name: string): string {
-  return /[[\]"]/.test(name) ? `${kind}[${JSON.stringify(name)}]` : `${kind}[${name}]`;
-}
-
-/** Joins segments into an address. */
-export function address(...segments: readonly string[]): string {
-  return segments.join('.');
+export function assertPlanFormat(value: unknown, where: string): void {
+  const version = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['formatVersion'] : undefined;
+  if (typeof version !== 'number' || version === PLAN_FORMAT_VERSION) return;
+  throw new AcrctlError(
+    'plan.format_version',
+    `${where} is a plan of format version ${version}${version < PLAN_FORMAT_VERSION ? ', made by an earlier acrctl' : ''}; this acrctl applies format version ${PLAN_FORMAT_VERSION} only`,
+    { hint: 'make the plan again with this acrctl: acrctl plan --out FILE (a saved plan is applied by the acrctl version that made it)' },
+  );
 }
 
 /**

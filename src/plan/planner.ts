@@ -14,12 +14,13 @@
  */
 import { AcrctlError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
-import type { DesiredObject, Kind, LiveObject } from '../plan/kind.js';
+import type { DesiredObject, Kind, LiveObject } from './kind.js';
 import type { CloudSession } from '../cloud/session.js';
 import type { RegistryDocument } from '../config/model.js';
-import { canonical } from '../plan/canonical.js';
+import { canonical } from './canonical.js';
 import { VERSION } from '../version.js';
 import {
+  PLAN_FORMAT_VERSION,
   type Action,
   type ActionType,
   type Plan,
@@ -221,7 +222,9 @@ export function buildPlan(input: BuildInput): Plan {
       account: d.account,
       region: d.region,
       ...(d.instance !== undefined ? { instance: d.instance } : {}),
-      ...(l ? { before: { ...l.spec, ...(Object.keys(l.ids).length > 0 ? { ids: l.ids } : {}) } } : {}),
+      key: d.key,
+      ...(l && Object.keys(l.ids).length > 0 ? { ids: l.ids } : {}),
+      ...(l ? { before: l.spec } : {}),
       after: d.spec,
       changes: diff?.changes ?? [],
       dependsOn: [],
@@ -244,7 +247,9 @@ export function buildPlan(input: BuildInput): Plan {
         account: l.account,
         region: l.region,
         ...(l.instance !== undefined ? { instance: l.instance } : {}),
-        before: { ...l.spec, ...(Object.keys(l.ids).length > 0 ? { ids: l.ids } : {}) },
+        key: l.key,
+        ...(Object.keys(l.ids).length > 0 ? { ids: l.ids } : {}),
+        before: l.spec,
         changes: [],
         dependsOn: [],
         reason: `not in the configuration; ${l.container} has prune: true`,
@@ -297,7 +302,7 @@ export function buildPlan(input: BuildInput): Plan {
   const sortedUnmanaged = unmanaged.sort((a, b) => compare(a.id, b.id));
   const planId = planIdOf({ configDigest: input.configDigest, liveFingerprint, actions: finalActions }, input.sha256);
   return {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     planId,
     configDigest: input.configDigest,
     liveFingerprint,

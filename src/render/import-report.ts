@@ -77,11 +77,9 @@ export function isImageCopy(a: Action): boolean {
   return a.type === 'run' && typeof a.after?.['copyBytes'] === 'number';
 }
 
-/** `ns/repo:tag` from an address ending in `.image[ns/repo:tag]`. */
-function imageOf(address: string): string {
-  const m = /\.image\[("?)(.*)\1\]$/.exec(address);
-  const raw = m?.[2] ?? address;
-  return m?.[1] === '"' ? (JSON.parse(`"${raw}"`) as string) : raw;
+/** `ns/repo:tag` of a conflict finding, from the image's natural key (the finding carries it). */
+function imageOf(key: Readonly<Record<string, string>> | undefined, where: string): string {
+  return key?.['namespace'] !== undefined && key['repository'] !== undefined && key['tag'] !== undefined ? `${key['namespace']}/${key['repository']}:${key['tag']}` : where;
 }
 
 const repoOf = (image: string) => image.replace(/:[^:/]*$/, '');
@@ -121,7 +119,7 @@ export function buildImportReport(input: ReportInput): ImportReport | undefined 
   const rows: ImportImageRow[] = input.plan.actions.filter(isImageCopy).map((a) => rowOf(a, input));
   for (const f of input.plan.findings) {
     if (f.id !== 'import-digest-conflict' || f.where === undefined) continue;
-    const image = imageOf(f.where);
+    const image = imageOf(f.key, f.where);
     rows.push({ address: f.where, image, repository: repoOf(image), status: 'conflict', sizeBytes: 0, bytesMoved: 0, reason: f.message });
   }
   if (rows.length === 0) return undefined;

@@ -173,9 +173,9 @@ function fieldWidth(action: Action): number {
 
 /** `instanceId cri-…, repoId crr-…`: the cloud ids a delete acts on, for the reviewer. */
 function idsOf(action: Action): string {
-  const ids = action.before?.['ids'];
-  if (!ids || typeof ids !== 'object') return '';
-  return Object.entries(ids as Record<string, unknown>)
+  const ids = action.ids;
+  if (!ids) return '';
+  return Object.entries(ids)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ');

@@ -4,20 +4,41 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildDocument, type AdoptFacts, type FoundInstance } from '../../src/adopt/build.js';
-import { addr } from '../../src/kinds/address.js';
+import { aclEntryAddress } from '../../src/kinds/acl-entry.js';
+import { authDomainTakeoverAddress, personalEditionDomainAddress } from '../../src/kinds/console-switch.js';
+import { instanceAddress } from '../../src/kinds/instance.js';
+import { internetEndpointAddress } from '../../src/kinds/internet-endpoint.js';
+import { namespaceAddress } from '../../src/kinds/namespace.js';
+import { repositoryAddress } from '../../src/kinds/repository.js';
+import { syncRuleAddress } from '../../src/kinds/sync-rule.js';
+import { vpcLinkAddress } from '../../src/kinds/vpc-link.js';
 import type { LiveObject } from '../../src/plan/kind.js';
+
+type Named = readonly [id: string, key: Readonly<Record<string, string>>];
+/** Addresses and natural keys, as the kinds make them. */
+const at = {
+  instance: (i: string): Named => [instanceAddress(i), { instance: i }],
+  namespace: (i: string, n: string): Named => [namespaceAddress(i, n), { instance: i, namespace: n }],
+  repository: (i: string, n: string, r: string): Named => [repositoryAddress(i, n, r), { instance: i, namespace: n, repository: r }],
+  syncRule: (i: string, rule: string): Named => [syncRuleAddress(i, rule), { instance: i, rule }],
+  internetEndpoint: (i: string): Named => [internetEndpointAddress(i), { instance: i }],
+  aclEntry: (i: string, cidr: string): Named => [aclEntryAddress(i, cidr), { instance: i, cidr }],
+  vpcLink: (i: string, vpc: string, vswitch: string): Named => [vpcLinkAddress(i, vpc, vswitch), { instance: i, vpc, vswitch }],
+  personalEditionDomain: (i: string): Named => [personalEditionDomainAddress(i), { instance: i }],
+  authDomainTakeover: (i: string): Named => [authDomainTakeoverAddress(i), { instance: i }],
+};
 
 const HZ: FoundInstance = { alias: 'hz', account: 'prod', region: 'cn-hangzhou', name: 'acme-hz', edition: 'Advanced', instanceId: 'cri-hz', status: 'RUNNING' };
 const BJ: FoundInstance = { alias: 'bj', account: 'prod', region: 'cn-beijing', name: 'acme-bj', edition: 'Basic', instanceId: 'cri-bj', status: 'RUNNING' };
 
-function obj(kind: string, id: string, instance: string, spec: Record<string, unknown>, container = addr.instance(instance)): LiveObject {
-  return { id, kind, account: 'prod', region: 'cn-hangzhou', instance, spec, ids: {}, container, prunable: false, requires: [] };
+function obj(kind: string, [id, key]: Named, instance: string, spec: Record<string, unknown>, container = instanceAddress(instance)): LiveObject {
+  return { id, kind, account: 'prod', region: 'cn-hangzhou', instance, key, spec, ids: {}, container, prunable: false, requires: [] };
 }
-const ns = (i: string, name: string, autoCreateRepo = false, defaultRepoType = 'PRIVATE') => obj('namespace', addr.namespace(i, name), i, { autoCreateRepo, defaultRepoType });
+const ns = (i: string, name: string, autoCreateRepo = false, defaultRepoType = 'PRIVATE') => obj('namespace', at.namespace(i, name), i, { autoCreateRepo, defaultRepoType });
 const repo = (i: string, n: string, name: string, spec: Record<string, unknown>) =>
-  obj('repository', addr.repository(i, n, name), i, { type: 'PRIVATE', summary: 'x', tagImmutability: false, ...spec }, addr.namespace(i, n));
+  obj('repository', at.repository(i, n, name), i, { type: 'PRIVATE', summary: 'x', tagImmutability: false, ...spec }, namespaceAddress(i, n));
 const rule = (i: string, name: string, spec: Record<string, unknown>) =>
-  obj('sync-rule', addr.syncRule(i, name), i, { targetInstance: 'bj', targetRegion: 'cn-beijing', level: 'namespace', namespace: 'team', tagFilter: '.*', trigger: 'automatic', ...spec });
+  obj('sync-rule', at.syncRule(i, name), i, { targetInstance: 'bj', targetRegion: 'cn-beijing', level: 'namespace', namespace: 'team', tagFilter: '.*', trigger: 'automatic', ...spec });
 
 function facts(live: LiveObject[], instances: FoundInstance[] = [HZ, BJ]): AdoptFacts {
   return {
@@ -55,28 +76,28 @@ describe('buildDocument: defaults are left out', () => {
     },
     {
       reason: 'quotas nobody bought (0 extras, the base VPC quota) are not written',
-      live: [obj('instance', addr.instance('hz'), 'hz', { name: 'acme-hz', edition: 'Advanced', quotas: { namespaces: 0, repositories: 0, vpcs: 5 } })],
+      live: [obj('instance', at.instance('hz'), 'hz', { name: 'acme-hz', edition: 'Advanced', quotas: { namespaces: 0, repositories: 0, vpcs: 5 } })],
       path: (d) => d.instances?.['hz']?.quotas,
       want: undefined,
     },
     {
       reason: 'bought quotas are written',
-      live: [obj('instance', addr.instance('hz'), 'hz', { name: 'acme-hz', edition: 'Advanced', quotas: { namespaces: 10, repositories: 0, vpcs: 8 } })],
+      live: [obj('instance', at.instance('hz'), 'hz', { name: 'acme-hz', edition: 'Advanced', quotas: { namespaces: 10, repositories: 0, vpcs: 8 } })],
       path: (d) => d.instances?.['hz']?.quotas,
       want: { namespaces: 10, vpcs: 8 },
     },
     {
       reason: 'an internet endpoint that is off with no entries is not managed (absent)',
-      live: [obj('internet-endpoint', addr.internetEndpoint('hz'), 'hz', { enabled: false })],
+      live: [obj('internet-endpoint', at.internetEndpoint('hz'), 'hz', { enabled: false })],
       path: (d) => d.instances?.['hz']?.internetEndpoint,
       want: undefined,
     },
     {
       reason: 'an endpoint that is on lists its entries sorted by CIDR, without empty descriptions',
       live: [
-        obj('internet-endpoint', addr.internetEndpoint('hz'), 'hz', { enabled: true }),
-        obj('acl-entry', addr.aclEntry('hz', '203.0.113.0/24'), 'hz', { cidr: '203.0.113.0/24', description: 'office' }),
-        obj('acl-entry', addr.aclEntry('hz', '198.51.100.0/24'), 'hz', { cidr: '198.51.100.0/24', description: '' }),
+        obj('internet-endpoint', at.internetEndpoint('hz'), 'hz', { enabled: true }),
+        obj('acl-entry', at.aclEntry('hz', '203.0.113.0/24'), 'hz', { cidr: '203.0.113.0/24', description: 'office' }),
+        obj('acl-entry', at.aclEntry('hz', '198.51.100.0/24'), 'hz', { cidr: '198.51.100.0/24', description: '' }),
       ],
       path: (d) => d.instances?.['hz']?.internetEndpoint,
       want: { enabled: true, allow: [{ cidr: '198.51.100.0/24' }, { cidr: '203.0.113.0/24', description: 'office' }] },
@@ -84,15 +105,15 @@ describe('buildDocument: defaults are left out', () => {
     {
       reason: 'VPC links are sorted and carry no privateZone (not readable back; its default is on)',
       live: [
-        obj('vpc-link', addr.vpcLink('hz', 'vpc-b', 'vsw-b'), 'hz', { vpc: 'vpc-b', vswitch: 'vsw-b' }),
-        obj('vpc-link', addr.vpcLink('hz', 'vpc-a', 'vsw-a'), 'hz', { vpc: 'vpc-a', vswitch: 'vsw-a' }),
+        obj('vpc-link', at.vpcLink('hz', 'vpc-b', 'vsw-b'), 'hz', { vpc: 'vpc-b', vswitch: 'vsw-b' }),
+        obj('vpc-link', at.vpcLink('hz', 'vpc-a', 'vsw-a'), 'hz', { vpc: 'vpc-a', vswitch: 'vsw-a' }),
       ],
       path: (d) => d.instances?.['hz']?.vpcEndpoints,
       want: [{ vpc: 'vpc-a', vswitch: 'vsw-a' }, { vpc: 'vpc-b', vswitch: 'vsw-b' }],
     },
     {
       reason: 'console switches are written only when on',
-      live: [obj('personal-edition-domain', addr.personalEditionDomain('hz'), 'hz', { enabled: true }), obj('auth-domain-takeover', addr.authDomainTakeover('hz'), 'hz', { enabled: false })],
+      live: [obj('personal-edition-domain', at.personalEditionDomain('hz'), 'hz', { enabled: true }), obj('auth-domain-takeover', at.authDomainTakeover('hz'), 'hz', { enabled: false })],
       path: (d) => [d.instances?.['hz']?.personalEditionDomain, d.instances?.['hz']?.authDomainTakeover],
       want: [true, undefined],
     },
@@ -141,7 +162,7 @@ describe('buildDocument: what cannot be expressed is a note, never dropped silen
     },
     {
       reason: 'ACL entries of an endpoint that is off',
-      live: [obj('internet-endpoint', addr.internetEndpoint('hz'), 'hz', { enabled: false }), obj('acl-entry', addr.aclEntry('hz', '192.0.2.0/24'), 'hz', { cidr: '192.0.2.0/24', description: '' })],
+      live: [obj('internet-endpoint', at.internetEndpoint('hz'), 'hz', { enabled: false }), obj('acl-entry', at.aclEntry('hz', '192.0.2.0/24'), 'hz', { cidr: '192.0.2.0/24', description: '' })],
       address: 'instance[hz].internet-endpoint',
       message: /the endpoint is off but has 1 ACL entry/,
     },
@@ -169,8 +190,8 @@ describe('buildDocument: determinism', () => {
       repo('hz', 'a', 'y', {}),
       rule('hz', 'r2', {}),
       rule('hz', 'r1', { namespace: 'a' }),
-      obj('acl-entry', addr.aclEntry('hz', '10.0.0.0/8'), 'hz', { cidr: '10.0.0.0/8', description: '' }),
-      obj('internet-endpoint', addr.internetEndpoint('hz'), 'hz', { enabled: true }),
+      obj('acl-entry', at.aclEntry('hz', '10.0.0.0/8'), 'hz', { cidr: '10.0.0.0/8', description: '' }),
+      obj('internet-endpoint', at.internetEndpoint('hz'), 'hz', { enabled: true }),
     ];
     const one = buildDocument(facts(live));
     const two = buildDocument(facts([...live].reverse(), [BJ, HZ]));

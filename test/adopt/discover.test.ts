@@ -40,7 +40,7 @@ describe('repository kind: discover mode', () => {
     const live = await readLive(kinds, doc({ declared: {} }), [], estate.session);
     expect((live.get('repository') ?? []).map((l) => [l.id, l.spec])).toEqual([]);
     // The repository kind lists only under desired namespaces: with no desired objects, nothing.
-    const planned = await readLive(kinds, doc({ declared: {} }), [{ id: 'instance[hz].namespace[declared]', kind: 'namespace', account: 'prod', region: 'cn-hangzhou', instance: 'hz', spec: {}, requires: [] }], estate.session);
+    const planned = await readLive(kinds, doc({ declared: {} }), [{ id: 'instance[hz].namespace[declared]', kind: 'namespace', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', namespace: 'declared' }, spec: {}, requires: [] }], estate.session);
     expect((planned.get('repository') ?? []).map((l) => [l.id, l.spec])).toEqual([['instance[hz].namespace[declared].repository[api]', { type: 'PRIVATE', summary: 'API', tagImmutability: false }]]);
     expect(await getRepositoryCalls()).toBe(before);
   });

@@ -5,11 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { discoverRoles, foldRoles, mergeRoles } from '../../src/adopt/roles.js';
 import type { RegistryDocument } from '../../src/config/model.js';
-import { addr } from '../../src/kinds/address.js';
-import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
-import { ramAttachmentKind } from '../../src/kinds/ram-attachment.js';
-import { ramPolicyKind } from '../../src/kinds/ram-policy.js';
-import { ramRoleKind } from '../../src/kinds/ram-role.js';
+import { instanceAddress } from '../../src/kinds/instance.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
+import { ramAttachmentAddress, ramAttachmentKind } from '../../src/kinds/ram-attachment.js';
+import { ramPolicyAddress, ramPolicyKind } from '../../src/kinds/ram-policy.js';
+import { ramRoleAddress, ramRoleKind } from '../../src/kinds/ram-role.js';
+
+const addr = { instance: instanceAddress, ramRole: ramRoleAddress, ramPolicy: ramPolicyAddress, ramAttachment: ramAttachmentAddress };
 
 const PROD = '1234567890123456';
 const PARTNER = '6543210987654321';
@@ -27,9 +29,9 @@ const doc: RegistryDocument = {
   },
 };
 const instances: LiveObject[] = [
-  { id: addr.instance('bj'), kind: 'instance', account: 'partner', region: 'cn-beijing', instance: 'bj', spec: {}, ids: { instanceId: 'cri-bj' }, container: 'account[partner]', prunable: false, requires: [] },
+  { id: addr.instance('bj'), kind: 'instance', account: 'partner', region: 'cn-beijing', instance: 'bj', key: { instance: 'bj' }, spec: {}, ids: { instanceId: 'cri-bj' }, container: 'account[partner]', prunable: false, requires: [] },
 ];
-const kinds = [ramRoleKind, ramPolicyKind, ramAttachmentKind];
+const kinds: Kind[] = [ramRoleKind, ramPolicyKind, ramAttachmentKind];
 const declared = kinds.flatMap((k) => k.desired(doc));
 const desired: DesiredObject[] = [...declared, ...kinds.flatMap((k) => k.derive?.({ config: doc, desired: declared, live: (n) => (n === 'instance' ? instances : []) }) ?? [])];
 
@@ -38,16 +40,18 @@ const role = (services: string[], description = 'acrctl: lets Container Registry
   ...base,
   id: addr.ramRole('partner', ROLE),
   kind: 'ram-role',
+  key: { account: 'partner', role: ROLE },
   spec: { roleName: ROLE, trustedServices: services.map((u) => `${u}@cr.aliyuncs.com`).sort(), description },
 });
 const policy = (statements: Record<string, unknown>[]): LiveObject => ({
   ...base,
   id: addr.ramPolicy('partner', POLICY),
   kind: 'ram-policy',
+  key: { account: 'partner', policy: POLICY },
   spec: { policyName: POLICY, document: { Version: '1', Statement: statements } },
 });
 const derivedStatement = { Effect: 'Allow', Action: ['cr:CreateRepositorySync', 'cr:CreateSyncRule'], Resource: [ARN] };
-const attachment: LiveObject = { ...base, id: addr.ramAttachment('partner', ROLE, POLICY), kind: 'ram-attachment', spec: { roleName: ROLE, policyName: POLICY, policyType: 'Custom' } };
+const attachment: LiveObject = { ...base, id: addr.ramAttachment('partner', ROLE, POLICY), kind: 'ram-attachment', key: { account: 'partner', role: ROLE, policy: POLICY }, spec: { roleName: ROLE, policyName: POLICY, policyType: 'Custom' } };
 
 function fold(live: LiveObject[]) {
   const byKind = new Map(kinds.map((k) => [k.name, k] as const));

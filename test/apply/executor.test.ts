@@ -7,7 +7,8 @@ import { type ApplyEvent, OUTCOME_UNKNOWN, clientToken, execute } from '../../sr
 import { Journal, loadResumeState, readJournal } from '../../src/apply/journal.js';
 import { acquireLock, forceUnlock } from '../../src/apply/lock.js';
 import { AcrctlError } from '../../src/errors.js';
-import type { ExecContext, Kind, Reconciled } from '../../src/plan/kind.js';
+import { json, record, str } from '../../src/plan/decode.js';
+import type { ExecContext, Kind, Observation, Reconciled, Subject } from '../../src/plan/kind.js';
 import { type Action, type Plan, summarise } from '../../src/plan/model.js';
 
 let dir: string;
@@ -17,17 +18,24 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function action(id: string, dependsOn: string[] = [], type: Action['type'] = 'create', kind = 'fake'): Action {
-  return { id, kind, type, account: 'prod', region: 'cn-hangzhou', after: {}, changes: [], dependsOn };
+  return { id, kind, type, account: 'prod', region: 'cn-hangzhou', key: { id }, after: {}, changes: [], dependsOn, ...(type === 'gate' ? { gate: { instructions: [], verification: 'read it', expect: {} } } : {}) };
 }
 function plan(actions: Action[], refs: Plan['refs'] = {}): Plan {
-  return { formatVersion: 1, planId: 'p'.repeat(64), configDigest: 'c'.repeat(64), liveFingerprint: 'f'.repeat(64), configFile: 'r.yaml', acrctlVersion: 't', actions, refs, unmanaged: [], outputs: [], findings: [], summary: summarise(actions) };
+  return { formatVersion: 2, planId: 'p'.repeat(64), configDigest: 'c'.repeat(64), liveFingerprint: 'f'.repeat(64), configFile: 'r.yaml', acrctlVersion: 't', actions, refs, unmanaged: [], outputs: [], findings: [], summary: summarise(actions) };
 }
 
 interface FakeOpts {
   fail?: Set<string>;
   delayMs?: number;
   reconcile?: (id: string) => Reconciled;
-  onApply?: (ctx: ExecContext, a: Action) => Promise<void> | void;
+  onApply?: (ctx: ExecContext, a: Subject) => Promise<void> | void;
+  /** The kind's creates show late (see Kind.showsLate), announced as these calls. */
+  showsLate?: readonly string[];
+}
+/** The observation that makes the engine conclude `r` (the fake's verdicts are given as verdicts). */
+function observationOf(r: Reconciled): Observation {
+  if (r.state === 'absent') return { state: 'absent' };
+  return { state: 'present', upToDate: true, ready: r.state === 'done', ...(r.ids ? { ids: r.ids } : {}) };
 }
 function fakeKind(log: string[], o: FakeOpts = {}): Kind & { maxConcurrent: number } {
   let running = 0;
@@ -36,10 +44,13 @@ function fakeKind(log: string[], o: FakeOpts = {}): Kind & { maxConcurrent: numb
     readAfter: [],
     reportsUnmanaged: true,
     maxConcurrent: 0,
+    address: (key: Readonly<Record<string, string>>) => key['id'] ?? '',
+    decode: { key: record(str), spec: record(json), ids: record(str) },
+    ...(o.showsLate ? { showsLate: { calls: o.showsLate } } : {}),
     desired: () => [],
     read: async () => [],
     diff: () => ({ changes: [] }),
-    async apply(ctx: ExecContext, a: Action) {
+    async create(ctx: ExecContext, a: Subject) {
       running++;
       k.maxConcurrent = Math.max(k.maxConcurrent, running);
       try {
@@ -53,7 +64,11 @@ function fakeKind(log: string[], o: FakeOpts = {}): Kind & { maxConcurrent: numb
         running--;
       }
     },
-    async reconcile(_ctx: ExecContext, a: Action): Promise<Reconciled> {
+    async observe(_ctx: ExecContext, a: Subject): Promise<Observation> {
+      log.push(`reconcile ${a.id}`);
+      return observationOf(o.reconcile?.(a.id) ?? { state: 'absent' });
+    },
+    async check(_ctx: ExecContext, a: Subject): Promise<Reconciled> {
       log.push(`reconcile ${a.id}`);
       return o.reconcile?.(a.id) ?? { state: 'absent' };
     },
@@ -159,24 +174,21 @@ describe('execute', () => {
     expect(log).toEqual(['reconcile t', 'apply t (waiting on pending)']);
   });
 
-  it('tells reconcile and apply which calls the interrupted run announced', async () => {
-    const p = plan([action('acl', [], 'create')]);
+  it('judges an unseen create pending, not absent, for a kind whose creates show late, when the interrupted run announced the call', async () => {
+    // The engine, not the kind, knows what the interrupted run announced (ExecContext carries no
+    // journal): for a kind that says its creates show late, an announced create that does not show
+    // yet is pending, so the kind waits before sending it again; unannounced, it is simply absent.
+    const p = plan([action('acl', [], 'create'), action('other', [], 'create')]);
     const j = Journal.create(join(dir, 'runs'), { runId: 'run-0', planId: p.planId, startedAt: 'then', pid: 9 });
     j.append({ t: 'start', id: 'acl' });
     j.append({ t: 'intent', id: 'acl', call: 'CreateInstanceEndpointAclPolicy' });
+    j.append({ t: 'start', id: 'other' });
+    j.append({ t: 'intent', id: 'other', call: 'DescribeSomething' });
     j.close();
-    const seen: (readonly string[] | undefined)[] = [];
-    const k = fakeKind([], {
-      onApply: (ctx) => void seen.push(ctx.announced),
-      reconcile: () => ({ state: 'pending', ids: { instanceId: 'cri-1' } }),
-    });
-    const origReconcile = k.reconcile.bind(k);
-    k.reconcile = async (ctx, a) => {
-      seen.push(ctx.announced);
-      return origReconcile(ctx, a);
-    };
-    await run(p, k, { resume: true });
-    expect(seen).toEqual([['CreateInstanceEndpointAclPolicy'], ['CreateInstanceEndpointAclPolicy']]);
+    const log: string[] = [];
+    const { events } = await run(p, fakeKind(log, { showsLate: ['CreateInstanceEndpointAclPolicy'] }), { resume: true, parallelism: 1 });
+    expect(log).toEqual(['reconcile acl', 'apply acl (waiting on pending)', 'reconcile other', 'apply other']);
+    expect(events.filter((e) => e.code === 'action.reconciled').map((e) => `${e.action} ${String(e.data?.['state'])}`)).toEqual(['acl pending', 'other absent']);
   });
 
   it('reconciles after a lost connection rather than blindly repeating the call', async () => {

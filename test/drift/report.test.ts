@@ -14,12 +14,12 @@ const schema = JSON.parse(readFileSync(new URL('../../schemas/drift.schema.json'
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 
 function action(id: string, type: Action['type'], extra: Partial<Action> = {}): Action {
-  return { id, kind: 'repository', type, account: 'prod', region: 'cn-hangzhou', instance: 'hz', changes: [], dependsOn: [], ...extra };
+  return { id, kind: 'repository', type, account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: {}, changes: [], dependsOn: [], ...extra };
 }
 
 function plan(actions: Action[], extra: Partial<Plan> = {}): Plan {
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     planId: 'a'.repeat(64),
     configDigest: 'b'.repeat(64),
     liveFingerprint: 'c'.repeat(64),
@@ -82,7 +82,7 @@ describe('what counts as drift', () => {
   });
 
   it('a pruned object is both a change and an unmanaged object, with its container', () => {
-    const del = action('instance[hz].namespace[a].repository[old]', 'delete', { before: { summary: 's', ids: { repoId: 'crr-1' } }, reason: 'not in the configuration; instance[hz].namespace[a] has prune: true' });
+    const del = action('instance[hz].namespace[a].repository[old]', 'delete', { before: { summary: 's' }, ids: { repoId: 'crr-1' }, reason: 'not in the configuration; instance[hz].namespace[a] has prune: true' });
     const r = buildDriftReport({ ...base, plan: plan([del]), failOn: 'unmanaged' });
     expect(r.exitCode).toBe(2);
     expect(r.objects[0]).toMatchObject({ category: 'unexpected', live: { summary: 's' }, ids: { repoId: 'crr-1' } });

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { CloudSession } from '../../src/cloud/session.js';
 import type { InternetEndpoint, RegistryDocument } from '../../src/config/model.js';
-import { aclEntryKind } from '../../src/kinds/acl-entry.js';
+import { makeAclEntryKind } from '../../src/kinds/acl-entry.js';
 import { allKinds } from '../../src/kinds/index.js';
-import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const aclEntryKind: Kind = makeAclEntryKind();
 
 const UID = '1234567890123456';
 
@@ -39,7 +43,7 @@ describe('acl-entry: desired, diff, extras', () => {
     });
   }
   it('a description change replaces the entry, with a note why', () => {
-    const d: DesiredObject = { id: 'a', kind: 'acl-entry', account: 'prod', region: 'cn-hangzhou', spec: { cidr: '10.0.0.0/8', description: 'new' }, requires: [] };
+    const d: DesiredObject = { id: 'a', kind: 'acl-entry', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', cidr: '10.0.0.0/8' }, spec: { cidr: '10.0.0.0/8', description: 'new' }, requires: [] };
     const l: LiveObject = { ...d, spec: { cidr: '10.0.0.0/8', description: 'old' }, ids: {}, container: 'c', prunable: false };
     expect(aclEntryKind.diff(d, l).changes).toEqual([{ path: 'description', before: 'old', after: 'new', impact: 'replace', note: 'the API has no update for ACL entries: deleted and created again' }]);
     expect(aclEntryKind.diff(d, { ...l, spec: d.spec }).changes).toEqual([]);
@@ -103,17 +107,17 @@ describe('acl-entry: against the emulator', () => {
     const action = plan.actions[0]!;
     expect(action.id).toBe('instance[hz].acl[100.64.0.0/10]');
     const h = execContext({ cloud: estate.session, clock, ids: plan.refs });
-    expect(await aclEntryKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' });
-    await aclEntryKind.apply(h.ctx, action);
-    await aclEntryKind.apply(h.ctx, action); // already there with this description: nothing sent
+    expect(await reconcileAction(aclEntryKind, h.ctx, action)).toEqual({ state: 'absent' });
+    await carryOut(aclEntryKind, h.ctx, action);
+    await carryOut(aclEntryKind, h.ctx, action); // already there with this description: nothing sent
     expect(h.intents.map((i) => i.call)).toEqual(['CreateInstanceEndpointAclPolicy']);
-    expect(await aclEntryKind.reconcile(h.ctx, action)).toEqual({ state: 'done', ids: { instanceId } });
-    const del: Action = { ...action, type: 'delete', before: action.after! };
+    expect(await reconcileAction(aclEntryKind, h.ctx, action)).toEqual({ state: 'done', ids: { instanceId } });
+    const del: Action = { ...action, type: 'delete', before: action.after!, ids: { instanceId } };
     delete (del as { after?: unknown }).after;
-    expect(await aclEntryKind.reconcile(h.ctx, del)).toEqual({ state: 'absent' });
-    await aclEntryKind.apply(h.ctx, del);
-    await aclEntryKind.apply(h.ctx, del);
-    expect(await aclEntryKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    expect(await reconcileAction(aclEntryKind, h.ctx, del)).toEqual({ state: 'absent' });
+    await carryOut(aclEntryKind, h.ctx, del);
+    await carryOut(aclEntryKind, h.ctx, del);
+    expect(await reconcileAction(aclEntryKind, h.ctx, del)).toEqual({ state: 'done' });
   });
   it('after an interrupted create: pending while unseen, waits settleMs before sending again, never sends twice when it lands', async () => {
     const config = doc({ enabled: true, allow: [{ cidr: '203.0.113.0/24', description: 'head office' }, { cidr: '198.51.100.7/32' }, { cidr: '100.64.0.0/10', description: 'ci' }, { cidr: '192.0.2.0/28', description: 'vpn' }] });
@@ -122,22 +126,23 @@ describe('acl-entry: against the emulator', () => {
     // The interrupted run announced the create; the service got it just before the crash.
     const announced = ['CreateInstanceEndpointAclPolicy'];
     await cr('CreateInstanceEndpointAclPolicy', { Entry: '192.0.2.0/28', Comment: 'vpn' });
-    const h = execContext({ cloud: estate.session, clock, ids: plan.refs, announced, settleMs: 5_000 });
-    const r = await aclEntryKind.reconcile(h.ctx, action);
+    const settling = makeAclEntryKind({ settleMs: 5_000 });
+    const h = execContext({ cloud: estate.session, clock, ids: plan.refs, announced });
+    const r = await reconcileAction(settling, h.ctx, action, h.resumed);
     expect(r).toEqual({ state: 'pending', ids: { instanceId } });
-    const resumed = execContext({ cloud: estate.session, clock, ids: plan.refs, announced, settleMs: 5_000, reconciled: r });
-    await aclEntryKind.apply(resumed.ctx, action);
+    const resumed = execContext({ cloud: estate.session, clock, ids: plan.refs, announced, reconciled: r });
+    await carryOut(settling, resumed.ctx, action);
     expect(resumed.intents).toEqual([]); // it appeared: nothing sent again
     // Announced but never sent: after settleMs it is sent, once.
-    const other = { ...action, id: 'instance[hz].acl[100.64.0.0/10]', after: { cidr: '100.64.0.0/10', description: 'ci2' } };
-    const h2 = execContext({ cloud: estate.session, clock, ids: plan.refs, announced, settleMs: 5_000, reconciled: { state: 'pending', ids: { instanceId } } });
+    const other = { ...action, id: 'instance[hz].acl[100.64.0.0/10]', key: { instance: 'hz', cidr: '100.64.0.0/10' }, after: { cidr: '100.64.0.0/10', description: 'ci2' } };
+    const h2 = execContext({ cloud: estate.session, clock, ids: plan.refs, announced, reconciled: { state: 'pending', ids: { instanceId } } });
     const before = clock.now;
-    await aclEntryKind.apply(h2.ctx, other);
+    await carryOut(settling, h2.ctx, other);
     expect(h2.intents.map((i) => i.call)).toEqual(['CreateInstanceEndpointAclPolicy']);
     expect(clock.now - before).toBeGreaterThanOrEqual(5_000);
     // Without an announced call, unseen is simply absent.
     const h3 = execContext({ cloud: estate.session, clock, ids: plan.refs });
-    expect(await aclEntryKind.reconcile(h3.ctx, { ...action, id: 'instance[hz].acl[10.9.0.0/16]', after: { cidr: '10.9.0.0/16', description: 'x' } })).toEqual({ state: 'absent' });
+    expect(await reconcileAction(settling, h3.ctx, { ...action, id: 'instance[hz].acl[10.9.0.0/16]', key: { instance: 'hz', cidr: '10.9.0.0/16' }, after: { cidr: '10.9.0.0/16', description: 'x' } }, h3.resumed)).toEqual({ state: 'absent' });
   });
 });
 
@@ -171,11 +176,12 @@ describe('acl-entry: an entry the service dropped is sent again', () => {
       account: 'prod',
       region: 'cn-hangzhou',
       instance: 'hz',
+      key: { instance: 'hz', cidr: '10.0.0.0/8' },
       after: { cidr: '10.0.0.0/8', description: 'vpn' },
       changes: [],
       dependsOn: [],
     };
-    await aclEntryKind.apply(ctx, action);
+    await carryOut(aclEntryKind, ctx, action);
     expect(sends).toBe(2);
     expect(h.intents.map((i) => i.call)).toEqual(['CreateInstanceEndpointAclPolicy', 'CreateInstanceEndpointAclPolicy']);
     expect(shown).toEqual([{ Entry: '10.0.0.0/8', Comment: 'vpn' }]);

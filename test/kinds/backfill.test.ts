@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kind } from '../../src/plan/kind.js';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Backfill, RegistryDocument, ReplicationRule } from '../../src/config/model.js';
 import { loadConfig } from '../../src/config/load.js';
-import { backfillFindings, backfillKind, planBackfills, tagMatcher } from '../../src/kinds/backfill.js';
+import { backfillFindings, backfillKind as backfillKindTyped, planBackfills, tagMatcher } from '../../src/kinds/backfill.js';
 import { allKinds } from '../../src/kinds/index.js';
-import { replicationRules } from '../../src/kinds/sync-rule.js';
+import { replicationRules } from '../../src/kinds/replication.js';
 import type { TagLive } from '../../src/kinds/tag.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const backfillKind: Kind = backfillKindTyped;
 
 const PROD = '1234567890123456';
 const D = (c: string) => c.repeat(64);
@@ -30,12 +35,12 @@ function tag(instance: string, repository: string, name: string, digest: string,
     account: 'prod',
     region: instance === 'hz' ? 'cn-hangzhou' : 'cn-beijing',
     instance,
+    key: { instance, namespace: 'team-a', repository, tag: name },
     spec: { digest, sizeBytes, updatedAt },
     ids: { instanceId: `cri-${instance}`, repoId: `crr-${instance}-${repository}` },
     container: '',
     prunable: false,
     requires: [],
-    ref: { instance, namespace: 'team-a', repository, tag: name },
   };
 }
 
@@ -102,7 +107,7 @@ describe('backfill: which tags are copied', () => {
     });
   }
   it('derive classifies each copy as a run', () => {
-    expect(backfillKind.classify!({ id: 'x', kind: 'backfill', account: 'a', region: 'r', spec: {}, requires: [] }, undefined, undefined)).toBe('run');
+    expect(backfillKind.classify!({ id: 'x', kind: 'backfill', account: 'a', region: 'r', key: {}, spec: {}, requires: [] }, undefined, undefined)).toBe('run');
   });
   it('findings: digest conflicts, and a rule above the task threshold recommends the OSS route', () => {
     const many = Array.from({ length: 1002 }, (_, i) => tag('hz', `r${i}`, 'v1', D('1'), 1));
@@ -196,7 +201,7 @@ describe('backfill against the emulator', () => {
     expect(run.id).toBe('instance[hz].replication[to-bj].backfill[team-a/api:v2]');
     const noOverride = { ...run, after: { ...run.after, overwrite: false } } as Action;
     const h = execContext({ cloud: estate.session, clock, ids: { ...plan.refs, 'instance[hz]': { instanceId: hz }, 'instance[bj]': { instanceId: bj } } });
-    await expect(backfillKind.apply(h.ctx, noOverride)).rejects.toMatchObject({ code: 'apply.sync_task_failed', message: expect.stringContaining('ERROR') });
+    await expect(carryOut(backfillKind, h.ctx, noOverride)).rejects.toMatchObject({ code: 'apply.sync_task_failed', message: expect.stringContaining('ERROR') });
   });
 
   it('with overwrite the conflicting tag is copied over; never twice', async () => {
@@ -215,6 +220,7 @@ describe('backfill against the emulator', () => {
     await push(hz, 'api', 'old-1', D('6')); // does not match the rule filter: no automatic copy
     const action: Action = {
       id: 'instance[hz].replication[to-bj].backfill[team-a/api:old-1]', kind: 'backfill', type: 'run', account: 'prod', region: 'cn-hangzhou', instance: 'hz',
+      key: { instance: 'hz', rule: 'to-bj', namespace: 'team-a', repository: 'api', tag: 'old-1' },
       after: { namespace: 'team-a', repository: 'api', tag: 'old-1', digest: D('6'), sizeBytes: 3_000_000, targetInstance: 'bj', targetAccount: 'prod', targetRegion: 'cn-beijing', targetAccountUid: PROD, overwrite: false },
       changes: [], dependsOn: [],
     };
@@ -222,20 +228,20 @@ describe('backfill against the emulator', () => {
     const repoId = repos.find((r) => r.RepoName === 'api')!.RepoId;
     const ids = { 'instance[hz]': { instanceId: hz }, 'instance[bj]': { instanceId: bj }, 'instance[hz].namespace[team-a].repository[api].tag[old-1]': { instanceId: hz, repoId } };
     const h = execContext({ cloud: estate.session, clock, ids });
-    expect(await backfillKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(backfillKind, h.ctx, action)).toEqual({ state: 'absent' });
     // An earlier run's call landed, then the process died.
     const landed = await estate.t.callRpc('cr', 'cn-hangzhou', 'CreateRepoSyncTask', {
       InstanceId: hz, RepoId: repoId, Tag: 'old-1', TargetInstanceId: bj, TargetRegionId: 'cn-beijing', TargetNamespace: 'team-a', TargetRepoName: 'api', TargetTag: 'old-1',
     }, estate.keys['prod']!);
     const taskId = String(landed['SyncTaskId']);
-    const reconciled = await backfillKind.reconcile(h.ctx, action);
+    const reconciled = await reconcileAction(backfillKind, h.ctx, action);
     expect(reconciled).toEqual({ state: 'pending', ids: { syncTaskId: taskId } });
     await estate.t.admin('DELETE', '/_emulator/calls');
     const resumed = execContext({ cloud: estate.session, clock, ids, reconciled });
-    expect(await backfillKind.apply(resumed.ctx, action)).toEqual({ ids: { syncTaskId: taskId } });
+    expect(await carryOut(backfillKind, resumed.ctx, action)).toEqual({ ids: { syncTaskId: taskId } });
     expect(resumed.intents).toEqual([]);
     expect(await successfulCalls(estate, 'CreateRepoSyncTask')).toBe(0);
-    expect(await backfillKind.reconcile(h.ctx, action)).toEqual({ state: 'done', ids: { syncTaskId: taskId } });
+    expect(await reconcileAction(backfillKind, h.ctx, action)).toEqual({ state: 'done', ids: { syncTaskId: taskId } });
   });
 });
 

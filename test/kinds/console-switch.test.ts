@@ -2,12 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
-import { authDomainTakeoverKind, personalEditionDomainKind } from '../../src/kinds/console-switch.js';
+import { authDomainTakeoverKind as authDomainTakeoverKindTyped, personalEditionDomainKind as personalEditionDomainKindTyped } from '../../src/kinds/console-switch.js';
 import { allKinds } from '../../src/kinds/index.js';
-import type { LiveObject } from '../../src/plan/kind.js';
+import type { Kind, LiveObject } from '../../src/plan/kind.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const authDomainTakeoverKind: Kind = authDomainTakeoverKindTyped;
+const personalEditionDomainKind: Kind = personalEditionDomainKindTyped;
 
 const UID = '1234567890123456';
 
@@ -63,8 +68,8 @@ describe('console switches: desired, classify, gate, extras', () => {
 
   it('apply is never for gates: it throws a clear internal error', async () => {
     const h = execContext({ cloud: undefined as never });
-    const action = { id: on!.id, kind: on!.kind, type: 'gate' as const, account: 'prod', region: 'cn-hangzhou', instance: 'hz', changes: [], dependsOn: [] };
-    await expect(personalEditionDomainKind.apply(h.ctx, action)).rejects.toMatchObject({ code: 'internal.gate_apply' });
+    const action = { id: on!.id, kind: on!.kind, type: 'gate' as const, account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz' }, changes: [], dependsOn: [] };
+    await expect(carryOut(personalEditionDomainKind, h.ctx, action)).rejects.toMatchObject({ code: 'internal.gate_apply' });
   });
 
   it('outputs the hosts line and PrivateZone record for the public Personal Edition host only when it is desired on', () => {
@@ -122,9 +127,9 @@ describe('console switches: against the emulator', () => {
     expect(gate.type).toBe('gate');
     expect(gate.gate?.instructions[0]).toContain(`instance acme-hz (${instanceId}) in cn-hangzhou for auth-domain takeover`);
     const h = execContext({ cloud: estate.session, clock, ids: plan.refs });
-    expect(await authDomainTakeoverKind.reconcile(h.ctx, gate)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(authDomainTakeoverKind, h.ctx, gate)).toEqual({ state: 'absent' });
     await estate.t.admin('POST', `/_emulator/cr/instances/${instanceId}/switches`, { authDomainTakeover: true });
-    expect(await authDomainTakeoverKind.reconcile(h.ctx, gate)).toEqual({ state: 'done', ids: { instanceId } });
+    expect(await reconcileAction(authDomainTakeoverKind, h.ctx, gate)).toEqual({ state: 'done', ids: { instanceId } });
     expect((await planFor(config, estate.session, allKinds)).actions).toEqual([]);
     const offPlan = await planFor(doc({ authDomainTakeover: false }), estate.session, allKinds);
     expect(offPlan.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['gate instance[hz].auth-domain-takeover']);

@@ -1,15 +1,21 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Kind } from '../../src/plan/kind.js';
 import type { RegistryDocument } from '../../src/config/model.js';
-import { accessPaths, crossRegionKind, pathFindings, pathOutputs, type AccessEvidence, type AccessPath } from '../../src/kinds/cross-region.js';
+import { accessPaths, crossRegionKind as crossRegionKindTyped, pathFindings, pathOutputs, type AccessEvidence, type AccessPath } from '../../src/kinds/cross-region.js';
 import { allKinds } from '../../src/kinds/index.js';
-import { trRouteKind } from '../../src/kinds/tr-route.js';
-import { vpcRouteKind } from '../../src/kinds/vpc-route.js';
+import { trRouteKind as trRouteKindTyped } from '../../src/kinds/tr-route.js';
+import { vpcRouteKind as vpcRouteKindTyped } from '../../src/kinds/vpc-route.js';
 import type { Plan } from '../../src/plan/model.js';
 import { computeDestroyPlan } from '../../src/plan/planner.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, planFor, testClock } from '../support/exec.js';
 import { exampleConfig, HZ, SH, seedCrossRegion, UID } from './cross-region.seed.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const crossRegionKind: Kind = crossRegionKindTyped;
+const trRouteKind: Kind = trRouteKindTyped;
+const vpcRouteKind: Kind = vpcRouteKindTyped;
 
 /** A config with one access path sh-to-hz; `patch` edits the access entry and the instance. */
 function config(access: Record<string, unknown> = {}, instance: Record<string, unknown> = {}): RegistryDocument {
@@ -99,6 +105,7 @@ function evidence(spec: Record<string, unknown>): AccessEvidence {
     kind: 'cross-region',
     account: 'prod',
     region: SH,
+    key: { access: 'sh-to-hz' },
     spec: {
       sourceVpc: { found: true, cidrs: ['10.20.0.0/16'] },
       routeTable: { found: true, type: 'Custom' },

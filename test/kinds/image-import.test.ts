@@ -117,18 +117,18 @@ describe('planImports', () => {
       },
     },
   });
-  const ev = (part: ImportLive['ref']['part'], spec: Record<string, unknown>, repository?: string, tag?: string): ImportLive => ({
+  const ev = (part: ImportLive['key']['part'], spec: Record<string, unknown>, repository?: string, tag?: string): ImportLive => ({
     id: `${RULE}${part === 'rule' ? '' : `.${part}[${repository ?? ''}${tag ? `:${tag}` : ''}]`}`,
     kind: 'image-import',
     account: 'prod',
     region: 'cn-hangzhou',
     instance: 'hz',
+    key: { instance: 'hz', rule: 'personal:cn-hangzhou/team-a', part, ...(repository ? { repository } : {}), ...(tag ? { tag } : {}) },
     spec,
     ids: {},
     container: RULE,
     prunable: false,
     requires: [],
-    ref: { rule: RULE, part, ...(repository ? { repository } : {}), ...(tag ? { tag } : {}) },
   });
   const live = (found = true): ImportLive[] => [
     ev('rule', { sourceFound: found }),
@@ -142,7 +142,7 @@ describe('planImports', () => {
 
   it('derives repositories (declared ones win) and one run per image, requiring its repository', () => {
     const declared: DesiredObject[] = [
-      { id: 'instance[hz].namespace[team-a].repository[api]', kind: 'repository', account: 'prod', region: 'cn-hangzhou', instance: 'hz', spec: { summary: 'API' }, requires: [] },
+      { id: 'instance[hz].namespace[team-a].repository[api]', kind: 'repository', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', namespace: 'team-a', repository: 'api' }, spec: { summary: 'API' }, requires: [] },
     ];
     const p = planImports(doc({}, { api: { summary: 'API' } }), declared, live());
     expect(p.repositories.map((r) => r.id)).toEqual(['instance[hz].namespace[team-a].repository[web]']);
@@ -166,7 +166,7 @@ describe('planImports', () => {
   });
 
   it('reports Personal Edition namespace settings the target namespace does not match (config wins)', () => {
-    const l = live().map((x) => (x.ref.part === 'rule' ? { ...x, spec: { ...x.spec, sourceAutoCreate: true, sourceDefaultVisibility: 'PRIVATE' } } : x));
+    const l = live().map((x) => (x.key.part === 'rule' ? { ...x, spec: { ...x.spec, sourceAutoCreate: true, sourceDefaultVisibility: 'PRIVATE' } } : x));
     const defaulted = planImports(doc(), [], l).findings.filter((f) => f.id === 'import-namespace-metadata');
     expect(defaulted.map((f) => f.severity)).toEqual(['warning']);
     expect(defaulted[0]!.message).toContain('set autoCreateRepo: true');
@@ -205,7 +205,7 @@ describe('planImports', () => {
   });
 
   it('includeBuildConfig is a gate over the repositories Personal Edition builds automatically', () => {
-    const l = live().map((x) => (x.ref.part === 'source-repo' && x.ref.repository === 'api' ? { ...x, spec: { ...x.spec, buildType: 'AUTO_BUILD' } } : x));
+    const l = live().map((x) => (x.key.part === 'source-repo' && x.key.repository === 'api' ? { ...x, spec: { ...x.spec, buildType: 'AUTO_BUILD' } } : x));
     const p = planImports(doc({ includeBuildConfig: true }), [], l);
     expect(p.gates.map((g) => [g.id, g.spec['repositoriesWithBuildRules']])).toEqual([[`${RULE}.build-config`, ['api']]]);
     expect(p.gates[0]!.requires).toContain('instance[hz].namespace[team-a].repository[api]');

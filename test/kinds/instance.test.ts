@@ -2,14 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { AcrctlError } from '../../src/errors.js';
 import { allKinds } from '../../src/kinds/index.js';
-import { instanceKind, type InstanceLive } from '../../src/kinds/instance.js';
-import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
+import { instanceKind as instanceKindTyped, type InstanceLive } from '../../src/kinds/instance.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const instanceKind: Kind = instanceKindTyped;
 
 const UID = '1234567890123456';
 
@@ -18,7 +22,7 @@ function doc(instances: NonNullable<RegistryDocument['instances']>): RegistryDoc
 }
 
 function live(spec: Record<string, unknown>, status = 'RUNNING'): InstanceLive {
-  return { id: 'instance[hz]', kind: 'instance', account: 'prod', region: 'cn-hangzhou', instance: 'hz', spec, ids: { instanceId: 'cri-x' }, container: 'account[prod]', prunable: false, requires: [], status };
+  return { id: 'instance[hz]', kind: 'instance', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz' }, spec: spec as InstanceLive['spec'], ids: { instanceId: 'cri-x' }, container: 'account[prod]', prunable: false, requires: [], status };
 }
 
 describe('instance: desired', () => {
@@ -54,6 +58,7 @@ describe('instance: diff', () => {
     account: 'prod',
     region: 'cn-hangzhou',
     instance: 'hz',
+    key: { instance: 'hz' },
     spec: { name: 'acme-hz', edition, ...(quotas ? { quotas } : {}) },
     requires: [],
   });
@@ -142,7 +147,7 @@ describe('instance: against the emulator', () => {
 
     // The same create once more (a retry of the action): it finds the instance and buys nothing.
     const h = execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: 'instance[bj]' });
-    const again = await instanceKind.apply(h.ctx, plan.actions[0]!);
+    const again = await carryOut(instanceKind, h.ctx, plan.actions[0]!);
     expect(again.ids).toEqual({ instanceId });
     expect(h.intents).toEqual([]);
     expect(await successfulCalls(estate, 'CreateInstance')).toBe(1);
@@ -153,14 +158,14 @@ describe('instance: against the emulator', () => {
     const plan = await planFor(config, estate.session, allKinds);
     const action = plan.actions[0]!;
     const h = execContext({ cloud: estate.session, clock });
-    expect(await instanceKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(instanceKind, h.ctx, action)).toEqual({ state: 'absent' });
     const id = await buyInstance(estate, 'prod', 'cn-shenzhen', 'acme-sz', 'Basic'); // clock not moved: PENDING
-    expect(await instanceKind.reconcile(h.ctx, action)).toEqual({ state: 'pending', ids: { instanceId: id } });
+    expect(await reconcileAction(instanceKind, h.ctx, action)).toEqual({ state: 'pending', ids: { instanceId: id } });
     // apply after a pending reconcile waits on the id it was given and does not buy again
     const resumed = execContext({ cloud: estate.session, clock, reconciled: { state: 'pending', ids: { instanceId: id } } });
-    expect(await instanceKind.apply(resumed.ctx, action)).toEqual({ ids: { instanceId: id } });
+    expect(await carryOut(instanceKind, resumed.ctx, action)).toEqual({ ids: { instanceId: id } });
     expect(resumed.intents).toEqual([]);
-    expect(await instanceKind.reconcile(h.ctx, action)).toEqual({ state: 'done', ids: { instanceId: id } });
+    expect(await reconcileAction(instanceKind, h.ctx, action)).toEqual({ state: 'done', ids: { instanceId: id } });
   });
 
   it('a plan made while the instance starts waits for it before its children', async () => {
@@ -182,10 +187,10 @@ describe('instance: against the emulator', () => {
     const plan = await planFor(config, estate.session, allKinds);
     expect(plan.actions.map((a) => [a.type, a.changes.map((c) => `${c.path}: ${String(c.before)} -> ${String(c.after)}`)])).toEqual([['update', ['edition: Basic -> Advanced']]]);
     const h = execContext({ cloud: estate.session, clock });
-    expect(await instanceKind.reconcile(h.ctx, plan.actions[0]!)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(instanceKind, h.ctx, plan.actions[0]!)).toEqual({ state: 'absent' });
     const { result } = await applyPlan(plan, allKinds, estate.session, { clock });
     expect(result.status).toBe('complete');
-    expect(await instanceKind.reconcile(h.ctx, plan.actions[0]!)).toMatchObject({ state: 'done' });
+    expect(await reconcileAction(instanceKind, h.ctx, plan.actions[0]!)).toMatchObject({ state: 'done' });
     expect((await planFor(config, estate.session, allKinds)).actions).toEqual([]);
     const down = doc({ zjk: { account: 'prod', region: 'cn-zhangjiakou', edition: 'Standard', name: 'acme-zjk' } });
     await expect(planFor(down, estate.session, allKinds)).rejects.toMatchObject({ code: 'plan.edition_downgrade' });
@@ -210,17 +215,19 @@ describe('instance: against the emulator', () => {
       account: 'prod',
       region: 'cn-huhehaote',
       instance: 'hh',
-      before: { name: 'acme-hh', edition: 'Basic', ids: { instanceId: id } },
+      key: { instance: 'hh' },
+      ids: { instanceId: id },
+      before: { name: 'acme-hh', edition: 'Basic' },
       changes: [],
       dependsOn: [],
     };
     const h = execContext({ cloud: estate.session, clock });
-    expect(await instanceKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' });
-    expect(await instanceKind.apply(h.ctx, action)).toEqual({});
+    expect(await reconcileAction(instanceKind, h.ctx, action)).toEqual({ state: 'absent' });
+    expect(await carryOut(instanceKind, h.ctx, action)).toEqual({});
     expect(h.intents.map((i) => i.call)).toEqual(['RefundInstance']);
-    expect(await instanceKind.reconcile(h.ctx, action)).toEqual({ state: 'done' });
+    expect(await reconcileAction(instanceKind, h.ctx, action)).toEqual({ state: 'done' });
     // releasing again is a no-op success (ResourceNotExists is "already gone")
-    expect(await instanceKind.apply(h.ctx, action)).toEqual({});
+    expect(await carryOut(instanceKind, h.ctx, action)).toEqual({});
   });
 
   it('a whole instance from nothing: one plan in dependency order, applied, gated, resumed, then an empty plan', async () => {

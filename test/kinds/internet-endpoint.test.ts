@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { InternetEndpoint, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
-import { internetEndpointKind } from '../../src/kinds/internet-endpoint.js';
-import type { LiveObject } from '../../src/plan/kind.js';
+import { internetEndpointKind as internetEndpointKindTyped } from '../../src/kinds/internet-endpoint.js';
+import type { Kind, LiveObject } from '../../src/plan/kind.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const internetEndpointKind: Kind = internetEndpointKindTyped;
 
 const UID = '1234567890123456';
 
@@ -54,7 +58,7 @@ describe('internet-endpoint: against the emulator', () => {
     const plan = await planFor(on, estate.session, allKinds);
     expect(plan.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['update instance[hz].internet-endpoint']);
     const h = execContext({ cloud: estate.session, clock, ids: plan.refs });
-    expect(await internetEndpointKind.reconcile(h.ctx, plan.actions[0]!)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(internetEndpointKind, h.ctx, plan.actions[0]!)).toEqual({ state: 'absent' });
     await estate.t.admin('DELETE', '/_emulator/calls');
     const { result } = await applyPlan(plan, allKinds, estate.session, { clock });
     expect(result.status).toBe('complete');
@@ -64,9 +68,9 @@ describe('internet-endpoint: against the emulator', () => {
     const next = await planFor(on, estate.session, allKinds);
     expect(next.actions).toEqual([]);
     expect(next.unmanaged).toEqual([]); // the service's 127.0.0.1/32 entry is never unmanaged
-    expect(await internetEndpointKind.reconcile(h.ctx, plan.actions[0]!)).toEqual({ state: 'done', ids: { instanceId } });
+    expect(await reconcileAction(internetEndpointKind, h.ctx, plan.actions[0]!)).toEqual({ state: 'done', ids: { instanceId } });
     // applying the same update again sends nothing
-    await internetEndpointKind.apply(h.ctx, plan.actions[0]!);
+    await carryOut(internetEndpointKind, h.ctx, plan.actions[0]!);
     expect(h.intents).toEqual([]);
 
     const off = doc({ enabled: false });
@@ -81,9 +85,9 @@ describe('internet-endpoint: against the emulator', () => {
     const plan = await planFor(on, estate.session, allKinds);
     const h = execContext({ cloud: estate.session, clock, ids: plan.refs });
     await estate.t.callRpc('cr', 'cn-hangzhou', 'UpdateInstanceEndpointStatus', { InstanceId: instanceId, EndpointType: 'internet', Enable: true }, estate.keys['prod']!);
-    expect(await internetEndpointKind.reconcile(h.ctx, plan.actions[0]!)).toEqual({ state: 'pending', ids: { instanceId } });
+    expect(await reconcileAction(internetEndpointKind, h.ctx, plan.actions[0]!)).toEqual({ state: 'pending', ids: { instanceId } });
     clock.advance(60_000);
-    expect(await internetEndpointKind.reconcile(h.ctx, plan.actions[0]!)).toEqual({ state: 'done', ids: { instanceId } });
+    expect(await reconcileAction(internetEndpointKind, h.ctx, plan.actions[0]!)).toEqual({ state: 'done', ids: { instanceId } });
   });
 
   it('on a new instance: the endpoint is switched on after the instance is bought', async () => {

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
-import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
-import { namespaceKind } from '../../src/kinds/namespace.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
+import { namespaceKind as namespaceKindTyped } from '../../src/kinds/namespace.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const namespaceKind: Kind = namespaceKindTyped;
 
 const UID = '1234567890123456';
 const base = { account: 'prod', region: 'cn-hangzhou' as const, edition: 'Advanced' as const };
@@ -81,8 +85,8 @@ describe('namespace: desired', () => {
 });
 
 describe('namespace: diff', () => {
-  const d = (spec: Record<string, unknown>): DesiredObject => ({ id: 'instance[hz].namespace[a]', kind: 'namespace', account: 'prod', region: 'cn-hangzhou', spec, requires: [] });
-  const l = (spec: Record<string, unknown>): LiveObject => ({ id: 'instance[hz].namespace[a]', kind: 'namespace', account: 'prod', region: 'cn-hangzhou', spec, ids: {}, container: 'instance[hz]', prunable: false, requires: [] });
+  const d = (spec: Record<string, unknown>): DesiredObject => ({ id: 'instance[hz].namespace[a]', kind: 'namespace', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', namespace: 'a' }, spec, requires: [] });
+  const l = (spec: Record<string, unknown>): LiveObject => ({ id: 'instance[hz].namespace[a]', kind: 'namespace', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', namespace: 'a' }, spec, ids: {}, container: 'instance[hz]', prunable: false, requires: [] });
   const cases = [
     { reason: 'equal specs', desired: { autoCreateRepo: false, defaultRepoType: 'PRIVATE' }, live: { autoCreateRepo: false, defaultRepoType: 'PRIVATE' }, paths: [] as string[] },
     { reason: 'both fields update in place', desired: { autoCreateRepo: true, defaultRepoType: 'PUBLIC' }, live: { autoCreateRepo: false, defaultRepoType: 'PRIVATE' }, paths: ['autoCreateRepo', 'defaultRepoType'] },
@@ -144,23 +148,23 @@ describe('namespace: against the emulator', () => {
     const plan = await planFor(config, estate.session, allKinds);
     const action = plan.actions.find((a) => a.id === 'instance[hz].namespace[team-c]')!;
     const h = execContext({ cloud: estate.session, clock, ids: plan.refs });
-    expect(await namespaceKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(namespaceKind, h.ctx, action)).toEqual({ state: 'absent' });
     await estate.t.admin('DELETE', '/_emulator/calls');
-    await namespaceKind.apply(h.ctx, action);
-    await namespaceKind.apply(h.ctx, action); // a retry: NAMESPACE_ALREADY_EXIST with the same spec is success
+    await carryOut(namespaceKind, h.ctx, action);
+    await carryOut(namespaceKind, h.ctx, action); // a retry: NAMESPACE_ALREADY_EXIST with the same spec is success
     expect(await successfulCalls(estate, 'CreateNamespace')).toBe(1);
     expect(h.intents.map((i) => i.call)).toEqual(['CreateNamespace', 'CreateNamespace']);
-    expect(await namespaceKind.reconcile(h.ctx, action)).toMatchObject({ state: 'done', ids: { instanceId } });
+    expect(await reconcileAction(namespaceKind, h.ctx, action)).toMatchObject({ state: 'done', ids: { instanceId } });
     // the same name with another spec is not silently accepted
     const other = { ...action, after: { autoCreateRepo: true, defaultRepoType: 'PUBLIC' } };
-    await expect(namespaceKind.apply(h.ctx, other)).rejects.toMatchObject({ code: 'apply.exists_different' });
-    expect(await namespaceKind.reconcile(h.ctx, other)).toEqual({ state: 'absent' });
+    await expect(carryOut(namespaceKind, h.ctx, other)).rejects.toMatchObject({ code: 'apply.exists_different' });
+    expect(await reconcileAction(namespaceKind, h.ctx, other)).toEqual({ state: 'absent' });
     // delete: reconcile says done only once it is gone; deleting twice succeeds
-    const del = { ...action, type: 'delete' as const, after: undefined } as unknown as typeof action;
-    expect(await namespaceKind.reconcile(h.ctx, del)).toEqual({ state: 'absent' });
-    await namespaceKind.apply(h.ctx, del);
-    await namespaceKind.apply(h.ctx, del);
-    expect(await namespaceKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    const del = { ...action, type: 'delete' as const, after: undefined, before: action.after, ids: { instanceId } } as unknown as typeof action;
+    expect(await reconcileAction(namespaceKind, h.ctx, del)).toEqual({ state: 'absent' });
+    await carryOut(namespaceKind, h.ctx, del);
+    await carryOut(namespaceKind, h.ctx, del);
+    expect(await reconcileAction(namespaceKind, h.ctx, del)).toEqual({ state: 'done' });
   });
 
   it('plans and applies the namespace a replication rule needs in its target, with the reason', async () => {

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kind } from '../../src/plan/kind.js';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { RegistryDocument } from '../../src/config/model.js';
-import { ramAttachmentKind } from '../../src/kinds/ram-attachment.js';
+import { ramAttachmentKind as ramAttachmentKindTyped } from '../../src/kinds/ram-attachment.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { execContext, successfulCalls } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const ramAttachmentKind: Kind = ramAttachmentKindTyped;
 
 const PROD = '1234567890123456';
 const PARTNER = '6543210987654321';
@@ -25,6 +30,7 @@ describe('ram-attachment: desired', () => {
         kind: 'ram-attachment',
         account: 'partner',
         region: 'global',
+        key: { account: 'partner', role: ROLE, policy: 'AcrctlCrossAccountSync' },
         spec: { roleName: ROLE, policyName: 'AcrctlCrossAccountSync', policyType: 'Custom' },
         requires: [`account[partner].ram-role[${ROLE}]`, 'account[partner].ram-policy[AcrctlCrossAccountSync]'],
         reason: 'replication rule r of instance[hz] crosses accounts',
@@ -41,8 +47,8 @@ describe('ram-attachment against the emulator', () => {
   let estate: Estate;
   const ram = (action: string, params: Record<string, unknown>) => estate.t.callRpc('ram', 'global', action, params, estate.keys['partner']!);
   const [desired] = ramAttachmentKind.desired(config);
-  const create: Action = { id: desired!.id, kind: 'ram-attachment', type: 'create', account: 'partner', region: 'global', after: desired!.spec, changes: [], dependsOn: [] };
-  const del: Action = { id: desired!.id, kind: 'ram-attachment', type: 'delete', account: 'partner', region: 'global', before: desired!.spec, changes: [], dependsOn: [] };
+  const create: Action = { id: desired!.id, kind: 'ram-attachment', type: 'create', account: 'partner', region: 'global', key: desired!.key, after: desired!.spec, changes: [], dependsOn: [] };
+  const del: Action = { id: desired!.id, kind: 'ram-attachment', type: 'delete', account: 'partner', region: 'global', key: desired!.key, ids: { roleName: String(desired!.spec['roleName']), policyName: String(desired!.spec['policyName']) }, before: desired!.spec, changes: [], dependsOn: [] };
   const read = () => ramAttachmentKind.read({ config, desired: [], cloud: estate.session, live: () => [] });
 
   beforeAll(async () => {
@@ -54,7 +60,7 @@ describe('ram-attachment against the emulator', () => {
 
   it('reads nothing while the role does not exist; reconcile says absent', async () => {
     expect(await read()).toEqual([]);
-    expect(await ramAttachmentKind.reconcile(execContext({ cloud: estate.session }).ctx, create)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(ramAttachmentKind, execContext({ cloud: estate.session }).ctx, create)).toEqual({ state: 'absent' });
   });
 
   it('attaches once (a second apply is success), reads back the desired spec, ignores foreign attachments, detaches idempotently', async () => {
@@ -64,18 +70,18 @@ describe('ram-attachment against the emulator', () => {
     expect(await read()).toEqual([]);
     const h = execContext({ cloud: estate.session });
     await estate.t.admin('DELETE', '/_emulator/calls');
-    await ramAttachmentKind.apply(h.ctx, create);
-    await ramAttachmentKind.apply(h.ctx, create);
+    await carryOut(ramAttachmentKind, h.ctx, create);
+    await carryOut(ramAttachmentKind, h.ctx, create);
     expect(await successfulCalls(estate, 'AttachPolicyToRole')).toBe(1);
     expect(h.intents.map((i) => i.call)).toEqual(['AttachPolicyToRole', 'AttachPolicyToRole']);
     const live = await read();
     expect(live.map((l) => [l.id, l.spec])).toEqual([[desired!.id, desired!.spec]]);
     expect(ramAttachmentKind.diff(desired!, live[0]!).changes).toEqual([]);
-    expect(await ramAttachmentKind.reconcile(h.ctx, create)).toEqual({ state: 'done', ids: { roleName: ROLE, policyName: 'AcrctlCrossAccountSync' } });
-    expect(await ramAttachmentKind.reconcile(h.ctx, del)).toEqual({ state: 'absent' });
-    await ramAttachmentKind.apply(h.ctx, del);
-    await ramAttachmentKind.apply(h.ctx, del);
-    expect(await ramAttachmentKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    expect(await reconcileAction(ramAttachmentKind, h.ctx, create)).toEqual({ state: 'done', ids: { roleName: ROLE, policyName: 'AcrctlCrossAccountSync' } });
+    expect(await reconcileAction(ramAttachmentKind, h.ctx, del)).toEqual({ state: 'absent' });
+    await carryOut(ramAttachmentKind, h.ctx, del);
+    await carryOut(ramAttachmentKind, h.ctx, del);
+    expect(await reconcileAction(ramAttachmentKind, h.ctx, del)).toEqual({ state: 'done' });
     const left = (await ram('ListPoliciesForRole', { RoleName: ROLE }))['Policies'] as { Policy: { PolicyName: string }[] };
     expect(left.Policy.map((p) => p.PolicyName)).toEqual(['AliyunContainerRegistryReadOnlyAccess']);
   });

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kind } from '../../src/plan/kind.js';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { crossAccountTargets } from '../../src/kinds/ram-role.js';
-import { normaliseDocument, policyDocument, ramPolicyKind, resolvePlaceholders } from '../../src/kinds/ram-policy.js';
+import { normaliseDocument, policyDocument, ramPolicyKind as ramPolicyKindTyped, resolvePlaceholders } from '../../src/kinds/ram-policy.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const ramPolicyKind: Kind = ramPolicyKindTyped;
 
 const PROD = '1234567890123456';
 const PARTNER = '6543210987654321';
@@ -110,34 +115,34 @@ describe('ram-policy against the emulator', () => {
     expect(plan.actions.map((a) => `${a.type} ${a.id}`)).toEqual([`update account[partner].ram-policy[${POLICY}]`]);
     const action = plan.actions[0] as Action;
     const h = execContext({ cloud: estate.session, clock, ids: plan.refs });
-    expect(await ramPolicyKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(ramPolicyKind, h.ctx, action)).toEqual({ state: 'absent' });
     await estate.t.admin('DELETE', '/_emulator/calls');
-    await ramPolicyKind.apply(h.ctx, action);
-    await ramPolicyKind.apply(h.ctx, action);
+    await carryOut(ramPolicyKind, h.ctx, action);
+    await carryOut(ramPolicyKind, h.ctx, action);
     expect(await successfulCalls(estate, 'CreatePolicyVersion')).toBe(1);
     expect(h.intents.map((i) => i.call)).toEqual(['DeletePolicyVersion', 'CreatePolicyVersion']);
     const versions = ((await ram('ListPolicyVersions', { PolicyName: POLICY, PolicyType: 'Custom' }))['PolicyVersions'] as { PolicyVersion: { VersionId: string; IsDefaultVersion: boolean }[] }).PolicyVersion;
     expect(versions.map((v) => v.VersionId).sort()).toEqual(['v2', 'v3', 'v4', 'v5', 'v6']);
     expect(versions.find((v) => v.IsDefaultVersion)!.VersionId).toBe('v6');
-    expect(await ramPolicyKind.reconcile(h.ctx, action)).toEqual({ state: 'done', ids: { policyName: POLICY } });
+    expect(await reconcileAction(ramPolicyKind, h.ctx, action)).toEqual({ state: 'done', ids: { policyName: POLICY } });
     expect((await planFor(config, estate.session, allKinds)).actions).toEqual([]);
   });
 
   it('create finds an existing policy and updates it; delete accepts a policy already gone', async () => {
     const h = execContext({ cloud: estate.session, clock });
     const create: Action = {
-      id: `account[partner].ram-policy[${POLICY}]`, kind: 'ram-policy', type: 'create', account: 'partner', region: 'global',
+      id: `account[partner].ram-policy[${POLICY}]`, kind: 'ram-policy', type: 'create', account: 'partner', region: 'global', key: { account: 'partner', policy: POLICY },
       after: { policyName: POLICY, document: { Version: '1', Statement: [{ Effect: 'Allow', Action: ['cr:CreateSyncRule'], Resource: ['acs:cr:cn-beijing:6543210987654321:instance/cri-x'] }] } },
       changes: [], dependsOn: [],
     };
-    await ramPolicyKind.apply(h.ctx, create);
-    expect(await ramPolicyKind.reconcile(h.ctx, create)).toMatchObject({ state: 'done' });
-    const del: Action = { ...create, type: 'delete', before: { policyName: POLICY } };
+    await carryOut(ramPolicyKind, h.ctx, create);
+    expect(await reconcileAction(ramPolicyKind, h.ctx, create)).toMatchObject({ state: 'done' });
+    const del: Action = { ...create, type: 'delete', before: { policyName: POLICY }, ids: { policyName: POLICY } };
     delete (del as { after?: unknown }).after;
     await ram('DetachPolicyFromRole', { RoleName: 'aliyuncontainerregistrycrossaccoutsyncrole', PolicyName: POLICY, PolicyType: 'Custom' });
-    expect(await ramPolicyKind.reconcile(h.ctx, del)).toEqual({ state: 'absent' });
-    await ramPolicyKind.apply(h.ctx, del);
-    await ramPolicyKind.apply(h.ctx, del);
-    expect(await ramPolicyKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    expect(await reconcileAction(ramPolicyKind, h.ctx, del)).toEqual({ state: 'absent' });
+    await carryOut(ramPolicyKind, h.ctx, del);
+    await carryOut(ramPolicyKind, h.ctx, del);
+    expect(await reconcileAction(ramPolicyKind, h.ctx, del)).toEqual({ state: 'done' });
   });
 });

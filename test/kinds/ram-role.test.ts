@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
-import type { DesiredObject } from '../../src/plan/kind.js';
-import { crossAccountTargets, ramRoleKind, rewriteTrust, trustedServices, type RoleLive } from '../../src/kinds/ram-role.js';
+import type { DesiredObject, Kind } from '../../src/plan/kind.js';
+import { crossAccountTargets, ramRoleKind as ramRoleKindTyped, rewriteTrust, trustedServices, type RoleLive } from '../../src/kinds/ram-role.js';
 import { computeDestroyPlan } from '../../src/plan/planner.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
 import { createHash } from 'node:crypto';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const ramRoleKind: Kind = ramRoleKindTyped;
 
 const PROD = '1234567890123456';
 const DEV = '2222222222222222';
@@ -115,8 +119,8 @@ describe('ram-role: trust policy parsing and rewriting', () => {
     });
   }
   it('diff compares the principal set only, and shows the whole document when it changes', () => {
-    const desired: DesiredObject = { id: 'r', kind: 'ram-role', account: 'partner', region: 'global', spec: { roleName: ROLE, trustedServices: [`${PROD}@cr.aliyuncs.com`], description: 'x' }, requires: [] };
-    const live = (d: Record<string, unknown>): RoleLive => ({ ...desired, spec: { roleName: ROLE, trustedServices: trustedServices(d), description: 'other' }, ids: {}, container: 'account[partner]', prunable: false, document: d });
+    const desired: DesiredObject = { id: 'r', kind: 'ram-role', account: 'partner', region: 'global', key: { account: 'partner', role: ROLE }, spec: { roleName: ROLE, trustedServices: [`${PROD}@cr.aliyuncs.com`], description: 'x' }, requires: [] };
+    const live = (d: Record<string, unknown>): RoleLive => ({ ...desired, key: { account: 'partner', role: ROLE }, spec: { roleName: ROLE, trustedServices: trustedServices(d), description: 'other' }, ids: { roleName: ROLE }, container: 'account[partner]', prunable: false, document: d });
     const same = { Version: '1', Statement: [ecs, { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: [`${PROD}@cr.aliyuncs.com`] } }] };
     expect(ramRoleKind.diff(desired, live(same)).changes).toEqual([]);
     const changes = ramRoleKind.diff(desired, live({ Version: '1', Statement: [ecs] })).changes;
@@ -197,18 +201,18 @@ describe('cross-account replication against the emulator: role → policy → at
     const plan = await planFor(config, estate.session, allKinds);
     expect(plan.actions).toEqual([]);
     const action = {
-      id: `account[partner].ram-role[${ROLE}]`, kind: 'ram-role', type: 'create' as const, account: 'partner', region: 'global',
+      id: `account[partner].ram-role[${ROLE}]`, kind: 'ram-role', type: 'create' as const, account: 'partner', region: 'global', key: { account: 'partner', role: ROLE },
       after: { roleName: ROLE, trustedServices: [`${PROD}@cr.aliyuncs.com`], description: 'd' }, changes: [], dependsOn: [],
     };
     const h = execContext({ cloud: estate.session, clock });
-    expect(await ramRoleKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' }); // live trusts two accounts
+    expect(await reconcileAction(ramRoleKind, h.ctx, action)).toEqual({ state: 'absent' }); // live trusts two accounts
     await estate.t.admin('DELETE', '/_emulator/calls');
-    await ramRoleKind.apply(h.ctx, action);
-    await ramRoleKind.apply(h.ctx, action);
+    await carryOut(ramRoleKind, h.ctx, action);
+    await carryOut(ramRoleKind, h.ctx, action);
     expect(await successfulCalls(estate, 'CreateRole')).toBe(0);
     expect(await successfulCalls(estate, 'UpdateRole')).toBe(1);
     expect(h.intents.map((i) => i.call)).toEqual(['CreateRole', 'UpdateRole', 'CreateRole']);
-    expect(await ramRoleKind.reconcile(h.ctx, action)).toEqual({ state: 'done', ids: { roleName: ROLE } });
+    expect(await reconcileAction(ramRoleKind, h.ctx, action)).toEqual({ state: 'done', ids: { roleName: ROLE } });
     expect((await trust())['Statement']).toEqual([ecs, { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: [`${PROD}@cr.aliyuncs.com`] } }]);
   });
 
@@ -236,15 +240,15 @@ describe('cross-account replication against the emulator: role → policy → at
 
   it('deletes a role only when nothing else trusts it; a role with a foreign policy attached is refused', async () => {
     const h = execContext({ cloud: estate.session, clock });
-    const del = { id: `account[partner].ram-role[${ROLE}]`, kind: 'ram-role', type: 'delete' as const, account: 'partner', region: 'global', before: { roleName: ROLE, trustedServices: [] }, changes: [], dependsOn: [] };
+    const del = { id: `account[partner].ram-role[${ROLE}]`, kind: 'ram-role', type: 'delete' as const, account: 'partner', region: 'global', key: { account: 'partner', role: ROLE }, ids: { roleName: ROLE }, before: { roleName: ROLE, trustedServices: [] }, changes: [], dependsOn: [] };
     await ram('UpdateRole', { RoleName: ROLE, NewAssumeRolePolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: [`${PROD}@cr.aliyuncs.com`] } }] }) });
     await ram('AttachPolicyToRole', { RoleName: ROLE, PolicyName: 'AliyunContainerRegistryReadOnlyAccess', PolicyType: 'System' });
-    expect(await ramRoleKind.reconcile(h.ctx, del)).toEqual({ state: 'absent' });
-    await expect(ramRoleKind.apply(h.ctx, del)).rejects.toMatchObject({ code: 'apply.role_in_use' });
+    expect(await reconcileAction(ramRoleKind, h.ctx, del)).toEqual({ state: 'absent' });
+    await expect(carryOut(ramRoleKind, h.ctx, del)).rejects.toMatchObject({ code: 'apply.role_in_use' });
     await ram('DetachPolicyFromRole', { RoleName: ROLE, PolicyName: 'AliyunContainerRegistryReadOnlyAccess', PolicyType: 'System' });
-    await ramRoleKind.apply(h.ctx, del);
-    await ramRoleKind.apply(h.ctx, del); // already gone
-    expect(await ramRoleKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    await carryOut(ramRoleKind, h.ctx, del);
+    await carryOut(ramRoleKind, h.ctx, del); // already gone
+    expect(await reconcileAction(ramRoleKind, h.ctx, del)).toEqual({ state: 'done' });
     await expect(ram('GetRole', { RoleName: ROLE })).rejects.toMatchObject({ code: expect.stringMatching(/EntityNotExist/) });
   });
 });

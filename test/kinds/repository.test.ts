@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
-import { instanceKind } from '../../src/kinds/instance.js';
-import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
-import { namespaceKind } from '../../src/kinds/namespace.js';
-import { repositoryKind } from '../../src/kinds/repository.js';
+import { instanceKind as instanceKindTyped } from '../../src/kinds/instance.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
+import { namespaceKind as namespaceKindTyped } from '../../src/kinds/namespace.js';
+import { repositoryKind as repositoryKindTyped } from '../../src/kinds/repository.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const instanceKind: Kind = instanceKindTyped;
+const namespaceKind: Kind = namespaceKindTyped;
+const repositoryKind: Kind = repositoryKindTyped;
 
 const UID = '1234567890123456';
 const base = { account: 'prod', region: 'cn-hangzhou' as const, edition: 'Advanced' as const };
@@ -79,8 +85,8 @@ describe('repository: desired', () => {
 });
 
 describe('repository: diff', () => {
-  const d = (spec: Record<string, unknown>): DesiredObject => ({ id: 'r', kind: 'repository', account: 'prod', region: 'cn-hangzhou', spec, requires: [] });
-  const l = (spec: Record<string, unknown>): LiveObject => ({ id: 'r', kind: 'repository', account: 'prod', region: 'cn-hangzhou', spec, ids: {}, container: 'n', prunable: false, requires: [] });
+  const d = (spec: Record<string, unknown>): DesiredObject => ({ id: 'r', kind: 'repository', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', namespace: 'a', repository: 'r' }, spec, requires: [] });
+  const l = (spec: Record<string, unknown>): LiveObject => ({ id: 'r', kind: 'repository', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', namespace: 'a', repository: 'r' }, spec, ids: {}, container: 'n', prunable: false, requires: [] });
   const live = { type: 'PRIVATE', summary: 'API', tagImmutability: false };
   const cases = [
     { reason: 'equal list fields and no detail declared: nothing to do', desired: { ...live }, live, paths: [] as string[] },
@@ -149,18 +155,18 @@ describe('repository: against the emulator', () => {
     const plan = await planFor(config, estate.session, allKinds, ['instance[hz].namespace[team-a].repository[idem]']);
     const action = plan.actions[0]!;
     const h = execContext({ cloud: estate.session, clock, ids: plan.refs });
-    expect(await repositoryKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(repositoryKind, h.ctx, action)).toEqual({ state: 'absent' });
     await estate.t.admin('DELETE', '/_emulator/calls');
-    const first = await repositoryKind.apply(h.ctx, action);
-    const second = await repositoryKind.apply(h.ctx, action);
+    const first = await carryOut(repositoryKind, h.ctx, action);
+    const second = await carryOut(repositoryKind, h.ctx, action);
     expect(second).toEqual(first);
     expect(await successfulCalls(estate, 'CreateRepository')).toBe(1);
-    expect(await repositoryKind.reconcile(h.ctx, action)).toEqual({ state: 'done', ids: first.ids });
-    const del = { ...action, type: 'delete' as const };
-    expect(await repositoryKind.reconcile(h.ctx, del)).toEqual({ state: 'absent' });
-    await repositoryKind.apply(h.ctx, del);
-    await repositoryKind.apply(h.ctx, del);
-    expect(await repositoryKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    expect(await reconcileAction(repositoryKind, h.ctx, action)).toEqual({ state: 'done', ids: first.ids });
+    const del = { ...action, type: 'delete' as const, before: action.after!, ids: first.ids! };
+    expect(await reconcileAction(repositoryKind, h.ctx, del)).toEqual({ state: 'absent' });
+    await carryOut(repositoryKind, h.ctx, del);
+    await carryOut(repositoryKind, h.ctx, del);
+    expect(await reconcileAction(repositoryKind, h.ctx, del)).toEqual({ state: 'done' });
   });
 
   it('derives and creates the target namespace and repository of a repository-level rule', async () => {

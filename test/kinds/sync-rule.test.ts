@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument, ReplicationRule } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
-import { instanceKind } from '../../src/kinds/instance.js';
-import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
-import { syncRuleKind } from '../../src/kinds/sync-rule.js';
+import { instanceKind as instanceKindTyped } from '../../src/kinds/instance.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
+import { syncRuleKind as syncRuleKindTyped } from '../../src/kinds/sync-rule.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const instanceKind: Kind = instanceKindTyped;
+const syncRuleKind: Kind = syncRuleKindTyped;
 
 const PROD = '1234567890123456';
 const PARTNER = '6543210987654321';
@@ -87,7 +92,7 @@ describe('sync-rule: desired', () => {
 
 describe('sync-rule: diff', () => {
   const spec = { targetInstance: 'bj', targetInstanceName: 'acme-bj', targetRegion: 'cn-beijing', targetAccountUid: PROD, level: 'namespace', namespace: 'a', tagFilter: '.*', trigger: 'automatic' };
-  const d = (s: Record<string, unknown>): DesiredObject => ({ id: 'instance[hz].replication[r]', kind: 'sync-rule', account: 'prod', region: 'cn-hangzhou', spec: s, requires: [] });
+  const d = (s: Record<string, unknown>): DesiredObject => ({ id: 'instance[hz].replication[r]', kind: 'sync-rule', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', rule: 'r' }, spec: s, requires: [] });
   const l = (s: Record<string, unknown>): LiveObject => ({ ...d(s), ids: { syncRuleId: 'crsr-1' }, container: 'instance[hz]', prunable: false });
   const cases = [
     { reason: 'equal specs: no change', desired: spec, live: spec, paths: [] as string[] },
@@ -190,24 +195,24 @@ describe('sync-rule: against the emulator', () => {
     const action = plan.actions.find((a) => a.id === 'instance[hz].replication[repo-level]')!;
     expect(action.type).toBe('create');
     const h = execContext({ cloud: estate.session, clock, ids: { ...plan.refs, 'instance[bj]': { instanceId: bj } } });
-    expect(await syncRuleKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(syncRuleKind, h.ctx, action)).toEqual({ state: 'absent' });
     await estate.t.admin('DELETE', '/_emulator/calls');
-    const first = await syncRuleKind.apply(h.ctx, action);
-    const second = await syncRuleKind.apply(h.ctx, action); // SYNC_RULE_ALREADY_EXIST with the same rule is success
+    const first = await carryOut(syncRuleKind, h.ctx, action);
+    const second = await carryOut(syncRuleKind, h.ctx, action); // SYNC_RULE_ALREADY_EXIST with the same rule is success
     expect(second).toEqual(first);
     expect(await successfulCalls(estate, 'CreateRepoSyncRule')).toBe(1);
     expect(h.intents.map((i) => i.call)).toEqual(['CreateRepoSyncRule', 'CreateRepoSyncRule']);
-    expect(await syncRuleKind.reconcile(h.ctx, action)).toEqual({ state: 'done', ids: first.ids });
+    expect(await reconcileAction(syncRuleKind, h.ctx, action)).toEqual({ state: 'done', ids: first.ids });
     // the same name with another rule is not silently accepted
     const other = { ...action, after: { ...action.after, tagFilter: 'x' } };
-    await expect(syncRuleKind.apply(h.ctx, other)).rejects.toMatchObject({ code: 'apply.exists_different' });
-    expect(await syncRuleKind.reconcile(h.ctx, other)).toEqual({ state: 'absent' });
-    const del = { ...action, type: 'delete' as const, before: { ...action.after, ids: first.ids } };
+    await expect(carryOut(syncRuleKind, h.ctx, other)).rejects.toMatchObject({ code: 'apply.exists_different' });
+    expect(await reconcileAction(syncRuleKind, h.ctx, other)).toEqual({ state: 'absent' });
+    const del = { ...action, type: 'delete' as const, before: action.after!, ids: first.ids! };
     delete (del as { after?: unknown }).after;
-    expect(await syncRuleKind.reconcile(h.ctx, del)).toEqual({ state: 'absent' });
-    await syncRuleKind.apply(h.ctx, del);
-    await syncRuleKind.apply(h.ctx, del);
-    expect(await syncRuleKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    expect(await reconcileAction(syncRuleKind, h.ctx, del)).toEqual({ state: 'absent' });
+    await carryOut(syncRuleKind, h.ctx, del);
+    await carryOut(syncRuleKind, h.ctx, del);
+    expect(await reconcileAction(syncRuleKind, h.ctx, del)).toEqual({ state: 'done' });
     expect(await successfulCalls(estate, 'DeleteRepoSyncRule')).toBe(1);
   });
 });

@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kind } from '../../src/plan/kind.js';
+import { carryOut } from '../../src/apply/verbs.js';
 import type { RegistryDocument, ReplicationRule } from '../../src/config/model.js';
-import { instanceKind } from '../../src/kinds/instance.js';
-import { tagKind, tagSpec, type TagLive } from '../../src/kinds/tag.js';
+import { instanceKind as instanceKindTyped } from '../../src/kinds/instance.js';
+import { tagKind as tagKindTyped, tagSpec, type TagLive } from '../../src/kinds/tag.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { buyInstance, execContext, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const instanceKind: Kind = instanceKindTyped;
+const tagKind: Kind = tagKindTyped;
 
 const PROD = '1234567890123456';
 const D = (c: string) => c.repeat(64);
@@ -25,8 +31,8 @@ describe('tag: evidence only', () => {
     expect(tagKind.desired(doc([]))).toEqual([]);
     expect(tagKind.reportsUnmanaged).toBe(false);
     expect(tagKind.classify!(undefined, undefined, undefined)).toBe('none');
-    const a = { id: 't', kind: 'tag', type: 'delete', account: 'prod', region: 'r', changes: [], dependsOn: [] } as Action;
-    await expect(tagKind.apply(execContext({ cloud: undefined as never }).ctx, a)).rejects.toMatchObject({ code: 'internal.unsupported_action' });
+    const a = { id: 't', kind: 'tag', type: 'delete', account: 'prod', region: 'r', key: {}, changes: [], dependsOn: [] } as Action;
+    await expect(carryOut(tagKind, execContext({ cloud: undefined as never }).ctx, a)).rejects.toMatchObject({ code: 'internal.unsupported_action' });
   });
   it('spec: digest, size and update time (ListRepoTag sends the times as strings)', () => {
     expect(tagSpec({ Tag: 'v1', Digest: D('a'), ImageSize: 12, ImageUpdate: '1700000000000', ImageCreate: '1' })).toEqual({ digest: D('a'), sizeBytes: 12, updatedAt: 1700000000000 });
@@ -74,7 +80,7 @@ describe('tag: read scope against the emulator', () => {
       'instance[hz].namespace[team-a].repository[web].tag[v1] 2',
     ]);
     expect(tags[1]!.ids).toEqual({ instanceId: hz, repoId: expect.stringMatching(/^crr-/) });
-    expect(tags[1]!.ref).toEqual({ instance: 'hz', namespace: 'team-a', repository: 'api', tag: 'v1' });
+    expect(tags[1]!.key).toEqual({ instance: 'hz', namespace: 'team-a', repository: 'api', tag: 'v1' });
     expect(tags.every((t) => !t.prunable && t.kind === 'tag')).toBe(true);
   });
 

@@ -1,25 +1,33 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { CbnRouteEntry } from '../../src/cloud/cbn.js';
 import type { RegistryDocument } from '../../src/config/model.js';
-import { crossRegionKind, type Hop } from '../../src/kinds/cross-region.js';
-import { instanceKind } from '../../src/kinds/instance.js';
-import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
-import { matchTrEntries, trRouteKind } from '../../src/kinds/tr-route.js';
+import { crossRegionKind as crossRegionKindTyped, type Hop } from '../../src/kinds/cross-region.js';
+import { instanceKind as instanceKindTyped } from '../../src/kinds/instance.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
+import { matchTrEntries, trRouteKind as trRouteKindTyped } from '../../src/kinds/tr-route.js';
 import type { Action, Plan } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { execContext, planFor, successfulCalls, testClock, type TestClock } from '../support/exec.js';
 import { exampleConfig, HZ, SH, seedCrossRegion, UID, type Seeded } from './cross-region.seed.js';
 
+/** The kind as the engine sees it (the tests build plain objects). */
+const crossRegionKind: Kind = crossRegionKindTyped;
+const instanceKind: Kind = instanceKindTyped;
+const trRouteKind: Kind = trRouteKindTyped;
+
 const SOURCE = 'cross-region[sh-to-hz].tr-route[source]';
 const TARGET = 'cross-region[sh-to-hz].tr-route[target]';
+/** The natural keys of the two routes of the path (actions and objects carry them). */
+const KEYS: Record<string, { access: string; which: string }> = { [SOURCE]: { access: 'sh-to-hz', which: 'source' }, [TARGET]: { access: 'sh-to-hz', which: 'target' } };
 
 function desired(id: string, router: string, nextHop: Record<string, string>): DesiredObject {
-  return { id, kind: 'tr-route', account: 'prod', region: SH, spec: { transitRouter: router, destination: '100.0.0.0/8', nextHop }, requires: [] };
+  return { id, kind: 'tr-route', account: 'prod', region: SH, key: KEYS[id]!, spec: { transitRouter: router, destination: '100.0.0.0/8', nextHop }, requires: [] };
 }
 
 describe('tr-route diff', () => {
   const base = { transitRouter: 'tr-sh', destination: '100.0.0.0/8', nextHop: { type: 'peer', transitRouter: 'tr-hz' } };
-  const live = (spec: Record<string, unknown>): LiveObject => ({ id: SOURCE, kind: 'tr-route', account: 'prod', region: SH, spec, ids: {}, container: 'cross-region[sh-to-hz]', prunable: true, requires: [] });
+  const live = (spec: Record<string, unknown>): LiveObject => ({ id: SOURCE, kind: 'tr-route', account: 'prod', region: SH, key: KEYS[SOURCE]!, spec, ids: {}, container: 'cross-region[sh-to-hz]', prunable: true, requires: [] });
   const cases: { reason: string; live: Record<string, unknown>; want: string[] }[] = [
     { reason: 'the same route plans nothing', live: base, want: [] },
     { reason: 'a route to a VPC instead of the peer router replaces', live: { ...base, nextHop: { type: 'vpc', vpc: 'vpc-x' } }, want: ['nextHop:replace'] },
@@ -112,7 +120,7 @@ describe('tr-route against the emulator', () => {
       .sort();
   const apply = (estate: Estate, clock: TestClock, plan: Plan, id: string, planId = plan.planId) => {
     const h = execContext({ cloud: estate.session, clock, planId, actionId: id });
-    return trRouteKind.apply(h.ctx, action(plan, id)).then((out) => ({ out, h }));
+    return carryOut(trRouteKind, h.ctx, action(plan, id)).then((out) => ({ out, h }));
   };
 
   it('creates both routes to the right attachments; the read then sees exactly the desired spec', async () => {
@@ -151,16 +159,16 @@ describe('tr-route against the emulator', () => {
     const plan = await planFor(cfg, estate.session, kinds);
     const a = action(plan, SOURCE);
     const ctx = () => execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: SOURCE }).ctx;
-    expect(await trRouteKind.reconcile(ctx(), a)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(trRouteKind, ctx(), a)).toEqual({ state: 'absent' });
     const table = await tableOf(estate, seeded.shRouter);
     const landed = await estate.session.cbn('prod').createTransitRouterRouteEntry({ TransitRouterRouteTableId: table, TransitRouterRouteEntryDestinationCidrBlock: '100.0.0.0/8', TransitRouterRouteEntryNextHopType: 'Attachment', TransitRouterRouteEntryNextHopId: seeded.peerAttachment! });
-    const pending = await trRouteKind.reconcile(ctx(), a);
+    const pending = await reconcileAction(trRouteKind, ctx(), a);
     expect(pending).toEqual({ state: 'pending', ids: { routeEntryId: landed.TransitRouterRouteEntryId, routeTableId: table } });
     const resumed = execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: SOURCE, reconciled: pending });
-    const out = await trRouteKind.apply(resumed.ctx, a);
+    const out = await carryOut(trRouteKind, resumed.ctx, a);
     expect(resumed.intents).toEqual([]);
     expect(out.ids?.['routeEntryId']).toBe(landed.TransitRouterRouteEntryId);
-    expect(await trRouteKind.reconcile(ctx(), a)).toMatchObject({ state: 'done' });
+    expect(await reconcileAction(trRouteKind, ctx(), a)).toMatchObject({ state: 'done' });
   });
 
   it('a route to the wrong next hop is not "done": reconcile says absent', async () => {
@@ -168,7 +176,7 @@ describe('tr-route against the emulator', () => {
     const plan = await planFor(cfg, estate.session, kinds);
     await estate.session.cbn('prod').createTransitRouterRouteEntry({ TransitRouterRouteTableId: await tableOf(estate, seeded.hzRouter), TransitRouterRouteEntryDestinationCidrBlock: '100.0.0.0/8', TransitRouterRouteEntryNextHopType: 'BlackHole' });
     clock.advance(5_000);
-    expect(await trRouteKind.reconcile(execContext({ cloud: estate.session, clock }).ctx, action(plan, TARGET))).toEqual({ state: 'absent' });
+    expect(await reconcileAction(trRouteKind, execContext({ cloud: estate.session, clock }).ctx, action(plan, TARGET))).toEqual({ state: 'absent' });
     // And the plan replaces that adopted blackhole route.
     expect(routeActions(await planFor(cfg, estate.session, kinds))).toEqual([`create ${SOURCE}`, `replace ${TARGET}`]);
   });
@@ -183,9 +191,9 @@ describe('tr-route against the emulator', () => {
     const table = await tableOf(estate, seeded.shRouter);
     const del = action(next, SOURCE);
     const h = execContext({ cloud: estate.session, clock, planId: next.planId, actionId: SOURCE });
-    await trRouteKind.apply(h.ctx, del);
+    await carryOut(trRouteKind, h.ctx, del);
     expect(h.intents.map((i) => i.call)).toEqual(['DeleteTransitRouterRouteEntry']);
-    expect(await trRouteKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    expect(await reconcileAction(trRouteKind, h.ctx, del)).toEqual({ state: 'done' });
     expect(await entries(estate, seeded.shRouter)).toEqual([]);
     expect(routeActions(await planFor(off, estate.session, kinds))).toEqual([]);
 
@@ -193,8 +201,8 @@ describe('tr-route against the emulator', () => {
     const fresh = await estate.session.cbn('prod').createTransitRouterRouteEntry({ TransitRouterRouteTableId: table, TransitRouterRouteEntryDestinationCidrBlock: '100.0.0.0/8', TransitRouterRouteEntryNextHopType: 'Attachment', TransitRouterRouteEntryNextHopId: seeded.peerAttachment!, TransitRouterRouteEntryName: 'acrctl:sh-to-hz:source' });
     const busy = await planFor(off, estate.session, kinds);
     expect(routeActions(busy)).toEqual([`delete ${SOURCE}`]);
-    expect(action(busy, SOURCE).before?.['ids']).toMatchObject({ routeEntryId: fresh.TransitRouterRouteEntryId });
-    await trRouteKind.apply(execContext({ cloud: estate.session, clock, planId: busy.planId, actionId: SOURCE }).ctx, action(busy, SOURCE));
+    expect(action(busy, SOURCE).ids).toMatchObject({ routeEntryId: fresh.TransitRouterRouteEntryId });
+    await carryOut(trRouteKind, execContext({ cloud: estate.session, clock, planId: busy.planId, actionId: SOURCE }).ctx, action(busy, SOURCE));
     const { body } = await estate.t.admin<{ action: string; code: string | null }[]>('GET', '/_emulator/calls');
     expect(body.some((c) => c.action === 'DeleteTransitRouterRouteEntry' && c.code === 'IncorrectStatus.Status')).toBe(true);
     expect(await entries(estate, seeded.shRouter)).toEqual([]);

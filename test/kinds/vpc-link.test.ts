@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
-import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
-import { vpcLinkKind } from '../../src/kinds/vpc-link.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
+import { vpcLinkKind as vpcLinkKindTyped } from '../../src/kinds/vpc-link.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+
+/** The kind as the engine sees it (the tests build plain objects). */
+const vpcLinkKind: Kind = vpcLinkKindTyped;
 
 const UID = '1234567890123456';
 
@@ -20,14 +24,14 @@ describe('vpc-link: desired and diff', () => {
       ['instance[hz].vpc-link[vpc-b/vsw-b]', { vpc: 'vpc-b', vswitch: 'vsw-b', privateZone: false }, ['instance[hz]']],
     ]);
   });
-  const live: LiveObject = { id: 'x', kind: 'vpc-link', account: 'prod', region: 'cn-hangzhou', spec: { vpc: 'vpc-a', vswitch: 'vsw-a' }, ids: {}, container: 'instance[hz]', prunable: false, requires: [] };
+  const live: LiveObject = { id: 'x', kind: 'vpc-link', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', vpc: 'vpc-a', vswitch: 'vsw-a' }, spec: { vpc: 'vpc-a', vswitch: 'vsw-a' }, ids: {}, container: 'instance[hz]', prunable: false, requires: [] };
   const cases: { reason: string; desired: Record<string, unknown>; paths: string[] }[] = [
     { reason: 'the live link has no privateZone to compare: no change', desired: { vpc: 'vpc-a', vswitch: 'vsw-a', privateZone: false }, paths: [] },
     { reason: 'same key, same link', desired: { vpc: 'vpc-a', vswitch: 'vsw-a', privateZone: true }, paths: [] },
   ];
   for (const c of cases) {
     it(c.reason, () => {
-      const d: DesiredObject = { id: 'x', kind: 'vpc-link', account: 'prod', region: 'cn-hangzhou', spec: c.desired, requires: [] };
+      const d: DesiredObject = { id: 'x', kind: 'vpc-link', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', vpc: 'vpc-a', vswitch: 'vsw-a' }, spec: c.desired, requires: [] };
       expect(vpcLinkKind.diff(d, live).changes.map((x) => x.path)).toEqual(c.paths);
     });
   }
@@ -74,20 +78,20 @@ describe('vpc-link: against the emulator', () => {
     const plan = await planFor(config, estate.session, allKinds);
     const action = plan.actions.find((a) => a.id === 'instance[hz].vpc-link[vpc-c/vsw-c]')!;
     const h = execContext({ cloud: estate.session, clock, ids: plan.refs });
-    expect(await vpcLinkKind.reconcile(h.ctx, action)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(vpcLinkKind, h.ctx, action)).toEqual({ state: 'absent' });
     await cr('CreateInstanceVpcEndpointLinkedVpc', { VpcId: 'vpc-c', VswitchId: 'vsw-c', ModuleName: 'Registry' }); // as if sent before a crash
-    expect(await vpcLinkKind.reconcile(h.ctx, action)).toMatchObject({ state: 'pending', ids: { instanceId } });
+    expect(await reconcileAction(vpcLinkKind, h.ctx, action)).toMatchObject({ state: 'pending', ids: { instanceId } });
     await estate.t.admin('DELETE', '/_emulator/calls');
     const resumed = execContext({ cloud: estate.session, clock, ids: plan.refs, reconciled: { state: 'pending', ids: { instanceId } } });
-    await vpcLinkKind.apply(resumed.ctx, action); // waits, sends nothing
+    await carryOut(vpcLinkKind, resumed.ctx, action); // waits, sends nothing
     expect(resumed.intents).toEqual([]);
-    await vpcLinkKind.apply(h.ctx, action); // a plain retry: INSTANCE_ACCESS_ALREADY_EXIST is success
+    await carryOut(vpcLinkKind, h.ctx, action); // a plain retry: INSTANCE_ACCESS_ALREADY_EXIST is success
     expect(await successfulCalls(estate, 'CreateInstanceVpcEndpointLinkedVpc')).toBe(0);
-    expect(await vpcLinkKind.reconcile(h.ctx, action)).toMatchObject({ state: 'done' });
-    const del = { ...action, type: 'delete' as const, before: action.after!, after: undefined } as unknown as typeof action;
-    expect(await vpcLinkKind.reconcile(h.ctx, del)).toEqual({ state: 'absent' });
-    await vpcLinkKind.apply(h.ctx, del);
-    await vpcLinkKind.apply(h.ctx, del); // INSTANCE_ACCESS_NOT_EXIST is success
-    expect(await vpcLinkKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    expect(await reconcileAction(vpcLinkKind, h.ctx, action)).toMatchObject({ state: 'done' });
+    const del = { ...action, type: 'delete' as const, before: action.after!, ids: { instanceId }, after: undefined } as unknown as typeof action;
+    expect(await reconcileAction(vpcLinkKind, h.ctx, del)).toEqual({ state: 'absent' });
+    await carryOut(vpcLinkKind, h.ctx, del);
+    await carryOut(vpcLinkKind, h.ctx, del); // INSTANCE_ACCESS_NOT_EXIST is success
+    expect(await reconcileAction(vpcLinkKind, h.ctx, del)).toEqual({ state: 'done' });
   });
 });

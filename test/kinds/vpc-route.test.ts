@@ -1,24 +1,33 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { VpcRouteEntry } from '../../src/cloud/vpc.js';
 import type { RegistryDocument } from '../../src/config/model.js';
-import { crossRegionKind, type Hop } from '../../src/kinds/cross-region.js';
-import { instanceKind } from '../../src/kinds/instance.js';
-import type { DesiredObject, LiveObject } from '../../src/plan/kind.js';
-import { matchEntries, vpcRouteKind } from '../../src/kinds/vpc-route.js';
+import { crossRegionKind as crossRegionKindTyped, type Hop } from '../../src/kinds/cross-region.js';
+import { instanceKind as instanceKindTyped } from '../../src/kinds/instance.js';
+import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
+import { matchEntries, vpcRouteKind as vpcRouteKindTyped } from '../../src/kinds/vpc-route.js';
 import type { Action, Plan } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { execContext, planFor, successfulCalls, testClock, type TestClock } from '../support/exec.js';
 import { exampleConfig, SH, seedCrossRegion, UID, type Seeded } from './cross-region.seed.js';
 
+/** The kind as the engine sees it (the tests build plain objects). */
+const crossRegionKind: Kind = crossRegionKindTyped;
+const instanceKind: Kind = instanceKindTyped;
+const vpcRouteKind: Kind = vpcRouteKindTyped;
+
 const AUTH = 'cross-region[sh-to-hz].vpc-route[auth]';
 const OSS = 'cross-region[sh-to-hz].vpc-route[oss]';
 const hop = { type: 'Attachment', transitRouter: 'tr-sh', vpc: 'vpc-uf6example' };
 
+/** The natural keys of the two routes of the path (actions and objects carry them). */
+const KEYS: Record<string, { access: string; which: string }> = { [AUTH]: { access: 'sh-to-hz', which: 'auth' }, [OSS]: { access: 'sh-to-hz', which: 'oss' } };
+
 function desired(id: string, destination: string): DesiredObject {
-  return { id, kind: 'vpc-route', account: 'prod', region: SH, spec: { routeTable: 'vtb-uf6example', destination, nextHop: hop }, requires: [] };
+  return { id, kind: 'vpc-route', account: 'prod', region: SH, key: KEYS[id]!, spec: { routeTable: 'vtb-uf6example', destination, nextHop: hop }, requires: [] };
 }
 function liveSpec(spec: Record<string, unknown>): LiveObject {
-  return { id: AUTH, kind: 'vpc-route', account: 'prod', region: SH, spec, ids: { routeEntryId: 'rte-1' }, container: 'cross-region[sh-to-hz]', prunable: true, requires: [] };
+  return { id: AUTH, kind: 'vpc-route', account: 'prod', region: SH, key: KEYS[AUTH]!, spec, ids: { routeEntryId: 'rte-1' }, container: 'cross-region[sh-to-hz]', prunable: true, requires: [] };
 }
 
 describe('vpc-route diff', () => {
@@ -122,7 +131,7 @@ describe('vpc-route against the emulator', () => {
     expect(plan.unmanaged.filter((u) => u.kind === 'vpc-route')).toEqual([]);
     for (const id of [AUTH, OSS]) {
       const h = execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: id });
-      const out = await vpcRouteKind.apply(h.ctx, action(plan, id));
+      const out = await carryOut(vpcRouteKind, h.ctx, action(plan, id));
       expect(h.intents.map((i) => i.call)).toEqual(['CreateRouteEntry']);
       expect(h.intents[0]!.detail).toMatchObject({ nextHop: seeded.shAttachment });
       expect(out.ids?.['routeEntryId']).toMatch(/^rte-/);
@@ -141,8 +150,8 @@ describe('vpc-route against the emulator', () => {
     const { estate, clock, cfg } = await setup();
     const plan = await planFor(cfg, estate.session, kinds);
     const a = action(plan, AUTH);
-    const first = await vpcRouteKind.apply(execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: AUTH }).ctx, a);
-    const second = await vpcRouteKind.apply(execContext({ cloud: estate.session, clock, planId: 'another-plan', actionId: AUTH }).ctx, a);
+    const first = await carryOut(vpcRouteKind, execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: AUTH }).ctx, a);
+    const second = await carryOut(vpcRouteKind, execContext({ cloud: estate.session, clock, planId: 'another-plan', actionId: AUTH }).ctx, a);
     expect(second.ids).toEqual(first.ids);
     expect(await successfulCalls(estate, 'CreateRouteEntry')).toBe(1);
     expect((await liveRoutes(estate)).filter((r) => r.startsWith('100.103.7.181/32'))).toHaveLength(1);
@@ -153,16 +162,16 @@ describe('vpc-route against the emulator', () => {
     const plan = await planFor(cfg, estate.session, kinds);
     const a = action(plan, AUTH);
     const h = () => execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: AUTH });
-    expect(await vpcRouteKind.reconcile(h().ctx, a)).toEqual({ state: 'absent' });
+    expect(await reconcileAction(vpcRouteKind, h().ctx, a)).toEqual({ state: 'absent' });
     // The create landed but the run died before the outcome was journalled.
     const landed = await estate.session.vpc('prod', SH).createRouteEntry({ regionId: SH, routeTableId: 'vtb-uf6example', destinationCidrBlock: '100.103.7.181/32', nextHopType: 'Attachment', nextHopId: seeded.shAttachment!, routeEntryName: 'acrctl:sh-to-hz:auth' });
-    const pending = await vpcRouteKind.reconcile(h().ctx, a);
+    const pending = await reconcileAction(vpcRouteKind, h().ctx, a);
     expect(pending).toEqual({ state: 'pending', ids: { routeEntryId: landed.routeEntryId, routeTableId: 'vtb-uf6example' } });
     const resumed = execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: AUTH, reconciled: pending });
-    const out = await vpcRouteKind.apply(resumed.ctx, a);
+    const out = await carryOut(vpcRouteKind, resumed.ctx, a);
     expect(resumed.intents).toEqual([]);
     expect(out.ids?.['routeEntryId']).toBe(landed.routeEntryId);
-    expect(await vpcRouteKind.reconcile(h().ctx, a)).toEqual({ state: 'done', ids: { routeEntryId: landed.routeEntryId, routeTableId: 'vtb-uf6example' } });
+    expect(await reconcileAction(vpcRouteKind, h().ctx, a)).toEqual({ state: 'done', ids: { routeEntryId: landed.routeEntryId, routeTableId: 'vtb-uf6example' } });
     expect(await successfulCalls(estate, 'CreateRouteEntry')).toBe(1);
   });
 
@@ -172,7 +181,7 @@ describe('vpc-route against the emulator', () => {
     // A route task of someone else keeps the VPC busy until the clock moves.
     await estate.session.vpc('prod', SH).createRouteEntry({ regionId: SH, routeTableId: 'vtb-uf6example', destinationCidrBlock: '192.168.60.0/24', nextHopType: 'Instance', nextHopId: 'i-x' });
     const h = execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: OSS });
-    await vpcRouteKind.apply(h.ctx, action(plan, OSS));
+    await carryOut(vpcRouteKind, h.ctx, action(plan, OSS));
     const { body } = await estate.t.admin<{ action: string; code: string | null }[]>('GET', '/_emulator/calls');
     expect(body.some((c) => c.action === 'CreateRouteEntry' && c.code === 'TaskConflict')).toBe(true);
     expect(await liveRoutes(estate)).toContain('100.118.28.43/32 acrctl:sh-to-hz:oss Available');
@@ -181,18 +190,18 @@ describe('vpc-route against the emulator', () => {
   it('deletes its own route once it is no longer needed (routes.auth false), and reconcile says done when gone', async () => {
     const { estate, clock, seeded, cfg } = await setup();
     const plan = await planFor(cfg, estate.session, kinds);
-    for (const id of [AUTH, OSS]) await vpcRouteKind.apply(execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: id }).ctx, action(plan, id));
+    for (const id of [AUTH, OSS]) await carryOut(vpcRouteKind, execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: id }).ctx, action(plan, id));
     const off = exampleConfig(seeded, (y) => y.replace('auth: true', 'auth: false'));
     const next = await planFor(off, estate.session, kinds);
     expect(routeActions(next)).toEqual([`delete ${AUTH}`]);
     const del = action(next, AUTH);
     const h = execContext({ cloud: estate.session, clock, planId: next.planId, actionId: AUTH });
-    expect(await vpcRouteKind.reconcile(h.ctx, del)).toEqual({ state: 'absent' });
-    await vpcRouteKind.apply(h.ctx, del);
+    expect(await reconcileAction(vpcRouteKind, h.ctx, del)).toEqual({ state: 'absent' });
+    await carryOut(vpcRouteKind, h.ctx, del);
     expect(h.intents.map((i) => i.call)).toEqual(['DeleteRouteEntry']);
-    expect(await vpcRouteKind.reconcile(h.ctx, del)).toEqual({ state: 'done' });
+    expect(await reconcileAction(vpcRouteKind, h.ctx, del)).toEqual({ state: 'done' });
     // Deleting again (a resumed run) succeeds without another call.
-    await vpcRouteKind.apply(execContext({ cloud: estate.session, clock, planId: next.planId, actionId: AUTH }).ctx, del);
+    await carryOut(vpcRouteKind, execContext({ cloud: estate.session, clock, planId: next.planId, actionId: AUTH }).ctx, del);
     expect(await successfulCalls(estate, 'DeleteRouteEntry')).toBe(1);
     expect(routeActions(await planFor(off, estate.session, kinds))).toEqual([]);
     expect(await liveRoutes(estate)).toEqual(['100.118.28.43/32 acrctl:sh-to-hz:oss Available']);
@@ -201,16 +210,16 @@ describe('vpc-route against the emulator', () => {
   it('replaces a route whose address changed', async () => {
     const { estate, clock, seeded, cfg } = await setup();
     const plan = await planFor(cfg, estate.session, kinds);
-    await vpcRouteKind.apply(execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: AUTH }).ctx, action(plan, AUTH));
+    await carryOut(vpcRouteKind, execContext({ cloud: estate.session, clock, planId: plan.planId, actionId: AUTH }).ctx, action(plan, AUTH));
     const moved = exampleConfig(seeded, (y) => y.replace('auth: 100.103.7.181', 'auth: 100.103.7.99'));
     const next = await planFor(moved, estate.session, kinds);
     expect(routeActions(next)).toEqual([`replace ${AUTH}`, `create ${OSS}`]);
     const r = action(next, AUTH);
     expect(r.changes.map((c) => `${c.path}:${c.impact}`)).toEqual(['destination:replace']);
     const h = execContext({ cloud: estate.session, clock, planId: next.planId, actionId: AUTH });
-    await vpcRouteKind.apply(h.ctx, r);
+    await carryOut(vpcRouteKind, h.ctx, r);
     expect(h.intents.map((i) => i.call)).toEqual(['DeleteRouteEntry', 'CreateRouteEntry']);
-    expect(await vpcRouteKind.reconcile(h.ctx, r)).toMatchObject({ state: 'done' });
+    expect(await reconcileAction(vpcRouteKind, h.ctx, r)).toMatchObject({ state: 'done' });
     expect((await liveRoutes(estate)).filter((x) => x.includes('auth'))).toEqual(['100.103.7.99/32 acrctl:sh-to-hz:auth Available']);
   });
 });

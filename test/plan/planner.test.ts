@@ -2,6 +2,7 @@ import type { CloudSession } from '../../src/cloud/session.js';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RegistryDocument } from '../../src/config/model.js';
+import { json, record, str } from '../../src/plan/decode.js';
 import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
 import { buildPlan, computePlan } from '../../src/plan/planner.js';
 
@@ -14,6 +15,8 @@ function fakeKind(name: string, opts: Partial<Kind> & { replaceFields?: string[]
     name,
     readAfter: [],
     reportsUnmanaged: true,
+    address: (key) => key['id'] ?? '',
+    decode: { key: record(str), spec: record(json), ids: record(str) },
     desired: () => [],
     read: async () => [],
     diff(d, l) {
@@ -24,8 +27,6 @@ function fakeKind(name: string, opts: Partial<Kind> & { replaceFields?: string[]
           .map((k) => ({ path: k, before: l.spec[k], after: d.spec[k], impact: opts.replaceFields?.includes(k) ? 'replace' : 'update' }) as const),
       };
     },
-    apply: async () => ({}),
-    reconcile: async () => ({ state: 'absent' }),
     ...opts,
   };
 }
@@ -39,10 +40,10 @@ const kinds = new Map<string, Kind>([
 ]);
 
 function d(kind: string, id: string, spec: Record<string, unknown> = {}, requires: string[] = []): DesiredObject {
-  return { id, kind, account: 'prod', region: 'cn-hangzhou', spec, requires };
+  return { id, kind, account: 'prod', region: 'cn-hangzhou', key: { id }, spec, requires };
 }
 function l(kind: string, id: string, spec: Record<string, unknown> = {}, opts: { prunable?: boolean; requires?: string[]; ids?: Record<string, string> } = {}): LiveObject {
-  return { id, kind, account: 'prod', region: 'cn-hangzhou', spec, ids: opts.ids ?? { id: `x-${id}` }, container: 'instance[hz]', prunable: opts.prunable ?? false, requires: opts.requires ?? [] };
+  return { id, kind, account: 'prod', region: 'cn-hangzhou', key: { id }, spec, ids: opts.ids ?? { id: `x-${id}` }, container: 'instance[hz]', prunable: opts.prunable ?? false, requires: opts.requires ?? [] };
 }
 function plan(desired: DesiredObject[], live: LiveObject[], targets?: string[]) {
   const byKind = new Map<string, LiveObject[]>();

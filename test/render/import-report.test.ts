@@ -10,11 +10,12 @@ const copy = (repo: string, tag: string, bytes = 2_000_000): Action => ({
   account: 'prod',
   region: 'cn-hangzhou',
   instance: 'hz',
+  key: { instance: 'hz', rule: 'personal:cn-hangzhou/team-a', part: 'image', sourceRegion: 'cn-hangzhou', sourceNamespace: 'team-a', namespace: 'team-a', repository: repo, tag },
   after: { namespace: 'team-a', repository: repo, tag, copyBytes: bytes },
   changes: [],
   dependsOn: [],
 });
-const other: Action = { id: 'instance[hz].namespace[team-a]', kind: 'namespace', type: 'create', account: 'prod', region: 'cn-hangzhou', after: {}, changes: [], dependsOn: [] };
+const other: Action = { id: 'instance[hz].namespace[team-a]', kind: 'namespace', type: 'create', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', namespace: 'team-a' }, after: {}, changes: [], dependsOn: [] };
 
 describe('buildImportReport', () => {
   const actions = [copy('api', 'v1'), copy('api', 'v2'), copy('api', 'v3'), copy('web', 'v1'), copy('web', 'v2'), copy('web', 'v3'), other];
@@ -22,7 +23,7 @@ describe('buildImportReport', () => {
     plan: {
       planId: 'p'.repeat(64),
       actions,
-      findings: [{ id: 'import-digest-conflict', severity: 'warning', where: `${RULE}.image[team-a/web:v9]`, message: 'another digest; overwrite: false' }],
+      findings: [{ id: 'import-digest-conflict', severity: 'warning', where: `${RULE}.image[team-a/web:v9]`, key: { instance: 'hz', rule: 'personal:cn-hangzhou/team-a', part: 'image', namespace: 'team-a', repository: 'web', tag: 'v9' }, message: 'another digest; overwrite: false' }],
     },
     applyStatus: 'failed',
     statuses: new Map([

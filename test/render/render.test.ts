@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type Action, type Plan, summarise, targetMatches, segment, address } from '../../src/plan/model.js';
+import { type Action, type Plan, summarise, targetMatches } from '../../src/plan/model.js';
+import { address, segment } from '../../src/plan/address.js';
 import { renderDot } from '../../src/render/dot.js';
 import { canonical } from '../../src/plan/canonical.js';
 import { renderJson } from '../../src/render/json.js';
@@ -14,7 +15,7 @@ const HASH = 'a'.repeat(64);
 
 function plan(actions: Action[], extra: Partial<Plan> = {}): Plan {
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     planId: HASH,
     configDigest: HASH,
     liveFingerprint: HASH,
@@ -34,13 +35,13 @@ const trustBefore = JSON.stringify({ Statement: [{ Action: 'sts:AssumeRole', Eff
 const trustAfter = JSON.stringify({ Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['1111111111111111@cr.aliyuncs.com', '2222222222222222@cr.aliyuncs.com'] } }], Version: '1' });
 
 const mixed: Action[] = [
-  { id: 'instance[hz]', kind: 'instance', type: 'create', account: 'prod', region: 'cn-hangzhou', instance: 'hz', after: { edition: 'Advanced', name: 'acme-hz' }, changes: [], dependsOn: [] },
-  { id: 'instance[hz].namespace[team-a]', kind: 'namespace', type: 'update', account: 'prod', region: 'cn-hangzhou', instance: 'hz', changes: [{ path: 'autoCreateRepo', before: false, after: true, impact: 'update' }], dependsOn: ['instance[hz]'] },
-  { id: 'instance[hz].replication[to-bj]', kind: 'sync-rule', type: 'replace', account: 'prod', region: 'cn-hangzhou', instance: 'hz', changes: [{ path: 'tagFilter', before: '.*', after: 'release-.*', impact: 'replace', note: 'sync rules have no update API' }], dependsOn: ['instance[hz].namespace[team-a]'] },
-  { id: 'instance[hz].acl[0.0.0.0/0]', kind: 'acl-entry', type: 'delete', account: 'prod', region: 'cn-hangzhou', instance: 'hz', before: { cidr: '0.0.0.0/0', description: 'anyone <script>' }, changes: [], dependsOn: [] },
-  { id: 'account[partner].ram-role[aliyuncontainerregistrycrossaccoutsyncrole]', kind: 'ram-role', type: 'update', account: 'partner', region: 'global', changes: [{ path: 'trustPolicy', before: trustBefore, after: trustAfter, impact: 'update' }], dependsOn: [], reason: 'replication rule to-bj crosses accounts' },
-  { id: 'instance[hz].replication[to-bj].backfill[team-a/api:v1]', kind: 'sync-task', type: 'run', account: 'prod', region: 'cn-hangzhou', instance: 'hz', after: { tag: 'v1' }, changes: [], dependsOn: ['instance[hz].replication[to-bj]'], summary: 'copy team-a/api:v1' },
-  { id: 'instance[hz].personal-edition-domain', kind: 'domain-support', type: 'gate', account: 'prod', region: 'cn-hangzhou', instance: 'hz', changes: [], dependsOn: ['instance[hz]'], gate: { instructions: ['Open a ticket to allow-list the instance', 'Console → Instance → Personal Edition domain → On'], verification: 'endpoint domains list registry.cn-hangzhou.aliyuncs.com', expect: { domains: ['registry.cn-hangzhou.aliyuncs.com'] } } },
+  { id: 'instance[hz]', kind: 'instance', type: 'create', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz' }, after: { edition: 'Advanced', name: 'acme-hz' }, changes: [], dependsOn: [] },
+  { id: 'instance[hz].namespace[team-a]', kind: 'namespace', type: 'update', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', namespace: 'team-a' }, changes: [{ path: 'autoCreateRepo', before: false, after: true, impact: 'update' }], dependsOn: ['instance[hz]'] },
+  { id: 'instance[hz].replication[to-bj]', kind: 'sync-rule', type: 'replace', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', rule: 'to-bj' }, changes: [{ path: 'tagFilter', before: '.*', after: 'release-.*', impact: 'replace', note: 'sync rules have no update API' }], dependsOn: ['instance[hz].namespace[team-a]'] },
+  { id: 'instance[hz].acl[0.0.0.0/0]', kind: 'acl-entry', type: 'delete', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', cidr: '0.0.0.0/0' }, before: { cidr: '0.0.0.0/0', description: 'anyone <script>' }, changes: [], dependsOn: [] },
+  { id: 'account[partner].ram-role[aliyuncontainerregistrycrossaccoutsyncrole]', kind: 'ram-role', type: 'update', account: 'partner', region: 'global', key: { account: 'partner', role: 'aliyuncontainerregistrycrossaccoutsyncrole' }, changes: [{ path: 'trustPolicy', before: trustBefore, after: trustAfter, impact: 'update' }], dependsOn: [], reason: 'replication rule to-bj crosses accounts' },
+  { id: 'instance[hz].replication[to-bj].backfill[team-a/api:v1]', kind: 'sync-task', type: 'run', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', rule: 'to-bj', namespace: 'team-a', repository: 'api', tag: 'v1' }, after: { tag: 'v1' }, changes: [], dependsOn: ['instance[hz].replication[to-bj]'], summary: 'copy team-a/api:v1' },
+  { id: 'instance[hz].personal-edition-domain', kind: 'domain-support', type: 'gate', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz' }, changes: [], dependsOn: ['instance[hz]'], gate: { instructions: ['Open a ticket to allow-list the instance', 'Console → Instance → Personal Edition domain → On'], verification: 'endpoint domains list registry.cn-hangzhou.aliyuncs.com', expect: { domains: ['registry.cn-hangzhou.aliyuncs.com'] } } },
 ].sort((a, b) => (a.id < b.id ? -1 : 1)) as Action[];
 
 const mixedPlan = plan(mixed, {
@@ -81,7 +82,7 @@ describe('markdown view', () => {
   function big(n: number): Plan {
     const actions: Action[] = [];
     for (let i = 0; i < n; i++) {
-      actions.push({ id: `instance[hz].namespace[ns-${String(i).padStart(5, '0')}]`, kind: 'namespace', type: 'create', account: 'prod', region: 'cn-hangzhou', instance: 'hz', after: { autoCreateRepo: true, defaultRepoType: 'PRIVATE', name: `ns-${i}` }, changes: [], dependsOn: [] });
+      actions.push({ id: `instance[hz].namespace[ns-${String(i).padStart(5, '0')}]`, kind: 'namespace', type: 'create', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', namespace: `ns-${String(i).padStart(5, '0')}` }, after: { autoCreateRepo: true, defaultRepoType: 'PRIVATE', name: `ns-${i}` }, changes: [], dependsOn: [] });
     }
     return plan(actions);
   }

@@ -7,13 +7,15 @@
  *   const clock = testClock();
  *   const estate = await startEstate({ prod: UID }, { emulator: { now: () => clock.now } });
  *   const h = execContext({ cloud: estate.session, clock, ids: { 'instance[hz]': { instanceId } } });
- *   await kind.apply(h.ctx, action);  // h.intents lists the journalled calls
+ *   await carryOut(kind, h.ctx, action);  // the engine's verbs for the action; h.intents lists the journalled calls
+ *   await reconcileAction(kind, h.ctx, action, h.resumed);  // the engine's verdict from the kind's observe
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SETTLE_MS, clientToken, execute, type ApplyEvent, type ApplyResult } from '../../src/apply/executor.js';
+import { clientToken, execute, type ApplyEvent, type ApplyResult } from '../../src/apply/executor.js';
+import type { Resumed } from '../../src/apply/verbs.js';
 import { Journal, loadResumeState } from '../../src/apply/journal.js';
 import type { CloudSession } from '../../src/cloud/session.js';
 import type { RegistryDocument } from '../../src/config/model.js';
@@ -44,6 +46,8 @@ export interface ExecHarness {
   readonly progress: string[];
   /** Makes ids known to `ctx.ids` (as the executor does after an action finishes). */
   learn(address: string, ids: Readonly<Record<string, string>>): void;
+  /** What an interrupted earlier run announced (`announced`), for the engine's reconcile. */
+  readonly resumed: Resumed;
 }
 
 export interface ExecOptions {
@@ -55,8 +59,8 @@ export interface ExecOptions {
   readonly planId?: string;
   readonly actionId?: string;
   readonly reconciled?: Reconciled;
+  /** The calls an interrupted earlier run announced (given to the engine's reconcile through `resumed`). */
   readonly announced?: readonly string[];
-  readonly settleMs?: number;
 }
 
 export function execContext(opts: ExecOptions): ExecHarness {
@@ -72,8 +76,6 @@ export function execContext(opts: ExecOptions): ExecHarness {
       intents.push({ call, ...(detail ? { detail } : {}) });
     },
     progress: (message) => progress.push(message),
-    settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS,
-    ...(opts.announced ? { announced: opts.announced } : {}),
     now: clock ? () => clock.now : Date.now,
     sleep: clock
       ? async (ms) => {
@@ -86,6 +88,7 @@ export function execContext(opts: ExecOptions): ExecHarness {
     ctx,
     intents,
     progress,
+    resumed: opts.announced ? { announced: opts.announced } : {},
     learn(address, ids) {
       known.set(address, { ...(known.get(address) ?? {}), ...ids });
     },
