@@ -18,7 +18,7 @@ import { editionOf } from '../kinds/instance.js';
 import { mapLimit } from '../kinds/support.js';
 import type { DesiredObject, Kind, LiveObject } from '../plan/kind.js';
 import { crossAccountTargets } from '../kinds/ram-role.js';
-import { computePlan, readLive } from '../plan/planner.js';
+import { computePlan, diffOf, readLive } from '../plan/planner.js';
 import { buildDocument, compare, withRoles, type AdoptNote, type FoundInstance } from './build.js';
 import { discoverRoles, foldRoles, mergeRoles } from './roles.js';
 import { recogniseAccess } from './routes.js';
@@ -213,7 +213,7 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
     accounts: req.accounts,
     desired: [...declared, ...derived],
     live: allRam.filter((l) => targets.has(l.account)),
-    diff: (d, l) => kindOf.get(d.kind)!.diff(d, l).changes,
+    diff: (d, l) => diffOf(kindOf.get(d.kind)!, d, l).changes,
   });
   notes.push(...folded.notes);
   let document = withRoles(built.document, mergeRoles(discovered.roles, folded.roles));

@@ -18,7 +18,7 @@ import { address, segment } from '../plan/address.js';
 import { str, struct, type Decoded } from '../plan/decode.js';
 import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { PlanFinding } from '../plan/model.js';
-import { compareSpec } from './compare.js';
+import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId } from './instance.js';
 import { aclOf, getEndpoint, INTERNET, internetEndpointAddress, waitEndpointRunning } from './internet-endpoint.js';
 import { TIMEOUTS, waitUntil } from './wait.js';

@@ -25,10 +25,9 @@ import { checkRe2 } from '../config/lints/re2.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { bool, num, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, Subject } from '../plan/kind.js';
+import type { DesiredObject, ExecContext, Kind, LiveObject, Observation, Outcome, Subject } from '../plan/kind.js';
 import type { PlanFinding } from '../plan/model.js';
 import { shortDigest } from '../plan/units.js';
-import { compareSpec } from './compare.js';
 import { instanceAddress, instanceIdOf } from './instance.js';
 import type { RuleRef } from './replication.js';
 import { rulesOf, syncRuleAddress } from './sync-rule.js';
@@ -346,9 +345,6 @@ export const backfillKind: Kind<BackfillSpec, BackfillIds, BackfillKey> = {
     return [];
   },
 
-  diff(desired, live): Diff {
-    return { changes: compareSpec(desired.spec, live.spec) };
-  },
 
   classify(desired) {
     return desired !== undefined ? 'run' : undefined;

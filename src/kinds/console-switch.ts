@@ -19,7 +19,7 @@ import { address } from '../plan/address.js';
 import { bool, str, struct, type Decoded } from '../plan/decode.js';
 import type { DesiredObject, Diff, ExecContext, GateSubject, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
 import type { GateInfo, PlanOutput } from '../plan/model.js';
-import { compareSpec } from './compare.js';
+import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, knownInstanceId, runningInstances } from './instance.js';
 
 const keyShape = struct({ instance: str });

@@ -49,10 +49,9 @@ import { AcrctlError, assertNever } from '../errors.js';
 import type { GateInfo, PlanFinding } from '../plan/model.js';
 import { formatBytes, shortDigest } from '../plan/units.js';
 import { tagMatcher } from './backfill.js';
-import { compareSpec } from './compare.js';
 import { address, segment } from '../plan/address.js';
 import { bool, either, list, num, oneOf, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, Diff, ExecContext, GateSubject, Kind, LiveObject, Observation, Outcome, ReadContext, Reconciled, Spec, Subject } from '../plan/kind.js';
+import type { DesiredObject, ExecContext, GateSubject, Kind, LiveObject, Observation, Outcome, ReadContext, Reconciled, Spec, Subject } from '../plan/kind.js';
 import type { ImageCopier } from '../registry/copy.js';
 import { aclEntryAddress } from './acl-entry.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
@@ -816,9 +815,6 @@ export function makeImageImportKind(deps: ImageImportDeps = {}): Kind<Spec, Impo
       return per.flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
 
-    diff(desired, live): Diff {
-      return { changes: compareSpec(desired.spec, live.spec) };
-    },
 
     classify(desired, live, diff) {
       if (desired === undefined) return 'none';

@@ -20,7 +20,7 @@ import { accountAddress, segment, address } from '../plan/address.js';
 import { either, num, optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { Change, DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { FieldChange } from '../plan/model.js';
-import { compareSpec } from './compare.js';
+import { compareSpec } from '../plan/compare.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 

@@ -12,8 +12,7 @@ import type { CrClient, GetInstanceEndpointResponse } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { address } from '../plan/address.js';
 import { bool, str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Subject } from '../plan/kind.js';
-import { compareSpec } from './compare.js';
+import type { ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Subject } from '../plan/kind.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
@@ -147,9 +146,6 @@ export const internetEndpointKind: Kind<EndpointSpec, EndpointIds, EndpointKey> 
     );
   },
 
-  diff(desired, live): Diff {
-    return { changes: compareSpec(desired.spec, live.spec) };
-  },
 
   /** A new instance's endpoint is off: declaring it off on an instance to be created plans nothing. */
   classify(desired, live) {

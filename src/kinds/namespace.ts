@@ -12,8 +12,8 @@ import type { CrClient, CrNamespace } from '../cloud/cr.js';
 import { DEFAULTS, type Namespace, type RegistryDocument, type RepoType } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
-import { compareSpec } from './compare.js';
+import type { Change, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { waitUntil } from './wait.js';
@@ -225,9 +225,6 @@ export const namespaceKind: Kind<NamespaceSpec, NamespaceIds, NamespaceKey> = {
     return per.flat();
   },
 
-  diff(desired, live): Diff {
-    return { changes: compareSpec(desired.spec, live.spec) };
-  },
 
   observe,
   create,

@@ -12,8 +12,7 @@
 import type { RegistryDocument } from '../config/model.js';
 import { accountAddress, address, segment } from '../plan/address.js';
 import { str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
-import { compareSpec } from './compare.js';
+import type { ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { ramPolicyAddress } from './ram-policy.js';
 import { crossAccountTargets, ramRoleAddress } from './ram-role.js';
 import { isNotFound, vendorCode } from './support.js';
@@ -120,9 +119,6 @@ export const ramAttachmentKind: Kind<AttachmentSpec, AttachmentIds, AttachmentKe
     return found.filter((a) => a !== undefined);
   },
 
-  diff(desired, live): Diff {
-    return { changes: compareSpec(desired.spec, live.spec) };
-  },
 
   observe,
   create: attach,

@@ -23,7 +23,7 @@ import { AcrctlError } from '../errors.js';
 import { accountAddress, address, segment } from '../plan/address.js';
 import { json, optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { Change, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
-import { compareSpec, deepEqual } from './compare.js';
+import { compareSpec, deepEqual } from '../plan/compare.js';
 import { instanceAddress } from './instance.js';
 import { crossAccountTargets, parseDocument, type CrossAccountTarget } from './ram-role.js';
 import { isNotFound, vendorCode } from './support.js';

@@ -25,7 +25,7 @@ import { accountAddress, address, segment } from '../plan/address.js';
 import { list as listOf, optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { Change, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { FieldChange } from '../plan/model.js';
-import { compareSpec, deepEqual } from './compare.js';
+import { compareSpec, deepEqual } from '../plan/compare.js';
 import { crossAccountNames, replicationRules } from './replication.js';
 import { isNotFound, vendorCode } from './support.js';
 

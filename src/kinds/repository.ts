@@ -18,8 +18,8 @@ import type { CrClient, CrRepository } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument, type Repository } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
-import { compareSpec } from './compare.js';
+import type { Change, DesiredObject, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { effectiveNamespaces, namespaceAddress } from './namespace.js';
 import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
@@ -232,9 +232,6 @@ export const repositoryKind: Kind<RepositorySpec, RepositoryIds, RepositoryKey> 
     return per.flat();
   },
 
-  diff(desired, live): Diff {
-    return { changes: compareSpec(desired.spec, live.spec) };
-  },
 
   observe,
   create,

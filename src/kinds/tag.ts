@@ -16,8 +16,7 @@ import type { CrClient, CrImage, CrRepository } from '../cloud/cr.js';
 import { DEFAULTS } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { num, str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, Kind, LiveObject, ReadContext } from '../plan/kind.js';
-import { compareSpec } from './compare.js';
+import type { Kind, LiveObject, ReadContext } from '../plan/kind.js';
 import { runningInstances, type MatchedInstance } from './instance.js';
 import { replicationRules, type RuleRef } from './replication.js';
 import { repositoryAddress } from './repository.js';
@@ -169,9 +168,6 @@ export function makeTagKind(deps: TagDeps = {}): Kind<TagSpec, TagIds, TagKey> {
       return readRuleTags(ctx, rules);
     },
 
-    diff(desired, live): Diff {
-      return { changes: compareSpec(desired.spec, live.spec) };
-    },
 
     classify(): 'none' {
       return 'none';

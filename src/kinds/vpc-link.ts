@@ -15,7 +15,7 @@ import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
-import { compareSpec } from './compare.js';
+import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';

@@ -25,7 +25,7 @@ import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
-import { compareSpec } from './compare.js';
+import { compareSpec } from '../plan/compare.js';
 import {
   accessPaths,
   allHops,

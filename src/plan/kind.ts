@@ -226,8 +226,12 @@ export interface Kind<S extends Spec = Spec, I extends Ids = Ids, K extends Key 
   derive?(ctx: PlanContext): DesiredObject[];
   /** Live objects under the declared containers: List calls with pagination, never a Get per object. */
   read(ctx: ReadContext): Promise<LiveObject<S, I, K>[]>;
-  /** Pure field comparison; each change is tagged update (in place) or replace. */
-  diff(desired: DesiredObject<S, K>, live: LiveObject<S, I, K>): Diff;
+  /**
+   * Pure field comparison; each change is tagged update (in place) or replace. Optional: without it
+   * the fields the desired spec declares are compared with the live ones, each change in place
+   * (src/plan/compare.ts `compareSpec`; see `diffOf` in the planner).
+   */
+  diff?(desired: DesiredObject<S, K>, live: LiveObject<S, I, K>): Diff;
   /** Extra plan content: outputs (DNS records, hosts lines) and findings known only with live data. */
   extras?(ctx: PlanContext): { outputs?: PlanOutput[]; findings?: PlanFinding[] };
   /**

@@ -14,7 +14,8 @@
  */
 import { AcrctlError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
-import type { DesiredObject, Kind, LiveObject } from './kind.js';
+import { compareSpec } from './compare.js';
+import type { DesiredObject, Diff, Kind, LiveObject } from './kind.js';
 import type { CloudSession } from '../cloud/session.js';
 import type { RegistryDocument } from '../config/model.js';
 import { canonical } from './canonical.js';
@@ -125,6 +126,14 @@ export function planIdOf(plan: Pick<Plan, 'configDigest' | 'liveFingerprint' | '
   return sha256(JSON.stringify(canonical({ configDigest: plan.configDigest, liveFingerprint: plan.liveFingerprint, actions: plan.actions })));
 }
 
+/**
+ * A kind's comparison of a desired/live pair: its own `diff`, or by default the fields the desired
+ * spec declares compared with the live ones, every change in place. Pure.
+ */
+export function diffOf(kind: Kind, desired: DesiredObject, live: LiveObject): Diff {
+  return kind.diff ? kind.diff(desired, live) : { changes: compareSpec(desired.spec, live.spec) };
+}
+
 /** Desired objects of every kind, checked for duplicate addresses. */
 export function collectDesired(kinds: readonly Kind[], config: RegistryDocument): DesiredObject[] {
   const out: DesiredObject[] = [];
@@ -211,7 +220,7 @@ export function buildPlan(input: BuildInput): Plan {
   for (const d of input.desired) {
     const kind = input.kinds.get(d.kind)!;
     const l = liveById.get(d.id);
-    const diff = l ? kind.diff(d, l) : undefined;
+    const diff = l ? diffOf(kind, d, l) : undefined;
     const type = classify(kind, d, l, diff);
     requiresOf.set(d.id, d.requires);
     if (type === 'none') continue;
@@ -317,7 +326,7 @@ export function buildPlan(input: BuildInput): Plan {
   };
 }
 
-function classify(kind: Kind, d: DesiredObject, l: LiveObject | undefined, diff: ReturnType<Kind['diff']> | undefined): ActionType | 'none' {
+function classify(kind: Kind, d: DesiredObject, l: LiveObject | undefined, diff: Diff | undefined): ActionType | 'none' {
   const override = kind.classify?.(d, l, diff);
   if (override !== undefined) return override;
   if (!l) return 'create';

@@ -3,6 +3,7 @@
  * document with a cross-account rule; the live side is varied. Uses the kinds' own desired/derive/diff.
  */
 import { describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { discoverRoles, foldRoles, mergeRoles } from '../../src/adopt/roles.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { instanceAddress } from '../../src/kinds/instance.js';
@@ -55,7 +56,7 @@ const attachment: LiveObject = { ...base, id: addr.ramAttachment('partner', ROLE
 
 function fold(live: LiveObject[]) {
   const byKind = new Map(kinds.map((k) => [k.name, k] as const));
-  return foldRoles({ accounts: doc.accounts, desired, live, diff: (d, l) => byKind.get(d.kind)!.diff(d, l).changes });
+  return foldRoles({ accounts: doc.accounts, desired, live, diff: (d, l) => diffOf(byKind.get(d.kind)!, d, l).changes });
 }
 
 describe('foldRoles', () => {

@@ -7,7 +7,8 @@
  *   base      src/errors.ts, src/version.ts
  *   cloud     src/cloud/**            (vendor clients)
  *   registry  src/registry/**         (registry protocol client and copier)
- *   contract  the plan model, the kind contract, addresses, canonical JSON, units, decoders, the config model
+ *   contract  the plan model, the kind contract, addresses, canonical JSON, units, decoders, field
+ *             comparison, the config model
  *   pure      src/config/** | src/graph/**
  *   engine    src/plan/planner.ts, src/apply/**  |  kinds  src/kinds/**   (neither imports the other)
  *   views     src/render/**
@@ -86,6 +87,7 @@ const CONTRACT = new Set([
   'src/plan/canonical.ts',
   'src/plan/units.ts',
   'src/plan/decode.ts',
+  'src/plan/compare.ts',
   'src/config/model.ts',
 ]);
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { CloudSession } from '../../src/cloud/session.js';
 import type { InternetEndpoint, RegistryDocument } from '../../src/config/model.js';
@@ -45,8 +46,8 @@ describe('acl-entry: desired, diff, extras', () => {
   it('a description change replaces the entry, with a note why', () => {
     const d: DesiredObject = { id: 'a', kind: 'acl-entry', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', cidr: '10.0.0.0/8' }, spec: { cidr: '10.0.0.0/8', description: 'new' }, requires: [] };
     const l: LiveObject = { ...d, spec: { cidr: '10.0.0.0/8', description: 'old' }, ids: {}, container: 'c', prunable: false };
-    expect(aclEntryKind.diff(d, l).changes).toEqual([{ path: 'description', before: 'old', after: 'new', impact: 'replace', note: 'the API has no update for ACL entries: deleted and created again' }]);
-    expect(aclEntryKind.diff(d, { ...l, spec: d.spec }).changes).toEqual([]);
+    expect(diffOf(aclEntryKind, d, l).changes).toEqual([{ path: 'description', before: 'old', after: 'new', impact: 'replace', note: 'the API has no update for ACL entries: deleted and created again' }]);
+    expect(diffOf(aclEntryKind, d, { ...l, spec: d.spec }).changes).toEqual([]);
   });
   it('says when declared entries wait for a disabled endpoint', () => {
     const config = doc({ allow: [{ cidr: '203.0.113.0/24' }] });

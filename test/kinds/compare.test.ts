@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSpec, deepEqual } from '../../src/kinds/compare.js';
+import { compareSpec, deepEqual } from '../../src/plan/compare.js';
 
 describe('compareSpec', () => {
   const cases = [

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { authDomainTakeoverKind as authDomainTakeoverKindTyped, personalEditionDomainKind as personalEditionDomainKindTyped } from '../../src/kinds/console-switch.js';
@@ -43,7 +44,7 @@ describe('console switches: desired, classify, gate, extras', () => {
   ];
   for (const c of cases) {
     it(c.reason, () => {
-      const diff = c.live ? personalEditionDomainKind.diff(c.desired, c.live) : undefined;
+      const diff = c.live ? diffOf(personalEditionDomainKind, c.desired, c.live) : undefined;
       expect(personalEditionDomainKind.classify!(c.desired, c.live, diff)).toBe(c.want);
     });
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { AcrctlError } from '../../src/errors.js';
@@ -86,14 +87,14 @@ describe('instance: diff', () => {
   ];
   for (const c of cases) {
     it(c.reason, () => {
-      expect(instanceKind.diff(c.desired, c.live).changes.map((x) => ({ path: x.path, ...(x.before !== undefined ? { before: x.before } : {}), after: x.after }))).toEqual(c.changes);
+      expect(diffOf(instanceKind, c.desired, c.live).changes.map((x) => ({ path: x.path, ...(x.before !== undefined ? { before: x.before } : {}), after: x.after }))).toEqual(c.changes);
     });
   }
 
   it('a downgrade is a plan error naming the instance, both editions and the fix', () => {
     let err: unknown;
     try {
-      instanceKind.diff(want('Basic'), live({ name: 'acme-hz', edition: 'Advanced' }));
+      diffOf(instanceKind, want('Basic'), live({ name: 'acme-hz', edition: 'Advanced' }));
     } catch (e) {
       err = e;
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { InternetEndpoint, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
@@ -37,7 +38,7 @@ describe('internet-endpoint: desired and classify', () => {
     expect(internetEndpointKind.classify!(off, undefined, undefined)).toBe('none');
     expect(internetEndpointKind.classify!(on, undefined, undefined)).toBeUndefined();
     const live: LiveObject = { ...on!, ids: {}, container: 'instance[hz]', prunable: false, spec: { enabled: false } };
-    expect(internetEndpointKind.diff(on!, live).changes.map((c) => [c.path, c.before, c.after, c.impact])).toEqual([['enabled', false, true, 'update']]);
+    expect(diffOf(internetEndpointKind, on!, live).changes.map((c) => [c.path, c.before, c.after, c.impact])).toEqual([['enabled', false, true, 'update']]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import type { Kind } from '../../src/plan/kind.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { RegistryDocument } from '../../src/config/model.js';
@@ -76,7 +77,7 @@ describe('ram-attachment against the emulator', () => {
     expect(h.intents.map((i) => i.call)).toEqual(['AttachPolicyToRole', 'AttachPolicyToRole']);
     const live = await read();
     expect(live.map((l) => [l.id, l.spec])).toEqual([[desired!.id, desired!.spec]]);
-    expect(ramAttachmentKind.diff(desired!, live[0]!).changes).toEqual([]);
+    expect(diffOf(ramAttachmentKind, desired!, live[0]!).changes).toEqual([]);
     expect(await reconcileAction(ramAttachmentKind, h.ctx, create)).toEqual({ state: 'done', ids: { roleName: ROLE, policyName: 'AcrctlCrossAccountSync' } });
     expect(await reconcileAction(ramAttachmentKind, h.ctx, del)).toEqual({ state: 'absent' });
     await carryOut(ramAttachmentKind, h.ctx, del);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
@@ -95,7 +96,7 @@ describe('repository: diff', () => {
   ];
   for (const c of cases) {
     it(c.reason, () => {
-      const changes = repositoryKind.diff(d(c.desired), l(c.live)).changes;
+      const changes = diffOf(repositoryKind, d(c.desired), l(c.live)).changes;
       expect(changes.map((x) => x.path)).toEqual(c.paths);
       expect(changes.every((x) => x.impact === 'update')).toBe(true);
     });

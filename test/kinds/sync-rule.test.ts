@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument, ReplicationRule } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
@@ -107,7 +108,7 @@ describe('sync-rule: diff', () => {
   ];
   for (const c of cases) {
     it(c.reason, () => {
-      const changes = syncRuleKind.diff(d(c.desired), l(c.live)).changes;
+      const changes = diffOf(syncRuleKind, d(c.desired), l(c.live)).changes;
       expect(changes.map((x) => x.path)).toEqual(c.paths);
       for (const x of changes) {
         expect(x.impact).toBe('replace');

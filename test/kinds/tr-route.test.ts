@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { CbnRouteEntry } from '../../src/cloud/cbn.js';
 import type { RegistryDocument } from '../../src/config/model.js';
@@ -35,7 +36,7 @@ describe('tr-route diff', () => {
   ];
   for (const c of cases) {
     it(c.reason, () => {
-      expect(trRouteKind.diff(desired(SOURCE, 'tr-sh', { type: 'peer', transitRouter: 'tr-hz' }), live(c.live)).changes.map((x) => `${x.path}:${x.impact}`)).toEqual(c.want);
+      expect(diffOf(trRouteKind, desired(SOURCE, 'tr-sh', { type: 'peer', transitRouter: 'tr-hz' }), live(c.live)).changes.map((x) => `${x.path}:${x.impact}`)).toEqual(c.want);
     });
   }
 });

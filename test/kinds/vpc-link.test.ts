@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
 import { allKinds } from '../../src/kinds/index.js';
@@ -32,7 +33,7 @@ describe('vpc-link: desired and diff', () => {
   for (const c of cases) {
     it(c.reason, () => {
       const d: DesiredObject = { id: 'x', kind: 'vpc-link', account: 'prod', region: 'cn-hangzhou', key: { instance: 'hz', vpc: 'vpc-a', vswitch: 'vsw-a' }, spec: c.desired, requires: [] };
-      expect(vpcLinkKind.diff(d, live).changes.map((x) => x.path)).toEqual(c.paths);
+      expect(diffOf(vpcLinkKind, d, live).changes.map((x) => x.path)).toEqual(c.paths);
     });
   }
 });

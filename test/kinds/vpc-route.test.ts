@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { diffOf } from '../../src/plan/planner.js';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { VpcRouteEntry } from '../../src/cloud/vpc.js';
 import type { RegistryDocument } from '../../src/config/model.js';
@@ -41,7 +42,7 @@ describe('vpc-route diff', () => {
   for (const c of cases) {
     it(c.reason, () => {
       const d = desired(AUTH, '100.103.7.181/32');
-      expect(vpcRouteKind.diff(d, liveSpec(c.live)).changes.map((x) => `${x.path}:${x.impact}`)).toEqual(c.want);
+      expect(diffOf(vpcRouteKind, d, liveSpec(c.live)).changes.map((x) => `${x.path}:${x.impact}`)).toEqual(c.want);
     });
   }
 });
