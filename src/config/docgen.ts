@@ -1,46 +1,17 @@
 /**
- * Generates docs/language.md, the language reference, from schemas/registry.schema.json, so the
- * reference cannot drift from the schema (a test regenerates it and compares).
+ * Generates docs/language.md, the language reference, from schemas/registry.schema.json and the
+ * sections the core and the kinds declare, so the reference cannot drift from the schema (a test
+ * regenerates it and compares).
  *
- * Contract: pure and deterministic (same schema → same bytes). Regenerate with
- * `npm run build && node scripts/gen-language-doc.mjs`.
+ * Contract: pure and deterministic (same schema and sections → same bytes). Regenerate with
+ * `npm run gen`.
  */
 import { VALIDATION_RULES } from './rules.js';
 
 type Json = Record<string, unknown>;
 
-/** Sections in reading order: [heading, pointer into the schema]. */
-const SECTIONS: readonly (readonly [string, string])[] = [
-  ['Top level', '#'],
-  ['account', '#/$defs/account'],
-  ['credentials', '#/$defs/credentials'],
-  ['instance', '#/$defs/instance'],
-  ['quotas', '#/$defs/instance/properties/quotas'],
-  ['vpcEndpoint', '#/$defs/vpcEndpoint'],
-  ['internetEndpoint', '#/$defs/internetEndpoint'],
-  ['aclEntry', '#/$defs/aclEntry'],
-  ['namespace', '#/$defs/namespace'],
-  ['repository', '#/$defs/repository'],
-  ['importRule', '#/$defs/importRule'],
-  ['replicationRule', '#/$defs/replicationRule'],
-  ['backfill', '#/$defs/backfill'],
-  ['crossAccountRole', '#/$defs/crossAccountRole'],
-  ['ramPolicy', '#/$defs/ramPolicy'],
-  ['policyStatement', '#/$defs/policyStatement'],
-  ['crossRegionAccess', '#/$defs/crossRegionAccess'],
-  ['crossRegionAccess.from', '#/$defs/crossRegionAccess/properties/from'],
-  ['crossRegionAccess.cen', '#/$defs/crossRegionAccess/properties/cen'],
-  ['transitRouter', '#/$defs/transitRouter'],
-  ['crossRegionAccess.routes', '#/$defs/crossRegionAccess/properties/routes'],
-  ['crossRegionAccess.addresses', '#/$defs/crossRegionAccess/properties/addresses'],
-  ['alias', '#/$defs/alias'],
-  ['namespaceName', '#/$defs/namespaceName'],
-  ['repositoryName', '#/$defs/repositoryName'],
-  ['region', '#/$defs/region'],
-  ['cidr', '#/$defs/cidr'],
-  ['tagFilter', '#/$defs/tagFilter'],
-  ['latest', '#/$defs/latest'],
-];
+/** Sections in reading order: [heading, pointer into the schema] (src/kinds/language.ts assembles them). */
+export type Sections = readonly (readonly [string, string])[];
 
 const PRELUDE = `# registry.yaml language reference
 
@@ -93,9 +64,10 @@ Complete, validating examples: [quickstart](../examples/quickstart/registry.yaml
 `;
 
 /** Renders the whole reference. */
-export function generateLanguageDoc(schema: Json): string {
+export function generateLanguageDoc(schema: Json, sections: Sections): string {
   const out: string[] = [PRELUDE];
-  for (const [title, pointer] of SECTIONS) {
+  const typeOf = (s: Json, prop: Json) => typeIn(s, prop, sections);
+  for (const [title, pointer] of sections) {
     const node = resolvePointer(schema, pointer);
     if (!node) throw new Error(`docgen: ${pointer} not found in the schema`);
     out.push(`## ${title}\n`);
@@ -141,16 +113,17 @@ function resolvePointer(schema: Json, pointer: string): Json | undefined {
   return node && typeof node === 'object' ? (node as Json) : undefined;
 }
 
-function anchor(ref: string): string | undefined {
+function anchor(ref: string, sections: Sections): string | undefined {
   const name = ref.replace('#/$defs/', '');
-  const section = SECTIONS.find(([, p]) => p === ref);
+  const section = sections.find(([, p]) => p === ref);
   return section ? `[${name}](#${section[0].toLowerCase().replace(/[^a-z0-9]+/g, '')})` : undefined;
 }
 
-function typeOf(schema: Json, prop: Json): string {
+function typeIn(schema: Json, prop: Json, sections: Sections): string {
+  const typeOf = (s: Json, p: Json) => typeIn(s, p, sections);
   const ref = typeof prop['$ref'] === 'string' ? prop['$ref'] : undefined;
   if (ref) {
-    const link = anchor(ref);
+    const link = anchor(ref, sections);
     if (link) return link;
     const target = resolvePointer(schema, ref);
     return target ? typeOf(schema, target) : ref;
@@ -172,7 +145,7 @@ function typeOf(schema: Json, prop: Json): string {
       const key = names && typeof names['$ref'] === 'string' ? String(names['$ref']).replace('#/$defs/', '') : 'name';
       return `map of ${key} → ${typeOf(schema, values as Json)}`;
     }
-    const section = SECTIONS.find(([, p]) => resolvePointer(schema, p) === prop);
+    const section = sections.find(([, p]) => resolvePointer(schema, p) === prop);
     return section ? `[object](#${section[0].toLowerCase().replace(/[^a-z0-9]+/g, '')})` : 'object';
   }
   return `${type}${limits(prop)}`;

@@ -16,7 +16,7 @@ import type { CrClient } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { PlanFinding } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId } from './instance.js';
@@ -120,6 +120,27 @@ async function observe(ctx: ExecContext, s: Subject<AclSpec, AclIds, AclKey>): P
   return { state: 'present', upToDate: live.description === s.spec.description, ready: true, ids: { instanceId } };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  defs: {
+    aclEntry: {
+      description: 'One ACL entry.',
+      type: 'object',
+      required: ['cidr'],
+      additionalProperties: false,
+      properties: {
+        cidr: { description: 'Allowed IPv4 CIDR.', $ref: '#/$defs/cidr' },
+        description: {
+          description: 'Why this entry exists.',
+          type: 'string',
+          maxLength: 256,
+        },
+      },
+    },
+  },
+  sections: [['aclEntry', '#/$defs/aclEntry']],
+};
+
 /** The kind, with the settle time of a create an interrupted run announced. */
 export function makeAclEntryKind(deps: AclEntryDeps = {}): Kind<AclSpec, AclIds, AclKey> {
   const settleMs = deps.settleMs ?? DEFAULT_SETTLE_MS;
@@ -129,6 +150,7 @@ export function makeAclEntryKind(deps: AclEntryDeps = {}): Kind<AclSpec, AclIds,
     reportsUnmanaged: true,
     address: (key) => aclEntryAddress(key.instance, key.cidr),
     decode: { key: keyShape, spec: specShape, ids: idsShape },
+    language: LANGUAGE,
     showsLate: { calls: [CREATE_CALL] },
 
     desired(config: RegistryDocument) {

@@ -25,7 +25,7 @@ import { checkRe2 } from '../config/lints/re2.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { bool, num, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, ExecContext, Kind, LiveObject, Observation, Outcome, Subject } from '../plan/kind.js';
+import type { DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, Subject } from '../plan/kind.js';
 import type { PlanFinding } from '../plan/model.js';
 import { shortDigest } from '../plan/units.js';
 import { instanceAddress, instanceIdOf } from './instance.js';
@@ -322,12 +322,51 @@ async function observe(ctx: ExecContext, s: Subject<BackfillSpec, BackfillIds, B
   return { state: 'absent' };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#/$defs/replicationRule': {
+      backfill: {
+        description: 'Also copy images that predate the rule, as one sync task per tag. Above a threshold, the OSS copy and import route is recommended instead.',
+        $ref: '#/$defs/backfill',
+      },
+    },
+  },
+  defs: {
+    backfill: {
+      description: 'Backfill of existing images.',
+      type: 'object',
+      required: ['latest'],
+      additionalProperties: false,
+      properties: {
+        latest: {
+          description: 'Latest N tags per repository to copy (at least 1).',
+          type: 'integer',
+          minimum: 1,
+          maximum: 100000,
+        },
+        tagFilter: {
+          description: 'Tag regex (RE2) for the backfill. Default: the rule\'s tagFilter.',
+          $ref: '#/$defs/tagFilter',
+        },
+        overwrite: {
+          description: 'Overwrite target tags whose digest differs.',
+          type: 'boolean',
+          default: false,
+        },
+      },
+    },
+  },
+  sections: [['backfill', '#/$defs/backfill']],
+};
+
 export const backfillKind: Kind<BackfillSpec, BackfillIds, BackfillKey> = {
   name: 'backfill',
   readAfter: [],
   reportsUnmanaged: false,
   address: (key) => backfillAddress(key.instance, key.rule, key.namespace, key.repository, key.tag),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired() {
     return [];

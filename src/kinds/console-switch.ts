@@ -17,7 +17,7 @@ import type { CrClient } from '../cloud/cr.js';
 import type { RegistryDocument } from '../config/model.js';
 import { address } from '../plan/address.js';
 import { bool, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, Diff, ExecContext, GateSubject, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
+import type { DesiredObject, Diff, ExecContext, GateSubject, JsonSchema, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
 import type { GateInfo, PlanOutput } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, knownInstanceId, runningInstances } from './instance.js';
@@ -51,6 +51,8 @@ interface SwitchDef {
   /** Hosts the endpoints list when the switch is on: [internet host, VPC host]. */
   readonly hosts: (region: string) => readonly [string, string];
   readonly note: string;
+  /** The instance key's schema (registry.yaml `instances.<i>.<key>`). */
+  readonly schema: JsonSchema;
 }
 
 const PERSONAL_EDITION: SwitchDef = {
@@ -61,6 +63,11 @@ const PERSONAL_EDITION: SwitchDef = {
   consolePath: 'Container Registry console → Instances → {name} → Overview → Domain → Personal Edition domain → switch',
   hosts: (r) => [`registry.${r}.aliyuncs.com`, `registry-vpc.${r}.aliyuncs.com`],
   note: 'While it turns on (a few seconds) namespace and network ACL operations on the instance are unavailable: do not run another apply on it meanwhile.',
+  schema: {
+    description: 'Personal Edition domain support: the Personal Edition hosts of this region route to this instance for namespaces it has. At most one instance per region. A console-only switch behind a vendor allow-list: acrctl plans it as a verified gate.',
+    type: 'boolean',
+    default: false,
+  },
 };
 
 const AUTH_TAKEOVER: SwitchDef = {
@@ -71,6 +78,11 @@ const AUTH_TAKEOVER: SwitchDef = {
   consolePath: 'Container Registry console → Instances → {name} → Overview → Domain → auth domain takeover → switch',
   hosts: (r) => [`dockerauth.${r}.aliyuncs.com`, `dockerauth-vpc.${r}.aliyuncs.com`],
   note: 'Once on, the instance answers the auth host itself: clients reaching it across regions need no route to the auth service.',
+  schema: {
+    description: 'Auth-domain takeover: the instance answers the auth domain itself, so cross-region access needs no auth-service route. A console-only switch behind a vendor allow-list: acrctl plans it as a verified gate.',
+    type: 'boolean',
+    default: false,
+  },
 };
 
 /** The internet and VPC domains of an instance's Registry endpoints. */
@@ -130,6 +142,7 @@ function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> 
     reportsUnmanaged: true,
     address: (key) => def.address(key.instance),
     decode: { key: keyShape, spec: specShape, ids: idsShape },
+    language: { properties: { '#/$defs/instance': { [def.key]: def.schema } } },
 
     desired(config: RegistryDocument) {
       return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) => {

@@ -27,7 +27,7 @@ import { overlaps, parseCidr, SERVICE_RANGE } from '../config/lints/cidr.js';
 import { AcrctlError } from '../errors.js';
 import { accountAddress, segment } from '../plan/address.js';
 import { json, record, str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, ExecContext, Kind, LiveObject, ReadContext, Spec } from '../plan/kind.js';
+import type { Diff, ExecContext, Kind, LanguageFragment, LiveObject, ReadContext, Spec } from '../plan/kind.js';
 import type { PlanFinding, PlanOutput } from '../plan/model.js';
 import { instanceAddress, runningInstances } from './instance.js';
 import { vendorCode } from './support.js';
@@ -575,6 +575,159 @@ function pathSpec(p: AccessPath): Record<string, unknown> {
   return JSON.parse(JSON.stringify(p)) as Record<string, unknown>;
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#': {
+      crossRegionAccess: {
+        description: 'Access paths from a VPC in another region to an instance, over CEN transit routers: acrctl plans the routes (auth service /32, OSS /32 and 100.0.0.0/8 on the transit routers) and prints the DNS/hosts lines the source needs.',
+        type: 'array',
+        items: { $ref: '#/$defs/crossRegionAccess' },
+      },
+    },
+  },
+  defs: {
+    transitRouter: {
+      description: 'A CEN transit router.',
+      type: 'object',
+      required: ['id'],
+      additionalProperties: false,
+      properties: {
+        id: {
+          description: 'Transit router id, `tr-…`.',
+          type: 'string',
+          pattern: '^(tr-[a-z0-9]{1,64}|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\})$',
+          patternErrorMessage: 'a transit router id looks like tr-bp1example',
+        },
+        edition: {
+          description: 'Transit router edition. Cross-region routing needs Enterprise.',
+          type: 'string',
+          enum: ['Enterprise', 'Basic'],
+          default: 'Enterprise',
+        },
+      },
+    },
+    ipv4: { description: 'An IPv4 address.', type: 'string', format: 'ipv4' },
+    crossRegionAccess: {
+      description: 'One access path from a VPC in another region to an instance.',
+      type: 'object',
+      required: ['name', 'from', 'to', 'cen'],
+      additionalProperties: false,
+      properties: {
+        name: {
+          description: 'Unique name of this access path (its natural key).',
+          type: 'string',
+          pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+          patternErrorMessage: 'a name is 1-64 letters, digits, \'_\', \'.\' or \'-\', starting with a letter or digit',
+        },
+        from: {
+          description: 'The access source: a VPC in another region.',
+          type: 'object',
+          required: ['account', 'region', 'vpc', 'routeTable'],
+          additionalProperties: false,
+          properties: {
+            account: {
+              description: 'Alias of the account owning the source VPC.',
+              type: 'string',
+            },
+            region: {
+              description: 'Region of the source VPC.',
+              $ref: '#/$defs/region',
+            },
+            vpc: {
+              description: 'Source VPC id, `vpc-…`.',
+              type: 'string',
+              pattern: '^(vpc-[a-z0-9]{1,64}|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\})$',
+              patternErrorMessage: 'a VPC id looks like vpc-uf6example',
+            },
+            routeTable: {
+              description: 'Custom route table of the source VPC, `vtb-…`, that receives the auth and OSS /32 routes.',
+              type: 'string',
+              pattern: '^(vtb-[a-z0-9]{1,64}|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\})$',
+              patternErrorMessage: 'a route table id looks like vtb-uf6example',
+            },
+            cidrs: {
+              description: 'CIDRs in use at the source; checked against the 100.0.0.0/8 service addresses.',
+              type: 'array',
+              items: { $ref: '#/$defs/cidr' },
+            },
+          },
+        },
+        to: {
+          description: 'Alias of the target instance (under `instances`).',
+          type: 'string',
+        },
+        cen: {
+          description: 'The CEN instance and the transit routers of the two regions.',
+          type: 'object',
+          required: ['id', 'sourceTransitRouter', 'targetTransitRouter'],
+          additionalProperties: false,
+          properties: {
+            id: {
+              description: 'CEN instance id, `cen-…`.',
+              type: 'string',
+              pattern: '^(cen-[a-z0-9]{1,64}|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\})$',
+              patternErrorMessage: 'a CEN id looks like cen-example',
+            },
+            sourceTransitRouter: {
+              description: 'Transit router in the source region.',
+              $ref: '#/$defs/transitRouter',
+            },
+            targetTransitRouter: {
+              description: 'Transit router in the instance\'s region.',
+              $ref: '#/$defs/transitRouter',
+            },
+          },
+        },
+        routes: {
+          description: 'Which service routes are created at the source.',
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            auth: {
+              description: 'A /32 route to the auth service. Set false when the instance has authDomainTakeover.',
+              type: 'boolean',
+              default: true,
+            },
+            oss: {
+              description: 'A /32 route to the instance\'s OSS bucket. Set false when OSS is reached over PrivateLink with a CNAME.',
+              type: 'boolean',
+              default: true,
+            },
+          },
+        },
+        addresses: {
+          description: 'Overrides for service addresses acrctl would otherwise discover.',
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            instance: {
+              description: 'Address of the instance\'s VPC host.',
+              $ref: '#/$defs/ipv4',
+            },
+            auth: {
+              description: 'Address of the auth service VPC host (e.g. 100.103.7.181).',
+              $ref: '#/$defs/ipv4',
+            },
+            oss: {
+              description: 'Address of the OSS internal host (e.g. 100.118.28.43).',
+              $ref: '#/$defs/ipv4',
+            },
+          },
+        },
+      },
+    },
+  },
+  sections: [
+    ['crossRegionAccess', '#/$defs/crossRegionAccess'],
+    ['crossRegionAccess.from', '#/$defs/crossRegionAccess/properties/from'],
+    ['crossRegionAccess.cen', '#/$defs/crossRegionAccess/properties/cen'],
+    ['transitRouter', '#/$defs/transitRouter'],
+    ['crossRegionAccess.routes', '#/$defs/crossRegionAccess/properties/routes'],
+    ['crossRegionAccess.addresses', '#/$defs/crossRegionAccess/properties/addresses'],
+  ],
+};
+
 /** Evidence only: no verbs, so the engine refuses any action on it (`classify` never makes one). */
 export const crossRegionKind: Kind<Spec, AccessIds, AccessKey> = {
   name: 'cross-region',
@@ -582,6 +735,7 @@ export const crossRegionKind: Kind<Spec, AccessIds, AccessKey> = {
   reportsUnmanaged: false,
   address: (key) => crossRegionAddress(key.access),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired(config: RegistryDocument) {
     return accessPaths(config).map((p) => ({

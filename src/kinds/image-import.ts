@@ -51,7 +51,7 @@ import { formatBytes, shortDigest } from '../plan/units.js';
 import { tagMatcher } from './backfill.js';
 import { address, segment } from '../plan/address.js';
 import { bool, either, list, num, oneOf, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, ExecContext, GateSubject, Kind, LiveObject, Observation, Outcome, ReadContext, Reconciled, Spec, Subject } from '../plan/kind.js';
+import type { DesiredObject, ExecContext, GateSubject, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Reconciled, Spec, Subject } from '../plan/kind.js';
 import type { ImageCopier } from '../registry/copy.js';
 import { aclEntryAddress } from './acl-entry.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
@@ -751,6 +751,109 @@ async function verifyBuildConfig(ctx: ExecContext, g: GateSubject<Spec, ImportKe
 
 // ---- the kind -------------------------------------------------------------------------------
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#/$defs/instance': {
+      imports: {
+        description: 'Import rules into this instance, from a Personal Edition instance or an OSS bucket.',
+        type: 'array',
+        items: { $ref: '#/$defs/importRule' },
+      },
+    },
+  },
+  defs: {
+    importRule: {
+      description: 'An import rule: from a Personal Edition instance (`from: personal`) or an OSS bucket (`from: oss`). Needs a RUNNING VPC endpoint on the instance and a region that supports imports.',
+      type: 'object',
+      required: ['from', 'namespace'],
+      additionalProperties: false,
+      properties: {
+        from: { description: 'Source kind.', type: 'string', enum: ['personal', 'oss'] },
+        sourceRegion: {
+          description: 'Region of the source (Personal Edition instance or bucket). Default: the instance\'s region.',
+          $ref: '#/$defs/region',
+        },
+        sourceNamespace: {
+          description: 'Personal Edition namespace to import (2-30 characters). Default: the same name as `namespace`. Only with `from: personal`.',
+          type: 'string',
+          pattern: '^[a-z0-9][a-z0-9._-]{0,28}[a-z0-9]$',
+          patternErrorMessage: 'a Personal Edition namespace name is 2-30 lowercase letters, digits and _ - . with no separator at either end',
+        },
+        bucket: {
+          description: 'OSS bucket holding the registry copy. Required with `from: oss`, not allowed otherwise.',
+          type: 'string',
+          pattern: '^([a-z0-9][a-z0-9-]{1,61}[a-z0-9]|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\})$',
+          patternErrorMessage: 'an OSS bucket name is 3-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen',
+        },
+        prefix: {
+          description: 'Object prefix inside the bucket. Default: the bucket root. Only with `from: oss`.',
+          type: 'string',
+          maxLength: 1023,
+        },
+        namespace: {
+          description: 'Target namespace in this instance; it must be declared under `namespaces`.',
+          type: 'string',
+        },
+        latest: {
+          description: 'Latest N images per repository to import, 0 to 1000 (0 = namespace and repository metadata only).',
+          $ref: '#/$defs/latest',
+          default: 10,
+        },
+        tagFilter: {
+          description: 'Only tags matching this regular expression (RE2 syntax) are imported.',
+          $ref: '#/$defs/tagFilter',
+          default: '.*',
+        },
+        overwrite: {
+          description: 'Overwrite an existing tag in the instance whose digest differs.',
+          type: 'boolean',
+          default: true,
+        },
+        includeBuildConfig: {
+          description: 'Also import build rules and bound source repositories (not build records); the source-code platform must be bound to the instance first. Only with `from: personal`.',
+          type: 'boolean',
+          default: false,
+        },
+      },
+      allOf: [
+        {
+          if: { required: ['from'], properties: { from: { const: 'personal' } } },
+          then: {
+            properties: {
+              bucket: {
+                not: {},
+                errorMessage: 'bucket is only used with from: oss',
+              },
+              prefix: {
+                not: {},
+                errorMessage: 'prefix is only used with from: oss',
+              },
+            },
+          },
+        },
+        {
+          if: { required: ['from'], properties: { from: { const: 'oss' } } },
+          then: {
+            required: ['bucket'],
+            properties: {
+              sourceNamespace: {
+                not: {},
+                errorMessage: 'sourceNamespace is only used with from: personal',
+              },
+              includeBuildConfig: {
+                not: {},
+                errorMessage: 'includeBuildConfig is only used with from: personal',
+              },
+            },
+          },
+        },
+      ],
+    },
+  },
+  sections: [['importRule', '#/$defs/importRule']],
+};
+
 /** The kind, with the run's image copier (absent: copies fail with apply.no_registry). */
 export function makeImageImportKind(deps: ImageImportDeps = {}): Kind<Spec, ImportIds, ImportKey> {
   return {
@@ -761,6 +864,7 @@ export function makeImageImportKind(deps: ImageImportDeps = {}): Kind<Spec, Impo
     reportsUnmanaged: false,
     address: importAddress,
     decode: { key: keyShape, spec: specShape, ids: idsShape },
+    language: LANGUAGE,
 
     desired() {
       return [];

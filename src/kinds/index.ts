@@ -2,6 +2,10 @@
  * Every kind acrctl manages, in one list: the planner and executor receive it and never name a kind.
  * Add one line when a kind lands.
  *
+ * The order is the language's: a container's keys in schemas/registry.schema.json, the sections of
+ * docs/language.md and the keys adopt writes come in this order (src/kinds/language.ts). Place a new
+ * kind after the kinds whose objects contain it (after repository for a repository's triggers).
+ *
  * Kinds are values made once per command: `makeKinds` gives each the dependencies it needs (the
  * apply run's image copier, the settle time of late-showing creates, drift's wider tag reads), so
  * the engine's contexts carry none of them.
@@ -32,17 +36,17 @@ export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps {}
 export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
   return [
     instanceKind,
-    namespaceKind,
-    repositoryKind,
     vpcLinkKind,
     internetEndpointKind,
     makeAclEntryKind(deps),
     personalEditionDomainKind,
     authDomainTakeoverKind,
-    syncRuleKind,
-    makeTagKind(deps),
-    backfillKind,
+    namespaceKind,
+    repositoryKind,
     makeImageImportKind(deps),
+    syncRuleKind,
+    backfillKind,
+    makeTagKind(deps),
     ramRoleKind,
     ramPolicyKind,
     ramAttachmentKind,

@@ -18,7 +18,7 @@ import { DEFAULTS, type Edition, type Instance, type Quotas, type RegistryDocume
 import { AcrctlError } from '../errors.js';
 import { accountAddress, segment, address } from '../plan/address.js';
 import { either, num, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { Change, DesiredObject, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { FieldChange } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
@@ -365,12 +365,86 @@ async function observe(ctx: ExecContext, s: Subject<InstanceSpec, InstanceIds, I
   return { state: 'present', upToDate, ready: running, ids };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#': {
+      instances: {
+        description: 'Enterprise Edition instances by local alias. The alias is used for references inside this file; the cloud instance name is `name`.',
+        type: 'object',
+        propertyNames: { $ref: '#/$defs/alias' },
+        additionalProperties: { $ref: '#/$defs/instance' },
+      },
+    },
+  },
+  defs: {
+    instance: {
+      description: 'An Enterprise Edition instance.',
+      type: 'object',
+      required: ['account', 'region', 'edition', 'name'],
+      additionalProperties: false,
+      properties: {
+        account: {
+          description: 'Alias of the account (under `accounts`) that owns the instance.',
+          type: 'string',
+        },
+        region: { description: 'Region of the instance.', $ref: '#/$defs/region' },
+        edition: {
+          description: 'Edition. Cross-account replication needs Advanced on the source side.',
+          type: 'string',
+          enum: ['Basic', 'Standard', 'Advanced'],
+        },
+        name: {
+          description: 'Cloud instance name, the natural key: 3-30 lowercase letters, digits and hyphens, not starting or ending with a hyphen. Hosts are `<name>-registry.<region>.cr.aliyuncs.com` and `<name>-registry-vpc.<region>.cr.aliyuncs.com`.',
+          type: 'string',
+          pattern: '^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$',
+          patternErrorMessage: 'an instance name is 3-30 lowercase letters, digits and hyphens, not starting or ending with a hyphen',
+        },
+        prune: {
+          description: 'Delete unmanaged direct children found live: namespaces, VPC endpoint links, import rules and replication rules. When false, they are only reported by plan and drift.',
+          type: 'boolean',
+          default: false,
+        },
+        quotas: {
+          description: 'Extra quotas bought with the instance.',
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            namespaces: {
+              description: 'Extra namespaces: a multiple of 5, 0 to 100000.',
+              type: 'integer',
+              minimum: 0,
+              maximum: 100000,
+              multipleOf: 5,
+            },
+            repositories: {
+              description: 'Extra repositories: a multiple of 1000, 0 to 1000000.',
+              type: 'integer',
+              minimum: 0,
+              maximum: 1000000,
+              multipleOf: 1000,
+            },
+            vpcs: {
+              description: 'VPC quota, 0 to 100.',
+              type: 'integer',
+              minimum: 0,
+              maximum: 100,
+            },
+          },
+        },
+      },
+    },
+  },
+  sections: [['instance', '#/$defs/instance'], ['quotas', '#/$defs/instance/properties/quotas']],
+};
+
 export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
   name: 'instance',
   readAfter: [],
   reportsUnmanaged: true,
   address: (key) => ('instance' in key ? instanceAddress(key.instance) : unmanagedInstanceAddress(key.account, key.region, key.name)),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired(config: RegistryDocument) {
     return Object.entries(config.instances ?? {}).map(([alias, inst]) => desiredOf(alias, inst));

@@ -12,7 +12,7 @@ import type { CrClient, GetInstanceEndpointResponse } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { address } from '../plan/address.js';
 import { bool, str, struct, type Decoded } from '../plan/decode.js';
-import type { ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Subject } from '../plan/kind.js';
+import type { ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Subject } from '../plan/kind.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
@@ -94,12 +94,50 @@ async function observe(ctx: ExecContext, s: Subject<EndpointSpec, EndpointIds, E
   return { state: 'present', upToDate: on === s.spec.enabled, ready: settled(r, s.spec.enabled), ids: { instanceId } };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#/$defs/instance': {
+      internetEndpoint: {
+        description: 'The public endpoint and its ACL. Absent: not managed.',
+        $ref: '#/$defs/internetEndpoint',
+      },
+    },
+  },
+  defs: {
+    internetEndpoint: {
+      description: 'Public endpoint of the instance.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: {
+          description: 'Whether the public endpoint is on.',
+          type: 'boolean',
+          default: false,
+        },
+        allow: {
+          description: 'ACL whitelist entries (natural key: cidr).',
+          type: 'array',
+          items: { $ref: '#/$defs/aclEntry' },
+        },
+        prune: {
+          description: 'Delete ACL entries found live but not declared (including the automatic `127.0.0.1/32` default entry).',
+          type: 'boolean',
+          default: false,
+        },
+      },
+    },
+  },
+  sections: [['internetEndpoint', '#/$defs/internetEndpoint']],
+};
+
 export const internetEndpointKind: Kind<EndpointSpec, EndpointIds, EndpointKey> = {
   name: 'internet-endpoint',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => internetEndpointAddress(key.instance),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired(config: RegistryDocument) {
     return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) =>

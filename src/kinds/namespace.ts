@@ -12,7 +12,7 @@ import type { CrClient, CrNamespace } from '../cloud/cr.js';
 import { DEFAULTS, type Namespace, type RegistryDocument, type RepoType } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { Change, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
@@ -175,12 +175,53 @@ async function observe(ctx: ExecContext, s: Subject<NamespaceSpec, NamespaceIds,
   };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#/$defs/instance': {
+      namespaces: {
+        description: 'Namespaces keyed by namespace name: 2-120 lowercase letters, digits and separators `_ - .`, not starting or ending with a separator.',
+        type: 'object',
+        propertyNames: { $ref: '#/$defs/namespaceName' },
+        additionalProperties: { $ref: '#/$defs/namespace' },
+      },
+    },
+  },
+  defs: {
+    namespace: {
+      description: 'A namespace.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        autoCreateRepo: {
+          description: 'Create a repository automatically on the first push to a name that does not exist. Needed on the target side of namespace-level replication.',
+          type: 'boolean',
+          default: false,
+        },
+        defaultRepoType: {
+          description: 'Type of automatically created repositories.',
+          type: 'string',
+          enum: ['PUBLIC', 'PRIVATE'],
+          default: 'PRIVATE',
+        },
+        prune: {
+          description: 'Delete repositories found live in this namespace but not declared.',
+          type: 'boolean',
+          default: false,
+        },
+      },
+    },
+  },
+  sections: [['namespace', '#/$defs/namespace']],
+};
+
 export const namespaceKind: Kind<NamespaceSpec, NamespaceIds, NamespaceKey> = {
   name: 'namespace',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => namespaceAddress(key.instance, key.namespace),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired(config: RegistryDocument) {
     return effectiveNamespaces(config).map((ns) => {

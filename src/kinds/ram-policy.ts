@@ -22,7 +22,7 @@ import { DEFAULTS } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import { accountAddress, address, segment } from '../plan/address.js';
 import { json, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { Change, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec, deepEqual } from '../plan/compare.js';
 import { instanceAddress } from './instance.js';
 import { crossAccountTargets, parseDocument, type CrossAccountTarget } from './ram-role.js';
@@ -173,12 +173,75 @@ async function observe(ctx: ExecContext, s: Subject<PolicySpec, PolicyIds, Polic
   return { state: 'present', upToDate: deepEqual(current, wantedDocument(ctx, s)), ready: true, ids: { policyName: s.key.policy } };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  defs: {
+    ramPolicy: {
+      description: 'A custom RAM policy.',
+      type: 'object',
+      required: ['statements'],
+      additionalProperties: false,
+      properties: {
+        name: {
+          description: 'Policy name, 1-128 letters, digits and hyphens.',
+          type: 'string',
+          pattern: '^[A-Za-z0-9-]{1,128}$',
+          default: 'AcrctlCrossAccountSync',
+          patternErrorMessage: 'a policy name is 1-128 letters, digits and hyphens',
+        },
+        statements: {
+          description: 'Policy statements.',
+          type: 'array',
+          minItems: 1,
+          items: { $ref: '#/$defs/policyStatement' },
+        },
+      },
+    },
+    policyStatement: {
+      description: 'One statement of a RAM policy.',
+      type: 'object',
+      required: ['actions', 'resources'],
+      additionalProperties: false,
+      properties: {
+        effect: {
+          description: 'Allow or Deny.',
+          type: 'string',
+          enum: ['Allow', 'Deny'],
+          default: 'Allow',
+        },
+        actions: {
+          description: 'RAM actions, e.g. `cr:CreateSyncRule`.',
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'string',
+            pattern: '^(\\*|[a-z0-9-]+:[A-Za-z0-9*]+)$',
+            patternErrorMessage: 'an action looks like cr:CreateSyncRule',
+          },
+        },
+        resources: {
+          description: 'Resources: ARNs such as `acs:cr:cn-beijing:1234567890123456:instance/cri-example`, or `*`.',
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'string',
+            pattern: '^(\\*|acs:.+)$',
+            patternErrorMessage: 'a resource is * or an ARN starting with acs:',
+          },
+        },
+      },
+    },
+  },
+  sections: [['ramPolicy', '#/$defs/ramPolicy'], ['policyStatement', '#/$defs/policyStatement']],
+};
+
 export const ramPolicyKind: Kind<PolicySpec, PolicyIds, PolicyKey> = {
   name: 'ram-policy',
   readAfter: [],
   reportsUnmanaged: true,
   address: (key) => ramPolicyAddress(key.account, key.policy),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired() {
     return [];

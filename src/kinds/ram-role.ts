@@ -23,7 +23,7 @@ import type { CrossAccountRole, RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import { accountAddress, address, segment } from '../plan/address.js';
 import { list as listOf, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { Change, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { FieldChange } from '../plan/model.js';
 import { compareSpec, deepEqual } from '../plan/compare.js';
 import { crossAccountNames, replicationRules } from './replication.js';
@@ -260,12 +260,59 @@ async function observe(ctx: ExecContext, s: Subject<RoleSpec, RoleIds, RoleKey>)
   return { state: 'present', upToDate: deepEqual(trusted, [...s.spec.trustedServices]), ready: true, ids: { roleName: s.key.role } };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#': {
+      crossAccountRoles: {
+        description: 'Explicit cross-account sync roles, keyed by the alias of the TARGET account (the account the role is created in). Normally acrctl derives the role, its trust policy and its policy from replication rules that cross accounts; declare one here to trust extra source accounts or to replace the derived policy.',
+        type: 'object',
+        propertyNames: { $ref: '#/$defs/alias' },
+        additionalProperties: { $ref: '#/$defs/crossAccountRole' },
+      },
+    },
+  },
+  defs: {
+    crossAccountRole: {
+      description: 'The cross-account sync role `aliyuncontainerregistrycrossaccoutsyncrole` in one target account: its trust policy (one `<uid>@cr.aliyuncs.com` principal per source account) and its policy.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        trustedAccounts: {
+          description: 'Aliases of source accounts allowed to assume the role, merged with those derived from replication rules.',
+          type: 'array',
+          items: { type: 'string' },
+          uniqueItems: true,
+        },
+        instances: {
+          description: 'Aliases of instances in this account that the derived policy covers. Default: the instances targeted by cross-account replication rules.',
+          type: 'array',
+          items: { type: 'string' },
+          uniqueItems: true,
+        },
+        description: {
+          description: 'Role description, up to 1024 characters.',
+          type: 'string',
+          minLength: 1,
+          maxLength: 1024,
+        },
+        policy: {
+          description: 'A custom policy replacing the derived one (`cr:CreateSyncRule` and `cr:CreateRepositorySync` on the covered instances).',
+          $ref: '#/$defs/ramPolicy',
+        },
+      },
+    },
+  },
+  sections: [['crossAccountRole', '#/$defs/crossAccountRole']],
+};
+
 export const ramRoleKind: Kind<RoleSpec, RoleIds, RoleKey> = {
   name: 'ram-role',
   readAfter: [],
   reportsUnmanaged: true,
   address: (key) => ramRoleAddress(key.account, key.role),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired(config: RegistryDocument) {
     return crossAccountTargets(config).map((t) => ({

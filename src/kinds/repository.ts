@@ -18,7 +18,7 @@ import type { CrClient, CrRepository } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument, type Repository } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, DesiredObject, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { effectiveNamespaces, namespaceAddress } from './namespace.js';
@@ -134,12 +134,59 @@ async function observe(ctx: ExecContext, s: Subject<RepositorySpec, RepositoryId
   return { state: 'present', upToDate: compareSpec(s.spec, found.spec).length === 0, ready: true, ids: { instanceId, ...(found.repoId !== undefined ? { repoId: found.repoId } : {}) } };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#/$defs/namespace': {
+      repositories: {
+        description: 'Repositories keyed by repository name.',
+        type: 'object',
+        propertyNames: { $ref: '#/$defs/repositoryName' },
+        additionalProperties: { $ref: '#/$defs/repository' },
+      },
+    },
+  },
+  defs: {
+    repository: {
+      description: 'A repository.',
+      type: 'object',
+      required: ['summary'],
+      additionalProperties: false,
+      properties: {
+        type: {
+          description: 'PUBLIC or PRIVATE. Default: the namespace\'s defaultRepoType.',
+          type: 'string',
+          enum: ['PUBLIC', 'PRIVATE'],
+        },
+        summary: {
+          description: 'One-line summary, 1-100 characters (the API requires one).',
+          type: 'string',
+          minLength: 1,
+          maxLength: 100,
+        },
+        detail: {
+          description: 'Longer description in Markdown, up to 2000 characters.',
+          type: 'string',
+          maxLength: 2000,
+        },
+        tagImmutability: {
+          description: 'Tags cannot be overwritten once pushed.',
+          type: 'boolean',
+          default: false,
+        },
+      },
+    },
+  },
+  sections: [['repository', '#/$defs/repository']],
+};
+
 export const repositoryKind: Kind<RepositorySpec, RepositoryIds, RepositoryKey> = {
   name: 'repository',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => repositoryAddress(key.instance, key.namespace, key.repository),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired(config: RegistryDocument) {
     const instances = config.instances ?? {};

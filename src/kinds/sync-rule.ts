@@ -14,7 +14,7 @@ import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { DesiredObject, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, prunes, runningInstances } from './instance.js';
 import { namespaceAddress } from './namespace.js';
@@ -184,12 +184,82 @@ async function observe(ctx: ExecContext, s: Subject<SyncRuleSpec, SyncRuleIds, S
   return found?.SyncRuleId !== undefined ? { state: 'present', upToDate: true, ready: true, ids: { syncRuleId: found.SyncRuleId, sourceInstanceId: sourceId } } : { state: 'absent' };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#/$defs/instance': {
+      replication: {
+        description: 'Replication (sync) rules whose source is this instance.',
+        type: 'array',
+        items: { $ref: '#/$defs/replicationRule' },
+      },
+    },
+  },
+  defs: {
+    replicationRule: {
+      description: 'A replication (sync) rule from this instance to another one, in the same or another account or region. Copies images pushed after the rule exists; `backfill` also copies older ones.',
+      type: 'object',
+      required: ['name', 'to', 'namespace'],
+      additionalProperties: false,
+      properties: {
+        name: {
+          description: 'Rule name, unique within the source instance (the natural key): 1-64 letters, digits, `_ . -`.',
+          type: 'string',
+          pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+          patternErrorMessage: 'a rule name is 1-64 letters, digits, \'_\', \'.\' or \'-\', starting with a letter or digit',
+        },
+        to: {
+          description: 'Alias of the target instance (under `instances`).',
+          type: 'string',
+        },
+        level: {
+          description: '`namespace`: every repository of the namespace (the target namespace needs autoCreateRepo). `repository`: one repository, which must exist on both sides.',
+          type: 'string',
+          enum: ['namespace', 'repository'],
+          default: 'namespace',
+        },
+        namespace: {
+          description: 'Namespace in the source instance (declared under its `namespaces`); the target namespace has the same name.',
+          type: 'string',
+        },
+        repository: {
+          description: 'Repository name. Required with `level: repository`, not allowed otherwise.',
+          $ref: '#/$defs/repositoryName',
+        },
+        tagFilter: {
+          description: 'Only tags matching this regular expression (RE2 syntax) are replicated.',
+          $ref: '#/$defs/tagFilter',
+          default: '.*',
+        },
+        trigger: {
+          description: '`automatic`: on every push (API value PASSIVE). `manual`: only when started by hand (INITIATIVE).',
+          type: 'string',
+          enum: ['automatic', 'manual'],
+          default: 'automatic',
+        },
+      },
+      if: { required: ['level'], properties: { level: { const: 'repository' } } },
+      then: { required: ['repository'] },
+      else: {
+        properties: {
+          repository: {
+            not: {},
+            errorMessage: 'repository is only used with level: repository',
+          },
+        },
+      },
+    },
+  },
+  sections: [['replicationRule', '#/$defs/replicationRule']],
+};
+
 export const syncRuleKind: Kind<SyncRuleSpec, SyncRuleIds, SyncRuleKey> = {
   name: 'sync-rule',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => syncRuleAddress(key.instance, key.rule),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired(config: RegistryDocument) {
     return replicationRules(config).map((r): SyncRuleDesired => ({

@@ -14,7 +14,7 @@ import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { isNotFound, vendorCode } from './support.js';
@@ -101,12 +101,54 @@ async function observe(ctx: ExecContext, s: Subject<VpcLinkSpec, VpcLinkIds, Vpc
   return { state: 'present', upToDate: true, ready: l.Status === 'RUNNING', ids: { instanceId, ...(l.Ip ? { ip: l.Ip } : {}) } };
 }
 
+/** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
+const LANGUAGE: LanguageFragment = {
+  properties: {
+    '#/$defs/instance': {
+      vpcEndpoints: {
+        description: 'VPC endpoint links (natural key: vpc + vswitch). Imports need one in RUNNING state.',
+        type: 'array',
+        items: { $ref: '#/$defs/vpcEndpoint' },
+      },
+    },
+  },
+  defs: {
+    vpcEndpoint: {
+      description: 'A VPC endpoint link.',
+      type: 'object',
+      required: ['vpc', 'vswitch'],
+      additionalProperties: false,
+      properties: {
+        vpc: {
+          description: 'VPC id, `vpc-…`.',
+          type: 'string',
+          pattern: '^(vpc-[a-z0-9]{1,64}|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\})$',
+          patternErrorMessage: 'a VPC id looks like vpc-bp1example',
+        },
+        vswitch: {
+          description: 'vSwitch id, `vsw-…`, in that VPC and in a zone that supports the feature you need (imports).',
+          type: 'string',
+          pattern: '^(vsw-[a-z0-9]{1,64}|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\})$',
+          patternErrorMessage: 'a vSwitch id looks like vsw-bp1example',
+        },
+        privateZone: {
+          description: 'Create the PrivateZone records that resolve the VPC host inside the VPC.',
+          type: 'boolean',
+          default: true,
+        },
+      },
+    },
+  },
+  sections: [['vpcEndpoint', '#/$defs/vpcEndpoint']],
+};
+
 export const vpcLinkKind: Kind<VpcLinkSpec, VpcLinkIds, VpcLinkKey> = {
   name: 'vpc-link',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => vpcLinkAddress(key.instance, key.vpc, key.vswitch),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  language: LANGUAGE,
 
   desired(config: RegistryDocument) {
     return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) =>

@@ -191,6 +191,27 @@ export interface GateSubject<S extends Spec = Spec, K extends Key = Key> extends
   readonly gate: GateInfo;
 }
 
+/** A JSON Schema (2020-12) node, as a plain value. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/**
+ * What a kind adds to the registry.yaml language: its part of schemas/registry.schema.json and of
+ * docs/language.md, both generated from the core language (src/config/language.ts) and every kind's
+ * fragment, in kind order (src/kinds/language.ts; `npm run gen`). The config types are generated
+ * from the same schema (src/config/model.generated.ts), so a key is declared once, here.
+ */
+export interface LanguageFragment {
+  /**
+   * Keys this kind adds to objects of the language, by the JSON pointer of the object (`#` for the
+   * top level, `#/$defs/instance`, `#/$defs/namespace`, …); appended in kind order.
+   */
+  readonly properties?: Readonly<Record<string, Readonly<Record<string, JsonSchema>>>>;
+  /** Definitions it adds under `$defs` (objects other keys `$ref`). */
+  readonly defs?: Readonly<Record<string, JsonSchema>>;
+  /** Its sections of the language reference, in reading order: [heading, pointer into the schema]. */
+  readonly sections?: readonly (readonly [string, string])[];
+}
+
 /** The typed shape of a kind's objects in plan JSON (see src/plan/decode.ts). */
 export interface KindCodec<S extends Spec, I extends Ids, K extends Key> {
   readonly key: Decoder<K>;
@@ -212,6 +233,8 @@ export interface Kind<S extends Spec = Spec, I extends Ids = Ids, K extends Key 
   address(key: K): string;
   /** Decoders of this kind's keys, specs and ids, applied to every action before a verb sees it. */
   readonly decode: KindCodec<S, I, K>;
+  /** What the kind adds to the registry.yaml language (schema and reference), if anything. */
+  readonly language?: LanguageFragment;
 
   /**
    * Desired objects of this kind from the config. Pure. Kinds that derive objects from other parts of

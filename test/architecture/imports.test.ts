@@ -89,6 +89,7 @@ const CONTRACT = new Set([
   'src/plan/decode.ts',
   'src/plan/compare.ts',
   'src/config/model.ts',
+  'src/config/model.generated.ts',
 ]);
 
 /** [layer rank, group] of a file. */
