@@ -1,34 +1,23 @@
 /**
  * Adopt's pure core: live objects (as the kinds read them) in, a registry.yaml document out.
  *
- * Owns: mapping live specs back to the language, omitting defaults (DEFAULTS of the config model),
- * folding derived objects back into the rules that derive them, and the notes about everything that
- * cannot be expressed. Must not import `node:` modules or cloud clients; reading is src/adopt/read.ts.
+ * Owns: placing what each kind's `toConfig` makes of its live objects (src/plan/kind.ts
+ * `ConfigPiece`) into one document, in kind order, so keys come in the language's order; sorting
+ * maps by key and lists by natural key; leaving out entries the rest of the document derives again;
+ * collecting the notes. What a live object becomes (defaults left out, what cannot be said) is its
+ * kind's business. Must not import `node:` modules or cloud clients; reading is src/adopt/read.ts.
  *
  * Contract: the same facts give the same document, whatever order they arrive in (every map is built
  * sorted by key, every list sorted by its natural key). Nothing is dropped silently: an object left
- * out is named in a note.
+ * out is named in a note (a piece whose container is not in the document, such as the ACL entries
+ * of an endpoint that is off, is left out by its kind's own note).
  */
-import {
-  DEFAULTS,
-  type Account,
-  type AclEntry,
-  type CrossAccountRole,
-  type Edition,
-  type Instance,
-  type InternetEndpoint,
-  type Namespace,
-  type Quotas,
-  type Region,
-  type RegistryDocument,
-  type ReplicationRule,
-  type RepoType,
-  type Repository,
-  type VpcEndpoint,
-} from '../config/model.js';
+import type { Account, CrossAccountRole, Edition, Region, RegistryDocument } from '../config/model.js';
 import { instanceAddress } from '../kinds/instance.js';
-import { internetEndpointAddress } from '../kinds/internet-endpoint.js';
-import type { LiveObject } from '../plan/kind.js';
+import { compareSpec } from '../plan/compare.js';
+import type { AdoptNote, ConfigPiece, Kind, LiveObject, Spec } from '../plan/kind.js';
+
+export type { AdoptNote } from '../plan/kind.js';
 
 /** One Enterprise Edition instance found live by discovery, with the alias adopt gives it. */
 export interface FoundInstance {
@@ -42,27 +31,15 @@ export interface FoundInstance {
   readonly status: string;
 }
 
-/** Something found live that the document does not (fully) express. Never holds a secret. */
-export interface AdoptNote {
-  /** The address of the live object, e.g. `instance[hz].replication[to-bj]`. */
-  readonly address: string;
-  readonly message: string;
-}
-
 export interface AdoptFacts {
   /** Accounts to write (alias → declaration, credentials as the user gave them). */
   readonly accounts: Readonly<Record<string, Account>>;
   readonly instances: readonly FoundInstance[];
   /** Live objects of the instance-scoped kinds, read in discover mode. */
   readonly live: (kind: string) => readonly LiveObject[];
+  /** The kinds whose `toConfig` write the document, in kind order. */
+  readonly kinds: readonly Kind[];
 }
-
-/**
- * The VPC quota an instance has without buying any. Not documented (cr-2018-12-01.json limits); the
- * emulator's base. Quotas are minimums, so omitting one never plans a change: a wrong base here only
- * loses information, it never breaks the round trip.
- */
-export const BASE_VPC_QUOTA = 5;
 
 /** Sorts by code unit, like every sorted list acrctl writes (locale-independent). */
 export function compare(a: string, b: string): number {
@@ -75,191 +52,121 @@ function sortedRecord<T>(entries: Iterable<readonly [string, T]>): Record<string
   return out;
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const isRepoType = (v: string): v is RepoType => v === 'PUBLIC' || v === 'PRIVATE';
+type Node = Record<string, unknown>;
+const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The repositories of one namespace (its live repositories given), by name. */
-function repositoriesOf(live: readonly LiveObject[], defaultType: string, notes: AdoptNote[]): Record<string, Repository> {
-  const out: [string, Repository][] = [];
-  for (const l of live) {
-    const summary = str(l.spec['summary']);
-    if (summary === '') {
-      notes.push({ address: l.id, message: 'not adopted: its summary is empty, and the language requires one (1-100 characters); declare it by hand with a summary' });
-      continue;
-    }
-    const type = str(l.spec['type']);
-    if (!isRepoType(type)) {
-      notes.push({ address: l.id, message: `not adopted: its type ${JSON.stringify(type)} is neither PUBLIC nor PRIVATE` });
-      continue;
-    }
-    const detail = str(l.spec['detail']);
-    const repo: Repository = {
-      ...(type !== defaultType ? { type } : {}),
-      summary,
-      ...(detail !== '' ? { detail } : {}),
-      ...(l.spec['tagImmutability'] === true ? { tagImmutability: true } : {}),
-    };
-    out.push([String(l.key['repository']), repo]);
+/** The object at `path` below `root`, or undefined when a segment is missing. */
+function at(root: Node, path: readonly string[]): Node | undefined {
+  let node: unknown = root;
+  for (const seg of path) {
+    if (!isNode(node)) return undefined;
+    node = node[seg];
   }
-  return sortedRecord(out);
+  return isNode(node) ? node : undefined;
 }
 
-/** What the namespace kind derives in a rule's target when the target does not declare it. */
-function derivedNamespaceSpec(rules: readonly { rule: ReplicationRule }[]): { autoCreateRepo: boolean; defaultRepoType: string } {
-  const namespaceLevel = rules.some((r) => (r.rule.level ?? DEFAULTS.replication.level) === 'namespace');
-  return { autoCreateRepo: namespaceLevel ? true : DEFAULTS.namespace.autoCreateRepo, defaultRepoType: DEFAULTS.namespace.defaultRepoType };
-}
-
-/** Maps a live rule back to the language; undefined (with a note) when it cannot be expressed. */
-function ruleOf(l: LiveObject, source: string, byAlias: ReadonlyMap<string, FoundInstance>, notes: AdoptNote[]): ReplicationRule | undefined {
-  const name = String(l.key['rule']);
-  const target = str(l.spec['targetInstance']);
-  const level = str(l.spec['level']);
-  const trigger = str(l.spec['trigger']);
-  if (!byAlias.has(target)) {
-    const uid = str(l.spec['targetAccountUid']);
-    notes.push({
-      address: l.id,
-      message:
-        `not adopted: its target instance ${target} (region ${str(l.spec['targetRegion'])}${uid !== '' ? `, account ${uid}` : ''}) is not part of this adoption` +
-        `; adopt the target's account and region too (--account, --region) so the rule can name it`,
-    });
-    return undefined;
-  }
-  if ((level !== 'namespace' && level !== 'repository') || (trigger !== 'automatic' && trigger !== 'manual')) {
-    notes.push({ address: l.id, message: `not adopted: level ${JSON.stringify(level)} / trigger ${JSON.stringify(trigger)} has no form in the language` });
-    return undefined;
-  }
-  const tagFilter = str(l.spec['tagFilter']);
-  const repository = str(l.spec['repository']);
-  return {
-    name,
-    to: target,
-    ...(level !== DEFAULTS.replication.level ? { level } : {}),
-    namespace: str(l.spec['namespace']),
-    ...(level === 'repository' && repository !== '' ? { repository } : {}),
-    ...(tagFilter !== DEFAULTS.replication.tagFilter ? { tagFilter } : {}),
-    ...(trigger !== DEFAULTS.replication.trigger ? { trigger } : {}),
-  };
-}
-
-function quotasOf(l: LiveObject | undefined): Quotas | undefined {
-  const q = l?.spec['quotas'] as { namespaces?: number; repositories?: number; vpcs?: number } | undefined;
-  if (q === undefined) return undefined;
-  const out: { namespaces?: number; repositories?: number; vpcs?: number } = {};
-  if ((q.namespaces ?? 0) > 0) out.namespaces = q.namespaces!;
-  if ((q.repositories ?? 0) > 0) out.repositories = q.repositories!;
-  if ((q.vpcs ?? 0) > BASE_VPC_QUOTA) out.vpcs = q.vpcs!;
-  return Object.keys(out).length > 0 ? out : undefined;
+/** An entry that may be left out, with what re-deriving it must give. */
+interface Derivable {
+  readonly kind: Kind;
+  readonly id: string;
+  /** The map, and where it sits (a map a left-out entry empties goes too). */
+  readonly map: Node;
+  readonly parent: Node;
+  readonly name: string;
+  readonly key: string;
+  readonly spec: Spec;
+  /** The fields the entry had when placed: anything added under it since keeps it. */
+  readonly fields: number;
 }
 
 /**
- * The document for the facts, plus notes. Folding and omissions:
- * - fields equal to their default (DEFAULTS) are left out; a repository's `type` is left out when it
- *   equals its namespace's `defaultRepoType` (the language's default for it);
- * - a namespace in a rule's target that holds no repository and is exactly what the rule derives is
- *   left out: the rule derives it again (docs/adopt.md);
- * - cross-account RAM objects are not written here at all (see src/adopt/roles.ts);
- * - a rule whose target is not adopted, a repository without summary and an instance not RUNNING
- *   (children unreadable) are notes.
+ * Places one piece. The piece's container (the last path segment) is created when missing, inside
+ * a parent that must be there already: a piece whose parent is not in the document is not placed.
+ */
+function place(doc: Node, piece: ConfigPiece, maps: Set<Node>, lists: Map<unknown[], string[]>): { map: Node; parent: Node; name: string } | undefined {
+  const path = 'entry' in piece ? piece.entry : 'set' in piece ? piece.set : piece.item;
+  if ('set' in piece) {
+    const target = at(doc, path);
+    if (target !== undefined) Object.assign(target, piece.fields);
+    return undefined;
+  }
+  const parent = at(doc, path.slice(0, -1));
+  const name = path[path.length - 1]!;
+  if (parent === undefined) return undefined;
+  if ('entry' in piece) {
+    const map = (parent[name] ??= {}) as Node;
+    maps.add(map);
+    map[piece.key] = { ...piece.value };
+    return { map, parent, name };
+  }
+  const list = (parent[name] ??= []) as unknown[];
+  const orders = lists.get(list) ?? [];
+  lists.set(list, orders);
+  list.push(piece.value);
+  orders.push(piece.order);
+  return undefined;
+}
+
+/**
+ * The document for the facts, plus notes: every kind's pieces placed in kind order (each kind's live
+ * objects by address), maps sorted by key, lists by natural key, and `derivable` entries left out
+ * when nothing was placed inside them and their kind derives them again, with the same spec, from the
+ * rest of the document (a namespace a replication rule creates in its target: docs/adopt.md).
+ * Cross-account RAM objects and cross-region paths are folded separately (src/adopt/roles.ts,
+ * src/adopt/routes.ts).
  */
 export function buildDocument(facts: AdoptFacts): { document: RegistryDocument; notes: AdoptNote[] } {
   const notes: AdoptNote[] = [];
   const byAlias = new Map(facts.instances.map((i) => [i.alias, i] as const));
-  const instanceLive = new Map(facts.live('instance').map((l) => [l.id, l] as const));
-  const of = (kind: string, alias: string) => facts.live(kind).filter((l) => l.instance === alias);
-
-  // Rules first: folding target namespaces needs them.
-  const rulesBySource = new Map<string, ReplicationRule[]>();
-  const rulesIntoNamespace = new Map<string, { rule: ReplicationRule }[]>();
-  for (const l of [...facts.live('sync-rule')].sort((a, b) => compare(a.id, b.id))) {
-    const source = l.instance;
-    if (source === undefined || !byAlias.has(source)) continue;
-    const rule = ruleOf(l, source, byAlias, notes);
-    if (rule === undefined) continue;
-    rulesBySource.set(source, [...(rulesBySource.get(source) ?? []), rule]);
-    const key = `${rule.to}\u0000${rule.namespace}`;
-    rulesIntoNamespace.set(key, [...(rulesIntoNamespace.get(key) ?? []), { rule }]);
+  const ctx = { live: facts.live, instance: (alias: string) => byAlias.get(alias) };
+  const doc: Node = { version: 1, accounts: sortedRecord(Object.entries(facts.accounts)) };
+  // The instances discovery found: what they are comes from discovery, what is inside from the kinds.
+  if (facts.instances.length > 0) {
+    doc['instances'] = sortedRecord(facts.instances.map((i) => [i.alias, { account: i.account, region: i.region, edition: i.edition, name: i.name }] as const));
   }
-
-  const instances: [string, Instance][] = [];
-  for (const inst of [...facts.instances].sort((a, b) => compare(a.alias, b.alias))) {
-    const address = instanceAddress(inst.alias);
-    const quotas = quotasOf(instanceLive.get(address));
-    if (inst.status !== 'RUNNING') {
-      notes.push({ address, message: `instance ${inst.name} is ${inst.status}, not RUNNING: its namespaces, endpoints and rules cannot be read, so only the instance is adopted` });
-    }
-
-    const vpcEndpoints: VpcEndpoint[] = of('vpc-link', inst.alias)
-      .map((l) => ({ vpc: str(l.spec['vpc']), vswitch: str(l.spec['vswitch']) }))
-      .sort((a, b) => compare(`${a.vpc}/${a.vswitch}`, `${b.vpc}/${b.vswitch}`));
-
-    let internetEndpoint: InternetEndpoint | undefined;
-    const ep = of('internet-endpoint', inst.alias)[0];
-    const acl: AclEntry[] = of('acl-entry', inst.alias)
-      .map((l) => ({ cidr: str(l.spec['cidr']), description: str(l.spec['description']) }))
-      .sort((a, b) => compare(a.cidr, b.cidr))
-      .map((e) => (e.description !== '' ? e : { cidr: e.cidr }));
-    if (ep?.spec['enabled'] === true) internetEndpoint = { enabled: true, ...(acl.length > 0 ? { allow: acl } : {}) };
-    else if (acl.length > 0) {
-      notes.push({ address: internetEndpointAddress(inst.alias), message: `the endpoint is off but has ${acl.length} ACL entr${acl.length === 1 ? 'y' : 'ies'}; not adopted (the service drops entries of a disabled endpoint)` });
-    }
-
-    const switchOn = (kind: string) => of(kind, inst.alias)[0]?.spec['enabled'] === true;
-
-    const namespaces: [string, Namespace][] = [];
-    // Repositories by namespace address (a repository's container), grouped once per instance.
-    const repos = new Map<string, LiveObject[]>();
-    for (const r of of('repository', inst.alias)) {
-      const list = repos.get(r.container);
-      if (list) list.push(r);
-      else repos.set(r.container, [r]);
-    }
-    for (const l of of('namespace', inst.alias).sort((a, b) => compare(a.id, b.id))) {
-      const name = String(l.key['namespace']);
-      const autoCreateRepo = l.spec['autoCreateRepo'] === true;
-      const liveType = str(l.spec['defaultRepoType']);
-      const defaultRepoType: RepoType = isRepoType(liveType) ? liveType : DEFAULTS.namespace.defaultRepoType;
-      if (liveType !== '' && !isRepoType(liveType)) notes.push({ address: l.id, message: `its default repository type ${JSON.stringify(liveType)} is neither PUBLIC nor PRIVATE: written as the default, ${DEFAULTS.namespace.defaultRepoType}` });
-      const repositories = repositoriesOf(repos.get(l.id) ?? [], defaultRepoType, notes);
-      const into = rulesIntoNamespace.get(`${inst.alias}\u0000${name}`);
-      if (into !== undefined && Object.keys(repositories).length === 0) {
-        const derived = derivedNamespaceSpec(into);
-        if (derived.autoCreateRepo === autoCreateRepo && derived.defaultRepoType === defaultRepoType) continue; // the rule derives it again
+  for (const i of facts.instances) {
+    if (i.status !== 'RUNNING') notes.push({ address: instanceAddress(i.alias), message: `instance ${i.name} is ${i.status}, not RUNNING: its namespaces, endpoints and rules cannot be read, so only the instance is adopted` });
+  }
+  const maps = new Set<Node>();
+  const lists = new Map<unknown[], string[]>();
+  const derivable: Derivable[] = [];
+  for (const kind of facts.kinds) {
+    if (kind.toConfig === undefined) continue;
+    for (const l of [...facts.live(kind.name)].sort((a, b) => compare(a.id, b.id))) {
+      const out = kind.toConfig(l, ctx);
+      notes.push(...(out.notes ?? []));
+      for (const piece of out.pieces ?? []) {
+        const placed = place(doc, piece, maps, lists);
+        if (placed !== undefined && 'entry' in piece && piece.derivable !== undefined) {
+          derivable.push({ kind, id: l.id, ...placed, key: piece.key, spec: piece.derivable, fields: Object.keys(piece.value).length });
+        }
       }
-      namespaces.push([
-        name,
-        {
-          ...(autoCreateRepo !== DEFAULTS.namespace.autoCreateRepo ? { autoCreateRepo } : {}),
-          ...(defaultRepoType !== DEFAULTS.namespace.defaultRepoType ? { defaultRepoType } : {}),
-          ...(Object.keys(repositories).length > 0 ? { repositories } : {}),
-        },
-      ]);
     }
-
-    const replication = (rulesBySource.get(inst.alias) ?? []).sort((a, b) => compare(a.name, b.name));
-    const out: Instance = {
-      account: inst.account,
-      region: inst.region,
-      edition: inst.edition,
-      name: inst.name,
-      ...(quotas !== undefined ? { quotas } : {}),
-      ...(vpcEndpoints.length > 0 ? { vpcEndpoints } : {}),
-      ...(internetEndpoint !== undefined ? { internetEndpoint } : {}),
-      ...(switchOn('personal-edition-domain') ? { personalEditionDomain: true } : {}),
-      ...(switchOn('auth-domain-takeover') ? { authDomainTakeover: true } : {}),
-      ...(namespaces.length > 0 ? { namespaces: sortedRecord(namespaces) } : {}),
-      ...(replication.length > 0 ? { replication } : {}),
-    };
-    instances.push([inst.alias, out]);
   }
-
-  const document: RegistryDocument = {
-    version: 1,
-    accounts: sortedRecord(Object.entries(facts.accounts)),
-    ...(instances.length > 0 ? { instances: sortedRecord(instances) } : {}),
-  };
-  return { document, notes: notes.sort((a, b) => compare(a.address, b.address) || compare(a.message, b.message)) };
+  for (const map of maps) {
+    const sorted = sortedRecord(Object.entries(map));
+    for (const k of Object.keys(map)) delete map[k];
+    Object.assign(map, sorted);
+  }
+  for (const [list, orders] of lists) {
+    const sorted = list.map((v, i) => [orders[i]!, v] as const).sort(([a], [b]) => compare(a, b));
+    sorted.forEach(([, v], i) => (list[i] = v));
+  }
+  for (const d of derivable) {
+    const entry = d.map[d.key];
+    if (!isNode(entry) || Object.keys(entry).length !== d.fields) continue; // something was placed inside it
+    const rest = sortedRecord(Object.entries(d.map).filter(([k]) => k !== d.key));
+    const emptied = Object.keys(rest).length === 0;
+    if (emptied) delete d.parent[d.name];
+    else delete d.map[d.key];
+    const again = d.kind.desired(doc as unknown as RegistryDocument).find((x) => x.id === d.id);
+    if (again !== undefined && compareSpec(again.spec, d.spec).length === 0) continue; // the document derives it again
+    if (emptied) d.parent[d.name] = d.map;
+    else d.map[d.key] = entry;
+    for (const k of Object.keys(d.map)) delete d.map[k];
+    Object.assign(d.map, sortedRecord(Object.entries({ ...rest, [d.key]: entry })));
+  }
+  return { document: doc as unknown as RegistryDocument, notes: notes.sort((a, b) => compare(a.address, b.address) || compare(a.message, b.message)) };
 }
 
 /** Adds explicit cross-account roles (already folded) to a document. Pure. */

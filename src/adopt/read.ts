@@ -23,18 +23,19 @@ import { buildDocument, compare, withRoles, type AdoptNote, type FoundInstance }
 import { discoverRoles, foldRoles, mergeRoles } from './roles.js';
 import { recogniseAccess } from './routes.js';
 
-/** Kinds read under the discovered instances (discover mode). Kinds not listed are never read by adopt. */
-export const SCAN_KINDS = [
-  'instance',
-  'namespace',
-  'repository',
-  'vpc-link',
-  'internet-endpoint',
-  'acl-entry',
-  'personal-edition-domain',
-  'auth-domain-takeover',
-  'sync-rule',
-] as const;
+/**
+ * The kinds read under the discovered instances (discover mode) and written by their `toConfig`:
+ * every kind that has one, with the kinds they read after. Other kinds are never read by adopt's
+ * generic pass (the RAM and route kinds are folded below).
+ */
+export function scanKinds(kinds: readonly Kind[]): Kind[] {
+  const wanted = new Set(kinds.filter((k) => k.toConfig !== undefined).map((k) => k.name));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const k of kinds) if (wanted.has(k.name)) for (const r of k.readAfter) if (!wanted.has(r)) grew = wanted.add(r).size > 0;
+  }
+  return kinds.filter((k) => wanted.has(k.name));
+}
 /** Kinds of the cross-account role a cross-account rule derives. */
 export const ROLE_KINDS = ['ram-role', 'ram-policy', 'ram-attachment'] as const;
 /** Kinds of a cross-region access path. */
@@ -138,21 +139,13 @@ function pick(kinds: readonly Kind[], names: readonly string[]): Kind[] {
   return kinds.filter((k) => names.includes(k.name));
 }
 
-/** The scan document: every found instance declared with every switch the kinds need to read its children. */
+/**
+ * The scan document: every found instance declared, nothing inside it. In discover mode the kinds
+ * read every child of a declared instance, declared or not (ReadContext.discover).
+ */
 function scanDocument(req: AdoptRequest, found: readonly FoundInstance[]): RegistryDocument {
   const instances: Record<string, Instance> = {};
-  for (const f of found) {
-    instances[f.alias] = {
-      account: f.account,
-      region: f.region,
-      edition: f.edition,
-      name: f.name,
-      quotas: { namespaces: 0, repositories: 0, vpcs: 0 },
-      internetEndpoint: {},
-      personalEditionDomain: false,
-      authDomainTakeover: false,
-    };
-  }
+  for (const f of found) instances[f.alias] = { account: f.account, region: f.region, edition: f.edition, name: f.name };
   return { version: 1, accounts: req.accounts, instances };
 }
 
@@ -184,9 +177,10 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
   }
 
   const scan = scanDocument(req, found);
-  const live = await readLive(pick(req.kinds, SCAN_KINDS), scan, [], req.cloud, { discover: true });
+  const scanned = scanKinds(req.kinds);
+  const live = await readLive(scanned, scan, [], req.cloud, { discover: true });
   const liveOf = (kind: string): readonly LiveObject[] => live.get(kind) ?? [];
-  const built = buildDocument({ accounts: req.accounts, instances: found, live: liveOf });
+  const built = buildDocument({ accounts: req.accounts, instances: found, live: liveOf, kinds: scanned });
   notes.push(...built.notes);
 
   // Cross-account roles: what the adopted rules derive, compared with what is live. Accounts whose

@@ -220,6 +220,12 @@ export function makeAclEntryKind(deps: AclEntryDeps = {}): Kind<AclSpec, AclIds,
       return { findings };
     },
 
+    /** An entry of the endpoint's allow list (written only when the endpoint is: see internet-endpoint). */
+    toConfig(l) {
+      const { cidr, description } = l.spec;
+      return { pieces: [{ item: ['instances', l.key.instance, 'internetEndpoint', 'allow'], value: description !== '' ? { cidr, description } : { cidr }, order: cidr }] };
+    },
+
     observe,
     create: (ctx, s) => create(ctx, s, settleMs),
     delete: remove,

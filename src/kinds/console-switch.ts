@@ -166,7 +166,7 @@ function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> 
     async read(ctx: ReadContext) {
       return Promise.all(
         runningInstances(ctx)
-          .filter((m) => m.config[def.key] !== undefined)
+          .filter((m) => ctx.discover === true || m.config[def.key] !== undefined)
           .map(async (m): Promise<LiveObject<SwitchSpec, SwitchIds, SwitchKey>> => {
             const d = await domains(ctx.cloud.cr(m.account, m.region), m.instanceId);
             return {
@@ -225,6 +225,11 @@ function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> 
         });
       }
       return { outputs };
+    },
+
+    /** A switch that is on (off is the default). */
+    toConfig(l) {
+      return l.spec.enabled ? { pieces: [{ set: ['instances', l.key.instance], fields: { [def.key]: true } }] } : {};
     },
 
     /** The switch is as declared when both of its hosts are listed (or neither, for off). */

@@ -4,7 +4,7 @@
  *
  * Reads: cr ListInstance per declared (account, region), paged (it returns InstanceSpecification, so
  * no GetInstance is needed); GetInstanceUsage only for RUNNING instances that declare `quotas` (no
- * List returns quotas). Live instances no alias declares are unmanaged under `account[alias]` and
+ * List returns quotas), or all of them for adopt. Live instances no alias declares are unmanaged under `account[alias]` and
  * never pruned: releasing a registry is only for a destroy command.
  * Acts through BSS: CreateInstance (ClientToken), ModifyInstance (edition or quota upgrade),
  * RefundInstance (destroy). A downgrade is a plan-time error, never a silent no-op.
@@ -143,6 +143,23 @@ function quotasSatisfied(desired: unknown, live: unknown): boolean {
   const d = (desired ?? {}) as Record<string, number>;
   const l = (live ?? {}) as Record<string, number>;
   return Object.entries(d).every(([k, v]) => (l[k] ?? 0) >= v);
+}
+
+/**
+ * The VPC quota an instance has without buying any. Not documented (cr-2018-12-01.json limits); the
+ * emulator's base. Quotas are minimums, so omitting one never plans a change: a wrong base here only
+ * loses information, it never breaks adopt's round trip.
+ */
+export const BASE_VPC_QUOTA = 5;
+
+/** The quotas adopt writes: only those bought (extras above 0, a VPC quota above the base). */
+function boughtQuotas(q: QuotaSpec | undefined): QuotaSpec | undefined {
+  if (q === undefined) return undefined;
+  const out: { namespaces?: number; repositories?: number; vpcs?: number } = {};
+  if ((q.namespaces ?? 0) > 0) out.namespaces = q.namespaces!;
+  if ((q.repositories ?? 0) > 0) out.repositories = q.repositories!;
+  if ((q.vpcs ?? 0) > BASE_VPC_QUOTA) out.vpcs = q.vpcs!;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 const count = (s: string | undefined): number => {
@@ -481,7 +498,8 @@ export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
             continue;
           }
           const [alias, inst] = match;
-          const quotas = quotaSpec(inst.quotas) !== undefined && status === 'RUNNING' ? await usageQuotas(cr, i.InstanceId) : undefined;
+          // Adopt (discover) reads the quotas of every instance: it writes the ones bought.
+          const quotas = (ctx.discover === true || quotaSpec(inst.quotas) !== undefined) && status === 'RUNNING' ? await usageQuotas(cr, i.InstanceId) : undefined;
           const obj: InstanceLive = {
             id: instanceAddress(alias),
             kind: 'instance',
@@ -532,6 +550,12 @@ export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
       changes.push({ path: 'status', before: status, after: 'RUNNING', impact: 'update', note: 'the instance is not running: apply fails until it is fixed in the console' });
     }
     return { changes };
+  },
+
+  /** The quotas bought (adopt writes the instance itself from what discovery found). */
+  toConfig(l) {
+    const quotas = boughtQuotas(l.spec.quotas);
+    return 'instance' in l.key && quotas !== undefined ? { pieces: [{ set: ['instances', l.key.instance], fields: { quotas } }] } : {};
   },
 
   observe,

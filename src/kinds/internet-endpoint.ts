@@ -161,7 +161,7 @@ export const internetEndpointKind: Kind<EndpointSpec, EndpointIds, EndpointKey> 
   async read(ctx: ReadContext) {
     return Promise.all(
       runningInstances(ctx)
-        .filter((m) => m.config.internetEndpoint !== undefined)
+        .filter((m) => ctx.discover === true || m.config.internetEndpoint !== undefined)
         .map(async (m) => {
           const r = await getEndpoint(ctx.cloud.cr(m.account, m.region), m.instanceId);
           const obj: EndpointLive = {
@@ -189,6 +189,14 @@ export const internetEndpointKind: Kind<EndpointSpec, EndpointIds, EndpointKey> 
   classify(desired, live) {
     if (live === undefined && desired?.spec.enabled === false) return 'none';
     return undefined;
+  },
+
+  /** An endpoint that is on; one that is off is left out (its ACL entries with it, with a note). */
+  toConfig(l, ctx) {
+    if (l.spec.enabled) return { pieces: [{ set: ['instances', l.key.instance], fields: { internetEndpoint: { enabled: true } } }] };
+    const n = ctx.live('acl-entry').filter((a) => a.instance === l.key.instance).length;
+    if (n === 0) return {};
+    return { notes: [{ address: l.id, message: `the endpoint is off but has ${n} ACL entr${n === 1 ? 'y' : 'ies'}; not adopted (the service drops entries of a disabled endpoint)` }] };
   },
 
   observe,

@@ -88,6 +88,9 @@ export function effectiveNamespaces(config: RegistryDocument): EffectiveNamespac
   return [...out.values()];
 }
 
+/** PUBLIC or PRIVATE: the repository types the language has. */
+export const isRepoType = (v: unknown): v is RepoType => v === 'PUBLIC' || v === 'PRIVATE';
+
 function specOf(autoCreateRepo: boolean, defaultRepoType: string): NamespaceSpec {
   return { autoCreateRepo, defaultRepoType };
 }
@@ -266,6 +269,32 @@ export const namespaceKind: Kind<NamespaceSpec, NamespaceIds, NamespaceKey> = {
     return per.flat();
   },
 
+
+  /**
+   * A namespace, defaults left out. Derivable: a namespace holding no repository that a replication
+   * rule of the document creates exactly so in its target is left out (the rule derives it again).
+   */
+  toConfig(l) {
+    const liveType = l.spec.defaultRepoType;
+    const defaultRepoType = isRepoType(liveType) ? liveType : DEFAULTS.namespace.defaultRepoType;
+    const autoCreateRepo = l.spec.autoCreateRepo === true;
+    return {
+      pieces: [
+        {
+          entry: ['instances', l.key.instance, 'namespaces'],
+          key: l.key.namespace,
+          value: {
+            ...(autoCreateRepo !== DEFAULTS.namespace.autoCreateRepo ? { autoCreateRepo } : {}),
+            ...(defaultRepoType !== DEFAULTS.namespace.defaultRepoType ? { defaultRepoType } : {}),
+          },
+          derivable: { autoCreateRepo, defaultRepoType },
+        },
+      ],
+      ...(liveType !== '' && !isRepoType(liveType)
+        ? { notes: [{ address: l.id, message: `its default repository type ${JSON.stringify(liveType)} is neither PUBLIC nor PRIVATE: written as the default, ${DEFAULTS.namespace.defaultRepoType}` }] }
+        : {}),
+    };
+  },
 
   observe,
   create,

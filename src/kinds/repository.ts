@@ -21,7 +21,7 @@ import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
-import { effectiveNamespaces, namespaceAddress } from './namespace.js';
+import { effectiveNamespaces, isRepoType, namespaceAddress } from './namespace.js';
 import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
 import { waitUntil } from './wait.js';
 
@@ -279,6 +279,28 @@ export const repositoryKind: Kind<RepositorySpec, RepositoryIds, RepositoryKey> 
     return per.flat();
   },
 
+
+  /**
+   * A repository, defaults left out (its type when it is its namespace's defaultRepoType). One
+   * without a summary or with a type the language does not have is a note instead.
+   */
+  toConfig(l, ctx) {
+    const { summary, type } = l.spec;
+    if (summary === '') return { notes: [{ address: l.id, message: 'not adopted: its summary is empty, and the language requires one (1-100 characters); declare it by hand with a summary' }] };
+    if (!isRepoType(type)) return { notes: [{ address: l.id, message: `not adopted: its type ${JSON.stringify(type)} is neither PUBLIC nor PRIVATE` }] };
+    const nsType = ctx.live('namespace').find((n) => n.id === l.container)?.spec['defaultRepoType'];
+    const defaultType = isRepoType(nsType) ? nsType : DEFAULTS.namespace.defaultRepoType;
+    const detail = l.spec.detail ?? '';
+    return {
+      pieces: [
+        {
+          entry: ['instances', l.key.instance, 'namespaces', l.key.namespace, 'repositories'],
+          key: l.key.repository,
+          value: { ...(type !== defaultType ? { type } : {}), summary, ...(detail !== '' ? { detail } : {}), ...(l.spec.tagImmutability ? { tagImmutability: true } : {}) },
+        },
+      ],
+    };
+  },
 
   observe,
   create,

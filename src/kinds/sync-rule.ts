@@ -332,6 +332,43 @@ export const syncRuleKind: Kind<SyncRuleSpec, SyncRuleIds, SyncRuleKey> = {
     };
   },
 
+  /**
+   * A rule of an adopted source, defaults left out; one whose target is not adopted (the rule could
+   * not name it) or whose level or trigger has no form in the language is a note instead.
+   */
+  toConfig(l, ctx) {
+    const source = l.key.instance;
+    if (ctx.instance(source) === undefined) return {};
+    const { targetInstance: target, level, trigger } = l.spec;
+    if (ctx.instance(target) === undefined) {
+      const uid = l.spec.targetAccountUid ?? '';
+      return {
+        notes: [
+          {
+            address: l.id,
+            message:
+              `not adopted: its target instance ${target} (region ${l.spec.targetRegion}${uid !== '' ? `, account ${uid}` : ''}) is not part of this adoption` +
+              `; adopt the target's account and region too (--account, --region) so the rule can name it`,
+          },
+        ],
+      };
+    }
+    if ((level !== 'namespace' && level !== 'repository') || (trigger !== 'automatic' && trigger !== 'manual')) {
+      return { notes: [{ address: l.id, message: `not adopted: level ${JSON.stringify(level)} / trigger ${JSON.stringify(trigger)} has no form in the language` }] };
+    }
+    const repository = l.spec.repository ?? '';
+    const rule = {
+      name: l.key.rule,
+      to: target,
+      ...(level !== DEFAULTS.replication.level ? { level } : {}),
+      namespace: l.spec.namespace,
+      ...(level === 'repository' && repository !== '' ? { repository } : {}),
+      ...(l.spec.tagFilter !== DEFAULTS.replication.tagFilter ? { tagFilter: l.spec.tagFilter } : {}),
+      ...(trigger !== DEFAULTS.replication.trigger ? { trigger } : {}),
+    };
+    return { pieces: [{ item: ['instances', source, 'replication'], value: rule, order: l.key.rule }] };
+  },
+
   observe,
   create: createRule,
   delete: deleteRule,

@@ -195,6 +195,11 @@ export const vpcLinkKind: Kind<VpcLinkSpec, VpcLinkIds, VpcLinkKey> = {
     return { changes: compareSpec(desired.spec, live.spec, { equal: { privateZone: always } }) };
   },
 
+  toConfig(l) {
+    const { vpc, vswitch } = l.spec;
+    return { pieces: [{ item: ['instances', l.key.instance, 'vpcEndpoints'], value: { vpc, vswitch }, order: `${vpc}/${vswitch}` }] };
+  },
+
   observe,
   create,
   delete: remove,

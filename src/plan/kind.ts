@@ -212,6 +212,41 @@ export interface LanguageFragment {
   readonly sections?: readonly (readonly [string, string])[];
 }
 
+/** Something found live that an adopted document does not (fully) express. Never holds a secret. */
+export interface AdoptNote {
+  /** The address of the live object, e.g. `instance[hz].replication[to-bj]`. */
+  readonly address: string;
+  readonly message: string;
+}
+
+/** What `toConfig` sees: every live object adopt read, and the instances it adopts. Read only. */
+export interface AdoptContext {
+  live(kind: string): readonly LiveObject[];
+  /** An instance being adopted, by alias (undefined: not adopted, so nothing inside it is written). */
+  instance(alias: string): { readonly name: string; readonly status: string } | undefined;
+}
+
+/**
+ * One piece of registry.yaml that a live object becomes (src/adopt/build.ts places them, in kind
+ * order, so a container's keys come in the language's order):
+ * - `entry`: a member of the map at the path (`instances`, `…namespaces`), maps sorted by key;
+ *   an entry with `derivable` (the live spec) is left out when nothing else was placed inside it
+ *   and the kind derives the same object, with that spec, from the rest of the document (a
+ *   namespace a replication rule creates in its target);
+ * - `set`: fields merged into the object at the path (`internetEndpoint`, a console switch);
+ * - `item`: a member of the list at the path, lists sorted by `order` (the natural key).
+ */
+export type ConfigPiece =
+  | { readonly entry: readonly string[]; readonly key: string; readonly value: Readonly<Record<string, unknown>>; readonly derivable?: Spec }
+  | { readonly set: readonly string[]; readonly fields: Readonly<Record<string, unknown>> }
+  | { readonly item: readonly string[]; readonly value: unknown; readonly order: string };
+
+/** What one live object becomes in an adopted document: its pieces, and notes on what it cannot say. */
+export interface Adopted {
+  readonly pieces?: readonly ConfigPiece[];
+  readonly notes?: readonly AdoptNote[];
+}
+
 /** The typed shape of a kind's objects in plan JSON (see src/plan/decode.ts). */
 export interface KindCodec<S extends Spec, I extends Ids, K extends Key> {
   readonly key: Decoder<K>;
@@ -277,6 +312,12 @@ export interface Kind<S extends Spec = Spec, I extends Ids = Ids, K extends Key 
    * engine judges the create pending (the kind waits a while before sending it again), not absent.
    */
   readonly showsLate?: { readonly calls: readonly string[] };
+
+  /**
+   * How `acrctl adopt` writes a live object (read in discover mode) back as registry.yaml, defaults
+   * left out. Pure. Kinds without it are not written by adopt's generic pass.
+   */
+  toConfig?(live: LiveObject<S, I, K>, ctx: AdoptContext): Adopted;
 
   /** Reads the one object a subject names, as it is now. Never changes anything. */
   observe?(ctx: ExecContext, subject: Subject<S, I, K>): Promise<Observation<I>>;

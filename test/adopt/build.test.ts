@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDocument, type AdoptFacts, type FoundInstance } from '../../src/adopt/build.js';
 import { aclEntryAddress } from '../../src/kinds/acl-entry.js';
+import { allKinds } from '../../src/kinds/index.js';
 import { authDomainTakeoverAddress, personalEditionDomainAddress } from '../../src/kinds/console-switch.js';
 import { instanceAddress } from '../../src/kinds/instance.js';
 import { internetEndpointAddress } from '../../src/kinds/internet-endpoint.js';
@@ -45,6 +46,7 @@ function facts(live: LiveObject[], instances: FoundInstance[] = [HZ, BJ]): Adopt
     accounts: { prod: { uid: '1234567890123456' } },
     instances,
     live: (kind) => live.filter((l) => l.kind === kind),
+    kinds: allKinds,
   };
 }
 
