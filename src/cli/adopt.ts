@@ -26,6 +26,7 @@ import { REGIONS, type Account, type Region, type RegistryDocument } from '../co
 import { formatText } from '../config/report.js';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds } from '../kinds/index.js';
+import { languageReferences } from '../kinds/language.js';
 import { computePlan } from '../plan/planner.js';
 import { VERSION } from '../version.js';
 import { loadEstateConfig, openSession, sha256, useColor } from './estate.js';
@@ -168,7 +169,7 @@ export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): vo
 
       // The output must load clean: anything else is a bug in adopt, never a file to hand out.
       const shown = flags.out ?? 'registry.yaml (stdout)';
-      const check = validateSource(text, shown, { env: io.env, lint: defaultLints });
+      const check = validateSource(text, shown, { env: io.env, lint: defaultLints, references: languageReferences(allKinds) });
       if (hasErrors(check.findings) || check.document === undefined) {
         io.stderr.write(formatText({ file: check.file, findings: check.findings, text: check.text }, { color: useColor(io, 'stderr') }));
         throw new AcrctlError('adopt.invalid_output', 'the adopted registry.yaml does not validate; nothing was written', { hint: 'this is a bug in acrctl adopt: report it with the findings above' });

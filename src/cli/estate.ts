@@ -18,6 +18,8 @@ import type { Credentials, Finding, RegistryDocument } from '../config/model.js'
 import { formatText } from '../config/report.js';
 import { AcrctlError, formatLocation } from '../errors.js';
 import type { PlanFinding } from '../plan/model.js';
+import { allKinds } from '../kinds/index.js';
+import { languageReferences } from '../kinds/language.js';
 import { canonical } from '../plan/canonical.js';
 import type { CliIo } from './io.js';
 
@@ -55,7 +57,7 @@ export function sha256(text: string): string {
 /** Loads the config, printing every finding; throws (exit 1) when any is an error. */
 export async function loadEstateConfig(file: string, io: CliIo): Promise<{ config: RegistryDocument; configDigest: string; findings: PlanFinding[] }> {
   const fs: ConfigFs = { stat: (p) => stat(resolve(io.cwd, p)), readFile: (p) => readFile(resolve(io.cwd, p)) };
-  const result = await loadConfig(file, { env: io.env, fs, lint: defaultLints });
+  const result = await loadConfig(file, { env: io.env, fs, lint: defaultLints, references: languageReferences(allKinds) });
   if (hasErrors(result.findings) || !result.document) {
     io.stderr.write(formatText({ file: result.file, findings: result.findings, text: result.text }, { color: useColor(io, 'stderr') }));
     throw new AcrctlError('config.invalid', `${file} has errors; nothing was read or changed in the cloud`, { hint: `run acrctl validate -f ${file}` });

@@ -14,6 +14,8 @@ import { defaultLints, lintSummaries } from '../config/lint-runner.js';
 import { formatJson, formatSarif, formatText, REPORT_FORMATS, type ReportFormat } from '../config/report.js';
 import { VALIDATION_RULES } from '../config/rules.js';
 import { DEFAULT_MAX_BYTES } from '../config/source.js';
+import { allKinds } from '../kinds/index.js';
+import { languageReferences } from '../kinds/language.js';
 import { VERSION } from '../version.js';
 import type { CliIo, SetExit } from './io.js';
 
@@ -49,7 +51,7 @@ export async function runValidate(flags: ValidateFlags, io: CliIo): Promise<numb
     stat: (p) => stat(resolve(io.cwd, p)),
     readFile: (p) => readFile(resolve(io.cwd, p)),
   };
-  const result = await loadConfig(flags.file, { env: io.env, maxBytes: flags.maxBytes, fs, lint: defaultLints });
+  const result = await loadConfig(flags.file, { env: io.env, maxBytes: flags.maxBytes, fs, lint: defaultLints, references: languageReferences(allKinds) });
   const input = { file: result.file, findings: result.findings, text: result.text };
   let output: string;
   switch (flags.format) {

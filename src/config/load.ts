@@ -6,7 +6,7 @@
  * Must not import: cloud clients, src/plan, src/cli.
  *
  * Contract:
- *  - {@link validateSource} is pure (the environment and lints come in through options).
+ *  - {@link validateSource} is pure (the environment, lints and reference checks come in through options).
  *  - {@link loadConfig} adds file reading: the size is checked with `stat` before the file is read, so
  *    a huge file fails fast; a missing file is an {@link AcrctlError} (there is no position to give).
  *  - All findings are reported in one pass and sorted by position. Product lints run only when the
@@ -19,7 +19,7 @@
 import { readFile as fsReadFile, stat as fsStat } from 'node:fs/promises';
 import { AcrctlError, type SourceLocation } from '../errors.js';
 import { createLocator, type Locator } from './locate.js';
-import type { Finding, RegistryDocument } from './model.js';
+import type { Finding, ReferenceCheck, RegistryDocument } from './model.js';
 import { DEFAULT_PARSE_LIMITS, parseYaml, type ParseLimits } from './parse.js';
 import { checkReferences } from './references.js';
 import { checkSchema } from './schema.js';
@@ -38,6 +38,11 @@ export interface ValidateOptions {
   readonly parseLimits?: ParseLimits;
   /** Product lints to run on a clean document. Default: every lint of src/config/lints; `false`: none. */
   readonly lint?: LintRunner | false;
+  /**
+   * The reference checks of the language's parts: each kind declares its own (src/kinds/language.ts
+   * `languageReferences` gives them all; the CLI passes them). Default: none.
+   */
+  readonly references?: readonly ReferenceCheck[];
 }
 
 export interface LoadResult {
@@ -82,7 +87,7 @@ export function validateSource(source: Uint8Array | string, file: string, option
   const unresolved = new Set(interpolated.findings.map((f) => pathKey(f.path)));
   const schemaFindings = checkSchema(value, locate, { noEcho, secretKeyPaths: secrets.secretKeyPaths });
   findings.push(...schemaFindings.filter((f) => !unresolved.has(pathKey(f.path)) && !explainedByParse(f, parsed.findings)));
-  findings.push(...checkReferences(value, locate));
+  findings.push(...checkReferences(value, locate, options.references ?? []));
 
   if (hasErrors(findings)) return result(file, undefined, findings, text, locate);
   const document = value as RegistryDocument;

@@ -33,6 +33,40 @@ export interface Finding {
 /** Resolves a JSON path of the document to its position in the file (key position for map members). */
 export type Locate = (path: readonly (string | number)[]) => SourceLocation;
 
+/** A JSON path into the document: map keys and list indexes. */
+export type DocPath = (string | number)[];
+/** An object node of the plain document. */
+export type DocObject = Readonly<Record<string, unknown>>;
+
+/**
+ * What a kind's reference check is given (src/config/references.ts makes it): the plain document,
+ * which may be invalid elsewhere (so it is read defensively: the helpers skip what is not an object
+ * or a string, leaving it to the schema), and the shared checks every kind's references use.
+ * Every report is an error finding at the path given.
+ */
+export interface ReferenceContext {
+  readonly doc: DocObject;
+  /** The declared account aliases and instances (by alias). */
+  readonly accounts: readonly string[];
+  readonly instances: ReadonlyMap<string, DocObject>;
+  report(id: string, message: string, path: DocPath, hint?: string, target?: 'key' | 'value'): void;
+  /** `ref/unknown-account` unless `value` is a declared account (with a "did you mean"). */
+  needAccount(value: unknown, path: DocPath, what: string): void;
+  /** `ref/unknown-instance` unless `value` is a declared instance; answers the alias when it is. */
+  needInstance(value: unknown, path: DocPath, what: string): string | undefined;
+  /** `ref/unknown-namespace` unless `value` is a namespace declared in that instance. */
+  needNamespace(instance: string, value: unknown, path: DocPath, what: string): void;
+  /** The members of a map, and the items of a list, that are objects. */
+  entries(v: unknown): [string, DocObject][];
+  items(v: unknown): [number, DocObject][];
+  str(v: unknown): string | undefined;
+  /** A value as messages quote it. */
+  quote(v: string): string;
+}
+
+/** One kind's reference checks (Kind.references): declared names exist, natural keys are unique. */
+export type ReferenceCheck = (ref: ReferenceContext) => void;
+
 export type {
   Account,
   AclEntry,

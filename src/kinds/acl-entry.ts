@@ -13,7 +13,7 @@
  * `settleMs` (given to {@link makeAclEntryKind}) for it to show before sending it again.
  */
 import type { CrClient } from '../cloud/cr.js';
-import { DEFAULTS, type RegistryDocument } from '../config/model.js';
+import { DEFAULTS, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { str, struct, type Decoded } from '../plan/decode.js';
 import type { Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
@@ -120,6 +120,22 @@ async function observe(ctx: ExecContext, s: Subject<AclSpec, AclIds, AclKey>): P
   return { state: 'present', upToDate: live.description === s.spec.description, ready: true, ids: { instanceId } };
 }
 
+/** An entry's CIDR is declared once per allow list. */
+const REFERENCES: ReferenceCheck = ({ instances, items, str, report }) => {
+  for (const [alias, inst] of instances) {
+    const ie = inst['internetEndpoint'];
+    if (ie === null || typeof ie !== 'object' || Array.isArray(ie)) continue;
+    const seen = new Map<string, number>();
+    for (const [i, entry] of items((ie as Record<string, unknown>)['allow'])) {
+      const cidr = str(entry['cidr']);
+      if (cidr === undefined) continue;
+      const first = seen.get(cidr);
+      if (first !== undefined) report('ref/duplicate-key', `ACL entry ${cidr} is declared twice (first at allow[${first}])`, ['instances', alias, 'internetEndpoint', 'allow', i, 'cidr']);
+      else seen.set(cidr, i);
+    }
+  }
+};
+
 /** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
 const LANGUAGE: LanguageFragment = {
   defs: {
@@ -151,6 +167,7 @@ export function makeAclEntryKind(deps: AclEntryDeps = {}): Kind<AclSpec, AclIds,
     address: (key) => aclEntryAddress(key.instance, key.cidr),
     decode: { key: keyShape, spec: specShape, ids: idsShape },
     language: LANGUAGE,
+    references: REFERENCES,
     showsLate: { calls: [CREATE_CALL] },
 
     desired(config: RegistryDocument) {

@@ -22,7 +22,7 @@
  * when it carries that name; every other route in the tables is never touched nor reported.
  */
 import type { CbnClient, CbnPeerAttachment, CbnRouteTable, CbnTransitRouter, CbnVpcAttachment } from '../cloud/cbn.js';
-import { DEFAULTS, type RegistryDocument } from '../config/model.js';
+import { DEFAULTS, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
 import { overlaps, parseCidr, SERVICE_RANGE } from '../config/lints/cidr.js';
 import { AcrctlError } from '../errors.js';
 import { accountAddress, segment } from '../plan/address.js';
@@ -575,6 +575,23 @@ function pathSpec(p: AccessPath): Record<string, unknown> {
   return JSON.parse(JSON.stringify(p)) as Record<string, unknown>;
 }
 
+/** Access names are unique; a path starts in a declared account and ends at a declared instance. */
+const REFERENCES: ReferenceCheck = ({ doc, items, str, quote, report, needAccount, needInstance }) => {
+  const seen = new Map<string, number>();
+  for (const [i, access] of items(doc['crossRegionAccess'])) {
+    const base = ['crossRegionAccess', i];
+    const name = str(access['name']);
+    if (name !== undefined) {
+      const first = seen.get(name);
+      if (first !== undefined) report('ref/duplicate-key', `cross-region access name ${quote(String(name))} is used twice (first at crossRegionAccess[${first}])`, [...base, 'name']);
+      else seen.set(name, i);
+    }
+    const from = access['from'];
+    if (from !== null && typeof from === 'object' && !Array.isArray(from)) needAccount((from as Record<string, unknown>)['account'], [...base, 'from', 'account'], `cross-region access ${quote(String(name ?? i))}`);
+    needInstance(access['to'], [...base, 'to'], `cross-region access ${quote(String(name ?? i))}`);
+  }
+};
+
 /** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
 const LANGUAGE: LanguageFragment = {
   properties: {
@@ -736,6 +753,7 @@ export const crossRegionKind: Kind<Spec, AccessIds, AccessKey> = {
   address: (key) => crossRegionAddress(key.access),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
   language: LANGUAGE,
+  references: REFERENCES,
 
   desired(config: RegistryDocument) {
     return accessPaths(config).map((p) => ({

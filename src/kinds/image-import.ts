@@ -44,7 +44,7 @@
  */
 import type { CrClient, CrRepository } from '../cloud/cr.js';
 import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
-import { DEFAULTS, type ImportRule, type Instance, type RegistryDocument } from '../config/model.js';
+import { DEFAULTS, type ImportRule, type Instance, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
 import { AcrctlError, assertNever } from '../errors.js';
 import type { GateInfo, PlanFinding } from '../plan/model.js';
 import { formatBytes, shortDigest } from '../plan/units.js';
@@ -751,6 +751,21 @@ async function verifyBuildConfig(ctx: ExecContext, g: GateSubject<Spec, ImportKe
 
 // ---- the kind -------------------------------------------------------------------------------
 
+/** A rule imports into a declared namespace, and the same source and target are declared once. */
+const REFERENCES: ReferenceCheck = ({ instances, items, needNamespace, report }) => {
+  for (const [alias, inst] of instances) {
+    const seen = new Map<string, number>();
+    for (const [i, rule] of items(inst['imports'])) {
+      const path = ['instances', alias, 'imports', i];
+      needNamespace(alias, rule['namespace'], [...path, 'namespace'], `imports[${i}]`);
+      const key = [rule['from'], rule['namespace'], rule['sourceRegion'], rule['sourceNamespace'], rule['bucket'], rule['prefix']].map((x) => String(x ?? '')).join('|');
+      const first = seen.get(key);
+      if (first !== undefined) report('ref/duplicate-key', `this import repeats imports[${first}] (same source and target namespace)`, path);
+      else seen.set(key, i);
+    }
+  }
+};
+
 /** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
 const LANGUAGE: LanguageFragment = {
   properties: {
@@ -865,6 +880,7 @@ export function makeImageImportKind(deps: ImageImportDeps = {}): Kind<Spec, Impo
     address: importAddress,
     decode: { key: keyShape, spec: specShape, ids: idsShape },
     language: LANGUAGE,
+    references: REFERENCES,
 
     desired() {
       return [];

@@ -14,7 +14,7 @@
  */
 import { ACR_EE_PRODUCT, type ModifyInstanceRequest } from '../cloud/bss.js';
 import type { CrClient, CrInstance } from '../cloud/cr.js';
-import { DEFAULTS, type Edition, type Instance, type Quotas, type RegistryDocument } from '../config/model.js';
+import { DEFAULTS, type Edition, type Instance, type Quotas, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import { accountAddress, segment, address } from '../plan/address.js';
 import { either, num, optional, str, struct, type Decoded } from '../plan/decode.js';
@@ -382,6 +382,25 @@ async function observe(ctx: ExecContext, s: Subject<InstanceSpec, InstanceIds, I
   return { state: 'present', upToDate, ready: running, ids };
 }
 
+/** Each instance names a declared account; two instances of one account or region never share a name. */
+const REFERENCES: ReferenceCheck = ({ instances, needAccount, report, str, quote }) => {
+  const byName = new Map<string, { alias: string; account: string | undefined; region: string | undefined }>();
+  for (const [alias, inst] of instances) {
+    needAccount(inst['account'], ['instances', alias, 'account'], `instance ${quote(String(alias))}`);
+    const name = str(inst['name']);
+    if (name === undefined) continue;
+    const account = str(inst['account']);
+    const region = str(inst['region']);
+    const prev = byName.get(name);
+    if (prev && (prev.account === account || prev.region === region)) {
+      report('ref/duplicate-instance', `instances ${quote(String(prev.alias))} and ${quote(String(alias))} both have the name ${quote(String(name))}${prev.region === region ? ` in ${region ?? 'the same region'}` : ' in the same account'}`,
+        ['instances', alias, 'name'], 'an instance name is its natural key (and part of its hostname): give each instance its own name');
+    } else if (!prev) {
+      byName.set(name, { alias, account, region });
+    }
+  }
+};
+
 /** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
 const LANGUAGE: LanguageFragment = {
   properties: {
@@ -462,6 +481,7 @@ export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
   address: (key) => ('instance' in key ? instanceAddress(key.instance) : unmanagedInstanceAddress(key.account, key.region, key.name)),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
   language: LANGUAGE,
+  references: REFERENCES,
 
   desired(config: RegistryDocument) {
     return Object.entries(config.instances ?? {}).map(([alias, inst]) => desiredOf(alias, inst));

@@ -10,6 +10,7 @@
  */
 import { CORE_SCHEMA, CORE_SECTIONS_FIRST, CORE_SECTIONS_LAST } from '../config/language.js';
 import type { TypegenOptions } from '../config/typegen.js';
+import type { ReferenceCheck } from '../config/model.js';
 import type { JsonSchema, Kind } from '../plan/kind.js';
 
 type Mutable = Record<string, unknown>;
@@ -51,6 +52,11 @@ export function languageSchema(kinds: readonly Kind[]): Readonly<Record<string, 
 /** The sections of the language reference, in reading order: the core's first and last, the kinds' between. */
 export function languageSections(kinds: readonly Kind[]): readonly (readonly [string, string])[] {
   return [...CORE_SECTIONS_FIRST, ...kinds.flatMap((k) => k.language?.sections ?? []), ...CORE_SECTIONS_LAST];
+}
+
+/** The reference checks of the language: every kind's, in kind order (validation runs them). */
+export function languageReferences(kinds: readonly Kind[]): readonly ReferenceCheck[] {
+  return kinds.flatMap((k) => (k.references !== undefined ? [k.references] : []));
 }
 
 /** How the config types are generated from the schema (src/config/model.generated.ts). */

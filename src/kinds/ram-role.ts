@@ -19,7 +19,8 @@
  *
  * Also exports the cross-account derivation the policy and attachment kinds share.
  */
-import type { CrossAccountRole, RegistryDocument } from '../config/model.js';
+import type { CrossAccountRole, ReferenceCheck, RegistryDocument } from '../config/model.js';
+import { closest } from '../config/suggest.js';
 import { AcrctlError } from '../errors.js';
 import { accountAddress, address, segment } from '../plan/address.js';
 import { list as listOf, optional, str, struct, type Decoded } from '../plan/decode.js';
@@ -260,6 +261,35 @@ async function observe(ctx: ExecContext, s: Subject<RoleSpec, RoleIds, RoleKey>)
   return { state: 'present', upToDate: deepEqual(trusted, [...s.spec.trustedServices]), ready: true, ids: { roleName: s.key.role } };
 }
 
+/** A role is keyed by a declared account, trusts other declared accounts, covers that account's instances. */
+const REFERENCES: ReferenceCheck = ({ doc, accounts, instances, entries, str, quote, report, needAccount, needInstance }) => {
+  for (const [account, role] of entries(doc['crossAccountRoles'])) {
+    const base = ['crossAccountRoles', account];
+    if (!accounts.includes(account)) {
+      const s = closest(account, accounts);
+      report('ref/unknown-account', `cross-account role for unknown account ${quote(account)}${s ? `; did you mean ${quote(String(s))}?` : ''}`, base, undefined, 'key');
+    }
+    const trusted = role['trustedAccounts'];
+    if (Array.isArray(trusted)) {
+      trusted.forEach((t: unknown, i: number) => {
+        needAccount(t, [...base, 'trustedAccounts', i], `trustedAccounts of ${quote(String(account))}`);
+        if (t === account) report('ref/self-trust', `account ${quote(String(account))} trusts itself; the sync role is only for other accounts`, [...base, 'trustedAccounts', i]);
+      });
+    }
+    const covered = role['instances'];
+    if (Array.isArray(covered)) {
+      covered.forEach((x: unknown, i: number) => {
+        const alias = needInstance(x, [...base, 'instances', i], `cross-account role ${quote(String(account))}`);
+        if (alias === undefined) return;
+        const owner = str(instances.get(alias)?.['account']);
+        if (owner !== undefined && owner !== account) {
+          report('ref/instance-account-mismatch', `instance ${quote(String(alias))} belongs to account ${quote(String(owner))}, not ${quote(String(account))}; the role can only cover instances of its own account`, [...base, 'instances', i]);
+        }
+      });
+    }
+  }
+};
+
 /** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
 const LANGUAGE: LanguageFragment = {
   properties: {
@@ -313,6 +343,7 @@ export const ramRoleKind: Kind<RoleSpec, RoleIds, RoleKey> = {
   address: (key) => ramRoleAddress(key.account, key.role),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
   language: LANGUAGE,
+  references: REFERENCES,
 
   desired(config: RegistryDocument) {
     return crossAccountTargets(config).map((t) => ({

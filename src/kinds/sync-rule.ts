@@ -10,7 +10,8 @@
  * change is a replacement (delete, then create).
  */
 import type { CrClient, CrSyncRule } from '../cloud/cr.js';
-import { DEFAULTS, type RegistryDocument } from '../config/model.js';
+import { DEFAULTS, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
+import { findPath } from '../config/references.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { optional, str, struct, type Decoded } from '../plan/decode.js';
@@ -184,6 +185,48 @@ async function observe(ctx: ExecContext, s: Subject<SyncRuleSpec, SyncRuleIds, S
   return found?.SyncRuleId !== undefined ? { state: 'present', upToDate: true, ready: true, ids: { syncRuleId: found.SyncRuleId, sourceInstanceId: sourceId } } : { state: 'absent' };
 }
 
+/**
+ * Rule names are unique per source instance; a rule copies a declared namespace to another declared
+ * instance; replication never loops (over (instance, namespace) nodes, reported at the rule that
+ * closes the loop).
+ */
+const REFERENCES: ReferenceCheck = ({ instances, items, str, quote, report, needNamespace, needInstance }) => {
+  const edges: { from: string; to: string; path: (string | number)[] }[] = [];
+  for (const [alias, inst] of instances) {
+    const seen = new Map<string, number>();
+    for (const [i, rule] of items(inst['replication'])) {
+      const path = ['instances', alias, 'replication', i];
+      const name = str(rule['name']);
+      const label = name === undefined ? `replication rule ${i}` : `replication rule ${quote(String(name))}`;
+      if (name !== undefined) {
+        const first = seen.get(name);
+        if (first !== undefined) report('ref/duplicate-key', `replication rule name ${quote(String(name))} is used twice in instance ${quote(String(alias))} (first at replication[${first}])`, [...path, 'name'], 'a rule name is its natural key within the source instance');
+        else seen.set(name, i);
+      }
+      needNamespace(alias, rule['namespace'], [...path, 'namespace'], label);
+      const to = needInstance(rule['to'], [...path, 'to'], label);
+      if (to === undefined) continue;
+      if (to === alias) {
+        report('ref/replication-to-self', `${label} replicates instance ${quote(String(alias))} to itself`, [...path, 'to'], 'set `to` to another instance');
+        continue;
+      }
+      const ns = str(rule['namespace']);
+      if (ns !== undefined) edges.push({ from: `${alias}/${ns}`, to: `${to}/${ns}`, path: [...path, 'to'] });
+    }
+  }
+  const adjacency = new Map<string, string[]>();
+  for (const edge of edges) {
+    const loop = findPath(adjacency, edge.to, edge.from);
+    if (loop) {
+      const cycle = [edge.from, ...loop].join(' → ');
+      report('ref/replication-cycle', `replication loop: ${cycle}`, edge.path, 'images would be copied round the loop; remove one of the rules or narrow their tagFilters to disjoint sets and split them across namespaces');
+    }
+    const list = adjacency.get(edge.from) ?? [];
+    list.push(edge.to);
+    adjacency.set(edge.from, list);
+  }
+};
+
 /** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
 const LANGUAGE: LanguageFragment = {
   properties: {
@@ -260,6 +303,7 @@ export const syncRuleKind: Kind<SyncRuleSpec, SyncRuleIds, SyncRuleKey> = {
   address: (key) => syncRuleAddress(key.instance, key.rule),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
   language: LANGUAGE,
+  references: REFERENCES,
 
   desired(config: RegistryDocument) {
     return replicationRules(config).map((r): SyncRuleDesired => ({

@@ -10,7 +10,7 @@
  * then wait until the link is gone (TIMEOUTS.vpcLink).
  */
 import type { CrClient, GetInstanceVpcEndpointResponse } from '../cloud/cr.js';
-import { DEFAULTS, type RegistryDocument } from '../config/model.js';
+import { DEFAULTS, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
@@ -101,6 +101,19 @@ async function observe(ctx: ExecContext, s: Subject<VpcLinkSpec, VpcLinkIds, Vpc
   return { state: 'present', upToDate: true, ready: l.Status === 'RUNNING', ids: { instanceId, ...(l.Ip ? { ip: l.Ip } : {}) } };
 }
 
+/** A link's natural key (vpc + vswitch) is declared once per instance. */
+const REFERENCES: ReferenceCheck = ({ instances, items, str, report }) => {
+  for (const [alias, inst] of instances) {
+    const seen = new Map<string, number>();
+    for (const [i, ep] of items(inst['vpcEndpoints'])) {
+      const key = `${str(ep['vpc']) ?? ''}/${str(ep['vswitch']) ?? ''}`;
+      const first = seen.get(key);
+      if (first !== undefined) report('ref/duplicate-key', `VPC endpoint ${key} is declared twice (first at vpcEndpoints[${first}])`, ['instances', alias, 'vpcEndpoints', i]);
+      else seen.set(key, i);
+    }
+  }
+};
+
 /** What the kind adds to the registry.yaml language (schema and reference; `npm run gen`). */
 const LANGUAGE: LanguageFragment = {
   properties: {
@@ -149,6 +162,7 @@ export const vpcLinkKind: Kind<VpcLinkSpec, VpcLinkIds, VpcLinkKey> = {
   address: (key) => vpcLinkAddress(key.instance, key.vpc, key.vswitch),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
   language: LANGUAGE,
+  references: REFERENCES,
 
   desired(config: RegistryDocument) {
     return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) =>

@@ -18,7 +18,7 @@
  * landed. No kind looks at an action's type.
  */
 import type { CloudSession } from '../cloud/session.js';
-import type { RegistryDocument } from '../config/model.js';
+import type { ReferenceCheck, RegistryDocument } from '../config/model.js';
 import type { Decoder } from './decode.js';
 import type { ActionType, FieldChange, GateInfo, PlanFinding, PlanOutput } from './model.js';
 
@@ -270,6 +270,11 @@ export interface Kind<S extends Spec = Spec, I extends Ids = Ids, K extends Key 
   readonly decode: KindCodec<S, I, K>;
   /** What the kind adds to the registry.yaml language (schema and reference), if anything. */
   readonly language?: LanguageFragment;
+  /**
+   * Its reference checks, run by `acrctl validate` after the schema (src/config/references.ts):
+   * names it refers to are declared, its natural keys are unique. Read the document defensively.
+   */
+  readonly references?: ReferenceCheck;
 
   /**
    * Desired objects of this kind from the config. Pure. Kinds that derive objects from other parts of

@@ -9,6 +9,11 @@ import { resolveAccounts } from '../../src/cli/adopt.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { validateSource } from '../../src/config/load.js';
 import { AcrctlError } from '../../src/errors.js';
+import { allKinds } from '../../src/kinds/index.js';
+import { languageReferences } from '../../src/kinds/language.js';
+
+/** Every kind's reference checks, as the CLI runs them. */
+const REFS = languageReferences(allKinds);
 
 const SCOPE: AdoptScope = { accounts: ['prod'], regions: [], instances: [], version: '9.9.9' };
 const doc = (summary: string, detail?: string): RegistryDocument => ({
@@ -43,7 +48,7 @@ describe('renderAdopted', () => {
     expect(back.instances!['hz']!.namespaces!['team']!.repositories!['api']!.summary).toBe(summary);
     expect(back.instances!['hz']!.namespaces!['team']!.repositories!['api']!.detail).toBe('line one\nline: two\n');
     expect(back.accounts['prod']!.uid).toBe('0123456789012345');
-    expect(validateSource(text, 'adopted.yaml', { lint: false }).findings).toEqual([]);
+    expect(validateSource(text, 'adopted.yaml', { lint: false, references: REFS }).findings).toEqual([]);
   });
 
   it('writes a header that says what generated the file, never when, and lists the notes', () => {
@@ -60,7 +65,7 @@ describe('renderAdopted', () => {
     const text = renderAdopted(doc('s'), [{ address: 'cross-region[p]', message: 'first\nversion: 2\r\n  third' }], SCOPE);
     expect(text).toContain('# - cross-region[p]: first version: 2 third\n');
     expect((parse(text) as RegistryDocument).version).toBe(1);
-    expect(validateSource(text, 'adopted.yaml', { lint: false }).findings).toEqual([]);
+    expect(validateSource(text, 'adopted.yaml', { lint: false, references: REFS }).findings).toEqual([]);
   });
 });
 

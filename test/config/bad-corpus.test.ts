@@ -12,6 +12,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLints } from '../../src/config/lint-runner.js';
 import { loadConfig, validateSource } from '../../src/config/load.js';
 import { formatText } from '../../src/config/report.js';
+import { allKinds } from '../../src/kinds/index.js';
+import { languageReferences } from '../../src/kinds/language.js';
+
+/** Every kind's reference checks, as the CLI runs them. */
+const REFS = languageReferences(allKinds);
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -130,7 +135,7 @@ const PLANTED_SECRETS = ['SuperSecretValue0123456789abcd', 'Hunter2Hunter2!', 'C
 const STACK_FRAME = /^\s+at .+(\(|:\d+)/m;
 
 function validateFile(file: string) {
-  return validateSource(readFileSync(`${badDir}${file}`), file, { env: {}, lint: defaultLints });
+  return validateSource(readFileSync(`${badDir}${file}`), file, { env: {}, lint: defaultLints, references: REFS });
 }
 
 describe('hostile-input corpus', () => {
@@ -212,10 +217,10 @@ describe('a 20 MB file', () => {
   });
 
   it('is rejected by the real loader and by bytes already in memory', { timeout: 10_000 }, async () => {
-    const viaFs = await loadConfig(big);
+    const viaFs = await loadConfig(big, { references: REFS });
     expect(viaFs.findings.map((f) => f.id)).toEqual(['file/too-large']);
     expect(viaFs.findings[0]?.message).toMatch(/20(\.\d)? MiB, over the 4 MiB limit/);
-    const inMemory = validateSource(readFileSync(big), 'huge.yaml');
+    const inMemory = validateSource(readFileSync(big), 'huge.yaml', { references: REFS });
     expect(inMemory.findings.map((f) => f.id)).toEqual(['file/too-large']);
   });
 });

@@ -6,6 +6,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateSource } from '../../src/config/load.js';
 import { runLints } from '../../src/config/lints/index.js';
+import { allKinds } from '../../src/kinds/index.js';
+import { languageReferences } from '../../src/kinds/language.js';
+
+/** Every kind's reference checks, as the CLI runs them. */
+const REFS = languageReferences(allKinds);
 
 const lint = runLints;
 
@@ -49,7 +54,7 @@ instances:
 `;
 
 describe('lints through validateSource', () => {
-  const result = validateSource(ESTATE, 'registry.yaml', { lint });
+  const result = validateSource(ESTATE, 'registry.yaml', { lint, references: REFS });
   const found = result.findings.map((f) => `${f.location.line}:${f.location.column} ${f.severity} ${f.id}`);
 
   const expected: readonly { reason: string; finding: string }[] = [
@@ -91,7 +96,7 @@ describe('examples', () => {
   for (const dir of examples) {
     it(`${dir.name} raises no lint error or warning`, () => {
       const text = readFileSync(new URL(`${dir.name}/registry.yaml`, root), 'utf8');
-      const result = validateSource(text, `${dir.name}/registry.yaml`, { lint });
+      const result = validateSource(text, `${dir.name}/registry.yaml`, { lint, references: REFS });
       const noisy = result.findings.filter((f) => f.severity !== 'info');
       expect(noisy.map((f) => `${f.id}: ${f.message}`)).toEqual([]);
     });

@@ -6,6 +6,11 @@ import { createLocator } from '../../src/config/locate.js';
 import { loadConfig, validateSource } from '../../src/config/load.js';
 import { closest, levenshtein } from '../../src/config/suggest.js';
 import { decodeSource, firstInvalidUtf8 } from '../../src/config/source.js';
+import { allKinds } from '../../src/kinds/index.js';
+import { languageReferences } from '../../src/kinds/language.js';
+
+/** Every kind's reference checks, as the CLI runs them. */
+const REFS = languageReferences(allKinds);
 
 const VALID = `version: 1
 accounts:
@@ -45,7 +50,7 @@ describe('createLocator', () => {
 
 describe('validateSource', () => {
   it('accepts a valid document and returns it unchanged (no defaults filled in)', () => {
-    const r = validateSource(VALID, 'registry.yaml');
+    const r = validateSource(VALID, 'registry.yaml', { references: REFS });
     expect(r.findings).toEqual([]);
     expect(r.document?.instances?.['hz']?.namespaces?.['team-a']?.repositories?.['api']).toEqual({ summary: 'API server' });
     expect(r.document?.instances?.['hz']?.prune).toBeUndefined();
@@ -53,7 +58,7 @@ describe('validateSource', () => {
 
   it('reports every problem of a file in one pass, sorted by position', () => {
     const text = VALID.replace('region: cn-hangzhou', 'regoin: cn-hangzhou').replace('edition: Advanced', 'edition: Advance').replace('account: prod', 'account: prd');
-    const r = validateSource(text, 'r.yaml');
+    const r = validateSource(text, 'r.yaml', { references: REFS });
     expect(r.document).toBeUndefined();
     expect(r.findings.map((f) => `${f.location.line}:${f.location.column} ${f.id}`)).toEqual([
       '5:3 schema/required',
@@ -67,32 +72,32 @@ describe('validateSource', () => {
   it('keeps columns exact on CRLF files and after a UTF-8 BOM', () => {
     const crlf = VALID.replace('edition: Advanced', 'edition: Premium').replace(/\n/g, '\r\n');
     const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(crlf)]);
-    const r = validateSource(withBom, 'crlf.yaml');
+    const r = validateSource(withBom, 'crlf.yaml', { references: REFS });
     expect(r.findings.map((f) => [f.id, f.location.line, f.location.column])).toEqual([['schema/enum', 8, 14]]);
   });
 
   it('counts columns in UTF-16 code units after non-ASCII text', () => {
     const text = 'version: 1\naccounts:\n  prod: { description: "ünïcödé 日本", uid: "1" }\n';
-    const r = validateSource(text, 'u.yaml');
+    const r = validateSource(text, 'u.yaml', { references: REFS });
     const f = r.findings.find((x) => x.id === 'schema/pattern');
     expect(f?.location).toEqual({ file: 'u.yaml', line: 3, column: text.split('\n')[2]!.indexOf('"1"') + 1 });
   });
 
   it('interpolates ${env:NAME} before validation, and $${...} stays literal', () => {
     const text = VALID.replace('"1234567890123456"', '"${env:PROD_UID}"').replace('summary: API server', () => 'summary: "cost $${env:NOT_A_REF}"');
-    const r = validateSource(text, 'r.yaml', { env: { PROD_UID: '6543210987654321' } });
+    const r = validateSource(text, 'r.yaml', { env: { PROD_UID: '6543210987654321' }, references: REFS });
     expect(r.findings).toEqual([]);
     expect(r.document?.accounts['prod']?.uid).toBe('6543210987654321');
     expect(r.document?.instances?.['hz']?.namespaces?.['team-a']?.repositories?.['api']?.summary).toBe('cost ${env:NOT_A_REF}');
   });
 
   it('names a missing variable once, without a second complaint about the literal', () => {
-    const r = validateSource(VALID.replace('"1234567890123456"', '"${env:PROD_UID}"'), 'r.yaml', { env: {} });
+    const r = validateSource(VALID.replace('"1234567890123456"', '"${env:PROD_UID}"'), 'r.yaml', { env: {}, references: REFS });
     expect(r.findings.map((f) => [f.id, f.message])).toEqual([['env/missing-variable', 'environment variable PROD_UID is not set']]);
   });
 
   it('never echoes a value taken from a secret-looking variable', () => {
-    const r = validateSource(VALID.replace('"1234567890123456"', '"${env:MY_SECRET_TOKEN}"'), 'r.yaml', { env: { MY_SECRET_TOKEN: 'very-private-value' } });
+    const r = validateSource(VALID.replace('"1234567890123456"', '"${env:MY_SECRET_TOKEN}"'), 'r.yaml', { env: { MY_SECRET_TOKEN: 'very-private-value' }, references: REFS });
     expect(r.findings.map((f) => f.id)).toEqual(['schema/pattern']);
     expect(JSON.stringify(r.findings)).not.toContain('very-private-value');
     expect(r.findings[0]?.message).toContain('(value not shown)');
@@ -100,7 +105,7 @@ describe('validateSource', () => {
 
   it('rejects secrets anywhere without showing them, pointing to profiles and env', () => {
     const text = VALID.replace('credentials: { profile: prod }', 'credentials: { profile: prod }, AccessKeySecret: s3cr3t-v4lue');
-    const r = validateSource(text, 'r.yaml');
+    const r = validateSource(text, 'r.yaml', { references: REFS });
     expect(r.findings.map((f) => f.id)).toEqual(['secret/in-config']);
     expect(r.findings[0]?.hint).toMatch(/profile.*env/);
     expect(JSON.stringify(r.findings)).not.toContain('s3cr3t');
@@ -118,29 +123,29 @@ describe('validateSource', () => {
       seen.push(`${at.line}:${at.column}`);
       return [{ id: 'demo-lint', severity: 'warning' as const, message: 'a demo warning from a lint', location: { file: 'r.yaml', ...at }, path: ['instances', 'hz', 'name'] }];
     };
-    const ok = validateSource(VALID, 'r.yaml', { lint });
+    const ok = validateSource(VALID, 'r.yaml', { lint, references: REFS });
     expect(seen).toEqual(['9:5']);
     expect(ok.findings.map((f) => f.id)).toEqual(['demo-lint']);
     expect(ok.document).toBeDefined();
-    validateSource(VALID.replace('edition: Advanced', 'edition: X'), 'r.yaml', { lint });
+    validateSource(VALID.replace('edition: Advanced', 'edition: X'), 'r.yaml', { lint, references: REFS });
     expect(seen).toHaveLength(1);
   });
 });
 
 describe('loadConfig', () => {
   it('turns an unreadable file into an AcrctlError with a hint, not a finding', async () => {
-    await expect(loadConfig('/nonexistent/dir/registry.yaml')).rejects.toThrow(AcrctlError);
-    await expect(loadConfig('/nonexistent/dir/registry.yaml')).rejects.toMatchObject({ code: 'config.unreadable', hint: expect.stringContaining('-f') });
+    await expect(loadConfig('/nonexistent/dir/registry.yaml', { references: REFS })).rejects.toThrow(AcrctlError);
+    await expect(loadConfig('/nonexistent/dir/registry.yaml', { references: REFS })).rejects.toMatchObject({ code: 'config.unreadable', hint: expect.stringContaining('-f') });
   });
   it('refuses a directory', async () => {
-    await expect(loadConfig('test')).rejects.toMatchObject({ code: 'config.not-a-file' });
+    await expect(loadConfig('test', { references: REFS })).rejects.toMatchObject({ code: 'config.not-a-file' });
   });
   it('runs the product lints by default (the planner relies on it); lint: false turns them off', async () => {
     const file = 'test/fixtures/bad/lint-two-pe-domains-one-region.yaml';
-    const linted = await loadConfig(file);
+    const linted = await loadConfig(file, { references: REFS });
     expect(linted.findings.map((f) => f.id)).toContain('pe-domain-one-per-region');
     expect(linted.document).toBeUndefined();
-    const unlinted = await loadConfig(file, { lint: false });
+    const unlinted = await loadConfig(file, { lint: false, references: REFS });
     expect(unlinted.findings).toEqual([]);
     expect(unlinted.document?.instances?.['hz2']?.personalEditionDomain).toBe(true);
   });

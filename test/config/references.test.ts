@@ -1,6 +1,11 @@
 /** Reference checks: each has a case that fires and one that does not. */
 import { describe, expect, it } from 'vitest';
 import { validateSource } from '../../src/config/load.js';
+import { allKinds } from '../../src/kinds/index.js';
+import { languageReferences } from '../../src/kinds/language.js';
+
+/** Every kind's reference checks, as the CLI runs them. */
+const REFS = languageReferences(allKinds);
 
 const HEAD = `version: 1
 accounts:
@@ -22,7 +27,7 @@ instances:
 `;
 
 function refs(extra: string, mutate: (s: string) => string = (s) => s): string[] {
-  const r = validateSource(mutate(HEAD) + extra, 'r.yaml');
+  const r = validateSource(mutate(HEAD) + extra, 'r.yaml', { references: REFS });
   return r.findings.filter((f) => f.id.startsWith('ref/')).map((f) => `${f.id}@${f.location.line}:${f.location.column}`);
 }
 
@@ -66,7 +71,7 @@ describe('references', () => {
   });
 
   it('still checks references when the schema fails elsewhere (one pass)', () => {
-    const r = validateSource(HEAD.replace('edition: Basic', 'edition: Tiny').replace('account: partner', 'account: ghost'), 'r.yaml');
+    const r = validateSource(HEAD.replace('edition: Basic', 'edition: Tiny').replace('account: partner', 'account: ghost'), 'r.yaml', { references: REFS });
     expect(r.findings.map((f) => f.id).sort()).toEqual(['ref/unknown-account', 'schema/enum']);
   });
 });

@@ -10,6 +10,10 @@ import type { TagLive } from '../../src/kinds/tag.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
+import { languageReferences } from '../../src/kinds/language.js';
+
+/** Every kind's reference checks, as the CLI runs them. */
+const REFS = languageReferences(allKinds);
 
 /** The kind as the engine sees it (the tests build plain objects). */
 const backfillKind: Kind = backfillKindTyped;
@@ -256,7 +260,7 @@ describe('examples/cross-account-replication end to end', () => {
   });
 
   it('from nothing: instances, namespaces, RAM and rules in one apply; pushed images are then backfilled; every second plan is empty', async () => {
-    const loaded = await loadConfig('examples/cross-account-replication/registry.yaml');
+    const loaded = await loadConfig('examples/cross-account-replication/registry.yaml', { references: REFS });
     expect(loaded.findings.filter((f) => f.severity === 'error')).toEqual([]);
     const config = loaded.document!;
     const first = await planFor(config, estate.session, allKinds);

@@ -11,6 +11,11 @@ import { validateSource } from '../../src/config/load.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import type { Estate } from '../support/estate.js';
 import { buyInstance, type TestClock } from '../support/exec.js';
+import { allKinds } from '../../src/kinds/index.js';
+import { languageReferences } from '../../src/kinds/language.js';
+
+/** Every kind's reference checks, as the CLI runs them. */
+const REFS = languageReferences(allKinds);
 
 export const UID = '1234567890123456';
 export const SH = 'cn-shanghai';
@@ -99,7 +104,7 @@ export function exampleConfig(seeded: Pick<Seeded, 'cenId' | 'shRouter' | 'hzRou
       .replace('tr-uf6example', seeded.shRouter)
       .replace('tr-bp1example', seeded.hzRouter),
   );
-  const r = validateSource(text, 'registry.yaml');
+  const r = validateSource(text, 'registry.yaml', { references: REFS });
   const errors = r.findings.filter((f) => f.severity === 'error');
   expect(errors, JSON.stringify(errors)).toEqual([]);
   return r.document!;
