@@ -36,7 +36,7 @@
  * namespace is an error (`import-source-missing`); OSS rules have no public API to carry them out
  * and get console instructions (`import-oss-manual`) instead of being ignored.
  *
- * Apply: the run's one image copier (ExecContext.copier) copies the reviewed digest from the
+ * Apply: the run's one image copier (given to makeImageImportKind) copies the reviewed digest from the
  * source's Personal Edition registry (the instance's account, `sourceRegion`) to `ns/repo:tag` in
  * the instance. Progress reaches views as `{ bytes }` deltas; the action's report (outcome, bytes)
  * is journalled for the import report. Never twice: reconcile reads the target tag (source digest
