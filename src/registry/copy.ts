@@ -23,6 +23,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { backoffDelay, type RetryPolicy } from '../cloud/retry.js';
+import { AbortScope } from './abort.js';
 import type { RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
 import { DIGEST_RE, parseManifest, sha256, type Descriptor, type ParsedManifest } from './manifest.js';
@@ -110,9 +111,10 @@ export class ImageCopier {
   readonly #clients: RegistryClients;
   readonly #slots: Slots;
   readonly #retry: CopierRetryPolicy;
-  readonly #signal: AbortSignal | undefined;
+  /** The run's signal, fanned out: one signal per operation (abort.ts says why). */
+  readonly #scope: AbortScope;
   readonly #chunkBytes: number;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #sleep: ((ms: number) => Promise<void>) | undefined;
   readonly #random: () => number;
   /** registry|repo|digest → the transfer putting that blob there (kept once done: known present). */
   readonly #blobs = new Map<string, Promise<BlobOutcome>>();
@@ -123,9 +125,9 @@ export class ImageCopier {
     this.#clients = clients;
     this.#slots = new Slots(opts.concurrency ?? 8);
     this.#retry = { ...DEFAULT_RETRY, ...opts.retry };
-    this.#signal = opts.signal;
+    this.#scope = new AbortScope(opts.signal);
     this.#chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
-    this.#sleep = opts.sleep ?? ((ms) => delay(ms, undefined, this.#signal !== undefined ? { signal: this.#signal } : {}).then(() => undefined));
+    this.#sleep = opts.sleep;
     this.#random = opts.random ?? Math.random;
   }
 
@@ -141,7 +143,7 @@ export class ImageCopier {
     const tree = await this.#readTree(src, from.image.repo, from.image.reference, what);
     const top = tree.manifest;
     const bytesTotal = treeBytes(tree);
-    const existing = await this.#retrying(() => headManifestDigest(dst, to.repo, to.tag, this.#signal));
+    const existing = await this.#retrying((signal) => headManifestDigest(dst, to.repo, to.tag, signal));
     const base = { digest: top.digest, mediaType: top.parsed.mediaType, bytesTotal, ...(existing !== undefined ? { targetDigest: existing } : {}) };
     const tally: Tally = { bytesMoved: 0, copied: 0, skipped: 0, mounted: 0, manifests: 0 };
     const result = (outcome: CopyOutcome): CopyResult => ({
@@ -176,7 +178,7 @@ export class ImageCopier {
   // ---- reading ------------------------------------------------------------------------------
 
   async #readTree(client: RegistryClient, repo: string, reference: string, what: string): Promise<ManifestTree> {
-    const manifest = await this.#retrying(() => getManifest(client, repo, reference, what, this.#signal));
+    const manifest = await this.#retrying((signal) => getManifest(client, repo, reference, what, signal));
     if (manifest.parsed.kind === 'image') return { manifest, children: [] };
     // Nested indexes are legal OCI: they are read, and later written, the same way (deepest first).
     const children = await Promise.all(
@@ -196,7 +198,7 @@ export class ImageCopier {
 
   /** Copies a child manifest (and its own children) by digest, unless the target already has it. */
   async #copyTree(ctx: CopyContext, tree: ManifestTree): Promise<void> {
-    const have = await this.#retrying(() => headManifestDigest(ctx.dst, ctx.dstRepo, tree.manifest.digest, this.#signal));
+    const have = await this.#retrying((signal) => headManifestDigest(ctx.dst, ctx.dstRepo, tree.manifest.digest, signal));
     if (have === tree.manifest.digest) return;
     await Promise.all(tree.children.map((c) => this.#copyTree(ctx, c)));
     await this.#copyManifestContent(ctx, tree.manifest);
@@ -216,14 +218,14 @@ export class ImageCopier {
   }
 
   async #putManifest(ctx: CopyContext, m: FetchedManifest, reference: string): Promise<void> {
-    await this.#retrying(async () => {
+    await this.#retrying(async (signal) => {
       const path = `/v2/${ctx.dstRepo}/manifests/${reference}`;
       const res = await ctx.dst.send('PUT', path, {
         op: 'manifest.put',
         scopes: [pushScope(ctx.dstRepo)],
         headers: { 'content-type': m.parsed.mediaType },
         body: m.bytes,
-        ...this.#signalOpt(),
+        ...signalOpt(signal),
       });
       if (res.status !== 201 && res.status !== 200 && res.status !== 202) throw await ctx.dst.fail('PUT', path, res, `writing manifest ${reference} of ${ctx.dstRepo}`);
       await res.arrayBuffer();
@@ -267,7 +269,7 @@ export class ImageCopier {
         }
       }
       if (from === undefined && ctx.src.key === ctx.dst.key && ctx.srcRepo !== ctx.dstRepo) from = ctx.srcRepo;
-      return this.#slots.run(() => this.#retrying(() => this.#transferOnce(ctx, d, from)));
+      return this.#slots.run(() => this.#retrying((signal) => this.#transferOnce(ctx, d, from, signal)));
     })();
     this.#blobs.set(key, mine);
     holders.set(ctx.dstRepo, mine);
@@ -279,10 +281,10 @@ export class ImageCopier {
   }
 
   /** One attempt: HEAD, then mount, then a streamed upload. Throws retryable errors to be redone whole. */
-  async #transferOnce(ctx: CopyContext, d: Descriptor, mountFrom: string | undefined): Promise<BlobOutcome> {
+  async #transferOnce(ctx: CopyContext, d: Descriptor, mountFrom: string | undefined, signal: AbortSignal | undefined): Promise<BlobOutcome> {
     const { dst, dstRepo } = ctx;
     const blobPath = `/v2/${dstRepo}/blobs/${d.digest}`;
-    const head = await dst.send('HEAD', blobPath, { op: 'blob.head', scopes: [pushScope(dstRepo)], ...this.#signalOpt() });
+    const head = await dst.send('HEAD', blobPath, { op: 'blob.head', scopes: [pushScope(dstRepo)], ...signalOpt(signal) });
     await head.arrayBuffer();
     if (head.status === 200) return 'skipped';
     if (head.status !== 404) throw await dst.fail('HEAD', blobPath, head, `checking blob ${d.digest} in ${dstRepo}`);
@@ -293,7 +295,7 @@ export class ImageCopier {
       const path = `${uploads}?mount=${encodeURIComponent(d.digest)}&from=${encodeURIComponent(mountFrom)}`;
       let res: Response | undefined;
       try {
-        res = await dst.send('POST', path, { op: 'upload.mount', scopes: [pushScope(dstRepo), pullScope(mountFrom)], ...this.#signalOpt() });
+        res = await dst.send('POST', path, { op: 'upload.mount', scopes: [pushScope(dstRepo), pullScope(mountFrom)], ...signalOpt(signal) });
       } catch (err) {
         // No pull right on the other repository (another account's, on a shared Personal Edition
         // registry): not an error, the blob is uploaded instead.
@@ -307,14 +309,14 @@ export class ImageCopier {
       }
     }
     if (location === undefined) {
-      const res = await dst.send('POST', uploads, { op: 'upload.start', scopes: [pushScope(dstRepo)], ...this.#signalOpt() });
+      const res = await dst.send('POST', uploads, { op: 'upload.start', scopes: [pushScope(dstRepo)], ...signalOpt(signal) });
       if (res.status !== 202) throw await dst.fail('POST', uploads, res, `starting an upload of ${d.digest} to ${dstRepo}`);
       await res.arrayBuffer();
       location = res.headers.get('location') ?? undefined;
     }
     if (location === undefined) throw new RegistryError('registry.protocol', `${dst.name} started an upload without a Location header`);
     try {
-      await this.#upload(ctx, d, location);
+      await this.#upload(ctx, d, location, signal);
     } catch (err) {
       await cancelUpload(dst, dstRepo, location);
       throw err;
@@ -323,10 +325,10 @@ export class ImageCopier {
   }
 
   /** Streams the source blob into the upload session at `location`, verifying its digest. */
-  async #upload(ctx: CopyContext, d: Descriptor, location: string): Promise<void> {
+  async #upload(ctx: CopyContext, d: Descriptor, location: string, signal: AbortSignal | undefined): Promise<void> {
     const { src, srcRepo, dst, dstRepo } = ctx;
     const getPath = `/v2/${srcRepo}/blobs/${d.digest}`;
-    const res = await src.send('GET', getPath, { op: 'blob.get', scopes: [pullScope(srcRepo)], follow: true, ...this.#signalOpt() });
+    const res = await src.send('GET', getPath, { op: 'blob.get', scopes: [pullScope(srcRepo)], follow: true, ...signalOpt(signal) });
     if (res.status !== 200) throw await src.fail('GET', getPath, res, `reading blob ${d.digest} of ${srcRepo}`);
     if (res.body === null) throw new RegistryError('registry.protocol', `${src.name} answered blob ${d.digest} without a body`);
     const verified = res.body.pipeThrough(verifier(d, `${srcRepo}@${d.digest} on ${src.name}`, ctx.onProgress));
@@ -337,7 +339,7 @@ export class ImageCopier {
         scopes: [pushScope(dstRepo)],
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(d.size) },
         body: verified,
-        ...this.#signalOpt(),
+        ...signalOpt(signal),
       }).catch((err: unknown) => {
         throw verifyFailure(err) ?? err;
       });
@@ -359,7 +361,7 @@ export class ImageCopier {
           scopes: [pushScope(dstRepo)],
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(n), 'content-range': `${offset}-${offset + n - 1}` },
           body: slicer.take(n),
-          ...this.#signalOpt(),
+          ...signalOpt(signal),
         })
         .catch((err: unknown) => {
           throw verifyFailure(err) ?? err;
@@ -372,41 +374,37 @@ export class ImageCopier {
     // The digest check runs when the source stream ends: read to the end before committing.
     await slicer.finish();
     const url = withDigest(dst.url(loc), d.digest);
-    const put = await dst.send('PUT', url, { op: 'upload.put', scopes: [pushScope(dstRepo)], headers: { 'content-length': '0' }, ...this.#signalOpt() });
+    const put = await dst.send('PUT', url, { op: 'upload.put', scopes: [pushScope(dstRepo)], headers: { 'content-length': '0' }, ...signalOpt(signal) });
     if (put.status !== 201 && put.status !== 204) throw await dst.fail('PUT', url, put, `finishing the upload of ${d.digest} to ${dstRepo}`);
     await put.arrayBuffer();
   }
 
   // ---- retries ------------------------------------------------------------------------------
 
-  async #retrying<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` with retries, under a signal of its own that the run's signal aborts. */
+  #retrying<T>(fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     const policy: RetryPolicy = { maxAttempts: this.#retry.maxAttempts, baseDelayMs: this.#retry.baseDelayMs, maxDelayMs: this.#retry.maxDelayMs, retryAfterUnitMs: 1 };
-    for (let attempt = 1; ; attempt++) {
-      if (this.#aborted()) throw new RegistryError('registry.aborted', 'the copy was cancelled');
-      try {
-        return await fn();
-      } catch (err) {
-        // Once cancelled, every failure is the cancellation (whatever the request met on its way out).
-        if (this.#aborted()) throw err instanceof RegistryError && err.code === 'registry.aborted' ? err : new RegistryError('registry.aborted', 'the copy was cancelled', { cause: err });
-        const retryable = err instanceof RegistryError && err.retryable;
-        if (!retryable || attempt >= Math.max(1, this.#retry.maxAttempts)) throw err;
-        this.#clients.requests.recordRetry();
-        const wait = backoffDelay(attempt, policy, this.#random, err.retryAfterMs);
-        if (wait > 0) {
-          await this.#sleep(wait).catch((cause: unknown) => {
-            throw this.#aborted() ? new RegistryError('registry.aborted', 'the copy was cancelled', { cause }) : cause;
-          });
+    return this.#scope.run(async (signal) => {
+      for (let attempt = 1; ; attempt++) {
+        if (this.#scope.aborted) throw new RegistryError('registry.aborted', 'the copy was cancelled');
+        try {
+          return await fn(signal);
+        } catch (err) {
+          // Once cancelled, every failure is the cancellation (whatever the request met on its way out).
+          if (this.#scope.aborted) throw err instanceof RegistryError && err.code === 'registry.aborted' ? err : new RegistryError('registry.aborted', 'the copy was cancelled', { cause: err });
+          const retryable = err instanceof RegistryError && err.retryable;
+          if (!retryable || attempt >= Math.max(1, this.#retry.maxAttempts)) throw err;
+          this.#clients.requests.recordRetry();
+          const wait = backoffDelay(attempt, policy, this.#random, err.retryAfterMs);
+          if (wait > 0) {
+            const sleeping = this.#sleep !== undefined ? this.#sleep(wait) : delay(wait, undefined, signalOpt(signal)).then(() => undefined);
+            await sleeping.catch((cause: unknown) => {
+              throw this.#scope.aborted ? new RegistryError('registry.aborted', 'the copy was cancelled', { cause }) : cause;
+            });
+          }
         }
       }
-    }
-  }
-
-  #aborted(): boolean {
-    return this.#signal?.aborted === true;
-  }
-
-  #signalOpt(): { signal?: AbortSignal } {
-    return this.#signal !== undefined ? { signal: this.#signal } : {};
+    });
   }
 }
 
@@ -417,6 +415,10 @@ interface CopyContext {
   readonly dstRepo: string;
   readonly tally: Tally;
   readonly onProgress: ((p: CopyProgress) => void) | undefined;
+}
+
+function signalOpt(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal !== undefined ? { signal } : {};
 }
 
 function pullScope(repo: string): string {

@@ -65,14 +65,33 @@ export function httpTransport(opts: HttpTransportOptions = {}): HttpTransport {
         path: `${url.pathname}${url.search}`,
         headers,
         agent: https ? agents.https : agents.http,
-        ...(init.signal !== undefined && init.signal !== null ? { signal: init.signal } : {}),
       };
+      // The signal is watched here rather than handed to node:http, whose listener outlives some
+      // requests (a HEAD's stayed until the socket's next request): one listener per request, removed
+      // when the request closes (its answer read or abandoned, or the connection gone).
+      const signal = init.signal ?? undefined;
+      if (signal?.aborted === true) {
+        reject(abortError(signal));
+        return;
+      }
       let bodyError: unknown;
       let settled = false;
+      let answer: IncomingMessage | undefined;
       const req = (https ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
         settled = true;
+        answer = res;
         resolve(toResponse(res, method));
       });
+      if (signal !== undefined) {
+        const onAbort = (): void => {
+          const err = abortError(signal);
+          bodyError ??= err;
+          answer?.destroy(err);
+          req.destroy(err);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        req.once('close', () => signal.removeEventListener('abort', onAbort));
+      }
       req.setTimeout(idleTimeoutMs, () => {
         req.destroy(Object.assign(new Error(`no data for ${idleTimeoutMs} ms from ${url.host}`), { code: 'ETIMEDOUT' }));
       });
@@ -120,6 +139,11 @@ export function httpTransport(opts: HttpTransportOptions = {}): HttpTransport {
       agents.https.destroy();
     },
   });
+}
+
+/** What an aborted request rejects with (the name fetch uses, so callers can tell it apart). */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('the request was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
 }
 
 function toResponse(res: IncomingMessage, method: string): Response {
