@@ -109,7 +109,10 @@ interface Tally {
 /** Copies images between registries; one copier shares its concurrency and de-duplication. */
 export class ImageCopier {
   readonly #clients: RegistryClients;
+  /** Blob transfers moving bytes (`concurrency`). */
   readonly #slots: Slots;
+  /** Upload sessions open, waiting for a slot or moving bytes (2 × `concurrency`). */
+  readonly #sessions: Slots;
   readonly #retry: CopierRetryPolicy;
   /** The run's signal, fanned out: one signal per operation (abort.ts says why). */
   readonly #scope: AbortScope;
@@ -124,6 +127,7 @@ export class ImageCopier {
   constructor(clients: RegistryClients, opts: ImageCopierOptions = {}) {
     this.#clients = clients;
     this.#slots = new Slots(opts.concurrency ?? 8);
+    this.#sessions = new Slots(2 * (opts.concurrency ?? 8));
     this.#retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.#scope = new AbortScope(opts.signal);
     this.#chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
@@ -269,7 +273,7 @@ export class ImageCopier {
         }
       }
       if (from === undefined && ctx.src.key === ctx.dst.key && ctx.srcRepo !== ctx.dstRepo) from = ctx.srcRepo;
-      return this.#slots.run(() => this.#retrying((signal) => this.#transferOnce(ctx, d, from, signal)));
+      return this.#retrying((signal) => this.#transferOnce(ctx, d, from, signal));
     })();
     this.#blobs.set(key, mine);
     holders.set(ctx.dstRepo, mine);
@@ -280,7 +284,13 @@ export class ImageCopier {
     return mine;
   }
 
-  /** One attempt: HEAD, then mount, then a streamed upload. Throws retryable errors to be redone whole. */
+  /**
+   * One attempt: HEAD, then mount, then a streamed upload. Throws retryable errors to be redone whole.
+   * Only the source GET and the upload hold one of the `concurrency` slots (the bytes are what the
+   * bound is for): the existence check, the mount and opening the upload session are small requests,
+   * like manifests, made before the slot is taken, and a backoff between attempts holds no slot
+   * either. So a slot waits one round trip (the GET) before its bytes flow, not three.
+   */
   async #transferOnce(ctx: CopyContext, d: Descriptor, mountFrom: string | undefined, signal: AbortSignal | undefined): Promise<BlobOutcome> {
     const { dst, dstRepo } = ctx;
     const blobPath = `/v2/${dstRepo}/blobs/${d.digest}`;
@@ -308,30 +318,47 @@ export class ImageCopier {
         else if (res.status !== 403 && res.status !== 404) throw await dst.fail('POST', path, res, `mounting blob ${d.digest} into ${dstRepo}`);
       }
     }
-    if (location === undefined) {
-      const res = await dst.send('POST', uploads, { op: 'upload.start', scopes: [pushScope(dstRepo)], ...signalOpt(signal) });
-      if (res.status !== 202) throw await dst.fail('POST', uploads, res, `starting an upload of ${d.digest} to ${dstRepo}`);
-      await res.arrayBuffer();
-      location = res.headers.get('location') ?? undefined;
-    }
-    if (location === undefined) throw new RegistryError('registry.protocol', `${dst.name} started an upload without a Location header`);
-    try {
-      await this.#upload(ctx, d, location, signal);
-    } catch (err) {
-      await cancelUpload(dst, dstRepo, location);
-      throw err;
-    }
-    return 'copied';
+    // An open upload session waits for a byte slot: at most twice `concurrency` are open at once, so
+    // the next transfers are ready when a slot frees, and no registry sees hundreds of idle sessions.
+    const opened = location;
+    return this.#sessions.run(async () => {
+      const session = opened ?? (await this.#startUpload(ctx, d, signal));
+      try {
+        await this.#slots.run(async () => this.#upload(ctx, d, session, await this.#download(ctx, d, signal), signal));
+      } catch (err) {
+        await cancelUpload(dst, dstRepo, session);
+        throw err;
+      }
+      return 'copied' as const;
+    });
   }
 
-  /** Streams the source blob into the upload session at `location`, verifying its digest. */
-  async #upload(ctx: CopyContext, d: Descriptor, location: string, signal: AbortSignal | undefined): Promise<void> {
-    const { src, srcRepo, dst, dstRepo } = ctx;
+  /** Opens an upload session in the target repository; its Location. */
+  async #startUpload(ctx: CopyContext, d: Descriptor, signal: AbortSignal | undefined): Promise<string> {
+    const { dst, dstRepo } = ctx;
+    const uploads = `/v2/${dstRepo}/blobs/uploads/`;
+    const res = await dst.send('POST', uploads, { op: 'upload.start', scopes: [pushScope(dstRepo)], ...signalOpt(signal) });
+    if (res.status !== 202) throw await dst.fail('POST', uploads, res, `starting an upload of ${d.digest} to ${dstRepo}`);
+    await res.arrayBuffer();
+    const location = res.headers.get('location') ?? undefined;
+    if (location === undefined) throw new RegistryError('registry.protocol', `${dst.name} started an upload without a Location header`);
+    return location;
+  }
+
+  /** The source blob's body, not yet read. */
+  async #download(ctx: CopyContext, d: Descriptor, signal: AbortSignal | undefined): Promise<ReadableStream<Uint8Array>> {
+    const { src, srcRepo } = ctx;
     const getPath = `/v2/${srcRepo}/blobs/${d.digest}`;
     const res = await src.send('GET', getPath, { op: 'blob.get', scopes: [pullScope(srcRepo)], follow: true, ...signalOpt(signal) });
     if (res.status !== 200) throw await src.fail('GET', getPath, res, `reading blob ${d.digest} of ${srcRepo}`);
     if (res.body === null) throw new RegistryError('registry.protocol', `${src.name} answered blob ${d.digest} without a body`);
-    const verified = res.body.pipeThrough(verifier(d, `${srcRepo}@${d.digest} on ${src.name}`, ctx.onProgress));
+    return res.body;
+  }
+
+  /** Streams the source blob's body into the upload session at `location`, verifying its digest. */
+  async #upload(ctx: CopyContext, d: Descriptor, location: string, body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
+    const { src, srcRepo, dst, dstRepo } = ctx;
+    const verified = body.pipeThrough(verifier(d, `${srcRepo}@${d.digest} on ${src.name}`, ctx.onProgress));
     if (d.size <= this.#chunkBytes) {
       const url = withDigest(dst.url(location), d.digest);
       const put = await dst.send('PUT', url, {
@@ -343,7 +370,7 @@ export class ImageCopier {
       }).catch((err: unknown) => {
         throw verifyFailure(err) ?? err;
       });
-      if (put.status !== 201 && put.status !== 204) throw await dst.fail('PUT', url, put, `uploading blob ${d.digest} to ${dstRepo}`);
+      if (put.status !== 201 && put.status !== 204) throw await uploadFailure(dst, 'PUT', url, put, `uploading blob ${d.digest} to ${dstRepo}`);
       await put.arrayBuffer();
       return;
     }
@@ -366,7 +393,7 @@ export class ImageCopier {
         .catch((err: unknown) => {
           throw verifyFailure(err) ?? err;
         });
-      if (patch.status !== 202 && patch.status !== 204) throw await dst.fail('PATCH', url, patch, `uploading blob ${d.digest} to ${dstRepo}`);
+      if (patch.status !== 202 && patch.status !== 204) throw await uploadFailure(dst, 'PATCH', url, patch, `uploading blob ${d.digest} to ${dstRepo}`);
       await patch.arrayBuffer();
       loc = patch.headers.get('location') ?? loc;
       offset += n;
@@ -375,7 +402,7 @@ export class ImageCopier {
     await slicer.finish();
     const url = withDigest(dst.url(loc), d.digest);
     const put = await dst.send('PUT', url, { op: 'upload.put', scopes: [pushScope(dstRepo)], headers: { 'content-length': '0' }, ...signalOpt(signal) });
-    if (put.status !== 201 && put.status !== 204) throw await dst.fail('PUT', url, put, `finishing the upload of ${d.digest} to ${dstRepo}`);
+    if (put.status !== 201 && put.status !== 204) throw await uploadFailure(dst, 'PUT', url, put, `finishing the upload of ${d.digest} to ${dstRepo}`);
     await put.arrayBuffer();
   }
 
@@ -485,6 +512,17 @@ async function getManifest(client: RegistryClient, repo: string, reference: stri
     throw new RegistryError('registry.digest', `manifest ${what} read from ${client.name} has digest ${digest}, but the registry says ${said}`, { retryable: true });
   }
   return { bytes, digest, parsed: parseManifest(bytes, res.headers.get('content-type'), what) };
+}
+
+/**
+ * The error for a refused upload request. An upload session the registry no longer knows
+ * (`BLOB_UPLOAD_UNKNOWN`: it expired, say, while the transfer waited for a slot) makes the whole
+ * transfer worth redoing with a new session: retryable.
+ */
+async function uploadFailure(client: RegistryClient, method: string, url: string, res: Response, what: string): Promise<RegistryError> {
+  const err = await client.fail(method, url, res, what);
+  if (res.status !== 404 || err.registryCode !== 'BLOB_UPLOAD_UNKNOWN') return err;
+  return new RegistryError(err.code, `${err.message} (the upload session is gone; the transfer is redone with a new one)`, { status: 404, retryable: true, registryCode: 'BLOB_UPLOAD_UNKNOWN', cause: err });
 }
 
 async function cancelUpload(client: RegistryClient, repo: string, location: string): Promise<void> {
