@@ -22,10 +22,12 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import { backoffDelay, type RetryPolicy } from '../cloud/retry.js';
 import { AbortScope } from './abort.js';
 import type { RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
+import { nodeBody } from './http.js';
 import { DIGEST_RE, parseManifest, sha256, type Descriptor, type ParsedManifest } from './manifest.js';
 import type { RegistryClients } from './session.js';
 import { MANIFEST_ACCEPT, type CopyOutcome, type CopyProgress, type CopyResult, type ImageRef, type RegistryTarget } from './types.js';
@@ -345,20 +347,31 @@ export class ImageCopier {
     return location;
   }
 
-  /** The source blob's body, not yet read. */
-  async #download(ctx: CopyContext, d: Descriptor, signal: AbortSignal | undefined): Promise<ReadableStream<Uint8Array>> {
+  /** The source blob's body, not yet read, as a node stream (http.ts's nodeBody). */
+  async #download(ctx: CopyContext, d: Descriptor, signal: AbortSignal | undefined): Promise<Readable> {
     const { src, srcRepo } = ctx;
     const getPath = `/v2/${srcRepo}/blobs/${d.digest}`;
     const res = await src.send('GET', getPath, { op: 'blob.get', scopes: [pullScope(srcRepo)], follow: true, ...signalOpt(signal) });
     if (res.status !== 200) throw await src.fail('GET', getPath, res, `reading blob ${d.digest} of ${srcRepo}`);
     if (res.body === null) throw new RegistryError('registry.protocol', `${src.name} answered blob ${d.digest} without a body`);
-    return res.body;
+    return nodeBody(res);
   }
 
   /** Streams the source blob's body into the upload session at `location`, verifying its digest. */
-  async #upload(ctx: CopyContext, d: Descriptor, location: string, body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): Promise<void> {
+  async #upload(ctx: CopyContext, d: Descriptor, location: string, body: Readable, signal: AbortSignal | undefined): Promise<void> {
     const { src, srcRepo, dst, dstRepo } = ctx;
-    const verified = body.pipeThrough(verifier(d, `${srcRepo}@${d.digest} on ${src.name}`, ctx.onProgress));
+    const verified = new Verifier(d, `${srcRepo}@${d.digest} on ${src.name}`, ctx.onProgress);
+    // Errors travel both ways: a cut download fails the upload, a failed upload closes the download.
+    pipeline(body, verified, () => undefined);
+    try {
+      await this.#send(ctx, d, location, verified, signal);
+    } finally {
+      verified.destroy();
+    }
+  }
+
+  async #send(ctx: CopyContext, d: Descriptor, location: string, verified: Readable, signal: AbortSignal | undefined): Promise<void> {
+    const { dst, dstRepo } = ctx;
     if (d.size <= this.#chunkBytes) {
       const url = withDigest(dst.url(location), d.digest);
       const put = await dst.send('PUT', url, {
@@ -375,8 +388,7 @@ export class ImageCopier {
       return;
     }
     // Chunked: PATCH slices of the one verified stream, then PUT ?digest= with no body.
-    const reader = verified.getReader();
-    const slicer = new Slicer(reader);
+    const slicer = new Slicer(verified);
     let offset = 0;
     let loc = location;
     while (offset < d.size) {
@@ -549,84 +561,97 @@ function verifyFailure(err: unknown): RegistryError | undefined {
  * A pass-through stream that hashes and counts the bytes. It holds the latest chunk back until the
  * next one arrives, and releases the last only once the whole content matched the descriptor's
  * digest and size: on a mismatch the stream errors with the final bytes unsent, so the upload
- * carrying it can never be complete, let alone committed.
+ * carrying it can never be complete, let alone committed. (A node Transform: the blob path is node
+ * streams end to end, see http.ts.)
  */
-function verifier(d: Descriptor, what: string, onProgress: ((p: CopyProgress) => void) | undefined): TransformStream<Uint8Array, Uint8Array> {
-  const hash = createHash('sha256');
-  let size = 0;
-  let held: Uint8Array | undefined;
-  const release = (controller: TransformStreamDefaultController<Uint8Array>): void => {
+class Verifier extends Transform {
+  readonly #hash = createHash('sha256');
+  #size = 0;
+  #held: Buffer | undefined;
+
+  constructor(
+    private readonly d: Descriptor,
+    private readonly what: string,
+    private readonly onProgress: ((p: CopyProgress) => void) | undefined,
+  ) {
+    super();
+  }
+
+  #release(): void {
+    const held = this.#held;
     if (held === undefined) return;
-    controller.enqueue(held);
-    onProgress?.({ bytes: held.byteLength });
-    held = undefined;
-  };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      if (chunk.byteLength === 0) return;
-      size += chunk.byteLength;
-      if (size > d.size) {
-        controller.error(new DigestMismatch('registry.digest', `blob ${what} is longer than its descriptor's ${d.size} bytes`, { retryable: true }));
-        return;
-      }
-      hash.update(chunk);
-      release(controller);
-      held = chunk;
-    },
-    flush(controller) {
-      const got = `sha256:${hash.digest('hex')}`;
-      if (size !== d.size || got !== d.digest) {
-        controller.error(
-          new DigestMismatch('registry.digest', `blob ${what} does not match its digest: read ${size} of ${d.size} bytes, hashing to ${got}`, {
-            retryable: true,
-            detail: 'the source served corrupt or truncated content; the upload was abandoned before it was committed',
-          }),
-        );
-        return;
-      }
-      release(controller);
-    },
-  });
+    this.#held = undefined;
+    this.push(held);
+    this.onProgress?.({ bytes: held.byteLength });
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (chunk.byteLength === 0) return cb();
+    this.#size += chunk.byteLength;
+    if (this.#size > this.d.size) return cb(new DigestMismatch('registry.digest', `blob ${this.what} is longer than its descriptor's ${this.d.size} bytes`, { retryable: true }));
+    this.#hash.update(chunk);
+    this.#release();
+    this.#held = chunk;
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    const got = `sha256:${this.#hash.digest('hex')}`;
+    if (this.#size !== this.d.size || got !== this.d.digest) {
+      return cb(
+        new DigestMismatch('registry.digest', `blob ${this.what} does not match its digest: read ${this.#size} of ${this.d.size} bytes, hashing to ${got}`, {
+          retryable: true,
+          detail: 'the source served corrupt or truncated content; the upload was abandoned before it was committed',
+        }),
+      );
+    }
+    this.#release();
+    cb();
+  }
 }
 
 /** Cuts one stream into consecutive bodies of given sizes (for PATCH chunks). */
 class Slicer {
-  #rest: Uint8Array | undefined;
-  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
+  #rest: Buffer | undefined;
+  readonly #chunks: AsyncIterator<Buffer>;
 
-  take(n: number): ReadableStream<Uint8Array> {
-    let left = n;
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        if (left === 0) {
-          controller.close();
-          return;
-        }
-        let chunk = this.#rest;
-        this.#rest = undefined;
-        if (chunk === undefined) {
-          const r = await this.reader.read();
-          if (r.done) {
-            controller.error(new DigestMismatch('registry.digest', 'the source blob ended before its descriptor\'s size', { retryable: true }));
-            return;
+  constructor(source: Readable) {
+    this.#chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  take(n: number): Readable {
+    const next = async (): Promise<Buffer | undefined> => {
+      const rest = this.#rest;
+      this.#rest = undefined;
+      if (rest !== undefined) return rest;
+      const r = await this.#chunks.next();
+      return r.done === true ? undefined : r.value;
+    };
+    const keep = (b: Buffer): void => {
+      this.#rest = b;
+    };
+    return Readable.from(
+      (async function* (): AsyncGenerator<Buffer> {
+        let left = n;
+        while (left > 0) {
+          let chunk = await next();
+          if (chunk === undefined) throw new DigestMismatch('registry.digest', "the source blob ended before its descriptor's size", { retryable: true });
+          if (chunk.byteLength > left) {
+            keep(chunk.subarray(left));
+            chunk = chunk.subarray(0, left);
           }
-          chunk = r.value;
+          left -= chunk.byteLength;
+          yield chunk;
         }
-        if (chunk.byteLength > left) {
-          this.#rest = chunk.subarray(left);
-          chunk = chunk.subarray(0, left);
-        }
-        left -= chunk.byteLength;
-        controller.enqueue(chunk);
-        if (left === 0) controller.close();
-      },
-    });
+      })(),
+      { objectMode: false },
+    );
   }
 
   /** Reads to the end (running the digest check); throws the mismatch, if any. */
   async finish(): Promise<void> {
     if (this.#rest !== undefined && this.#rest.byteLength > 0) throw new DigestMismatch('registry.digest', 'the source blob is longer than its descriptor', { retryable: true });
-    const r = await this.reader.read();
-    if (!r.done) throw new DigestMismatch('registry.digest', 'the source blob is longer than its descriptor', { retryable: true });
+    const r = await this.#chunks.next();
+    if (r.done !== true) throw new DigestMismatch('registry.digest', 'the source blob is longer than its descriptor', { retryable: true });
   }
 }
