@@ -18,6 +18,7 @@ import type { Credentials, Finding, RegistryDocument } from '../config/model.js'
 import { formatText } from '../config/report.js';
 import { AcrctlError, formatLocation } from '../errors.js';
 import type { PlanFinding } from '../plan/model.js';
+import { colourWanted } from '../render/colour.js';
 import { canonical } from '../render/json.js';
 import type { CliIo } from './main.js';
 
@@ -139,7 +140,7 @@ function pageSizeFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
 }
 
-/** Colour only on a TTY, and never with NO_COLOR set. */
+/** Colour on a TTY, never with NO_COLOR, always with FORCE_COLOR (the rules: colourWanted). */
 export function useColor(io: CliIo, stream: 'stdout' | 'stderr'): boolean {
-  return Boolean(io[stream].isTTY) && !io.env['NO_COLOR'];
+  return colourWanted(io.env, Boolean(io[stream].isTTY));
 }

@@ -16,6 +16,7 @@ import { VALIDATION_RULES } from '../config/rules.js';
 import { DEFAULT_MAX_BYTES } from '../config/source.js';
 import { VERSION } from '../version.js';
 import type { SetExit } from './commands.js';
+import { useColor } from './estate.js';
 import type { CliIo } from './main.js';
 
 interface ValidateFlags {
@@ -63,7 +64,7 @@ export async function runValidate(flags: ValidateFlags, io: CliIo): Promise<numb
       break;
     }
     case 'text':
-      output = formatText(input, { color: Boolean(io.stdout.isTTY) && !io.env['NO_COLOR'] });
+      output = formatText(input, { color: useColor(io, 'stdout') });
       break;
   }
   io.stdout.write(output);

@@ -5,6 +5,7 @@
  * paths beyond what the caller passed as the file name). Code frames quote the source line, so they
  * are left out for any line that a secret finding points at.
  */
+import { palette } from '../render/colour.js';
 import type { Finding, Severity } from './model.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
@@ -43,35 +44,32 @@ export interface TextOptions {
   readonly color: boolean;
 }
 
-const COLORS: Record<Severity, string> = { error: '\u001b[31m', warning: '\u001b[33m', info: '\u001b[36m' };
-const BOLD = '\u001b[1m';
-const DIM = '\u001b[2m';
-const RESET = '\u001b[0m';
+const SEVERITY_COLOUR: Record<Severity, 'red' | 'yellow' | 'cyan'> = { error: 'red', warning: 'yellow', info: 'cyan' };
 const MAX_FRAME = 160;
 
 /** Compiler-style text: `file:line:col: severity[id]: message`, a code frame, a hint, then a summary. */
 export function formatText(input: ReportInput, options: TextOptions): string {
-  const paint = (code: string, s: string): string => (options.color ? `${code}${s}${RESET}` : s);
+  const c = palette(options.color);
   const lines = input.text === undefined ? undefined : input.text.split(/\r?\n/);
   const secretLines = new Set(input.findings.filter((f) => f.id.startsWith('secret/')).map((f) => f.location.line));
   const out: string[] = [];
   for (const f of input.findings) {
     const where = `${f.location.file}:${f.location.line}:${f.location.column}`;
-    out.push(`${paint(BOLD, where)}: ${paint(COLORS[f.severity], `${f.severity}[${f.id}]`)}: ${f.message}`);
+    out.push(`${c.bold(where)}: ${c[SEVERITY_COLOUR[f.severity]](`${f.severity}[${f.id}]`)}: ${f.message}`);
     const source = lines?.[f.location.line - 1];
     if (source !== undefined && !secretLines.has(f.location.line) && f.location.column - 1 <= MAX_FRAME) {
       const gutter = String(f.location.line);
       const shown = source.length > MAX_FRAME ? `${source.slice(0, MAX_FRAME)}…` : source;
       const pad = ' '.repeat(gutter.length);
-      out.push(`${paint(DIM, ` ${gutter} |`)} ${shown.replace(/\t/g, ' ')}`);
-      out.push(`${paint(DIM, ` ${pad} |`)} ${' '.repeat(Math.max(0, f.location.column - 1))}${paint(COLORS[f.severity], '^')}`);
+      out.push(`${c.dim(` ${gutter} |`)} ${shown.replace(/\t/g, ' ')}`);
+      out.push(`${c.dim(` ${pad} |`)} ${' '.repeat(Math.max(0, f.location.column - 1))}${c[SEVERITY_COLOUR[f.severity]]('^')}`);
     }
     if (f.hint) out.push(`  hint: ${f.hint}`);
   }
-  const c = countFindings(input.findings);
+  const n = countFindings(input.findings);
   if (input.findings.length > 0) out.push('');
-  const summary = `${input.file}: ${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${plural(c.infos, 'info')}`;
-  out.push(c.errors > 0 ? `${summary}: invalid` : `${summary}: valid`);
+  const summary = `${input.file}: ${plural(n.errors, 'error')}, ${plural(n.warnings, 'warning')}, ${plural(n.infos, 'info')}`;
+  out.push(n.errors > 0 ? `${summary}: invalid` : `${summary}: valid`);
   return `${out.join('\n')}\n`;
 }
 

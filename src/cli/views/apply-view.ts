@@ -6,6 +6,7 @@
  */
 import { createLogUpdate } from 'log-update';
 import type { ApplyEvent } from '../../apply/executor.js';
+import { palette } from '../../render/colour.js';
 
 export interface ApplyView {
   onEvent(e: ApplyEvent): void;
@@ -33,12 +34,10 @@ export function createApplyView(opts: ViewOptions): ApplyView {
   return opts.tty ? liveView(opts) : plainView(opts);
 }
 
-function paint(on: boolean, code: number, s: string): string {
-  return on ? `\u001b[${code}m${s}\u001b[0m` : s;
-}
-
-function colourFor(e: ApplyEvent): number {
-  return e.level === 'error' ? 31 : e.level === 'warn' ? 33 : e.code === 'action.done' ? 32 : 0;
+/** The colour of an event's line: errors red, warnings yellow, finished actions green, else none. */
+function paintEvent(on: boolean, e: ApplyEvent, line: string): string {
+  const c = palette(on);
+  return e.level === 'error' ? c.red(line) : e.level === 'warn' ? c.yellow(line) : e.code === 'action.done' ? c.green(line) : line;
 }
 
 /**
@@ -78,7 +77,7 @@ function plainView(opts: ViewOptions): ApplyView {
       const copying = meter.add(e);
       const message = copying ? `${e.message} [images: ${meter.text()}]` : e.message;
       const line = symbol ? `${symbol} ${message}` : message;
-      opts.stream.write(`${paint(opts.color && colourFor(e) !== 0, colourFor(e), line)}\n`);
+      opts.stream.write(`${paintEvent(opts.color, e, line)}\n`);
     },
     close() {},
   };
@@ -93,12 +92,13 @@ function liveView(opts: ViewOptions): ApplyView {
   let total = 0;
   let finished = 0;
   const meter = throughput(now);
+  const dim = palette(opts.color).dim;
   let copying = false;
   const render = () => {
     frame = (frame + 1) % frames.length;
-    const lines = [...running.entries()].slice(0, 15).map(([, r]) => `${frames[frame]} ${r.message} ${paint(opts.color, 2, `(${Math.round((now() - r.since) / 1000)}s)`)}`);
-    if (running.size > 15) lines.push(paint(opts.color, 2, `… and ${running.size - 15} more running`));
-    if (total > 0) lines.push(paint(opts.color, 2, `${finished}/${total} actions settled${copying ? `; images: ${meter.text()}` : ''}`));
+    const lines = [...running.entries()].slice(0, 15).map(([, r]) => `${frames[frame]} ${r.message} ${dim(`(${Math.round((now() - r.since) / 1000)}s)`)}`);
+    if (running.size > 15) lines.push(dim(`… and ${running.size - 15} more running`));
+    if (total > 0) lines.push(dim(`${finished}/${total} actions settled${copying ? `; images: ${meter.text()}` : ''}`));
     log(lines.join('\n'));
   };
   const timer = setInterval(render, 120);
@@ -130,7 +130,7 @@ function liveView(opts: ViewOptions): ApplyView {
         case 'action.gate':
           if (e.action) running.delete(e.action);
           finished++;
-          persist(paint(opts.color && colourFor(e) !== 0, colourFor(e), `${SYMBOLS[e.code] ?? ''} ${e.message}`));
+          persist(paintEvent(opts.color, e, `${SYMBOLS[e.code] ?? ''} ${e.message}`));
           break;
         default:
           persist(e.message);
