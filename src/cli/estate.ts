@@ -20,6 +20,7 @@ import { AcrctlError, formatLocation } from '../errors.js';
 import type { PlanFinding } from '../plan/model.js';
 import { colourWanted } from '../render/colour.js';
 import { canonical } from '../render/json.js';
+import { annotate, configAnnotations, pathContext } from './github.js';
 import type { CliIo } from './main.js';
 
 /** Flags every cloud-facing command takes. */
@@ -59,6 +60,7 @@ export async function loadEstateConfig(file: string, io: CliIo): Promise<{ confi
   const result = await loadConfig(file, { env: io.env, fs, lint: defaultLints });
   if (hasErrors(result.findings) || !result.document) {
     io.stderr.write(formatText({ file: result.file, findings: result.findings, text: result.text }, { color: useColor(io, 'stderr') }));
+    annotate(io, () => configAnnotations(result.findings, pathContext(io)));
     throw new AcrctlError('config.invalid', `${file} has errors; nothing was read or changed in the cloud`, { hint: `run acrctl validate -f ${file}` });
   }
   return {

@@ -4,6 +4,8 @@
  *
  * Exit code: 0 when there is no error finding (warnings and infos allowed), 1 otherwise. The report
  * goes to stdout in every format (so `--format sarif > results.sarif` works); nothing secret is printed.
+ * On GitHub Actions the findings are also annotations on stderr (text and json formats; SARIF is
+ * for code scanning, which makes its own).
  */
 import { resolve } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
@@ -12,11 +14,13 @@ import { AcrctlError, ExitCode } from '../errors.js';
 import { hasErrors, loadConfig, type ConfigFs } from '../config/load.js';
 import { defaultLints, lintSummaries } from '../config/lint-runner.js';
 import { formatJson, formatSarif, formatText, REPORT_FORMATS, type ReportFormat } from '../config/report.js';
+import { ruleDoc } from '../config/rule-docs.js';
 import { VALIDATION_RULES } from '../config/rules.js';
 import { DEFAULT_MAX_BYTES } from '../config/source.js';
-import { VERSION } from '../version.js';
+import { HOMEPAGE, VERSION } from '../version.js';
 import type { SetExit } from './commands.js';
 import { useColor } from './estate.js';
+import { annotate, configAnnotations, pathContext, workspacePath } from './github.js';
 import type { CliIo } from './main.js';
 
 interface ValidateFlags {
@@ -60,7 +64,14 @@ export async function runValidate(flags: ValidateFlags, io: CliIo): Promise<numb
       break;
     case 'sarif': {
       const summaries = new Map<string, string>([...VALIDATION_RULES.map((r) => [r.id, r.summary] as const), ...lintSummaries()]);
-      output = formatSarif(input, { toolVersion: VERSION, ruleSummaries: summaries });
+      const paths = pathContext(io);
+      output = formatSarif(input, {
+        toolVersion: VERSION,
+        ruleSummaries: summaries,
+        ruleDocs: ruleDoc,
+        informationUri: HOMEPAGE,
+        sourceRootPath: (file) => workspacePath(file, paths),
+      });
       break;
     }
     case 'text':
@@ -68,5 +79,8 @@ export async function runValidate(flags: ValidateFlags, io: CliIo): Promise<numb
       break;
   }
   io.stdout.write(output);
+  // SARIF goes to code scanning, which annotates the pull request from it: annotating here as well
+  // would show every finding twice.
+  if (flags.format !== 'sarif') annotate(io, () => configAnnotations(result.findings, pathContext(io)));
   return hasErrors(result.findings) ? ExitCode.error : ExitCode.ok;
 }

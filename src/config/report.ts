@@ -99,17 +99,49 @@ export interface SarifOptions {
   readonly toolVersion: string;
   /** One-line description per rule id (unknown ids fall back to the id). */
   readonly ruleSummaries: ReadonlyMap<string, string>;
+  /** `fullDescription` and `helpUri` per rule id (see src/config/rule-docs.ts); rules without one get neither. */
+  readonly ruleDocs?: (id: string, summary: string | undefined) => { readonly description: string; readonly helpUri: string } | undefined;
+  /** The tool's home page (`informationUri`). */
+  readonly informationUri?: string;
+  /**
+   * The file's path relative to the source root (the repository checkout), or undefined when it lies
+   * outside; relative paths become `uri` + `uriBaseId: "%SRCROOT%"`. Default: a relative file name
+   * as given is relative to the root, an absolute one is outside.
+   */
+  readonly sourceRootPath?: (file: string) => string | undefined;
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
+/** The base id of relative artifact URIs: the root of the checkout, as code scanning resolves it. */
+export const SARIF_SOURCE_ROOT = '%SRCROOT%';
+
+function encodeSegments(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+function isAbsolutePath(slashed: string): boolean {
+  return /^[A-Za-z]:\//.test(slashed) || slashed.startsWith('/');
+}
+
 /** A SARIF-safe relative URI for a file name: forward slashes, percent-encoded segments. */
 export function sarifUri(file: string): string {
   const slashed = file.replace(/\\/g, '/').replace(/^\.\//, '');
-  if (/^[A-Za-z]:\//.test(slashed) || slashed.startsWith('/')) {
-    return `file://${slashed.startsWith('/') ? '' : '/'}${slashed.split('/').map(encodeURIComponent).join('/')}`;
+  if (isAbsolutePath(slashed)) {
+    return `file://${slashed.startsWith('/') ? '' : '/'}${encodeSegments(slashed)}`;
   }
-  return slashed.split('/').map(encodeURIComponent).join('/');
+  return encodeSegments(slashed);
+}
+
+/**
+ * A SARIF artifact location: relative to {@link SARIF_SOURCE_ROOT} when the file is inside the source
+ * root, else an absolute `file://` URI without a base id (a base id is only allowed with a relative URI).
+ */
+export function sarifArtifactLocation(file: string, sourceRootPath?: (file: string) => string | undefined): { uri: string; uriBaseId?: string } {
+  const slashed = file.replace(/\\/g, '/').replace(/^\.\//, '');
+  const relative = sourceRootPath ? sourceRootPath(file) : isAbsolutePath(slashed) || slashed.startsWith('../') ? undefined : slashed;
+  if (relative === undefined) return { uri: sarifUri(file) };
+  return { uri: encodeSegments(relative.replace(/\\/g, '/').replace(/^\.\//, '')), uriBaseId: SARIF_SOURCE_ROOT };
 }
 
 /** SARIF 2.1.0: one run, rule ids = finding ids, one physical location per result (GitHub code scanning). */
@@ -127,11 +159,17 @@ export function formatSarif(input: ReportInput, options: SarifOptions): string {
           driver: {
             name: 'acrctl',
             version: options.toolVersion,
-            rules: ids.map((id) => ({
-              id,
-              shortDescription: { text: options.ruleSummaries.get(id) ?? id },
-              defaultConfiguration: { level: SARIF_LEVEL[severityOf.get(id) ?? 'error'] },
-            })),
+            ...(options.informationUri === undefined ? {} : { informationUri: options.informationUri }),
+            rules: ids.map((id) => {
+              const summary = options.ruleSummaries.get(id);
+              const doc = options.ruleDocs?.(id, summary);
+              return {
+                id,
+                shortDescription: { text: summary ?? id },
+                ...(doc === undefined ? {} : { fullDescription: { text: doc.description }, helpUri: doc.helpUri }),
+                defaultConfiguration: { level: SARIF_LEVEL[severityOf.get(id) ?? 'error'] },
+              };
+            }),
           },
         },
         columnKind: 'utf16CodeUnits',
@@ -143,7 +181,7 @@ export function formatSarif(input: ReportInput, options: SarifOptions): string {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: sarifUri(f.location.file) },
+                artifactLocation: sarifArtifactLocation(f.location.file, options.sourceRootPath),
                 region: { startLine: f.location.line, startColumn: f.location.column },
               },
             },

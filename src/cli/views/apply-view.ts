@@ -1,12 +1,14 @@
 /**
  * Views of a running apply. The executor emits events; these turn them into what a person sees:
  * on a TTY, a live block of the actions running now (log-update) above which finished actions
- * scroll; elsewhere (CI), one plain line per event, including `still creating … [30s elapsed]`.
+ * scroll; elsewhere (CI), one plain line per event, including `still creating … [30s elapsed]`
+ * (on GitHub Actions, runs of those wait lines fold into log groups).
  * Neither view ever receives a secret: events carry ids, codes and messages only.
  */
 import { createLogUpdate } from 'log-update';
 import type { ApplyEvent } from '../../apply/executor.js';
 import { palette } from '../../render/colour.js';
+import { ANNOTATIONS_PER_LEVEL, renderAnnotations, workflowCommand, type Annotation, type AnnotationLevel } from '../github.js';
 
 export interface ApplyView {
   onEvent(e: ApplyEvent): void;
@@ -19,6 +21,11 @@ export interface ViewOptions {
   readonly tty: boolean;
   readonly color: boolean;
   readonly now?: () => number;
+  /**
+   * On GitHub Actions (plain view only): runs of wait lines are folded into log groups, and failed
+   * and gated actions also become annotations.
+   */
+  readonly github?: boolean;
 }
 
 const SYMBOLS: Partial<Record<ApplyEvent['code'], string>> = {
@@ -71,15 +78,69 @@ export function throughput(now: () => number): { add(e: ApplyEvent): boolean; te
 
 function plainView(opts: ViewOptions): ApplyView {
   const meter = throughput(opts.now ?? Date.now);
+  const github = opts.github === true ? githubLog(opts.stream) : undefined;
   return {
     onEvent(e) {
       const symbol = SYMBOLS[e.code];
       const copying = meter.add(e);
       const message = copying ? `${e.message} [images: ${meter.text()}]` : e.message;
       const line = symbol ? `${symbol} ${message}` : message;
-      opts.stream.write(`${paintEvent(opts.color, e, line)}\n`);
+      if (e.code === 'action.progress') github?.openGroup(line);
+      else github?.closeGroup();
+      opts.stream.write(`${paintEvent(opts.color, e, github ? github.inert(line) : line)}\n`);
+      if (e.code === 'action.failed') github?.annotate('error', e, 'apply failed');
+      if (e.code === 'action.gate') github?.annotate('warning', e, 'apply stopped at a gate');
     },
-    close() {},
+    close() {
+      github?.close();
+    },
+  };
+}
+
+/**
+ * The GitHub Actions side of the plain view. Wait lines (`still creating …`, `waiting for …`,
+ * image progress) come every few seconds for minutes; each run of them is one collapsed group
+ * titled with its first line. A group ends at the next line that is not a wait line, so lines of
+ * other actions never hide inside one. Annotations: the first 9 of a level as they happen; the
+ * 10th (GitHub's limit per step), or a count of the rest, at the end.
+ */
+function githubLog(stream: NodeJS.WritableStream) {
+  let open = false;
+  const held = new Map<AnnotationLevel, Annotation[]>();
+  const write = (line: string) => stream.write(`${line}\n`);
+  return {
+    /**
+     * The line with no line of its own starting with `::`: messages can carry text from the cloud
+     * (an API error), which must not be able to issue workflow commands.
+     */
+    inert(line: string): string {
+      return line.replace(/(^|\n)::/g, '$1 ::');
+    },
+    openGroup(title: string) {
+      if (open) return;
+      write(workflowCommand('group', {}, title));
+      open = true;
+    },
+    closeGroup() {
+      if (!open) return;
+      write('::endgroup::');
+      open = false;
+    },
+    annotate(level: AnnotationLevel, e: ApplyEvent, what: string) {
+      const a: Annotation = { level, title: `acrctl: ${what}${e.action ? `: ${e.action}` : ''}`, message: e.message };
+      const list = held.get(level) ?? [];
+      list.push(a);
+      held.set(level, list);
+      if (list.length < ANNOTATIONS_PER_LEVEL) stream.write(renderAnnotations([a]));
+    },
+    close() {
+      this.closeGroup();
+      for (const list of held.values()) {
+        if (list.length < ANNOTATIONS_PER_LEVEL) continue;
+        // renderAnnotations keeps the 10th as is or turns it into a count of the rest.
+        stream.write(renderAnnotations(list).split('\n').slice(ANNOTATIONS_PER_LEVEL - 1).join('\n'));
+      }
+    },
   };
 }
 
