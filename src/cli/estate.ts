@@ -31,10 +31,13 @@ export interface EstateFlags {
   readonly endpoint?: string;
 }
 
+/** Help of `-f/--file` where it defaults to registry.yaml (src/cli/commands.ts applies ACRCTL_CONFIG). */
+export const CONFIG_FILE_HELP = 'the config file (ACRCTL_CONFIG sets another default)';
+
 /** Adds `-f`, `--emulator[=STATE]` and `--endpoint` to a command. */
 export function estateOptions(cmd: Command): Command {
   return cmd
-    .option('-f, --file <path>', 'the config file', 'registry.yaml')
+    .option('-f, --file <path>', CONFIG_FILE_HELP, 'registry.yaml')
     .option('--emulator [statefile]', `use the embedded emulator (state in ${DEFAULT_EMULATOR_STATE_FILE} unless given)`)
     .option('--endpoint <url>', 'use a running emulator at this URL (or set ACRCTL_ENDPOINT)');
 }

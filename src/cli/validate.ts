@@ -19,7 +19,7 @@ import { VALIDATION_RULES } from '../config/rules.js';
 import { DEFAULT_MAX_BYTES } from '../config/source.js';
 import { HOMEPAGE, VERSION } from '../version.js';
 import type { SetExit } from './commands.js';
-import { useColor } from './estate.js';
+import { CONFIG_FILE_HELP, useColor } from './estate.js';
 import { annotate, configAnnotations, pathContext, workspacePath } from './github.js';
 import type { CliIo } from './main.js';
 
@@ -33,7 +33,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: SetExit):
   program
     .command('validate')
     .description('check registry.yaml: YAML, schema, references and product lints, each at file:line:column')
-    .option('-f, --file <path>', 'the config file', 'registry.yaml')
+    .option('-f, --file <path>', CONFIG_FILE_HELP, 'registry.yaml')
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--max-bytes <n>', 'refuse files larger than this', parseMaxBytes, DEFAULT_MAX_BYTES)
     .action(async (flags: ValidateFlags) => {
