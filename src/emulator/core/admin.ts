@@ -6,9 +6,9 @@
  * Owns: validation of admin bodies. Every rejected body is an {@link AdminError}, answered as
  * `{"error": "..."}` with status 400 (404 for unknown routes).
  */
-import { DEFAULT_ASYNC_DURATIONS, type AccountKeys, type AsyncDurations, type EmulatorState, type Product } from './contract.js';
+import { DEFAULT_ASYNC_DURATIONS, type AccountKeys, type AsyncDurations, type EmulatorState, type EndpointProduct } from './contract.js';
 import type { CallLog } from './calllog.js';
-import { FaultConfigError, PRODUCTS, parseFaultConfig, type FaultConfig, type FaultInjector } from './faults.js';
+import { ENDPOINT_PRODUCTS, FaultConfigError, parseFaultConfig, type FaultConfig, type FaultInjector } from './faults.js';
 import { validateState } from './persistence.js';
 
 export class AdminError extends Error {
@@ -25,7 +25,7 @@ export class AdminError extends Error {
 export interface AdminHost {
   createAccount(uid: string): AccountKeys;
   listAccounts(): { uid: string; accessKeyIds: string[] }[];
-  endpoint(product: Product, region: string): Promise<string>;
+  endpoint(product: EndpointProduct, region: string): Promise<string>;
   info(): unknown;
   state(): EmulatorState;
   replaceState(state: EmulatorState): void;
@@ -86,9 +86,9 @@ export function coreAdminRoutes(host: AdminHost): CoreAdminRoute[] {
       run: async (q) => {
         const product = q.get('product') ?? '';
         const region = q.get('region') ?? '';
-        if (!(PRODUCTS as readonly string[]).includes(product)) throw new AdminError(`product must be one of ${PRODUCTS.join(', ')}`);
+        if (!(ENDPOINT_PRODUCTS as readonly string[]).includes(product)) throw new AdminError(`product must be one of ${ENDPOINT_PRODUCTS.join(', ')}`);
         if (!/^(global|[a-z]{2,}(-[a-z0-9]+)+)$/.test(region)) throw new AdminError('region must be a region id such as cn-hangzhou, or global');
-        return { endpoint: await host.endpoint(product as Product, region) };
+        return { endpoint: await host.endpoint(product as EndpointProduct, region) };
       },
     },
     {
@@ -189,7 +189,7 @@ export function coreAdminRoutes(host: AdminHost): CoreAdminRoute[] {
     {
       method: 'PUT',
       path: '/_emulator/faults',
-      summary: 'Replace the fault configuration {seed, global, products, actions, rateLimits}; restarts the random streams',
+      summary: 'Replace the fault configuration {seed, global, products, actions, rateLimits, accountRateLimits}; restarts the random streams',
       mutates: false,
       run: (_q, body) => {
         let cfg: FaultConfig;
