@@ -127,6 +127,14 @@ export class Authenticator {
       payloadHash: sha256Hex(req.body),
     });
     if (!sameSignature(acs3Signature(canonical, key.secret), auth.signature.toLowerCase())) throw authErrors.mismatch(400);
+    // The ACS3 scheme signs every x-acs- header the client sends (OpenApiUtil.getAuthorization):
+    // one outside SignedHeaders was added or changed by someone else (SPEC: a guess of the live check).
+    const signed = new Set(auth.signedHeaders.map((h) => h.toLowerCase()));
+    const unsigned = Object.keys(req.headers)
+      .map((h) => h.toLowerCase())
+      .filter((h) => h.startsWith('x-acs-') && !signed.has(h))
+      .sort();
+    if (unsigned.length > 0) throw authErrors.incomplete(`the header${unsigned.length > 1 ? 's' : ''} ${unsigned.join(', ')} ${unsigned.length > 1 ? 'are' : 'is'} sent but not signed (SignedHeaders must list every x-acs- header)`);
     this.checkNonce(auth.accessKeyId, nonce);
     this.checkToken(key, headerOf(req.headers, 'x-acs-security-token'));
     return { kind: 'signed', accountUid: key.accountUid, caller: key.caller };
