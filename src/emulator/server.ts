@@ -32,6 +32,7 @@ import {
   type CallContext,
   type CallerIdentity,
   type EmulatorState,
+  type EndpointProduct,
   type EpochMs,
   type IdGenerator,
   type Product,
@@ -187,8 +188,13 @@ class EmulatorCore implements AdminHost {
         this.roaRoutes.set(svc.product, sortPatterns(svc.routes.map((r) => compilePattern(r.method, r.pattern, r))));
       }
     }
+    const expiry = { now: this.now, idleMs: () => this.asyncDurationsValue.registryUploadIdle };
     const blobs: BlobStore =
-      opts.blobDir !== undefined ? new DirBlobStore(opts.blobDir) : opts.stateFile !== undefined ? new DirBlobStore(`${opts.stateFile}.blobs`) : new MemoryBlobStore();
+      opts.blobDir !== undefined
+        ? new DirBlobStore(opts.blobDir, expiry)
+        : opts.stateFile !== undefined
+          ? new DirBlobStore(`${opts.stateFile}.blobs`, expiry)
+          : new MemoryBlobStore(expiry);
     this.registries = new Registries({
       context: () => this.adminContext(),
       changed: () => this.saver?.schedule(),
@@ -263,7 +269,8 @@ class EmulatorCore implements AdminHost {
     return server;
   }
 
-  async endpoint(product: Product, region: string): Promise<string> {
+  async endpoint(product: EndpointProduct, region: string): Promise<string> {
+    if (product === 'oss') throw new AdminError('oss is not served by this emulator', 404);
     const svc = this.services.get(product);
     if (svc === undefined) throw new AdminError(`product ${product} is not served by this emulator (served: ${[...this.services.keys()].join(', ')})`, 404);
     if (region === 'global') {
@@ -393,9 +400,13 @@ class EmulatorCore implements AdminHost {
 
     const decision = this.faults.decide(service.product, target.name);
     if (decision.latencyMs > 0) await this.sleep(decision.latencyMs);
-    if (!this.faults.admit(service.product, performance.now())) {
-      const retryAfter = this.faults.retryAfter(service.product, target.name);
-      const err = new ApiError('Throttling.Api', 'Request was denied due to api flow control.', 400, 'pop', {}, { 'x-acs-retry-after': String(retryAfter) });
+    const admission = this.faults.admitCall(service.product, target.name, accountUid, performance.now());
+    if (admission !== 'ok') {
+      const retryAfter = { 'x-acs-retry-after': String(this.faults.retryAfter(service.product, target.name)) };
+      const err =
+        admission === 'Throttling.User'
+          ? new ApiError('Throttling.User', 'Request was denied due to user flow control.', 400, 'pop', {}, retryAfter)
+          : new ApiError('Throttling.Api', 'Request was denied due to api flow control.', 400, 'pop', {}, retryAfter);
       return this.finish(res, note, region, requestId, service, err);
     }
     const outcome: FaultOutcome = decision.outcome;
