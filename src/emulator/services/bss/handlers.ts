@@ -3,6 +3,7 @@
  * quota upgrade) and QueryAvailableInstances. Writes are idempotent by ClientToken.
  */
 import type { CallContext, FlatParams, RpcAction, RpcRequest } from '../../core/contract.js';
+import { recallToken, rememberToken } from '../../core/idempotency.js';
 import { optionalEnum, optionalInt, optionalString, paginate, repeatObjects, requireString } from '../../core/params.js';
 import {
   BASE_QUOTAS,
@@ -83,8 +84,9 @@ function ownInstance(ctx: CallContext, id: string): InstanceRecord {
 }
 
 /**
- * A mutating BSS action with ClientToken idempotency: the same token with the same parameters
- * replays the first successful response; with different parameters it is IdempotentParameterMismatch.
+ * A mutating BSS action with ClientToken idempotency within the token window: the same token with
+ * the same parameters replays the first successful response; with different parameters it is
+ * IdempotentParameterMismatch. After the window the token is forgotten: a new request.
  */
 function idempotent(handle: (ctx: CallContext, p: FlatParams) => Record<string, unknown>): RpcAction {
   return {
@@ -97,13 +99,14 @@ function idempotent(handle: (ctx: CallContext, p: FlatParams) => Record<string, 
       const st = bss(ctx);
       const key = `${ctx.accountUid}/${req.action}/${token}`;
       const fp = fingerprint(req.params);
-      const seen = st.tokens[key];
+      const windowMs = ctx.settings.async.clientTokenWindow;
+      const seen = recallToken(st.tokens, key, ctx.now(), windowMs);
       if (seen !== undefined) {
         if (seen.fingerprint !== fp) throw idempotentMismatch();
         return seen.response;
       }
       const response = handle(ctx, req.params);
-      st.tokens[key] = { fingerprint: fp, response };
+      rememberToken(st.tokens, key, { fingerprint: fp, response }, ctx.now(), windowMs);
       return response;
     },
   };
