@@ -26,6 +26,7 @@ import {
   ApiError,
   DEFAULT_ASYNC_DURATIONS,
   type AccountKeys,
+  type AccountOptions,
   type AdminContext,
   type AdminRoute,
   type AsyncDurations,
@@ -48,6 +49,7 @@ import { createIdGenerator } from './core/ids.js';
 import { loadStateFile, StateSaver, type PersistedEmulator } from './core/persistence.js';
 import { compilePattern, matchPattern, sortPatterns, type CompiledPattern } from './core/routing.js';
 import { parseForm, type IncomingHeaders } from './core/signature.js';
+import { INTERNATIONAL_BSS_REGION } from './core/sites.js';
 import { services as registeredServices } from './services/index.js';
 import { registryAdminRoutes } from './registry/admin.js';
 import type { RegistryTarget } from './registry/backends.js';
@@ -226,9 +228,9 @@ class EmulatorCore implements AdminHost {
       url,
       port: this.mainPort,
       products: [...this.services.keys()],
-      createAccount: async (uid) => {
+      createAccount: async (uid, opts = {}) => {
         if (!/^\d{16}$/.test(uid)) throw new Error(`emulator: account uid must be 16 digits, got ${uid}`);
-        const keys = this.createAccount(uid);
+        const keys = this.createAccount(uid, opts);
         this.saver?.schedule();
         return keys;
       },
@@ -278,7 +280,9 @@ class EmulatorCore implements AdminHost {
       return `127.0.0.1:${this.mainPort}`;
     }
     if (!REGION_RE.test(region)) throw new AdminError(`region must be a region id such as cn-hangzhou, got ${region}`);
-    if (svc.scope === 'global') return `127.0.0.1:${this.mainPort}`;
+    // BSS has a second endpoint, the international site's (business.ap-southeast-1.aliyuncs.com):
+    // the ap-southeast-1 region port, so the request's region says which endpoint was called.
+    if (svc.scope === 'global' && !(product === 'bss' && region === INTERNATIONAL_BSS_REGION)) return `127.0.0.1:${this.mainPort}`;
     return `127.0.0.1:${await this.openRegion(region)}`;
   }
 
@@ -589,17 +593,19 @@ class EmulatorCore implements AdminHost {
     }
   }
 
-  createAccount(uid: string): AccountKeys {
+  createAccount(uid: string, opts: AccountOptions = {}): AccountKeys {
     const account = (this.current.accounts[uid] ??= { uid, accessKeys: {} });
+    if (opts.site !== undefined) account.site = opts.site;
+    if (opts.enforce !== undefined) account.enforce = opts.enforce;
     const accessKeyId = `LTAI${randomAlnum(20)}`;
     const accessKeySecret = randomAlnum(30);
     account.accessKeys[accessKeyId] = accessKeySecret;
     return { uid, accessKeyId, accessKeySecret };
   }
 
-  listAccounts(): { uid: string; accessKeyIds: string[] }[] {
+  listAccounts(): { uid: string; accessKeyIds: string[]; site: string; enforce: boolean }[] {
     return Object.values(this.current.accounts)
-      .map((a) => ({ uid: a.uid, accessKeyIds: Object.keys(a.accessKeys) }))
+      .map((a) => ({ uid: a.uid, accessKeyIds: Object.keys(a.accessKeys), site: a.site ?? 'china', enforce: a.enforce === true }))
       .sort((a, b) => a.uid.localeCompare(b.uid));
   }
 

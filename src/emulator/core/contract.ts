@@ -275,6 +275,14 @@ export interface StartOptions {
   readonly log?: (line: string) => void;
 }
 
+/** How an account is created or changed by the admin API (absent fields are left as they are). */
+export interface AccountOptions {
+  /** Default `china` for a new account. */
+  readonly site?: AccountSite;
+  /** Default false for a new account: see {@link AccountRecord.enforce}. */
+  readonly enforce?: boolean;
+}
+
 /** Credentials the admin API hands out for an account. */
 export interface AccountKeys {
   readonly uid: string;
@@ -287,8 +295,11 @@ export interface RunningEmulator {
   /** `http://127.0.0.1:PORT` of the main port (admin API and global products). */
   readonly url: string;
   readonly port: number;
-  /** Creates the account if needed and returns a new access key for it. */
-  createAccount(uid: string): Promise<AccountKeys>;
+  /**
+   * Creates the account if needed and returns a new root access key for it; `opts` sets its site
+   * and RAM enforcement (on an existing account too).
+   */
+  createAccount(uid: string, opts?: AccountOptions): Promise<AccountKeys>;
   /**
    * The bare `127.0.0.1:PORT` an unmodified SDK client puts in `endpoint` (protocol http); for
    * `oss`, the port of the region's OSS service (ali-oss: `endpoint: 'http://127.0.0.1:PORT'`).

@@ -22,6 +22,7 @@ import { CR_REGIONS } from '../cr/regions.js';
 import { bssInvalid, idempotentMismatch, resourceNotExists } from './errors.js';
 import { addMonths, bssTime, fingerprint, type BssState, type SubscriptionRecord } from './models.js';
 import { ApiError } from '../../core/contract.js';
+import { ACR_EE_PRODUCT_TYPE, bssEndpointSite, INTERNATIONAL_BSS_REGION, siteOf } from '../../core/sites.js';
 
 const PRODUCT_TYPES = ['acr_ee_public_cn', 'acr_ee_public_intl'] as const;
 const SUBSCRIPTION_TYPES = ['Subscription', 'PayAsYouGo'] as const;
@@ -52,6 +53,31 @@ function productCode(p: FlatParams): void {
   const code = requireString(p, 'ProductCode');
   if (code !== 'acr') throw new ApiError('NotApplicable', `This API is not applicable for caller: the emulator sells only ProductCode acr, not ${code}.`, 400);
   optionalEnum(p, 'ProductType', PRODUCT_TYPES);
+}
+
+function notApplicable(why: string): ApiError {
+  return new ApiError('NotApplicable', `This API is not applicable for caller. ${why}`, 400);
+}
+
+/**
+ * The site rules (SPEC.md "Sites"): a call must reach its account's site's BSS endpoint, and a
+ * ProductType, when given, must be the site's; both otherwise answer `NotApplicable`. Returns the
+ * ProductType the call is for.
+ */
+function siteProductType(ctx: CallContext, p: FlatParams): string {
+  const site = siteOf(ctx.state, ctx.accountUid);
+  const endpoint = bssEndpointSite(ctx.region);
+  if (endpoint !== site) {
+    throw notApplicable(
+      site === 'international'
+        ? `Account ${ctx.accountUid} is an international-site account: call business.${INTERNATIONAL_BSS_REGION}.aliyuncs.com (the emulator's ${INTERNATIONAL_BSS_REGION} port).`
+        : `Account ${ctx.accountUid} is a China-site account: call business.aliyuncs.com (the emulator's main port).`,
+    );
+  }
+  const want = ACR_EE_PRODUCT_TYPE[site];
+  const given = optionalString(p, 'ProductType');
+  if (given !== undefined && given !== want) throw notApplicable(`ProductType ${given} is not sold to ${site === 'international' ? 'international' : 'China'}-site accounts; use ${want}.`);
+  return want;
 }
 
 /** An integer Parameter within [0, max] and a multiple of `step`; undefined when absent. */
@@ -119,7 +145,7 @@ function orderId(ctx: CallContext): string {
 export const bssActions: Readonly<Record<string, RpcAction>> = {
   CreateInstance: idempotent((ctx, p) => {
     productCode(p);
-    const productType = optionalEnum(p, 'ProductType', PRODUCT_TYPES) ?? 'acr_ee_public_cn';
+    const productType = siteProductType(ctx, p);
     requireString(p, 'SubscriptionType');
     const subscriptionType = optionalEnum(p, 'SubscriptionType', SUBSCRIPTION_TYPES) ?? 'Subscription';
     const period = optionalInt(p, 'Period');
@@ -169,6 +195,7 @@ export const bssActions: Readonly<Record<string, RpcAction>> = {
   RefundInstance: idempotent((ctx, p) => {
     const id = requireString(p, 'InstanceId');
     productCode(p);
+    siteProductType(ctx, p);
     const inst = ownInstance(ctx, id);
     refundInstance(ctx, inst);
     const order = orderId(ctx);
@@ -178,6 +205,7 @@ export const bssActions: Readonly<Record<string, RpcAction>> = {
 
   ModifyInstance: idempotent((ctx, p) => {
     productCode(p);
+    siteProductType(ctx, p);
     requireString(p, 'SubscriptionType');
     optionalEnum(p, 'SubscriptionType', SUBSCRIPTION_TYPES);
     requireString(p, 'ModifyType');
@@ -217,6 +245,7 @@ export const bssActions: Readonly<Record<string, RpcAction>> = {
     handle(ctx: CallContext, req: RpcRequest) {
       settle(ctx);
       const p = req.params;
+      siteProductType(ctx, p);
       const code = optionalString(p, 'ProductCode');
       const type = optionalString(p, 'ProductType');
       const region = optionalString(p, 'Region');
