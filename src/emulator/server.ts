@@ -52,6 +52,8 @@ import { parseForm, type IncomingHeaders } from './core/signature.js';
 import { INTERNATIONAL_BSS_REGION } from './core/sites.js';
 import { services as registeredServices } from './services/index.js';
 import { registryAdminRoutes } from './registry/admin.js';
+import { ossAdminRoutes } from './services/oss/admin.js';
+import { OssPorts } from './services/oss/server.js';
 import type { RegistryTarget } from './registry/backends.js';
 import { DirBlobStore, MemoryBlobStore, type BlobStore } from './registry/blobstore.js';
 import { Registries } from './registry/server.js';
@@ -96,6 +98,8 @@ export interface RegistryEmulator extends Emulator {
   registry(target: RegistryTarget): Promise<string>;
   /** Registry key (`ee:<id>`, `pe:<region>`) → port of every registry port opened so far. */
   registryPorts(): Record<string, number>;
+  /** Region → port of every OSS port opened so far. */
+  ossPorts(): Record<string, number>;
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -166,6 +170,7 @@ class EmulatorCore implements AdminHost {
   private readonly opening = new Map<string, Promise<number>>();
   private closing: Promise<void> | undefined;
   private readonly registries: Registries;
+  private readonly oss: OssPorts;
 
   constructor(
     private readonly opts: EmulatorOptions,
@@ -208,7 +213,11 @@ class EmulatorCore implements AdminHost {
       wallNow: () => this.wallNow(),
       log: (line) => this.log(line),
     });
-    const admin: CompiledPattern<AdminEntry>[] = [...coreAdminRoutes(this), ...registryAdminRoutes(this.registries, () => this.adminContext())].map((r) =>
+    const admin: CompiledPattern<AdminEntry>[] = [
+      ...coreAdminRoutes(this),
+      ...registryAdminRoutes(this.registries, () => this.adminContext()),
+      ...ossAdminRoutes(() => this.current, this.now),
+    ].map((r) =>
       compilePattern(r.method, r.path, { kind: 'core', route: r }),
     );
     for (const svc of this.services.values()) {
@@ -216,6 +225,18 @@ class EmulatorCore implements AdminHost {
     }
     this.adminPatterns = sortPatterns(admin);
     this.auth = new Authenticator({ state: () => this.current, wallNow: this.wallNow, now: this.now });
+    this.oss = new OssPorts({
+      state: () => this.current,
+      now: this.now,
+      wallNow: () => this.wallNow(),
+      lookupKey: (id) => this.auth.lookupKey(id),
+      faults: this.faults,
+      calls: this.calls,
+      monotonicNow: () => performance.now(),
+      sleep: (ms) => this.sleep(ms),
+      changed: () => this.saver?.schedule(),
+      log: (line) => this.log(line),
+    });
     this.saver = opts.stateFile === undefined ? undefined : new StateSaver(opts.stateFile, () => this.snapshot(), this.log);
   }
 
@@ -228,6 +249,7 @@ class EmulatorCore implements AdminHost {
       url,
       port: this.mainPort,
       products: [...this.services.keys()],
+      ossPorts: () => this.oss.ports(),
       createAccount: async (uid, opts = {}) => {
         if (!/^\d{16}$/.test(uid)) throw new Error(`emulator: account uid must be 16 digits, got ${uid}`);
         const keys = this.createAccount(uid, opts);
@@ -272,7 +294,10 @@ class EmulatorCore implements AdminHost {
   }
 
   async endpoint(product: EndpointProduct, region: string): Promise<string> {
-    if (product === 'oss') throw new AdminError('oss is not served by this emulator', 404);
+    if (product === 'oss') {
+      if (!REGION_RE.test(region)) throw new AdminError(`oss is a regional product: ask for a region such as cn-hangzhou, got ${region}`);
+      return this.oss.address(region);
+    }
     const svc = this.services.get(product);
     if (svc === undefined) throw new AdminError(`product ${product} is not served by this emulator (served: ${[...this.services.keys()].join(', ')})`, 404);
     if (region === 'global') {
@@ -308,6 +333,7 @@ class EmulatorCore implements AdminHost {
       await Promise.allSettled([...this.opening.values()]);
       const servers = [this.mainServer, ...[...this.regionServers.values()].map((r) => r.server)].filter((s): s is Server => s !== undefined);
       await this.registries.close();
+      await this.oss.close();
       await Promise.all(
         servers.map(
           (s) =>
@@ -615,6 +641,7 @@ class EmulatorCore implements AdminHost {
       port: this.mainPort,
       regions: Object.fromEntries([...this.regionServers].map(([r, s]) => [r, s.port])),
       registries: this.registries.ports(),
+      oss: this.oss.ports(),
       products: [...this.services.values()].map((s) => ({ product: s.product, version: s.version, scope: s.scope, style: s.style })),
       stateFile: this.opts.stateFile ?? null,
     };

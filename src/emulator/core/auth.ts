@@ -58,7 +58,8 @@ export const authErrors = {
   unsupportedMethod: (m: string) => new ApiError('InvalidSignatureMethod', `Specified signature method is not supported: ${m}.`, 400),
 };
 
-interface KeyMatch {
+/** An access key found in the state: whose it is, its secret, and the token an STS key needs. */
+export interface KeyMatch {
   readonly accountUid: string;
   readonly secret: string;
   readonly caller: CallerIdentity;
@@ -190,6 +191,14 @@ export class Authenticator {
     if (token === undefined || token === '') throw authErrors.missingToken();
     if (!sameSignature(token, key.securityToken)) throw authErrors.tokenMismatch();
     if (key.expiresAt !== undefined && this.opts.now() >= key.expiresAt) throw authErrors.tokenExpired();
+  }
+
+  /**
+   * The key `accessKeyId` (an account's, a RAM user's or an STS session's), for protocols that
+   * verify their own signatures (OSS). Throws `InvalidAccessKeyId.NotFound` like the RPC checks.
+   */
+  lookupKey(accessKeyId: string): KeyMatch {
+    return this.findKey(accessKeyId);
   }
 
   private findKey(accessKeyId: string): KeyMatch {

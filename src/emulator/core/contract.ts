@@ -143,7 +143,8 @@ export interface EmulatorState {
   accounts: Record<string, AccountRecord>;
   /** Id and sequence counters (owned by IdGenerator). */
   counters: Record<string, number>;
-  services: Partial<Record<Product, unknown>>;
+  /** Per product (RPC/ROA services and OSS). */
+  services: Partial<Record<EndpointProduct, unknown>>;
 }
 
 export interface AccountRecord {

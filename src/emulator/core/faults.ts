@@ -58,6 +58,29 @@ export const REGISTRY_OPERATIONS = [
 
 export type RegistryOperation = (typeof REGISTRY_OPERATIONS)[number];
 
+/**
+ * The operations of the emulated OSS (services/oss/server.ts), as fault keys (`oss:<operation>`),
+ * call-log actions and the API names RAM actions are derived from. `Unsupported` is any request
+ * the emulator does not serve.
+ */
+export const OSS_OPERATIONS = [
+  'PutBucket',
+  'DeleteBucket',
+  'GetBucketInfo',
+  'ListObjects',
+  'ListObjectsV2',
+  'PutObject',
+  'AppendObject',
+  'GetObject',
+  'HeadObject',
+  'GetObjectMeta',
+  'DeleteObject',
+  'DeleteMultipleObjects',
+  'Unsupported',
+] as const;
+
+export type OssOperation = (typeof OSS_OPERATIONS)[number];
+
 /** One set of fault knobs. Rates are probabilities in [0, 1]; their sum must not exceed 1. */
 export interface FaultRule {
   /** Delay before the call is handled, in ms. */
@@ -193,7 +216,7 @@ export class FaultInjector {
     if (u < edge) return { latencyMs, outcome: { kind: 'internal' } };
     edge += rule.errorRate ?? 0;
     if (u < edge) {
-      const code = rule.errorCode ?? (product === 'registry' ? 'DENIED' : 'Forbidden.RAM');
+      const code = rule.errorCode ?? (product === 'registry' ? 'DENIED' : product === 'oss' ? 'AccessDenied' : 'Forbidden.RAM');
       return { latencyMs, outcome: { kind: 'error', code, status: rule.errorStatus ?? 403 } };
     }
     return { latencyMs, outcome: { kind: 'none' } };
@@ -285,8 +308,12 @@ export function parseFaultConfig(body: unknown, defaultSeed: number): FaultConfi
     for (const [k, v] of Object.entries(asObject(obj['actions'], 'actions'))) {
       const m = /^([a-z]+):([A-Za-z0-9]+)$/.exec(k);
       if (!m) throw new FaultConfigError(`actions.${k}: keys are product:Action, e.g. cr:ListRepository or registry:GetBlob`);
-      if (product(m[1] ?? '', `actions.${k}`) === 'registry' && !(REGISTRY_OPERATIONS as readonly string[]).includes(m[2] ?? '')) {
+      const p = product(m[1] ?? '', `actions.${k}`);
+      if (p === 'registry' && !(REGISTRY_OPERATIONS as readonly string[]).includes(m[2] ?? '')) {
         throw new FaultConfigError(`actions.${k}: unknown registry operation ${m[2] ?? ''} (one of ${REGISTRY_OPERATIONS.join(', ')})`);
+      }
+      if (p === 'oss' && !(OSS_OPERATIONS as readonly string[]).includes(m[2] ?? '')) {
+        throw new FaultConfigError(`actions.${k}: unknown OSS operation ${m[2] ?? ''} (one of ${OSS_OPERATIONS.join(', ')})`);
       }
       actions[k] = parseRule(v, `actions.${k}`);
     }
