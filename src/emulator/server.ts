@@ -50,6 +50,9 @@ import { loadStateFile, StateSaver, type PersistedEmulator } from './core/persis
 import { compilePattern, matchPattern, sortPatterns, type CompiledPattern } from './core/routing.js';
 import { parseForm, type IncomingHeaders } from './core/signature.js';
 import { INTERNATIONAL_BSS_REGION } from './core/sites.js';
+import { checkCall, denialOf } from './services/ram/enforce.js';
+import { ossErrors } from './services/oss/errors.js';
+import { ossState } from './services/oss/models.js';
 import { services as registeredServices } from './services/index.js';
 import { registryAdminRoutes } from './registry/admin.js';
 import { ossAdminRoutes } from './services/oss/admin.js';
@@ -235,6 +238,16 @@ class EmulatorCore implements AdminHost {
       monotonicNow: () => performance.now(),
       sleep: (ms) => this.sleep(ms),
       changed: () => this.saver?.schedule(),
+      authorize: (r) => {
+        const owner = ossState(this.current).buckets[r.bucket]?.ownerUid ?? r.accountUid;
+        const d = denialOf(this.current, r.accountUid, r.caller, 'oss', r.operation, () => ({ region: r.region, account: owner, bucket: r.bucket, object: r.key }), {
+          sourceIp: '127.0.0.1',
+          secureTransport: false,
+          currentTime: this.now(),
+          accessId: r.caller.accessKeyId,
+        });
+        return d === undefined ? undefined : ossErrors.ramDenied(d);
+      },
       log: (line) => this.log(line),
     });
     this.saver = opts.stateFile === undefined ? undefined : new StateSaver(opts.stateFile, () => this.snapshot(), this.log);
@@ -474,19 +487,25 @@ class EmulatorCore implements AdminHost {
     let result: Record<string, unknown> | undefined;
     let failure: unknown;
     try {
+      const request = { sourceIp: loopbackOf(req), secureTransport: false, currentTime: this.now(), accessId: caller?.accessKeyId ?? '' };
       if (target.style === 'RPC') {
         const handlerParams: Record<string, string> = {};
         for (const [k, v] of Object.entries(params)) if (!PROTOCOL_PARAMS.has(k)) handlerParams[k] = v;
+        const denied = checkCall(ctx, service.product, target.name, handlerParams, request);
+        if (denied !== undefined) throw denied;
         result = target.action.handle(ctx, { action: target.name, version: service.version, params: handlerParams });
       } else {
-        result = target.route.handle(ctx, {
+        const roa = {
           action: target.name,
           method: view.method,
           path: rawPath,
           pathParams: target.pathParams,
           query: Object.fromEntries(view.query),
           body: parseJsonBody(body, contentType),
-        });
+        };
+        const denied = checkCall(ctx, service.product, target.name, roaParams(roa.pathParams, roa.query, roa.body), request);
+        if (denied !== undefined) throw denied;
+        result = target.route.handle(ctx, roa);
       }
     } catch (err) {
       failure = err;
@@ -695,6 +714,23 @@ class EmulatorCore implements AdminHost {
 }
 
 // ---- helpers -----------------------------------------------------------------------------
+
+/** The client address for RAM's acs:SourceIp (always loopback here; IPv4-mapped forms unwrapped). */
+function loopbackOf(req: IncomingMessage): string {
+  return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+}
+
+/** A ROA request's names for RAM resources: path parameters, query, and the body entity's string fields. */
+function roaParams(path: Readonly<Record<string, string>>, query: Readonly<Record<string, string>>, body: unknown): Record<string, string> {
+  const out: Record<string, string> = { ...query, ...path };
+  if (typeof body === 'object' && body !== null) {
+    for (const entity of Object.values(body as Record<string, unknown>)) {
+      if (typeof entity !== 'object' || entity === null) continue;
+      for (const [k, v] of Object.entries(entity as Record<string, unknown>)) if (typeof v === 'string' && out[k] === undefined) out[k] = v;
+    }
+  }
+  return out;
+}
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 

@@ -24,6 +24,7 @@ import {
   type IncomingHeaders,
   type ParamPairs,
 } from './signature.js';
+import { findUserKey, userArn } from '../services/ram/models.js';
 import { assumedRoleArn, findSession } from '../services/sts/models.js';
 
 /** A received request, as the authenticator needs it. */
@@ -46,6 +47,7 @@ export type AuthResult =
 export const authErrors = {
   incomplete: (why: string) => new ApiError('IncompleteSignature', `The request signature does not conform to Aliyun standards: ${why}.`, 400),
   keyNotFound: () => new ApiError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.', 404),
+  keyInactive: () => new ApiError('InvalidAccessKeyId.Inactive', 'Specified access key is disabled.', 400),
   mismatch: (status: number) => new ApiError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.', status),
   expired: () => new ApiError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.', 400),
   timestampFormat: (value: string) => new ApiError('InvalidTimeStamp.Format', `Specified time stamp or date value is not well formatted: ${value}.`, 400),
@@ -228,7 +230,23 @@ export class Authenticator {
       uid = this.index.get(accessKeyId);
       secret = uid === undefined ? undefined : state.accounts[uid]?.accessKeys[accessKeyId];
     }
-    if (uid === undefined || secret === undefined) throw authErrors.keyNotFound();
+    if (uid === undefined || secret === undefined) {
+      const found = findUserKey(state, accessKeyId);
+      if (found === undefined) throw authErrors.keyNotFound();
+      if (found.key.status !== 'Active') throw authErrors.keyInactive();
+      return {
+        accountUid: found.accountUid,
+        secret: found.key.accessKeySecret,
+        caller: {
+          type: 'RAMUser',
+          accessKeyId,
+          arn: userArn(found.accountUid, found.user.userName),
+          principalId: found.user.userId,
+          userId: found.user.userId,
+          userName: found.user.userName,
+        },
+      };
+    }
     return { accountUid: uid, secret, caller: { type: 'Account', accessKeyId, arn: `acs:ram::${uid}:root`, principalId: uid } };
   }
 

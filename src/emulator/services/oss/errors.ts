@@ -52,6 +52,9 @@ export const ossErrors = {
   notImplemented: (what: string) => new OssError('NotImplemented', `A header you provided implies functionality that is not implemented: ${what}.`, 501),
   methodNotAllowed: (method: string, what: string) => new OssError('MethodNotAllowed', `The specified method is not allowed against this resource: ${method} ${what}.`, 405),
   accessDenied: (message: string, ec?: string) => new OssError('AccessDenied', message, 403, {}, ec),
+  /** RAM refused the call (enforce.ts): the action and resource are named, as RAM denials do. */
+  ramDenied: (d: { action: string; resource: string; verdict: string }) =>
+    new OssError('AccessDenied', `You have no right to access this object because of RAM policy: ${d.action} on ${d.resource} (${d.verdict}).`, 403, { AuthAction: d.action, AuthResource: d.resource }, '0003-00000301'),
   wrongEndpoint: (bucket: string, region: string) =>
     new OssError(
       'AccessDenied',
