@@ -11,7 +11,7 @@
  * Read-only over the state; never throws on a malformed stored document (it grants nothing).
  */
 import type { CallerIdentity, EmulatorState } from '../../core/contract.js';
-import { defaultDocument, peekRamAccount, withPrincipals, type PolicyType, type RamAccount } from './models.js';
+import { defaultDocument, peekRamAccount, type PolicyType, type RamAccount } from './models.js';
 import { evaluate, parsePolicyDocument, type PolicyDocument, type RequestContext, type Verdict } from './policy.js';
 import { findSession } from '../sts/models.js';
 
@@ -57,10 +57,9 @@ export function policySets(state: EmulatorState, accountUid: string, caller: Cal
   const acct = peekRamAccount(state, accountUid);
   if (acct === undefined) return [[]];
   if (caller.type === 'RAMUser') {
-    const a = withPrincipals(acct);
     const name = caller.userName ?? '';
-    const groups = new Set(a.memberships.filter((m) => m.userName === name).map((m) => m.groupName));
-    return [[...docsOf(a, a.userAttachments.filter((x) => x.principal === name)), ...docsOf(a, a.groupAttachments.filter((x) => groups.has(x.principal)))]];
+    const groups = new Set((acct.memberships ?? []).filter((m) => m.userName === name).map((m) => m.groupName));
+    return [[...docsOf(acct, (acct.userAttachments ?? []).filter((x) => x.principal === name)), ...docsOf(acct, (acct.groupAttachments ?? []).filter((x) => groups.has(x.principal)))]];
   }
   if (caller.type === 'AssumedRoleUser') {
     const sets = [docsOf(acct, acct.attachments.filter((x) => x.roleName === caller.roleName))];
