@@ -204,6 +204,10 @@ export interface SeedTarget {
   readonly log: (line: string) => void;
   /** How long to wait for an object to become Active / Attached (default 120 s). */
   readonly waitMs?: number;
+  /** Injected edges; defaults: the global fetch, Date.now, a timer. */
+  readonly fetch?: typeof globalThis.fetch;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SeedResult {
@@ -220,7 +224,7 @@ export async function applySeed(seed: SeedDocument, locate: Locator, t: SeedTarg
   };
   const uid = (alias: string) => t.uids[alias] ?? seed.accounts?.[alias] ?? '';
   const admin = async (path: string, body: unknown, where: (string | number)[], what: string): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await (t.fetch ?? globalThis.fetch)(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (res.status >= 400) {
       const why = String(answer['error'] ?? answer['Message'] ?? answer['message'] ?? `HTTP ${res.status}`);
@@ -228,11 +232,13 @@ export async function applySeed(seed: SeedDocument, locate: Locator, t: SeedTarg
     }
     return answer;
   };
+  const now = t.now ?? Date.now;
+  const sleep = t.sleep ?? ((ms: number) => delay(ms));
   const wait = async (what: string, where: (string | number)[], ready: () => Promise<boolean>): Promise<void> => {
-    const until = Date.now() + (t.waitMs ?? 120_000);
+    const until = now() + (t.waitMs ?? 120_000);
     while (!(await ready())) {
-      if (Date.now() > until) throw new AcrctlError('seed.timeout', `${what} did not become ready within ${Math.round((t.waitMs ?? 120_000) / 1000)} s`, { location: locate(where), hint: 'check the emulator\'s async durations (GET /_emulator/async)' });
-      await delay(100);
+      if (now() > until) throw new AcrctlError('seed.timeout', `${what} did not become ready within ${Math.round((t.waitMs ?? 120_000) / 1000)} s`, { location: locate(where), hint: 'check the emulator\'s async durations (GET /_emulator/async)' });
+      await sleep(100);
     }
   };
 

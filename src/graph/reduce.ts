@@ -45,23 +45,33 @@ export function transitiveReduction(nodes: Iterable<string>, edges: Iterable<Edg
     for (let f = 0; f < names.length; f++) for (const t of succ[f]!) kept.push({ from: names[f]!, to: names[t]! });
     return kept.sort(byEdge);
   }
-  // desc[n]: every node reachable from n, n excluded. Filled from the sinks up.
-  const desc: Set<number>[] = new Array<Set<number>>(names.length);
+  // desc[n]: every node reachable from n, n excluded. Filled from the sinks up; a set is dropped
+  // once every predecessor of its node has used it, and sinks share one empty set.
+  const desc: (ReadonlySet<number> | undefined)[] = new Array<ReadonlySet<number> | undefined>(names.length);
+  const waiting = new Array<number>(names.length).fill(0);
+  for (const s of succ) for (const t of s) waiting[t]!++;
   for (let k = order.length - 1; k >= 0; k--) {
     const n = order[k]!;
-    const implied = new Set<number>();
-    for (const s of succ[n]!) for (const d of desc[s]!) implied.add(d);
-    const all = new Set(implied);
-    for (const s of succ[n]!) {
-      all.add(s);
-      // In a DAG s is never its own descendant, so an edge is implied exactly when another
-      // successor reaches it.
-      if (!implied.has(s)) kept.push({ from: names[n]!, to: names[s]! });
+    const next = succ[n]!;
+    if (next.size === 0) {
+      desc[n] = EMPTY;
+      continue;
     }
-    desc[n] = all;
+    const reach = new Set<number>();
+    for (const s of next) for (const d of desc[s]!) reach.add(d);
+    // In a DAG s is never its own descendant, so an edge is implied exactly when another
+    // successor reaches it.
+    for (const s of next) if (!reach.has(s)) kept.push({ from: names[n]!, to: names[s]! });
+    for (const s of next) {
+      reach.add(s);
+      if (--waiting[s]! === 0) desc[s] = undefined;
+    }
+    desc[n] = reach;
   }
   return kept.sort(byEdge);
 }
+
+const EMPTY: ReadonlySet<number> = new Set<number>();
 
 /** Kahn's order, or undefined when there is a cycle. */
 function topological(succ: readonly Set<number>[]): number[] | undefined {

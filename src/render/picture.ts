@@ -53,10 +53,17 @@ export const LEGEND_TITLE = 'Legend: A → B means A finishes before B starts';
 export function picture(plan: Pick<Plan, 'actions'>): Picture {
   const keys = new Map(plan.actions.map((a, i) => [a.id, `a${i}`] as const));
   const accounts = new Map<string, { loose: PictureNode[]; instances: Map<string, { region: string; nodes: PictureNode[] }> }>();
+  const prefixes = new Map<string, string>();
+  const prefixOf = (kind: 'instance' | 'account', name: string): string => {
+    const key = `${kind}\u0000${name}`;
+    let p = prefixes.get(key);
+    if (p === undefined) prefixes.set(key, (p = `${segment(kind, name)}.`));
+    return p;
+  };
   for (const a of plan.actions) {
     let acc = accounts.get(a.account);
     if (acc === undefined) accounts.set(a.account, (acc = { loose: [], instances: new Map() }));
-    const prefix = a.instance !== undefined ? `${segment('instance', a.instance)}.` : `${segment('account', a.account)}.`;
+    const prefix = a.instance !== undefined ? prefixOf('instance', a.instance) : prefixOf('account', a.account);
     const relative = a.id.startsWith(prefix) ? a.id.slice(prefix.length) : a.id;
     const node: PictureNode = { key: keys.get(a.id)!, id: a.id, type: a.type, label: `${MARKS[a.type]} ${relative}` };
     if (a.instance === undefined) {

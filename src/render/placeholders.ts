@@ -47,12 +47,14 @@ function words(field: string): string {
  * of an action without a known id is one this plan creates: `null`.
  */
 export function planIds(plan: Pick<Plan, 'actions' | 'refs'>, learned?: ReadonlyMap<string, Readonly<Record<string, string>>>): IdLookup {
-  const actions = new Map(plan.actions.map((a) => [a.id, a] as const));
+  // Built on the first placeholder met: most plans have none, and big plans render many lines.
+  let actions: Map<string, Plan['actions'][number]> | undefined;
   return (address, field) => {
     const fromRun = learned?.get(address)?.[field];
     if (fromRun !== undefined) return fromRun;
     const ref = plan.refs[address]?.[field];
     if (ref !== undefined) return ref;
+    actions ??= new Map(plan.actions.map((a) => [a.id, a] as const));
     const action = actions.get(address);
     if (action === undefined) return undefined;
     const ids = action.before?.['ids'];
