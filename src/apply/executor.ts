@@ -177,8 +177,9 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
             break;
           } catch (err) {
             if (!outcomeUnknown(err) || attempt >= 3) throw err;
-            // The request may or may not have landed: ask the live state, then carry on from there.
-            reconciled = await kind.reconcile(baseCtx, action);
+            // The request may or may not have landed: ask the live state, then carry on from there
+            // (with a fresh context: it knows the calls this run announced).
+            reconciled = await kind.reconcile(makeContext(action, undefined), action);
             emit({ level: 'warn', code: 'action.reconciled', action: action.id, message: `${action.id}: connection lost mid-call; live state says ${reconciled.state}`, data: { state: reconciled.state } });
             if (reconciled.state === 'done') {
               outcome = reconciled.ids ? { ids: reconciled.ids } : {};
@@ -204,12 +205,22 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     }
   };
 
+  // Calls announced for an action: by an interrupted run (resume), then by this run. A call of this
+  // run whose answer was lost (outcome unknown) is reconciled like an interrupted one: an object that
+  // shows only some time after its create is pending, not absent, so it is not sent twice.
+  const announcedInRun = new Map<string, string[]>();
+  const announced = (id: string): readonly string[] | undefined => {
+    const calls = [...(opts.resume?.intents.get(id) ?? []), ...(announcedInRun.get(id) ?? [])];
+    return calls.length > 0 ? calls : undefined;
+  };
+
   const makeContext = (action: Action, reconciled: Reconciled | undefined): ExecContext => ({
     cloud: opts.cloud,
     ids: (address) => learned.get(address) ?? {},
     clientToken: (suffix) => clientToken(plan.planId, action.id, suffix),
     intent: async (call, detail) => {
       journal.append({ t: 'intent', id: action.id, call, ...(detail ? { detail } : {}) });
+      announcedInRun.set(action.id, [...(announcedInRun.get(action.id) ?? []), call]);
     },
     progress: (message, data) => emit({ level: 'info', code: 'action.progress', action: action.id, message, ...(data ? { data } : {}) }),
     now,
@@ -218,7 +229,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     ...(opts.copier ? { copier: opts.copier } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(reconciled ? { reconciled } : {}),
-    ...(opts.resume?.intents.has(action.id) ? { announced: opts.resume.intents.get(action.id)! } : {}),
+    ...(announced(action.id) ? { announced: announced(action.id)! } : {}),
   });
 
   // Schedule by dependency counts: an action becomes ready when its last dependency finishes; the
