@@ -47,12 +47,28 @@ function handleError(err: unknown, io: CliIo, debug: boolean): number {
   if (err instanceof AcrctlError) {
     io.stderr.write(`${formatError(err)}\n`);
     if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
+    // What a library said (a vendor credentials chain's own text, say) is kept for --debug only.
+    if (debug) for (const c of causes(err)) io.stderr.write(`caused by: ${c instanceof Error ? (c.stack ?? c.message) : String(c)}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   io.stderr.write(`error[internal]: ${message}\n  hint: this is a bug in acrctl; rerun with --debug and report it\n`);
   if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return ExitCode.error;
+}
+
+/** The causes of an error, outermost first (aggregates flattened), at most 10. */
+function causes(err: Error): unknown[] {
+  const out: unknown[] = [];
+  const queue: unknown[] = [err.cause];
+  while (queue.length > 0 && out.length < 10) {
+    const c = queue.shift();
+    if (c === undefined) continue;
+    out.push(c);
+    if (c instanceof AggregateError) queue.push(...c.errors);
+    else if (c instanceof Error) queue.push(c.cause);
+  }
+  return out;
 }
 
 function defaultIo(): CliIo {

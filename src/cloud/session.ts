@@ -284,6 +284,7 @@ export class CloudSession {
       const spec = this.account(alias);
       c = buildCredential(spec.credentials, {
         secrets: this.secrets,
+        alias,
         ...(this.#options.env !== undefined ? { env: this.#options.env } : {}),
         ...(this.#options.now !== undefined ? { now: this.#options.now } : {}),
         ...(this.endpoints.emulated ? { assumeRole: (source, req) => this.#assumeRoleOnEmulator(alias, source, req) } : {}),
