@@ -211,4 +211,15 @@ describe('through the CLI', () => {
     expect(lines.at(-1)).toMatch(new RegExp(`^  hint: .*${NO_CLOUD_HINT}$`));
     expect(r.stderr).not.toMatch(/unable to get credentials|getaddrinfo|ENOTFOUND|undefined/);
   });
+
+  it("the vendor library's own text is shown only with --debug", async () => {
+    await writeFile(join(home, 'registry.yaml'), config('{ defaultChain: true }'));
+    const env = { HOME: home, ALIBABA_CLOUD_CREDENTIALS_URI: 'http://127.0.0.1:1/credentials' };
+    const plain = await runCli(['plan'], { cwd: home, env });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('could not get credentials from the credentials URI: could not reach the service (ECONNREFUSED)');
+    expect(plain.stderr).not.toMatch(/caused by|127\.0\.0\.1:1/);
+    const debug = await runCli(['plan', '--debug'], { cwd: home, env });
+    expect(debug.stderr).toMatch(/caused by: .*ECONNREFUSED 127\.0\.0\.1:1/);
+  });
 });
