@@ -33,6 +33,7 @@ import { ImageCopier } from '../registry/copy.js';
 import { registryClients, type RegistryClients } from '../registry/session.js';
 import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
+import { onGitHubActions } from './github.js';
 import type { CliIo } from './main.js';
 import { planEstate, planErrors } from './plan.js';
 import { readPlanFile, writePlanFile } from './planfile.js';
@@ -191,7 +192,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     const runId = newRunId();
     writePlanFile(join(runsDir, `${runId}.plan.json`), plan);
     const journal = Journal.create(runsDir, { runId, planId: plan.planId, startedAt: new Date().toISOString(), pid: process.pid, command: flags.mode });
-    const view = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr') });
+    const view = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr'), github: onGitHubActions(io.env) });
     const abort = new AbortController();
     // One copier per run: blobs moved for one image are not moved again for another.
     let registries: RegistryClients | undefined;

@@ -18,6 +18,7 @@ import { renderMermaid } from '../render/mermaid.js';
 import { renderText } from '../render/text.js';
 import type { SetExit } from './commands.js';
 import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
+import { annotate, pathContext, planAnnotations } from './github.js';
 import type { CliIo } from './main.js';
 import { readPlanFile, writePlanFile } from './planfile.js';
 
@@ -75,6 +76,7 @@ export function registerPlan(program: Command, io: CliIo, setExit: SetExit): voi
     try {
       const plan = await planEstate(estate, flags.target ?? []);
       io.stdout.write(renderPlan(plan, flags.format, io));
+      annotate(io, () => planAnnotations(plan.findings, pathContext(io)));
       if (flags.out) {
         writePlanFile(resolve(io.cwd, flags.out), plan);
         io.stderr.write(`Saved the plan to ${flags.out}. Apply exactly this plan with: acrctl apply ${flags.out}\n`);

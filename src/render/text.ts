@@ -2,15 +2,16 @@
  * Terraform-style text rendering of a plan, for terminals and logs.
  *
  * Owns: turning a Plan value into text. Pure: must not import `node:` modules or cloud clients;
- * colour is decided by the caller (TTY and NO_COLOR) and passed in.
+ * colour is decided by the caller (colourWanted in ./colour.ts) and passed in.
  */
 import { diffLines } from 'diff';
 import { assertNever } from '../errors.js';
 import type { Action, ActionType, FieldChange, Plan, PlanSummary } from '../plan/model.js';
+import { palette } from './colour.js';
 import { formatBytes } from './units.js';
 
 export interface TextOptions {
-  /** ANSI colours; the CLI turns them on only on a TTY without NO_COLOR. */
+  /** ANSI colours; the CLI decides with colourWanted (TTY, NO_COLOR, FORCE_COLOR). */
   readonly color: boolean;
 }
 
@@ -33,11 +34,10 @@ const VERBS: Readonly<Record<ActionType, string>> = {
   gate: 'needs a console-only step (gate)',
 };
 
-const ANSI = { green: 32, yellow: 33, red: 31, cyan: 36, magenta: 35, bold: 1, dim: 2 } as const;
-type Colour = keyof typeof ANSI;
+type Colour = 'green' | 'yellow' | 'red' | 'cyan' | 'magenta' | 'bold' | 'dim';
 
 function paint(on: boolean, colour: Colour, s: string): string {
-  return on ? `\u001b[${ANSI[colour]}m${s}\u001b[0m` : s;
+  return palette(on)[colour](s);
 }
 
 function colourOf(type: ActionType): Colour {
