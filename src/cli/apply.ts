@@ -28,6 +28,7 @@ import { allKinds, kindMap } from '../kinds/index.js';
 import type { Plan } from '../plan/model.js';
 import { computeDestroyPlan } from '../plan/planner.js';
 import { buildImportReport, isImageCopy, renderImportReportJson, renderImportReportMarkdown, renderImportReportText } from '../render/import-report.js';
+import { fillIds, planIds } from '../render/placeholders.js';
 import { renderText, summaryLine } from '../render/text.js';
 import { ImageCopier } from '../registry/copy.js';
 import { registryClients, type RegistryClients } from '../registry/session.js';
@@ -378,16 +379,19 @@ function report(result: ApplyResult, plan: Plan, flags: EstateFlags & { mode: 'a
       for (const [id, s] of result.actions) if (s.status === 'failed') out.push(`  ✗ ${id}: ${s.message ?? ''}`);
       out.push(`Fix the cause, then continue with: ${resumeCmd}`);
       break;
-    case 'gated':
+    case 'gated': {
       out.push(`Apply stopped at ${counts.gated} gate${counts.gated === 1 ? '' : 's'}: ${tally}.`);
+      // Ids this run learned (the instance it just created) replace the plan's placeholders.
+      const ids = planIds(plan, result.ids);
       for (const a of plan.actions) {
         if (result.actions.get(a.id)?.status !== 'gated' || !a.gate) continue;
         out.push(`  ! ${a.id}`);
-        a.gate.instructions.forEach((step, i) => out.push(`      ${i + 1}. ${step}`));
-        out.push(`      acrctl checks: ${a.gate.verification}`);
+        a.gate.instructions.forEach((step, i) => out.push(`      ${i + 1}. ${fillIds(step, ids)}`));
+        out.push(`      acrctl checks: ${fillIds(a.gate.verification, ids)}`);
       }
       out.push(`When done, continue with: ${resumeCmd}`);
       break;
+    }
     case 'interrupted':
       out.push(`${flags.mode === 'destroy' ? 'Destroy' : 'Apply'} interrupted: ${tally}.`, `Continue with: ${resumeCmd}`);
       break;

@@ -8,6 +8,7 @@ import { diffLines } from 'diff';
 import { assertNever } from '../errors.js';
 import type { Action, ActionType, FieldChange, Plan, PlanSummary } from '../plan/model.js';
 import { palette } from './colour.js';
+import { fillIds, planIds } from './placeholders.js';
 import { formatBytes } from './units.js';
 
 export interface TextOptions {
@@ -58,14 +59,19 @@ function colourOf(type: ActionType): Colour {
   }
 }
 
-/** Renders a whole plan. The last line is always the `Plan: …` summary. */
+/**
+ * Renders a whole plan. The last line is always the `Plan: …` summary. Id placeholders are filled
+ * in (src/render/placeholders.ts): an id this plan creates reads `(known after apply)`.
+ */
 export function renderText(plan: Plan, opts: TextOptions): string {
+  const ids = planIds(plan);
+  const fill = (line: string) => fillIds(line, ids);
   const out: string[] = [];
   if (plan.actions.length === 0) {
     out.push('No changes. The live estate matches the configuration.');
   } else {
     out.push('acrctl will perform the following actions (listed by address; `acrctl graph` shows the order):', '');
-    for (const action of plan.actions) out.push(...renderAction(action, opts), '');
+    for (const action of plan.actions) out.push(...renderAction(action, opts).map(fill), '');
   }
   if (plan.unmanaged.length > 0) {
     out.push(
@@ -82,8 +88,8 @@ export function renderText(plan: Plan, opts: TextOptions): string {
   if (plan.outputs.length > 0) {
     out.push('Outputs (to do after apply):');
     for (const o of plan.outputs) {
-      out.push(`  ${o.title}:`);
-      for (const line of o.lines) out.push(`    ${line}`);
+      out.push(`  ${fill(o.title)}:`);
+      for (const line of o.lines) out.push(`    ${fill(line)}`);
     }
     out.push('');
   }

@@ -680,9 +680,11 @@ export function createRouter(
   ctx: Pick<CallContext, 'ids' | 'now' | 'settings'>,
   a: CbnAccount,
   spec: { cenId: string; regionId: string; type: 'Enterprise' | 'Basic'; name: string; description: string; supportMulticast: boolean; tags: Tag[] },
+  /** A given id (admin seeding, to match an example config); default a new one. */
+  transitRouterId: string = ctx.ids.next('tr-'),
 ): TransitRouterRecord {
   const now = ctx.now();
-  const t: TransitRouterRecord = { transitRouterId: ctx.ids.next('tr-'), ...spec, life: newLife(now, ctx.settings.async.cbnTransition) };
+  const t: TransitRouterRecord = { transitRouterId, ...spec, life: newLife(now, ctx.settings.async.cbnTransition) };
   a.transitRouters[t.transitRouterId] = t;
   if (spec.type === 'Enterprise') {
     const rt: RouteTableRecord = {
