@@ -13,13 +13,17 @@
 import childProcess, { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { syncBuiltinESMExports } from 'node:module';
 import { afterEach } from 'vitest';
 import { takeViolations, type NetGuardViolation } from './net-guard.mjs';
 
-const GUARD_URL = pathToFileURL(fileURLToPath(new URL('./net-guard.mjs', import.meta.url))).href;
+/** The guard module's file URL (under a jsdom environment import.meta.url is not a file URL: use the project root). */
+const GUARD_URL = (() => {
+  const here = new URL('./net-guard.mjs', import.meta.url);
+  return here.protocol === 'file:' ? here.href : pathToFileURL(resolve(process.cwd(), 'test/setup/net-guard.mjs')).href;
+})();
 const IMPORT = `--import=${GUARD_URL}`;
 /** Per process (a worker may run several test files): the children's log and how far it was read. */
 const STATE_KEY = Symbol.for('acrctl.test.noNetwork');
