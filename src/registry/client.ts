@@ -15,7 +15,8 @@
  * the whole transfer. Small requests are re-sent once after a fresh token.
  */
 import { RegistryError, isTransientNetworkError } from './errors.js';
-import { httpTransport } from './http.js';
+import type { Readable } from 'node:stream';
+import { httpTransport, isStream } from './http.js';
 
 /** Temporary docker-login credentials of a registry. Secrets: never print or log them. */
 export interface RegistryCredentials {
@@ -141,8 +142,8 @@ export interface SendOptions {
   /** Scopes the request needs, e.g. `repository:ns/repo:pull,push`. */
   readonly scopes: readonly string[];
   readonly headers?: Record<string, string>;
-  /** A small body (re-sendable) or a stream (sent once). */
-  readonly body?: Uint8Array | string | ReadableStream<Uint8Array>;
+  /** A small body (re-sendable) or a stream (sent once; a node `Readable` with the default transport). */
+  readonly body?: Uint8Array | string | ReadableStream<Uint8Array> | Readable;
   readonly signal?: AbortSignal;
   /** Follow redirects (blob GETs may be sent to object storage). Default false. */
   readonly follow?: boolean;
@@ -200,7 +201,7 @@ export class RegistryClient {
    * RegistryError).
    */
   async send(method: string, path: string, options: SendOptions): Promise<Response> {
-    const streaming = options.body instanceof ReadableStream;
+    const streaming = isStream(options.body);
     let auth = await this.#authorization(options.scopes, false, options.signal);
     let res = await this.#raw(method, path, options, auth);
     if (res.status !== 401) return res;
@@ -257,8 +258,8 @@ export class RegistryClient {
     if (authorization !== undefined) headers['authorization'] = authorization;
     const init: RequestInit & { duplex?: 'half' } = { method, headers, redirect: options.follow === true ? 'follow' : 'manual' };
     if (options.body !== undefined) {
-      init.body = options.body;
-      if (options.body instanceof ReadableStream) init.duplex = 'half';
+      init.body = options.body as NonNullable<RequestInit['body']>;
+      if (isStream(options.body)) init.duplex = 'half';
     }
     if (options.signal !== undefined) init.signal = options.signal;
     this.#options.counter.record(method, options.op);

@@ -22,9 +22,12 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import { backoffDelay, type RetryPolicy } from '../cloud/retry.js';
+import { AbortScope } from './abort.js';
 import type { RegistryClient } from './client.js';
 import { RegistryError } from './errors.js';
+import { nodeBody } from './http.js';
 import { DIGEST_RE, parseManifest, sha256, type Descriptor, type ParsedManifest } from './manifest.js';
 import type { RegistryClients } from './session.js';
 import { MANIFEST_ACCEPT, type CopyOutcome, type CopyProgress, type CopyResult, type ImageRef, type RegistryTarget } from './types.js';
@@ -108,11 +111,15 @@ interface Tally {
 /** Copies images between registries; one copier shares its concurrency and de-duplication. */
 export class ImageCopier {
   readonly #clients: RegistryClients;
+  /** Blob transfers moving bytes (`concurrency`). */
   readonly #slots: Slots;
+  /** Upload sessions open, waiting for a slot or moving bytes (2 × `concurrency`). */
+  readonly #sessions: Slots;
   readonly #retry: CopierRetryPolicy;
-  readonly #signal: AbortSignal | undefined;
+  /** The run's signal, fanned out: one signal per operation (abort.ts says why). */
+  readonly #scope: AbortScope;
   readonly #chunkBytes: number;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #sleep: ((ms: number) => Promise<void>) | undefined;
   readonly #random: () => number;
   /** registry|repo|digest → the transfer putting that blob there (kept once done: known present). */
   readonly #blobs = new Map<string, Promise<BlobOutcome>>();
@@ -122,10 +129,11 @@ export class ImageCopier {
   constructor(clients: RegistryClients, opts: ImageCopierOptions = {}) {
     this.#clients = clients;
     this.#slots = new Slots(opts.concurrency ?? 8);
+    this.#sessions = new Slots(2 * (opts.concurrency ?? 8));
     this.#retry = { ...DEFAULT_RETRY, ...opts.retry };
-    this.#signal = opts.signal;
+    this.#scope = new AbortScope(opts.signal);
     this.#chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
-    this.#sleep = opts.sleep ?? ((ms) => delay(ms, undefined, this.#signal !== undefined ? { signal: this.#signal } : {}).then(() => undefined));
+    this.#sleep = opts.sleep;
     this.#random = opts.random ?? Math.random;
   }
 
@@ -141,7 +149,7 @@ export class ImageCopier {
     const tree = await this.#readTree(src, from.image.repo, from.image.reference, what);
     const top = tree.manifest;
     const bytesTotal = treeBytes(tree);
-    const existing = await this.#retrying(() => headManifestDigest(dst, to.repo, to.tag, this.#signal));
+    const existing = await this.#retrying((signal) => headManifestDigest(dst, to.repo, to.tag, signal));
     const base = { digest: top.digest, mediaType: top.parsed.mediaType, bytesTotal, ...(existing !== undefined ? { targetDigest: existing } : {}) };
     const tally: Tally = { bytesMoved: 0, copied: 0, skipped: 0, mounted: 0, manifests: 0 };
     const result = (outcome: CopyOutcome): CopyResult => ({
@@ -176,7 +184,7 @@ export class ImageCopier {
   // ---- reading ------------------------------------------------------------------------------
 
   async #readTree(client: RegistryClient, repo: string, reference: string, what: string): Promise<ManifestTree> {
-    const manifest = await this.#retrying(() => getManifest(client, repo, reference, what, this.#signal));
+    const manifest = await this.#retrying((signal) => getManifest(client, repo, reference, what, signal));
     if (manifest.parsed.kind === 'image') return { manifest, children: [] };
     // Nested indexes are legal OCI: they are read, and later written, the same way (deepest first).
     const children = await Promise.all(
@@ -196,7 +204,7 @@ export class ImageCopier {
 
   /** Copies a child manifest (and its own children) by digest, unless the target already has it. */
   async #copyTree(ctx: CopyContext, tree: ManifestTree): Promise<void> {
-    const have = await this.#retrying(() => headManifestDigest(ctx.dst, ctx.dstRepo, tree.manifest.digest, this.#signal));
+    const have = await this.#retrying((signal) => headManifestDigest(ctx.dst, ctx.dstRepo, tree.manifest.digest, signal));
     if (have === tree.manifest.digest) return;
     await Promise.all(tree.children.map((c) => this.#copyTree(ctx, c)));
     await this.#copyManifestContent(ctx, tree.manifest);
@@ -216,14 +224,14 @@ export class ImageCopier {
   }
 
   async #putManifest(ctx: CopyContext, m: FetchedManifest, reference: string): Promise<void> {
-    await this.#retrying(async () => {
+    await this.#retrying(async (signal) => {
       const path = `/v2/${ctx.dstRepo}/manifests/${reference}`;
       const res = await ctx.dst.send('PUT', path, {
         op: 'manifest.put',
         scopes: [pushScope(ctx.dstRepo)],
         headers: { 'content-type': m.parsed.mediaType },
         body: m.bytes,
-        ...this.#signalOpt(),
+        ...signalOpt(signal),
       });
       if (res.status !== 201 && res.status !== 200 && res.status !== 202) throw await ctx.dst.fail('PUT', path, res, `writing manifest ${reference} of ${ctx.dstRepo}`);
       await res.arrayBuffer();
@@ -267,7 +275,7 @@ export class ImageCopier {
         }
       }
       if (from === undefined && ctx.src.key === ctx.dst.key && ctx.srcRepo !== ctx.dstRepo) from = ctx.srcRepo;
-      return this.#slots.run(() => this.#retrying(() => this.#transferOnce(ctx, d, from)));
+      return this.#retrying((signal) => this.#transferOnce(ctx, d, from, signal));
     })();
     this.#blobs.set(key, mine);
     holders.set(ctx.dstRepo, mine);
@@ -278,11 +286,17 @@ export class ImageCopier {
     return mine;
   }
 
-  /** One attempt: HEAD, then mount, then a streamed upload. Throws retryable errors to be redone whole. */
-  async #transferOnce(ctx: CopyContext, d: Descriptor, mountFrom: string | undefined): Promise<BlobOutcome> {
+  /**
+   * One attempt: HEAD, then mount, then a streamed upload. Throws retryable errors to be redone whole.
+   * Only the source GET and the upload hold one of the `concurrency` slots (the bytes are what the
+   * bound is for): the existence check, the mount and opening the upload session are small requests,
+   * like manifests, made before the slot is taken, and a backoff between attempts holds no slot
+   * either. So a slot waits one round trip (the GET) before its bytes flow, not three.
+   */
+  async #transferOnce(ctx: CopyContext, d: Descriptor, mountFrom: string | undefined, signal: AbortSignal | undefined): Promise<BlobOutcome> {
     const { dst, dstRepo } = ctx;
     const blobPath = `/v2/${dstRepo}/blobs/${d.digest}`;
-    const head = await dst.send('HEAD', blobPath, { op: 'blob.head', scopes: [pushScope(dstRepo)], ...this.#signalOpt() });
+    const head = await dst.send('HEAD', blobPath, { op: 'blob.head', scopes: [pushScope(dstRepo)], ...signalOpt(signal) });
     await head.arrayBuffer();
     if (head.status === 200) return 'skipped';
     if (head.status !== 404) throw await dst.fail('HEAD', blobPath, head, `checking blob ${d.digest} in ${dstRepo}`);
@@ -293,7 +307,7 @@ export class ImageCopier {
       const path = `${uploads}?mount=${encodeURIComponent(d.digest)}&from=${encodeURIComponent(mountFrom)}`;
       let res: Response | undefined;
       try {
-        res = await dst.send('POST', path, { op: 'upload.mount', scopes: [pushScope(dstRepo), pullScope(mountFrom)], ...this.#signalOpt() });
+        res = await dst.send('POST', path, { op: 'upload.mount', scopes: [pushScope(dstRepo), pullScope(mountFrom)], ...signalOpt(signal) });
       } catch (err) {
         // No pull right on the other repository (another account's, on a shared Personal Edition
         // registry): not an error, the blob is uploaded instead.
@@ -306,30 +320,58 @@ export class ImageCopier {
         else if (res.status !== 403 && res.status !== 404) throw await dst.fail('POST', path, res, `mounting blob ${d.digest} into ${dstRepo}`);
       }
     }
-    if (location === undefined) {
-      const res = await dst.send('POST', uploads, { op: 'upload.start', scopes: [pushScope(dstRepo)], ...this.#signalOpt() });
-      if (res.status !== 202) throw await dst.fail('POST', uploads, res, `starting an upload of ${d.digest} to ${dstRepo}`);
-      await res.arrayBuffer();
-      location = res.headers.get('location') ?? undefined;
-    }
-    if (location === undefined) throw new RegistryError('registry.protocol', `${dst.name} started an upload without a Location header`);
-    try {
-      await this.#upload(ctx, d, location);
-    } catch (err) {
-      await cancelUpload(dst, dstRepo, location);
-      throw err;
-    }
-    return 'copied';
+    // An open upload session waits for a byte slot: at most twice `concurrency` are open at once, so
+    // the next transfers are ready when a slot frees, and no registry sees hundreds of idle sessions.
+    const opened = location;
+    return this.#sessions.run(async () => {
+      const session = opened ?? (await this.#startUpload(ctx, d, signal));
+      try {
+        await this.#slots.run(async () => this.#upload(ctx, d, session, await this.#download(ctx, d, signal), signal));
+      } catch (err) {
+        await cancelUpload(dst, dstRepo, session);
+        throw err;
+      }
+      return 'copied' as const;
+    });
   }
 
-  /** Streams the source blob into the upload session at `location`, verifying its digest. */
-  async #upload(ctx: CopyContext, d: Descriptor, location: string): Promise<void> {
-    const { src, srcRepo, dst, dstRepo } = ctx;
+  /** Opens an upload session in the target repository; its Location. */
+  async #startUpload(ctx: CopyContext, d: Descriptor, signal: AbortSignal | undefined): Promise<string> {
+    const { dst, dstRepo } = ctx;
+    const uploads = `/v2/${dstRepo}/blobs/uploads/`;
+    const res = await dst.send('POST', uploads, { op: 'upload.start', scopes: [pushScope(dstRepo)], ...signalOpt(signal) });
+    if (res.status !== 202) throw await dst.fail('POST', uploads, res, `starting an upload of ${d.digest} to ${dstRepo}`);
+    await res.arrayBuffer();
+    const location = res.headers.get('location') ?? undefined;
+    if (location === undefined) throw new RegistryError('registry.protocol', `${dst.name} started an upload without a Location header`);
+    return location;
+  }
+
+  /** The source blob's body, not yet read, as a node stream (http.ts's nodeBody). */
+  async #download(ctx: CopyContext, d: Descriptor, signal: AbortSignal | undefined): Promise<Readable> {
+    const { src, srcRepo } = ctx;
     const getPath = `/v2/${srcRepo}/blobs/${d.digest}`;
-    const res = await src.send('GET', getPath, { op: 'blob.get', scopes: [pullScope(srcRepo)], follow: true, ...this.#signalOpt() });
+    const res = await src.send('GET', getPath, { op: 'blob.get', scopes: [pullScope(srcRepo)], follow: true, ...signalOpt(signal) });
     if (res.status !== 200) throw await src.fail('GET', getPath, res, `reading blob ${d.digest} of ${srcRepo}`);
     if (res.body === null) throw new RegistryError('registry.protocol', `${src.name} answered blob ${d.digest} without a body`);
-    const verified = res.body.pipeThrough(verifier(d, `${srcRepo}@${d.digest} on ${src.name}`, ctx.onProgress));
+    return nodeBody(res);
+  }
+
+  /** Streams the source blob's body into the upload session at `location`, verifying its digest. */
+  async #upload(ctx: CopyContext, d: Descriptor, location: string, body: Readable, signal: AbortSignal | undefined): Promise<void> {
+    const { src, srcRepo, dst, dstRepo } = ctx;
+    const verified = new Verifier(d, `${srcRepo}@${d.digest} on ${src.name}`, ctx.onProgress);
+    // Errors travel both ways: a cut download fails the upload, a failed upload closes the download.
+    pipeline(body, verified, () => undefined);
+    try {
+      await this.#send(ctx, d, location, verified, signal);
+    } finally {
+      verified.destroy();
+    }
+  }
+
+  async #send(ctx: CopyContext, d: Descriptor, location: string, verified: Readable, signal: AbortSignal | undefined): Promise<void> {
+    const { dst, dstRepo } = ctx;
     if (d.size <= this.#chunkBytes) {
       const url = withDigest(dst.url(location), d.digest);
       const put = await dst.send('PUT', url, {
@@ -337,17 +379,16 @@ export class ImageCopier {
         scopes: [pushScope(dstRepo)],
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(d.size) },
         body: verified,
-        ...this.#signalOpt(),
+        ...signalOpt(signal),
       }).catch((err: unknown) => {
         throw verifyFailure(err) ?? err;
       });
-      if (put.status !== 201 && put.status !== 204) throw await dst.fail('PUT', url, put, `uploading blob ${d.digest} to ${dstRepo}`);
+      if (put.status !== 201 && put.status !== 204) throw await uploadFailure(dst, 'PUT', url, put, `uploading blob ${d.digest} to ${dstRepo}`);
       await put.arrayBuffer();
       return;
     }
     // Chunked: PATCH slices of the one verified stream, then PUT ?digest= with no body.
-    const reader = verified.getReader();
-    const slicer = new Slicer(reader);
+    const slicer = new Slicer(verified);
     let offset = 0;
     let loc = location;
     while (offset < d.size) {
@@ -359,12 +400,12 @@ export class ImageCopier {
           scopes: [pushScope(dstRepo)],
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(n), 'content-range': `${offset}-${offset + n - 1}` },
           body: slicer.take(n),
-          ...this.#signalOpt(),
+          ...signalOpt(signal),
         })
         .catch((err: unknown) => {
           throw verifyFailure(err) ?? err;
         });
-      if (patch.status !== 202 && patch.status !== 204) throw await dst.fail('PATCH', url, patch, `uploading blob ${d.digest} to ${dstRepo}`);
+      if (patch.status !== 202 && patch.status !== 204) throw await uploadFailure(dst, 'PATCH', url, patch, `uploading blob ${d.digest} to ${dstRepo}`);
       await patch.arrayBuffer();
       loc = patch.headers.get('location') ?? loc;
       offset += n;
@@ -372,41 +413,37 @@ export class ImageCopier {
     // The digest check runs when the source stream ends: read to the end before committing.
     await slicer.finish();
     const url = withDigest(dst.url(loc), d.digest);
-    const put = await dst.send('PUT', url, { op: 'upload.put', scopes: [pushScope(dstRepo)], headers: { 'content-length': '0' }, ...this.#signalOpt() });
-    if (put.status !== 201 && put.status !== 204) throw await dst.fail('PUT', url, put, `finishing the upload of ${d.digest} to ${dstRepo}`);
+    const put = await dst.send('PUT', url, { op: 'upload.put', scopes: [pushScope(dstRepo)], headers: { 'content-length': '0' }, ...signalOpt(signal) });
+    if (put.status !== 201 && put.status !== 204) throw await uploadFailure(dst, 'PUT', url, put, `finishing the upload of ${d.digest} to ${dstRepo}`);
     await put.arrayBuffer();
   }
 
   // ---- retries ------------------------------------------------------------------------------
 
-  async #retrying<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` with retries, under a signal of its own that the run's signal aborts. */
+  #retrying<T>(fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     const policy: RetryPolicy = { maxAttempts: this.#retry.maxAttempts, baseDelayMs: this.#retry.baseDelayMs, maxDelayMs: this.#retry.maxDelayMs, retryAfterUnitMs: 1 };
-    for (let attempt = 1; ; attempt++) {
-      if (this.#aborted()) throw new RegistryError('registry.aborted', 'the copy was cancelled');
-      try {
-        return await fn();
-      } catch (err) {
-        // Once cancelled, every failure is the cancellation (whatever the request met on its way out).
-        if (this.#aborted()) throw err instanceof RegistryError && err.code === 'registry.aborted' ? err : new RegistryError('registry.aborted', 'the copy was cancelled', { cause: err });
-        const retryable = err instanceof RegistryError && err.retryable;
-        if (!retryable || attempt >= Math.max(1, this.#retry.maxAttempts)) throw err;
-        this.#clients.requests.recordRetry();
-        const wait = backoffDelay(attempt, policy, this.#random, err.retryAfterMs);
-        if (wait > 0) {
-          await this.#sleep(wait).catch((cause: unknown) => {
-            throw this.#aborted() ? new RegistryError('registry.aborted', 'the copy was cancelled', { cause }) : cause;
-          });
+    return this.#scope.run(async (signal) => {
+      for (let attempt = 1; ; attempt++) {
+        if (this.#scope.aborted) throw new RegistryError('registry.aborted', 'the copy was cancelled');
+        try {
+          return await fn(signal);
+        } catch (err) {
+          // Once cancelled, every failure is the cancellation (whatever the request met on its way out).
+          if (this.#scope.aborted) throw err instanceof RegistryError && err.code === 'registry.aborted' ? err : new RegistryError('registry.aborted', 'the copy was cancelled', { cause: err });
+          const retryable = err instanceof RegistryError && err.retryable;
+          if (!retryable || attempt >= Math.max(1, this.#retry.maxAttempts)) throw err;
+          this.#clients.requests.recordRetry();
+          const wait = backoffDelay(attempt, policy, this.#random, err.retryAfterMs);
+          if (wait > 0) {
+            const sleeping = this.#sleep !== undefined ? this.#sleep(wait) : delay(wait, undefined, signalOpt(signal)).then(() => undefined);
+            await sleeping.catch((cause: unknown) => {
+              throw this.#scope.aborted ? new RegistryError('registry.aborted', 'the copy was cancelled', { cause }) : cause;
+            });
+          }
         }
       }
-    }
-  }
-
-  #aborted(): boolean {
-    return this.#signal?.aborted === true;
-  }
-
-  #signalOpt(): { signal?: AbortSignal } {
-    return this.#signal !== undefined ? { signal: this.#signal } : {};
+    });
   }
 }
 
@@ -417,6 +454,10 @@ interface CopyContext {
   readonly dstRepo: string;
   readonly tally: Tally;
   readonly onProgress: ((p: CopyProgress) => void) | undefined;
+}
+
+function signalOpt(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal !== undefined ? { signal } : {};
 }
 
 function pullScope(repo: string): string {
@@ -485,6 +526,17 @@ async function getManifest(client: RegistryClient, repo: string, reference: stri
   return { bytes, digest, parsed: parseManifest(bytes, res.headers.get('content-type'), what) };
 }
 
+/**
+ * The error for a refused upload request. An upload session the registry no longer knows
+ * (`BLOB_UPLOAD_UNKNOWN`: it expired, say, while the transfer waited for a slot) makes the whole
+ * transfer worth redoing with a new session: retryable.
+ */
+async function uploadFailure(client: RegistryClient, method: string, url: string, res: Response, what: string): Promise<RegistryError> {
+  const err = await client.fail(method, url, res, what);
+  if (res.status !== 404 || err.registryCode !== 'BLOB_UPLOAD_UNKNOWN') return err;
+  return new RegistryError(err.code, `${err.message} (the upload session is gone; the transfer is redone with a new one)`, { status: 404, retryable: true, registryCode: 'BLOB_UPLOAD_UNKNOWN', cause: err });
+}
+
 async function cancelUpload(client: RegistryClient, repo: string, location: string): Promise<void> {
   try {
     const res = await client.send('DELETE', client.url(location), { op: 'upload.cancel', scopes: [pushScope(repo)] });
@@ -509,84 +561,97 @@ function verifyFailure(err: unknown): RegistryError | undefined {
  * A pass-through stream that hashes and counts the bytes. It holds the latest chunk back until the
  * next one arrives, and releases the last only once the whole content matched the descriptor's
  * digest and size: on a mismatch the stream errors with the final bytes unsent, so the upload
- * carrying it can never be complete, let alone committed.
+ * carrying it can never be complete, let alone committed. (A node Transform: the blob path is node
+ * streams end to end, see http.ts.)
  */
-function verifier(d: Descriptor, what: string, onProgress: ((p: CopyProgress) => void) | undefined): TransformStream<Uint8Array, Uint8Array> {
-  const hash = createHash('sha256');
-  let size = 0;
-  let held: Uint8Array | undefined;
-  const release = (controller: TransformStreamDefaultController<Uint8Array>): void => {
+class Verifier extends Transform {
+  readonly #hash = createHash('sha256');
+  #size = 0;
+  #held: Buffer | undefined;
+
+  constructor(
+    private readonly d: Descriptor,
+    private readonly what: string,
+    private readonly onProgress: ((p: CopyProgress) => void) | undefined,
+  ) {
+    super();
+  }
+
+  #release(): void {
+    const held = this.#held;
     if (held === undefined) return;
-    controller.enqueue(held);
-    onProgress?.({ bytes: held.byteLength });
-    held = undefined;
-  };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      if (chunk.byteLength === 0) return;
-      size += chunk.byteLength;
-      if (size > d.size) {
-        controller.error(new DigestMismatch('registry.digest', `blob ${what} is longer than its descriptor's ${d.size} bytes`, { retryable: true }));
-        return;
-      }
-      hash.update(chunk);
-      release(controller);
-      held = chunk;
-    },
-    flush(controller) {
-      const got = `sha256:${hash.digest('hex')}`;
-      if (size !== d.size || got !== d.digest) {
-        controller.error(
-          new DigestMismatch('registry.digest', `blob ${what} does not match its digest: read ${size} of ${d.size} bytes, hashing to ${got}`, {
-            retryable: true,
-            detail: 'the source served corrupt or truncated content; the upload was abandoned before it was committed',
-          }),
-        );
-        return;
-      }
-      release(controller);
-    },
-  });
+    this.#held = undefined;
+    this.push(held);
+    this.onProgress?.({ bytes: held.byteLength });
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (chunk.byteLength === 0) return cb();
+    this.#size += chunk.byteLength;
+    if (this.#size > this.d.size) return cb(new DigestMismatch('registry.digest', `blob ${this.what} is longer than its descriptor's ${this.d.size} bytes`, { retryable: true }));
+    this.#hash.update(chunk);
+    this.#release();
+    this.#held = chunk;
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    const got = `sha256:${this.#hash.digest('hex')}`;
+    if (this.#size !== this.d.size || got !== this.d.digest) {
+      return cb(
+        new DigestMismatch('registry.digest', `blob ${this.what} does not match its digest: read ${this.#size} of ${this.d.size} bytes, hashing to ${got}`, {
+          retryable: true,
+          detail: 'the source served corrupt or truncated content; the upload was abandoned before it was committed',
+        }),
+      );
+    }
+    this.#release();
+    cb();
+  }
 }
 
 /** Cuts one stream into consecutive bodies of given sizes (for PATCH chunks). */
 class Slicer {
-  #rest: Uint8Array | undefined;
-  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
+  #rest: Buffer | undefined;
+  readonly #chunks: AsyncIterator<Buffer>;
 
-  take(n: number): ReadableStream<Uint8Array> {
-    let left = n;
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        if (left === 0) {
-          controller.close();
-          return;
-        }
-        let chunk = this.#rest;
-        this.#rest = undefined;
-        if (chunk === undefined) {
-          const r = await this.reader.read();
-          if (r.done) {
-            controller.error(new DigestMismatch('registry.digest', 'the source blob ended before its descriptor\'s size', { retryable: true }));
-            return;
+  constructor(source: Readable) {
+    this.#chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  take(n: number): Readable {
+    const next = async (): Promise<Buffer | undefined> => {
+      const rest = this.#rest;
+      this.#rest = undefined;
+      if (rest !== undefined) return rest;
+      const r = await this.#chunks.next();
+      return r.done === true ? undefined : r.value;
+    };
+    const keep = (b: Buffer): void => {
+      this.#rest = b;
+    };
+    return Readable.from(
+      (async function* (): AsyncGenerator<Buffer> {
+        let left = n;
+        while (left > 0) {
+          let chunk = await next();
+          if (chunk === undefined) throw new DigestMismatch('registry.digest', "the source blob ended before its descriptor's size", { retryable: true });
+          if (chunk.byteLength > left) {
+            keep(chunk.subarray(left));
+            chunk = chunk.subarray(0, left);
           }
-          chunk = r.value;
+          left -= chunk.byteLength;
+          yield chunk;
         }
-        if (chunk.byteLength > left) {
-          this.#rest = chunk.subarray(left);
-          chunk = chunk.subarray(0, left);
-        }
-        left -= chunk.byteLength;
-        controller.enqueue(chunk);
-        if (left === 0) controller.close();
-      },
-    });
+      })(),
+      { objectMode: false },
+    );
   }
 
   /** Reads to the end (running the digest check); throws the mismatch, if any. */
   async finish(): Promise<void> {
     if (this.#rest !== undefined && this.#rest.byteLength > 0) throw new DigestMismatch('registry.digest', 'the source blob is longer than its descriptor', { retryable: true });
-    const r = await this.reader.read();
-    if (!r.done) throw new DigestMismatch('registry.digest', 'the source blob is longer than its descriptor', { retryable: true });
+    const r = await this.#chunks.next();
+    if (r.done !== true) throw new DigestMismatch('registry.digest', 'the source blob is longer than its descriptor', { retryable: true });
   }
 }

@@ -94,6 +94,18 @@ describe('retries', () => {
     expect(await blobsMatch(await e.client(e.hz), 'team-a/r1', img)).toBe(true);
   });
 
+  it('redoes a blob transfer whose upload session the registry no longer knows (BLOB_UPLOAD_UNKNOWN)', async () => {
+    const { img, repo } = await seed();
+    const { clients, copier } = setup();
+    dst.rule = first(1, isUploadPut, { kind: 'status', status: 404, code: 'BLOB_UPLOAD_UNKNOWN' });
+    const before = dst.injected.length;
+    const r = await copy(copier, repo, 'team-a/r7');
+    expect(r.outcome).toBe('copied');
+    expect(dst.injected.slice(before)).toEqual([expect.stringMatching(/^status PUT .*\/blobs\/uploads\//)]);
+    expect(clients.requests.snapshot().retries).toBe(1);
+    expect(await blobsMatch(await e.client(e.hz), 'team-a/r7', img)).toBe(true);
+  });
+
   it('redoes a blob transfer whose upload connection was reset mid-body', async () => {
     const { img, repo } = await seed(40_000);
     const { clients, copier } = setup();

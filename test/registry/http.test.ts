@@ -4,6 +4,7 @@
  * kept on the same origin, dropped on another), bodiless answers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { getEventListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isTransientNetworkError } from '../../src/registry/errors.js';
@@ -163,6 +164,38 @@ describe('httpTransport', () => {
     const cut = await res.arrayBuffer().catch((x: unknown) => x);
     expect(cut).toBeInstanceOf(Error);
     expect(isTransientNetworkError(cut)).toBe(true);
+    t.close();
+  });
+
+  it('leaves no abort listener on the signal once a request is done, and an abort cuts a body in flight', async () => {
+    const base = await serve((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/slow') {
+          res.writeHead(200, { 'content-length': '1000' });
+          res.write(Buffer.alloc(100)); // the rest never comes
+          return;
+        }
+        res.writeHead(200, { 'content-length': '5' });
+        res.end(req.method === 'HEAD' ? undefined : 'hello');
+      });
+    });
+    const t = httpTransport();
+    const ac = new AbortController();
+    for (const method of ['HEAD', 'GET', 'PUT', 'HEAD', 'POST']) {
+      const res = await t(`${base}/x`, { method, signal: ac.signal, ...(method === 'PUT' ? { body: counting(256 * 1024).stream, duplex: 'half' as const } : {}) });
+      await res.arrayBuffer();
+      await new Promise((r) => setImmediate(r));
+      expect(getEventListeners(ac.signal, 'abort'), method).toHaveLength(0);
+    }
+    const res = await t(`${base}/slow`, { method: 'GET', signal: ac.signal });
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
+    const reading = res.arrayBuffer().catch((x: unknown) => x);
+    ac.abort();
+    expect(await reading).toMatchObject({ name: 'AbortError' });
+    await new Promise((r) => setImmediate(r));
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    await expect(t(`${base}/x`, { method: 'GET', signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
     t.close();
   });
 });
