@@ -44,6 +44,8 @@ export interface Estate {
   readonly configDigest: string;
   /** Non-error findings (warnings, infos) for the plan. */
   readonly findings: readonly PlanFinding[];
+  /** Values interpolated from secret-looking variables: never shown (plans mark them sensitive). */
+  readonly sensitiveValues: readonly string[];
   readonly session: CloudSession;
   close(): Promise<void>;
 }
@@ -53,7 +55,7 @@ export function sha256(text: string): string {
 }
 
 /** Loads the config, printing every finding; throws (exit 1) when any is an error. */
-export async function loadEstateConfig(file: string, io: CliIo): Promise<{ config: RegistryDocument; configDigest: string; findings: PlanFinding[] }> {
+export async function loadEstateConfig(file: string, io: CliIo): Promise<{ config: RegistryDocument; configDigest: string; findings: PlanFinding[]; sensitiveValues: readonly string[] }> {
   const fs: ConfigFs = { stat: (p) => stat(resolve(io.cwd, p)), readFile: (p) => readFile(resolve(io.cwd, p)) };
   const result = await loadConfig(file, { env: io.env, fs, lint: defaultLints });
   if (hasErrors(result.findings) || !result.document) {
@@ -64,6 +66,7 @@ export async function loadEstateConfig(file: string, io: CliIo): Promise<{ confi
     config: result.document,
     configDigest: sha256(JSON.stringify(canonical(result.document))),
     findings: result.findings.map(toPlanFinding),
+    sensitiveValues: result.sensitiveValues,
   };
 }
 
@@ -81,9 +84,9 @@ export function accountCredentials(c: Credentials | undefined): AccountCredentia
 
 /** Opens the estate: config, session, identity check. The caller must `close()` it. */
 export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate> {
-  const { config, configDigest, findings } = await loadEstateConfig(flags.file, io);
+  const { config, configDigest, findings, sensitiveValues } = await loadEstateConfig(flags.file, io);
   const { session, close } = await openSession(flags, config.accounts, io);
-  return { file: flags.file, config, configDigest, findings, session, close };
+  return { file: flags.file, config, configDigest, findings, sensitiveValues, session, close };
 }
 
 /**

@@ -52,6 +52,11 @@ export interface LoadResult {
   readonly text: string | undefined;
   /** Positions of document paths; undefined when the YAML could not be parsed. */
   readonly locate: Locator | undefined;
+  /**
+   * Values interpolated from secret-looking environment variables (src/config/secrets.ts
+   * isSecretName): plans mark the fields holding them sensitive, and outputs mask them.
+   */
+  readonly sensitiveValues: readonly string[];
 }
 
 /** True when a result holds an error finding. */
@@ -85,11 +90,12 @@ export function validateSource(source: Uint8Array | string, file: string, option
   findings.push(...schemaFindings.filter((f) => !unresolved.has(pathKey(f.path)) && !explainedByParse(f, parsed.findings)));
   findings.push(...checkReferences(value, locate));
 
-  if (hasErrors(findings)) return result(file, undefined, findings, text, locate);
+  const sensitive = [...interpolated.secretValues];
+  if (hasErrors(findings)) return result(file, undefined, findings, text, locate, sensitive);
   const document = value as RegistryDocument;
   const lint = options.lint ?? defaultLints;
   if (lint) findings.push(...lint(document, (path) => locate(path)));
-  return result(file, hasErrors(findings) ? undefined : document, findings, text, locate);
+  return result(file, hasErrors(findings) ? undefined : document, findings, text, locate, sensitive);
 }
 
 /** Parse findings that drop a node (bad key, bad alias, bad value). */
@@ -188,6 +194,6 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
-function result(file: string, document: RegistryDocument | undefined, findings: readonly Finding[], text: string | undefined, locate: Locator | undefined): LoadResult {
-  return { file, document, findings: sortFindings(findings), text, locate };
+function result(file: string, document: RegistryDocument | undefined, findings: readonly Finding[], text: string | undefined, locate: Locator | undefined, sensitiveValues: readonly string[] = []): LoadResult {
+  return { file, document, findings: sortFindings(findings), text, locate, sensitiveValues };
 }

@@ -16,8 +16,12 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'authtoken', 'authorizationtoken', 'apikey', 'privatekey', 'akid', 'aksecret',
 ]);
 
-/** Environment variable names whose values must never be echoed. */
-const SECRET_NAME = /(SECRET|PASSW(OR)?D|TOKEN|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|API_?KEY)/i;
+/**
+ * Environment variable names whose values must never be echoed: any name containing SECRET,
+ * PASSWORD/PASSWD, TOKEN, ACCESS_KEY, PRIVATE_KEY, CREDENTIAL or API_KEY, and any name that is or
+ * ends in KEY, PASS or PWD (`ACRCTL_PLAN_KEY`, `SIGNING_KEY`, `DB_PASS`). Case-insensitive.
+ */
+const SECRET_NAME = /(SECRET|PASSW(OR)?D|TOKEN|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|API_?KEY)|(^|_)(KEY|PASS|PWD)$/i;
 
 /** AccessKey IDs start with LTAI (long-term) or STS. (temporary). */
 const ACCESS_KEY_ID = /^(LTAI[A-Za-z0-9]{12,30}|STS\.[A-Za-z0-9]{16,})$/;

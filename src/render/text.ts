@@ -8,6 +8,7 @@ import { diffLines } from 'diff';
 import { assertNever } from '../errors.js';
 import type { Action, ActionType, FieldChange, Plan, PlanSummary } from '../plan/model.js';
 import { formatBytes } from './units.js';
+import { publicAction, SENSITIVE } from '../plan/sensitive.js';
 
 export interface TextOptions {
   /** ANSI colours; the CLI turns them on only on a TTY without NO_COLOR. */
@@ -119,8 +120,9 @@ export function summaryLine(s: PlanSummary): string {
   return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.tasks} ${s.tasks === 1 ? 'task' : 'tasks'}, ${s.gates} ${s.gates === 1 ? 'gate' : 'gates'}.`;
 }
 
-/** One action: a comment line, the marked address, then its fields. */
-export function renderAction(action: Action, opts: TextOptions): string[] {
+/** One action: a comment line, the marked address, then its fields (sensitive ones as `(sensitive)`). */
+export function renderAction(input: Action, opts: TextOptions): string[] {
+  const action = publicAction(input);
   const c = colourOf(action.type);
   const mark = MARKS[action.type];
   const where = [action.account, action.region].join(', ');
@@ -228,8 +230,9 @@ function renderChange(ch: FieldChange, width: number, opts: TextOptions): string
   return lines;
 }
 
-/** Formats a value for display: strings quoted, objects as indented JSON with sorted keys. */
+/** Formats a value for display: strings quoted, objects as indented JSON with sorted keys; a masked value as `(sensitive)`. */
 export function formatValue(value: unknown): string {
+  if (value === SENSITIVE) return SENSITIVE;
   if (typeof value === 'string') {
     // A JSON document held in a string (RAM policies) is shown pretty, so diffs are per line.
     if (/^\s*[{[]/.test(value)) {

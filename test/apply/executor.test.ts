@@ -20,7 +20,7 @@ function action(id: string, dependsOn: string[] = [], type: Action['type'] = 'cr
   return { id, kind, type, account: 'prod', region: 'cn-hangzhou', after: {}, changes: [], dependsOn };
 }
 function plan(actions: Action[], refs: Plan['refs'] = {}): Plan {
-  return { formatVersion: 1, planId: 'p'.repeat(64), configDigest: 'c'.repeat(64), liveFingerprint: 'f'.repeat(64), configFile: 'r.yaml', acrctlVersion: 't', actions, refs, unmanaged: [], outputs: [], findings: [], summary: summarise(actions) };
+  return { formatVersion: 2, planId: 'p'.repeat(64), configDigest: 'c'.repeat(64), liveFingerprint: 'f'.repeat(64), configFile: 'r.yaml', acrctlVersion: 't', actions, refs, unmanaged: [], outputs: [], findings: [], summary: summarise(actions) };
 }
 
 interface FakeOpts {
