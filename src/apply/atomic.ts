@@ -15,7 +15,7 @@ import { AcrctlError, environmentError } from '../errors.js';
 export function writeFileAtomically(path: string, text: string, doing: string, opts: { readonly mkdir?: boolean } = {}): void {
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    if (opts.mkdir !== false) mkdirSync(dirname(path), { recursive: true });
+    if (opts.mkdir !== false) ensureDir(dirname(path));
     const fd = openSync(tmp, 'wx');
     try {
       writeSync(fd, text);
@@ -30,5 +30,20 @@ export function writeFileAtomically(path: string, text: string, doing: string, o
     if (env) throw env;
     const code = (err as NodeJS.ErrnoException).code;
     throw new AcrctlError('fs.write-failed', `${doing}: ${code === 'ENOENT' ? 'no such directory' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'write failed')}`, { cause: err });
+  }
+}
+
+/**
+ * `mkdir -p`, failing with the real reason: a recursive mkdirSync answers ENOENT where the file
+ * system is read-only or not writable; the last step is retried alone to learn its errno (EROFS,
+ * EACCES).
+ */
+export function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    // Throws the real reason when the parent exists (EROFS, EACCES), or ENOENT again when it does not.
+    mkdirSync(dir);
   }
 }

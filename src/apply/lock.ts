@@ -21,10 +21,11 @@
  * `test/apply/lock-race.test.ts` races 4 processes over 200 stale locks and checks for one holder each.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, fstatSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, fstatSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { AcrctlError } from '../errors.js';
+import { AcrctlError, environmentError } from '../errors.js';
+import { ensureDir } from './atomic.js';
 
 export interface LockHolder {
   readonly pid: number;
@@ -56,6 +57,14 @@ export interface HeldLock {
 const ATTEMPTS = 50;
 
 export function acquireLock(path: string, command: string, opts: LockOptions = {}): HeldLock {
+  try {
+    return takeLock(path, command, opts);
+  } catch (err) {
+    throw environmentError(err, `cannot take the lock ${path}`) ?? err;
+  }
+}
+
+function takeLock(path: string, command: string, opts: LockOptions): HeldLock {
   const holder: LockHolder = {
     pid: opts.pid ?? process.pid,
     host: opts.host ?? hostname(),
@@ -64,7 +73,7 @@ export function acquireLock(path: string, command: string, opts: LockOptions = {
     nonce: randomBytes(12).toString('hex'),
   };
   const isAlive = opts.isAlive ?? processAlive;
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   const tmp = `${path}.tmp-${holder.pid}-${holder.nonce}`;
   writeDurably(tmp, `${JSON.stringify(holder)}\n`);
   try {
