@@ -6,7 +6,7 @@
  * to its declared UID.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AccountCredentials } from '../cloud/credentials.js';
@@ -56,7 +56,7 @@ export function sha256(text: string): string {
 
 /** Loads the config, printing every finding; throws (exit 1) when any is an error. */
 export async function loadEstateConfig(file: string, io: CliIo): Promise<{ config: RegistryDocument; configDigest: string; findings: PlanFinding[]; sensitiveValues: readonly string[] }> {
-  const fs: ConfigFs = { stat: (p) => stat(resolve(io.cwd, p)), readFile: (p) => readFile(resolve(io.cwd, p)) };
+  const fs: ConfigFs = { stat: (p) => stat(resolve(io.cwd, p)), readFile: (p) => readFile(resolve(io.cwd, p)), lstat: (p) => lstat(resolve(io.cwd, p)), realpath: (p) => realpath(resolve(io.cwd, p)) };
   const result = await loadConfig(file, { env: io.env, fs, lint: defaultLints });
   if (hasErrors(result.findings) || !result.document) {
     io.stderr.write(formatText({ file: result.file, findings: result.findings, text: result.text }, { color: useColor(io, 'stderr') }));

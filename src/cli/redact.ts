@@ -9,7 +9,7 @@
  * loader interpolated from such variables.
  */
 import { isSecretName } from '../config/secrets.js';
-import { normaliseValues, SENSITIVE } from '../plan/sensitive.js';
+import { MIN_SENSITIVE_LENGTH, normaliseValues, SENSITIVE } from '../plan/sensitive.js';
 import type { CliIo } from './main.js';
 
 /** Shorter values of secret-looking variables (`1`, `true`) are flags, not secrets: masking them would garble output. */
@@ -55,4 +55,19 @@ function redactStream<S extends NodeJS.WritableStream>(stream: S, scrub: (text: 
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
+}
+
+/**
+ * `text` (a registry.yaml adopt writes) with every value of a secret-looking variable replaced by a
+ * `${env:NAME}` reference to that variable: the file loads to the same values where the variable is
+ * set, and never holds the secret itself. `known` are values the base file interpolated from such
+ * variables (looked for even when shorter than {@link MIN_ENV_SECRET_LENGTH}).
+ */
+export function referenceSecrets(text: string, env: Readonly<Record<string, string | undefined>>, known: readonly string[] = []): string {
+  const named = Object.entries(env)
+    .filter(([name, v]) => v !== undefined && (v.length >= MIN_ENV_SECRET_LENGTH || (v.length >= MIN_SENSITIVE_LENGTH && known.includes(v))) && isSecretName(name) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    .sort(([a, x], [b, y]) => y!.length - x!.length || (a < b ? -1 : 1));
+  let out = text;
+  for (const [name, v] of named) if (out.includes(v!)) out = out.split(v!).join(`\${env:${name}}`);
+  return out;
 }
