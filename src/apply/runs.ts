@@ -33,7 +33,7 @@ import { AcrctlError } from '../errors.js';
 import { writeFileAtomically } from './atomic.js';
 import type { Action, Plan } from '../plan/model.js';
 import { firstDifference } from '../plan/verify.js';
-import { acquireLock, forceUnlock, type HeldLock, type LockHolder } from './lock.js';
+import { acquireLock, forceUnlock, type LockHolder } from './lock.js';
 import {
   actionDigest,
   foldRun,
@@ -72,10 +72,22 @@ export interface RunStore {
   writePlan(runId: string, text: string): Promise<void>;
   /** Keeps a report next to a run (`<run>.<name>`); returns where, for messages. */
   writeArtifact(runId: string, name: string, text: string): Promise<string>;
-  /** Takes the estate's lock for `command`, or fails naming its holder. */
-  lock(command: string): Promise<HeldLock>;
+  /**
+   * Takes the estate's lock for `command`, or fails naming its holder. A shared store keeps the
+   * lock alive (heartbeat) until `release`, and lets it be taken over only once it has expired.
+   */
+  lock(command: string): Promise<StoreLock>;
   /** Removes the lock whoever holds it; says whose it was. */
   forceUnlock(): Promise<LockHolder | undefined>;
+}
+
+/** A lock held in a run store. */
+export interface StoreLock {
+  readonly holder: LockHolder;
+  /** A stale lock of a dead holder that this one replaced, if any. */
+  readonly replaced?: LockHolder;
+  /** Gives the lock up if it is still this holder's; idempotent. */
+  release(): void | Promise<void>;
 }
 
 /** The local store: `<stateDir>/runs/<run>.jsonl`, `<run>.plan.json`, reports, and `<stateDir>/lock`. */
@@ -410,8 +422,9 @@ function takeOver(ctx: RunContext, plan: Plan, unfinished: readonly RunInfo[], n
 async function savedPlanRun(ctx: RunContext, req: RunRequest, saved: { plan: Plan; file: string }, runs: readonly RunInfo[], unfinished: readonly RunInfo[], notes: string[]): Promise<RunDecision> {
   const earlier = runs.find((r) => r.state.header?.savedPlan === saved.plan.planId);
   if (earlier) {
-    if (earlier.state.status === 'complete') {
-      throw new AcrctlError('apply.plan-applied', `refusing ${saved.file}: this plan was already applied in run ${earlier.runId}`, { hint: 'to apply the configuration again, make and review a new plan: acrctl plan --out FILE' });
+    const by = runs.find((r) => r.state.header?.supersedes?.includes(earlier.runId));
+    if (earlier.state.status === 'complete' || by) {
+      throw new AcrctlError('apply.plan-applied', `refusing ${saved.file}: this plan was already applied in run ${earlier.runId}${by ? ` (which run ${by.runId} took over)` : ''}`, { hint: 'to apply the configuration again, make and review a new plan: acrctl plan --out FILE' });
     }
     throw new AcrctlError('apply.plan-applied', `refusing ${saved.file}: this plan was started in run ${earlier.runId}, which did not finish`, { hint: `continue that run with acrctl apply --resume --run ${earlier.runId}` });
   }

@@ -208,7 +208,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     return code;
   } finally {
     await estate?.close();
-    lock.release();
+    await lock.release();
   }
 }
 

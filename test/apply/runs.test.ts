@@ -7,8 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CloudSession } from '../../src/cloud/session.js';
 import { clientToken, execute } from '../../src/apply/executor.js';
 import { foldRun, journalLine, parseJournal, type JournalRecord, type JournalWriter, type RunHeader } from '../../src/apply/journal.js';
-import type { HeldLock } from '../../src/apply/lock.js';
-import { beginRun, decideRun, estateIdentity, type RunContext, type RunStore } from '../../src/apply/runs.js';
+import { beginRun, decideRun, estateIdentity, type RunContext, type RunStore, type StoreLock } from '../../src/apply/runs.js';
 import type { ExecContext, Kind } from '../../src/kinds/kind.js';
 import { type Action, type Plan, summarise } from '../../src/plan/model.js';
 import { renderJson } from '../../src/render/json.js';
@@ -60,7 +59,7 @@ function memoryStore(): RunStore & { journals: Map<string, string>; plans: Map<s
     async writeArtifact(id, name) {
       return `mem/${id}.${name}`;
     },
-    async lock(): Promise<HeldLock> {
+    async lock(): Promise<StoreLock> {
       throw new Error('not used');
     },
     async forceUnlock() {
