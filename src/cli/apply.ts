@@ -22,11 +22,13 @@ import type { Plan } from '../plan/model.js';
 import { computeDestroyPlan } from '../plan/planner.js';
 import { buildImportReport, isImageCopy, renderImportReportJson, renderImportReportMarkdown, renderImportReportText } from '../render/import-report.js';
 import { renderJson } from '../render/json.js';
+import { fillIds, planIds } from '../render/placeholders.js';
 import { renderText, summaryLine } from '../render/text.js';
 import { ImageCopier } from '../registry/copy.js';
 import { registryClients, type RegistryClients } from '../registry/session.js';
 import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
+import { onGitHubActions } from './github.js';
 import type { CliIo } from './main.js';
 import { planEstate, planErrors } from './plan.js';
 import { parsePlan, planKey, readPlanFile, signPlan } from './planfile.js';
@@ -167,7 +169,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
       }
     }
     const { runId, journal } = await beginRun(ctx, decision, { planText: scrub(renderJson(signPlan(plan, key))), scrub });
-    const view = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr') });
+    const view = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr'), github: onGitHubActions(io.env) });
     const abort = new AbortController();
     // One copier per run: blobs moved for one image are not moved again for another.
     let registries: RegistryClients | undefined;
@@ -323,16 +325,19 @@ function report(result: ApplyResult, plan: Plan, flags: EstateFlags & { mode: 'a
       for (const [id, s] of result.actions) if (s.status === 'failed') out.push(`  ✗ ${id}: ${s.message ?? ''}`);
       out.push(`Fix the cause, then continue with: ${resumeCmd}`);
       break;
-    case 'gated':
+    case 'gated': {
       out.push(`Apply stopped at ${counts.gated} gate${counts.gated === 1 ? '' : 's'}: ${tally}.`);
+      // Ids this run learned (the instance it just created) replace the plan's placeholders.
+      const ids = planIds(plan, result.ids);
       for (const a of plan.actions) {
         if (result.actions.get(a.id)?.status !== 'gated' || !a.gate) continue;
         out.push(`  ! ${a.id}`);
-        a.gate.instructions.forEach((step, i) => out.push(`      ${i + 1}. ${step}`));
-        out.push(`      acrctl checks: ${a.gate.verification}`);
+        a.gate.instructions.forEach((step, i) => out.push(`      ${i + 1}. ${fillIds(step, ids)}`));
+        out.push(`      acrctl checks: ${fillIds(a.gate.verification, ids)}`);
       }
       out.push(`When done, continue with: ${resumeCmd}`);
       break;
+    }
     case 'interrupted':
       out.push(`${flags.mode === 'destroy' ? 'Destroy' : 'Apply'} interrupted: ${tally}.`, `Continue with: ${resumeCmd}`);
       break;

@@ -15,10 +15,24 @@ import { registerValidate } from './validate.js';
 export type SetExit = (code: number) => void;
 
 export function registerCommands(program: Command, io: CliIo, setExit: SetExit): void {
+  configFileFromEnv(program, io);
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
   registerDrift(program, io, setExit);
   registerAdopt(program, io, setExit);
   registerEmulator(program, io, setExit);
+}
+
+/**
+ * `ACRCTL_CONFIG` is the default of `-f/--file` wherever that option defaults to registry.yaml
+ * (validate, plan, graph, apply, destroy, drift): a CI job sets it once instead of on every line.
+ * An explicit `-f` wins, and the value counts as a default (source `env`), so `apply PLANFILE`
+ * still takes the config file the saved plan names. Read from the injected environment.
+ */
+function configFileFromEnv(program: Command, io: CliIo): void {
+  program.hook('preAction', (_root, action) => {
+    const file = io.env['ACRCTL_CONFIG'];
+    if (file && action.getOptionValueSource('file') === 'default') action.setOptionValueWithSource('file', file, 'env');
+  });
 }

@@ -27,6 +27,7 @@ import { computePlan } from '../plan/planner.js';
 import { publicPlan } from '../plan/sensitive.js';
 import type { SetExit } from './commands.js';
 import { estateOptions, openEstate, sha256, type EstateFlags } from './estate.js';
+import { annotate, driftAnnotations, pathContext } from './github.js';
 import type { CliIo } from './main.js';
 
 interface DriftFlags extends EstateFlags {
@@ -165,6 +166,7 @@ export function registerDrift(program: Command, io: CliIo, setExit: SetExit): vo
         default:
           assertNever(flags.format, 'drift format');
       }
+      annotate(io, () => driftAnnotations(report, pathContext(io)));
       if (report.status === 'error') {
         const n = plan.findings.filter((f) => f.severity === 'error').length;
         io.stderr.write(`error: the plan has ${n} error finding${n === 1 ? '' : 's'} (above); drift cannot be judged until they are fixed\n`);

@@ -2,6 +2,8 @@
  * `acrctl emulator serve`: runs the local emulator of the vendor APIs until SIGTERM or SIGINT.
  * `acrctl emulator registry`: where a registry of a running emulator listens, and a temporary login
  * for it written to a containers auth file (skopeo/podman `--authfile`).
+ * `acrctl emulator seed PATH`: creates what an example assumes exists (src/cli/emulator-seed.ts) in
+ * the embedded emulator's state or a running emulator.
  *
  * Contract of serve: the FIRST line on stdout is `http://127.0.0.1:PORT` (scripts read it); a short human
  * summary goes to stderr. On SIGTERM/SIGINT the ports close, the state file is flushed and the
@@ -10,13 +12,16 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { connectRemoteEmulator, DEFAULT_EMULATOR_STATE_FILE, startEmbeddedEmulator, type EmulatorBinding } from '../cloud/emulated.js';
 import type { RegistryLocator } from '../cloud/endpoints.js';
-import type { CloudSession } from '../cloud/session.js';
+import { CloudSession } from '../cloud/session.js';
+import { registryClients, type RegistryClients } from '../registry/session.js';
+import { applySeed, formatFindings, loadSeed, SEED_FILE, seedPaths } from './emulator-seed.js';
 import { AcrctlError } from '../errors.js';
 import { StateFileError } from '../emulator/core/persistence.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import type { SetExit } from './commands.js';
-import { estateOptions, openEstate, type EstateFlags } from './estate.js';
+import { estateOptions, loadEstateConfig, openEstate, type EstateFlags } from './estate.js';
 import type { CliIo } from './main.js';
 
 interface ServeOptions {
@@ -159,6 +164,75 @@ async function registryCommand(opts: RegistryOptions, io: CliIo): Promise<void> 
   }
 }
 
+interface SeedOptions {
+  readonly file?: string;
+  readonly emulator?: string | boolean;
+  readonly endpoint?: string;
+  readonly reset?: boolean;
+}
+
+/**
+ * `emulator seed PATH`: loads registry.yaml (for the account aliases) and the seed file, checks both
+ * before touching anything, then provisions keys and applies the seed to the embedded emulator's
+ * state (`--emulator[=STATEFILE]`) or a running emulator (`--endpoint` / ACRCTL_ENDPOINT).
+ */
+async function seedCommand(path: string, opts: SeedOptions, io: CliIo): Promise<void> {
+  const endpoint = opts.endpoint ?? io.env['ACRCTL_ENDPOINT'];
+  const embedded = opts.emulator !== undefined && opts.emulator !== false;
+  if (!embedded && !endpoint) {
+    throw new AcrctlError('seed.target', 'emulator seed only seeds an emulator: add --emulator (the embedded one, state in .acrctl/emulator.json) or --endpoint URL (a running one)', {
+      hint: `e.g. acrctl emulator seed ${path} --emulator`,
+    });
+  }
+  const { seedFile, configFile } = seedPaths(path, io.cwd, opts.file);
+  const { config } = await loadEstateConfig(configFile, io);
+  const uids: Record<string, string> = {};
+  for (const [alias, a] of Object.entries(config.accounts)) uids[alias] = a.uid;
+  const loaded = seedFile === undefined ? undefined : await loadSeed(seedFile, io.cwd, new Set(Object.keys(uids)));
+  if (loaded !== undefined && loaded.findings.length > 0) {
+    io.stderr.write(formatFindings(loaded.findings));
+    throw new AcrctlError('seed.invalid', `${seedFile} has ${loaded.findings.length} error${loaded.findings.length === 1 ? '' : 's'}; nothing was seeded`);
+  }
+  for (const [alias, uid] of Object.entries(loaded?.doc.accounts ?? {})) uids[alias] ??= uid;
+
+  let binding: EmulatorBinding;
+  const stateFile = embedded ? resolve(io.cwd, typeof opts.emulator === 'string' ? opts.emulator : DEFAULT_EMULATOR_STATE_FILE) : undefined;
+  if (stateFile !== undefined) binding = await startEmbeddedEmulator({ accounts: uids, stateFile });
+  else binding = await connectRemoteEmulator({ url: endpoint ?? '', accounts: uids });
+  io.stderr.write(`${binding.summary}\n`);
+  const session = new CloudSession({ accounts: binding.session.accounts, ...(binding.session.endpoints ? { endpoints: binding.session.endpoints } : {}), env: io.env });
+  let registries: RegistryClients | undefined;
+  try {
+    if (opts.reset === true) {
+      const res = await fetch(`${binding.url}/_emulator/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keepAccounts: true }) });
+      await res.arrayBuffer();
+      if (!res.ok) throw new AcrctlError('seed.emulator', `the emulator refused to reset (HTTP ${res.status})`);
+      io.stdout.write('Emptied the emulator (accounts and keys kept).\n');
+    }
+    const what = seedFile ?? `${path} (no ${SEED_FILE}: only the accounts)`;
+    io.stdout.write(`Seeding ${what} for ${configFile}:\n`);
+    const result =
+      loaded === undefined
+        ? { created: 0, present: 0 }
+        : await applySeed(loaded.doc, loaded.locate, {
+            url: binding.url,
+            session,
+            registries: () => (registries ??= registryClients(session)),
+            uids,
+            log: (line) => io.stdout.write(`${line}\n`),
+          });
+    const accounts = Object.keys(uids).length;
+    const keys = `keys for ${accounts} account${accounts === 1 ? '' : 's'}`;
+    io.stdout.write(result.created + result.present === 0 ? `Nothing to create: the example assumes only its accounts (${keys}).\n` : `Seeded: ${result.created} created, ${result.present} already there; ${keys}.\n`);
+    const flag = stateFile !== undefined ? (typeof opts.emulator === 'string' ? `--emulator=${opts.emulator}` : '--emulator') : opts.endpoint !== undefined ? `--endpoint ${opts.endpoint}` : '';
+    io.stdout.write(`Next: acrctl plan -f ${configFile}${flag ? ` ${flag}` : ''}\n`);
+  } finally {
+    registries?.close();
+    await session.close();
+    await binding.close();
+  }
+}
+
 export function registerEmulator(program: Command, io: CliIo, setExit: SetExit, waitForStop: WaitForStop = waitForSignal): void {
   const emulator = program.command('emulator').description('run a local emulator of the Alibaba Cloud APIs acrctl uses');
   estateOptions(
@@ -173,6 +247,18 @@ export function registerEmulator(program: Command, io: CliIo, setExit: SetExit, 
     await registryCommand(opts, io);
     setExit(0);
   });
+  emulator
+    .command('seed')
+    .description(`create what an example assumes already exists (VPCs, CEN, Personal Edition estates and images) from the ${SEED_FILE} in PATH, in an emulator`)
+    .argument('<path>', `an example folder (its ${SEED_FILE} and registry.yaml), or a seed file`)
+    .option('-f, --file <path>', 'the registry.yaml whose account aliases the seed uses (default: the one in the folder)')
+    .option('--emulator [statefile]', `seed the embedded emulator's state (${DEFAULT_EMULATOR_STATE_FILE} unless given)`)
+    .option('--endpoint <url>', 'seed a running emulator at this URL (or set ACRCTL_ENDPOINT)')
+    .option('--reset', 'empty the emulator first (accounts and keys are kept), so the example starts from a fresh estate')
+    .action(async (path: string, opts: SeedOptions) => {
+      await seedCommand(path, opts, io);
+      setExit(0);
+    });
   emulator
     .command('serve')
     .description('serve cr, Personal Edition, BSS, RAM, STS, CBN, VPC and PrivateZone on 127.0.0.1 until SIGTERM/SIGINT')

@@ -18,7 +18,9 @@ import type { Credentials, Finding, RegistryDocument } from '../config/model.js'
 import { formatText } from '../config/report.js';
 import { AcrctlError, formatLocation } from '../errors.js';
 import type { PlanFinding } from '../plan/model.js';
+import { colourWanted } from '../render/colour.js';
 import { canonical } from '../render/json.js';
+import { annotate, configAnnotations, pathContext } from './github.js';
 import type { CliIo } from './main.js';
 
 /** Flags every cloud-facing command takes. */
@@ -29,10 +31,13 @@ export interface EstateFlags {
   readonly endpoint?: string;
 }
 
+/** Help of `-f/--file` where it defaults to registry.yaml (src/cli/commands.ts applies ACRCTL_CONFIG). */
+export const CONFIG_FILE_HELP = 'the config file (ACRCTL_CONFIG sets another default)';
+
 /** Adds `-f`, `--emulator[=STATE]` and `--endpoint` to a command. */
 export function estateOptions(cmd: Command): Command {
   return cmd
-    .option('-f, --file <path>', 'the config file', 'registry.yaml')
+    .option('-f, --file <path>', CONFIG_FILE_HELP, 'registry.yaml')
     .option('--emulator [statefile]', `use the embedded emulator (state in ${DEFAULT_EMULATOR_STATE_FILE} unless given)`)
     .option('--endpoint <url>', 'use a running emulator at this URL (or set ACRCTL_ENDPOINT)');
 }
@@ -60,6 +65,7 @@ export async function loadEstateConfig(file: string, io: CliIo): Promise<{ confi
   const result = await loadConfig(file, { env: io.env, fs, lint: defaultLints });
   if (hasErrors(result.findings) || !result.document) {
     io.stderr.write(formatText({ file: result.file, findings: result.findings, text: result.text }, { color: useColor(io, 'stderr') }));
+    annotate(io, () => configAnnotations(result.findings, pathContext(io)));
     throw new AcrctlError('config.invalid', `${file} has errors; nothing was read or changed in the cloud`, { hint: `run acrctl validate -f ${file}` });
   }
   return {
@@ -142,7 +148,7 @@ function pageSizeFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
 }
 
-/** Colour only on a TTY, and never with NO_COLOR set. */
+/** Colour on a TTY, never with NO_COLOR, always with FORCE_COLOR (the rules: colourWanted). */
 export function useColor(io: CliIo, stream: 'stdout' | 'stderr'): boolean {
-  return Boolean(io[stream].isTTY) && !io.env['NO_COLOR'];
+  return colourWanted(io.env, Boolean(io[stream].isTTY));
 }

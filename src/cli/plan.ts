@@ -18,6 +18,7 @@ import { renderMermaid } from '../render/mermaid.js';
 import { renderText } from '../render/text.js';
 import type { SetExit } from './commands.js';
 import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
+import { annotate, pathContext, planAnnotations } from './github.js';
 import type { CliIo } from './main.js';
 import { planKey, readPlanFile, signPlan, toSavedPlan, writePlanFile } from './planfile.js';
 
@@ -81,6 +82,7 @@ export function registerPlan(program: Command, io: CliIo, setExit: SetExit): voi
       const plan = flags.out ? toSavedPlan(derived, key) : signPlan(derived, key);
       if (plan.target) io.stderr.write(`Targeting ${plan.actions.length} of ${plan.target.of} actions (${plan.target.addresses.join(', ')}); the rest are not planned.\n`);
       io.stdout.write(renderPlan(plan, flags.format, io));
+      annotate(io, () => planAnnotations(plan.findings, pathContext(io)));
       if (flags.out) {
         writePlanFile(resolve(io.cwd, flags.out), plan);
         io.stderr.write(`Saved the plan to ${flags.out}. Apply it with: acrctl apply ${flags.out} (applied only if the configuration and the live estate still derive exactly this plan)\n`);

@@ -4,6 +4,8 @@
  *
  * Exit code: 0 when there is no error finding (warnings and infos allowed), 1 otherwise. The report
  * goes to stdout in every format (so `--format sarif > results.sarif` works); nothing secret is printed.
+ * On GitHub Actions the findings are also annotations on stderr (text and json formats; SARIF is
+ * for code scanning, which makes its own).
  */
 import { resolve } from 'node:path';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
@@ -12,10 +14,13 @@ import { AcrctlError, ExitCode } from '../errors.js';
 import { hasErrors, loadConfig, type ConfigFs } from '../config/load.js';
 import { defaultLints, lintSummaries } from '../config/lint-runner.js';
 import { formatJson, formatSarif, formatText, REPORT_FORMATS, type ReportFormat } from '../config/report.js';
+import { ruleDoc } from '../config/rule-docs.js';
 import { VALIDATION_RULES } from '../config/rules.js';
 import { DEFAULT_MAX_BYTES } from '../config/source.js';
-import { VERSION } from '../version.js';
+import { HOMEPAGE, VERSION } from '../version.js';
 import type { SetExit } from './commands.js';
+import { CONFIG_FILE_HELP, useColor } from './estate.js';
+import { annotate, configAnnotations, pathContext, workspacePath } from './github.js';
 import type { CliIo } from './main.js';
 
 interface ValidateFlags {
@@ -28,7 +33,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: SetExit):
   program
     .command('validate')
     .description('check registry.yaml: YAML, schema, references and product lints, each at file:line:column')
-    .option('-f, --file <path>', 'the config file', 'registry.yaml')
+    .option('-f, --file <path>', CONFIG_FILE_HELP, 'registry.yaml')
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--max-bytes <n>', 'refuse files larger than this', parseMaxBytes, DEFAULT_MAX_BYTES)
     .action(async (flags: ValidateFlags) => {
@@ -61,13 +66,23 @@ export async function runValidate(flags: ValidateFlags, io: CliIo): Promise<numb
       break;
     case 'sarif': {
       const summaries = new Map<string, string>([...VALIDATION_RULES.map((r) => [r.id, r.summary] as const), ...lintSummaries()]);
-      output = formatSarif(input, { toolVersion: VERSION, ruleSummaries: summaries });
+      const paths = pathContext(io);
+      output = formatSarif(input, {
+        toolVersion: VERSION,
+        ruleSummaries: summaries,
+        ruleDocs: ruleDoc,
+        informationUri: HOMEPAGE,
+        sourceRootPath: (file) => workspacePath(file, paths),
+      });
       break;
     }
     case 'text':
-      output = formatText(input, { color: Boolean(io.stdout.isTTY) && !io.env['NO_COLOR'] });
+      output = formatText(input, { color: useColor(io, 'stdout') });
       break;
   }
   io.stdout.write(output);
+  // SARIF goes to code scanning, which annotates the pull request from it: annotating here as well
+  // would show every finding twice.
+  if (flags.format !== 'sarif') annotate(io, () => configAnnotations(result.findings, pathContext(io)));
   return hasErrors(result.findings) ? ExitCode.error : ExitCode.ok;
 }

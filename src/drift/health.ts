@@ -8,6 +8,7 @@
  * for the repositories in scope only) and hands them in as plain data; must not import `node:`
  * modules or cloud clients.
  */
+import type { Re2Matcher } from '../config/lints/re2.js';
 import type { Action } from '../plan/model.js';
 import { compare, fixCommand, MAX_EXAMPLES, type Location, type MissingTag, type ReplicationHealth } from './model.js';
 
@@ -25,8 +26,8 @@ export interface HealthRule {
   /** Set for repository-level rules. */
   readonly repository?: string;
   readonly tagFilter: string;
-  /** The RE2 filter as a JavaScript RegExp matching the whole tag (the backfill kind's tagMatcher). */
-  readonly match: RegExp;
+  /** The RE2 filter's matcher of the whole tag (the backfill kind's tagMatcher). */
+  readonly match: Re2Matcher;
   readonly trigger: 'automatic' | 'manual';
   /** Whether the rule declares a backfill (then apply copies what predates it). */
   readonly backfill: boolean;

@@ -26,12 +26,14 @@ import {
   ApiError,
   DEFAULT_ASYNC_DURATIONS,
   type AccountKeys,
+  type AccountOptions,
   type AdminContext,
   type AdminRoute,
   type AsyncDurations,
   type CallContext,
   type CallerIdentity,
   type EmulatorState,
+  type EndpointProduct,
   type EpochMs,
   type IdGenerator,
   type Product,
@@ -47,8 +49,14 @@ import { createIdGenerator } from './core/ids.js';
 import { loadStateFile, StateSaver, type PersistedEmulator } from './core/persistence.js';
 import { compilePattern, matchPattern, sortPatterns, type CompiledPattern } from './core/routing.js';
 import { parseForm, type IncomingHeaders } from './core/signature.js';
+import { INTERNATIONAL_BSS_REGION } from './core/sites.js';
+import { checkCall, denialOf } from './services/ram/enforce.js';
+import { ossErrors } from './services/oss/errors.js';
+import { ossState } from './services/oss/models.js';
 import { services as registeredServices } from './services/index.js';
 import { registryAdminRoutes } from './registry/admin.js';
+import { ossAdminRoutes } from './services/oss/admin.js';
+import { OssPorts } from './services/oss/server.js';
 import type { RegistryTarget } from './registry/backends.js';
 import { DirBlobStore, MemoryBlobStore, type BlobStore } from './registry/blobstore.js';
 import { Registries } from './registry/server.js';
@@ -93,6 +101,8 @@ export interface RegistryEmulator extends Emulator {
   registry(target: RegistryTarget): Promise<string>;
   /** Registry key (`ee:<id>`, `pe:<region>`) → port of every registry port opened so far. */
   registryPorts(): Record<string, number>;
+  /** Region → port of every OSS port opened so far. */
+  ossPorts(): Record<string, number>;
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -163,6 +173,7 @@ class EmulatorCore implements AdminHost {
   private readonly opening = new Map<string, Promise<number>>();
   private closing: Promise<void> | undefined;
   private readonly registries: Registries;
+  private readonly oss: OssPorts;
 
   constructor(
     private readonly opts: EmulatorOptions,
@@ -187,8 +198,13 @@ class EmulatorCore implements AdminHost {
         this.roaRoutes.set(svc.product, sortPatterns(svc.routes.map((r) => compilePattern(r.method, r.pattern, r))));
       }
     }
+    const expiry = { now: this.now, idleMs: () => this.asyncDurationsValue.registryUploadIdle };
     const blobs: BlobStore =
-      opts.blobDir !== undefined ? new DirBlobStore(opts.blobDir) : opts.stateFile !== undefined ? new DirBlobStore(`${opts.stateFile}.blobs`) : new MemoryBlobStore();
+      opts.blobDir !== undefined
+        ? new DirBlobStore(opts.blobDir, expiry)
+        : opts.stateFile !== undefined
+          ? new DirBlobStore(`${opts.stateFile}.blobs`, expiry)
+          : new MemoryBlobStore(expiry);
     this.registries = new Registries({
       context: () => this.adminContext(),
       changed: () => this.saver?.schedule(),
@@ -200,7 +216,11 @@ class EmulatorCore implements AdminHost {
       wallNow: () => this.wallNow(),
       log: (line) => this.log(line),
     });
-    const admin: CompiledPattern<AdminEntry>[] = [...coreAdminRoutes(this), ...registryAdminRoutes(this.registries, () => this.adminContext())].map((r) =>
+    const admin: CompiledPattern<AdminEntry>[] = [
+      ...coreAdminRoutes(this),
+      ...registryAdminRoutes(this.registries, () => this.adminContext()),
+      ...ossAdminRoutes(() => this.current, this.now),
+    ].map((r) =>
       compilePattern(r.method, r.path, { kind: 'core', route: r }),
     );
     for (const svc of this.services.values()) {
@@ -208,6 +228,28 @@ class EmulatorCore implements AdminHost {
     }
     this.adminPatterns = sortPatterns(admin);
     this.auth = new Authenticator({ state: () => this.current, wallNow: this.wallNow, now: this.now });
+    this.oss = new OssPorts({
+      state: () => this.current,
+      now: this.now,
+      wallNow: () => this.wallNow(),
+      lookupKey: (id) => this.auth.lookupKey(id),
+      faults: this.faults,
+      calls: this.calls,
+      monotonicNow: () => performance.now(),
+      sleep: (ms) => this.sleep(ms),
+      changed: () => this.saver?.schedule(),
+      authorize: (r) => {
+        const owner = ossState(this.current).buckets[r.bucket]?.ownerUid ?? r.accountUid;
+        const d = denialOf(this.current, r.accountUid, r.caller, 'oss', r.operation, () => ({ region: r.region, account: owner, bucket: r.bucket, object: r.key }), {
+          sourceIp: '127.0.0.1',
+          secureTransport: false,
+          currentTime: this.now(),
+          accessId: r.caller.accessKeyId,
+        });
+        return d === undefined ? undefined : ossErrors.ramDenied(d);
+      },
+      log: (line) => this.log(line),
+    });
     this.saver = opts.stateFile === undefined ? undefined : new StateSaver(opts.stateFile, () => this.snapshot(), this.log);
   }
 
@@ -220,9 +262,10 @@ class EmulatorCore implements AdminHost {
       url,
       port: this.mainPort,
       products: [...this.services.keys()],
-      createAccount: async (uid) => {
+      ossPorts: () => this.oss.ports(),
+      createAccount: async (uid, opts = {}) => {
         if (!/^\d{16}$/.test(uid)) throw new Error(`emulator: account uid must be 16 digits, got ${uid}`);
-        const keys = this.createAccount(uid);
+        const keys = this.createAccount(uid, opts);
         this.saver?.schedule();
         return keys;
       },
@@ -263,7 +306,11 @@ class EmulatorCore implements AdminHost {
     return server;
   }
 
-  async endpoint(product: Product, region: string): Promise<string> {
+  async endpoint(product: EndpointProduct, region: string): Promise<string> {
+    if (product === 'oss') {
+      if (!REGION_RE.test(region)) throw new AdminError(`oss is a regional product: ask for a region such as cn-hangzhou, got ${region}`);
+      return this.oss.address(region);
+    }
     const svc = this.services.get(product);
     if (svc === undefined) throw new AdminError(`product ${product} is not served by this emulator (served: ${[...this.services.keys()].join(', ')})`, 404);
     if (region === 'global') {
@@ -271,7 +318,9 @@ class EmulatorCore implements AdminHost {
       return `127.0.0.1:${this.mainPort}`;
     }
     if (!REGION_RE.test(region)) throw new AdminError(`region must be a region id such as cn-hangzhou, got ${region}`);
-    if (svc.scope === 'global') return `127.0.0.1:${this.mainPort}`;
+    // BSS has a second endpoint, the international site's (business.ap-southeast-1.aliyuncs.com):
+    // the ap-southeast-1 region port, so the request's region says which endpoint was called.
+    if (svc.scope === 'global' && !(product === 'bss' && region === INTERNATIONAL_BSS_REGION)) return `127.0.0.1:${this.mainPort}`;
     return `127.0.0.1:${await this.openRegion(region)}`;
   }
 
@@ -297,6 +346,7 @@ class EmulatorCore implements AdminHost {
       await Promise.allSettled([...this.opening.values()]);
       const servers = [this.mainServer, ...[...this.regionServers.values()].map((r) => r.server)].filter((s): s is Server => s !== undefined);
       await this.registries.close();
+      await this.oss.close();
       await Promise.all(
         servers.map(
           (s) =>
@@ -393,9 +443,13 @@ class EmulatorCore implements AdminHost {
 
     const decision = this.faults.decide(service.product, target.name);
     if (decision.latencyMs > 0) await this.sleep(decision.latencyMs);
-    if (!this.faults.admit(service.product, performance.now())) {
-      const retryAfter = this.faults.retryAfter(service.product, target.name);
-      const err = new ApiError('Throttling.Api', 'Request was denied due to api flow control.', 400, 'pop', {}, { 'x-acs-retry-after': String(retryAfter) });
+    const admission = this.faults.admitCall(service.product, target.name, accountUid, performance.now());
+    if (admission !== 'ok') {
+      const retryAfter = { 'x-acs-retry-after': String(this.faults.retryAfter(service.product, target.name)) };
+      const err =
+        admission === 'Throttling.User'
+          ? new ApiError('Throttling.User', 'Request was denied due to user flow control.', 400, 'pop', {}, retryAfter)
+          : new ApiError('Throttling.Api', 'Request was denied due to api flow control.', 400, 'pop', {}, retryAfter);
       return this.finish(res, note, region, requestId, service, err);
     }
     const outcome: FaultOutcome = decision.outcome;
@@ -433,19 +487,25 @@ class EmulatorCore implements AdminHost {
     let result: Record<string, unknown> | undefined;
     let failure: unknown;
     try {
+      const request = { sourceIp: loopbackOf(req), secureTransport: false, currentTime: this.now(), accessId: caller?.accessKeyId ?? '' };
       if (target.style === 'RPC') {
         const handlerParams: Record<string, string> = {};
         for (const [k, v] of Object.entries(params)) if (!PROTOCOL_PARAMS.has(k)) handlerParams[k] = v;
+        const denied = checkCall(ctx, service.product, target.name, handlerParams, request);
+        if (denied !== undefined) throw denied;
         result = target.action.handle(ctx, { action: target.name, version: service.version, params: handlerParams });
       } else {
-        result = target.route.handle(ctx, {
+        const roa = {
           action: target.name,
           method: view.method,
           path: rawPath,
           pathParams: target.pathParams,
           query: Object.fromEntries(view.query),
           body: parseJsonBody(body, contentType),
-        });
+        };
+        const denied = checkCall(ctx, service.product, target.name, roaParams(roa.pathParams, roa.query, roa.body), request);
+        if (denied !== undefined) throw denied;
+        result = target.route.handle(ctx, roa);
       }
     } catch (err) {
       failure = err;
@@ -578,17 +638,19 @@ class EmulatorCore implements AdminHost {
     }
   }
 
-  createAccount(uid: string): AccountKeys {
+  createAccount(uid: string, opts: AccountOptions = {}): AccountKeys {
     const account = (this.current.accounts[uid] ??= { uid, accessKeys: {} });
+    if (opts.site !== undefined) account.site = opts.site;
+    if (opts.enforce !== undefined) account.enforce = opts.enforce;
     const accessKeyId = `LTAI${randomAlnum(20)}`;
     const accessKeySecret = randomAlnum(30);
     account.accessKeys[accessKeyId] = accessKeySecret;
     return { uid, accessKeyId, accessKeySecret };
   }
 
-  listAccounts(): { uid: string; accessKeyIds: string[] }[] {
+  listAccounts(): { uid: string; accessKeyIds: string[]; site: string; enforce: boolean }[] {
     return Object.values(this.current.accounts)
-      .map((a) => ({ uid: a.uid, accessKeyIds: Object.keys(a.accessKeys) }))
+      .map((a) => ({ uid: a.uid, accessKeyIds: Object.keys(a.accessKeys), site: a.site ?? 'china', enforce: a.enforce === true }))
       .sort((a, b) => a.uid.localeCompare(b.uid));
   }
 
@@ -598,6 +660,7 @@ class EmulatorCore implements AdminHost {
       port: this.mainPort,
       regions: Object.fromEntries([...this.regionServers].map(([r, s]) => [r, s.port])),
       registries: this.registries.ports(),
+      oss: this.oss.ports(),
       products: [...this.services.values()].map((s) => ({ product: s.product, version: s.version, scope: s.scope, style: s.style })),
       stateFile: this.opts.stateFile ?? null,
     };
@@ -651,6 +714,23 @@ class EmulatorCore implements AdminHost {
 }
 
 // ---- helpers -----------------------------------------------------------------------------
+
+/** The client address for RAM's acs:SourceIp (always loopback here; IPv4-mapped forms unwrapped). */
+function loopbackOf(req: IncomingMessage): string {
+  return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+}
+
+/** A ROA request's names for RAM resources: path parameters, query, and the body entity's string fields. */
+function roaParams(path: Readonly<Record<string, string>>, query: Readonly<Record<string, string>>, body: unknown): Record<string, string> {
+  const out: Record<string, string> = { ...query, ...path };
+  if (typeof body === 'object' && body !== null) {
+    for (const entity of Object.values(body as Record<string, unknown>)) {
+      if (typeof entity !== 'object' || entity === null) continue;
+      for (const [k, v] of Object.entries(entity as Record<string, unknown>)) if (typeof v === 'string' && out[k] === undefined) out[k] = v;
+    }
+  }
+  return out;
+}
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 

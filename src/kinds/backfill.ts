@@ -10,7 +10,7 @@
  * minus tags the target already has with the same digest. A target tag with another digest is skipped
  * and reported (finding `backfill-digest-conflict`) unless `backfill.overwrite`. Each remaining tag is
  * a `run` action that requires the sync rule. Filters are RE2 (the service is written in Go), checked
- * and translated by src/config/lints/re2.ts, and match the WHOLE tag (`^(?:filter)$`), as the
+ * and matched by src/config/lints/re2.ts, and match the WHOLE tag (`^(?:filter)$`), as the
  * emulator's SPEC.md says the service applies them.
  *
  * Never read live (a task is not an object to match): a second plan after apply finds the tags in
@@ -21,7 +21,7 @@
 import type { CrClient, CrSyncTask } from '../cloud/cr.js';
 import { DEFAULTS } from '../config/model.js';
 import { BACKFILL_TASK_THRESHOLD } from '../config/lints/replication.js';
-import { checkRe2 } from '../config/lints/re2.js';
+import { checkRe2, type Re2Matcher } from '../config/lints/re2.js';
 import { AcrctlError } from '../errors.js';
 import type { Action, PlanFinding } from '../plan/model.js';
 import { shortDigest } from '../render/units.js';
@@ -37,10 +37,10 @@ import { TIMEOUTS, waitUntil } from './wait.js';
 const RUNNING = new Set(['PENDING', 'SYNCHRONIZING', 'WAITING', 'RUNNING']);
 
 /**
- * The JavaScript RegExp matching exactly the tags the service's RE2 filter matches (whole tag).
+ * The matcher of exactly the tags the service's RE2 filter matches (whole tag, RE2 semantics).
  * An invalid filter is a plan error (validate reports it first, with its position).
  */
-export function tagMatcher(filter: string, where: string): RegExp {
+export function tagMatcher(filter: string, where: string): Re2Matcher {
   const r = checkRe2(filter);
   if (!r.ok) {
     throw new AcrctlError('plan.tag_filter', `tag filter ${JSON.stringify(filter)} of ${where} is not RE2: ${r.message}`, {
@@ -48,7 +48,7 @@ export function tagMatcher(filter: string, where: string): RegExp {
       hint: 'run acrctl validate for the position and the RE2 way to write it',
     });
   }
-  return new RegExp(`^(?:${r.source})$`, r.flags);
+  return r.whole;
 }
 
 /** One skipped tag: the target holds it with another digest and the rule does not overwrite. */

@@ -83,7 +83,8 @@ function instanceNameOf(d: DesiredObject): string {
 
 function gateInfo(def: SwitchDef, d: DesiredObject, live: LiveObject | undefined, instanceName: string): GateInfo {
   const on = d.spec['enabled'] === true;
-  const instanceId = live?.ids['instanceId'] ?? '(known once the instance exists)';
+  // Unknown until the instance exists: a placeholder the views fill in (src/render/placeholders.ts).
+  const instanceId = live?.ids['instanceId'] ?? `{{${addr.instance(d.instance ?? d.id)}.instanceId}}`;
   const [pub, vpc] = def.hosts(d.region);
   const where = `instance ${instanceName} (${instanceId}) in ${d.region}`;
   const instructions = on

@@ -44,6 +44,7 @@
  */
 import type { CrClient, CrRepository } from '../cloud/cr.js';
 import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
+import type { Re2Matcher } from '../config/lints/re2.js';
 import { DEFAULTS, type ImportRule, type Instance, type RegistryDocument } from '../config/model.js';
 import { AcrctlError, assertNever } from '../errors.js';
 import type { Action, GateInfo, PlanFinding } from '../plan/model.js';
@@ -152,7 +153,7 @@ export interface SelectInput {
   /** Newest N per repository; 0 imports metadata only. */
   readonly latest: number;
   /** Whole-tag matcher ({@link tagMatcher}). */
-  readonly match: RegExp;
+  readonly match: Re2Matcher;
   readonly overwrite: boolean;
   readonly source: readonly SourceTag[];
   /** Target tag → its digest (normalised). */

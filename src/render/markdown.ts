@@ -6,8 +6,10 @@
  * under the comment limits of the common pull-request hosts); when the full view does not fit it
  * falls back to one line per action, and then truncates with a note that says so.
  */
-import type { Action, Plan } from '../plan/model.js';
+import { ACTION_TYPES, type Action, type Plan } from '../plan/model.js';
 import { renderMermaid } from './mermaid.js';
+import { MARK_MEANINGS } from './picture.js';
+import { fillIds, planIds } from './placeholders.js';
 import { copyLine, copyTotals, MARKS, renderAction, summaryLine } from './text.js';
 
 export interface MarkdownOptions {
@@ -44,6 +46,8 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
 
 function compose(plan: Plan, mode: 'full' | 'compact', opts: MarkdownOptions): string {
   const s = plan.summary;
+  const ids = planIds(plan);
+  const fill = (line: string) => fillIds(line, ids);
   const out: string[] = ['### acrctl plan', ''];
   if (plan.actions.length === 0) {
     out.push('**No changes.** The live estate matches the configuration.', '');
@@ -60,17 +64,32 @@ function compose(plan: Plan, mode: 'full' | 'compact', opts: MarkdownOptions): s
       out.push(`> [!IMPORTANT]\n> This plan has ${s.gates} gate${s.gates === 1 ? '' : 's'}: console-only steps a human must take. Apply stops there with instructions and continues with \`acrctl apply --resume\`.`, '');
     }
     if (s.destroy > 0) out.push(`> [!WARNING]\n> This plan destroys ${s.destroy} object${s.destroy === 1 ? '' : 's'}.`, '');
+    out.push(marksLegend(plan.actions), '');
     if (mode === 'compact') out.push('_The full view is too large for one comment: one line per action._', '');
     for (const [group, actions] of groupActions(plan.actions)) {
       const counts = countTypes(actions);
       out.push(`<details${mode === 'full' && actions.length <= 20 ? ' open' : ''}><summary><b>${escapeHtml(group)}</b>: ${counts}</summary>`, '');
       out.push('```diff');
       if (mode === 'full') {
-        for (const a of actions) out.push(...renderAction(a, { color: false }).map(diffMargin), '');
+        for (const a of actions) {
+          // A gate's steps are prose: a Markdown list after the block, not lines to scroll sideways.
+          const lines = a.gate ? [...renderAction(withoutGate(a), { color: false }), '      (console-only steps: below this block)'] : renderAction(a, { color: false });
+          out.push(...lines.map((l) => diffLine(fill(l))), '');
+        }
+        out.pop();
       } else {
-        for (const a of actions) out.push(diffMargin(`${MARKS[a.type].padStart(3)} ${a.id}${a.summary ? `: ${a.summary}` : ''}`));
+        for (const a of actions) out.push(diffLine(fill(`${MARKS[a.type].padStart(3)} ${a.id}${a.summary ? `: ${a.summary}` : ''}`)));
       }
-      out.push('```', '', '</details>', '');
+      out.push('```', '');
+      if (mode === 'full') {
+        for (const a of actions) {
+          if (!a.gate) continue;
+          out.push(`**Gate ${code(a.id)}**: what to do`, '');
+          a.gate.instructions.forEach((step, i) => out.push(`${i + 1}. ${escapeText(fill(step))}`));
+          out.push('', `Verified by: ${escapeText(fill(a.gate.verification))}`, '');
+        }
+      }
+      out.push('</details>', '');
     }
   }
   if (plan.unmanaged.length > 0) {
@@ -85,7 +104,8 @@ function compose(plan: Plan, mode: 'full' | 'compact', opts: MarkdownOptions): s
   }
   if (plan.outputs.length > 0) {
     out.push('#### After apply', '');
-    for (const o of plan.outputs) out.push(`**${escapeHtml(o.title)}**`, '', '```', ...o.lines, '```', '');
+    // One list item per line, each as code: hosts lines and records are copied as they are.
+    for (const o of plan.outputs) out.push(`**${escapeText(fill(o.title))}**`, '', ...o.lines.map((l) => `- ${code(fill(l))}`), '');
   }
   if (plan.actions.length > 0) {
     const maxNodes = opts.maxGraphNodes ?? 150;
@@ -101,15 +121,53 @@ function compose(plan: Plan, mode: 'full' | 'compact', opts: MarkdownOptions): s
   return out.join('\n');
 }
 
+function withoutGate(a: Action): Action {
+  const { gate: _steps, ...rest } = a;
+  return rest;
+}
+
+/** `Marks: + create · ~ update in place …`, for the action types the plan has. */
+function marksLegend(actions: readonly Action[]): string {
+  const present = new Set(actions.map((a) => a.type));
+  const marks = ACTION_TYPES.filter((t) => present.has(t)).map((t) => `${code(MARKS[t])} ${MARK_MEANINGS[t]}`);
+  return `Marks: ${marks.join(' · ')}.`;
+}
+
 /**
- * In a ```diff block the first column colours the line: put a colour mark there (`+` green, `-` red,
- * `!` orange, `#` grey) and keep the rest of the line, indentation included.
+ * One line of an action's text rendering, for a \`\`\`diff block, whose first column colours the line
+ * (\`+\` green, \`-\` red, \`!\` orange, \`#\` grey). The text view carries a line's mark in column 2
+ * (address and comment lines), 6 (fields) or 10 (lines of a multi-line value's diff); the block moves
+ * everything two columns left and puts the colour in column 0. Where the colour and the mark are the
+ * same character the mark moves into column 0 instead of being written twice (\`+ instance[…]\`,
+ * \`+     edition\`); an update keeps its \`~\` behind the orange column (\`! ~ …\`).
  */
-function diffMargin(line: string): string {
-  const m = /^\s*(-\/\+|[+~\->!#])/.exec(line);
-  const mark = m?.[1];
-  const col = mark === '+' ? '+' : mark === '-' || mark === '-/+' ? '-' : mark === '~' ? '!' : mark === undefined ? ' ' : '#';
-  return line.startsWith(' ') ? col + line.slice(1) : `${col}${line}`;
+function diffLine(line: string): string {
+  if (line.startsWith('-/+')) return line;
+  const shifted = line.startsWith('  ') ? line.slice(2) : line;
+  const m = /^(?:([+~\-!#>])|    ([+~-])|        ([+-])) /.exec(shifted);
+  const mark = m?.[1] ?? m?.[2] ?? m?.[3];
+  if (mark === undefined) return shifted === '' || shifted.startsWith(' ') ? shifted : ` ${shifted}`;
+  const at = m?.[1] !== undefined ? 0 : m?.[2] !== undefined ? 4 : 8;
+  const colour = DIFF_COLOUR[mark] ?? ' ';
+  if (colour === mark) return at === 0 ? shifted : `${colour}${shifted.slice(1, at)} ${shifted.slice(at + 1)}`;
+  if (colour === ' ') return at === 0 ? shifted : ` ${shifted.slice(1)}`;
+  return at === 0 ? `${colour} ${shifted}` : `${colour}${shifted.slice(1)}`;
+}
+
+/** The diff colour of each mark: tasks (\`>\`) stay uncoloured. */
+const DIFF_COLOUR: Readonly<Record<string, string>> = { '+': '+', '-': '-', '~': '!', '!': '!', '#': '#', '>': ' ' };
+
+/** Inline code that survives backticks in its content. */
+function code(s: string): string {
+  const ticks = (s.match(/`+/g) ?? []).reduce((n, t) => Math.max(n, t.length), 0);
+  const fence = '`'.repeat(ticks + 1);
+  return ticks === 0 ? `${fence}${s}${fence}` : `${fence} ${s} ${fence}`;
+}
+
+/** Prose for Markdown: HTML and emphasis characters escaped, and no list or heading marker at the start. */
+function escapeText(s: string): string {
+  const t = escapeHtml(s).replace(/[\\`*_[\]|]/g, '\\$&');
+  return /^(?:[#+=-]|\d+[.)])/.test(t) ? `\\${t}` : t;
 }
 
 function countTypes(actions: readonly Action[]): string {

@@ -1,9 +1,11 @@
 /**
- * Mermaid flowchart of a plan's action graph. Pure. Node ids are positional (`a0`, `a1`, …) so any
- * address is safe; labels are quoted with Mermaid's entity escapes.
+ * Mermaid flowchart of a plan's action graph: a box per account and per instance, the transitively
+ * reduced edges (see src/render/picture.ts) and a legend of the marks used. Pure. Node and box ids
+ * are positional (`a0`, `g0`, …) so any address is safe; labels are quoted with Mermaid's entity
+ * escapes.
  */
 import type { Plan } from '../plan/model.js';
-import { MARKS } from './text.js';
+import { LEGEND_TITLE, picture, type PictureGroup } from './picture.js';
 
 const CLASS_STYLES = [
   'classDef create fill:#e6ffed,stroke:#2da44e',
@@ -15,16 +17,20 @@ const CLASS_STYLES = [
 ];
 
 export function renderMermaid(plan: Pick<Plan, 'actions'>): string {
-  const ids = new Map(plan.actions.map((a, i) => [a.id, `a${i}`] as const));
+  const pic = picture(plan);
   const out = ['flowchart LR'];
-  for (const a of plan.actions) {
-    out.push(`  ${ids.get(a.id)}["${mermaidText(`${MARKS[a.type]} ${a.id}`)}"]:::${a.type}`);
-  }
-  for (const a of plan.actions) {
-    for (const d of a.dependsOn) {
-      const from = ids.get(d);
-      if (from) out.push(`  ${from} --> ${ids.get(a.id)}`);
-    }
+  const group = (g: PictureGroup, indent: string): void => {
+    out.push(`${indent}subgraph ${g.key}["${mermaidText(g.title)}"]`);
+    for (const n of g.nodes) out.push(`${indent}  ${n.key}["${mermaidText(n.label)}"]:::${n.type}`);
+    for (const inner of g.groups) group(inner, `${indent}  `);
+    out.push(`${indent}end`);
+  };
+  for (const g of pic.groups) group(g, '  ');
+  for (const e of pic.edges) out.push(`  ${e.from} --> ${e.to}`);
+  if (pic.legend.length > 0) {
+    out.push(`  subgraph legend["${mermaidText(LEGEND_TITLE)}"]`);
+    for (const l of pic.legend) out.push(`    legend_${l.type}["${mermaidText(l.label)}"]:::${l.type}`);
+    out.push('  end');
   }
   out.push(...CLASS_STYLES.map((s) => `  ${s}`));
   return `${out.join('\n')}\n`;

@@ -2,16 +2,18 @@
  * Terraform-style text rendering of a plan, for terminals and logs.
  *
  * Owns: turning a Plan value into text. Pure: must not import `node:` modules or cloud clients;
- * colour is decided by the caller (TTY and NO_COLOR) and passed in.
+ * colour is decided by the caller (colourWanted in ./colour.ts) and passed in.
  */
 import { diffLines } from 'diff';
 import { assertNever } from '../errors.js';
 import type { Action, ActionType, FieldChange, Plan, PlanSummary } from '../plan/model.js';
+import { palette } from './colour.js';
+import { fillIds, planIds } from './placeholders.js';
 import { formatBytes } from './units.js';
 import { publicAction, SENSITIVE } from '../plan/sensitive.js';
 
 export interface TextOptions {
-  /** ANSI colours; the CLI turns them on only on a TTY without NO_COLOR. */
+  /** ANSI colours; the CLI decides with colourWanted (TTY, NO_COLOR, FORCE_COLOR). */
   readonly color: boolean;
 }
 
@@ -34,11 +36,10 @@ const VERBS: Readonly<Record<ActionType, string>> = {
   gate: 'needs a console-only step (gate)',
 };
 
-const ANSI = { green: 32, yellow: 33, red: 31, cyan: 36, magenta: 35, bold: 1, dim: 2 } as const;
-type Colour = keyof typeof ANSI;
+type Colour = 'green' | 'yellow' | 'red' | 'cyan' | 'magenta' | 'bold' | 'dim';
 
 function paint(on: boolean, colour: Colour, s: string): string {
-  return on ? `\u001b[${ANSI[colour]}m${s}\u001b[0m` : s;
+  return palette(on)[colour](s);
 }
 
 function colourOf(type: ActionType): Colour {
@@ -59,14 +60,19 @@ function colourOf(type: ActionType): Colour {
   }
 }
 
-/** Renders a whole plan. The last line is always the `Plan: …` summary. */
+/**
+ * Renders a whole plan. The last line is always the `Plan: …` summary. Id placeholders are filled
+ * in (src/render/placeholders.ts): an id this plan creates reads `(known after apply)`.
+ */
 export function renderText(plan: Plan, opts: TextOptions): string {
+  const ids = planIds(plan);
+  const fill = (line: string) => fillIds(line, ids);
   const out: string[] = [];
   if (plan.actions.length === 0) {
     out.push('No changes. The live estate matches the configuration.');
   } else {
     out.push('acrctl will perform the following actions (listed by address; `acrctl graph` shows the order):', '');
-    for (const action of plan.actions) out.push(...renderAction(action, opts), '');
+    for (const action of plan.actions) out.push(...renderAction(action, opts).map(fill), '');
   }
   if (plan.unmanaged.length > 0) {
     out.push(
@@ -83,8 +89,8 @@ export function renderText(plan: Plan, opts: TextOptions): string {
   if (plan.outputs.length > 0) {
     out.push('Outputs (to do after apply):');
     for (const o of plan.outputs) {
-      out.push(`  ${o.title}:`);
-      for (const line of o.lines) out.push(`    ${line}`);
+      out.push(`  ${fill(o.title)}:`);
+      for (const line of o.lines) out.push(`    ${fill(line)}`);
     }
     out.push('');
   }

@@ -1,11 +1,12 @@
 /**
  * examples/ci/gitlab/ci/acrctl-gitlab.mjs against a small fake of the GitLab REST API on loopback:
  * ONE merge-request note kept up to date (found across pages), the reviewed plan downloaded from the
- * right pipeline, and ONE drift issue opened, updated, and closed, with errors left alone. The
- * script runs as a real Node process with GitLab's predefined variables.
+ * right pipeline, ONE drift issue opened, updated, and closed, with errors left alone, and the apply
+ * journal packed by one job and fetched by the resume job. The script runs as a real Node process
+ * with GitLab's predefined variables.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ interface Issue { iid: number; description: string; state: 'opened' | 'closed'; 
 let notes: Note[];
 let issues: Issue[];
 let calls: string[];
+/** Jobs by id: their name and the acrctl-journal.json artefact, if any. */
+let jobs: Map<number, { name: string; journal?: string }>;
 const PLAN_BYTES = '{"formatVersion":1,"planId":"reviewed"}\n';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -69,6 +72,14 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === 'GET' && (m = /^\/pipelines\/(\d+)\/jobs$/.exec(path))) return page(res, url, [{ id: Number(m[1]) * 10, name: 'acrctl-plan' }]);
   if (req.method === 'GET' && path === '/jobs/20/artifacts/acrctl.plan') return send(res, 200, PLAN_BYTES);
+  if (req.method === 'GET' && (m = /^\/jobs\/(\d+)$/.exec(path))) {
+    const job = jobs.get(Number(m[1]));
+    return job ? send(res, 200, { id: Number(m[1]), name: job.name }) : send(res, 404, { message: '404 Not found' });
+  }
+  if (req.method === 'GET' && (m = /^\/jobs\/(\d+)\/artifacts\/acrctl-journal\.json$/.exec(path))) {
+    const journal = jobs.get(Number(m[1]))?.journal;
+    return journal === undefined ? send(res, 404, { message: '404 File Not Found' }) : send(res, 200, journal);
+  }
   if (req.method === 'GET' && path === '/issues') {
     const label = url.searchParams.get('labels') ?? '';
     return page(res, url, issues.filter((i) => i.state === url.searchParams.get('state') && i.labels.includes(label)));
@@ -111,6 +122,7 @@ beforeEach(() => {
   notes = Array.from({ length: 150 }, (_, i) => ({ id: i + 1, body: `review comment ${i}` }));
   issues = [];
   calls = [];
+  jobs = new Map([[20, { name: 'acrctl-plan' }]]);
 });
 
 function run(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; out: string }> {
@@ -202,5 +214,46 @@ describe('drift-issue', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('no drift, no open drift issue');
     expect(calls.filter((c) => !c.startsWith('GET'))).toEqual([]);
+  });
+});
+
+describe('journal-pack and fetch-journal', () => {
+  it('packs the journal directory into one file, and the resume job unpacks it from that job', async () => {
+    mkdirSync(join(cwd, 'apply-job/.acrctl/runs'), { recursive: true });
+    writeFileSync(join(cwd, 'apply-job/.acrctl/runs/r1.jsonl'), '{"seq":1}\n{"seq":2}\n');
+    writeFileSync(join(cwd, 'apply-job/.acrctl/runs/r1.plan.json'), '{"planId":"p"}\n');
+    const packed = await run(['journal-pack', 'apply-job/.acrctl/runs', 'apply-job/acrctl-journal.json']);
+    expect(packed.code, packed.out).toBe(0);
+    expect(packed.out).toContain('packed 2 journal file(s)');
+    jobs.set(55, { name: 'acrctl-apply', journal: readFileSync(join(cwd, 'apply-job/acrctl-journal.json'), 'utf8') });
+    const r = await run(['fetch-journal', '55', 'resume-job/.acrctl/runs']);
+    expect(r.code, r.out).toBe(0);
+    expect(readdirSync(join(cwd, 'resume-job/.acrctl/runs')).sort()).toEqual(['r1.jsonl', 'r1.plan.json']);
+    expect(readFileSync(join(cwd, 'resume-job/.acrctl/runs/r1.jsonl'), 'utf8')).toBe('{"seq":1}\n{"seq":2}\n');
+  });
+
+  it('packs a missing journal as no files (apply never started), and fetching that says so', async () => {
+    expect((await run(['journal-pack', 'no/such/dir', 'empty.json'])).code).toBe(0);
+    jobs.set(56, { name: 'acrctl-apply', journal: readFileSync(join(cwd, 'empty.json'), 'utf8') });
+    const r = await run(['fetch-journal', '56', 'x/runs']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('apply never started');
+  });
+
+  it('refuses a job that is not an apply, a job without a journal, a bad id, and file names that leave the directory', async () => {
+    let r = await run(['fetch-journal', '20', 'x/runs']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('job 20 is "acrctl-plan", not acrctl-apply or acrctl-resume');
+    jobs.set(57, { name: 'acrctl-resume' });
+    r = await run(['fetch-journal', '57', 'x/runs']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('job 57 kept no acrctl-journal.json');
+    r = await run(['fetch-journal', '$ACRCTL_RESUME_JOB', 'x/runs']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('must be the id of an acrctl-apply or acrctl-resume job');
+    jobs.set(58, { name: 'acrctl-apply', journal: JSON.stringify({ formatVersion: 1, files: { '../escape.jsonl': 'x' } }) });
+    r = await run(['fetch-journal', '58', 'x/runs']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('not a plain file name');
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The CI examples under examples/ci/: every workflow file parses as YAML, every acrctl command line
- * in their shell scripts uses commands, flags and choice values that exist (checked against the
- * commander program itself), credentials come from OIDC role assumption and never from long-lived
- * keys, and each integration does what docs/ci.md promises (one comment, one issue, the saved plan).
+ * The CI examples under examples/ci/: every workflow file parses as YAML, the GitHub ones also with
+ * GitHub's own workflow parser, every acrctl command line in their shell scripts uses commands,
+ * flags and choice values that exist (checked against the commander program itself), credentials
+ * come from OIDC role assumption and never from long-lived keys, and each integration does what
+ * docs/ci.md promises (one comment, one issue, the saved plan, SARIF to code scanning, resume).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildDriftReport, fixCommand } from '../../src/drift/model.js';
 import { acrctlInvocations, checkInvocation, program, shellWords } from './acrctl-lines.js';
+import { workflowErrors } from './workflow-parser.js';
 
 const ROOT = fileURLToPath(new URL('../../examples/ci/', import.meta.url));
 
@@ -98,6 +100,12 @@ describe('examples/ci workflows', () => {
         expect(text).not.toMatch(/ACCESS_KEY_(ID|SECRET)|AccessKey|secrets\.ALIBABA/i);
       });
 
+      if (name.startsWith('github/')) {
+        it("passes GitHub's own workflow parser (schema, keys, expressions)", async () => {
+          expect(await workflowErrors(name, readFileSync(join(ROOT, name), 'utf8'))).toEqual([]);
+        });
+      }
+
       it('names no package registry host', () => {
         const text = readFileSync(join(ROOT, name), 'utf8');
         expect(text).not.toMatch(/registry\.(npmjs|yarnpkg)|npmmirror|docker\.io|registry-1\.|quay\.io|ghcr\.io|--registry/i);
@@ -118,6 +126,31 @@ describe('examples/ci workflows', () => {
     expect(comment).toContain('updateComment');
     expect(comment).toContain('createComment');
     expect(comment).toContain("'<!-- acrctl-plan -->'");
+  });
+
+  it("the parser check is GitHub's: it rejects a misspelt key, a bad permission and a broken expression", async () => {
+    const errors = await workflowErrors('bad.yml', 'on: push\npermissions:\n  security-event: write\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n    steps:\n      - run: echo ${{ foo( }}\n');
+    expect(errors).toEqual([
+      "bad.yml (Line: 3, Col: 3): Unexpected value 'security-event'",
+      "bad.yml (Line: 7, Col: 5): Unexpected value 'stepz'",
+      "bad.yml (Line: 9, Col: 14): Unexpected end of expression: '('",
+    ]);
+  });
+
+  it('GitHub: the plan workflow validates to SARIF and uploads it to code scanning, whatever the plan does', () => {
+    const plan = docs.get('github/acrctl-plan.yml') as { permissions: Record<string, string>; jobs: { plan: { steps: { name?: string; run?: string; uses?: string; if?: string; 'continue-on-error'?: boolean; with?: Record<string, unknown> }[] } } };
+    expect(plan.permissions['security-events']).toBe('write');
+    expect(commands('github/acrctl-plan.yml')).toContain('validate -f $ACRCTL_CONFIG --format sarif');
+    const steps = plan.jobs.plan.steps;
+    const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+    expect(upload?.with?.['sarif_file']).toBe('acrctl.sarif');
+    expect(upload?.if).toContain('always()');
+    expect(upload?.['continue-on-error']).toBe(true);
+    const validate = steps.findIndex((s) => s.run?.includes('--format sarif > acrctl.sarif'));
+    expect(validate).toBeGreaterThanOrEqual(0);
+    expect(validate).toBeLessThan(steps.indexOf(upload!));
+    // Error findings (exit 1) do not stop the job before the upload: the plan step fails on them.
+    expect(steps[validate]!.run).toContain('if [ "$code" -ne 0 ] && [ "$code" -ne 1 ]');
   });
 
   it('GitHub: applies the saved plan on merge, never a fresh one', () => {
@@ -150,8 +183,26 @@ describe('examples/ci workflows', () => {
       'plan -f $ACRCTL_CONFIG --out acrctl.plan',
       'show acrctl.plan --format markdown',
       'apply acrctl.plan --auto-approve',
+      'apply -f $ACRCTL_CONFIG --resume --auto-approve',
       'drift -f $ACRCTL_CONFIG --format markdown --fail-on changes',
     ]);
+  });
+
+  it('GitLab: a resume job, started by hand with the id of the apply job, that fetches its journal', () => {
+    type Job = { script?: string[]; after_script?: string[]; rules?: { if?: string }[]; resource_group?: string; environment?: string; artifacts?: { when?: string; paths?: string[] }; variables?: Record<string, string> };
+    const gl = docs.get('gitlab/.gitlab-ci.yml') as Record<string, Job>;
+    const apply = gl['acrctl-apply']!;
+    const resume = gl['acrctl-resume']!;
+    expect(resume.rules?.map((r) => r.if)).toEqual(['$CI_PIPELINE_SOURCE == "web" && $ACRCTL_RESUME_JOB && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH']);
+    expect(resume.resource_group).toBe(apply.resource_group);
+    expect(resume.environment).toBe('production');
+    expect(resume.variables?.['ALIBABA_CLOUD_ROLE_ARN']).toBe('$ACRCTL_APPLY_ROLE_ARN');
+    expect(resume.script).toEqual(['node ci/acrctl-gitlab.mjs fetch-journal "$ACRCTL_RESUME_JOB" .acrctl/runs', 'npx acrctl apply -f "$ACRCTL_CONFIG" --resume --auto-approve']);
+    // Both jobs pack their journal whatever happens, so a resume can follow either.
+    for (const job of [apply, resume]) {
+      expect(job.after_script).toEqual(['node ci/acrctl-gitlab.mjs journal-pack .acrctl/runs acrctl-journal.json']);
+      expect(job.artifacts).toMatchObject({ when: 'always', paths: expect.arrayContaining(['acrctl-journal.json']) });
+    }
   });
 });
 

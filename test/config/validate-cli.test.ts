@@ -72,6 +72,13 @@ describe('acrctl validate', () => {
     expect((await cli(['validate', '-f', BAD], { NO_COLOR: '1' }, true)).stdout).not.toContain('\u001b[');
   });
 
+  it('honours FORCE_COLOR: colour without a TTY, and FORCE_COLOR=0 turns it off on one', async () => {
+    expect((await cli(['validate', '-f', BAD], { FORCE_COLOR: '1' })).stdout).toContain('\u001b[31m');
+    expect((await cli(['validate', '-f', BAD], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).toContain('\u001b[31m');
+    expect((await cli(['validate', '-f', BAD], { FORCE_COLOR: '0' }, true)).stdout).not.toContain('\u001b[');
+    expect((await cli(['validate', '-f', BAD], { TERM: 'dumb' }, true)).stdout).not.toContain('\u001b[');
+  });
+
   it('json: machine-readable findings with positions', async () => {
     const r = await cli(['validate', '-f', BAD, '--format', 'json']);
     expect(r.code).toBe(1);

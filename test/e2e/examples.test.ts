@@ -1,9 +1,12 @@
 /**
  * Every example (and the replication scenarios) applies against the emulator, then plans clean (`plan --detailed-exitcode` exits 0).
- * Seeds are the golden scenarios' (test/golden/plan/example-*). Gates (console-only switches) are
- * flipped the way a human would, through the emulator's admin API, then apply resumes.
+ * Two ways in: the golden scenarios with their own seeds (test/golden/plan/example-*), and every
+ * folder of examples/ as a user runs it, seeded by `acrctl emulator seed` from its
+ * emulator-seed.yaml on a fresh emulator (and once through the embedded emulator's state file).
+ * Gates (console-only switches) are flipped the way a human would, through the emulator's admin
+ * API, then apply resumes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +17,30 @@ import { runCli } from '../support/cli.js';
 import { seedEstate } from '../support/seed.js';
 
 const golden = fileURLToPath(new URL('../golden/plan/', import.meta.url));
+const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
+const USER_EXAMPLES = readdirSync(examplesDir).filter((d) => existsSync(join(examplesDir, d, 'registry.yaml'))).sort();
+
+interface ExampleConfig {
+  accounts: Record<string, { uid: string }>;
+  instances: Record<string, { account: string; region: string; name: string; personalEditionDomain?: boolean; authDomainTakeover?: boolean }>;
+}
+
+/** Allow-lists and flips the console switches the config asks for, as the vendor and a human would. */
+async function passGates(t: Awaited<ReturnType<typeof startTestEmulator>>, text: string): Promise<void> {
+  const config = parse(text) as ExampleConfig;
+  for (const inst of Object.values(config.instances)) {
+    if (!inst.personalEditionDomain && !inst.authDomainTakeover) continue;
+    const keys = await t.account(config.accounts[inst.account]!.uid);
+    const found = ((await t.callRpc('cr', inst.region, 'ListInstance', { InstanceName: inst.name }, keys)) as { Instances: { InstanceId: string }[] }).Instances[0]!;
+    await t.admin('POST', `/_emulator/cr/instances/${found.InstanceId}/allowlist`, { allowListed: true });
+    await t.admin('POST', `/_emulator/cr/instances/${found.InstanceId}/switches`, { personalEditionDomain: inst.personalEditionDomain ?? false, authDomainTakeover: inst.authDomainTakeover ?? false });
+  }
+}
+
+/** The error findings of a JSON plan. */
+function errorFindings(json: string): unknown[] {
+  return (JSON.parse(json) as { findings: { severity: string }[] }).findings.filter((f) => f.severity === 'error');
+}
 const EXAMPLES = ['empty-estate', 'example-cross-account-replication', 'example-migrate-personal', 'example-cross-region-access', 'cross-account-merged-trust', 'backfill'];
 
 describe.each(EXAMPLES)('example %s', (scenario) => {
@@ -32,14 +59,7 @@ describe.each(EXAMPLES)('example %s', (scenario) => {
       let r = await cli(['apply', '--auto-approve']);
       if (r.code === 3) {
         // A gate: allow-list and flip the console switches the config asks for, then resume.
-        const config = parse(text) as { accounts: Record<string, { uid: string }>; instances: Record<string, { account: string; region: string; name: string; personalEditionDomain?: boolean; authDomainTakeover?: boolean }> };
-        for (const inst of Object.values(config.instances)) {
-          if (!inst.personalEditionDomain && !inst.authDomainTakeover) continue;
-          const keys = await t.account(config.accounts[inst.account]!.uid);
-          const found = ((await t.callRpc('cr', inst.region, 'ListInstance', { InstanceName: inst.name }, keys)) as { Instances: { InstanceId: string }[] }).Instances[0]!;
-          await t.admin('POST', `/_emulator/cr/instances/${found.InstanceId}/allowlist`, { allowListed: true });
-          await t.admin('POST', `/_emulator/cr/instances/${found.InstanceId}/switches`, { personalEditionDomain: inst.personalEditionDomain ?? false, authDomainTakeover: inst.authDomainTakeover ?? false });
-        }
+        await passGates(t, text);
         r = await cli(['apply', '--resume', '--auto-approve']);
       }
       expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -48,6 +68,63 @@ describe.each(EXAMPLES)('example %s', (scenario) => {
       expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     } finally {
       await t.close();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(USER_EXAMPLES)('examples/%s, offline after acrctl emulator seed', (name) => {
+  it('seeds, plans with no error finding, applies (passing its gates), plans clean, and seeds again as a no-op', async () => {
+    const t = await startTestEmulator();
+    const cwd = mkdtempSync(join(tmpdir(), `acrctl-example-${name}-`));
+    try {
+      const dir = join(examplesDir, name);
+      const file = join(dir, 'registry.yaml');
+      expect(existsSync(join(dir, 'emulator-seed.yaml')), 'every example has an emulator-seed.yaml').toBe(true);
+      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd });
+      const seeded = await cli(['emulator', 'seed', dir]);
+      expect(seeded.code, seeded.stdout + seeded.stderr).toBe(0);
+      const plan = await cli(['plan', '-f', file, '--format', 'json', '--detailed-exitcode']);
+      expect(plan.code, plan.stderr).toBe(2);
+      expect(errorFindings(plan.stdout)).toEqual([]);
+      let r = await cli(['apply', '-f', file, '--auto-approve']);
+      if (r.code === 3) {
+        // The gate's steps name the instance apply has just created, not a placeholder.
+        expect(r.stdout).toMatch(/allow-list instance \S+ \(cri-[0-9a-z]+\)/);
+        await passGates(t, readFileSync(file, 'utf8'));
+        r = await cli(['apply', '-f', file, '--resume', '--auto-approve']);
+      }
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('Verified: a new plan shows no changes.');
+      const again = await cli(['plan', '-f', file, '--detailed-exitcode']);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      const reseeded = await cli(['emulator', 'seed', dir]);
+      expect(reseeded.code, reseeded.stderr).toBe(0);
+      expect(reseeded.stdout).toMatch(/^(Seeded: 0 created, \d+ already there|Nothing to create)/m);
+    } finally {
+      await t.close();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('examples/cross-region-access with the embedded emulator', () => {
+  it('plans and applies offline from the state file its seed wrote', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'acrctl-example-embedded-'));
+    try {
+      const dir = join(examplesDir, 'cross-region-access');
+      const file = join(dir, 'registry.yaml');
+      const seeded = await runCli(['emulator', 'seed', dir, '--emulator'], { cwd });
+      expect(seeded.code, seeded.stdout + seeded.stderr).toBe(0);
+      expect(seeded.stdout).toContain('created CEN cen-example01');
+      expect(existsSync(join(cwd, '.acrctl', 'emulator.json'))).toBe(true);
+      const plan = await runCli(['plan', '-f', file, '--emulator', '--format', 'json', '--detailed-exitcode'], { cwd });
+      expect(plan.code, plan.stderr).toBe(2);
+      expect(errorFindings(plan.stdout)).toEqual([]);
+      const r = await runCli(['apply', '-f', file, '--emulator', '--auto-approve'], { cwd });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('Verified: a new plan shows no changes.');
+    } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
   });

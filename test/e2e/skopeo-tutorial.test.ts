@@ -1,7 +1,7 @@
 /**
  * The migration tutorial (examples/migrate-personal/README.md) works as written: every ```sh block
  * of it, in order, runs as one bash script (`set -euo pipefail`) from the repository root, with the
- * built acrctl, the real emulator it starts itself, seed.sh and skopeo. Its temporary folder lands
+ * built acrctl, the real emulator it starts itself, `acrctl emulator seed` and skopeo. Its temporary folder lands
  * in a TMPDIR this test owns, and its process group is killed afterwards, so a failing run leaves no
  * emulator behind. Skipped (with the reason in its title) without skopeo.
  */
@@ -52,7 +52,7 @@ function runScript(script: string, tmp: string, timeoutMs: number): Promise<{ co
 describe('the migration tutorial', () => {
   it('has runnable blocks for every step: emulator, seed, plan, apply, resume, EE check, clean up', () => {
     const script = shellBlocks(readFileSync(README, 'utf8')).join('\n');
-    for (const step of ['acrctl emulator serve', 'seed.sh', 'acrctl plan', 'acrctl apply --auto-approve', 'acrctl apply --resume', 'docker://$EE/shop/', 'kill "$EMULATOR_PID"']) {
+    for (const step of ['acrctl emulator serve', 'acrctl emulator seed "$REPO/examples/migrate-personal"', 'acrctl plan', 'acrctl apply --auto-approve', 'acrctl apply --resume', 'docker://$EE/shop/', 'kill "$EMULATOR_PID"']) {
       expect(script).toContain(step);
     }
   });

@@ -1,29 +1,37 @@
 /**
- * RE2 syntax check for tag filters.
+ * RE2 syntax check and matching for tag filters.
  *
- * Owns: deciding whether a tag regex is accepted by the service's regex engine, and translating an
- * accepted expression into an equivalent JavaScript RegExp.
+ * Owns: deciding whether a tag filter is accepted by the service's regex engine, with that engine's
+ * error text, and matching tags exactly as it does.
  * Must not import: anything with I/O; this module is pure.
  *
  * Why RE2: Container Registry is written in Go, and Go's `regexp` package implements the RE2 syntax
  * (Perl flags: `regexp.Compile`). JavaScript's RegExp dialect differs both ways: it accepts
  * lookaround and backreferences that RE2 rejects, and RE2 accepts `\Q…\E`, `(?P<name>…)`, `\x{…}`,
  * POSIX classes `[[:alpha:]]`, `\pN`, inline flags anywhere, and literal `{` that JavaScript (with
- * the `u` flag) rejects. So a JavaScript compile alone would let through patterns the service refuses
- * and refuse patterns the service takes.
+ * the `u` flag) rejects. Matching differs too (RE2's `.` and `\s`, ungreedy mode, and RE2 never
+ * backtracks, where a JavaScript RegExp can take exponential time on a filter RE2 runs in linear time).
  *
- * What this does: a parser that follows Go's `regexp/syntax` parse (Perl mode) step by step and fails
- * with Go's error texts (`missing closing )`, `invalid or unsupported Perl syntax`, `invalid repeat
- * count` for counts above 1000, …); while parsing it builds a JavaScript source for the same
- * expression, which is then compiled with `new RegExp(source, 'u' + flags)` as a second check. The
- * JavaScript RegExp is exact unless the pattern uses inline flags other than a leading `(?ims)` group,
- * or the `U` (ungreedy) flag; then `exact` is false (the syntax verdict is still RE2's).
- *
- * Known gaps (documented in docs/lints.md): Go's program-size limit ("expression too large") is not
- * computed; Unicode script names are checked against the JavaScript engine's script list, which also
- * accepts four-letter script aliases that Go does not; `\s` in JavaScript is wider than RE2's
- * `[\t\n\f\r ]`.
+ * How: `re2js`, a port of Go's `regexp` (parser, error texts, linear-time matcher), does the work.
+ * A small lexer in front of it (`lex`, Go's lexical rules only: escapes, `\Q…\E`, classes, group
+ * openings) pins the places where re2js does not answer as the Go release our corpus was
+ * verified with (Go 1.19; the service's Go version is not documented, so a filter acrctl accepts
+ * must work on older Go as well as newer):
+ * - `(?<name>…)` (and `(?<`, `(?<=`, `(?<!`): Go 1.22+ and re2js read a named group; Go 1.19 reports
+ *   ``invalid or unsupported Perl syntax: `(?<` ``. Rejected as Go 1.19 does, with a hint. So is a
+ *   final `(?P<` (Go 1.19: `(?P`; re2js: an invalid named capture).
+ * - Unicode class names: re2js knows `\p{Cn}`, `\p{LC}` and scripts newer than Unicode 13 (as newer
+ *   Go does) and binary properties such as `\p{Emoji}` (as no Go does). Only Go 1.19's names pass.
+ * - duplicate group names `(?P<n>a)(?P<n>b)`: every Go accepts them; re2js rejects them. The later
+ *   ones are renamed before compiling (names do not change what matches).
+ * - `[:]` inside a class: Go looks for the closing `:]` of a POSIX class only after `[:`, re2js from
+ *   the `[`, so re2js rejects `[[:]]`, which Go reads as the class of `[` and `:`. Rewritten as `\[`
+ *   (or reported with Go's fragment when Go reads a longer class name).
+ * `scripts/re2-crosscheck/` runs this module and Go's `regexp` side by side on the corpus and on
+ * fuzzed patterns (verdict, error text, matches); docs/lints.md has the figures.
  */
+import { RE2JS, RE2JSSyntaxException } from 're2js';
+import { assertNever } from '../../errors.js';
 
 /** Error texts of Go's regexp/syntax package, by the name of their Go constant. */
 export const Re2ErrorCode = {
@@ -34,41 +42,38 @@ export const Re2ErrorCode = {
   invalidPerlOp: 'invalid or unsupported Perl syntax',
   invalidRepeatOp: 'invalid nested repetition operator',
   invalidRepeatSize: 'invalid repeat count',
+  invalidUtf8: 'invalid UTF-8',
   missingBracket: 'missing closing ]',
   missingParen: 'missing closing )',
   missingRepeatArgument: 'missing argument to repetition operator',
   trailingBackslash: 'trailing backslash at end of expression',
   unexpectedParen: 'unexpected )',
   nestingDepth: 'expression nests too deeply',
+  large: 'expression too large',
 } as const;
 export type Re2ErrorCode = (typeof Re2ErrorCode)[keyof typeof Re2ErrorCode];
 
 /** Go's limit on counted repetition (`{n,m}` with n or m above it is an error). */
 export const RE2_MAX_REPEAT = 1000;
-/**
- * Go's limit on the height of the parsed tree (`maxHeight`). Go counts tree nodes, which its
- * simplifier shapes; this checker counts groups: a capture group is a node (so 1000 nested captures
- * fail, as in Go), a non-capturing group is not (1001 nested fail, as in Go). Mixed deep nesting of
- * repetitions may pass here and fail in Go; the schema's 1024-character cap on tag filters keeps real
- * filters far below either limit.
- */
-export const RE2_MAX_DEPTH = 1000;
+
+/** A compiled filter. Matching is RE2's (leftmost-first, linear time), never an approximation. */
+export interface Re2Matcher {
+  /** True when the expression matches somewhere in `s` (Go's `MatchString`). Pure. */
+  test(s: string): boolean;
+}
 
 export type Re2Result =
   | {
       readonly ok: true;
-      /** JavaScript source equivalent to the RE2 expression (to be used with `flags`). */
-      readonly source: string;
-      /** JavaScript flags: always `u`, plus `i`, `m`, `s` from a leading RE2 flag group. */
-      readonly flags: string;
-      /** False when the JavaScript RegExp only approximates the RE2 meaning (see module doc). */
-      readonly exact: boolean;
-      readonly regexp: RegExp;
+      /** Matches anywhere in the string, as Go's `MatchString`. */
+      readonly regexp: Re2Matcher;
+      /** Matches only the whole string (as `^(?:filter)$` would). */
+      readonly whole: Re2Matcher;
     }
   | {
       readonly ok: false;
-      /** Go's error text, e.g. `missing closing )`, or `javascript` when only the second check failed. */
-      readonly code: Re2ErrorCode | 'javascript';
+      /** Go's error text, e.g. `missing closing )`; `internal` when re2js itself failed. */
+      readonly code: Re2ErrorCode | 'internal';
       /** The offending fragment of the pattern, as Go reports it. */
       readonly fragment: string;
       /** One line, Go style: `missing closing ): \`(abc\``. */
@@ -77,654 +82,253 @@ export type Re2Result =
       readonly hint?: string;
     };
 
-class Re2SyntaxError extends Error {
-  constructor(
-    readonly code: Re2ErrorCode,
-    readonly fragment: string,
-  ) {
-    super(`${code}: \`${fragment}\``);
-  }
-}
+/** Errors whose fragment Go reports as the whole expression. */
+const WHOLE_PATTERN_ERRORS: ReadonlySet<string> = new Set([Re2ErrorCode.missingParen, Re2ErrorCode.unexpectedParen, Re2ErrorCode.nestingDepth, Re2ErrorCode.large]);
 
-interface Node {
-  /** JavaScript source of this node as a single quantifiable unit or a sequence. */
-  readonly js: string;
-  /** True when JavaScript cannot quantify the node directly (assertion, repetition, multi-unit). */
-  readonly needsWrap: boolean;
-  /** Counted repetition: for Go's nested repeat-size check. */
-  readonly repeat?: { readonly min: number; readonly max: number };
-  readonly children: readonly Node[];
-}
-
-interface Frame {
-  /** JavaScript opening of the group: `(` or `(?:`; empty for the top level. */
-  readonly open: string;
-  readonly alternatives: Node[][];
-  current: Node[];
-  /** Nesting of all groups, and of capture groups only. */
-  readonly depth: number;
-  readonly captureDepth: number;
-}
-
-const GO_CATEGORIES = new Set([
+/**
+ * The Unicode class names Go 1.19 accepts in `\p{…}`: its `unicode.Categories` and `unicode.Scripts`
+ * (Unicode 13.0), and `Any`. re2js also accepts the categories `Cn` and `LC` and the scripts of later
+ * Unicode versions (as newer Go does), and binary properties (`Emoji`, `White_Space`, …) and `Unknown`
+ * (as no Go does). Generated from Go 1.19.8 (`for k := range unicode.Scripts`).
+ */
+const GO_UNICODE_CATEGORIES = [
   'C', 'Cc', 'Cf', 'Co', 'Cs', 'L', 'Ll', 'Lm', 'Lo', 'Lt', 'Lu', 'M', 'Mc', 'Me', 'Mn', 'N', 'Nd',
   'Nl', 'No', 'P', 'Pc', 'Pd', 'Pe', 'Pf', 'Pi', 'Po', 'Ps', 'S', 'Sc', 'Sk', 'Sm', 'So', 'Z', 'Zl',
   'Zp', 'Zs',
-]);
+] as const;
 
-type Range = readonly [number, number];
+const GO_UNICODE_SCRIPTS = [
+  'Adlam', 'Ahom', 'Anatolian_Hieroglyphs', 'Arabic', 'Armenian', 'Avestan', 'Balinese', 'Bamum',
+  'Bassa_Vah', 'Batak', 'Bengali', 'Bhaiksuki', 'Bopomofo', 'Brahmi', 'Braille', 'Buginese',
+  'Buhid', 'Canadian_Aboriginal', 'Carian', 'Caucasian_Albanian', 'Chakma', 'Cham', 'Cherokee',
+  'Chorasmian', 'Common', 'Coptic', 'Cuneiform', 'Cypriot', 'Cyrillic', 'Deseret', 'Devanagari',
+  'Dives_Akuru', 'Dogra', 'Duployan', 'Egyptian_Hieroglyphs', 'Elbasan', 'Elymaic', 'Ethiopic',
+  'Georgian', 'Glagolitic', 'Gothic', 'Grantha', 'Greek', 'Gujarati', 'Gunjala_Gondi', 'Gurmukhi',
+  'Han', 'Hangul', 'Hanifi_Rohingya', 'Hanunoo', 'Hatran', 'Hebrew', 'Hiragana', 'Imperial_Aramaic',
+  'Inherited', 'Inscriptional_Pahlavi', 'Inscriptional_Parthian', 'Javanese', 'Kaithi', 'Kannada',
+  'Katakana', 'Kayah_Li', 'Kharoshthi', 'Khitan_Small_Script', 'Khmer', 'Khojki', 'Khudawadi',
+  'Lao', 'Latin', 'Lepcha', 'Limbu', 'Linear_A', 'Linear_B', 'Lisu', 'Lycian', 'Lydian', 'Mahajani',
+  'Makasar', 'Malayalam', 'Mandaic', 'Manichaean', 'Marchen', 'Masaram_Gondi', 'Medefaidrin',
+  'Meetei_Mayek', 'Mende_Kikakui', 'Meroitic_Cursive', 'Meroitic_Hieroglyphs', 'Miao', 'Modi',
+  'Mongolian', 'Mro', 'Multani', 'Myanmar', 'Nabataean', 'Nandinagari', 'New_Tai_Lue', 'Newa',
+  'Nko', 'Nushu', 'Nyiakeng_Puachue_Hmong', 'Ogham', 'Ol_Chiki', 'Old_Hungarian', 'Old_Italic',
+  'Old_North_Arabian', 'Old_Permic', 'Old_Persian', 'Old_Sogdian', 'Old_South_Arabian',
+  'Old_Turkic', 'Oriya', 'Osage', 'Osmanya', 'Pahawh_Hmong', 'Palmyrene', 'Pau_Cin_Hau', 'Phags_Pa',
+  'Phoenician', 'Psalter_Pahlavi', 'Rejang', 'Runic', 'Samaritan', 'Saurashtra', 'Sharada',
+  'Shavian', 'Siddham', 'SignWriting', 'Sinhala', 'Sogdian', 'Sora_Sompeng', 'Soyombo', 'Sundanese',
+  'Syloti_Nagri', 'Syriac', 'Tagalog', 'Tagbanwa', 'Tai_Le', 'Tai_Tham', 'Tai_Viet', 'Takri',
+  'Tamil', 'Tangut', 'Telugu', 'Thaana', 'Thai', 'Tibetan', 'Tifinagh', 'Tirhuta', 'Ugaritic',
+  'Vai', 'Wancho', 'Warang_Citi', 'Yezidi', 'Yi', 'Zanabazar_Square',
+] as const;
 
-const POSIX_CLASSES: Readonly<Record<string, readonly Range[]>> = {
-  alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
-  alpha: [[0x41, 0x5a], [0x61, 0x7a]],
-  ascii: [[0x00, 0x7f]],
-  blank: [[0x09, 0x09], [0x20, 0x20]],
-  cntrl: [[0x00, 0x1f], [0x7f, 0x7f]],
-  digit: [[0x30, 0x39]],
-  graph: [[0x21, 0x7e]],
-  lower: [[0x61, 0x7a]],
-  print: [[0x20, 0x7e]],
-  punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
-  space: [[0x09, 0x0d], [0x20, 0x20]],
-  upper: [[0x41, 0x5a]],
-  word: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a], [0x5f, 0x5f]],
-  xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
-};
+const GO_UNICODE_CLASSES: ReadonlySet<string> = new Set<string>(['Any', ...GO_UNICODE_CATEGORIES, ...GO_UNICODE_SCRIPTS]);
 
-const MAX_RUNE = 0x10ffff;
+/** What the lexer found that re2js would not answer as Go 1.19 does. */
+type Site =
+  /** A group opening Go 1.19 rejects as Perl syntax: `(?<…`, or `(?P<` at the very end. */
+  | { readonly kind: 'perl'; readonly at: number; readonly fragment: string }
+  /** `(?P<name>` with a valid name; `nameAt` is where the name starts. */
+  | { readonly kind: 'named'; readonly at: number; readonly nameAt: number; readonly name: string }
+  /** `\p{Name}`, `\pN`, `\P…`; `name` without a leading `^`. */
+  | { readonly kind: 'unicode'; readonly at: number; readonly end: number; readonly name: string }
+  /** `[:]` at the start of a class item; `nameEnd` set when Go reads `[:]…:]` as a class name. */
+  | { readonly kind: 'colon'; readonly at: number; readonly nameEnd: number | undefined };
 
-/** RE2's `\s`: tab, newline, form feed, carriage return, space (not \v, not Unicode spaces). */
-const PERL_SPACE: readonly Range[] = [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]];
+const isOctal = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '7';
+const isCaptureName = (name: string): boolean => /^[A-Za-z0-9_]+$/.test(name);
+
+/** The sites of a pattern in order; `rejected` is the last one when Go 1.19 rejects it. */
+interface Lexed {
+  readonly sites: readonly Site[];
+  readonly rejected?: Exclude<Site, { kind: 'named' }>;
+}
 
 /**
- * Full Unicode script names that are four letters long. Other four-letter names (`Grek`, `Latn`) are
- * ISO 15924 aliases that JavaScript accepts and Go does not.
+ * Go's lexical structure of an expression, as far as the sites above need it. Stops at anything Go
+ * would reject (re2js reports that error) or at the first site Go 1.19 rejects.
  */
-const FOUR_LETTER_SCRIPTS = new Set(['Cham', 'Lisu', 'Miao', 'Modi', 'Newa', 'Thai', 'Toto']);
-
-function complement(ranges: readonly Range[]): Range[] {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out: Range[] = [];
-  let next = 0;
-  for (const [lo, hi] of sorted) {
-    if (lo > next) out.push([next, lo - 1]);
-    next = Math.max(next, hi + 1);
-  }
-  if (next <= MAX_RUNE) out.push([next, MAX_RUNE]);
-  return out;
-}
-
-const hex = (cp: number): string => `\\u{${cp.toString(16)}}`;
-const rangeJs = ([lo, hi]: Range): string => (lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`);
-
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '9';
-}
-function isOctal(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '7';
-}
-function isAsciiAlnum(c: string): boolean {
-  return /^[0-9A-Za-z]$/.test(c);
-}
-function unhex(c: string | undefined): number {
-  if (c === undefined || !/^[0-9A-Fa-f]$/.test(c)) return -1;
-  return Number.parseInt(c, 16);
-}
-
-/** Go's `repeatIsValid`: nested counted repetitions may not multiply beyond the limit. */
-function repeatIsValid(node: Node, n: number): boolean {
-  let budget = n;
-  if (node.repeat) {
-    let m = node.repeat.max;
-    if (m === 0) return true;
-    if (m < 0) m = node.repeat.min;
-    if (m > budget) return false;
-    if (m > 0) budget = Math.trunc(budget / m);
-  }
-  return node.children.every((c) => repeatIsValid(c, budget));
-}
-
-function unicodeClassJs(name: string, negated: boolean): string | undefined {
-  const p = negated ? 'P' : 'p';
-  if (name === 'Any') return negated ? '[^\\u{0}-\\u{10ffff}]' : '[\\u{0}-\\u{10ffff}]';
-  if (GO_CATEGORIES.has(name)) return `\\${p}{${name}}`;
-  if (!/^[A-Z][A-Za-z_]+$/.test(name)) return undefined;
-  if (/^[A-Z][a-z]{3}$/.test(name) && !FOUR_LETTER_SCRIPTS.has(name)) return undefined;
-  const js = `\\${p}{Script=${name}}`;
-  try {
-    new RegExp(js, 'u');
-    return js;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Parser state over the pattern's code points. */
-class Parser {
-  private readonly s: readonly string[];
-  private pos = 0;
-  /** RE2 flags changed somewhere other than a leading group, or `U` used: the JS RegExp is approximate. */
-  approximate = false;
-  /** Flags from a leading `(?flags)` group, as JavaScript flags. */
-  leadingFlags = '';
-
-  constructor(pattern: string) {
-    this.s = Array.from(pattern);
-  }
-
-  private dotNl(): boolean {
-    return this.leadingFlags.includes('s');
-  }
-  private multiLine(): boolean {
-    return this.leadingFlags.includes('m');
-  }
-
-  private peek(offset = 0): string | undefined {
-    return this.s[this.pos + offset];
-  }
-  private rest(from: number): string {
-    return this.s.slice(from).join('');
-  }
-  private text(from: number, to: number): string {
-    return this.s.slice(from, to).join('');
-  }
-
-  parse(): Node {
-    const top: Frame = { open: '', alternatives: [], current: [], depth: 0, captureDepth: 0 };
-    const stack: Frame[] = [top];
-    let lastRepeatStart = -1; // start of the previous token when it was a repetition operator
-    while (this.pos < this.s.length) {
-      const frame = stack[stack.length - 1] as Frame;
-      const tokenStart = this.pos;
-      const c = this.s[this.pos] as string;
-      let thisRepeat = -1;
-      switch (c) {
-        case '(': {
-          if (this.peek(1) === '?') {
-            const opened = this.parsePerlFlags(stack.length === 1 && tokenStart === 0);
-            if (opened !== undefined) {
-              const capture = opened === '(' ? 1 : 0;
-              this.checkDepth(frame.depth + 1, frame.captureDepth + capture);
-              stack.push({
-                open: opened,
-                alternatives: [],
-                current: [],
-                depth: frame.depth + 1,
-                captureDepth: frame.captureDepth + capture,
-              });
-            }
-            break;
-          }
-          this.pos++;
-          this.checkDepth(frame.depth + 1, frame.captureDepth + 1);
-          stack.push({
-            open: '(',
-            alternatives: [],
-            current: [],
-            depth: frame.depth + 1,
-            captureDepth: frame.captureDepth + 1,
-          });
-          break;
-        }
-        case ')': {
-          this.pos++;
-          if (stack.length === 1) throw new Re2SyntaxError(Re2ErrorCode.unexpectedParen, this.rest(0));
-          stack.pop();
-          const parent = stack[stack.length - 1] as Frame;
-          parent.current.push(closeGroup(frame));
-          break;
-        }
-        case '|':
-          this.pos++;
-          frame.alternatives.push(frame.current);
-          frame.current = [];
-          break;
-        case '^':
-        case '$':
-          this.pos++;
-          frame.current.push({ js: c, needsWrap: true, children: [] });
-          break;
-        case '.':
-          this.pos++;
-          // RE2's `.` excludes only \n; JavaScript's also excludes \r, \u2028 and \u2029.
-          frame.current.push({ js: this.dotNl() ? '[\\s\\S]' : '[^\\n]', needsWrap: false, children: [] });
-          break;
-        case '[':
-          frame.current.push(this.parseClass());
-          break;
-        case '*':
-        case '+':
-        case '?': {
-          this.pos++;
-          this.applyRepeat(frame, c, { min: -1, max: -1 }, tokenStart, lastRepeatStart, false);
-          thisRepeat = tokenStart;
-          break;
-        }
-        case '{': {
-          const rep = this.parseRepeat();
-          if (rep === undefined) {
-            this.pos++;
-            frame.current.push({ js: hex(0x7b), needsWrap: false, children: [] });
-            break;
-          }
-          const { min, max } = rep;
-          if (min < 0 || min > RE2_MAX_REPEAT || max > RE2_MAX_REPEAT || (max >= 0 && min > max)) {
-            throw new Re2SyntaxError(Re2ErrorCode.invalidRepeatSize, this.text(tokenStart, this.pos));
-          }
-          const op = max === min ? `{${min}}` : max < 0 ? `{${min},}` : `{${min},${max}}`;
-          this.applyRepeat(frame, op, { min, max }, tokenStart, lastRepeatStart, true);
-          thisRepeat = tokenStart;
-          break;
-        }
-        case '\\':
-          for (const n of this.parseTopEscape()) frame.current.push(n);
-          break;
-        default:
-          this.pos++;
-          frame.current.push({ js: hex(c.codePointAt(0) as number), needsWrap: false, children: [] });
+function lex(p: string): Lexed {
+  const sites: Site[] = [];
+  let rejected: Exclude<Site, { kind: 'named' }> | undefined;
+  const step = (i: number): number => i + (p.codePointAt(i)! > 0xffff ? 2 : 1);
+  /** After an escape outside a Unicode class (`\x{…}`, `\xHH`, octal, one character); -1 when broken. */
+  const escapeEnd = (i: number): number => {
+    const c = p[i + 1];
+    if (c === undefined) return -1;
+    if (c === 'x') {
+      if (p[i + 2] === '{') {
+        const close = p.indexOf('}', i + 3);
+        return close < 0 ? -1 : close + 1;
       }
-      lastRepeatStart = thisRepeat;
+      return Math.min(p.length, i + 4);
     }
-    if (stack.length > 1) throw new Re2SyntaxError(Re2ErrorCode.missingParen, this.rest(0));
-    return closeTop(top);
-  }
-
-  private checkDepth(depth: number, captureDepth: number): void {
-    if (depth > RE2_MAX_DEPTH || captureDepth >= RE2_MAX_DEPTH) {
-      throw new Re2SyntaxError(Re2ErrorCode.nestingDepth, this.rest(0));
+    if (isOctal(c)) {
+      let j = i + 2;
+      while (j < i + 4 && isOctal(p[j])) j++;
+      return j;
     }
-  }
-
-  /** Go's `repeat`: lazy suffix, stacked operators, missing argument, nested count limit. */
-  private applyRepeat(
-    frame: Frame,
-    op: string,
-    counts: { min: number; max: number },
-    tokenStart: number,
-    lastRepeatStart: number,
-    counted: boolean,
-  ): void {
-    let lazy = false;
-    if (this.peek() === '?') {
-      this.pos++;
-      lazy = true;
-    }
-    if (lastRepeatStart >= 0) {
-      throw new Re2SyntaxError(Re2ErrorCode.invalidRepeatOp, this.text(lastRepeatStart, this.pos));
-    }
-    const sub = frame.current.pop();
-    if (sub === undefined) {
-      throw new Re2SyntaxError(Re2ErrorCode.missingRepeatArgument, this.text(tokenStart, this.pos));
-    }
-    const base = sub.needsWrap ? `(?:${sub.js})` : sub.js;
-    const node: Node = {
-      js: `${base}${op}${lazy ? '?' : ''}`,
-      needsWrap: true,
-      ...(counted ? { repeat: counts } : {}),
-      children: [sub],
-    };
-    if (counted && (counts.min >= 2 || counts.max >= 2) && !repeatIsValid(node, RE2_MAX_REPEAT)) {
-      throw new Re2SyntaxError(Re2ErrorCode.invalidRepeatSize, this.text(tokenStart, this.pos));
-    }
-    frame.current.push(node);
-  }
-
-  /** Go's `parseInt`: no leading zeros; values of 1e8 and above become -1 (too big). */
-  private parseInt(): number | undefined {
-    if (!isDigit(this.peek())) return undefined;
-    if (this.peek() === '0' && isDigit(this.peek(1))) return undefined;
-    let n = 0;
-    while (isDigit(this.peek())) {
-      if (n >= 0) n = n >= 1e8 ? -1 : n * 10 + Number(this.peek());
-      this.pos++;
-    }
-    return n;
-  }
-
-  /** Go's `parseRepeat`; on failure the position is restored and `{` is a literal. */
-  private parseRepeat(): { min: number; max: number } | undefined {
-    const start = this.pos;
-    const fail = (): undefined => {
-      this.pos = start;
-      return undefined;
-    };
-    this.pos++; // {
-    let min = this.parseInt();
-    if (min === undefined) return fail();
-    let max: number;
-    if (this.peek() !== ',') {
-      max = min;
-    } else {
-      this.pos++;
-      if (this.peek() === '}') {
-        max = -1;
-      } else {
-        const m = this.parseInt();
-        if (m === undefined) return fail();
-        max = m;
-        if (max < 0) min = -1;
-      }
-    }
-    if (this.peek() !== '}') return fail();
-    this.pos++;
-    return { min, max };
-  }
-
-  /**
-   * Go's `parsePerlFlags` at `(?`. Returns the JavaScript group opening when a group opens, or
-   * undefined for a bare flag change `(?i)`.
-   */
-  private parsePerlFlags(leading: boolean): string | undefined {
-    const start = this.pos;
-    // `(?<name>…)` is accepted by Go 1.22 and later only; older Go reports `(?<` as unsupported Perl
-    // syntax. The service's Go version is unknown, so only the portable `(?P<name>…)` is accepted.
-    if (this.peek(2) === 'P' && this.peek(3) === '<' && this.s.length - start > 4) {
-      const nameStart = start + 4;
-      let end = -1;
-      for (let i = start; i < this.s.length; i++) {
-        if (this.s[i] === '>') {
-          end = i;
-          break;
-        }
-      }
-      if (end < 0) throw new Re2SyntaxError(Re2ErrorCode.invalidNamedCapture, this.rest(start));
-      const name = this.text(nameStart, end);
-      if (name === '' || !/^[A-Za-z0-9_]+$/.test(name)) {
-        throw new Re2SyntaxError(Re2ErrorCode.invalidNamedCapture, this.text(start, end + 1));
-      }
-      this.pos = end + 1;
-      return '(';
-    }
-    this.pos += 2; // (?
-    let sign = 1;
-    let sawFlag = false;
-    const set = new Set<string>();
-    for (;;) {
-      const c = this.peek();
-      if (c === undefined) break;
-      this.pos++;
-      if (c === 'i' || c === 'm' || c === 's' || c === 'U') {
-        sawFlag = true;
-        if (sign > 0) set.add(c);
-        if (c === 'U') this.approximate = true;
-        continue;
-      }
-      if (c === '-') {
-        if (sign < 0) break;
-        sign = -1;
-        sawFlag = false;
-        continue;
-      }
-      if (c === ':' || c === ')') {
-        if (sign < 0 && !sawFlag) break;
-        const changesFlags = set.size > 0 || sign < 0;
-        if (c === ')' && leading && sign > 0) {
-          // A leading `(?ims)` applies to the whole expression: JavaScript flags say the same.
-          this.leadingFlags = [...set].filter((f) => f !== 'U').sort().join('');
-        } else if (changesFlags) {
-          this.approximate = true;
-        }
-        return c === ':' ? '(?:' : undefined;
-      }
-      break;
-    }
-    throw new Re2SyntaxError(Re2ErrorCode.invalidPerlOp, this.text(start, this.pos));
-  }
-
-  /** An escape outside a class: assertions, `\Q…\E`, classes, or one literal. */
-  private parseTopEscape(): Node[] {
-    const start = this.pos;
-    const next = this.peek(1);
-    switch (next) {
-      case 'A':
-        this.pos += 2;
-        return [{ js: this.multiLine() ? '(?<![\\s\\S])' : '^', needsWrap: true, children: [] }];
-      case 'z':
-        this.pos += 2;
-        return [{ js: this.multiLine() ? '(?![\\s\\S])' : '$', needsWrap: true, children: [] }];
-      case 'b':
-      case 'B':
-        this.pos += 2;
-        return [{ js: `\\${next}`, needsWrap: true, children: [] }];
-      case 'C':
-        throw new Re2SyntaxError(Re2ErrorCode.invalidEscape, this.text(start, start + 2));
-      case 'Q': {
-        this.pos += 2;
-        const out: Node[] = [];
-        while (this.pos < this.s.length) {
-          if (this.peek() === '\\' && this.peek(1) === 'E') {
-            this.pos += 2;
-            break;
-          }
-          out.push({ js: hex((this.peek() as string).codePointAt(0) as number), needsWrap: false, children: [] });
-          this.pos++;
-        }
-        return out;
-      }
-      default:
-        break;
-    }
-    const uni = this.parseUnicodeClass();
-    if (uni !== undefined) return [{ js: uni, needsWrap: false, children: [] }];
-    const perl = this.parsePerlClassEscape(false);
-    if (perl !== undefined) return [{ js: perl, needsWrap: false, children: [] }];
-    const cp = this.parseEscape();
-    return [{ js: hex(cp), needsWrap: false, children: [] }];
-  }
-
-  /**
-   * `\d \D \s \S \w \W`, or undefined (position unchanged). RE2's `\s` is `[\t\n\f\r ]`, narrower
-   * than JavaScript's, so it is spelled out; inside a class the body is returned without brackets.
-   */
-  private parsePerlClassEscape(inClass: boolean): string | undefined {
-    const c = this.peek(1);
-    if (this.peek() !== '\\' || c === undefined || !'dDsSwW'.includes(c)) return undefined;
-    this.pos += 2;
-    if (c === 's' || c === 'S') {
-      const ranges = c === 's' ? PERL_SPACE : complement(PERL_SPACE);
-      const body = ranges.map(rangeJs).join('');
-      return inClass ? body : `[${body}]`;
-    }
-    return `\\${c}`;
-  }
-
-  /** Go's `parseUnicodeClass`: `\pL`, `\p{Greek}`, `\P{^Greek}`; undefined when not at `\p`/`\P`. */
-  private parseUnicodeClass(): string | undefined {
-    const start = this.pos;
-    const p = this.peek(1);
-    if (this.peek() !== '\\' || (p !== 'p' && p !== 'P')) return undefined;
-    let negated = p === 'P';
-    this.pos += 2;
+    return step(i + 1);
+  };
+  /** At `\p` or `\P`: the Unicode class site and its end, or undefined (not one, or broken). */
+  const unicodeAt = (i: number): Extract<Site, { kind: 'unicode' }> | null | undefined => {
+    if (p[i] !== '\\' || (p[i + 1] !== 'p' && p[i + 1] !== 'P')) return undefined;
     let name: string;
-    let seqEnd: number;
-    if (this.peek() !== '{') {
-      name = this.peek() ?? '';
-      if (this.peek() !== undefined) this.pos++;
-      seqEnd = this.pos;
+    let end: number;
+    if (p[i + 2] === '{') {
+      const close = p.indexOf('}', i + 3);
+      if (close < 0) return null;
+      name = p.slice(i + 3, close);
+      end = close + 1;
     } else {
-      let end = -1;
-      for (let i = this.pos; i < this.s.length; i++) {
-        if (this.s[i] === '}') {
-          end = i;
-          break;
-        }
-      }
-      if (end < 0) throw new Re2SyntaxError(Re2ErrorCode.invalidCharRange, this.rest(start));
-      name = this.text(this.pos + 1, end);
-      this.pos = end + 1;
-      seqEnd = this.pos;
+      if (i + 2 >= p.length) return null;
+      end = step(i + 2);
+      name = p.slice(i + 2, end);
     }
-    if (name.startsWith('^')) {
-      negated = !negated;
-      name = name.slice(1);
-    }
-    const js = name === '' ? undefined : unicodeClassJs(name, negated);
-    if (js === undefined) throw new Re2SyntaxError(Re2ErrorCode.invalidCharRange, this.text(start, seqEnd));
-    return js;
-  }
+    return { kind: 'unicode', at: i, end, name: name.startsWith('^') ? name.slice(1) : name };
+  };
+  /** Records a site; true when Go 1.19 rejects it (lexing stops there). */
+  const record = (s: Exclude<Site, { kind: 'named' }>): boolean => {
+    sites.push(s);
+    if (s.kind === 'perl' || (s.kind === 'unicode' && !GO_UNICODE_CLASSES.has(s.name)) || (s.kind === 'colon' && s.nameEnd !== undefined)) rejected = s;
+    return rejected !== undefined;
+  };
+  const done = (): Lexed => (rejected === undefined ? { sites } : { sites, rejected });
 
-  /** Go's `parseEscape`: one code point (octal, hex, control letters, escaped punctuation). */
-  private parseEscape(): number {
-    const start = this.pos;
-    this.pos++; // backslash
-    const c = this.peek();
-    if (c === undefined) throw new Re2SyntaxError(Re2ErrorCode.trailingBackslash, '');
-    this.pos++;
-    const bad = (): never => {
-      throw new Re2SyntaxError(Re2ErrorCode.invalidEscape, this.text(start, this.pos));
-    };
-    if (c >= '1' && c <= '7' && !isOctal(this.peek())) return bad();
-    if (c >= '0' && c <= '7') {
-      let r = Number(c);
-      for (let i = 1; i < 3 && isOctal(this.peek()); i++) {
-        r = r * 8 + Number(this.peek());
-        this.pos++;
+  let i = 0;
+  while (i < p.length) {
+    const c = p[i]!;
+    if (c === '\\') {
+      if (p[i + 1] === 'Q') {
+        const close = p.indexOf('\\E', i + 2);
+        if (close < 0) return done();
+        i = close + 2;
+        continue;
       }
-      return r;
+      const uni = unicodeAt(i);
+      if (uni === null) return done();
+      if (uni !== undefined) {
+        if (record(uni)) return done();
+        i = uni.end;
+        continue;
+      }
+      const end = escapeEnd(i);
+      if (end < 0) return done();
+      i = end;
+      continue;
     }
-    switch (c) {
-      case 'x': {
-        if (this.peek() === undefined) return bad();
-        if (this.peek() === '{') {
-          this.pos++;
-          let r = 0;
-          let n = 0;
-          for (;;) {
-            const d = this.peek();
-            if (d === undefined) return bad();
-            this.pos++;
-            if (d === '}') break;
-            const v = unhex(d);
-            if (v < 0) return bad();
-            r = r * 16 + v;
-            if (r > MAX_RUNE) return bad();
-            n++;
+    if (c === '(' && p[i + 1] === '?') {
+      if (p[i + 2] === 'P' && p[i + 3] === '<' && p.length - i > 4) {
+        const close = p.indexOf('>', i + 4);
+        const name = close < 0 ? '' : p.slice(i + 4, close);
+        if (!isCaptureName(name)) return done();
+        sites.push({ kind: 'named', at: i, nameAt: i + 4, name });
+        i = close + 1;
+        continue;
+      }
+      if (p[i + 2] === '<' || (p[i + 2] === 'P' && p[i + 3] === '<')) {
+        // Go 1.19 reads `(?<` and a final `(?P<` as flags, and `<` and `P` are none.
+        record({ kind: 'perl', at: i, fragment: p[i + 2] === '<' ? '(?<' : '(?P' });
+        return done();
+      }
+      // Flags (`(?i)`, `(?i-s:`): anything else before `:` or `)` is an error for re2js to report.
+      i += 2;
+      while (i < p.length && 'imsU-'.includes(p[i]!)) i++;
+      if (p[i] !== ':' && p[i] !== ')') return done();
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      i++;
+      if (p[i] === '^') i++;
+      let first = true;
+      for (;;) {
+        if (i >= p.length) return done(); // missing closing ]
+        if (p[i] === ']' && !first) break;
+        first = false;
+        if (p[i] === '[' && p[i + 1] === ':' && p.length - i > 2) {
+          const close = p.indexOf(':]', i + 2);
+          if (p[i + 2] === ']') {
+            if (record({ kind: 'colon', at: i, nameEnd: close < 0 ? undefined : close + 2 })) return done();
+            // Go: no class name here, so `[` is an ordinary character (no range can follow: `:` does).
+            i++;
+            continue;
           }
-          if (n === 0) return bad();
-          return r;
+          if (close >= 0) {
+            i = close + 2; // a POSIX class (re2js and Go agree on its name)
+            continue;
+          }
         }
-        const x = unhex(this.peek());
-        this.pos++;
-        const y = unhex(this.peek());
-        if (this.peek() !== undefined) this.pos++;
-        if (x < 0 || y < 0) return bad();
-        return x * 16 + y;
-      }
-      case 'a':
-        return 0x07;
-      case 'f':
-        return 0x0c;
-      case 'n':
-        return 0x0a;
-      case 'r':
-        return 0x0d;
-      case 't':
-        return 0x09;
-      case 'v':
-        return 0x0b;
-      default: {
-        const cp = c.codePointAt(0) as number;
-        if (cp < 0x80 && !isAsciiAlnum(c)) return cp;
-        return bad();
-      }
-    }
-  }
-
-  /** Go's `parseClass` at `[`. */
-  private parseClass(): Node {
-    const start = this.pos;
-    this.pos++; // [
-    let negated = false;
-    if (this.peek() === '^') {
-      negated = true;
-      this.pos++;
-    }
-    const parts: string[] = [];
-    let first = true;
-    while (first || this.peek() !== ']') {
-      if (this.peek() === undefined) throw new Re2SyntaxError(Re2ErrorCode.missingBracket, this.rest(start));
-      first = false;
-      if (this.peek() === '[' && this.peek(1) === ':') {
-        const named = this.parseNamedClass();
-        if (named !== undefined) {
-          parts.push(named);
+        const uni = unicodeAt(i);
+        if (uni === null) return done();
+        if (uni !== undefined) {
+          if (record(uni)) return done();
+          i = uni.end;
           continue;
         }
+        if (p[i] === '\\' && p[i + 1] !== undefined && 'dDsSwW'.includes(p[i + 1]!)) {
+          i += 2;
+          continue;
+        }
+        // One character, or a range lo-hi.
+        const charEnd = (j: number): number => (p[j] === '\\' ? escapeEnd(j) : step(j));
+        i = charEnd(i);
+        if (i < 0) return done();
+        if (p[i] === '-' && p[i + 1] !== undefined && p[i + 1] !== ']') {
+          i = charEnd(i + 1);
+          if (i < 0) return done();
+        }
       }
-      const uni = this.parseUnicodeClass();
-      if (uni !== undefined) {
-        parts.push(uni);
-        continue;
-      }
-      const perl = this.parsePerlClassEscape(true);
-      if (perl !== undefined) {
-        parts.push(perl);
-        continue;
-      }
-      const rangeStart = this.pos;
-      const lo = this.parseClassChar(start);
-      let hi = lo;
-      if (this.peek() === '-' && this.peek(1) !== undefined && this.peek(1) !== ']') {
-        this.pos++;
-        hi = this.parseClassChar(start);
-        if (hi < lo) throw new Re2SyntaxError(Re2ErrorCode.invalidCharRange, this.text(rangeStart, this.pos));
-      }
-      parts.push(rangeJs([lo, hi]));
+      i++; // ]
+      continue;
     }
-    this.pos++; // ]
-    return { js: `[${negated ? '^' : ''}${parts.join('')}]`, needsWrap: false, children: [] };
+    i = step(i);
   }
+  return done();
+}
 
-  private parseClassChar(classStart: number): number {
-    const c = this.peek();
-    if (c === undefined) throw new Re2SyntaxError(Re2ErrorCode.missingBracket, this.rest(classStart));
-    if (c === '\\') return this.parseEscape();
-    this.pos++;
-    return c.codePointAt(0) as number;
-  }
+/** The pattern re2js compiles, and where each index of the original pattern went. */
+interface Rewritten {
+  readonly text: string;
+  /** Original index → index in `text` (length + 1 entries). */
+  readonly map: readonly number[];
+}
 
-  /** Go's `parseNamedClass` at `[:`; undefined (position unchanged) when no `:]` follows. */
-  private parseNamedClass(): string | undefined {
-    const start = this.pos;
-    let end = -1;
-    for (let i = start + 2; i + 1 < this.s.length; i++) {
-      if (this.s[i] === ':' && this.s[i + 1] === ']') {
-        end = i;
-        break;
+/** Renames later duplicates of a group name and escapes the `[` of `[:]` where Go reads no class name. */
+function rewrite(p: string, sites: readonly Site[], upTo = p.length): Rewritten {
+  const names = new Set(sites.flatMap((s) => (s.kind === 'named' ? [s.name] : [])));
+  const seen = new Set<string>();
+  const edits: { at: number; remove: number; insert: string }[] = [];
+  for (const s of sites) {
+    if (s.at >= upTo) break;
+    if (s.kind === 'named') {
+      if (seen.has(s.name)) {
+        let n = 2;
+        while (names.has(`${s.name}_${n}`)) n++;
+        const fresh = `${s.name}_${n}`;
+        names.add(fresh);
+        edits.push({ at: s.nameAt, remove: s.name.length, insert: fresh });
       }
+      seen.add(s.name);
+    } else if (s.kind === 'colon' && s.nameEnd === undefined) {
+      edits.push({ at: s.at, remove: 0, insert: '\\' });
     }
-    if (end < 0) return undefined;
-    const whole = this.text(start, end + 2);
-    let name = this.text(start + 2, end);
-    let negated = false;
-    if (name.startsWith('^')) {
-      negated = true;
-      name = name.slice(1);
-    }
-    const ranges = Object.hasOwn(POSIX_CLASSES, name) ? POSIX_CLASSES[name] : undefined;
-    if (ranges === undefined) throw new Re2SyntaxError(Re2ErrorCode.invalidCharRange, whole);
-    this.pos = end + 2;
-    return (negated ? complement(ranges) : ranges).map(rangeJs).join('');
   }
+  let text = '';
+  const map: number[] = [];
+  let from = 0;
+  for (const e of edits) {
+    for (let k = from; k < e.at; k++) map.push(text.length + (k - from));
+    text += p.slice(from, e.at);
+    for (let k = 0; k < e.remove; k++) map.push(text.length);
+    text += e.insert;
+    from = e.at + e.remove;
+  }
+  for (let k = from; k <= upTo; k++) map.push(text.length + (k - from));
+  text += p.slice(from, upTo);
+  return { text, map };
 }
 
-function joinAlternatives(alternatives: readonly (readonly Node[])[]): string {
-  return alternatives.map((alt) => alt.map((n) => n.js).join('')).join('|');
-}
-
-function closeGroup(frame: Frame): Node {
-  const alternatives = [...frame.alternatives, frame.current];
-  return {
-    js: `${frame.open}${joinAlternatives(alternatives)})`,
-    needsWrap: false,
-    children: alternatives.flat(),
-  };
-}
-
-function closeTop(frame: Frame): Node {
-  const alternatives = [...frame.alternatives, frame.current];
-  return { js: joinAlternatives(alternatives), needsWrap: true, children: alternatives.flat() };
-}
+type Failure = Extract<Re2Result, { ok: false }>;
 
 /** Constructs of other dialects that RE2 refuses, with what to write instead. */
 const FOREIGN_CONSTRUCTS: readonly { readonly test: RegExp; readonly hint: string }[] = [
@@ -747,32 +351,74 @@ const FOREIGN_CONSTRUCTS: readonly { readonly test: RegExp; readonly hint: strin
   },
 ];
 
+function failure(pattern: string, code: Re2ErrorCode | 'internal', fragment: string): Failure {
+  const foreign = code === 'internal' ? undefined : FOREIGN_CONSTRUCTS.find((f) => f.test.test(pattern));
+  return {
+    ok: false,
+    code,
+    fragment,
+    message: code === 'internal' ? `cannot be checked: ${fragment}` : `${code}: \`${fragment}\``,
+    ...(foreign ? { hint: foreign.hint } : {}),
+  };
+}
+
+function isKnownCode(code: string): code is Re2ErrorCode {
+  return (Object.values(Re2ErrorCode) as string[]).includes(code);
+}
+
 /**
- * Checks `pattern` in the RE2 dialect and compiles the JavaScript equivalent.
+ * Compiles `r` (the rewritten `pattern.slice(0, upTo)`) with re2js; on a syntax error, Go's code and
+ * fragment in terms of the original pattern.
+ */
+function compile(pattern: string, r: Rewritten, upTo = pattern.length): RE2JS | Failure {
+  try {
+    return RE2JS.compile(r.text);
+  } catch (err) {
+    if (!(err instanceof RE2JSSyntaxException) || !isKnownCode(err.error)) {
+      return failure(pattern, 'internal', err instanceof Error ? err.message : String(err));
+    }
+    if (WHOLE_PATTERN_ERRORS.has(err.error)) return failure(pattern, err.error, pattern);
+    const input = err.input ?? '';
+    let fragment = input;
+    if (r.text !== pattern.slice(0, upTo) && r.text.endsWith(input)) {
+      // A fragment that runs to the end (an unclosed class, say) may hold a rewrite: map it back.
+      const at = r.map.indexOf(r.text.length - input.length);
+      if (at >= 0) fragment = pattern.slice(at, upTo);
+    }
+    return failure(pattern, err.error, fragment);
+  }
+}
+
+/** Go 1.19's error at a site it rejects. */
+function siteFailure(pattern: string, s: NonNullable<Lexed['rejected']>): Failure {
+  switch (s.kind) {
+    case 'perl':
+      return failure(pattern, Re2ErrorCode.invalidPerlOp, s.fragment);
+    case 'unicode':
+      return failure(pattern, Re2ErrorCode.invalidCharRange, pattern.slice(s.at, s.end));
+    case 'colon':
+      return failure(pattern, Re2ErrorCode.invalidCharRange, pattern.slice(s.at, s.nameEnd));
+    default:
+      return assertNever(s, 'RE2 site');
+  }
+}
+
+/**
+ * Checks `pattern` in the RE2 dialect (Go 1.19's `regexp.Compile`) and compiles its matcher.
  * Pure; never throws for any input string.
  */
 export function checkRe2(pattern: string): Re2Result {
-  const parser = new Parser(pattern);
-  let root: Node;
-  try {
-    root = parser.parse();
-  } catch (err) {
-    if (!(err instanceof Re2SyntaxError)) throw err;
-    const foreign = FOREIGN_CONSTRUCTS.find((f) => f.test.test(pattern));
-    return {
-      ok: false,
-      code: err.code,
-      fragment: err.fragment,
-      message: err.message,
-      ...(foreign ? { hint: foreign.hint } : {}),
-    };
+  const { sites, rejected } = lex(pattern);
+  if (rejected !== undefined) {
+    // Go 1.19 stops here, unless something before it is already an error (an unclosed group or
+    // class before the site is not: Go reaches the site first).
+    const before = compile(pattern, rewrite(pattern, sites, rejected.at), rejected.at);
+    if (!(before instanceof RE2JS) && before.code !== Re2ErrorCode.missingParen && before.code !== Re2ErrorCode.missingBracket) {
+      return before;
+    }
+    return siteFailure(pattern, rejected);
   }
-  const flags = `${parser.leadingFlags}u`;
-  try {
-    const regexp = new RegExp(root.js, flags);
-    return { ok: true, source: root.js, flags, exact: !parser.approximate, regexp };
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    return { ok: false, code: 'javascript', fragment: pattern, message: `does not compile: ${detail}` };
-  }
+  const re = compile(pattern, rewrite(pattern, sites));
+  if (!(re instanceof RE2JS)) return re;
+  return { ok: true, regexp: { test: (s) => re.test(s) }, whole: { test: (s) => re.testExact(s) } };
 }

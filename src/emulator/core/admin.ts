@@ -6,9 +6,9 @@
  * Owns: validation of admin bodies. Every rejected body is an {@link AdminError}, answered as
  * `{"error": "..."}` with status 400 (404 for unknown routes).
  */
-import { DEFAULT_ASYNC_DURATIONS, type AccountKeys, type AsyncDurations, type EmulatorState, type Product } from './contract.js';
+import { DEFAULT_ASYNC_DURATIONS, type AccountKeys, type AccountOptions, type AsyncDurations, type EmulatorState, type EndpointProduct } from './contract.js';
 import type { CallLog } from './calllog.js';
-import { FaultConfigError, PRODUCTS, parseFaultConfig, type FaultConfig, type FaultInjector } from './faults.js';
+import { ENDPOINT_PRODUCTS, FaultConfigError, parseFaultConfig, type FaultConfig, type FaultInjector } from './faults.js';
 import { validateState } from './persistence.js';
 
 export class AdminError extends Error {
@@ -23,9 +23,9 @@ export class AdminError extends Error {
 
 /** What the admin routes need from the running emulator. */
 export interface AdminHost {
-  createAccount(uid: string): AccountKeys;
-  listAccounts(): { uid: string; accessKeyIds: string[] }[];
-  endpoint(product: Product, region: string): Promise<string>;
+  createAccount(uid: string, opts: AccountOptions): AccountKeys;
+  listAccounts(): { uid: string; accessKeyIds: string[]; site: string; enforce: boolean }[];
+  endpoint(product: EndpointProduct, region: string): Promise<string>;
   info(): unknown;
   state(): EmulatorState;
   replaceState(state: EmulatorState): void;
@@ -63,18 +63,32 @@ export function coreAdminRoutes(host: AdminHost): CoreAdminRoute[] {
     {
       method: 'POST',
       path: '/_emulator/accounts',
-      summary: 'Create an account (if new) and a new access key: {"uid"} → {"uid","accessKeyId","accessKeySecret"}',
+      summary:
+        'Create an account (if new) and a new root access key: {"uid", "site"?: "china"|"international", "enforce"?: boolean} → {"uid","accessKeyId","accessKeySecret"}; site and enforce, when given, are set on an existing account too',
       mutates: true,
       run: (_q, body) => {
-        const uid = obj(body, 'POST /_emulator/accounts')['uid'];
+        const o = obj(body, 'POST /_emulator/accounts');
+        const uid = o['uid'];
         if (typeof uid !== 'string' || !/^\d{16}$/.test(uid)) throw new AdminError('uid must be a 16-digit string');
-        return host.createAccount(uid);
+        const opts: { site?: 'china' | 'international'; enforce?: boolean } = {};
+        const site = o['site'];
+        if (site !== undefined) {
+          if (site !== 'china' && site !== 'international') throw new AdminError('site must be "china" or "international"');
+          opts.site = site;
+        }
+        const enforce = o['enforce'];
+        if (enforce !== undefined) {
+          if (typeof enforce !== 'boolean') throw new AdminError('enforce must be a boolean');
+          opts.enforce = enforce;
+        }
+        for (const k of Object.keys(o)) if (!['uid', 'site', 'enforce'].includes(k)) throw new AdminError(`unknown field ${k} (allowed: uid, site, enforce)`);
+        return host.createAccount(uid, opts);
       },
     },
     {
       method: 'GET',
       path: '/_emulator/accounts',
-      summary: 'List accounts and their access key ids (never secrets)',
+      summary: 'List accounts with their root access key ids (never secrets), site and RAM enforcement',
       mutates: false,
       run: () => host.listAccounts(),
     },
@@ -86,9 +100,9 @@ export function coreAdminRoutes(host: AdminHost): CoreAdminRoute[] {
       run: async (q) => {
         const product = q.get('product') ?? '';
         const region = q.get('region') ?? '';
-        if (!(PRODUCTS as readonly string[]).includes(product)) throw new AdminError(`product must be one of ${PRODUCTS.join(', ')}`);
+        if (!(ENDPOINT_PRODUCTS as readonly string[]).includes(product)) throw new AdminError(`product must be one of ${ENDPOINT_PRODUCTS.join(', ')}`);
         if (!/^(global|[a-z]{2,}(-[a-z0-9]+)+)$/.test(region)) throw new AdminError('region must be a region id such as cn-hangzhou, or global');
-        return { endpoint: await host.endpoint(product as Product, region) };
+        return { endpoint: await host.endpoint(product as EndpointProduct, region) };
       },
     },
     {
@@ -189,7 +203,7 @@ export function coreAdminRoutes(host: AdminHost): CoreAdminRoute[] {
     {
       method: 'PUT',
       path: '/_emulator/faults',
-      summary: 'Replace the fault configuration {seed, global, products, actions, rateLimits}; restarts the random streams',
+      summary: 'Replace the fault configuration {seed, global, products, actions, rateLimits, accountRateLimits}; restarts the random streams',
       mutates: false,
       run: (_q, body) => {
         let cfg: FaultConfig;

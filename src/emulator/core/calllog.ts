@@ -6,13 +6,13 @@
  * Owns: bounded memory (the oldest entries are dropped past `capacity`); `seq` keeps counting
  * across clears so `?since=` stays meaningful.
  */
-import type { Product } from './contract.js';
+import type { EndpointProduct } from './contract.js';
 
 export interface CallLogEntry {
   readonly seq: number;
-  /** The product the version named, or `unknown` when it named none; `registry` for the data plane. */
-  readonly product: Product | 'registry' | 'unknown';
-  /** The API action, or the registry operation (`GetBlob`, `PutManifest`, …: faults.ts lists them). */
+  /** The product the version named, or `unknown` when it named none; `oss`; `registry` for the data plane. */
+  readonly product: EndpointProduct | 'registry' | 'unknown';
+  /** The API action, the OSS operation, or the registry operation (`GetBlob`, `PutManifest`, …: faults.ts lists them). */
   readonly action: string;
   /**
    * The signer's account, or '' when the request was rejected before one was known; for a registry

@@ -14,8 +14,14 @@
  * apart by API version (x-acs-version header or Version parameter), which is unique per product here.
  */
 
-/** The products the emulator serves. `crpe` is Personal Edition (cr 2016-06-07, ROA). */
+/** The RPC and ROA products the emulator serves. `crpe` is Personal Edition (cr 2016-06-07, ROA). */
 export type Product = 'cr' | 'crpe' | 'bss' | 'ram' | 'sts' | 'cbn' | 'vpc' | 'pvtz';
+
+/**
+ * Every product a client can ask an endpoint for: the RPC/ROA products plus OSS, which speaks its
+ * own REST protocol on ports of its own (src/emulator/services/oss/, not a {@link Service}).
+ */
+export type EndpointProduct = Product | 'oss';
 
 /** Global products ignore the port's region; regional products are scoped by it. */
 export type ProductScope = 'global' | 'regional';
@@ -96,6 +102,13 @@ export interface AsyncDurations {
   readonly vpcRouteEntry: number;
   /** Instance release after RefundInstance (DELETING before it is gone). */
   readonly instanceDeleting: number;
+  /**
+   * How long a ClientToken is remembered after its first successful use (BSS, CBN, VPC,
+   * PrivateZone): a reuse within it answers the first result, a reuse after it is a new request.
+   */
+  readonly clientTokenWindow: number;
+  /** A registry blob upload session idle (no request) this long is discarded: `BLOB_UPLOAD_UNKNOWN`. */
+  readonly registryUploadIdle: number;
 }
 
 export const DEFAULT_ASYNC_DURATIONS: AsyncDurations = {
@@ -109,6 +122,8 @@ export const DEFAULT_ASYNC_DURATIONS: AsyncDurations = {
   cbnTransition: 200,
   vpcRouteEntry: 100,
   instanceDeleting: 200,
+  clientTokenWindow: 24 * 60 * 60 * 1000,
+  registryUploadIdle: 60 * 60 * 1000,
 };
 
 /** Tunables the services read. */
@@ -128,29 +143,44 @@ export interface EmulatorState {
   accounts: Record<string, AccountRecord>;
   /** Id and sequence counters (owned by IdGenerator). */
   counters: Record<string, number>;
-  services: Partial<Record<Product, unknown>>;
+  /** Per product (RPC/ROA services and OSS). */
+  services: Partial<Record<EndpointProduct, unknown>>;
 }
 
 export interface AccountRecord {
   readonly uid: string;
   /** Access keys of this account: id → secret. */
   accessKeys: Record<string, string>;
+  /** The account's site: China (`aliyun.com`, the default when absent) or international. */
+  site?: AccountSite;
+  /**
+   * RAM enforcement for the account's assumed roles (STS credentials of its roles): their calls are
+   * authorised against the role's policies. RAM users are always enforced; root keys never.
+   */
+  enforce?: boolean;
 }
 
+/** The two Alibaba Cloud sites: BSS product types, endpoints and host names differ. */
+export type AccountSite = 'china' | 'international';
+
 /**
- * Who signed a request: the account's own key (`Account`) or temporary STS credentials of an
- * assumed role (`AssumedRoleUser`). Set by the server core; read by STS GetCallerIdentity.
+ * Who signed a request: the account's own key (`Account`), a RAM user's key (`RAMUser`) or
+ * temporary STS credentials of an assumed role (`AssumedRoleUser`). Set by the server core; read by
+ * STS GetCallerIdentity and by RAM enforcement.
  */
 export interface CallerIdentity {
-  readonly type: 'Account' | 'AssumedRoleUser';
+  readonly type: 'Account' | 'RAMUser' | 'AssumedRoleUser';
   readonly accessKeyId: string;
-  /** `acs:ram::<uid>:root` or `acs:ram::<uid>:assumed-role/<role>/<session>`. */
+  /** `acs:ram::<uid>:root`, `acs:ram::<uid>:user/<name>` or `acs:ram::<uid>:assumed-role/<role>/<session>`. */
   readonly arn: string;
-  /** The account UID, or `<roleId>:<sessionName>`. */
+  /** The account UID, the user's id, or `<roleId>:<sessionName>`. */
   readonly principalId: string;
   /** Only for assumed roles. */
   readonly roleId?: string;
   readonly roleName?: string;
+  /** Only for RAM users. */
+  readonly userId?: string;
+  readonly userName?: string;
 }
 
 /** What a handler knows about the call it serves. */
@@ -246,6 +276,14 @@ export interface StartOptions {
   readonly log?: (line: string) => void;
 }
 
+/** How an account is created or changed by the admin API (absent fields are left as they are). */
+export interface AccountOptions {
+  /** Default `china` for a new account. */
+  readonly site?: AccountSite;
+  /** Default false for a new account: see {@link AccountRecord.enforce}. */
+  readonly enforce?: boolean;
+}
+
 /** Credentials the admin API hands out for an account. */
 export interface AccountKeys {
   readonly uid: string;
@@ -258,10 +296,16 @@ export interface RunningEmulator {
   /** `http://127.0.0.1:PORT` of the main port (admin API and global products). */
   readonly url: string;
   readonly port: number;
-  /** Creates the account if needed and returns a new access key for it. */
-  createAccount(uid: string): Promise<AccountKeys>;
-  /** The bare `127.0.0.1:PORT` an unmodified SDK client puts in `endpoint` (protocol http). */
-  endpoint(product: Product, region: string): Promise<string>;
+  /**
+   * Creates the account if needed and returns a new root access key for it; `opts` sets its site
+   * and RAM enforcement (on an existing account too).
+   */
+  createAccount(uid: string, opts?: AccountOptions): Promise<AccountKeys>;
+  /**
+   * The bare `127.0.0.1:PORT` an unmodified SDK client puts in `endpoint` (protocol http); for
+   * `oss`, the port of the region's OSS service (ali-oss: `endpoint: 'http://127.0.0.1:PORT'`).
+   */
+  endpoint(product: EndpointProduct, region: string): Promise<string>;
   /** Saves state (when a state file is set) and closes every port. */
   close(): Promise<void>;
 }

@@ -7,7 +7,10 @@
  * action draws exactly one number from it, so the sequence of outcomes an action sees depends only
  * on the seed and on how many times that action was called, never on other actions running
  * concurrently. Rules resolve field by field: action rule, then product rule, then global rule.
- * The rate limiter is a token bucket per product on a monotonic clock passed in. No I/O.
+ * Rate limits are token buckets on a monotonic clock passed in: `rateLimits` one bucket per product
+ * shared by every account (`Throttling.Api`, the API's own flow control), `accountRateLimits` one
+ * bucket per account and API (`Throttling.User`, the per-caller flow control the real service
+ * applies to each API), so the calls of different accounts never throttle each other. No I/O.
  *
  * The registries' data plane is the pseudo-product `registry` (operations {@link REGISTRY_OPERATIONS},
  * keyed `registry:GetBlob` and so on). It takes `products.registry`, `actions["registry:…"]` and
@@ -15,15 +18,19 @@
  * control-plane APIs (crash and retry suites set them), and an image copy makes hundreds of
  * requests, so sharing them would silently turn every API fault test into a registry fault test.
  */
-import type { Product } from './contract.js';
+import type { EndpointProduct, Product } from './contract.js';
 
+/** The RPC and ROA products (the services of `services/index.ts`). */
 export const PRODUCTS: readonly Product[] = ['cr', 'crpe', 'bss', 'ram', 'sts', 'cbn', 'vpc', 'pvtz'];
 
-/** What a fault rule can be aimed at: an API product, or the registries' data plane. */
-export type FaultProduct = Product | 'registry';
+/** Every product an endpoint can be asked for: the RPC/ROA products and OSS (its own REST protocol). */
+export const ENDPOINT_PRODUCTS: readonly EndpointProduct[] = [...PRODUCTS, 'oss'];
+
+/** What a fault rule can be aimed at: an API product, OSS, or the registries' data plane. */
+export type FaultProduct = EndpointProduct | 'registry';
 
 /** Every fault product, for validation and messages. */
-export const FAULT_PRODUCTS: readonly FaultProduct[] = [...PRODUCTS, 'registry'];
+export const FAULT_PRODUCTS: readonly FaultProduct[] = [...ENDPOINT_PRODUCTS, 'registry'];
 
 /**
  * The operations of the registry data plane, as fault keys (`registry:<operation>`) and call-log
@@ -50,6 +57,29 @@ export const REGISTRY_OPERATIONS = [
 ] as const;
 
 export type RegistryOperation = (typeof REGISTRY_OPERATIONS)[number];
+
+/**
+ * The operations of the emulated OSS (services/oss/server.ts), as fault keys (`oss:<operation>`),
+ * call-log actions and the API names RAM actions are derived from. `Unsupported` is any request
+ * the emulator does not serve.
+ */
+export const OSS_OPERATIONS = [
+  'PutBucket',
+  'DeleteBucket',
+  'GetBucketInfo',
+  'ListObjects',
+  'ListObjectsV2',
+  'PutObject',
+  'AppendObject',
+  'GetObject',
+  'HeadObject',
+  'GetObjectMeta',
+  'DeleteObject',
+  'DeleteMultipleObjects',
+  'Unsupported',
+] as const;
+
+export type OssOperation = (typeof OSS_OPERATIONS)[number];
 
 /** One set of fault knobs. Rates are probabilities in [0, 1]; their sum must not exceed 1. */
 export interface FaultRule {
@@ -87,9 +117,21 @@ export interface FaultConfig {
   readonly products: Readonly<Partial<Record<FaultProduct, FaultRule>>>;
   /** Keyed `product:Action`, e.g. `cr:ListRepository`, `registry:GetBlob`. */
   readonly actions: Readonly<Record<string, FaultRule>>;
-  /** Calls per second per product above which `Throttling.Api` (registries: 429) is answered. */
+  /**
+   * Calls per second per product, all accounts together, above which `Throttling.Api` (registries:
+   * 429, OSS: 503 `ServiceUnavailable`) is answered.
+   */
   readonly rateLimits: Readonly<Partial<Record<FaultProduct, number>>>;
+  /**
+   * Calls per second per account and API, above which `Throttling.User` (OSS: 503) is answered.
+   * Keyed `product` (every API of the product gets its own bucket of that rate, per account) or
+   * `product:Action` (that API's rate, overriding the product's). Not for the registry data plane.
+   */
+  readonly accountRateLimits: Readonly<Record<string, number>>;
 }
+
+/** What the rate limiters say of one call. */
+export type Admission = 'ok' | 'Throttling.User' | 'Throttling.Api';
 
 export type FaultOutcome =
   | { readonly kind: 'none' }
@@ -105,7 +147,7 @@ export interface FaultDecision {
 }
 
 export function emptyFaultConfig(seed = 1): FaultConfig {
-  return { seed, global: {}, products: {}, actions: {}, rateLimits: {} };
+  return { seed, global: {}, products: {}, actions: {}, rateLimits: {}, accountRateLimits: {} };
 }
 
 /** A deterministic 32-bit PRNG (mulberry32) returning floats in [0, 1). */
@@ -133,7 +175,9 @@ function hashSeed(seed: number, key: string): number {
 export class FaultInjector {
   private cfg: FaultConfig;
   private streams = new Map<string, () => number>();
-  private buckets = new Map<FaultProduct, { tokens: number; at: number }>();
+  private buckets = new Map<FaultProduct, Bucket>();
+  /** Per-account buckets, keyed `<account> <product>:<action>`. */
+  private accountBuckets = new Map<string, Bucket>();
 
   constructor(config: FaultConfig) {
     this.cfg = config;
@@ -148,6 +192,7 @@ export class FaultInjector {
     this.cfg = config;
     this.streams.clear();
     this.buckets.clear();
+    this.accountBuckets.clear();
   }
 
   /** Decides the fault of one call; draws exactly one number from the action's stream. */
@@ -171,7 +216,7 @@ export class FaultInjector {
     if (u < edge) return { latencyMs, outcome: { kind: 'internal' } };
     edge += rule.errorRate ?? 0;
     if (u < edge) {
-      const code = rule.errorCode ?? (product === 'registry' ? 'DENIED' : 'Forbidden.RAM');
+      const code = rule.errorCode ?? (product === 'registry' ? 'DENIED' : product === 'oss' ? 'AccessDenied' : 'Forbidden.RAM');
       return { latencyMs, outcome: { kind: 'error', code, status: rule.errorStatus ?? 403 } };
     }
     return { latencyMs, outcome: { kind: 'none' } };
@@ -184,14 +229,27 @@ export class FaultInjector {
   admit(product: FaultProduct, nowMs: number): boolean {
     const rate = this.cfg.rateLimits[product];
     if (rate === undefined) return true;
-    const burst = Math.max(1, rate);
-    const bucket = this.buckets.get(product) ?? { tokens: burst, at: nowMs };
-    bucket.tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.at) * rate) / 1000);
-    bucket.at = nowMs;
-    this.buckets.set(product, bucket);
+    const bucket = refill(this.buckets, product, rate, nowMs);
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
     return true;
+  }
+
+  /**
+   * Both limiters for one API call: the account's bucket for this API (`accountRateLimits`), then
+   * the product's shared bucket (`rateLimits`). A call takes a token from each bucket that applies
+   * only when every one of them has a token, so a refused call costs nothing. `nowMs` is monotonic.
+   */
+  admitCall(product: FaultProduct, action: string, accountUid: string, nowMs: number): Admission {
+    const perAccount = this.cfg.accountRateLimits[`${product}:${action}`] ?? this.cfg.accountRateLimits[product];
+    const shared = this.cfg.rateLimits[product];
+    const mine = perAccount === undefined ? undefined : refill(this.accountBuckets, `${accountUid} ${product}:${action}`, perAccount, nowMs);
+    const all = shared === undefined ? undefined : refill(this.buckets, product, shared, nowMs);
+    if (mine !== undefined && mine.tokens < 1) return 'Throttling.User';
+    if (all !== undefined && all.tokens < 1) return 'Throttling.Api';
+    if (mine !== undefined) mine.tokens -= 1;
+    if (all !== undefined) all.tokens -= 1;
+    return 'ok';
   }
 
   /** The retry-after value for a product's rate limit answers. */
@@ -211,6 +269,21 @@ export class FaultInjector {
   }
 }
 
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** The bucket under `key`, refilled to `nowMs` at `rate` tokens per second (burst max(1, rate)). */
+function refill<K>(buckets: Map<K, Bucket>, key: K, rate: number, nowMs: number): Bucket {
+  const burst = Math.max(1, rate);
+  const bucket = buckets.get(key) ?? { tokens: burst, at: nowMs };
+  bucket.tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.at) * rate) / 1000);
+  bucket.at = nowMs;
+  buckets.set(key, bucket);
+  return bucket;
+}
+
 /** A rejected fault configuration; the admin API answers it with 400 `{error}`. */
 export class FaultConfigError extends Error {
   override readonly name = 'FaultConfigError';
@@ -221,7 +294,7 @@ const RULE_KEYS = ['latencyMs', 'throttleRate', 'unavailableRate', 'internalErro
 /** Validates an admin `PUT /_emulator/faults` body. Missing sections are empty; seed defaults to `defaultSeed`. */
 export function parseFaultConfig(body: unknown, defaultSeed: number): FaultConfig {
   const obj = asObject(body, 'body');
-  allowKeys(obj, ['seed', 'global', 'products', 'actions', 'rateLimits'], 'body');
+  allowKeys(obj, ['seed', 'global', 'products', 'actions', 'rateLimits', 'accountRateLimits'], 'body');
   const seed = obj['seed'] === undefined ? defaultSeed : integer(obj['seed'], 'seed');
   const global = obj['global'] === undefined ? {} : parseRule(obj['global'], 'global');
   const products: Partial<Record<FaultProduct, FaultRule>> = {};
@@ -235,8 +308,12 @@ export function parseFaultConfig(body: unknown, defaultSeed: number): FaultConfi
     for (const [k, v] of Object.entries(asObject(obj['actions'], 'actions'))) {
       const m = /^([a-z]+):([A-Za-z0-9]+)$/.exec(k);
       if (!m) throw new FaultConfigError(`actions.${k}: keys are product:Action, e.g. cr:ListRepository or registry:GetBlob`);
-      if (product(m[1] ?? '', `actions.${k}`) === 'registry' && !(REGISTRY_OPERATIONS as readonly string[]).includes(m[2] ?? '')) {
+      const p = product(m[1] ?? '', `actions.${k}`);
+      if (p === 'registry' && !(REGISTRY_OPERATIONS as readonly string[]).includes(m[2] ?? '')) {
         throw new FaultConfigError(`actions.${k}: unknown registry operation ${m[2] ?? ''} (one of ${REGISTRY_OPERATIONS.join(', ')})`);
+      }
+      if (p === 'oss' && !(OSS_OPERATIONS as readonly string[]).includes(m[2] ?? '')) {
+        throw new FaultConfigError(`actions.${k}: unknown OSS operation ${m[2] ?? ''} (one of ${OSS_OPERATIONS.join(', ')})`);
       }
       actions[k] = parseRule(v, `actions.${k}`);
     }
@@ -250,7 +327,18 @@ export function parseFaultConfig(body: unknown, defaultSeed: number): FaultConfi
       rateLimits[product(k, `rateLimits.${k}`)] = v;
     }
   }
-  return { seed, global, products, actions, rateLimits };
+  const accountRateLimits: Record<string, number> = {};
+  if (obj['accountRateLimits'] !== undefined) {
+    for (const [k, v] of Object.entries(asObject(obj['accountRateLimits'], 'accountRateLimits'))) {
+      const where = `accountRateLimits.${k}`;
+      const m = /^([a-z]+)(?::([A-Za-z0-9]+))?$/.exec(k);
+      if (!m) throw new FaultConfigError(`${where}: keys are a product (cr) or product:Action (cr:CreateNamespace)`);
+      if (product(m[1] ?? '', where) === 'registry') throw new FaultConfigError(`${where}: the registry data plane has no per-account limits (use rateLimits.registry)`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new FaultConfigError(`${where}: must be a positive number of calls per second`);
+      accountRateLimits[k] = v;
+    }
+  }
+  return { seed, global, products, actions, rateLimits, accountRateLimits };
 }
 
 function parseRule(value: unknown, where: string): FaultRule {

@@ -11,7 +11,9 @@
  *
  * Invariants: a blob is readable under a digest only if its bytes hash to it; upload sessions live
  * in memory (an upload in flight does not survive a restart); streaming never buffers a whole
- * upload in the directory store.
+ * upload in the directory store. An upload session that saw no request for longer than the idle
+ * time ({@link UploadExpiry}, emulated clock) is abandoned: it is discarded (its bytes deleted) and
+ * unknown from then on; one with a chunk still arriving never expires.
  */
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
@@ -52,6 +54,16 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
+/** When upload sessions are abandoned: the clock and idle time are read on every use (both injectable). */
+export interface UploadExpiry {
+  /** The emulated clock (ms). */
+  readonly now: () => number;
+  /** A session idle longer than this (ms) is discarded. */
+  readonly idleMs: () => number;
+}
+
+const DEFAULT_EXPIRY: UploadExpiry = { now: () => Date.now(), idleMs: () => 60 * 60 * 1000 };
+
 interface Session {
   uuid: string;
   registry: string;
@@ -60,6 +72,98 @@ interface Session {
   hash: Hash;
   /** Serialises appends: a PATCH waits for the previous one to land. */
   busy: Promise<unknown>;
+  /** Emulated time of the session's last request (start, lookup, end of an append). */
+  lastActive: number;
+  /** Appends in progress: a session receiving bytes is never abandoned. */
+  appending: number;
+}
+
+/**
+ * The session table both stores share: lookups that touch, expiry on lookup and a sweep at most
+ * once per idle period (so abandoned sessions do not pile up even when never looked up again).
+ */
+class Sessions<S extends Session> {
+  private readonly map = new Map<string, S>();
+  private lastSweep: number;
+  /** Discards of expired sessions still deleting their bytes (awaited by close). */
+  private readonly discarding = new Set<Promise<void>>();
+
+  constructor(
+    private readonly expiry: UploadExpiry,
+    private readonly discard: (s: S) => Promise<void>,
+  ) {
+    this.lastSweep = expiry.now();
+  }
+
+  add(s: S): void {
+    this.sweep();
+    this.map.set(s.uuid, s);
+  }
+
+  /** The live session, touched; an expired one is discarded and undefined. */
+  get(uuid: string): S | undefined {
+    const s = this.map.get(uuid);
+    if (s === undefined) return undefined;
+    const now = this.expiry.now();
+    if (this.expired(s, now)) {
+      this.drop(s);
+      return undefined;
+    }
+    s.lastActive = now;
+    return s;
+  }
+
+  /** The session without touching or expiring it (finish, cancel). */
+  peek(uuid: string): S | undefined {
+    return this.map.get(uuid);
+  }
+
+  delete(uuid: string): void {
+    this.map.delete(uuid);
+  }
+
+  keys(): string[] {
+    return [...this.map.keys()];
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+
+  /** Marks an append as started; the returned function ends it (and touches the session). */
+  appending(s: S): () => void {
+    s.appending += 1;
+    return () => {
+      s.appending -= 1;
+      s.lastActive = this.expiry.now();
+    };
+  }
+
+  private expired(s: S, now: number): boolean {
+    return s.appending === 0 && now - s.lastActive > this.expiry.idleMs();
+  }
+
+  private sweep(): void {
+    const now = this.expiry.now();
+    if (now - this.lastSweep < Math.min(this.expiry.idleMs(), 60_000)) return;
+    this.lastSweep = now;
+    for (const [uuid, s] of this.map) {
+      if (!this.expired(s, now)) continue;
+      this.drop(s);
+    }
+  }
+
+  private drop(s: S): void {
+    this.map.delete(s.uuid);
+    const p = this.discard(s).catch(() => undefined);
+    this.discarding.add(p);
+    void p.finally(() => this.discarding.delete(p));
+  }
+
+  /** Waits until every expired session's bytes are deleted. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.discarding]);
+  }
 }
 
 function view(s: Session): UploadSession {
@@ -75,7 +179,11 @@ function hexOf(digest: string): string {
 /** Blobs in memory. */
 export class MemoryBlobStore implements BlobStore {
   private readonly blobs = new Map<string, Buffer>();
-  private readonly sessions = new Map<string, Session & { chunks: Buffer[] }>();
+  private readonly sessions: Sessions<Session & { chunks: Buffer[] }>;
+
+  constructor(private readonly expiry: UploadExpiry = DEFAULT_EXPIRY) {
+    this.sessions = new Sessions(expiry, async () => undefined);
+  }
 
   async has(digest: string): Promise<boolean> {
     return this.blobs.has(digest);
@@ -97,8 +205,8 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   startUpload(registry: string, name: string): UploadSession {
-    const s = { uuid: randomUUID(), registry, name, offset: 0, hash: createHash('sha256'), busy: Promise.resolve(), chunks: [] as Buffer[] };
-    this.sessions.set(s.uuid, s);
+    const s = { uuid: randomUUID(), registry, name, offset: 0, hash: createHash('sha256'), busy: Promise.resolve(), chunks: [] as Buffer[], lastActive: this.expiry.now(), appending: 0 };
+    this.sessions.add(s);
     return view(s);
   }
 
@@ -110,21 +218,26 @@ export class MemoryBlobStore implements BlobStore {
   append(uuid: string, data: Readable): Promise<number> {
     const s = this.sessions.get(uuid);
     if (s === undefined) return Promise.reject(new Error(`no upload ${uuid}`));
+    const done = this.sessions.appending(s);
     const run = s.busy.then(async () => {
-      for await (const chunk of data) {
-        const buf = chunk as Buffer;
-        s.hash.update(buf);
-        s.chunks.push(buf);
-        s.offset += buf.length;
+      try {
+        for await (const chunk of data) {
+          const buf = chunk as Buffer;
+          s.hash.update(buf);
+          s.chunks.push(buf);
+          s.offset += buf.length;
+        }
+        return s.offset;
+      } finally {
+        done();
       }
-      return s.offset;
     });
     s.busy = run.catch(() => undefined);
     return run;
   }
 
   async finish(uuid: string, digest: string): Promise<{ size: number } | { mismatch: string }> {
-    const s = this.sessions.get(uuid);
+    const s = this.sessions.peek(uuid);
     if (s === undefined) throw new Error(`no upload ${uuid}`);
     await s.busy;
     this.sessions.delete(uuid);
@@ -140,15 +253,24 @@ export class MemoryBlobStore implements BlobStore {
 
   async close(): Promise<void> {
     this.sessions.clear();
+    await this.sessions.settled();
   }
 }
 
 /** Blobs as files under a directory. */
 export class DirBlobStore implements BlobStore {
-  private readonly sessions = new Map<string, Session & { file: string; out: WriteStream | undefined }>();
+  private readonly sessions: Sessions<Session & { file: string; out: WriteStream | undefined }>;
   private ready: Promise<void> | undefined;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly expiry: UploadExpiry = DEFAULT_EXPIRY,
+  ) {
+    this.sessions = new Sessions(expiry, async (s) => {
+      await s.busy;
+      await unlink(s.file).catch(() => undefined);
+    });
+  }
 
   private init(): Promise<void> {
     this.ready ??= (async () => {
@@ -202,8 +324,8 @@ export class DirBlobStore implements BlobStore {
 
   startUpload(registry: string, name: string): UploadSession {
     const uuid = randomUUID();
-    const s = { uuid, registry, name, offset: 0, hash: createHash('sha256'), busy: this.init(), file: join(this.dir, 'uploads', uuid), out: undefined };
-    this.sessions.set(uuid, s);
+    const s = { uuid, registry, name, offset: 0, hash: createHash('sha256'), busy: this.init(), file: join(this.dir, 'uploads', uuid), out: undefined, lastActive: this.expiry.now(), appending: 0 };
+    this.sessions.add(s);
     return view(s);
   }
 
@@ -215,22 +337,27 @@ export class DirBlobStore implements BlobStore {
   append(uuid: string, data: Readable): Promise<number> {
     const s = this.sessions.get(uuid);
     if (s === undefined) return Promise.reject(new Error(`no upload ${uuid}`));
+    const done = this.sessions.appending(s);
     const run = s.busy.then(async () => {
-      const out = createWriteStream(s.file, { flags: 'a', mode: 0o600 });
-      const tap = new PassThrough();
-      tap.on('data', (chunk: Buffer) => {
-        s.hash.update(chunk);
-        s.offset += chunk.length;
-      });
-      await pipeline(data, tap, out);
-      return s.offset;
+      try {
+        const out = createWriteStream(s.file, { flags: 'a', mode: 0o600 });
+        const tap = new PassThrough();
+        tap.on('data', (chunk: Buffer) => {
+          s.hash.update(chunk);
+          s.offset += chunk.length;
+        });
+        await pipeline(data, tap, out);
+        return s.offset;
+      } finally {
+        done();
+      }
     });
     s.busy = run.catch(() => undefined);
     return run;
   }
 
   async finish(uuid: string, digest: string): Promise<{ size: number } | { mismatch: string }> {
-    const s = this.sessions.get(uuid);
+    const s = this.sessions.peek(uuid);
     if (s === undefined) throw new Error(`no upload ${uuid}`);
     await s.busy;
     this.sessions.delete(uuid);
@@ -251,7 +378,7 @@ export class DirBlobStore implements BlobStore {
   }
 
   async cancel(uuid: string): Promise<void> {
-    const s = this.sessions.get(uuid);
+    const s = this.sessions.peek(uuid);
     if (s === undefined) return;
     this.sessions.delete(uuid);
     await s.busy;
@@ -261,5 +388,6 @@ export class DirBlobStore implements BlobStore {
   async close(): Promise<void> {
     const open = [...this.sessions.keys()];
     await Promise.all(open.map((u) => this.cancel(u)));
+    await this.sessions.settled();
   }
 }

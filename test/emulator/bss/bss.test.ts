@@ -142,3 +142,73 @@ describe('BSS for acr', () => {
     await expect(bss('RefundInstance', { InstanceId: id, ImmediatelyRelease: '1', ProductCode: 'acr' })).rejects.toMatchObject({ code: 'ResourceNotExists' });
   });
 });
+
+describe('sites: China and international accounts (POST /_emulator/accounts "site")', () => {
+  const INTL = '5555555555555566';
+  let intl: AccountKeys;
+  const intlCreate = (name: string, type: string | undefined): Record<string, unknown> => {
+    const p = create(name);
+    if (type === undefined) delete p['ProductType'];
+    else p['ProductType'] = type;
+    return p;
+  };
+  /** BSS on the international endpoint (business.ap-southeast-1.aliyuncs.com: the ap-southeast-1 port). */
+  const intlBss = (action: string, params: Record<string, unknown>, k: AccountKeys = intl) => t.callRpc('bss', 'ap-southeast-1', action, params, k);
+
+  beforeAll(async () => {
+    intl = (await t.admin<AccountKeys>('POST', '/_emulator/accounts', { uid: INTL, site: 'international' })).body;
+  });
+
+  it('the international BSS endpoint is its own port; the China endpoint stays the main port', async () => {
+    const main = (await t.admin<{ endpoint: string }>('GET', '/_emulator/endpoint?product=bss&region=cn-hangzhou')).body.endpoint;
+    const other = (await t.admin<{ endpoint: string }>('GET', '/_emulator/endpoint?product=bss&region=ap-southeast-1')).body.endpoint;
+    expect(main).toBe(`127.0.0.1:${t.emu.port}`);
+    expect(other).not.toBe(main);
+    const accounts = (await t.admin<{ uid: string; site: string }[]>('GET', '/_emulator/accounts')).body;
+    expect(accounts.filter((a) => a.uid === INTL || a.uid === UID).map((a) => [a.uid, a.site])).toEqual([
+      [UID, 'china'],
+      [INTL, 'international'],
+    ]);
+  });
+
+  it.each([
+    { reason: 'the China type on the China endpoint (what the Terraform provider tries first)', call: () => t.callRpc('bss', 'global', 'CreateInstance', intlCreate('intl-a', 'acr_ee_public_cn'), intl) },
+    { reason: 'the international type on the China endpoint', call: () => t.callRpc('bss', 'global', 'CreateInstance', intlCreate('intl-b', 'acr_ee_public_intl'), intl) },
+    { reason: 'the China type on the international endpoint', call: () => intlBss('CreateInstance', intlCreate('intl-c', 'acr_ee_public_cn')) },
+    { reason: 'listing on the China endpoint', call: () => t.callRpc('bss', 'global', 'QueryAvailableInstances', { ProductCode: 'acr' }, intl) },
+    { reason: 'a China account buying the international type', call: () => bss('CreateInstance', create('cn-intl', { ProductType: 'acr_ee_public_intl' })) },
+    { reason: 'a China account on the international endpoint', call: () => intlBss('CreateInstance', create('cn-at-intl'), keys) },
+  ])('NotApplicable (400, ClientError): $reason', async ({ call }) => {
+    const e = (await call().catch((err: unknown) => err)) as { code?: string; statusCode?: number; name?: string; data?: Record<string, unknown> };
+    expect([e.code, e.statusCode, e.name]).toEqual(['NotApplicable', 400, 'ClientError']);
+    expect(String(e.data?.['Message'])).toMatch(/^This API is not applicable for caller\./);
+  });
+
+  it('an international account buys, lists, upgrades and refunds with acr_ee_public_intl on its endpoint', async () => {
+    const before = await t.callRpc('cr', 'cn-shanghai', 'ListInstance', {}, intl);
+    expect(before['Instances']).toEqual([]);
+    const body = await intlBss('CreateInstance', intlCreate('intl-ok', 'acr_ee_public_intl'));
+    expectBss('CreateInstance', body, ['Data.InstanceId', 'Data.OrderId']);
+    const id = (body['Data'] as { InstanceId: string }).InstanceId;
+    const detected = await intlBss('CreateInstance', intlCreate('intl-default', undefined));
+    expect(detected, 'no ProductType: the site’s own type').toMatchObject({ Success: true });
+    clock.advance(1000);
+    const listed = await intlBss('QueryAvailableInstances', { ProductCode: 'acr', InstanceIDs: id });
+    expect((listed['Data'] as { InstanceList: Record<string, unknown>[] }).InstanceList).toMatchObject([{ InstanceID: id, ProductType: 'acr_ee_public_intl' }]);
+    const up = await intlBss('ModifyInstance', { ProductCode: 'acr', ProductType: 'acr_ee_public_intl', SubscriptionType: 'Subscription', ModifyType: 'Upgrade', InstanceId: id, Parameter: [{ Code: 'InstanceType', Value: 'Advanced' }] });
+    expectBss('ModifyInstance', up, ['Data.OrderId']);
+    await t.admin('POST', `/_emulator/cr/instances/${id}/allowlist`, {});
+    await t.admin('POST', `/_emulator/cr/instances/${id}/switches`, { personalEditionDomain: true });
+    const ep = await t.callRpc('cr', 'cn-shanghai', 'GetInstanceEndpoint', { InstanceId: id, EndpointType: 'internet', ModuleName: 'Registry' }, intl);
+    expect((ep['Domains'] as { Domain: string }[]).map((d) => d.Domain), 'the Personal Edition domain of the international site').toContain('registry-intl.cn-shanghai.aliyuncs.com');
+    expectBss('RefundInstance', await intlBss('RefundInstance', { InstanceId: id, ImmediatelyRelease: '1', ProductCode: 'acr', ProductType: 'acr_ee_public_intl' }), ['Data.OrderId']);
+  });
+
+  it('Personal Edition hosts follow the site: registry-intl… for international accounts', async () => {
+    await t.admin('POST', '/_emulator/crpe/estates', { uid: INTL, region: 'cn-hangzhou', namespaces: [{ name: 'intl-ns', repos: [{ name: 'app', tags: [] }] }] });
+    await t.admin('POST', '/_emulator/crpe/estates', { uid: UID, region: 'cn-hangzhou', namespaces: [{ name: 'cn-ns', repos: [{ name: 'app', tags: [] }] }] });
+    const domains = async (k: AccountKeys, ns: string) => ((await t.callRoa('cn-hangzhou', 'GetRepo', 'GET', `/repos/${ns}/app`, k))['data'] as { repo: { repoDomainList: unknown } }).repo.repoDomainList;
+    expect(await domains(intl, 'intl-ns')).toEqual({ public: 'registry-intl.cn-hangzhou.aliyuncs.com', internal: 'registry-intl-internal.cn-hangzhou.aliyuncs.com', vpc: 'registry-intl-vpc.cn-hangzhou.aliyuncs.com' });
+    expect(await domains(keys, 'cn-ns')).toEqual({ public: 'registry.cn-hangzhou.aliyuncs.com', internal: 'registry-internal.cn-hangzhou.aliyuncs.com', vpc: 'registry-vpc.cn-hangzhou.aliyuncs.com' });
+  });
+});

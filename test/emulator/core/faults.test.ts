@@ -59,6 +59,33 @@ describe('fault injector (unit)', () => {
     expect(f.admit('ram', 0), 'other products are not limited').toBe(true);
   });
 
+  it('per-account, per-API buckets: accounts and APIs never share a token; product:Action overrides the product rate', () => {
+    const f = new FaultInjector(parseFaultConfig({ accountRateLimits: { cr: 1, 'cr:Slow': 0.5 } }, 1));
+    const cases: [string, string, string, number, string][] = [
+      ['cr', 'Echo', 'A', 0, 'ok'],
+      ['cr', 'Echo', 'A', 0, 'Throttling.User'],
+      ['cr', 'Echo', 'B', 0, 'ok'],
+      ['cr', 'Count', 'A', 0, 'ok'],
+      ['cr', 'Slow', 'A', 0, 'ok'],
+      ['cr', 'Slow', 'A', 1000, 'Throttling.User'],
+      ['cr', 'Echo', 'A', 1000, 'ok'],
+      ['cr', 'Slow', 'A', 2000, 'ok'],
+      ['ram', 'ListRoles', 'A', 0, 'ok'],
+      ['ram', 'ListRoles', 'A', 0, 'ok'],
+    ];
+    const reasons = ['first call', 'same account, same API, no token left', 'another account has its own bucket', 'another API has its own bucket', '0.5/s: a burst of one', 'half a token after 1 s', 'the 1/s bucket refilled', 'a whole token after 2 s', 'ram is not limited', 'still not limited'];
+    cases.forEach(([product, action, account, at, want], i) => expect(f.admitCall(product as 'cr', action, account, at), reasons[i]).toBe(want));
+  });
+
+  it('the shared product bucket (rateLimits) and the account bucket apply together; a refused call costs neither a token', () => {
+    const f = new FaultInjector(parseFaultConfig({ rateLimits: { cr: 2 }, accountRateLimits: { cr: 1 } }, 1));
+    expect(f.admitCall('cr', 'Echo', 'A', 0), 'account bucket and shared bucket both have a token').toBe('ok');
+    expect(f.admitCall('cr', 'Echo', 'A', 0), 'the account bucket is empty: the shared token is kept').toBe('Throttling.User');
+    expect(f.admitCall('cr', 'Echo', 'B', 0), 'B takes the second shared token').toBe('ok');
+    expect(f.admitCall('cr', 'Echo', 'C', 0), 'C has its own token, but the product has none left').toBe('Throttling.Api');
+    expect(f.admitCall('cr', 'Echo', 'C', 600), 'C kept its token; the shared bucket refilled one').toBe('ok');
+  });
+
   it('rejects malformed configurations with a message naming the field', () => {
     const bad: [unknown, RegExp][] = [
       [{ global: { throttleRate: 2 } }, /global\.throttleRate/],
@@ -66,6 +93,10 @@ describe('fault injector (unit)', () => {
       [{ products: { nope: {} } }, /unknown product nope/],
       [{ actions: { ListRepository: {} } }, /product:Action/],
       [{ rateLimits: { cr: 0 } }, /rateLimits\.cr/],
+      [{ accountRateLimits: { cr: -1 } }, /accountRateLimits\.cr: must be a positive/],
+      [{ accountRateLimits: { 'cr-CreateNamespace': 1 } }, /accountRateLimits\.cr-CreateNamespace: keys are a product/],
+      [{ accountRateLimits: { nope: 1 } }, /unknown product nope/],
+      [{ accountRateLimits: { registry: 1 } }, /registry data plane has no per-account limits/],
       [{ global: { dropPhase: 'during' } }, /dropPhase/],
       [{ global: { latency: 5 } }, /unknown field latency/],
       [[], /must be an object/],
@@ -153,6 +184,19 @@ describe('faults over HTTP', () => {
     expect(err.code).toBe('Throttling.Api');
     expect(err.retryAfter).toBe(1);
     expect(await outcome(t.callRpc('sts', 'global', 'GetCallerIdentity', {}, keys))).toBe('ok');
+  });
+
+  it('per-account limits answer Throttling.User to the account over its rate, never to another account', async () => {
+    const other = await t.account('1234567890123457');
+    await t.admin('PUT', '/_emulator/faults', { accountRateLimits: { cr: 0.001 }, products: { cr: { retryAfter: 2 } } });
+    expect(await outcome(echo())).toBe('ok');
+    const err = (await echo().catch((e: unknown) => e)) as InstanceType<typeof ThrottlingError>;
+    expect(err).toBeInstanceOf(ThrottlingError);
+    expect([err.code, err.statusCode, err.retryAfter]).toEqual(['Throttling.User', 400, 2]);
+    expect(await outcome(t.callRpc('cr', 'cn-hangzhou', 'Echo', {}, other)), 'another account').toBe('ok');
+    expect(await outcome(t.callRpc('cr', 'cn-hangzhou', 'Count', {}, keys)), 'another API of the same account').toBe('ok');
+    const log = await t.admin<{ action: string; accountUid: string; code: string | null }[]>('GET', '/_emulator/calls');
+    expect(log.body.filter((e) => e.code === 'Throttling.User').map((e) => [e.action, e.accountUid])).toContainEqual(['Echo', UID]);
   });
 
   it('ROA products get faults in their own error shape', async () => {

@@ -4,7 +4,7 @@
  * negatives answer the real codes, and errors make the SDK throw the same classes. Product logic is
  * replaced by fake services (fakes.ts) so only the core is under test; STS and RAM are real.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { service as ram } from '../../../src/emulator/services/ram/index.js';
@@ -35,6 +35,18 @@ function signV1(method: string, params: Record<string, string>, secret: string):
     .map((k) => `${enc(k)}=${enc(params[k] ?? '')}`)
     .join('&');
   return createHmac('sha1', `${secret}&`).update(`${method}&${enc('/')}&${enc(canon)}`).digest('base64');
+}
+
+/**
+ * Independent ACS3 signer (PROTOCOL.md §2) that signs only the `signed` header names, so a test can
+ * send a header the signature does not cover.
+ */
+function signAcs3(headers: Record<string, string>, signed: readonly string[], query: string, body: string, secret: string, id: string): string {
+  const names = [...signed].sort();
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  const canonical = ['POST', '/', query, names.map((n) => `${n}:${(headers[n] ?? '').trim()}\n`).join(''), names.join(';'), bodyHash].join('\n');
+  const toSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonical).digest('hex')}`;
+  return `ACS3-HMAC-SHA256 Credential=${id},SignedHeaders=${names.join(';')},Signature=${createHmac('sha256', secret).update(toSign).digest('hex')}`;
 }
 
 interface RawResponse {
@@ -331,6 +343,35 @@ describe('emulator wire protocol', () => {
         authorization: `ACS3-HMAC-SHA256 Credential=${keys.accessKeyId},SignedHeaders=host;x-acs-action;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=${'0'.repeat(64)}`,
       }, 'InstanceId=cri-evil');
       expect([res.status, res.body['Code']]).toEqual([400, 'SignatureDoesNotMatch']);
+    });
+
+    it('ACS3: an x-acs- header the signature does not cover is IncompleteSignature naming it; the same request signing it is accepted', async () => {
+      const endpoint = await t.endpoint('cr', 'cn-hangzhou');
+      const send = (signed: readonly string[], extra: Record<string, string> = {}) => {
+        const headers: Record<string, string> = {
+          host: endpoint,
+          'x-acs-action': 'Echo',
+          'x-acs-version': '2018-12-01',
+          'x-acs-date': isoNow(),
+          'x-acs-signature-nonce': randomUUID(),
+          'x-acs-content-sha256': createHash('sha256').update('').digest('hex'),
+          ...extra,
+        };
+        return rawRequest(endpoint, 'POST', '/?InstanceId=cri-1', { ...headers, authorization: signAcs3(headers, signed, 'InstanceId=cri-1', '', keys.accessKeySecret, keys.accessKeyId) });
+      };
+      const all = ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
+      const ok = await send(all);
+      expect([ok.status, (ok.body['Params'] as Record<string, string>)['InstanceId']], 'the control: every x-acs- header signed').toEqual([200, 'cri-1']);
+      const cases: [readonly string[], Record<string, string>, RegExp, string][] = [
+        [all.filter((h) => h !== 'x-acs-action'), {}, /x-acs-action is sent but not signed/, 'the action could be swapped without breaking the signature'],
+        [all, { 'x-acs-security-token': 'CAISsmuggled' }, /x-acs-security-token is sent but not signed/, 'a header added after signing'],
+        [all.filter((h) => h !== 'x-acs-date' && h !== 'x-acs-version'), {}, /headers x-acs-date, x-acs-version are sent but not signed/, 'every unsigned header is named'],
+      ];
+      for (const [signed, extra, message, reason] of cases) {
+        const res = await send(signed, extra);
+        expect([res.status, res.body['Code']], reason).toEqual([400, 'IncompleteSignature']);
+        expect(String(res.body['Message']), reason).toMatch(message);
+      }
     });
 
     it('an unsigned request is IncompleteSignature unless the action is anonymous', async () => {

@@ -200,6 +200,28 @@ describe('blobs', () => {
   });
 });
 
+describe('abandoned uploads', () => {
+  it('discards an upload session idle longer than registryUploadIdle (emulated clock); a session in use stays', async () => {
+    await t.admin('PUT', '/_emulator/async', { registryUploadIdle: 60_000 });
+    try {
+      const c = client();
+      const start = async (): Promise<string> => c.abs((await c.request('POST', '/v2/team-a/api/blobs/uploads/', { scopeKey: 'team-a/api' })).headers.get('location') as string);
+      const abandoned = await start();
+      const kept = await start();
+      expect((await c.request('PATCH', abandoned, { scopeKey: 'team-a/api', body: Buffer.from('abc') })).status).toBe(202);
+      clock.advance(40_000);
+      expect((await c.request('GET', kept, { scopeKey: 'team-a/api' })).status, 'a status request is activity').toBe(204);
+      clock.advance(30_000);
+      const gone = await c.request('PATCH', abandoned, { scopeKey: 'team-a/api', body: Buffer.from('def') });
+      expect([gone.status, await errorCode(gone)], '70 s idle: abandoned').toEqual([404, 'BLOB_UPLOAD_UNKNOWN']);
+      const finish = await c.request('PUT', `${kept}${kept.includes('?') ? '&' : '?'}digest=${encodeURIComponent(sha(Buffer.from('xyz')))}`, { scopeKey: 'team-a/api', body: Buffer.from('xyz') });
+      expect(finish.status, '30 s idle: still usable').toBe(201);
+    } finally {
+      await t.admin('PUT', '/_emulator/async', { registryUploadIdle: 3_600_000 });
+    }
+  });
+});
+
 describe('manifests', () => {
   it('stores a Docker schema2 manifest byte for byte and tags it in the control plane', async () => {
     const c = client();

@@ -6,15 +6,21 @@
 //                                                       successful pipeline saved (job acrctl-plan)
 //   node ci/acrctl-gitlab.mjs drift-issue EXIT FILE     EXIT 2: open or update ONE issue with FILE;
 //                                                       EXIT 0: close it; anything else: fail, touch nothing
+//   node ci/acrctl-gitlab.mjs journal-pack DIR OUT      the apply journal (.acrctl/runs) as one JSON file
+//   node ci/acrctl-gitlab.mjs fetch-journal JOB DIR     unpack the journal an acrctl-apply (or acrctl-resume)
+//                                                       job JOB saved, for `acrctl apply --resume`
 //
 // Reads GitLab's predefined variables (CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID,
 // CI_COMMIT_SHA, CI_JOB_URL) and ACRCTL_GITLAB_TOKEN (a project access token, api scope). The token
 // is sent in a header and never printed.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 const PLAN_MARKER = '<!-- acrctl-plan -->';
 const DRIFT_LABEL = 'acrctl-drift';
 const PLAN_JOB = 'acrctl-plan';
+const APPLY_JOBS = ['acrctl-apply', 'acrctl-resume'];
+const JOURNAL_FILE = 'acrctl-journal.json';
 
 function env(name) {
   const v = process.env[name];
@@ -117,18 +123,63 @@ async function driftIssue(exit, file) {
   }
 }
 
+/**
+ * The journal directory as one JSON file, `{ formatVersion, files: { name: text } }`: a job's
+ * artefact archive cannot be listed through the API, one known file can be fetched. No journal (the
+ * job failed before apply started) packs as no files.
+ */
+function journalPack(dir, out) {
+  const files = {};
+  let names = [];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+  for (const name of names.sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isFile()) files[name] = readFileSync(path, 'utf8');
+  }
+  writeFileSync(out, `${JSON.stringify({ formatVersion: 1, files })}\n`);
+  console.log(`packed ${Object.keys(files).length} journal file(s) from ${dir} into ${out}`);
+}
+
+async function fetchJournal(jobId, dir) {
+  if (!/^[0-9]+$/.test(jobId)) throw new Error(`ACRCTL_RESUME_JOB must be the id of an ${APPLY_JOBS.join(' or ')} job, got "${jobId.slice(0, 40)}"`);
+  const job = await json('GET', `/jobs/${jobId}`);
+  if (!APPLY_JOBS.includes(job.name)) throw new Error(`job ${jobId} is "${job.name}", not ${APPLY_JOBS.join(' or ')}: there is nothing to resume`);
+  let pack;
+  try {
+    pack = await json('GET', `/jobs/${jobId}/artifacts/${JOURNAL_FILE}`);
+  } catch (err) {
+    throw new Error(`job ${jobId} kept no ${JOURNAL_FILE} (its artefacts expired, or it stopped before apply began): ${err.message}`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const names = Object.keys(pack.files ?? {});
+  for (const name of names) {
+    if (name !== basename(name) || name.startsWith('.')) throw new Error(`refusing a journal file name that is not a plain file name: ${JSON.stringify(name)}`);
+    writeFileSync(join(dir, name), String(pack.files[name]));
+  }
+  if (names.length === 0) throw new Error(`job ${jobId} saved an empty journal: apply never started, so there is nothing to resume (run the apply again)`);
+  console.log(`fetched ${names.length} journal file(s) of job ${jobId} (${job.name}) into ${dir}`);
+}
+
 const [command, ...args] = process.argv.slice(2);
 const commands = {
   'mr-note': () => mrNote(args[0] ?? 'plan.md'),
   'fetch-plan': () => fetchPlan(args[0] ?? 'acrctl.plan'),
   'drift-issue': () => driftIssue(String(args[0] ?? ''), args[1] ?? 'drift.md'),
+  'journal-pack': () => journalPack(args[0] ?? '.acrctl/runs', args[1] ?? JOURNAL_FILE),
+  'fetch-journal': () => fetchJournal(String(args[0] ?? ''), args[1] ?? '.acrctl/runs'),
 };
 const run = commands[command ?? ''];
 if (!run) {
   console.error(`usage: acrctl-gitlab.mjs ${Object.keys(commands).join(' | ')} …`);
   process.exit(1);
 }
-run().catch((err) => {
-  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+Promise.resolve()
+  .then(run)
+  .catch((err) => {
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });

@@ -3,6 +3,7 @@
  * quota upgrade) and QueryAvailableInstances. Writes are idempotent by ClientToken.
  */
 import type { CallContext, FlatParams, RpcAction, RpcRequest } from '../../core/contract.js';
+import { recallToken, rememberToken } from '../../core/idempotency.js';
 import { optionalEnum, optionalInt, optionalString, paginate, repeatObjects, requireString } from '../../core/params.js';
 import {
   BASE_QUOTAS,
@@ -21,6 +22,7 @@ import { CR_REGIONS } from '../cr/regions.js';
 import { bssInvalid, idempotentMismatch, resourceNotExists } from './errors.js';
 import { addMonths, bssTime, fingerprint, type BssState, type SubscriptionRecord } from './models.js';
 import { ApiError } from '../../core/contract.js';
+import { ACR_EE_PRODUCT_TYPE, bssEndpointSite, INTERNATIONAL_BSS_REGION, siteOf } from '../../core/sites.js';
 
 const PRODUCT_TYPES = ['acr_ee_public_cn', 'acr_ee_public_intl'] as const;
 const SUBSCRIPTION_TYPES = ['Subscription', 'PayAsYouGo'] as const;
@@ -53,6 +55,31 @@ function productCode(p: FlatParams): void {
   optionalEnum(p, 'ProductType', PRODUCT_TYPES);
 }
 
+function notApplicable(why: string): ApiError {
+  return new ApiError('NotApplicable', `This API is not applicable for caller. ${why}`, 400);
+}
+
+/**
+ * The site rules (SPEC.md "Sites"): a call must reach its account's site's BSS endpoint, and a
+ * ProductType, when given, must be the site's; both otherwise answer `NotApplicable`. Returns the
+ * ProductType the call is for.
+ */
+function siteProductType(ctx: CallContext, p: FlatParams): string {
+  const site = siteOf(ctx.state, ctx.accountUid);
+  const endpoint = bssEndpointSite(ctx.region);
+  if (endpoint !== site) {
+    throw notApplicable(
+      site === 'international'
+        ? `Account ${ctx.accountUid} is an international-site account: call business.${INTERNATIONAL_BSS_REGION}.aliyuncs.com (the emulator's ${INTERNATIONAL_BSS_REGION} port).`
+        : `Account ${ctx.accountUid} is a China-site account: call business.aliyuncs.com (the emulator's main port).`,
+    );
+  }
+  const want = ACR_EE_PRODUCT_TYPE[site];
+  const given = optionalString(p, 'ProductType');
+  if (given !== undefined && given !== want) throw notApplicable(`ProductType ${given} is not sold to ${site === 'international' ? 'international' : 'China'}-site accounts; use ${want}.`);
+  return want;
+}
+
 /** An integer Parameter within [0, max] and a multiple of `step`; undefined when absent. */
 function quotaParam(params: Map<string, string>, code: string, step: number, max: number): number | undefined {
   const raw = params.get(code);
@@ -83,8 +110,9 @@ function ownInstance(ctx: CallContext, id: string): InstanceRecord {
 }
 
 /**
- * A mutating BSS action with ClientToken idempotency: the same token with the same parameters
- * replays the first successful response; with different parameters it is IdempotentParameterMismatch.
+ * A mutating BSS action with ClientToken idempotency within the token window: the same token with
+ * the same parameters replays the first successful response; with different parameters it is
+ * IdempotentParameterMismatch. After the window the token is forgotten: a new request.
  */
 function idempotent(handle: (ctx: CallContext, p: FlatParams) => Record<string, unknown>): RpcAction {
   return {
@@ -97,13 +125,14 @@ function idempotent(handle: (ctx: CallContext, p: FlatParams) => Record<string, 
       const st = bss(ctx);
       const key = `${ctx.accountUid}/${req.action}/${token}`;
       const fp = fingerprint(req.params);
-      const seen = st.tokens[key];
+      const windowMs = ctx.settings.async.clientTokenWindow;
+      const seen = recallToken(st.tokens, key, ctx.now(), windowMs);
       if (seen !== undefined) {
         if (seen.fingerprint !== fp) throw idempotentMismatch();
         return seen.response;
       }
       const response = handle(ctx, req.params);
-      st.tokens[key] = { fingerprint: fp, response };
+      rememberToken(st.tokens, key, { fingerprint: fp, response }, ctx.now(), windowMs);
       return response;
     },
   };
@@ -116,7 +145,7 @@ function orderId(ctx: CallContext): string {
 export const bssActions: Readonly<Record<string, RpcAction>> = {
   CreateInstance: idempotent((ctx, p) => {
     productCode(p);
-    const productType = optionalEnum(p, 'ProductType', PRODUCT_TYPES) ?? 'acr_ee_public_cn';
+    const productType = siteProductType(ctx, p);
     requireString(p, 'SubscriptionType');
     const subscriptionType = optionalEnum(p, 'SubscriptionType', SUBSCRIPTION_TYPES) ?? 'Subscription';
     const period = optionalInt(p, 'Period');
@@ -166,6 +195,7 @@ export const bssActions: Readonly<Record<string, RpcAction>> = {
   RefundInstance: idempotent((ctx, p) => {
     const id = requireString(p, 'InstanceId');
     productCode(p);
+    siteProductType(ctx, p);
     const inst = ownInstance(ctx, id);
     refundInstance(ctx, inst);
     const order = orderId(ctx);
@@ -175,6 +205,7 @@ export const bssActions: Readonly<Record<string, RpcAction>> = {
 
   ModifyInstance: idempotent((ctx, p) => {
     productCode(p);
+    siteProductType(ctx, p);
     requireString(p, 'SubscriptionType');
     optionalEnum(p, 'SubscriptionType', SUBSCRIPTION_TYPES);
     requireString(p, 'ModifyType');
@@ -214,6 +245,7 @@ export const bssActions: Readonly<Record<string, RpcAction>> = {
     handle(ctx: CallContext, req: RpcRequest) {
       settle(ctx);
       const p = req.params;
+      siteProductType(ctx, p);
       const code = optionalString(p, 'ProductCode');
       const type = optionalString(p, 'ProductType');
       const region = optionalString(p, 'Region');

@@ -4,6 +4,7 @@
  * JSON-serialisable; never stores secrets.
  */
 import type { EpochMs, FlatParams } from '../../core/contract.js';
+import type { TokenLedger } from '../../core/idempotency.js';
 
 export type SubscriptionType = 'Subscription' | 'PayAsYouGo';
 export type RenewalStatus = 'AutoRenewal' | 'ManualRenewal';
@@ -31,8 +32,8 @@ export interface TokenRecord {
 
 export interface BssState {
   subscriptions: Record<string, SubscriptionRecord>;
-  /** By `<uid>/<action>/<ClientToken>`. */
-  tokens: Record<string, TokenRecord>;
+  /** By `<uid>/<action>/<ClientToken>`, within the token window. */
+  tokens: TokenLedger<TokenRecord>;
 }
 
 export function initBssState(): BssState {

@@ -6,6 +6,7 @@
  */
 import type { CallContext, FlatParams, RpcAction, RpcRequest } from '../../core/contract.js';
 import { jsonParam, optionalBool, optionalEnum, optionalInt, optionalString, paginate, paginateToken, repeatList, repeatObjects, requireString } from '../../core/params.js';
+import { recallToken, rememberToken } from '../../core/idempotency.js';
 import { findVSwitch, findVpc, routesUsingNextHop } from '../vpc/query.js';
 import { parseCidr } from '../vpc/cidr.js';
 import { cbnErrors } from './errors.js';
@@ -55,14 +56,18 @@ function tagsMatch(have: readonly Tag[], params: FlatParams): boolean {
   return tags(params).every((w) => have.some((h) => h.Key === w.Key && (w.Value === '' || h.Value === w.Value)));
 }
 
-/** Idempotency by ClientToken: returns the earlier id, or undefined and a function to record the new one. */
-function token(a: CbnAccount, actionName: string, params: FlatParams): { earlier: string | undefined; remember(id: string): void } {
+/**
+ * Idempotency by ClientToken within the token window: returns the earlier id, or undefined and a
+ * function to record the new one.
+ */
+function token(ctx: CallContext, a: CbnAccount, actionName: string, params: FlatParams): { earlier: string | undefined; remember(id: string): void } {
   const t = optionalString(params, 'ClientToken');
   const key = t === undefined ? undefined : `${actionName}:${t}`;
+  const windowMs = ctx.settings.async.clientTokenWindow;
   return {
-    earlier: key === undefined ? undefined : a.tokens[key],
+    earlier: key === undefined ? undefined : recallToken(a.tokens, key, ctx.now(), windowMs),
     remember(id: string) {
-      if (key !== undefined) a.tokens[key] = id;
+      if (key !== undefined) rememberToken(a.tokens, key, id, ctx.now(), windowMs);
     },
   };
 }
@@ -150,7 +155,7 @@ function tokenFields(p: { nextToken: string | undefined; maxResults: number; tot
 
 export const cbnActions: Readonly<Record<string, RpcAction>> = {
   CreateCen: action(true, (ctx, { params }, a) => {
-    const tk = token(a, 'CreateCen', params);
+    const tk = token(ctx, a, 'CreateCen', params);
     if (tk.earlier !== undefined) return { CenId: tk.earlier };
     const level = optionalEnum(params, 'ProtectionLevel', ['REDUCED'] as const) ?? 'REDUCED';
     const c: CenRecord = {
@@ -217,7 +222,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   CreateTransitRouter: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
-    const tk = token(a, 'CreateTransitRouter', params);
+    const tk = token(ctx, a, 'CreateTransitRouter', params);
     if (tk.earlier !== undefined) return { TransitRouterId: tk.earlier };
     const c = cen(ctx, a, requireString(params, 'CenId'));
     const region = requireString(params, 'RegionId');
@@ -278,7 +283,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   DeleteTransitRouter: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
-    const tk = token(a, 'DeleteTransitRouter', params);
+    const tk = token(ctx, a, 'DeleteTransitRouter', params);
     if (tk.earlier !== undefined) return {};
     const t = tr(ctx, a, requireString(params, 'TransitRouterId'));
     const c = a.cens[t.cenId];
@@ -300,7 +305,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   CreateTransitRouterVpcAttachment: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
-    const tk = token(a, 'CreateTransitRouterVpcAttachment', params);
+    const tk = token(ctx, a, 'CreateTransitRouterVpcAttachment', params);
     if (tk.earlier !== undefined) return { TransitRouterAttachmentId: tk.earlier };
     const t = resolveTr(ctx, a, params);
     usableEnterpriseTr(ctx, a, t);
@@ -398,7 +403,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   DeleteTransitRouterVpcAttachment: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
-    const tk = token(a, 'DeleteTransitRouterVpcAttachment', params);
+    const tk = token(ctx, a, 'DeleteTransitRouterVpcAttachment', params);
     if (tk.earlier !== undefined) return {};
     const id = requireString(params, 'TransitRouterAttachmentId');
     const x = live(a.vpcAttachments[id], now);
@@ -414,7 +419,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   CreateTransitRouterPeerAttachment: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
-    const tk = token(a, 'CreateTransitRouterPeerAttachment', params);
+    const tk = token(ctx, a, 'CreateTransitRouterPeerAttachment', params);
     if (tk.earlier !== undefined) return { TransitRouterAttachmentId: tk.earlier };
     const local = resolveTr(ctx, a, params);
     const peer = tr(ctx, a, requireString(params, 'PeerTransitRouterId'));
@@ -506,7 +511,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   DeleteTransitRouterPeerAttachment: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
-    const tk = token(a, 'DeleteTransitRouterPeerAttachment', params);
+    const tk = token(ctx, a, 'DeleteTransitRouterPeerAttachment', params);
     if (tk.earlier !== undefined) return {};
     const id = requireString(params, 'TransitRouterAttachmentId');
     const x = live(a.peerAttachments[id], now);
@@ -555,7 +560,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   CreateTransitRouterRouteEntry: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
-    const tk = token(a, 'CreateTransitRouterRouteEntry', params);
+    const tk = token(ctx, a, 'CreateTransitRouterRouteEntry', params);
     if (tk.earlier !== undefined) return { TransitRouterRouteEntryId: tk.earlier };
     const tableId = requireString(params, 'TransitRouterRouteTableId');
     const table = live(a.routeTables[tableId], now);
@@ -649,7 +654,7 @@ export const cbnActions: Readonly<Record<string, RpcAction>> = {
 
   DeleteTransitRouterRouteEntry: action(true, (ctx, { params }, a) => {
     const now = ctx.now();
-    const tk = token(a, 'DeleteTransitRouterRouteEntry', params);
+    const tk = token(ctx, a, 'DeleteTransitRouterRouteEntry', params);
     if (tk.earlier !== undefined) return {};
     const id = optionalString(params, 'TransitRouterRouteEntryId');
     let e: RouteEntryRecord | undefined;
@@ -680,9 +685,11 @@ export function createRouter(
   ctx: Pick<CallContext, 'ids' | 'now' | 'settings'>,
   a: CbnAccount,
   spec: { cenId: string; regionId: string; type: 'Enterprise' | 'Basic'; name: string; description: string; supportMulticast: boolean; tags: Tag[] },
+  /** A given id (admin seeding, to match an example config); default a new one. */
+  transitRouterId: string = ctx.ids.next('tr-'),
 ): TransitRouterRecord {
   const now = ctx.now();
-  const t: TransitRouterRecord = { transitRouterId: ctx.ids.next('tr-'), ...spec, life: newLife(now, ctx.settings.async.cbnTransition) };
+  const t: TransitRouterRecord = { transitRouterId, ...spec, life: newLife(now, ctx.settings.async.cbnTransition) };
   a.transitRouters[t.transitRouterId] = t;
   if (spec.type === 'Enterprise') {
     const rt: RouteTableRecord = {

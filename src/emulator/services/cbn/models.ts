@@ -9,6 +9,7 @@
  * the clock at read time, never advanced by timers, so they survive persistence.
  */
 import type { CallContext, EmulatorState, EpochMs } from '../../core/contract.js';
+import type { TokenLedger } from '../../core/idempotency.js';
 
 export interface Life {
   startedAt: EpochMs;
@@ -122,8 +123,8 @@ export interface CbnAccount {
   peerAttachments: Record<string, PeerAttachmentRecord>;
   routeTables: Record<string, RouteTableRecord>;
   routeEntries: Record<string, RouteEntryRecord>;
-  /** `<Action>:<ClientToken>` → the id the first call returned. */
-  tokens: Record<string, string>;
+  /** `<Action>:<ClientToken>` → the id the first call returned, within the token window. */
+  tokens: TokenLedger<string>;
 }
 
 export interface CbnState {

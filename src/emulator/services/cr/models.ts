@@ -15,7 +15,8 @@
  *   only deferred side effect (a sync task copying a tag) is applied by `settle()` at the start of
  *   every call, in time order, so a read never sees a SUCCESS task without its copied tag.
  */
-import type { CallContext, EmulatorState, EpochMs, IdGenerator, ServiceSettings } from '../../core/contract.js';
+import type { AccountSite, CallContext, EmulatorState, EpochMs, IdGenerator, ServiceSettings } from '../../core/contract.js';
+import { personalRegistryLabel } from '../../core/sites.js';
 import { statusAt, settledAt, type Lifecycle } from '../../core/params.js';
 import { crError } from './errors.js';
 import { copyImage, type RepoArtifacts } from '../../registry/artifacts.js';
@@ -508,18 +509,22 @@ export function visibleAcl(inst: InstanceRecord, now: EpochMs): AclRecord[] {
   return inst.internet.acl.filter((a) => a.visibleAt <= now);
 }
 
-/** The hosts an endpoint answers to, including those the console switches add (see SPEC.md). */
-export function endpointDomains(inst: InstanceRecord, type: 'internet' | 'vpc'): { Domain: string; Type: 'SYSTEM' | 'USER' }[] {
+/**
+ * The hosts an endpoint answers to, including those the console switches add (see SPEC.md); the
+ * Personal Edition hosts follow the owner's site (`registry-intl…` on the international site).
+ */
+export function endpointDomains(inst: InstanceRecord, type: 'internet' | 'vpc', site: AccountSite = 'china'): { Domain: string; Type: 'SYSTEM' | 'USER' }[] {
   const r = inst.region;
+  const pe = personalRegistryLabel(site);
   const out: { Domain: string; Type: 'SYSTEM' | 'USER' }[] = [];
   if (type === 'internet') {
     out.push({ Domain: `${inst.name}-registry.${r}.cr.aliyuncs.com`, Type: 'SYSTEM' });
-    if (inst.console.personalEditionDomain) out.push({ Domain: `registry.${r}.aliyuncs.com`, Type: 'SYSTEM' });
+    if (inst.console.personalEditionDomain) out.push({ Domain: `${pe}.${r}.aliyuncs.com`, Type: 'SYSTEM' });
     if (inst.console.authDomainTakeover) out.push({ Domain: `dockerauth.${r}.aliyuncs.com`, Type: 'SYSTEM' });
     for (const d of inst.customizedDomains) out.push({ Domain: d.domain, Type: 'USER' });
   } else {
     out.push({ Domain: `${inst.name}-registry-vpc.${r}.cr.aliyuncs.com`, Type: 'SYSTEM' });
-    if (inst.console.personalEditionDomain) out.push({ Domain: `registry-vpc.${r}.aliyuncs.com`, Type: 'SYSTEM' });
+    if (inst.console.personalEditionDomain) out.push({ Domain: `${pe}-vpc.${r}.aliyuncs.com`, Type: 'SYSTEM' });
     if (inst.console.authDomainTakeover) out.push({ Domain: `dockerauth-vpc.${r}.aliyuncs.com`, Type: 'SYSTEM' });
   }
   return out;

@@ -5,6 +5,7 @@
  */
 import type { CallContext, RoaRequest, RoaRoute } from '../../core/contract.js';
 import { paginate } from '../../core/params.js';
+import { personalRegistryLabel, siteOf } from '../../core/sites.js';
 import { CR_REGIONS } from '../cr/regions.js';
 import { issueCredential, TEMP_USERNAME } from '../../registry/credentials.js';
 import {
@@ -78,7 +79,9 @@ function page<T>(ctx: CallContext, items: readonly T[], req: RoaRequest): { item
   return { items: p.items, total: p.totalCount, page: p.pageNo, pageSize: p.pageSize };
 }
 
-function repoView(region: string, r: PeRepo): Record<string, unknown> {
+function repoView(ctx: CallContext, r: PeRepo): Record<string, unknown> {
+  const region = ctx.region;
+  const host = personalRegistryLabel(siteOf(ctx.state, ctx.accountUid));
   return {
     repoId: r.repoId,
     repoNamespace: r.namespace,
@@ -92,9 +95,9 @@ function repoView(region: string, r: PeRepo): Record<string, unknown> {
     gmtCreate: r.createdAt,
     gmtModified: r.modifiedAt,
     repoDomainList: {
-      public: `registry.${region}.aliyuncs.com`,
-      internal: `registry-internal.${region}.aliyuncs.com`,
-      vpc: `registry-vpc.${region}.aliyuncs.com`,
+      public: `${host}.${region}.aliyuncs.com`,
+      internal: `${host}-internal.${region}.aliyuncs.com`,
+      vpc: `${host}-vpc.${region}.aliyuncs.com`,
     },
   };
 }
@@ -179,7 +182,7 @@ export const crpeRoutes: readonly RoaRoute[] = [
   route('GetRepoList', 'GET', '/repos', false, (ctx, req) => {
     const repos = statusFilter(req) ? allRepos(callEstate(ctx)) : [];
     const p = page(ctx, repos, req);
-    return { data: { repos: p.items.map((r) => repoView(ctx.region, r)), total: p.total, page: p.page, pageSize: p.pageSize } };
+    return { data: { repos: p.items.map((r) => repoView(ctx, r)), total: p.total, page: p.page, pageSize: p.pageSize } };
   }),
 
   route('GetRepoListByNamespace', 'GET', '/repos/{RepoNamespace}', false, (ctx, req) => {
@@ -187,12 +190,12 @@ export const crpeRoutes: readonly RoaRoute[] = [
     const ns = findNamespace(es, path(req, 'RepoNamespace'));
     const repos = statusFilter(req) ? ns.repoOrder.map((n) => findRepo(es, ns.name, n)) : [];
     const p = page(ctx, repos, req);
-    return { data: { repos: p.items.map((r) => repoView(ctx.region, r)), total: p.total, page: p.page, pageSize: p.pageSize } };
+    return { data: { repos: p.items.map((r) => repoView(ctx, r)), total: p.total, page: p.page, pageSize: p.pageSize } };
   }),
 
   route('GetRepo', 'GET', '/repos/{RepoNamespace}/{RepoName}', false, (ctx, req) => {
     const r = findRepo(callEstate(ctx), path(req, 'RepoNamespace'), path(req, 'RepoName'));
-    return { data: { repo: { ...repoView(ctx.region, r), detail: r.detail } } };
+    return { data: { repo: { ...repoView(ctx, r), detail: r.detail } } };
   }),
 
   route('CreateRepo', 'PUT', '/repos', true, (ctx, req) => {

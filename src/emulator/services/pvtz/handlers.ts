@@ -4,6 +4,7 @@
  */
 import type { CallContext, FlatParams, RpcAction, RpcRequest } from '../../core/contract.js';
 import { optionalEnum, optionalInt, optionalString, paginate, repeatObjects, requireString } from '../../core/params.js';
+import { recallToken, rememberToken } from '../../core/idempotency.js';
 import { findVpc } from '../vpc/query.js';
 import { pvtzErrors } from './errors.js';
 import { RECORD_TYPES, TTLS, isoMinutes, pvtzAccount, type DnsRecord, type PvtzAccount, type RecordType, type ZoneRecord } from './models.js';
@@ -136,15 +137,20 @@ function assertUnique(a: PvtzAccount, zoneId: string, spec: RecordSpec, except: 
   if (spec.type === 'CNAME' ? others.some((r) => r.type !== 'CNAME' || r.line === spec.line) : others.some((r) => r.type === 'CNAME')) throw pvtzErrors.conflict(spec.rr);
 }
 
-function idempotent(a: PvtzAccount, actionName: string, params: FlatParams): { earlier: string | undefined; remember(id: string): void } {
+/** Idempotency by ClientToken within the token window (the earlier id, or a recorder for the new one). */
+function idempotent(ctx: CallContext, a: PvtzAccount, actionName: string, params: FlatParams): { earlier: string | undefined; remember(id: string): void } {
   const t = optionalString(params, 'ClientToken');
   const key = t === undefined ? undefined : `${actionName}:${t}`;
-  return { earlier: key === undefined ? undefined : a.tokens[key], remember: (id) => void (key !== undefined && (a.tokens[key] = id)) };
+  const windowMs = ctx.settings.async.clientTokenWindow;
+  return {
+    earlier: key === undefined ? undefined : recallToken(a.tokens, key, ctx.now(), windowMs),
+    remember: (id) => void (key !== undefined && rememberToken(a.tokens, key, id, ctx.now(), windowMs)),
+  };
 }
 
 export const pvtzActions: Readonly<Record<string, RpcAction>> = {
   AddZone: action(true, (ctx, { params }, a) => {
-    const tk = idempotent(a, 'AddZone', params);
+    const tk = idempotent(ctx, a, 'AddZone', params);
     if (tk.earlier !== undefined && a.zones[tk.earlier] !== undefined) {
       const z = a.zones[tk.earlier]!;
       return { Success: true, ZoneId: z.zoneId, ZoneName: z.zoneName };
@@ -231,7 +237,7 @@ export const pvtzActions: Readonly<Record<string, RpcAction>> = {
 
   AddZoneRecord: action(true, (ctx, { params }, a) => {
     const z = zone(a, params);
-    const tk = idempotent(a, 'AddZoneRecord', params);
+    const tk = idempotent(ctx, a, 'AddZoneRecord', params);
     if (tk.earlier !== undefined && a.records[tk.earlier] !== undefined) return { Success: true, RecordId: Number(tk.earlier) };
     const spec = recordSpec(params);
     assertUnique(a, z.zoneId, spec, undefined);

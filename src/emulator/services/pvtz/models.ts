@@ -7,6 +7,7 @@
  * a VPC that existed (in the VPC service) when it was bound.
  */
 import type { CallContext, EpochMs } from '../../core/contract.js';
+import type { TokenLedger } from '../../core/idempotency.js';
 
 export interface VpcBinding {
   regionId: string;
@@ -47,8 +48,8 @@ export interface DnsRecord {
 export interface PvtzAccount {
   zones: Record<string, ZoneRecord>;
   records: Record<string, DnsRecord>;
-  /** `<Action>:<ClientToken>` → the result id of the first call. */
-  tokens: Record<string, string>;
+  /** `<Action>:<ClientToken>` → the result id of the first call, within the token window. */
+  tokens: TokenLedger<string>;
 }
 
 export interface PvtzState {

@@ -30,6 +30,27 @@ export const ramErrors = {
     new ApiError('EntityNotExist.Role.Policy', `The policy ${policy} is not attached to role ${role}.`, 404),
   attachLimit: (role: string, max: number) =>
     new ApiError('LimitExceeded.Role.Policy', `Role ${role} already has the maximum of ${max} attached policies.`, 409),
+  policyAttachedTo: (kind: 'User' | 'Group', name: string) =>
+    new ApiError(`DeleteConflict.${kind}.Policy`, `The policy ${name} is still attached to a ${kind.toLowerCase()}. Detach it first.`, 409),
+  userNotFound: (name: string) => new ApiError('EntityNotExist.User', `The user does not exist: ${name}.`, 404),
+  userExists: (name: string) => new ApiError('EntityAlreadyExists.User', `The user already exists: ${name}.`, 409),
+  userLimit: (max: number) => new ApiError('LimitExceeded.User', `The number of users exceeds the limit of ${max}.`, 409),
+  userHas: (what: 'AccessKey' | 'Policy' | 'Group', name: string) =>
+    new ApiError(`DeleteConflict.User.${what}`, `The user ${name} still has ${what === 'AccessKey' ? 'access keys' : what === 'Policy' ? 'attached policies' : 'group memberships'}. Remove them first.`, 409),
+  accessKeyNotFound: (id: string) => new ApiError('EntityNotExist.User.AccessKey', `The access key does not exist: ${id}.`, 404),
+  accessKeyLimit: (user: string, max: number) => new ApiError('LimitExceeded.User.AccessKey', `User ${user} already has the maximum of ${max} access keys.`, 409),
+  groupNotFound: (name: string) => new ApiError('EntityNotExist.Group', `The group does not exist: ${name}.`, 404),
+  groupExists: (name: string) => new ApiError('EntityAlreadyExists.Group', `The group already exists: ${name}.`, 409),
+  groupLimit: (max: number) => new ApiError('LimitExceeded.Group', `The number of groups exceeds the limit of ${max}.`, 409),
+  groupHas: (what: 'User' | 'Policy', name: string) =>
+    new ApiError(`DeleteConflict.Group.${what}`, `The group ${name} still has ${what === 'User' ? 'members' : 'attached policies'}. Remove them first.`, 409),
+  alreadyMember: (user: string, group: string) => new ApiError('EntityAlreadyExists.User.Group', `User ${user} is already a member of group ${group}.`, 409),
+  notMember: (user: string, group: string) => new ApiError('EntityNotExist.User.Group', `User ${user} is not a member of group ${group}.`, 404),
+  groupsPerUserLimit: (user: string, max: number) => new ApiError('LimitExceeded.User.Group', `User ${user} is already in the maximum of ${max} groups.`, 409),
+  alreadyAttachedTo: (kind: 'User' | 'Group', policy: string, name: string) =>
+    new ApiError(`EntityAlreadyExists.${kind}.Policy`, `The policy ${policy} is already attached to ${kind.toLowerCase()} ${name}.`, 409),
+  notAttachedTo: (kind: 'User' | 'Group', policy: string, name: string) =>
+    new ApiError(`EntityNotExist.${kind}.Policy`, `The policy ${policy} is not attached to ${kind.toLowerCase()} ${name}.`, 404),
   invalid: (code: string, message: string) => new ApiError(code, message, 400),
   malformed: (why: string) => new ApiError('MalformedPolicyDocument', `The policy document is malformed: ${why}.`, 400),
 } as const;

@@ -21,9 +21,9 @@ import {
 } from './models.js';
 import { parsePolicyDocument } from './policy.js';
 
-type Handler = (ctx: CallContext, req: RpcRequest) => Record<string, unknown>;
+export type Handler = (ctx: CallContext, req: RpcRequest) => Record<string, unknown>;
 
-function action(mutating: boolean, handle: Handler): RpcAction {
+export function action(mutating: boolean, handle: Handler): RpcAction {
   return { mutating, handle };
 }
 
@@ -47,14 +47,14 @@ function policyNameParam(params: RpcRequest['params']): string {
   return v;
 }
 
-function policyTypeParam(params: RpcRequest['params'], required: boolean): PolicyType | undefined {
+export function policyTypeParam(params: RpcRequest['params'], required: boolean): PolicyType | undefined {
   const v = required ? requireString(params, 'PolicyType') : optionalString(params, 'PolicyType');
   if (v === undefined) return undefined;
   if (v !== 'System' && v !== 'Custom') throw ramErrors.invalid('InvalidParameter.PolicyType', `PolicyType must be System or Custom: ${v}.`);
   return v;
 }
 
-function descriptionParam(params: RpcRequest['params'], name: string): string | undefined {
+export function descriptionParam(params: RpcRequest['params'], name: string): string | undefined {
   const v = optionalString(params, name);
   if (v !== undefined && v.length > RAM_LIMITS.descriptionMax) {
     throw ramErrors.invalid('InvalidParameter.Description.Length', `The length of ${name} must be 1-${RAM_LIMITS.descriptionMax} characters.`);
@@ -112,7 +112,7 @@ function renderTags(tags: readonly TagRecord[]): { Tag: { TagKey: string; TagVal
  * Marker/MaxItems paging over items sorted by `key`. The marker is the (base64url) key of the
  * first item of the next page, so it stays valid when earlier items are deleted.
  */
-function markerPage<T>(items: readonly T[], key: (t: T) => string, params: RpcRequest['params']): { page: T[]; more: Record<string, unknown> } {
+export function markerPage<T>(items: readonly T[], key: (t: T) => string, params: RpcRequest['params']): { page: T[]; more: Record<string, unknown> } {
   const maxItems = optionalInt(params, 'MaxItems') ?? 100;
   if (maxItems < 1 || maxItems > 1000) throw ramErrors.invalid('InvalidParameter.MaxItems', 'MaxItems must be between 1 and 1000.');
   const marker = optionalString(params, 'Marker');
@@ -151,10 +151,11 @@ function renderVersion(p: CustomPolicyRecord, v: CustomPolicyRecord['versions'][
 }
 
 function attachmentCount(a: RamAccount, name: string, type: PolicyType): number {
-  return a.attachments.filter((x) => x.policyName === name && x.policyType === type).length;
+  const on = (x: { policyName: string; policyType: PolicyType }): boolean => x.policyName === name && x.policyType === type;
+  return a.attachments.filter(on).length + (a.userAttachments ?? []).filter(on).length + (a.groupAttachments ?? []).filter(on).length;
 }
 
-interface PolicyView {
+export interface PolicyView {
   name: string;
   type: PolicyType;
   description: string;
@@ -164,7 +165,7 @@ interface PolicyView {
   tags: readonly TagRecord[];
 }
 
-function policyViews(a: RamAccount, type: PolicyType | undefined): PolicyView[] {
+export function policyViews(a: RamAccount, type: PolicyType | undefined): PolicyView[] {
   const out: PolicyView[] = [];
   if (type !== 'Custom') {
     for (const [name, p] of Object.entries(SYSTEM_POLICIES)) {
@@ -179,7 +180,7 @@ function policyViews(a: RamAccount, type: PolicyType | undefined): PolicyView[] 
   return out;
 }
 
-function findPolicy(a: RamAccount, name: string, type: PolicyType): PolicyView {
+export function findPolicy(a: RamAccount, name: string, type: PolicyType): PolicyView {
   const v = policyViews(a, type).find((p) => p.name === name);
   if (v === undefined) throw ramErrors.policyNotFound(name);
   return v;
@@ -197,7 +198,7 @@ function role(a: RamAccount, name: string): RoleRecord {
   return r;
 }
 
-function byName<T>(key: (t: T) => string): (x: T, y: T) => number {
+export function byName<T>(key: (t: T) => string): (x: T, y: T) => number {
   return (x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0);
 }
 
@@ -392,6 +393,8 @@ export const ramActions: Readonly<Record<string, RpcAction>> = {
     const p = customPolicy(a, requireString(params, 'PolicyName'));
     const cascade = optionalBool(params, 'CascadingDelete') ?? false;
     if (a.attachments.some((x) => x.policyType === 'Custom' && x.policyName === p.policyName)) throw ramErrors.policyAttachedToRole(p.policyName);
+    if ((a.userAttachments ?? []).some((x) => x.policyType === 'Custom' && x.policyName === p.policyName)) throw ramErrors.policyAttachedTo('User', p.policyName);
+    if ((a.groupAttachments ?? []).some((x) => x.policyType === 'Custom' && x.policyName === p.policyName)) throw ramErrors.policyAttachedTo('Group', p.policyName);
     if (!cascade && p.versions.length > 1) throw ramErrors.policyHasVersions(p.policyName);
     delete a.policies[p.policyName];
     return {};
@@ -475,9 +478,20 @@ export const ramActions: Readonly<Record<string, RpcAction>> = {
     const type = policyTypeParam(params, true) ?? 'Custom';
     const name = requireString(params, 'PolicyName');
     findPolicy(a, name, type);
+    const on = (x: { policyName: string; policyType: PolicyType }): boolean => x.policyName === name && x.policyType === type;
     return {
-      Users: { User: [] },
-      Groups: { Group: [] },
+      Users: {
+        User: (a.userAttachments ?? []).filter(on).flatMap((x) => {
+          const u = a.users?.[x.principal];
+          return u === undefined ? [] : [{ UserName: u.userName, UserId: u.userId, DisplayName: u.displayName, AttachDate: ramDate(x.attachedAt) }];
+        }),
+      },
+      Groups: {
+        Group: (a.groupAttachments ?? []).filter(on).flatMap((x) => {
+          const g = a.groups?.[x.principal];
+          return g === undefined ? [] : [{ GroupName: g.groupName, Comments: g.comments, AttachDate: ramDate(x.attachedAt) }];
+        }),
+      },
       Roles: {
         Role: a.attachments
           .filter((x) => x.policyName === name && x.policyType === type)

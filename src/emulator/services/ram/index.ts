@@ -1,9 +1,11 @@
 /**
- * RAM 2015-05-01 (global product): roles with trust policies, custom policies with versions, and
- * role attachments, per account. Cross-product queries live in query.ts.
+ * RAM 2015-05-01 (global product): roles with trust policies, users with access keys, groups,
+ * custom policies with versions, and their attachments, per account. Cross-product queries live in
+ * query.ts; the evaluation of calls against policies (RAM enforcement) in authorize.ts.
  */
 import type { RpcService } from '../../core/contract.js';
 import { ramActions } from './handlers.js';
+import { principalActions } from './principals.js';
 import { initRamState } from './models.js';
 
 export const service: RpcService = {
@@ -13,5 +15,5 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: () => 'ram.aliyuncs.com',
   initState: initRamState,
-  actions: ramActions,
+  actions: { ...ramActions, ...principalActions },
 };

@@ -1,11 +1,14 @@
 /**
- * RAM model: per-account roles, custom policies with versions, and role attachments. RAM is a
- * global product: one RamAccount per account UID, whatever port the call arrived on.
+ * RAM model: per-account roles, users (with access keys), groups, custom policies with versions,
+ * and the attachments of policies to roles, users and groups. RAM is a global product: one
+ * RamAccount per account UID, whatever port the call arrived on.
  *
- * Invariants: role names are unique per account (exact match); policy names are unique per
- * account and type; a custom policy has 1..5 versions, exactly one of them default; version ids
- * are `v<N>` with N monotonic per policy (never reused); an attachment names an existing role and
- * policy. Every record is JSON-serialisable (persisted with the emulator state).
+ * Invariants: role, user and group names are unique per account (exact match); policy names are
+ * unique per account and type; a custom policy has 1..5 versions, exactly one of them default;
+ * version ids are `v<N>` with N monotonic per policy (never reused); an attachment names an
+ * existing principal and policy; a user has at most 2 access keys, each id unique in the whole
+ * emulator. Every record is JSON-serialisable (persisted with the emulator state; states saved
+ * before users existed have no `users`/`groups` fields, which read as empty).
  */
 import type { CallContext, EmulatorState, EpochMs } from '../../core/contract.js';
 
@@ -53,11 +56,71 @@ export interface AttachmentRecord {
   attachedAt: EpochMs;
 }
 
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  accessKeySecret: string;
+  status: 'Active' | 'Inactive';
+  createdAt: EpochMs;
+}
+
+export interface UserRecord {
+  userName: string;
+  userId: string;
+  displayName: string;
+  email: string;
+  mobilePhone: string;
+  comments: string;
+  accessKeys: Record<string, AccessKeyRecord>;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+}
+
+export interface GroupRecord {
+  groupName: string;
+  groupId: string;
+  comments: string;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+}
+
+/** A policy attached to a user or a group (role attachments are {@link AttachmentRecord}). */
+export interface PrincipalAttachmentRecord {
+  principal: string;
+  policyName: string;
+  policyType: PolicyType;
+  attachedAt: EpochMs;
+}
+
+export interface MembershipRecord {
+  groupName: string;
+  userName: string;
+  joinedAt: EpochMs;
+}
+
 export interface RamAccount {
   alias: string;
   roles: Record<string, RoleRecord>;
   policies: Record<string, CustomPolicyRecord>;
+  /** Policies attached to roles. */
   attachments: AttachmentRecord[];
+  users?: Record<string, UserRecord>;
+  groups?: Record<string, GroupRecord>;
+  userAttachments?: PrincipalAttachmentRecord[];
+  groupAttachments?: PrincipalAttachmentRecord[];
+  memberships?: MembershipRecord[];
+}
+
+/** A RamAccount whose user and group collections exist (see {@link withPrincipals}). */
+export type FullRamAccount = RamAccount & Required<Pick<RamAccount, 'users' | 'groups' | 'userAttachments' | 'groupAttachments' | 'memberships'>>;
+
+/** The account with its user/group collections created when missing (older states lack them). */
+export function withPrincipals(a: RamAccount): FullRamAccount {
+  a.users ??= {};
+  a.groups ??= {};
+  a.userAttachments ??= [];
+  a.groupAttachments ??= [];
+  a.memberships ??= [];
+  return a as FullRamAccount;
 }
 
 export interface RamState {
@@ -79,6 +142,12 @@ export const RAM_LIMITS = {
   customPolicies: 1500,
   roles: 1000,
   policiesPerRole: 20,
+  users: 1000,
+  groups: 300,
+  accessKeysPerUser: 2,
+  groupsPerUser: 5,
+  userNameMax: 64,
+  groupNameMax: 64,
   minSession: 3600,
   maxSession: 43200,
 } as const;
@@ -125,6 +194,23 @@ export function ramAccount(ctx: Pick<CallContext, 'serviceState'>, accountUid: s
     ram.accounts[accountUid] = acct;
   }
   return acct;
+}
+
+export function userArn(accountUid: string, userName: string): string {
+  return `acs:ram::${accountUid}:user/${userName}`;
+}
+
+/** The RAM user that owns access key `accessKeyId`, searched across every account (state read only). */
+export function findUserKey(state: EmulatorState, accessKeyId: string): { accountUid: string; user: UserRecord; key: AccessKeyRecord } | undefined {
+  const ram = state.services.ram as RamState | undefined;
+  if (ram === undefined) return undefined;
+  for (const [accountUid, a] of Object.entries(ram.accounts)) {
+    for (const user of Object.values(a.users ?? {})) {
+      const key = user.accessKeys[accessKeyId];
+      if (key !== undefined) return { accountUid, user, key };
+    }
+  }
+  return undefined;
 }
 
 export function roleArn(accountUid: string, roleName: string): string {

@@ -3,9 +3,9 @@
  * check). Read-only: never creates or changes state, never throws on a malformed stored document
  * (such a role simply allows nothing).
  */
-import type { EmulatorState } from '../../core/contract.js';
+import type { CallerIdentity, EmulatorState } from '../../core/contract.js';
 import { defaultDocument, peekRamAccount, roleArn } from './models.js';
-import { documentsAllow, parsePolicyDocument, trustAllows, type PolicyDocument } from './policy.js';
+import { documentsAllow, parsePolicyDocument, trustAllows, wildcardMatch, type PolicyDocument } from './policy.js';
 
 export interface RoleView {
   roleName: string;
@@ -57,6 +57,24 @@ export function trustAllowsAccount(role: RoleView, callerUid: string): boolean {
     if (entry === callerUid) return true;
     const m = /^acs:ram::(\d+):(root|user\/.+|role\/.+)$/.exec(entry);
     return m !== null && m[1] === callerUid;
+  });
+}
+
+/**
+ * Trust policy lets a RAM user or an assumed role of account `callerUid` assume the role: an entry
+ * naming the whole account (`acs:ram::<uid>:root` or the bare UID), or one naming this principal
+ * (`acs:ram::<uid>:user/<name>` for a user, `acs:ram::<uid>:role/<name>` for a role; wildcards in
+ * the name). A user entry never lets a role in, nor the reverse.
+ */
+export function trustAllowsPrincipal(role: RoleView, callerUid: string, caller: CallerIdentity): boolean {
+  const doc = parsed(role.assumeRolePolicyDocument, 'trust');
+  if (doc === undefined) return false;
+  const kind = caller.type === 'RAMUser' ? 'user' : 'role';
+  const name = caller.type === 'RAMUser' ? (caller.userName ?? '') : (caller.roleName ?? '');
+  return trustAllows(doc, 'RAM', (entry) => {
+    if (entry === callerUid || entry === `acs:ram::${callerUid}:root`) return true;
+    const m = /^acs:ram::(\d+):(user|role)\/(.+)$/.exec(entry);
+    return m !== null && m[1] === callerUid && m[2] === kind && wildcardMatch(m[3] ?? '', name, false);
   });
 }
 

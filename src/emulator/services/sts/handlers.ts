@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { CallContext, RpcAction, RpcRequest } from '../../core/contract.js';
 import { optionalInt, optionalString, requireString } from '../../core/params.js';
 import { peekRamAccount } from '../ram/models.js';
-import { findRole, trustAllowsAccount, type RoleView } from '../ram/query.js';
+import { findRole, trustAllowsAccount, trustAllowsPrincipal, type RoleView } from '../ram/query.js';
 import { stsErrors } from './errors.js';
 import { assumedRoleArn, stsDate, type StsSession, type StsState } from './models.js';
 
@@ -62,7 +62,7 @@ function resolveRole(ctx: CallContext, req: RpcRequest): { role: RoleView; sessi
 }
 
 /** Issues temporary credentials for the role and records them so the server accepts them. */
-function issue(ctx: CallContext, role: RoleView, sessionName: string, durationSeconds: number): StsSession {
+function issue(ctx: CallContext, role: RoleView, sessionName: string, durationSeconds: number, policy?: string): StsSession {
   const sts = ctx.serviceState<StsState>('sts');
   const now = ctx.now();
   for (const [id, s] of Object.entries(sts.sessions)) if (s.expiresAt <= now) delete sts.sessions[id];
@@ -75,6 +75,7 @@ function issue(ctx: CallContext, role: RoleView, sessionName: string, durationSe
     roleId: roleIdOf(ctx, role),
     sessionName,
     expiresAt: now + durationSeconds * 1000,
+    ...(policy !== undefined ? { policy } : {}),
   };
   sts.sessions[session.accessKeyId] = session;
   return session;
@@ -96,6 +97,9 @@ const getCallerIdentity: RpcAction = {
   mutating: false,
   handle(ctx) {
     const caller = ctx.caller;
+    if (caller?.type === 'RAMUser') {
+      return { IdentityType: 'RAMUser', AccountId: ctx.accountUid, UserId: caller.userId ?? '', PrincipalId: caller.principalId, Arn: caller.arn };
+    }
     if (caller === undefined || caller.type === 'Account') {
       return {
         IdentityType: 'Account',
@@ -119,8 +123,9 @@ const assumeRole: RpcAction = {
   mutating: true,
   handle(ctx, req) {
     const { role, sessionName, durationSeconds } = resolveRole(ctx, req);
-    if (!trustAllowsAccount(role, ctx.accountUid)) throw stsErrors.notTrusted(role.arn);
-    const session = issue(ctx, role, sessionName, durationSeconds);
+    const trusted = ctx.caller === undefined || ctx.caller.type === 'Account' ? trustAllowsAccount(role, ctx.accountUid) : trustAllowsPrincipal(role, ctx.accountUid, ctx.caller);
+    if (!trusted) throw stsErrors.notTrusted(role.arn);
+    const session = issue(ctx, role, sessionName, durationSeconds, optionalString(req.params, 'Policy'));
     const body = credentialsBody(session);
     const sourceIdentity = optionalString(req.params, 'SourceIdentity');
     return sourceIdentity === undefined ? body : { ...body, SourceIdentity: sourceIdentity };

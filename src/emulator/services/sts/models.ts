@@ -17,6 +17,8 @@ export interface StsSession {
   roleId: string;
   sessionName: string;
   expiresAt: EpochMs;
+  /** The session `Policy` of AssumeRole: it narrows what the credentials may do (RAM enforcement). */
+  policy?: string;
 }
 
 export interface StsState {

@@ -1,7 +1,8 @@
-/** IPv4 CIDR arithmetic for the VPC and CBN services. Pure. */
+/** IPv4 CIDR arithmetic for the VPC and CBN services. Pure. Masking and matching are ipaddr.js's. */
+import ipaddr from 'ipaddr.js';
 
 export interface Cidr {
-  readonly base: number;
+  readonly address: ipaddr.IPv4;
   readonly prefix: number;
 }
 
@@ -12,18 +13,14 @@ export function parseCidr(text: string): Cidr | undefined {
   const octets = [m[1], m[2], m[3], m[4]].map(Number);
   const prefix = Number(m[5]);
   if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  const base = (((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0);
-  if ((base & ~mask(prefix)) >>> 0 !== 0) return undefined;
-  return { base, prefix };
-}
-
-function mask(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  const address = new ipaddr.IPv4(octets);
+  if (ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${prefix}`).toString() !== address.toString()) return undefined;
+  return { address, prefix };
 }
 
 /** Whether `inner` lies entirely inside `outer`. */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && ((inner.base & mask(outer.prefix)) >>> 0) === outer.base;
+  return inner.prefix >= outer.prefix && inner.address.match(outer.address, outer.prefix);
 }
 
 export function cidrOverlaps(a: Cidr, b: Cidr): boolean {

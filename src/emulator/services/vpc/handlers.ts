@@ -5,6 +5,7 @@
  */
 import type { CallContext, FlatParams, RpcAction, RpcRequest } from '../../core/contract.js';
 import { optionalBool, optionalEnum, optionalString, paginate, paginateToken, repeatList, requireString } from '../../core/params.js';
+import { recallToken, rememberToken } from '../../core/idempotency.js';
 import { cbnVpcAttachment, vpcCenStatus } from '../cbn/query.js';
 import { parseCidr, usableAddresses } from './cidr.js';
 import { vpcErrors } from './errors.js';
@@ -378,7 +379,8 @@ export const vpcActions: Readonly<Record<string, RpcAction>> = {
     const t = table(r, requireString(params, 'RouteTableId'));
     const token = optionalString(params, 'ClientToken');
     const tokenKey = token === undefined ? undefined : `CreateRouteEntry:${token}`;
-    if (tokenKey !== undefined && r.tokens[tokenKey] !== undefined) return { RouteEntryId: r.tokens[tokenKey] };
+    const earlier = tokenKey === undefined ? undefined : recallToken(r.tokens, tokenKey, ctx.now(), ctx.settings.async.clientTokenWindow);
+    if (earlier !== undefined) return { RouteEntryId: earlier };
     const dest = requireString(params, 'DestinationCidrBlock');
     const cidr = parseCidr(dest);
     if (cidr === undefined) throw vpcErrors.badCidr('DestinationCidrBlock', dest);
@@ -413,7 +415,7 @@ export const vpcActions: Readonly<Record<string, RpcAction>> = {
       lifecycle: { startedAt: now, phases: [['Pending', ctx.settings.async.vpcRouteEntry]], final: 'Available' },
     };
     r.routeEntries[e.routeEntryId] = e;
-    if (tokenKey !== undefined) r.tokens[tokenKey] = e.routeEntryId;
+    if (tokenKey !== undefined) rememberToken(r.tokens, tokenKey, e.routeEntryId, ctx.now(), ctx.settings.async.clientTokenWindow);
     return { RouteEntryId: e.routeEntryId };
   }),
 

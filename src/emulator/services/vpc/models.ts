@@ -10,6 +10,7 @@
  * among live entries.
  */
 import type { CallContext, EmulatorState, EpochMs } from '../../core/contract.js';
+import type { TokenLedger } from '../../core/idempotency.js';
 import { statusAt, type Lifecycle } from '../../core/params.js';
 import { parseCidr } from './cidr.js';
 
@@ -68,8 +69,8 @@ export interface VpcRegion {
   vswitches: Record<string, VSwitchRecord>;
   routeTables: Record<string, RouteTableRecord>;
   routeEntries: Record<string, RouteEntryRecord>;
-  /** ClientToken → the id the first call returned (idempotent creates). */
-  tokens: Record<string, string>;
+  /** ClientToken → the id the first call returned (idempotent creates), within the token window. */
+  tokens: TokenLedger<string>;
 }
 
 export interface VpcState {

@@ -1,4 +1,6 @@
 /** cr 2018-12-01 endpoints: internet endpoint and its ACL, VPC links, customized domains. */
+import type { AccountSite } from '../../../core/contract.js';
+import { siteOf } from '../../../core/sites.js';
 import type { FlatParams, RpcAction } from '../../../core/contract.js';
 import { jsonParam, optionalBool, optionalString, requireString, statusAt } from '../../../core/params.js';
 import { endpointDomains, internetStatus, visibleAcl, type InstanceRecord } from '../models.js';
@@ -41,20 +43,20 @@ function aclEntries(p: FlatParams): { entry: string; comment: string }[] {
   return out;
 }
 
-function endpointView(inst: InstanceRecord, type: 'internet' | 'vpc', now: number): Record<string, unknown> {
+function endpointView(inst: InstanceRecord, type: 'internet' | 'vpc', now: number, site: AccountSite): Record<string, unknown> {
   if (type === 'internet') {
     const status = internetStatus(inst, now);
     const view: Record<string, unknown> = {
       Enable: inst.internet.enabled,
       AclEnable: inst.internet.enabled,
       AclEntries: inst.internet.enabled ? visibleAcl(inst, now).map((a) => ({ Entry: a.entry, Comment: a.comment })) : [],
-      Domains: endpointDomains(inst, 'internet'),
+      Domains: endpointDomains(inst, 'internet', site),
     };
     if (status !== undefined) view['Status'] = status;
     return view;
   }
   const enabled = inst.vpcLinks.length > 0;
-  const view: Record<string, unknown> = { Enable: enabled, AclEnable: false, AclEntries: [], Domains: endpointDomains(inst, 'vpc') };
+  const view: Record<string, unknown> = { Enable: enabled, AclEnable: false, AclEntries: [], Domains: endpointDomains(inst, 'vpc', site) };
   if (enabled) view['Status'] = 'RUNNING';
   return view;
 }
@@ -71,8 +73,8 @@ export const endpointActions: Readonly<Record<string, RpcAction>> = {
     const inst = callInstance(ctx, p, st);
     const now = ctx.now();
     if (moduleName(p) === 'Chart') return ok({ Endpoints: [] });
-    const internet = endpointView(inst, 'internet', now);
-    const vpc = endpointView(inst, 'vpc', now);
+    const internet = endpointView(inst, 'internet', now, siteOf(ctx.state, inst.accountUid));
+    const vpc = endpointView(inst, 'vpc', now, siteOf(ctx.state, inst.accountUid));
     return ok({
       Endpoints: [
         {
@@ -89,7 +91,7 @@ export const endpointActions: Readonly<Record<string, RpcAction>> = {
   GetInstanceEndpoint: action(false, (ctx, p, st) => {
     const inst = callInstance(ctx, p, st);
     moduleName(p);
-    return ok(endpointView(inst, endpointType(p), ctx.now()));
+    return ok(endpointView(inst, endpointType(p), ctx.now(), siteOf(ctx.state, inst.accountUid)));
   }),
 
   UpdateInstanceEndpointStatus: action(true, (ctx, p, st) => {
@@ -148,7 +150,7 @@ export const endpointActions: Readonly<Record<string, RpcAction>> = {
     return ok({
       Enable: links.length > 0,
       ModuleName: module,
-      Domains: endpointDomains(inst, 'vpc').map((d) => d.Domain),
+      Domains: endpointDomains(inst, 'vpc', siteOf(ctx.state, inst.accountUid)).map((d) => d.Domain),
       LinkedVpcs: links.map((l) => ({
         VpcId: l.vpcId,
         VswitchId: l.vswitchId,

@@ -1,0 +1,3 @@
+module acrctl/re2-crosscheck
+
+go 1.19
