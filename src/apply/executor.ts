@@ -14,7 +14,7 @@ import { Dag } from '../graph/dag.js';
 import type { ExecContext, Kind, Outcome, Reconciled } from '../kinds/kind.js';
 import type { Action, Plan } from '../plan/model.js';
 import type { ImageCopier } from '../registry/copy.js';
-import type { Journal, ResumeState } from './journal.js';
+import { actionDigest, type JournalWriter, type ResumeState } from './journal.js';
 
 /** Events the executor emits (STYLE.md habit 4). `data` is JSON and never holds secrets. */
 export interface ApplyEvent {
@@ -35,7 +35,7 @@ export interface ApplyEvent {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
-export type ActionStatus = 'done' | 'failed' | 'skipped' | 'gated' | 'blocked' | 'already-done';
+export type ActionStatus = 'done' | 'failed' | 'skipped' | 'gated' | 'blocked' | 'already-done' | 'interrupted';
 
 export interface ApplyResult {
   readonly status: 'complete' | 'failed' | 'gated' | 'interrupted';
@@ -48,8 +48,10 @@ export interface ExecuteOptions {
   readonly plan: Plan;
   readonly kinds: ReadonlyMap<string, Kind>;
   readonly cloud: CloudSession;
-  readonly journal: Journal;
-  /** Earlier runs of this plan; absent or empty on a first run. */
+  readonly journal: Pick<JournalWriter, 'append'>;
+  /** The run this execution belongs to: ClientTokens derive from it (see {@link clientToken}). */
+  readonly runId: string;
+  /** What earlier work on this run (and the runs it took over) left; absent on a first run. */
   readonly resume?: ResumeState;
   /** Maximum actions running at once (default 10). */
   readonly parallelism?: number;
@@ -72,9 +74,13 @@ export interface ExecuteOptions {
  */
 export const DEFAULT_SETTLE_MS = 10_000;
 
-/** `acrctl-<sha256(planId, action, suffix)[:40]>`: ≤ 64 ASCII, stable across retries and resumes. */
-export function clientToken(planId: string, actionId: string, suffix = ''): string {
-  return `acrctl-${createHash('sha256').update(`${planId}\u0000${actionId}\u0000${suffix}`).digest('hex').slice(0, 40)}`;
+/**
+ * `acrctl-<sha256(runId, action, suffix)[:40]>`: ≤ 64 ASCII. Stable across retries and resumes of
+ * one run (an in-flight action a new run takes over keeps the token of the run that sent it), new
+ * for a new run: a purchase after a refund is a new request, never answered with the refunded one.
+ */
+export function clientToken(runId: string, actionId: string, suffix = ''): string {
+  return `acrctl-${createHash('sha256').update(`${runId}\u0000${actionId}\u0000${suffix}`).digest('hex').slice(0, 40)}`;
 }
 
 /**
@@ -145,18 +151,18 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     }, heartbeatMs);
     heartbeat.unref?.();
     try {
-      journal.append({ t: 'start', id: action.id });
+      await journal.append({ t: 'start', id: action.id });
       let reconciled: Reconciled | undefined;
       const baseCtx = makeContext(action, undefined);
       if (action.type === 'gate') {
         // A gate is verified by a live read, never carried out.
         const r = await kind.reconcile(baseCtx, action);
         if (r.state === 'done') {
-          journal.append({ t: 'done', id: action.id });
+          await journal.append({ t: 'done', id: action.id, digest: actionDigest(action) });
           status.set(action.id, { status: 'done' });
           emit({ level: 'info', code: 'action.done', action: action.id, message: `${action.id}: gate verified`, data: { elapsedMs: now() - started } });
         } else {
-          journal.append({ t: 'gate', id: action.id });
+          await journal.append({ t: 'gate', id: action.id });
           status.set(action.id, { status: 'gated' });
           emit({ level: 'warn', code: 'action.gate', action: action.id, message: `${action.id}: waiting for a console-only switch`, data: { gate: action.gate } });
           markBehind(action.id, 'blocked', `gate ${action.id}`);
@@ -166,6 +172,14 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
       if (opts.resume?.inFlight.has(action.id)) {
         reconciled = await kind.reconcile(baseCtx, action);
         emit({ level: 'info', code: 'action.reconciled', action: action.id, message: `${action.id}: interrupted earlier; live state says ${reconciled.state}`, data: { state: reconciled.state } });
+        if (reconciled.state === 'absent' && opts.resume.reconcileOnly?.has(action.id)) {
+          // Sent by an earlier run as it was planned then, which the configuration no longer derives:
+          // never request it again on the strength of an old plan.
+          throw new AcrctlError('apply.not-rederived', `${action.id} was in flight when the run stopped and did not land; it is not sent again, since the configuration no longer derives it as it was sent`, {
+            address: action.id,
+            hint: 'run acrctl plan to see what the configuration asks for now, then acrctl apply',
+          });
+        }
       }
       let outcome: Outcome | undefined;
       if (reconciled?.state === 'done') {
@@ -190,13 +204,20 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
       }
       const ids = outcome.ids ?? {};
       learned.set(action.id, { ...(learned.get(action.id) ?? {}), ...ids });
-      journal.append({ t: 'done', id: action.id, ...(Object.keys(ids).length > 0 ? { ids } : {}), ...(outcome.report ? { report: outcome.report } : {}) });
+      await journal.append({ t: 'done', id: action.id, ...(Object.keys(ids).length > 0 ? { ids } : {}), digest: actionDigest(action), ...(outcome.report ? { report: outcome.report } : {}) });
       status.set(action.id, { status: 'done', ...(outcome.report ? { report: outcome.report } : {}) });
       emit({ level: 'info', code: 'action.done', action: action.id, message: `${action.id}: ${pastVerb(action)}`, data: { elapsedMs: now() - started, ids, ...(outcome.report ? { report: outcome.report } : {}) } });
     } catch (err) {
       const code = err instanceof AcrctlError ? err.code : 'internal';
       const message = err instanceof Error ? err.message : String(err);
-      journal.append({ t: 'failed', id: action.id, code, message });
+      if (opts.signal?.aborted) {
+        // Stopped by an interruption mid-call: the outcome is unknown, not a failure. Resume reconciles it.
+        await journal.append({ t: 'interrupted', id: action.id, message });
+        status.set(action.id, { status: 'interrupted', message: 'interrupted' });
+        emit({ level: 'warn', code: 'action.failed', action: action.id, message: `${action.id}: interrupted`, data: { code: 'interrupted' } });
+        return;
+      }
+      await journal.append({ t: 'failed', id: action.id, code, message });
       status.set(action.id, { status: 'failed', message });
       emit({ level: 'error', code: 'action.failed', action: action.id, message: `${action.id}: ${message}`, data: { code, ...(err instanceof AcrctlError && err.hint ? { hint: err.hint } : {}) } });
       markBehind(action.id, 'skipped', `${action.id} failed`);
@@ -217,9 +238,9 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
   const makeContext = (action: Action, reconciled: Reconciled | undefined): ExecContext => ({
     cloud: opts.cloud,
     ids: (address) => learned.get(address) ?? {},
-    clientToken: (suffix) => clientToken(plan.planId, action.id, suffix),
+    clientToken: (suffix) => clientToken(opts.resume?.tokenRuns?.get(action.id) ?? opts.runId, action.id, suffix),
     intent: async (call, detail) => {
-      journal.append({ t: 'intent', id: action.id, call, ...(detail ? { detail } : {}) });
+      await journal.append({ t: 'intent', id: action.id, call, ...(detail ? { detail } : {}) });
       announcedInRun.set(action.id, [...(announcedInRun.get(action.id) ?? []), call]);
     },
     progress: (message, data) => emit({ level: 'info', code: 'action.progress', action: action.id, message, ...(data ? { data } : {}) }),
@@ -274,7 +295,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
       : statuses.includes('gated')
         ? 'gated'
         : 'complete';
-  journal.append({ t: 'end', status: result });
+  await journal.append({ t: 'end', status: result });
   emit({ level: result === 'failed' ? 'error' : 'info', code: 'run.end', message: `apply ${result}`, data: { status: result, counts: countStatuses(status) } });
   return { status: result, actions: status, ids: learned };
 }
@@ -292,7 +313,7 @@ function insertSorted(list: string[], id: string, position: ReadonlyMap<string, 
 }
 
 function countStatuses(status: ReadonlyMap<string, { status: ActionStatus }>): Record<ActionStatus, number> {
-  const c: Record<ActionStatus, number> = { done: 0, failed: 0, skipped: 0, gated: 0, blocked: 0, 'already-done': 0 };
+  const c: Record<ActionStatus, number> = { done: 0, failed: 0, skipped: 0, gated: 0, blocked: 0, 'already-done': 0, interrupted: 0 };
   for (const s of status.values()) c[s.status]++;
   return c;
 }

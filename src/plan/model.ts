@@ -1,9 +1,11 @@
 /**
  * The plan as data: what `acrctl plan` computes, `--out` saves, renderers read and `apply` executes.
  *
- * Owns: the plan's shape (mirrored by schemas/plan.schema.json, formatVersion 1) and pure helpers on
+ * Owns: the plan's shape (mirrored by schemas/plan.schema.json, formatVersion 2) and pure helpers on
  * it. Must not import any `node:` module or cloud client. Invariants of a plan value:
- * - JSON-serialisable; no timestamps, absolute paths or secrets anywhere in it;
+ * - JSON-serialisable; no timestamps or absolute paths anywhere in it;
+ * - sensitive values (see `Action.sensitive`) may be held in memory for apply, but a plan is only
+ *   ever shown, saved or hashed in its public form (src/plan/sensitive.ts), where they are masked;
  * - actions sorted by `id`; every `dependsOn` names an action of the same plan; the graph is acyclic;
  * - fields documented "display only" never steer apply.
  */
@@ -58,6 +60,12 @@ export interface Action {
   readonly gate?: GateInfo;
   /** Display only: one-line summary, e.g. "copy 12 tags (340 MB)". */
   readonly summary?: string;
+  /**
+   * Dotted field paths (within `before`, `after` and `changes`) whose values are sensitive: shown,
+   * saved and hashed as "(sensitive)"; only apply, which re-derives the plan from the config, ever
+   * holds the real values. Sorted; absent when none.
+   */
+  readonly sensitive?: readonly string[];
 }
 
 /** An object found live under a declared container but not declared. */
@@ -96,9 +104,15 @@ export interface PlanSummary {
   readonly gates: number;
 }
 
+/** The version of the plan format this acrctl reads and writes. */
+export const PLAN_FORMAT_VERSION = 2;
+
 export interface Plan {
-  readonly formatVersion: 1;
-  /** sha256 of (configDigest, liveFingerprint, actions): names the plan in journals and ClientTokens. */
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+  /**
+   * sha256 of every other field of the plan's public form but `signature` (src/plan/planner.ts
+   * planIdOf): any edit of a saved plan shows. Names the plan in run journals.
+   */
   readonly planId: string;
   /** sha256 of the config file's bytes after variable interpolation. */
   readonly configDigest: string;
@@ -119,6 +133,23 @@ export interface Plan {
   readonly outputs: readonly PlanOutput[];
   readonly findings: readonly PlanFinding[];
   readonly summary: PlanSummary;
+  /** Set when the plan was made with `--target`: apply re-derives it with the same addresses. */
+  readonly target?: PlanTarget;
+  /**
+   * A random id given when the plan is saved with `plan --out`, so that a saved plan is applied
+   * once: re-planning makes a new one even when nothing else differs. Absent on plans shown only.
+   */
+  readonly serial?: string;
+  /** `hmac-sha256:<hex>` of `planId` under `ACRCTL_PLAN_KEY`, when that key was set. */
+  readonly signature?: string;
+}
+
+/** What `--target` selected. */
+export interface PlanTarget {
+  /** The `--target` addresses, sorted. */
+  readonly addresses: readonly string[];
+  /** How many actions the plan would have had without `--target`. */
+  readonly of: number;
 }
 
 /** Counts actions the way the final text line does. Replacements count as one add and one destroy. */

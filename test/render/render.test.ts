@@ -13,7 +13,7 @@ const HASH = 'a'.repeat(64);
 
 function plan(actions: Action[], extra: Partial<Plan> = {}): Plan {
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     planId: HASH,
     configDigest: HASH,
     liveFingerprint: HASH,
