@@ -90,7 +90,7 @@ async function run(q: number, creates: number, latency: number, journalled: bool
       ? Journal.create(join(dir, 'runs'), { runId: 'bench', planId: plan.planId, startedAt: new Date().toISOString(), pid: process.pid })
       : ({ append() {}, close() {}, path: '(none)' } as unknown as Journal);
     const t0 = performance.now();
-    const result = await execute({ plan, kinds: kindMap(allKinds), cloud: session, journal, emit: () => undefined, parallelism: 50 });
+    const result = await execute({ plan, kinds: kindMap(allKinds), cloud: session, journal, runId: 'bench', emit: () => undefined, parallelism: 50 });
     const makespanMs = performance.now() - t0;
     journal.close();
     if (result.status !== 'complete') throw new Error(`apply ended ${result.status}`);

@@ -39,6 +39,9 @@ export const CRASH_EXPECTED_CREATES: Readonly<Record<string, number>> = {
   CreateInstanceEndpointAclPolicy: 2,
 };
 
+/** The creates this estate makes (`product:Action`), one of each kind of object. */
+export const CRASH_CREATE_ACTIONS: readonly string[] = ['bss:CreateInstance', 'cr:CreateNamespace', 'cr:CreateRepository', 'cr:CreateInstanceVpcEndpointLinkedVpc', 'cr:CreateInstanceEndpointAclPolicy'];
+
 /** The mutating calls of this estate, slowed down so kills land while they are in flight. */
 export const CRASH_SLOW_ACTIONS = ['bss:CreateInstance', 'cr:CreateNamespace', 'cr:CreateRepository', 'cr:CreateInstanceVpcEndpointLinkedVpc', 'cr:CreateInstanceEndpointAclPolicy', 'cr:UpdateInstanceEndpointStatus'];
 

@@ -76,3 +76,34 @@ export function formatError(err: AcrctlError): string {
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
 }
+
+/** errno codes of environment failures (the machine, not acrctl, is at fault) and how to word them. */
+const ENVIRONMENT: Readonly<Record<string, { code: string; what: string; hint: string }>> = {
+  EROFS: { code: 'fs.read-only', what: 'the file system is read-only', hint: 'run acrctl where it can write (its working directory keeps .acrctl/), or mount the directory read-write' },
+  ENOSPC: { code: 'fs.no-space', what: 'no space is left on the device', hint: 'free some disk space, then run the command again' },
+  EDQUOT: { code: 'fs.no-space', what: 'the disk quota is exhausted', hint: 'free some space within your quota, then run the command again' },
+  EACCES: { code: 'fs.permission-denied', what: 'permission denied', hint: 'check the permissions of the directory and the file named' },
+  EPERM: { code: 'fs.permission-denied', what: 'operation not permitted', hint: 'check the permissions of the directory and the file named' },
+  EMFILE: { code: 'fs.too-many-open-files', what: 'too many files are open', hint: 'raise the open-file limit (ulimit -n) or lower --parallelism' },
+  ENFILE: { code: 'fs.too-many-open-files', what: 'the system has too many files open', hint: 'try again when the machine is less busy' },
+};
+
+/**
+ * The typed error for a failure of the environment (a read-only or full disk, missing permissions),
+ * or undefined when `err` is not one. `doing` says what failed ("cannot write the plan file p.json").
+ * Such errors are never reported as bugs in acrctl.
+ */
+export function environmentError(err: unknown, doing?: string): AcrctlError | undefined {
+  if (err instanceof AcrctlError) return err;
+  const errno = err !== null && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
+  const e = ENVIRONMENT[errno];
+  if (e !== undefined) {
+    const path = err !== null && typeof err === 'object' && 'path' in err && typeof (err as { path: unknown }).path === 'string' ? (err as { path: string }).path : undefined;
+    const subject = doing ?? (path !== undefined ? `cannot write or read ${path}` : 'a file operation failed');
+    return new AcrctlError(e.code, `${subject}: ${e.what}`, { hint: e.hint, cause: err });
+  }
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    return new AcrctlError('plan.too-deep', `${doing ?? 'the input'} is nested too deeply to process`, { hint: 'a plan or config nests values a few levels deep; this one was not made by acrctl', cause: err });
+  }
+  return undefined;
+}

@@ -14,8 +14,8 @@ import { AcrctlError } from '../errors.js';
 import { Dag } from '../graph/dag.js';
 import type { ExecContext, Ids, Kind, Outcome } from '../plan/kind.js';
 import type { Action, Plan } from '../plan/model.js';
-import type { Journal, ResumeState } from './journal.js';
-import { checkGate, decodeAction, reconcileStep, resumeAction, runStep, stepContext, stepsOf, type Decoded, type Step } from './verbs.js';
+import { actionDigest, type JournalWriter, type ResumeState } from './journal.js';
+import { checkGate, decodeAction, reconcileStep, resumeAction, runStep, stepContext, stepsOf, type Decoded, type Resumed, type Step } from './verbs.js';
 
 /** Events the executor emits (STYLE.md habit 4). `data` is JSON and never holds secrets. */
 export interface ApplyEvent {
@@ -36,7 +36,7 @@ export interface ApplyEvent {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
-export type ActionStatus = 'done' | 'failed' | 'skipped' | 'gated' | 'blocked' | 'already-done';
+export type ActionStatus = 'done' | 'failed' | 'skipped' | 'gated' | 'blocked' | 'already-done' | 'interrupted';
 
 export interface ApplyResult {
   readonly status: 'complete' | 'failed' | 'gated' | 'interrupted';
@@ -49,8 +49,10 @@ export interface ExecuteOptions {
   readonly plan: Plan;
   readonly kinds: ReadonlyMap<string, Kind>;
   readonly cloud: CloudSession;
-  readonly journal: Journal;
-  /** Earlier runs of this plan; absent or empty on a first run. */
+  readonly journal: Pick<JournalWriter, 'append'>;
+  /** The run this execution belongs to: ClientTokens derive from it (see {@link clientToken}). */
+  readonly runId: string;
+  /** What earlier work on this run (and the runs it took over) left; absent on a first run. */
   readonly resume?: ResumeState;
   /** Maximum actions running at once (default 10). */
   readonly parallelism?: number;
@@ -62,9 +64,13 @@ export interface ExecuteOptions {
   readonly heartbeatMs?: number;
 }
 
-/** `acrctl-<sha256(planId, action, suffix)[:40]>`: ≤ 64 ASCII, stable across retries and resumes. */
-export function clientToken(planId: string, actionId: string, suffix = ''): string {
-  return `acrctl-${createHash('sha256').update(`${planId}\u0000${actionId}\u0000${suffix}`).digest('hex').slice(0, 40)}`;
+/**
+ * `acrctl-<sha256(runId, action, suffix)[:40]>`: ≤ 64 ASCII. Stable across retries and resumes of
+ * one run (an in-flight action a new run takes over keeps the token of the run that sent it), new
+ * for a new run: a purchase after a refund is a new request, never answered with the refunded one.
+ */
+export function clientToken(runId: string, actionId: string, suffix = ''): string {
+  return `acrctl-${createHash('sha256').update(`${runId}\u0000${actionId}\u0000${suffix}`).digest('hex').slice(0, 40)}`;
 }
 
 /**
@@ -132,47 +138,60 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     }, heartbeatMs);
     heartbeat.unref?.();
     try {
-      journal.append({ t: 'start', id: action.id });
+      await journal.append({ t: 'start', id: action.id });
       const d = decodeAction(kind, action);
       const baseCtx = makeContext(action);
       if (action.type === 'gate') {
         // A gate is verified by a live read, never carried out.
         const r = await checkGate(kind, baseCtx, action, d);
         if (r.state === 'done') {
-          journal.append({ t: 'done', id: action.id });
+          await journal.append({ t: 'done', id: action.id, digest: actionDigest(action) });
           status.set(action.id, { status: 'done' });
           emit({ level: 'info', code: 'action.done', action: action.id, message: `${action.id}: gate verified`, data: { elapsedMs: now() - started } });
         } else {
-          journal.append({ t: 'gate', id: action.id });
+          await journal.append({ t: 'gate', id: action.id });
           status.set(action.id, { status: 'gated' });
           emit({ level: 'warn', code: 'action.gate', action: action.id, message: `${action.id}: waiting for a console-only switch`, data: { gate: action.gate } });
           markBehind(action.id, 'blocked', `gate ${action.id}`);
         }
         return;
       }
-      const announced = opts.resume?.intents.get(action.id);
-      const resumed = announced !== undefined ? { announced } : {};
       let steps: readonly Step[] = stepsOf(kind, action);
       let outcome: Outcome = {};
       if (opts.resume?.inFlight.has(action.id)) {
-        const r = await resumeAction(kind, baseCtx, action, resumed, d);
+        const r = await resumeAction(kind, baseCtx, action, resumed(action.id), d);
         emit({ level: 'info', code: 'action.reconciled', action: action.id, message: `${action.id}: interrupted earlier; live state says ${r.reconciled.state}`, data: { state: r.reconciled.state } });
+        if (r.reconciled.state === 'absent' && opts.resume.reconcileOnly?.has(action.id)) {
+          // Sent by an earlier run as it was planned then, which the configuration no longer derives:
+          // never request it again on the strength of an old plan.
+          throw new AcrctlError('apply.not-rederived', `${action.id} was in flight when the run stopped and did not land; it is not sent again, since the configuration no longer derives it as it was sent`, {
+            address: action.id,
+            hint: 'run acrctl plan to see what the configuration asks for now, then acrctl apply',
+          });
+        }
         steps = r.steps;
         if (r.learned !== undefined) outcome = { ids: r.learned };
       }
       for (const step of steps) {
-        const out = await runWithRetry(kind, action, d, step, baseCtx, resumed);
+        const out = await runWithRetry(kind, action, d, step, baseCtx);
         if (step.verb !== 'delete') outcome = out;
       }
       const ids = outcome.ids ?? {};
       learned.set(action.id, { ...(learned.get(action.id) ?? {}), ...ids });
-      journal.append({ t: 'done', id: action.id, ...(Object.keys(ids).length > 0 ? { ids } : {}), ...(outcome.report ? { report: outcome.report } : {}) });
+      await journal.append({ t: 'done', id: action.id, ...(Object.keys(ids).length > 0 ? { ids } : {}), digest: actionDigest(action), ...(outcome.report ? { report: outcome.report } : {}) });
       status.set(action.id, { status: 'done', ...(outcome.report ? { report: outcome.report } : {}) });
       emit({ level: 'info', code: 'action.done', action: action.id, message: `${action.id}: ${pastVerb(action)}`, data: { elapsedMs: now() - started, ids, ...(outcome.report ? { report: outcome.report } : {}) } });
     } catch (err) {
       const code = err instanceof AcrctlError ? err.code : 'internal';
       const message = err instanceof Error ? err.message : String(err);
-      journal.append({ t: 'failed', id: action.id, code, message });
+      if (opts.signal?.aborted) {
+        // Stopped by an interruption mid-call: the outcome is unknown, not a failure. Resume reconciles it.
+        await journal.append({ t: 'interrupted', id: action.id, message });
+        status.set(action.id, { status: 'interrupted', message: 'interrupted' });
+        emit({ level: 'warn', code: 'action.failed', action: action.id, message: `${action.id}: interrupted`, data: { code: 'interrupted' } });
+        return;
+      }
+      await journal.append({ t: 'failed', id: action.id, code, message });
       status.set(action.id, { status: 'failed', message });
       emit({ level: 'error', code: 'action.failed', action: action.id, message: `${action.id}: ${message}`, data: { code, ...(err instanceof AcrctlError && err.hint ? { hint: err.hint } : {}) } });
       markBehind(action.id, 'skipped', `${action.id} failed`);
@@ -181,12 +200,22 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     }
   };
 
+  // Calls announced for an action: by an interrupted run (resume), then by this run. A call of this
+  // run whose answer was lost (outcome unknown) is reconciled like an interrupted one: an object that
+  // shows only some time after its create is pending, not absent, so it is not sent twice.
+  const announcedInRun = new Map<string, string[]>();
+  const resumed = (id: string): Resumed => {
+    const calls = [...(opts.resume?.intents.get(id) ?? []), ...(announcedInRun.get(id) ?? [])];
+    return calls.length > 0 ? { announced: calls } : {};
+  };
+
   const makeContext = (action: Action): ExecContext => ({
     cloud: opts.cloud,
     ids: (address) => learned.get(address) ?? {},
-    clientToken: (suffix) => clientToken(plan.planId, action.id, suffix),
+    clientToken: (suffix) => clientToken(opts.resume?.tokenRuns?.get(action.id) ?? opts.runId, action.id, suffix),
     intent: async (call, detail) => {
-      journal.append({ t: 'intent', id: action.id, call, ...(detail ? { detail } : {}) });
+      await journal.append({ t: 'intent', id: action.id, call, ...(detail ? { detail } : {}) });
+      announcedInRun.set(action.id, [...(announcedInRun.get(action.id) ?? []), call]);
     },
     progress: (message, data) => emit({ level: 'info', code: 'action.progress', action: action.id, message, ...(data ? { data } : {}) }),
     now,
@@ -198,14 +227,15 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
    * One step, sent again (at most three attempts) when its outcome is unknown (a dropped connection):
    * the live state says first whether it landed, is on its way, or must be sent again.
    */
-  const runWithRetry = async (kind: Kind, action: Action, d: Decoded, step: Step, baseCtx: ExecContext, resumed: { announced?: readonly string[] }): Promise<Outcome> => {
+  const runWithRetry = async (kind: Kind, action: Action, d: Decoded, step: Step, baseCtx: ExecContext): Promise<Outcome> => {
     let pending = step.pending;
     for (let attempt = 1; ; attempt++) {
       try {
         return await runStep(kind, stepContext(baseCtx, action, step.verb, pending), action, d, step.verb);
       } catch (err) {
         if (!outcomeUnknown(err) || attempt >= 3) throw err;
-        const r = await reconcileStep(kind, stepContext(baseCtx, action, step.verb, undefined), action, d, step.verb, resumed);
+        // The calls this run announced count: a create that shows late and was sent is pending.
+        const r = await reconcileStep(kind, stepContext(baseCtx, action, step.verb, undefined), action, d, step.verb, resumed(action.id));
         emit({ level: 'warn', code: 'action.reconciled', action: action.id, message: `${action.id}: connection lost mid-call; live state says ${r.state}`, data: { state: r.state } });
         if (r.state === 'done') return r.ids ? { ids: r.ids } : {};
         pending = r.state === 'pending' ? r : undefined;
@@ -255,7 +285,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
       : statuses.includes('gated')
         ? 'gated'
         : 'complete';
-  journal.append({ t: 'end', status: result });
+  await journal.append({ t: 'end', status: result });
   emit({ level: result === 'failed' ? 'error' : 'info', code: 'run.end', message: `apply ${result}`, data: { status: result, counts: countStatuses(status) } });
   return { status: result, actions: status, ids: learned };
 }
@@ -273,7 +303,7 @@ function insertSorted(list: string[], id: string, position: ReadonlyMap<string, 
 }
 
 function countStatuses(status: ReadonlyMap<string, { status: ActionStatus }>): Record<ActionStatus, number> {
-  const c: Record<ActionStatus, number> = { done: 0, failed: 0, skipped: 0, gated: 0, blocked: 0, 'already-done': 0 };
+  const c: Record<ActionStatus, number> = { done: 0, failed: 0, skipped: 0, gated: 0, blocked: 0, 'already-done': 0, interrupted: 0 };
   for (const s of status.values()) c[s.status]++;
   return c;
 }

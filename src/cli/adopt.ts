@@ -31,6 +31,7 @@ import { computePlan } from '../plan/planner.js';
 import { VERSION } from '../version.js';
 import { loadEstateConfig, openSession, sha256, useColor } from './estate.js';
 import type { CliIo, SetExit } from './io.js';
+import { referenceSecrets } from './redact.js';
 
 interface AdoptFlags {
   readonly file?: string;
@@ -147,7 +148,12 @@ export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): vo
     }
     const baseFile = flags.file ?? DEFAULT_BASE;
     let base: RegistryDocument | undefined;
-    if (flags.file !== undefined || (await exists(resolve(io.cwd, baseFile)))) base = (await loadEstateConfig(baseFile, io)).config;
+    let baseSecrets: readonly string[] = [];
+    if (flags.file !== undefined || (await exists(resolve(io.cwd, baseFile)))) {
+      const loaded = await loadEstateConfig(baseFile, io);
+      base = loaded.config;
+      baseSecrets = loaded.sensitiveValues;
+    }
     const { accounts, adopt } = resolveAccounts(base, flags.account ?? [], baseFile);
     if (flags.out !== undefined && !flags.force && (await exists(resolve(io.cwd, flags.out)))) {
       throw new AcrctlError('adopt.exists', `${flags.out} already exists; adopt does not overwrite it`, { hint: 'pass --force to replace it, or choose another -o file' });
@@ -165,7 +171,8 @@ export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): vo
         cloud: session,
         sha256,
       });
-      const text = renderAdopted(adopted.document, adopted.notes, { accounts: adopt, regions, instances: flags.instance ?? [], version: VERSION });
+      // Live values that are secrets of this environment are written as references to their variables.
+      const text = referenceSecrets(renderAdopted(adopted.document, adopted.notes, { accounts: adopt, regions, instances: flags.instance ?? [], version: VERSION }), io.env, baseSecrets);
 
       // The output must load clean: anything else is a bug in adopt, never a file to hand out.
       const shown = flags.out ?? 'registry.yaml (stdout)';

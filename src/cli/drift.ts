@@ -24,6 +24,7 @@ import { syncRuleAddress } from '../kinds/sync-rule.js';
 import type { TagLive } from '../kinds/tag.js';
 import type { Kind, LiveObject } from '../plan/kind.js';
 import { computePlan } from '../plan/planner.js';
+import { publicPlan } from '../plan/sensitive.js';
 import { estateOptions, openEstate, sha256, type EstateFlags } from './estate.js';
 import { annotate, driftAnnotations, pathContext } from './github.js';
 import type { CliIo, SetExit } from './io.js';
@@ -127,6 +128,7 @@ export function registerDrift(program: Command, io: CliIo, setExit: SetExit): vo
         cloud: estate.session,
         findings: estate.findings,
         sha256,
+        sensitiveValues: estate.sensitiveValues,
       });
       const connection = connectionFlags(flags);
       const replication = replicationHealth({
@@ -138,7 +140,8 @@ export function registerDrift(program: Command, io: CliIo, setExit: SetExit): vo
       });
       const accountUids = Object.fromEntries(Object.entries(estate.config.accounts).map(([alias, a]) => [alias, a.uid]));
       const instanceNames = Object.fromEntries(Object.entries(estate.config.instances ?? {}).map(([alias, i]) => [alias, i.name]));
-      const report = buildDriftReport({ plan, failOn: flags.failOn, accountUids, instanceNames, replication, connection });
+      // The report shows values: only those of the plan's public form (sensitive ones masked).
+      const report = buildDriftReport({ plan: publicPlan(plan), failOn: flags.failOn, accountUids, instanceNames, replication, connection });
       switch (flags.format) {
         case 'text':
           io.stdout.write(renderDriftText(report));

@@ -6,7 +6,7 @@
  * to its declared UID.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AccountCredentials } from '../cloud/credentials.js';
@@ -51,6 +51,8 @@ export interface Estate {
   readonly configDigest: string;
   /** Non-error findings (warnings, infos) for the plan. */
   readonly findings: readonly PlanFinding[];
+  /** Values interpolated from secret-looking variables: never shown (plans mark them sensitive). */
+  readonly sensitiveValues: readonly string[];
   readonly session: CloudSession;
   close(): Promise<void>;
 }
@@ -60,8 +62,8 @@ export function sha256(text: string): string {
 }
 
 /** Loads the config, printing every finding; throws (exit 1) when any is an error. */
-export async function loadEstateConfig(file: string, io: CliIo): Promise<{ config: RegistryDocument; configDigest: string; findings: PlanFinding[] }> {
-  const fs: ConfigFs = { stat: (p) => stat(resolve(io.cwd, p)), readFile: (p) => readFile(resolve(io.cwd, p)) };
+export async function loadEstateConfig(file: string, io: CliIo): Promise<{ config: RegistryDocument; configDigest: string; findings: PlanFinding[]; sensitiveValues: readonly string[] }> {
+  const fs: ConfigFs = { stat: (p) => stat(resolve(io.cwd, p)), readFile: (p) => readFile(resolve(io.cwd, p)), lstat: (p) => lstat(resolve(io.cwd, p)), realpath: (p) => realpath(resolve(io.cwd, p)) };
   const result = await loadConfig(file, { env: io.env, fs, lint: defaultLints, references: languageReferences(allKinds) });
   if (hasErrors(result.findings) || !result.document) {
     io.stderr.write(formatText({ file: result.file, findings: result.findings, text: result.text }, { color: useColor(io, 'stderr') }));
@@ -72,6 +74,7 @@ export async function loadEstateConfig(file: string, io: CliIo): Promise<{ confi
     config: result.document,
     configDigest: sha256(JSON.stringify(canonical(result.document))),
     findings: result.findings.map(toPlanFinding),
+    sensitiveValues: result.sensitiveValues,
   };
 }
 
@@ -89,9 +92,9 @@ export function accountCredentials(c: Credentials | undefined): AccountCredentia
 
 /** Opens the estate: config, session, identity check. The caller must `close()` it. */
 export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate> {
-  const { config, configDigest, findings } = await loadEstateConfig(flags.file, io);
+  const { config, configDigest, findings, sensitiveValues } = await loadEstateConfig(flags.file, io);
   const { session, close } = await openSession(flags, config.accounts, io);
-  return { file: flags.file, config, configDigest, findings, session, close };
+  return { file: flags.file, config, configDigest, findings, sensitiveValues, session, close };
 }
 
 /**

@@ -3,15 +3,18 @@
  * code in one place. Owns process streams; nothing below src/cli/ writes to stdout or stderr.
  */
 import { Command, CommanderError } from 'commander';
-import { AcrctlError, ExitCode, formatError } from '../errors.js';
+import { AcrctlError, environmentError, ExitCode, formatError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerCommands } from './commands.js';
 import type { CliIo } from './io.js';
+import { redactedIo } from './redact.js';
 
 export type { CliIo } from './io.js';
 
 /** Runs the CLI and resolves to the process exit code. Never throws for expected errors. */
-export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIo = defaultIo()): Promise<number> {
+  // Secret values of the environment never reach the terminal, whatever prints them.
+  const io = redactedIo(given);
   let exitCode: number = ExitCode.ok;
   const program = new Command('acrctl')
     .description('Plan, apply and drift-check Container Registry Enterprise Edition estates from registry.yaml')
@@ -39,15 +42,32 @@ function handleError(err: unknown, io: CliIo, debug: boolean): number {
     // --help and --version exit through here with code 0; usage errors were already printed.
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
   }
-  if (err instanceof AcrctlError) {
-    io.stderr.write(`${formatError(err)}\n`);
-    if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
-    return err.exitCode;
+  const typed = err instanceof AcrctlError ? err : environmentError(err);
+  if (typed) {
+    io.stderr.write(`${formatError(typed)}\n`);
+    if (debug && typed.stack) io.stderr.write(`${typed.stack}\n`);
+    // What a library said (a vendor credentials chain's own text, say) is kept for --debug only.
+    if (debug) for (const c of causes(typed)) io.stderr.write(`caused by: ${c instanceof Error ? (c.stack ?? c.message) : String(c)}\n`);
+    return typed.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   io.stderr.write(`error[internal]: ${message}\n  hint: this is a bug in acrctl; rerun with --debug and report it\n`);
   if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return ExitCode.error;
+}
+
+/** The causes of an error, outermost first (aggregates flattened), at most 10. */
+function causes(err: Error): unknown[] {
+  const out: unknown[] = [];
+  const queue: unknown[] = [err.cause];
+  while (queue.length > 0 && out.length < 10) {
+    const c = queue.shift();
+    if (c === undefined) continue;
+    out.push(c);
+    if (c instanceof AggregateError) queue.push(...c.errors);
+    else if (c instanceof Error) queue.push(c.cause);
+  }
+  return out;
 }
 
 function defaultIo(): CliIo {

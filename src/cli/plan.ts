@@ -19,7 +19,7 @@ import { renderText } from '../render/text.js';
 import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
 import { annotate, pathContext, planAnnotations } from './github.js';
 import type { CliIo, SetExit } from './io.js';
-import { readPlanFile, writePlanFile } from './planfile.js';
+import { planKey, readPlanFile, signPlan, toSavedPlan, writePlanFile } from './planfile.js';
 
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
@@ -42,6 +42,7 @@ export async function planEstate(estate: Estate, targets: readonly string[] = []
     findings: estate.findings,
     targets,
     sha256,
+    sensitiveValues: estate.sensitiveValues,
   });
 }
 
@@ -73,12 +74,17 @@ export function registerPlan(program: Command, io: CliIo, setExit: SetExit): voi
   ).action(async (flags: PlanFlags) => {
     const estate = await openEstate(flags, io);
     try {
-      const plan = await planEstate(estate, flags.target ?? []);
+      const key = planKey(io.env);
+      const derived = await planEstate(estate, flags.target ?? []);
+      // A saved plan gets a serial of its own (it is applied once) and, with ACRCTL_PLAN_KEY, a
+      // signature; what is shown is what is saved.
+      const plan = flags.out ? toSavedPlan(derived, key) : signPlan(derived, key);
+      if (plan.target) io.stderr.write(`Targeting ${plan.actions.length} of ${plan.target.of} actions (${plan.target.addresses.join(', ')}); the rest are not planned.\n`);
       io.stdout.write(renderPlan(plan, flags.format, io));
       annotate(io, () => planAnnotations(plan.findings, pathContext(io)));
       if (flags.out) {
         writePlanFile(resolve(io.cwd, flags.out), plan);
-        io.stderr.write(`Saved the plan to ${flags.out}. Apply exactly this plan with: acrctl apply ${flags.out}\n`);
+        io.stderr.write(`Saved the plan to ${flags.out}. Apply it with: acrctl apply ${flags.out} (applied only if the configuration and the live estate still derive exactly this plan)\n`);
       }
       const errors = planErrors(plan);
       if (errors > 0) {
@@ -99,7 +105,7 @@ export function registerPlan(program: Command, io: CliIo, setExit: SetExit): voi
     .addOption(new Option('--format <format>', 'output format').choices([...PLAN_FORMATS]).default('text'))
     .option('-f, --file <path>', 'the config file to compare the plan with (default: the one the plan names)')
     .action(async (planfile: string, flags: { format: PlanFormat; file?: string }) => {
-      const plan = readPlanFile(resolve(io.cwd, planfile));
+      const plan = readPlanFile(resolve(io.cwd, planfile), { key: planKey(io.env) });
       io.stdout.write(renderPlan(plan, flags.format, io));
       const file = flags.file ?? plan.configFile;
       try {
@@ -121,7 +127,7 @@ export function registerPlan(program: Command, io: CliIo, setExit: SetExit): voi
   ).action(async (flags: EstateFlags & { format: 'mermaid' | 'dot'; plan?: string }) => {
     let plan: Plan;
     if (flags.plan) {
-      plan = readPlanFile(resolve(io.cwd, flags.plan));
+      plan = readPlanFile(resolve(io.cwd, flags.plan), { key: planKey(io.env) });
     } else {
       const estate = await openEstate(flags, io);
       try {

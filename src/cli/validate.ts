@@ -8,7 +8,7 @@
  * for code scanning, which makes its own).
  */
 import { resolve } from 'node:path';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { hasErrors, loadConfig, type ConfigFs } from '../config/load.js';
@@ -55,6 +55,8 @@ export async function runValidate(flags: ValidateFlags, io: CliIo): Promise<numb
   const fs: ConfigFs = {
     stat: (p) => stat(resolve(io.cwd, p)),
     readFile: (p) => readFile(resolve(io.cwd, p)),
+    lstat: (p) => lstat(resolve(io.cwd, p)),
+    realpath: (p) => realpath(resolve(io.cwd, p)),
   };
   const result = await loadConfig(flags.file, { env: io.env, maxBytes: flags.maxBytes, fs, lint: defaultLints, references: languageReferences(allKinds) });
   const input = { file: result.file, findings: result.findings, text: result.text };

@@ -28,8 +28,11 @@ export type CloudProduct = 'cr' | 'crpe' | 'bss' | 'ram' | 'sts' | 'cbn' | 'vpc'
  */
 export type FailureClass = 'throttled' | 'retryable' | 'outcome-unknown' | 'not-found' | 'fatal';
 
-/** How a transport failure relates to the request having been sent. */
+/** How a transport failure relates to the request having been sent (see wire.ts). */
 export type TransportFailure = 'not-sent' | 'maybe-sent';
+
+/** The code of wire.ts's error for a socket that did not connect in time: nothing was written. */
+export const CONNECT_TIMEOUT_CODE = 'ACRCTL_CONNECT_TIMEOUT';
 
 /** Codes (exact) that mean the service is briefly unable to serve: safe to retry, the call was rejected. */
 const SERVER_RETRY_CODES: ReadonlySet<string> = new Set([
@@ -45,17 +48,43 @@ const SERVER_RETRY_CODES: ReadonlySet<string> = new Set([
   'TaskConflict',
 ]);
 
-/** Node/httpx error codes and names for failures before the request left this machine. */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** Failures after the request may have reached the service. */
+/**
+ * Codes that can only arise before a socket is connected, so before anything was written: DNS
+ * failures, a refused connection, wire.ts's connect deadline. Used when no observation of the
+ * socket is recorded on the error (see {@link sentVerdict}).
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', CONNECT_TIMEOUT_CODE]);
+/** Transport failures that may come after the request was written. */
 const MAYBE_SENT_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
   'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
   'UND_ERR_SOCKET',
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
+
+const VERDICT = Symbol.for('acrctl.cloud.sentOrNot');
+
+/**
+ * Records on a thrown error what wire.ts saw of its request (non-enumerable, never printed) and
+ * returns the same error. Anything that is not an extensible object is returned unchanged.
+ */
+export function markSent<E>(err: E, verdict: TransportFailure | undefined): E {
+  if (verdict !== undefined && typeof err === 'object' && err !== null && Object.isExtensible(err)) {
+    Object.defineProperty(err, VERDICT, { value: verdict, enumerable: false, configurable: true });
+  }
+  return err;
+}
+
+/** What {@link markSent} recorded on an error, if anything. */
+export function sentVerdict(err: unknown): TransportFailure | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const v = (err as { readonly [VERDICT]?: unknown })[VERDICT];
+  return v === 'not-sent' || v === 'maybe-sent' ? v : undefined;
+}
 
 /** True for any code the vendor uses for throttling: /Throttling/ (incl. Throttling.User, .Api) and Rejected.Throttling. */
 export function isThrottlingCode(code: string): boolean {
@@ -88,22 +117,36 @@ function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-/** If `err` is a transport-level failure, says whether the request may have been sent. */
+/** True when `err` looks like a failure of the connection rather than an answer of the service. */
+function isTransportError(err: object): boolean {
+  const code = str(field(err, 'code')) ?? '';
+  const name = str(field(err, 'name')) ?? '';
+  const message = str(field(err, 'message')) ?? '';
+  if (NOT_SENT_CODES.has(code) || MAYBE_SENT_CODES.has(code)) return true;
+  if (name === 'RequestTimeoutError' || name === 'ConnectTimeoutError' || /ReadTimeout|ConnectTimeout/.test(message)) return true;
+  if (/socket hang up|ECONNRESET|EPIPE|ETIMEDOUT|other side closed/i.test(message)) return true;
+  // A truncated body (connection dropped mid-response) surfaces as a JSON parse error.
+  return err instanceof SyntaxError && /JSON/.test(message);
+}
+
+/**
+ * If `err` is a transport-level failure, says whether the request may have been sent.
+ *
+ * Decided by what the client could know. When wire.ts watched the call, its observation of the
+ * socket is recorded on the error and decides: `not-sent` only if the last request's socket never
+ * connected. Without that record (an error from elsewhere), only codes that cannot occur after
+ * connecting (DNS, refused, our connect deadline) are `not-sent`; everything else, including the
+ * runtime's `RequestTimeoutError: ConnectTimeout` (an idle timeout that keeps running after the
+ * request was written), is `maybe-sent`.
+ */
 export function transportFailure(err: unknown): TransportFailure | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   // An API error always carries an HTTP status; it is never a transport failure.
   if (num(field(err, 'statusCode')) !== undefined) return undefined;
-  const code = str(field(err, 'code')) ?? '';
-  const name = str(field(err, 'name')) ?? '';
-  const message = str(field(err, 'message')) ?? '';
-  if (NOT_SENT_CODES.has(code)) return 'not-sent';
-  if (name === 'RequestTimeoutError' && message.startsWith('ConnectTimeout')) return 'not-sent';
-  if (MAYBE_SENT_CODES.has(code)) return 'maybe-sent';
-  if (name === 'RequestTimeoutError' || /ReadTimeout/.test(message)) return 'maybe-sent';
-  if (/socket hang up|ECONNRESET|EPIPE|ETIMEDOUT|other side closed/i.test(message)) return 'maybe-sent';
-  // A truncated body (connection dropped mid-response) surfaces as a JSON parse error.
-  if (err instanceof SyntaxError && /JSON/.test(message)) return 'maybe-sent';
-  return undefined;
+  if (!isTransportError(err)) return undefined;
+  const observed = sentVerdict(err);
+  if (observed !== undefined) return observed;
+  return NOT_SENT_CODES.has(str(field(err, 'code')) ?? '') ? 'not-sent' : 'maybe-sent';
 }
 
 /** Facts extracted from whatever the runtime threw. */
@@ -283,7 +326,7 @@ export function toCloudApiError(
     ...(ref.region !== undefined ? { region: ref.region } : {}),
     ...(ref.address !== undefined ? { address: ref.address } : {}),
     vendorCode: redactSecrets(facts.code, secretList),
-    vendorMessage: failure === 'outcome-unknown' ? `connection lost after the request may have been sent (${vendorMessage})` : vendorMessage,
+    vendorMessage: failure === 'outcome-unknown' ? `the request was sent, but no complete answer came back (${vendorMessage})` : vendorMessage,
     failure,
     httpStatus: facts.httpStatus,
     requestId: facts.requestId,

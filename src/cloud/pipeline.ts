@@ -6,9 +6,11 @@
  * Owns: composing limiter, retry, counters and events for one call. Must not print: it emits typed
  * events to the reporter it is given.
  */
-import type { CloudProduct, FailureClass } from './errors.js';
+import { markSent, type CloudProduct, type FailureClass } from './errors.js';
 import type { ProductLimiters } from './ratelimit.js';
 import { withRetry, type RetryPolicy } from './retry.js';
+import { callTimeouts, type CallTimeouts } from './timeouts.js';
+import { WireWatch } from './wire.js';
 
 /** How a call may be repeated. Reads are always safe; mutating calls say whether repeating is harmless. */
 export interface CallSemantics {
@@ -91,6 +93,8 @@ export interface PipelineDeps {
   readonly reporter: CloudReporter;
   /** Secrets known to the session, redacted from errors. */
   readonly secrets: () => Iterable<string>;
+  /** The budgets of a call (timeouts.ts); default the table's. */
+  readonly timeouts?: (product: CloudProduct, action: string) => CallTimeouts;
 }
 
 export interface CallTarget {
@@ -101,9 +105,15 @@ export interface CallTarget {
   readonly address?: string;
 }
 
-/** Runs `send` through limiter, counter and retry. `send` performs exactly one request. */
+/**
+ * Runs `send` through limiter, counter and retry. `send` performs exactly one request. Each attempt
+ * runs under a {@link WireWatch}: the connect deadline is enforced, and a failure carries whether
+ * its request may have reached the service (errors.ts `transportFailure`), which decides between a
+ * retry and `outcome-unknown` for a create.
+ */
 export function runCall<T>(deps: PipelineDeps, target: CallTarget, semantics: CallSemantics, send: () => Promise<T>): Promise<T> {
   const limiter = deps.limiters.get(target.product);
+  const { connectMs } = (deps.timeouts ?? callTimeouts)(target.product, target.action);
   let lastSeq: number | undefined;
   return withRetry(
     async () => {
@@ -117,7 +127,13 @@ export function runCall<T>(deps: PipelineDeps, target: CallTarget, semantics: Ca
           message: `${target.product} ${target.action}`,
           data: { product: target.product, action: target.action, account: target.account, region: target.region },
         });
-        const result = await send();
+        const watch = new WireWatch(connectMs);
+        let result: T;
+        try {
+          result = await watch.run(send);
+        } catch (err) {
+          throw markSent(err, watch.verdict());
+        }
         limiter.onSuccess();
         return result;
       } finally {

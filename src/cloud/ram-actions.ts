@@ -112,7 +112,7 @@ const cr: Record<string, RamActionRule> = {
   GetInstanceCustomizedDomain: rule('cr:GetInstanceCustomizedDomain', CR_INSTANCE),
   UpdateInstanceCustomizedDomain: rule('cr:UpdateInstanceCustomizedDomain', CR_INSTANCE),
   DeleteInstanceCustomizedDomain: rule('cr:DeleteInstanceCustomizedDomain', CR_INSTANCE),
-  CreateRepoSyncRule: rule('cr:CreateSyncRule', CR_INSTANCE_REPOS, 'documented', `${API_DOC}; the same action as the cross-account role of seed 003`),
+  CreateRepoSyncRule: rule('cr:CreateSyncRule', CR_INSTANCE_REPOS, 'documented', `${API_DOC}; the same action as the cross-account sync role of the vendor's cross-account replication page`),
   ListRepoSyncRule: rule('cr:ListSyncRule', CR_INSTANCE_REPOS, 'documented', API_DOC),
   DeleteRepoSyncRule: rule('cr:DeleteSyncRule', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateSyncRule'),
   CreateRepoSyncTask: rule('cr:CreateRepositorySync', ALL, 'guessed', 'as CreateRepoSyncTaskByRule'),

@@ -9,6 +9,7 @@
  * errors. Must not retry, rate limit or count: the session's pipeline does that around these calls.
  */
 import * as openapiCore from '@alicloud/openapi-core';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, runtimeTimeouts, type CallTimeouts } from './timeouts.js';
 
 /**
  * The SDK's base client class. The package is CommonJS: Node's ESM loader puts its default export
@@ -42,24 +43,34 @@ export interface ClientConfig {
   readonly endpoint: string;
   readonly protocol: 'https' | 'http';
   readonly regionId: string;
-  /** Milliseconds to wait for a response once connected; default 30 000. */
+  /**
+   * The client's default budgets (timeouts.ts; a call may pass its own). Default
+   * {@link DEFAULT_READ_TIMEOUT_MS} and {@link DEFAULT_CONNECT_TIMEOUT_MS}. The connect budget is
+   * enforced by wire.ts around each call, not by the runtime.
+   */
   readonly readTimeoutMs?: number;
-  /** Milliseconds to wait for the TCP/TLS connection; default 5 000. */
   readonly connectTimeoutMs?: number;
 }
 
-export const DEFAULT_READ_TIMEOUT_MS = 30_000;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS };
 
-/** The openapi-core `Config` for a client: endpoint/protocol override, credential, timeouts. */
+/**
+ * The openapi-core `Config` for a client: endpoint/protocol override, credential, timeouts. The
+ * runtime's `connectTimeout` is its socket idle timeout for the whole exchange, so it is set to
+ * read + connect budget (timeouts.ts `runtimeTimeouts`), never shorter than the read budget.
+ */
 export function sdkConfig(config: ClientConfig): InstanceType<typeof $OpenApiUtil.Config> {
+  const t = runtimeTimeouts({
+    readMs: config.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+    connectMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  });
   return new $OpenApiUtil.Config({
     credential: config.credential,
     endpoint: config.endpoint,
     protocol: config.protocol,
     regionId: config.regionId,
-    readTimeout: config.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
-    connectTimeout: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    readTimeout: t.readTimeout,
+    connectTimeout: t.connectTimeout,
   });
 }
 
@@ -68,9 +79,12 @@ export function createOpenApiClient(config: ClientConfig): OpenApiClientLike {
   return new OpenApiClient(sdkConfig(config)) as unknown as OpenApiClientLike;
 }
 
-/** Empty runtime options: no SDK-level retries (ours wrap the call). */
-export function runtimeOptions(): SdkRuntimeOptions {
-  return { autoretry: false } as unknown as SdkRuntimeOptions;
+/**
+ * Runtime options: no SDK-level retries (ours wrap the call); with `timeouts`, this call's budgets
+ * instead of the client's.
+ */
+export function runtimeOptions(timeouts?: CallTimeouts): SdkRuntimeOptions {
+  return { autoretry: false, ...(timeouts ? runtimeTimeouts(timeouts) : {}) } as unknown as SdkRuntimeOptions;
 }
 
 /** A parameter value before flattening. */
@@ -145,6 +159,8 @@ export interface RpcCall {
   readonly method?: 'POST' | 'GET';
   readonly params: { readonly [k: string]: ParamValue };
   readonly shrink?: readonly string[];
+  /** This call's budgets (default: the client's). */
+  readonly timeouts?: CallTimeouts;
 }
 
 /** Calls an RPC action and returns its JSON body, throwing SDK errors or a {@link BusinessError}. */
@@ -163,7 +179,7 @@ export async function callRpc<T>(client: OpenApiClientLike, call: RpcCall): Prom
   const request = new $OpenApiUtil.OpenApiRequest({
     query: OpenApiUtil.query(flattenParams(call.params, call.shrink)),
   });
-  const res = await client.callApi(params, request, runtimeOptions());
+  const res = await client.callApi(params, request, runtimeOptions(call.timeouts));
   const body = asRecord(res['body']);
   checkBusinessBody(body, typeof res['statusCode'] === 'number' ? res['statusCode'] : 200);
   return body as T;
@@ -180,6 +196,8 @@ export interface RoaCall {
   readonly pathParams?: { readonly [k: string]: string };
   readonly query?: { readonly [k: string]: ParamValue };
   readonly body?: unknown;
+  /** This call's budgets (default: the client's). */
+  readonly timeouts?: CallTimeouts;
 }
 
 /** Builds a ROA path, URL-encoding each path parameter; a missing parameter is a programming error. */
@@ -208,6 +226,6 @@ export async function callRoa<T>(client: OpenApiClientLike, call: RoaCall): Prom
     query: OpenApiUtil.query(flattenParams(call.query ?? {})),
     ...(call.body !== undefined ? { body: call.body } : {}),
   });
-  const res = await client.callApi(params, request, runtimeOptions());
+  const res = await client.callApi(params, request, runtimeOptions(call.timeouts));
   return asRecord(res['body']) as T;
 }

@@ -36,6 +36,7 @@ import { createRamSdk, RamClient, type RamSdkClient } from './ram.js';
 import type { RetryPolicy } from './retry.js';
 import { callRoa, callRpc, createOpenApiClient, type ClientConfig, type OpenApiClientLike, type ParamValue } from './rpc.js';
 import { createStsSdk, StsClient, type StsSdkClient } from './sts.js';
+import { callTimeouts, productTimeouts, type CallTimeouts, type TimeoutSettings } from './timeouts.js';
 import { createVpcSdk, VpcClient, type VpcSdkClient } from './vpc.js';
 import {
   CallCounter,
@@ -71,7 +72,9 @@ export interface CloudSessionOptions {
   readonly now?: () => number;
   /** Environment for `env` credentials; default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Replaces every call's read budget (timeouts.ts; default per product and action). */
   readonly readTimeoutMs?: number;
+  /** Replaces the connect budget (default: timeouts.ts). */
   readonly connectTimeoutMs?: number;
   /**
    * Largest PageSize/MaxResults acrctl asks for on any List call (default: each action's own
@@ -143,6 +146,19 @@ export class CloudSession {
       random: options.random ?? Math.random,
       reporter: options.reporter ?? (() => undefined),
       secrets: () => this.secrets.values(),
+      timeouts: (product, action) => this.#timeouts(product, action),
+    };
+  }
+
+  /** The budgets of one call: the table's, or the session's overrides. */
+  #timeouts(product: CloudProduct, action: string): CallTimeouts {
+    return callTimeouts(product, action, this.#timeoutSettings());
+  }
+
+  #timeoutSettings(): TimeoutSettings {
+    return {
+      ...(this.#options.readTimeoutMs !== undefined ? { readMs: this.#options.readTimeoutMs } : {}),
+      ...(this.#options.connectTimeoutMs !== undefined ? { connectMs: this.#options.connectTimeoutMs } : {}),
     };
   }
 
@@ -268,6 +284,7 @@ export class CloudSession {
       const spec = this.account(alias);
       c = buildCredential(spec.credentials, {
         secrets: this.secrets,
+        alias,
         ...(this.#options.env !== undefined ? { env: this.#options.env } : {}),
         ...(this.#options.now !== undefined ? { now: this.#options.now } : {}),
         ...(this.endpoints.emulated ? { assumeRole: (source, req) => this.#assumeRoleOnEmulator(alias, source, req) } : {}),
@@ -284,8 +301,9 @@ export class CloudSession {
       endpoint: resolved.endpoint,
       protocol: resolved.protocol,
       regionId: region === GLOBAL_REGION ? DEFAULT_SIGNING_REGION : region,
-      ...(this.#options.readTimeoutMs !== undefined ? { readTimeoutMs: this.#options.readTimeoutMs } : {}),
-      ...(this.#options.connectTimeoutMs !== undefined ? { connectTimeoutMs: this.#options.connectTimeoutMs } : {}),
+      // Per product: calls through official SDK methods (ram, sts, vpc) use the client's budgets.
+      readTimeoutMs: productTimeouts(product, this.#timeoutSettings()).readMs,
+      connectTimeoutMs: productTimeouts(product, this.#timeoutSettings()).connectMs,
     };
   }
 
@@ -332,6 +350,7 @@ export class CloudSession {
             params: this.#capPaging(params as { readonly [k: string]: ParamValue }),
             ...(options.shrink !== undefined ? { shrink: options.shrink } : {}),
             ...(options.method !== undefined ? { method: options.method } : {}),
+            timeouts: this.#timeouts(product, action),
           }),
       );
     };
@@ -355,6 +374,7 @@ export class CloudSession {
           ...(request.pathParams !== undefined ? { pathParams: request.pathParams } : {}),
           ...(request.query !== undefined ? { query: this.#capPaging(request.query as { readonly [k: string]: ParamValue }) } : {}),
           ...(request.body !== undefined ? { body: request.body } : {}),
+          timeouts: this.#timeouts(product, action),
         }),
       );
     };

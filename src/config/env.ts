@@ -21,12 +21,15 @@ export interface Interpolated {
   readonly fromEnv: ReadonlySet<string>;
   /** Paths whose value came from a secret-looking variable: never echo these values. */
   readonly secretPaths: ReadonlySet<string>;
+  /** The values of secret-looking variables that were interpolated: masked in every output. */
+  readonly secretValues: ReadonlySet<string>;
 }
 
 export function interpolateEnv(value: unknown, env: Readonly<Record<string, string | undefined>>, locate: Locator): Interpolated {
   const findings: Finding[] = [];
   const fromEnv = new Set<string>();
   const secretPaths = new Set<string>();
+  const secretValues = new Set<string>();
 
   const str = (s: string, path: (string | number)[]): string => {
     if (!s.includes('${')) return s;
@@ -58,7 +61,10 @@ export function interpolateEnv(value: unknown, env: Readonly<Record<string, stri
         return whole;
       }
       fromEnv.add(pathKey(path));
-      if (isSecretName(name)) secretPaths.add(pathKey(path));
+      if (isSecretName(name)) {
+        secretPaths.add(pathKey(path));
+        if (v !== '') secretValues.add(v);
+      }
       return v;
     });
   };
@@ -76,5 +82,5 @@ export function interpolateEnv(value: unknown, env: Readonly<Record<string, stri
     return v;
   };
 
-  return { value: walk(value, []), findings, fromEnv, secretPaths };
+  return { value: walk(value, []), findings, fromEnv, secretPaths, secretValues };
 }

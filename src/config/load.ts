@@ -16,7 +16,7 @@
  *    no defaults filled in.
  *  - No message contains a secret value.
  */
-import { readFile as fsReadFile, stat as fsStat } from 'node:fs/promises';
+import { lstat as fsLstat, readFile as fsReadFile, realpath as fsRealpath, stat as fsStat } from 'node:fs/promises';
 import { AcrctlError, type SourceLocation } from '../errors.js';
 import { createLocator, type Locator } from './locate.js';
 import type { Finding, ReferenceCheck, RegistryDocument } from './model.js';
@@ -52,10 +52,18 @@ export interface LoadResult {
   readonly document: RegistryDocument | undefined;
   /** Every finding, sorted by line, column, then severity and id. */
   readonly findings: readonly Finding[];
-  /** Decoded source text, when decoding succeeded (for code frames). */
+  /**
+   * Decoded source text for code frames: only when decoding succeeded and the text reads as a
+   * registry.yaml ({@link looksLikeConfig}), so a file that is not one is never quoted.
+   */
   readonly text: string | undefined;
   /** Positions of document paths; undefined when the YAML could not be parsed. */
   readonly locate: Locator | undefined;
+  /**
+   * Values interpolated from secret-looking environment variables (src/config/secrets.ts
+   * isSecretName): plans mark the fields holding them sensitive, and outputs mask them.
+   */
+  readonly sensitiveValues: readonly string[];
 }
 
 /** True when a result holds an error finding. */
@@ -71,8 +79,11 @@ export function validateSource(source: Uint8Array | string, file: string, option
   if (!decoded.ok) return result(file, undefined, [decoded.finding], undefined, undefined);
   const text = decoded.text;
 
+  // Code frames quote the file: only a file that reads as a registry.yaml is ever quoted (a token
+  // or credentials file given by mistake is not echoed line by line).
+  const frames = looksLikeConfig(text) ? text : undefined;
   const parsed = parseYaml(text, file, options.parseLimits ?? DEFAULT_PARSE_LIMITS);
-  if (parsed.value === undefined || parsed.doc === undefined) return result(file, undefined, parsed.findings, text, undefined);
+  if (parsed.value === undefined || parsed.doc === undefined) return result(file, undefined, parsed.findings, frames, undefined);
   const locate = createLocator(parsed.doc, parsed.lineCounter, file);
   const findings: Finding[] = [...parsed.findings];
 
@@ -89,11 +100,21 @@ export function validateSource(source: Uint8Array | string, file: string, option
   findings.push(...schemaFindings.filter((f) => !unresolved.has(pathKey(f.path)) && !explainedByParse(f, parsed.findings)));
   findings.push(...checkReferences(value, locate, options.references ?? []));
 
-  if (hasErrors(findings)) return result(file, undefined, findings, text, locate);
+  const sensitive = [...interpolated.secretValues];
+  if (hasErrors(findings)) return result(file, undefined, findings, frames, locate, sensitive);
   const document = value as RegistryDocument;
   const lint = options.lint ?? defaultLints;
   if (lint) findings.push(...lint(document, (path) => locate(path)));
-  return result(file, hasErrors(findings) ? undefined : document, findings, text, locate);
+  return result(file, hasErrors(findings) ? undefined : document, findings, frames, locate, sensitive);
+}
+
+/**
+ * Whether a text reads as a registry.yaml: one of its top-level keys (version, accounts,
+ * instances, crossRegionAccess) starts a line. Anything else (a token, a key file, JSON credentials)
+ * is never quoted in a code frame.
+ */
+export function looksLikeConfig(text: string): boolean {
+  return /^(version|accounts|instances|crossRegionAccess)\s*:/m.test(text);
 }
 
 /** Parse findings that drop a node (bad key, bad alias, bad value). */
@@ -125,13 +146,16 @@ function samePath(a: readonly (string | number)[], b: readonly (string | number)
 export interface ConfigFs {
   stat(path: string): Promise<{ size: number; isFile(): boolean }>;
   readFile(path: string): Promise<Uint8Array>;
+  /** Without the link followed; with {@link realpath}, lets a link to a file that is not YAML be refused. */
+  lstat?(path: string): Promise<{ isSymbolicLink(): boolean }>;
+  realpath?(path: string): Promise<string>;
 }
 
 export interface LoadOptions extends ValidateOptions {
   readonly fs?: ConfigFs;
 }
 
-const nodeFs: ConfigFs = { stat: fsStat, readFile: (p) => fsReadFile(p) };
+const nodeFs: ConfigFs = { stat: fsStat, readFile: (p) => fsReadFile(p), lstat: fsLstat, realpath: fsRealpath };
 
 /**
  * Reads and validates a registry.yaml. `file` is used as given in every location (pass it relative to
@@ -141,6 +165,7 @@ const nodeFs: ConfigFs = { stat: fsStat, readFile: (p) => fsReadFile(p) };
 export async function loadConfig(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const fs = options.fs ?? nodeFs;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  await refuseLinkToNonYaml(file, fs);
   let size: number;
   try {
     const st = await fs.stat(file);
@@ -160,6 +185,32 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
     throw unreadable(file, err);
   }
   return validateSource(bytes, file, options);
+}
+
+/**
+ * A config given through a symbolic link is read only when the link leads to a .yaml or .yml file:
+ * a link to a token or credentials file would otherwise have its content parsed and quoted.
+ */
+async function refuseLinkToNonYaml(file: string, fs: ConfigFs): Promise<void> {
+  if (!fs.lstat || !fs.realpath) return;
+  let link: boolean;
+  try {
+    link = (await fs.lstat(file)).isSymbolicLink();
+  } catch {
+    return; // a missing file is reported by the stat that follows
+  }
+  if (!link) return;
+  let target: string;
+  try {
+    target = await fs.realpath(file);
+  } catch (err) {
+    throw new AcrctlError('config.unreadable', `cannot read ${file}: it is a symbolic link that leads nowhere`, { hint: 'point -f at the registry.yaml itself', cause: err });
+  }
+  if (!/\.ya?ml$/i.test(target)) {
+    throw new AcrctlError('config.not-yaml', `cannot read ${file}: it is a symbolic link to ${target}, which is not a .yaml or .yml file, so acrctl does not read it`, {
+      hint: 'pass the path of the registry.yaml itself with -f (a link to a token or credentials file would have its content quoted in error messages)',
+    });
+  }
 }
 
 function unreadable(file: string, err: unknown): AcrctlError {
@@ -192,6 +243,6 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
-function result(file: string, document: RegistryDocument | undefined, findings: readonly Finding[], text: string | undefined, locate: Locator | undefined): LoadResult {
-  return { file, document, findings: sortFindings(findings), text, locate };
+function result(file: string, document: RegistryDocument | undefined, findings: readonly Finding[], text: string | undefined, locate: Locator | undefined, sensitiveValues: readonly string[] = []): LoadResult {
+  return { file, document, findings: sortFindings(findings), text, locate, sensitiveValues };
 }

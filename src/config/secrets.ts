@@ -16,8 +16,13 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'authtoken', 'authorizationtoken', 'apikey', 'privatekey', 'akid', 'aksecret',
 ]);
 
-/** Environment variable names whose values must never be echoed. */
-const SECRET_NAME = /(SECRET|PASSW(OR)?D|TOKEN|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|API_?KEY)/i;
+/**
+ * Environment variable names whose values must never be echoed: any name containing SECRET,
+ * PASSWORD/PASSWD, TOKEN, ACCESS_KEY, PRIVATE_KEY, CREDENTIAL or API_KEY, any name that is or ends
+ * in KEY or PASS (`ACRCTL_PLAN_KEY`, `SIGNING_KEY`, `DB_PASS`), and names ending in `_PWD`
+ * (`DB_PWD`; not `PWD` and `OLDPWD`, the shell's working directories). Case-insensitive.
+ */
+const SECRET_NAME = /(SECRET|PASSW(OR)?D|TOKEN|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|API_?KEY)|(^|_)(KEY|PASS)$|_PWD$/i;
 
 /** AccessKey IDs start with LTAI (long-term) or STS. (temporary). */
 const ACCESS_KEY_ID = /^(LTAI[A-Za-z0-9]{12,30}|STS\.[A-Za-z0-9]{16,})$/;

@@ -57,6 +57,12 @@ export interface DesiredObject<S extends Spec = Spec, K extends Key = Key> exten
   readonly reason?: string;
   /** Display only: a one-line summary of the action, e.g. `copy team-a/api:v1 (12 MB)`. */
   readonly summary?: string;
+  /**
+   * Dotted paths of `spec` fields that hold secrets (write-only passwords, webhook URLs, certificate
+   * keys): never shown, saved or hashed, only sent (src/plan/sensitive.ts). Fields whose value came
+   * from a secret-looking environment variable are found without being declared.
+   */
+  readonly sensitive?: readonly string[];
 }
 
 /** An object found live. */

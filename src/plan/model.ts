@@ -3,18 +3,19 @@
  *
  * Owns: the plan's shape (mirrored by schemas/plan.schema.json, {@link PLAN_FORMAT_VERSION}) and pure
  * helpers on it. Must not import any `node:` module or cloud client. Invariants of a plan value:
- * - JSON-serialisable; no timestamps, absolute paths or secrets anywhere in it;
+ * - JSON-serialisable; no timestamps or absolute paths anywhere in it;
+ * - sensitive values (see `Action.sensitive`) may be held in memory for apply, but a plan is only
+ *   ever shown, saved or hashed in its public form (src/plan/sensitive.ts), where they are masked;
  * - actions sorted by `id`; every `dependsOn` names an action of the same plan; the graph is acyclic;
  * - fields documented "display only" never steer apply.
  */
 
-import { AcrctlError } from '../errors.js';
-
 /**
- * The version of the plan format. 2: actions carry their natural key (`key`) and the cloud ids of the
- * live object (`ids`) as fields of their own, no longer inside `before`.
+ * The version of the plan format this acrctl reads and writes. 2: sensitive fields, `--target`,
+ * serials and signatures. 3: actions carry their natural key (`key`) and the cloud ids of the live
+ * object (`ids`) as fields of their own, no longer inside `before`.
  */
-export const PLAN_FORMAT_VERSION = 2;
+export const PLAN_FORMAT_VERSION = 3;
 
 /** The closed set of things an action can do (STYLE.md habit 3). */
 export const ACTION_TYPES = ['create', 'update', 'replace', 'delete', 'run', 'gate'] as const;
@@ -76,6 +77,12 @@ export interface Action {
   readonly gate?: GateInfo;
   /** Display only: one-line summary, e.g. "copy 12 tags (340 MB)". */
   readonly summary?: string;
+  /**
+   * Dotted field paths (within `before`, `after` and `changes`) whose values are sensitive: shown,
+   * saved and hashed as "(sensitive)"; only apply, which re-derives the plan from the config, ever
+   * holds the real values. Sorted; absent when none.
+   */
+  readonly sensitive?: readonly string[];
 }
 
 /** An object found live under a declared container but not declared. */
@@ -118,7 +125,10 @@ export interface PlanSummary {
 
 export interface Plan {
   readonly formatVersion: typeof PLAN_FORMAT_VERSION;
-  /** sha256 of (configDigest, liveFingerprint, actions): names the plan in journals and ClientTokens. */
+  /**
+   * sha256 of every other field of the plan's public form but `signature` (src/plan/planner.ts
+   * planIdOf): any edit of a saved plan shows. Names the plan in run journals.
+   */
   readonly planId: string;
   /** sha256 of the config file's bytes after variable interpolation. */
   readonly configDigest: string;
@@ -139,6 +149,23 @@ export interface Plan {
   readonly outputs: readonly PlanOutput[];
   readonly findings: readonly PlanFinding[];
   readonly summary: PlanSummary;
+  /** Set when the plan was made with `--target`: apply re-derives it with the same addresses. */
+  readonly target?: PlanTarget;
+  /**
+   * A random id given when the plan is saved with `plan --out`, so that a saved plan is applied
+   * once: re-planning makes a new one even when nothing else differs. Absent on plans shown only.
+   */
+  readonly serial?: string;
+  /** `hmac-sha256:<hex>` of `planId` under `ACRCTL_PLAN_KEY`, when that key was set. */
+  readonly signature?: string;
+}
+
+/** What `--target` selected. */
+export interface PlanTarget {
+  /** The `--target` addresses, sorted. */
+  readonly addresses: readonly string[];
+  /** How many actions the plan would have had without `--target`. */
+  readonly of: number;
 }
 
 /** Counts actions the way the final text line does. Replacements count as one add and one destroy. */
@@ -177,20 +204,6 @@ export function summarise(actions: readonly Action[]): PlanSummary {
 /** True when the plan would change nothing (no actions at all). */
 export function isEmpty(plan: Pick<Plan, 'actions'>): boolean {
   return plan.actions.length === 0;
-}
-
-/**
- * Refuses a saved plan of another format version, with a message that says what to do, before its
- * shape is checked against the schema (which would only say that a field is wrong).
- */
-export function assertPlanFormat(value: unknown, where: string): void {
-  const version = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['formatVersion'] : undefined;
-  if (typeof version !== 'number' || version === PLAN_FORMAT_VERSION) return;
-  throw new AcrctlError(
-    'plan.format_version',
-    `${where} is a plan of format version ${version}${version < PLAN_FORMAT_VERSION ? ', made by an earlier acrctl' : ''}; this acrctl applies format version ${PLAN_FORMAT_VERSION} only`,
-    { hint: 'make the plan again with this acrctl: acrctl plan --out FILE (a saved plan is applied by the acrctl version that made it)' },
-  );
 }
 
 /**

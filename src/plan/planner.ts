@@ -18,19 +18,21 @@ import { compareSpec } from './compare.js';
 import type { DesiredObject, Diff, Kind, LiveObject } from './kind.js';
 import type { CloudSession } from '../cloud/session.js';
 import type { RegistryDocument } from '../config/model.js';
+import { closest } from '../config/suggest.js';
 import { canonical } from './canonical.js';
 import { VERSION } from '../version.js';
 import {
-  PLAN_FORMAT_VERSION,
   type Action,
   type ActionType,
   type Plan,
   type PlanFinding,
   type PlanOutput,
   type UnmanagedObject,
+  PLAN_FORMAT_VERSION,
   summarise,
   targetMatches,
 } from './model.js';
+import { normaliseValues, publicPlan, scrubText, sensitiveFields, stringsAt } from './sensitive.js';
 
 export interface PlanInput {
   readonly config: RegistryDocument;
@@ -47,6 +49,11 @@ export interface PlanInput {
   readonly targets?: readonly string[];
   /** Hex sha256 of a string (node:crypto in the CLI; injected so this module stays pure). */
   readonly sha256: (text: string) => string;
+  /**
+   * Values that must never be shown (the config loader's: values interpolated from secret-looking
+   * environment variables). Fields holding one are marked sensitive (src/plan/sensitive.ts).
+   */
+  readonly sensitiveValues?: readonly string[];
 }
 
 /** Computes the plan. Reads live state through the kinds; changes nothing. */
@@ -109,21 +116,25 @@ export async function computeDestroyPlan(input: PlanInput): Promise<Plan> {
   }
   const plan = buildPlan({ ...input, kinds, desired: [], live: asPruned });
   const reasoned = plan.actions.map((a) => ({ ...a, reason: 'acrctl destroy' }));
-  // The plan id covers the actions: compute it again for the actions as they are returned.
-  return {
-    ...plan,
-    actions: reasoned,
-    planId: planIdOf({ configDigest: plan.configDigest, liveFingerprint: plan.liveFingerprint, actions: reasoned }, input.sha256),
-    unmanaged: alongside.sort((a, b) => compare(a.id, b.id)),
-  };
+  // The plan id covers every field: compute it again for the plan as it is returned.
+  return withPlanId({ ...plan, actions: reasoned, unmanaged: alongside.sort((a, b) => compare(a.id, b.id)) }, input.sha256);
 }
 
 /**
- * A plan's id: the hash of its config digest, live fingerprint and actions (canonical JSON). The one
- * definition used to make plans and to check saved ones, so any edit of a saved plan shows.
+ * A plan's id: the hash of the canonical JSON of its public form (sensitive values masked), every
+ * field but `planId` and `signature` included. The one definition used to make plans and to check
+ * saved ones, so an edit of any field apply or show reads (actions, refs, summary, findings,
+ * configFile, target, serial) shows.
  */
-export function planIdOf(plan: Pick<Plan, 'configDigest' | 'liveFingerprint' | 'actions'>, sha256: (text: string) => string): string {
-  return sha256(JSON.stringify(canonical({ configDigest: plan.configDigest, liveFingerprint: plan.liveFingerprint, actions: plan.actions })));
+export function planIdOf(plan: Plan, sha256: (text: string) => string): string {
+  const { planId: _id, signature: _sig, ...rest } = publicPlan(plan);
+  return sha256(JSON.stringify(canonical(rest)));
+}
+
+/** The plan with its id computed (see {@link planIdOf}); any signature is dropped, since it signed another id. */
+export function withPlanId(plan: Plan, sha256: (text: string) => string): Plan {
+  const { signature: _sig, ...rest } = plan;
+  return { ...rest, planId: planIdOf(rest as Plan, sha256) };
 }
 
 /**
@@ -217,6 +228,10 @@ export function buildPlan(input: BuildInput): Plan {
   const requiresOf = new Map<string, readonly string[]>();
   const unmanaged: UnmanagedObject[] = [];
 
+  // Sensitive values: the loader's, and those of fields kinds declare sensitive (src/plan/sensitive.ts).
+  const secretValues = normaliseValues([...(input.sensitiveValues ?? []), ...input.desired.flatMap((d) => (d.sensitive ?? []).flatMap((p) => stringsAt(d.spec, p)))]);
+  const scrub = (text: string) => (secretValues.length > 0 ? scrubText(text, secretValues) : text);
+
   for (const d of input.desired) {
     const kind = input.kinds.get(d.kind)!;
     const l = liveById.get(d.id);
@@ -224,6 +239,13 @@ export function buildPlan(input: BuildInput): Plan {
     const type = classify(kind, d, l, diff);
     requiresOf.set(d.id, d.requires);
     if (type === 'none') continue;
+    const body = {
+      ...(l ? { before: l.spec } : {}),
+      after: d.spec,
+      changes: diff?.changes ?? [],
+    };
+    const sensitive = d.sensitive !== undefined || secretValues.length > 0 ? sensitiveFields(body, d.sensitive ?? [], secretValues) : [];
+    const gate = type === 'gate' ? gateOf(kind, d, l) : undefined;
     actions.set(d.id, {
       id: d.id,
       kind: d.kind,
@@ -233,13 +255,12 @@ export function buildPlan(input: BuildInput): Plan {
       ...(d.instance !== undefined ? { instance: d.instance } : {}),
       key: d.key,
       ...(l && Object.keys(l.ids).length > 0 ? { ids: l.ids } : {}),
-      ...(l ? { before: l.spec } : {}),
-      after: d.spec,
-      changes: diff?.changes ?? [],
+      ...body,
       dependsOn: [],
-      ...(d.reason !== undefined ? { reason: d.reason } : {}),
-      ...(d.summary !== undefined ? { summary: d.summary } : {}),
-      ...(type === 'gate' ? { gate: gateOf(kind, d, l) } : {}),
+      ...(d.reason !== undefined ? { reason: scrub(d.reason) } : {}),
+      ...(d.summary !== undefined ? { summary: scrub(d.summary) } : {}),
+      ...(gate ? { gate: { ...gate, instructions: gate.instructions.map(scrub), verification: scrub(gate.verification) } } : {}),
+      ...(sensitive.length > 0 ? { sensitive } : {}),
     });
   }
 
@@ -249,6 +270,8 @@ export function buildPlan(input: BuildInput): Plan {
     if (!kind.reportsUnmanaged) continue;
     requiresOf.set(l.id, l.requires);
     if (l.prunable) {
+      const before = l.spec;
+      const sensitive = secretValues.length > 0 ? sensitiveFields({ before, changes: [] }, [], secretValues) : [];
       actions.set(l.id, {
         id: l.id,
         kind: l.kind,
@@ -258,10 +281,11 @@ export function buildPlan(input: BuildInput): Plan {
         ...(l.instance !== undefined ? { instance: l.instance } : {}),
         key: l.key,
         ...(Object.keys(l.ids).length > 0 ? { ids: l.ids } : {}),
-        before: l.spec,
+        before,
         changes: [],
         dependsOn: [],
         reason: `not in the configuration; ${l.container} has prune: true`,
+        ...(sensitive.length > 0 ? { sensitive } : {}),
       });
     } else {
       unmanaged.push({
@@ -277,7 +301,11 @@ export function buildPlan(input: BuildInput): Plan {
 
   const deps = dependencyEdges(actions, requiresOf);
   let selected = [...actions.keys()];
-  if (input.targets && input.targets.length > 0) selected = selectTargets(input.targets, actions, deps);
+  const targets = [...new Set(input.targets ?? [])].sort(compare);
+  if (targets.length > 0) {
+    checkTargets(targets, [...desiredById.keys(), ...liveById.keys()]);
+    selected = selectTargets(targets, actions, deps);
+  }
 
   const selectedSet = new Set(selected);
   // The actions were built here and nothing else holds them: fill in their edges in place rather
@@ -309,21 +337,40 @@ export function buildPlan(input: BuildInput): Plan {
     JSON.stringify(canonical([...liveById.values()].sort((a, b) => compare(a.id, b.id)).map((l) => ({ id: l.id, spec: l.spec, ids: l.ids })))),
   );
   const sortedUnmanaged = unmanaged.sort((a, b) => compare(a.id, b.id));
-  const planId = planIdOf({ configDigest: input.configDigest, liveFingerprint, actions: finalActions }, input.sha256);
-  return {
-    formatVersion: PLAN_FORMAT_VERSION,
-    planId,
-    configDigest: input.configDigest,
-    liveFingerprint,
-    configFile: input.configFile,
-    acrctlVersion: VERSION,
-    actions: finalActions,
-    refs: sortKeys(refs),
-    unmanaged: sortedUnmanaged,
-    outputs: [...outputs].sort((a, b) => compare(a.id, b.id)),
-    findings: [...(input.findings ?? []), ...findings],
-    summary: summarise(finalActions),
-  };
+  return withPlanId(
+    {
+      formatVersion: PLAN_FORMAT_VERSION,
+      planId: '',
+      configDigest: input.configDigest,
+      liveFingerprint,
+      configFile: input.configFile,
+      acrctlVersion: VERSION,
+      actions: finalActions,
+      refs: sortKeys(refs),
+      unmanaged: sortedUnmanaged,
+      outputs: [...outputs].sort((a, b) => compare(a.id, b.id)).map((o) => ({ ...o, title: scrub(o.title), lines: o.lines.map(scrub) })),
+      findings: [...(input.findings ?? []), ...findings].map((f) => ({ ...f, message: scrub(f.message) })),
+      summary: summarise(finalActions),
+      ...(targets.length > 0 ? { target: { addresses: targets, of: actions.size } } : {}),
+    },
+    input.sha256,
+  );
+}
+
+/**
+ * Every `--target` must name an object of the configuration or of the live estate (or a container
+ * of one): a typo must not read as "No changes".
+ */
+function checkTargets(targets: readonly string[], known: readonly string[]): void {
+  for (const t of targets) {
+    if (known.some((id) => targetMatches(t, id))) continue;
+    // closest() allows at most 3 edits: only addresses of about the same length can be that close.
+    const near = closest(t, known.filter((id) => Math.abs(id.length - t.length) <= 3));
+    throw new AcrctlError('plan.target-unknown', `--target ${t} matches no object of the configuration or the live estate`, {
+      address: t,
+      hint: near ? `did you mean ${near}? (acrctl plan lists the addresses)` : 'acrctl plan lists the addresses of what the configuration declares',
+    });
+  }
 }
 
 function classify(kind: Kind, d: DesiredObject, l: LiveObject | undefined, diff: Diff | undefined): ActionType | 'none' {

@@ -10,6 +10,7 @@ import type { Action, ActionType, FieldChange, Plan, PlanSummary } from '../plan
 import { formatBytes } from '../plan/units.js';
 import { palette } from './colour.js';
 import { fillIds, planIds } from './placeholders.js';
+import { publicAction, SENSITIVE } from '../plan/sensitive.js';
 
 export interface TextOptions {
   /** ANSI colours; the CLI decides with colourWanted (TTY, NO_COLOR, FORCE_COLOR). */
@@ -125,8 +126,9 @@ export function summaryLine(s: PlanSummary): string {
   return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.tasks} ${s.tasks === 1 ? 'task' : 'tasks'}, ${s.gates} ${s.gates === 1 ? 'gate' : 'gates'}.`;
 }
 
-/** One action: a comment line, the marked address, then its fields. */
-export function renderAction(action: Action, opts: TextOptions): string[] {
+/** One action: a comment line, the marked address, then its fields (sensitive ones as `(sensitive)`). */
+export function renderAction(input: Action, opts: TextOptions): string[] {
+  const action = publicAction(input);
   const c = colourOf(action.type);
   const mark = MARKS[action.type];
   const where = [action.account, action.region].join(', ');
@@ -234,8 +236,9 @@ function renderChange(ch: FieldChange, width: number, opts: TextOptions): string
   return lines;
 }
 
-/** Formats a value for display: strings quoted, objects as indented JSON with sorted keys. */
+/** Formats a value for display: strings quoted, objects as indented JSON with sorted keys; a masked value as `(sensitive)`. */
 export function formatValue(value: unknown): string {
+  if (value === SENSITIVE) return SENSITIVE;
   if (typeof value === 'string') {
     // A JSON document held in a string (RAM policies) is shown pretty, so diffs are per line.
     if (/^\s*[{[]/.test(value)) {

@@ -21,7 +21,7 @@ function action(id: string, dependsOn: string[] = [], type: Action['type'] = 'cr
   return { id, kind, type, account: 'prod', region: 'cn-hangzhou', key: { id }, after: {}, changes: [], dependsOn, ...(type === 'gate' ? { gate: { instructions: [], verification: 'read it', expect: {} } } : {}) };
 }
 function plan(actions: Action[], refs: Plan['refs'] = {}): Plan {
-  return { formatVersion: 2, planId: 'p'.repeat(64), configDigest: 'c'.repeat(64), liveFingerprint: 'f'.repeat(64), configFile: 'r.yaml', acrctlVersion: 't', actions, refs, unmanaged: [], outputs: [], findings: [], summary: summarise(actions) };
+  return { formatVersion: 3, planId: 'p'.repeat(64), configDigest: 'c'.repeat(64), liveFingerprint: 'f'.repeat(64), configFile: 'r.yaml', acrctlVersion: 't', actions, refs, unmanaged: [], outputs: [], findings: [], summary: summarise(actions) };
 }
 
 interface FakeOpts {
@@ -80,9 +80,10 @@ async function run(p: Plan, kind: Kind, extra: { parallelism?: number; resume?: 
   const events: ApplyEvent[] = [];
   const runs = join(dir, 'runs');
   const resume = extra.resume ? loadResumeState(runs, p.planId) : undefined;
-  const journal = Journal.create(runs, { runId: `run-${readdirSafe(runs).length}`, planId: p.planId, startedAt: 'now', pid: 1 });
+  const runId = `run-${readdirSafe(runs).length}`;
+  const journal = Journal.create(runs, { runId, planId: p.planId, startedAt: 'now', pid: 1 });
   try {
-    const result = await execute({ plan: p, kinds: new Map([[kind.name, kind]]), cloud: undefined as unknown as CloudSession, journal, emit: (e) => events.push(e), ...(resume ? { resume } : {}), ...(extra.parallelism ? { parallelism: extra.parallelism } : {}) });
+    const result = await execute({ plan: p, kinds: new Map([[kind.name, kind]]), cloud: undefined as unknown as CloudSession, journal, runId, emit: (e) => events.push(e), ...(resume ? { resume } : {}), ...(extra.parallelism ? { parallelism: extra.parallelism } : {}) });
     return { result, events, journal: journal.path };
   } finally {
     journal.close();

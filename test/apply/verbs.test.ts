@@ -181,7 +181,7 @@ describe('saved plans of another format version', () => {
       const path = join(dir, 'old.json');
       writeFileSync(path, JSON.stringify({ formatVersion: 1, planId: 'x', actions: [{ id: 'a', before: { ids: { instanceId: 'cri-1' } } }] }));
       expect(() => readPlanFile(path)).toThrow(
-        expect.objectContaining({ code: 'plan.format_version', message: `${path} is a plan of format version 1, made by an earlier acrctl; this acrctl applies format version 2 only` }),
+        expect.objectContaining({ code: 'plan.format-version', message: `${path} is a plan of format 1; this acrctl reads format 3 only` }),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -216,7 +216,7 @@ describe('the fix commands acrctl drift prints', () => {
     }
     const report = buildDriftReport({
       plan: {
-        formatVersion: 2, planId: '0'.repeat(64), configDigest: '0'.repeat(64), liveFingerprint: '0'.repeat(64), configFile: 'registry.yaml', acrctlVersion: '0', refs: {}, unmanaged: [], outputs: [], findings: [],
+        formatVersion: 3, planId: '0'.repeat(64), configDigest: '0'.repeat(64), liveFingerprint: '0'.repeat(64), configFile: 'registry.yaml', acrctlVersion: '0', refs: {}, unmanaged: [], outputs: [], findings: [],
         actions: [{ id: 'instance[hz]', kind: 'instance', type: 'update', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz' }, changes: [], dependsOn: [] }],
         summary: { add: 0, change: 1, destroy: 0, tasks: 0, gates: 0 },
       },

@@ -1,6 +1,6 @@
 import * as openapiCore from '@alicloud/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, isNotFoundCode, redactSecrets, toCloudApiError, transportFailure } from '../../src/cloud/errors.js';
+import { CONNECT_TIMEOUT_CODE, classifyFailure, isNotFoundCode, markSent, redactSecrets, toCloudApiError, transportFailure } from '../../src/cloud/errors.js';
 import { BusinessError, callRpc, checkBusinessBody, flattenParams, roaPath, type OpenApiClientLike } from '../../src/cloud/rpc.js';
 
 describe('flattenParams', () => {
@@ -111,7 +111,18 @@ describe('classification', () => {
     { reason: 'socket hang up on a read', err: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), call: read, want: 'retryable' },
     { reason: 'socket hang up on a create', err: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), call: create, want: 'outcome-unknown' },
     { reason: 'read timeout on a create', err: Object.assign(new Error('ReadTimeout(30000). POST http://x failed.'), { name: 'RequestTimeoutError' }), call: create, want: 'outcome-unknown' },
-    { reason: 'connect timeout never sent', err: Object.assign(new Error('ConnectTimeout: Connect http://x failed.'), { name: 'RequestTimeoutError' }), call: create, want: 'retryable' },
+    // The runtime's "ConnectTimeout" is a socket idle timeout that keeps running after the request was
+    // written (issue 19: a 6 s create was re-sent 10 times). Without an observation of the socket it
+    // may have been sent.
+    { reason: "the runtime's ConnectTimeout on a create, socket not observed: may have been sent", err: Object.assign(new Error('ConnectTimeout: Connect http://x failed.'), { name: 'RequestTimeoutError' }), call: create, want: 'outcome-unknown' },
+    { reason: "the runtime's ConnectTimeout after the socket connected", err: markSent(Object.assign(new Error('ConnectTimeout: Connect http://x failed.'), { name: 'RequestTimeoutError' }), 'maybe-sent'), call: create, want: 'outcome-unknown' },
+    { reason: "the runtime's ConnectTimeout before the socket connected is never sent", err: markSent(Object.assign(new Error('ConnectTimeout: Connect http://x failed.'), { name: 'RequestTimeoutError' }), 'not-sent'), call: create, want: 'retryable' },
+    { reason: 'our connect deadline fires only before the socket connected', err: Object.assign(new Error('no connection within 10000 ms'), { name: 'ConnectTimeoutError', code: CONNECT_TIMEOUT_CODE }), call: create, want: 'retryable' },
+    { reason: 'a reset after the socket connected, observed', err: markSent(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'maybe-sent'), call: create, want: 'outcome-unknown' },
+    { reason: 'DNS failure never sent', err: Object.assign(new Error('getaddrinfo ENOTFOUND cr.example'), { code: 'ENOTFOUND' }), call: create, want: 'retryable' },
+    { reason: 'host unreachable, socket not observed: may come after connecting', err: Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' }), call: create, want: 'outcome-unknown' },
+    { reason: 'host unreachable while connecting, observed', err: markSent(Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' }), 'not-sent'), call: create, want: 'retryable' },
+    { reason: 'a plain bug is no transport failure, whatever was observed', err: markSent(new TypeError('x is undefined'), 'not-sent'), call: create, want: 'fatal' },
     { reason: 'connection refused never sent', err: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), call: create, want: 'retryable' },
     { reason: 'EPIPE', err: Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }), call: read, want: 'retryable' },
     { reason: 'RAM EntityNotExist', err: { code: 'EntityNotExist.Role', statusCode: 404 }, call: read, want: 'not-found' },

@@ -19,7 +19,7 @@ function action(id: string, type: Action['type'], extra: Partial<Action> = {}): 
 
 function plan(actions: Action[], extra: Partial<Plan> = {}): Plan {
   return {
-    formatVersion: 2,
+    formatVersion: 3,
     planId: 'a'.repeat(64),
     configDigest: 'b'.repeat(64),
     liveFingerprint: 'c'.repeat(64),

@@ -6,6 +6,12 @@
  * half are random times into the run, half are "right after the k-th call was announced in the
  * journal", which lands inside the window where a request has been sent but its outcome is not yet
  * recorded (creates are slowed down on the emulator so that window is wide).
+ *
+ * Slow creates (issue 19): two more points slow one create (picked by the seed) to 6 s and 31 s and
+ * kill right after its call was journalled, so the service is still working on it when the process
+ * dies; the resume starts at once and the orphaned request lands while or after it runs. Nothing may
+ * land twice, and the resume's settle time covers the slow create (objects that show only after their
+ * create, ACL entries, are not sent again before an orphaned create could have landed).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +22,7 @@ import { readJournal } from '../../src/apply/journal.js';
 import { mulberry32 } from '../../src/emulator/core/faults.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { BIN, runCli } from '../support/cli.js';
-import { CRASH_CONFIG, CRASH_EXPECTED_CREATES, CRASH_SLOW_ACTIONS, landed } from '../../bench/crash-estate.js';
+import { CRASH_CONFIG, CRASH_CREATE_ACTIONS, CRASH_EXPECTED_CREATES, CRASH_SLOW_ACTIONS, landed } from '../../bench/crash-estate.js';
 
 interface Call {
   action: string;
@@ -25,18 +31,22 @@ interface Call {
   mutating: boolean;
 }
 
-type KillPoint = { kind: 'time'; ms: number } | { kind: 'intent'; k: number };
+type KillPoint = { kind: 'time'; ms: number } | { kind: 'intent'; k: number } | { kind: 'call'; call: string };
 
 function killPoints(seed: number, n: number): KillPoint[] {
   const rand = mulberry32(seed);
   return Array.from({ length: n }, (_, i) => (i % 2 === 0 ? { kind: 'time', ms: 150 + Math.floor(rand() * 1000) } : { kind: 'intent', k: 1 + Math.floor(rand() * 12) }));
 }
 
-function intentsWritten(cwd: string): number {
+function intentsWritten(cwd: string, call?: string): number {
   const dir = join(cwd, '.acrctl', 'runs');
   if (!existsSync(dir)) return 0;
   let n = 0;
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.jsonl'))) n += readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.includes('"t":"intent"')).length;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.jsonl'))) {
+    n += readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"t":"intent"') && (call === undefined || l.includes(`"call":"${call}"`))).length;
+  }
   return n;
 }
 
@@ -58,7 +68,7 @@ async function applyAndKill(t: TestEmulator, cwd: string, point: KillPoint): Pro
     let done = false;
     void exited.then(() => (done = true));
     while (!done) {
-      if (intentsWritten(cwd) >= point.k) {
+      if (point.kind === 'intent' ? intentsWritten(cwd) >= point.k : intentsWritten(cwd, point.call) >= 1) {
         kill();
         break;
       }
@@ -75,24 +85,38 @@ describe('kill -9 during apply, then --resume', () => {
   // Printed so a failure can be replayed with ACRCTL_CRASH_SEED.
   console.log(`crash test seed ${seed} (replay: ACRCTL_CRASH_SEED=${seed})`);
 
-  it.concurrent.each(points.map((p, i) => [i, p] as const))(`kill point %i %j converges without duplicates (seed ${seed})`, async (_i, point) => {
+  /**
+   * Applies with the kill point, then resumes and checks convergence. `slow` slows one create to
+   * `latencyMs` (the other mutating calls keep their 80 ms); the kill then lands inside it.
+   */
+  const converges = async (point: KillPoint, slow?: { action: string; latencyMs: number }) => {
     const t = await startTestEmulator();
     const cwd = mkdtempSync(join(tmpdir(), 'acrctl-crash-'));
     try {
       writeFileSync(join(cwd, 'registry.yaml'), CRASH_CONFIG);
       // Slow creates down so kills land while requests are in flight.
-      const slow = { latencyMs: 80 };
-      await t.admin('PUT', '/_emulator/faults', { seed, actions: Object.fromEntries(CRASH_SLOW_ACTIONS.map((a) => [a, slow])) });
+      const actions: Record<string, { latencyMs: number }> = Object.fromEntries(CRASH_SLOW_ACTIONS.map((a) => [a, { latencyMs: 80 }]));
+      if (slow) actions[slow.action] = { latencyMs: slow.latencyMs };
+      await t.admin('PUT', '/_emulator/faults', { seed, actions });
       await applyAndKill(t, cwd, point);
+      const killedAt = Date.now();
       // Every journal is readable whatever instant the kill hit (a torn last line at most).
       const runs = join(cwd, '.acrctl', 'runs');
       if (existsSync(runs)) {
         for (const f of readdirSync(runs).filter((x) => x.endsWith('.jsonl'))) expect(readJournal(join(runs, f)).tornLines).toBeLessThanOrEqual(1);
       }
       await t.admin('DELETE', '/_emulator/faults');
-      // The emulator shows ACL entries 100 ms after their create: a 1 s settle is ample margin.
-      const resumed = await runCli(['apply', '--resume', '--auto-approve', '--endpoint', t.url], { cwd, env: { ACRCTL_SETTLE_MS: '1000' } });
+      // The emulator shows ACL entries 100 ms after their create: a 1 s settle is ample margin. With
+      // a slow create in flight when the process died, the service may apply it up to its latency
+      // later: an entry announced but not yet visible is given that long before it is sent again.
+      const settleMs = slow ? slow.latencyMs + 1000 : 1000;
+      const resumed = await runCli(['apply', '--resume', '--auto-approve', '--endpoint', t.url], { cwd, env: { ACRCTL_SETTLE_MS: String(settleMs) } });
       expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+      if (slow) {
+        // Let the orphaned request finish at the emulator before counting what landed.
+        const wait = killedAt + slow.latencyMs + 500 - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
       const plan = await runCli(['plan', '--detailed-exitcode', '--endpoint', t.url], { cwd });
       expect(plan.code, plan.stdout).toBe(0);
       const log = (await t.admin<Call[]>('GET', '/_emulator/calls')).body;
@@ -106,5 +130,16 @@ describe('kill -9 during apply, then --resume', () => {
       await t.close();
       rmSync(cwd, { recursive: true, force: true });
     }
+  };
+
+  // One create per latency, picked by the seed (different ones), killed while the service works on it.
+  // Declared first so that they start first: their wait overlaps the ordinary points.
+  const slowPoints = [6_000, 31_000].map((latencyMs, i) => ({ latencyMs, action: CRASH_CREATE_ACTIONS[(seed + i) % CRASH_CREATE_ACTIONS.length]! }));
+  it.concurrent.each(slowPoints)(`a kill inside a create slowed to $latencyMs ms ($action) converges without duplicates (seed ${seed})`, async (slow) => {
+    await converges({ kind: 'call', call: slow.action.split(':')[1]! }, slow);
+  }, 90_000);
+
+  it.concurrent.each(points.map((p, i) => [i, p] as const))(`kill point %i %j converges without duplicates (seed ${seed})`, async (_i, point) => {
+    await converges(point);
   });
 });

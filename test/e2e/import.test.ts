@@ -298,9 +298,12 @@ describe('a killed import', () => {
 
     r = await w.cli(['apply', '--resume', '--auto-approve']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    // The resumed run's journal: finished images are not started again, let alone copied.
+    // The resumed run's journal (a resume continues the run's journal: its records follow the last
+    // `resume` record): finished images are not started again, let alone copied.
     const last = readdirSync(runs).filter((f) => f.endsWith('.jsonl')).sort().at(-1)!;
-    const records = readFileSync(join(runs, last), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string; id?: string; call?: string });
+    const all = readFileSync(join(runs, last), 'utf8').trim().split('\n').flatMap((l) => { try { return [JSON.parse(l) as { t: string; id?: string; call?: string }]; } catch { return []; } });
+    const records = all.slice(all.map((x) => x.t).lastIndexOf('resume') + 1);
+    expect(all.some((x) => x.t === 'resume'), 'the resume continued the killed run').toBe(true);
     for (const f of finished) expect(records.filter((x) => x.id === f && (x.t === 'start' || x.t === 'intent'))).toEqual([]);
     const copied = records.filter((x) => x.t === 'intent' && x.call === 'CopyImage').length;
     expect(copied).toBeLessThanOrEqual(tags.length - finished.length);

@@ -246,7 +246,10 @@ describe.skipIf(!hasSkopeo)(`skopeo: import from Personal Edition with acrctl ap
     const resumed = await acrctl(['apply', '--resume', '--auto-approve']);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     const runs = journals(cwd);
-    const last = runs[runs.length - 1] ?? [];
+    // The resume continues the killed run's journal: its records follow the last `resume` record.
+    const whole = runs[runs.length - 1] ?? [];
+    const last = whole.slice(whole.map((r) => r.t).lastIndexOf('resume') + 1);
+    expect(whole.some((r) => r.t === 'resume'), 'the resume continued the killed run').toBe(true);
     const restarted = last.filter((r) => r.t === 'start' && r.id !== undefined && finished.has(r.id)).map((r) => r.id);
     expect(restarted, 'finished images must not run again').toEqual([]);
     const after = await tagTimes();

@@ -14,7 +14,7 @@ const HASH = 'b'.repeat(64);
 
 function plan(actions: Action[], extra: Partial<Plan> = {}): Plan {
   return {
-    formatVersion: 2,
+    formatVersion: 3,
     planId: HASH,
     configDigest: HASH,
     liveFingerprint: HASH,

@@ -109,7 +109,8 @@ export async function applyPlan(
   const runs = join(dir, 'runs');
   const events: ApplyEvent[] = [];
   const resume = opts.resume ? loadResumeState(runs, plan.planId) : undefined;
-  const journal = Journal.create(runs, { runId: `run-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`, planId: plan.planId, startedAt: 'test', pid: process.pid });
+  const runId = `run-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`;
+  const journal = Journal.create(runs, { runId, planId: plan.planId, startedAt: 'test', pid: process.pid });
   const clock = opts.clock;
   try {
     const result = await execute({
@@ -117,6 +118,7 @@ export async function applyPlan(
       kinds: new Map(kinds.map((k) => [k.name, k] as const)),
       cloud,
       journal,
+      runId,
       emit: (e) => events.push(e),
       ...(resume ? { resume } : {}),
       ...(opts.parallelism ? { parallelism: opts.parallelism } : {}),

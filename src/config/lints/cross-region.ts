@@ -42,7 +42,7 @@ export const crossRegionBasicTransitRouter: LintRule = {
             `${e.access.name}: transit router ${router.id} is Basic edition, and Basic transit routers do not ` +
             `route across regions (${e.access.from.region} → ${e.target.region}). Use an Enterprise edition ` +
             `transit router (upgrade it, then set edition: Enterprise)`,
-          hint: 'seed 001: cross-region routing needs an Enterprise Edition transit router',
+          hint: 'CEN routes between regions only through Enterprise Edition transit routers',
         });
       }
     }
@@ -80,7 +80,7 @@ export const crossRegionCidrCollision: LintRule = {
             `${e.access.name}: source CIDR ${cidr} overlaps 100.0.0.0/8, the range of the ${needed} VPC addresses ` +
             `that must be routed to the transit router, so the routes would collide with addresses in use. ` +
             `Fix: ${fixes.join('; and ')}`,
-          hint: 'seed 004: the service addresses must not collide with the access source; auth-domain takeover and OSS over PrivateLink remove the routes',
+          hint: 'the registry service addresses routed to the transit router must not collide with the access source; authDomainTakeover and OSS over PrivateLink remove the need for those routes',
         });
       });
     }
@@ -112,7 +112,7 @@ export const crossRegionAddressCollision: LintRule = {
             `${e.access.name}: the ${kind} address ${address} is inside the source CIDR ${cidr}, so the source would ` +
             `route it locally and never reach the registry. Move the source workload off that range, or use a ` +
             `different address for the ${kind} host`,
-          hint: 'seed 004: the service addresses must not collide with addresses in use at the access source',
+          hint: 'the registry service addresses must not collide with addresses in use at the access source',
         });
       }
     }
@@ -142,7 +142,7 @@ export const crossRegionPreferReplication: LintRule = {
         message:
           `${e.access.name}: pulls from ${fromRegion} cross into ${e.target.region}; ${suggestion}. ` +
           `Cross-region routing can also cost extra`,
-        hint: 'seeds 001 and 004: to pull in several regions, an instance per region with replication is recommended',
+        hint: 'to pull in several regions, Container Registry recommends an instance per region, kept in step by replication',
       });
     }
     return hits;

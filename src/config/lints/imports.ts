@@ -32,7 +32,7 @@ export const importLatestOutOfRange: LintRule = {
           message:
             `latest is ${String(latest)}; an import copies the latest N images per repository with N a whole number ` +
             `from ${IMPORT_LATEST_MIN} to ${IMPORT_LATEST_MAX} (0 imports metadata only). Set latest within that range`,
-          hint: 'seed 002: valid values 0 to 1000',
+          hint: 'an import copies the latest 0 to 1000 images per repository',
         });
       });
     }
@@ -57,7 +57,7 @@ export const importNeedsVpcEndpoint: LintRule = {
           `instance ${alias} has import rules but no VPC endpoint; imports run over a VPC bound to the instance. ` +
           `Add vpcEndpoints: [{ vpc: vpc-…, vswitch: vsw-… }] with a vSwitch in a zone that supports import, and a ` +
           `security group allowing TCP 443 in from the VPC CIDR`,
-        hint: 'seed 002 step 1: bind a VPC to the Enterprise Edition instance before importing',
+        hint: 'image import runs over a VPC: bind a VPC to the Enterprise Edition instance (vpcEndpoints) before importing',
       });
     }
     return hits;
@@ -78,7 +78,7 @@ export const importRegionUnsupported: LintRule = {
         message:
           `instance ${alias} is in ${instance.region}, where image import is not offered; import works in ` +
           `${IMPORT_REGIONS.join(', ')}. Import into an instance in one of those regions, then replicate`,
-        hint: 'seed 002: table of regions and zones that support Personal Edition image import',
+        hint: 'image import from Personal Edition is offered only in some regions and zones',
       });
     }
     return hits;

@@ -40,7 +40,7 @@ export const peDomainOnePerRegion: LintRule = {
             `instance ${alias} turns on personalEditionDomain, but ${first} already does in ${region} ` +
             `for the same account; only one instance per region can answer the Personal Edition host. ` +
             `Set personalEditionDomain: false on all but one of: ${aliases.join(', ')}`,
-          hint: 'seed 000: only one Enterprise Edition instance per region can enable domain compatibility',
+          hint: 'Container Registry lets only one Enterprise Edition instance per region and account answer the Personal Edition host (domain compatibility)',
         });
       }
     }
@@ -101,7 +101,7 @@ export const peNamespaceShadowed: LintRule = {
             `(imported by instances.${shadowed.importer}.imports[${shadowed.importIndex}] into ${shadowed.target}): ` +
             `with personalEditionDomain on, pulls of registry.${instance.region}.aliyuncs.com/${name}/… reach this ` +
             `namespace instead. Rename the EE namespace, or import ${name} into a namespace of the same name here`,
-          hint: 'seed 000: an EE namespace with the same name as a Personal Edition namespace makes the latter unreachable through the shared host',
+          hint: 'with domain compatibility on, an Enterprise Edition namespace named like a Personal Edition namespace makes the latter unreachable through the shared host',
         });
       }
     }
@@ -125,7 +125,7 @@ export const peDomainReservedNamespace: LintRule = {
             `namespace ${name} is reserved for the vendor's official images (ACK) on the Personal Edition host; ` +
             `with personalEditionDomain on, ${alias} would capture pulls of registry.${instance.region}.aliyuncs.com/${name}/… ` +
             `and break them. Rename the namespace, or turn personalEditionDomain off`,
-          hint: 'seed 000: do not use ACK-specific names such as acs as Enterprise Edition namespace names',
+          hint: 'names the vendor uses for its official (ACK) images, such as acs, must not be Enterprise Edition namespace names while domain compatibility is on',
         });
       }
     }

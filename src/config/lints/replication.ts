@@ -57,7 +57,7 @@ export const crossAccountSourceNotAdvanced: LintRule = {
           `rule ${e.rule.name} replicates from ${e.alias} (${e.source.edition}) to ${e.rule.to} in another account; ` +
           `cross-account replication needs an Advanced source. Set edition: Advanced on ${e.alias} (an upgrade), ` +
           `or replicate within one account`,
-        hint: 'seed 003: the source instance must be Advanced Edition; the target Basic or Advanced',
+        hint: 'cross-account replication needs an Advanced Edition source and a Basic or Advanced Edition target',
       }));
   },
 };
@@ -74,7 +74,7 @@ export const crossAccountTargetEdition: LintRule = {
         message:
           `rule ${e.rule.name} replicates into ${e.rule.to}, a Standard edition instance in another account; ` +
           `a cross-account target must be Basic or Advanced. Change the edition of ${e.rule.to} to Advanced`,
-        hint: 'seed 003: the target instance is Basic Edition or Advanced Edition',
+        hint: 'cross-account replication needs a Basic or Advanced Edition target',
       }));
   },
 };
@@ -97,7 +97,7 @@ export const replicationIntoRestrictedCloud: LintRule = {
           `rule ${e.rule.name} replicates from ${e.source.region} (public cloud) into ${e.target?.region ?? ''}, ` +
           `a finance/government cloud region; the service does not replicate across that boundary. ` +
           `Choose a target instance in a public-cloud region`,
-        hint: 'seed 003: public-cloud regions cannot replicate into Alibaba Finance Cloud or Gov Cloud regions',
+        hint: 'Container Registry does not replicate from public-cloud regions into Alibaba Finance Cloud or Gov Cloud regions',
       }));
   },
 };
@@ -122,7 +122,7 @@ export const namespaceRuleTargetAutoCreate: LintRule = {
           `rule ${e.rule.name} replicates namespace ${e.rule.namespace} into ${e.rule.to}, whose namespace ` +
           `${e.rule.namespace} has autoCreateRepo off, so replicated repositories cannot be created there. ` +
           `Set autoCreateRepo: true at instances.${e.rule.to}.namespaces.${e.rule.namespace}`,
-        hint: 'seed 003: a namespace-level rule needs the same namespace on both sides, with automatic repository creation on in the target',
+        hint: 'a namespace-level rule needs the same namespace on both sides, with automatic repository creation on in the target',
       });
     }
     return hits;
@@ -166,7 +166,7 @@ export const repositoryRuleRepositoryMismatch: LintRule = {
             `rule ${e.rule.name} replicates repository ${e.rule.namespace}/${repoName}, which is not declared in ` +
             `${e.alias}. Declare it under instances.${e.alias}.namespaces.${e.rule.namespace}.repositories.${repoName} ` +
             `(acrctl creates the target copy from that declaration)`,
-          hint: 'seed 003: a repository-level rule needs a repository of the same name and configuration on both sides',
+          hint: 'a repository-level rule needs a repository of the same name and configuration on both sides',
         });
         continue;
       }
@@ -187,7 +187,7 @@ export const repositoryRuleRepositoryMismatch: LintRule = {
           `rule ${e.rule.name} replicates ${e.rule.namespace}/${repoName} into ${e.rule.to}, where it is declared ` +
           `with a different configuration (${differences.join('; ')}, source vs target). Make ` +
           `instances.${e.rule.to}.namespaces.${e.rule.namespace}.repositories.${repoName} match the source`,
-        hint: 'seed 003: a repository-level rule needs a repository of the same name and configuration on both sides',
+        hint: 'a repository-level rule needs a repository of the same name and configuration on both sides',
       });
     }
     return hits;
@@ -218,7 +218,7 @@ export const backfillAboveThreshold: LintRule = {
           `backfill of rule ${e.rule.name} may plan up to ${tasks} sync tasks (latest ${backfill.latest} × ${scope}), ` +
           `above ${BACKFILL_TASK_THRESHOLD}. For that many images copy the source's OSS bucket and add an import ` +
           `from: oss on ${e.rule.to} instead, or lower backfill.latest`,
-        hint: 'seed 003: with many existing images, replicate through OSS and an OSS import rather than manual sync tasks',
+        hint: 'for many existing images, copy through OSS and an OSS import rather than one sync task per image',
       });
     }
     return hits;

@@ -26,7 +26,7 @@ export const ramPolicyWildcard: LintRule = {
             message:
               `the sync role in ${target} allows ${action}, which lets every trusted source account do far more than ` +
               `replicate. Allow exactly ${SYNC_POLICY_ACTIONS.join(' and ')}, or drop policy to use the derived minimal one`,
-            hint: 'seed 003: the documented policy allows cr:CreateSyncRule and cr:CreateRepositorySync on one instance',
+            hint: 'the sync role needs only cr:CreateSyncRule and cr:CreateRepositorySync, on the target instance',
           });
         });
         statement.resources.forEach((resource, resourceIndex) => {
@@ -36,7 +36,7 @@ export const ramPolicyWildcard: LintRule = {
             message:
               `the sync role in ${target} applies to every resource (*). Name the target instances: ` +
               `acs:cr:<region>:<uid>:instance/<instance id>, or drop policy to use the derived minimal one`,
-            hint: 'seed 003: Resource is acs:cr:<region of B instance>:<uid of B>:instance/<B instance id>',
+            hint: 'name the target instance: acs:cr:<target region>:<target account uid>:instance/<target instance id>',
           });
         });
       });
