@@ -1,12 +1,14 @@
 /**
- * Checks a response body against the action's `response` field list in /work/shared/api/*.json:
+ * Checks a response body against the action's `response` field list in ../shared/api/*.json (beside the repository):
  * every field the emulator returns must be documented (at any depth) with the documented type, and
  * the fields a test names must be present. Paths follow the JSON files: `A.B`, `A[].B`, `A[]`.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
-const API_DIR = '/work/shared/api';
+/** `../shared/api` next to the repository root, wherever the checkout is (CI clones it anywhere). */
+const API_DIR = fileURLToPath(new URL('../../../../shared/api', import.meta.url));
 const cache = new Map<string, Record<string, { response?: { name: string; type: string }[] }>>();
 
 function actions(file: string): Record<string, { response?: { name: string; type: string }[] }> {

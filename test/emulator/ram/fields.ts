@@ -4,6 +4,7 @@
  * type, and every documented top-level field must be present unless listed as optional.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
 interface FieldDoc {
@@ -11,12 +12,14 @@ interface FieldDoc {
   type: string;
 }
 
+/** `../shared/api` next to the repository root, wherever the checkout is. */
+const API_DIR = fileURLToPath(new URL('../../../../shared/api', import.meta.url));
 const cache = new Map<string, Record<string, { response: FieldDoc[] }>>();
 
 function actions(file: string): Record<string, { response: FieldDoc[] }> {
   let a = cache.get(file);
   if (a === undefined) {
-    const doc = JSON.parse(readFileSync(`/work/shared/api/${file}`, 'utf8')) as { actions: Record<string, { response: FieldDoc[] }> };
+    const doc = JSON.parse(readFileSync(`${API_DIR}/${file}`, 'utf8')) as { actions: Record<string, { response: FieldDoc[] }> };
     a = doc.actions;
     cache.set(file, a);
   }
