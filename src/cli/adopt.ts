@@ -24,7 +24,7 @@ import type { CloudSession } from '../cloud/session.js';
 import { defaultLints } from '../config/lint-runner.js';
 import { hasErrors, validateSource } from '../config/load.js';
 import { REGIONS, type Account, type Region, type RegistryDocument } from '../config/model.js';
-import { formatText } from '../config/report.js';
+import { formatText } from '../render/findings.js';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds } from '../kinds/index.js';
 import { languageReferences } from '../kinds/language.js';

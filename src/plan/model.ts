@@ -213,3 +213,11 @@ export function isEmpty(plan: Pick<Plan, 'actions'>): boolean {
 export function targetMatches(target: string, id: string): boolean {
   return id === target || (id.startsWith(target) && id[target.length] === '.');
 }
+
+/**
+ * True for an image copy: the `run` action of an image import that moves one image's bytes (its
+ * spec carries `copyBytes`). Drift, the import report and apply's summary tell copies apart by it.
+ */
+export function isImageCopy(a: Action): boolean {
+  return a.type === 'run' && typeof a.after?.['copyBytes'] === 'number';
+}
