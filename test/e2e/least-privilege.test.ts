@@ -11,8 +11,9 @@
  *   for each call of an enforced caller (action, resource ARNs); every statement removed, and every
  *   resource of every statement narrowed, must make one of those requests denied by RAM's own
  *   evaluation (the emulator's). A run with the smaller policy is the same run up to its first such
- *   request, which then fails: one removal per command is also run for real, and must fail with
- *   the permission error naming the action.
+ *   request, which then fails. One removal per command is also run for real (plan, drift: the
+ *   first statement; apply: the one allowing repository updates) and must fail with the product's
+ *   permission error.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -263,6 +264,15 @@ describe.each(EXAMPLES)('examples/%s with exactly the policies acrctl policy pri
         const [alias, doc] = [...docs].find(([, d]) => d.Statement.length > 0)!;
         await expectRefused(() => cli([command]), () => creds.grant(command, new Map([...docs, [alias, { ...doc, Statement: doc.Statement.slice(1) }]])));
         since = (await authorised(t, since)).last;
+      }
+
+      // apply for real, with the statement that lets it update repositories removed: the update it
+      // has to make (the summaries changed again) is refused.
+      const needed = [...apply].find(([, d]) => d.Statement.some((st) => st.Action.includes('cr:UpdateRepository')));
+      if (needed !== undefined) {
+        const [alias, doc] = needed;
+        writeFileSync(file, changedSummaries(changedSummaries(text)));
+        await expectRefused(() => cli(['apply', '--auto-approve']), () => creds.grant('apply', new Map([...apply, [alias, { ...doc, Statement: doc.Statement.filter((st) => !st.Action.includes('cr:UpdateRepository')) }]])));
       }
     } finally {
       await t.close();
