@@ -237,6 +237,7 @@ function pure(n: number): void {
   const kind = (name: string): Kind => ({
     name,
     readAfter: [],
+    permissions: () => [],
     reportsUnmanaged: true,
     address: (key) => key['id'] ?? '',
     decode: { key: record(str), spec: record(anyJson), ids: record(str) },

@@ -9,6 +9,7 @@ import { registerApply } from './apply.js';
 import { registerDrift } from './drift.js';
 import { registerEmulator } from './emulator.js';
 import { registerPlan } from './plan.js';
+import { registerPolicy } from './policy.js';
 import { registerValidate } from './validate.js';
 
 export type { SetExit } from './io.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerDrift(program, io, setExit);
   registerAdopt(program, io, setExit);
   registerEmulator(program, io, setExit);
+  registerPolicy(program, io, setExit);
 }
 
 /**

@@ -124,7 +124,7 @@ async function registryCommand(opts: RegistryOptions, io: CliIo): Promise<void> 
       hint: 'start one with acrctl emulator serve; the embedded --emulator stops when each command ends, and its registries with it',
     });
   }
-  const estate = await openEstate({ file: opts.file, ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }) }, io);
+  const estate = await openEstate({ file: opts.file, emulatorCredentials: 'provisioned', ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }) }, io);
   try {
     const target = await registryTarget(opts, estate.config, estate.session);
     const lookup = estate.session.endpoints.registry;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { AccountCredentials } from '../cloud/credentials.js';
 import { connectRemoteEmulator, DEFAULT_EMULATOR_STATE_FILE, startEmbeddedEmulator, type EmbeddableEmulator, type EmulatorBinding } from '../cloud/emulated.js';
 import { CloudSession, type AccountSpec } from '../cloud/session.js';
@@ -31,7 +31,12 @@ export interface EstateFlags {
   /** `--emulator` (true) or `--emulator=STATEFILE`. */
   readonly emulator?: string | boolean;
   readonly endpoint?: string;
+  /** `--emulator-credentials`: `provisioned` (default) or `declared`. */
+  readonly emulatorCredentials?: string;
 }
+
+/** The values of `--emulator-credentials` / `ACRCTL_EMULATOR_CREDENTIALS`. */
+export const EMULATOR_CREDENTIALS = ['provisioned', 'declared'] as const;
 
 /** Help of `-f/--file` where it defaults to registry.yaml (src/cli/commands.ts applies ACRCTL_CONFIG). */
 export const CONFIG_FILE_HELP = 'the config file (ACRCTL_CONFIG sets another default)';
@@ -41,7 +46,12 @@ export function estateOptions(cmd: Command): Command {
   return cmd
     .option('-f, --file <path>', CONFIG_FILE_HELP, 'registry.yaml')
     .option('--emulator [statefile]', `use the embedded emulator (state in ${DEFAULT_EMULATOR_STATE_FILE} unless given)`)
-    .option('--endpoint <url>', 'use a running emulator at this URL (or set ACRCTL_ENDPOINT)');
+    .option('--endpoint <url>', 'use a running emulator at this URL (or set ACRCTL_ENDPOINT)')
+    .addOption(
+      new Option('--emulator-credentials <which>', 'against an emulator: provisioned root keys, or the credentials registry.yaml declares (or set ACRCTL_EMULATOR_CREDENTIALS)').choices([
+        ...EMULATOR_CREDENTIALS,
+      ]),
+    );
 }
 
 export interface Estate {
@@ -112,25 +122,27 @@ export async function startLocalEmulator(options: { readonly stateFile: string; 
  * caller must `close()` it.
  */
 export async function openSession(
-  flags: Pick<EstateFlags, 'emulator' | 'endpoint'>,
+  flags: Pick<EstateFlags, 'emulator' | 'endpoint' | 'emulatorCredentials'>,
   declared: RegistryDocument['accounts'],
   io: CliIo,
 ): Promise<{ session: CloudSession; close: () => Promise<void> }> {
   const uids: Record<string, string> = {};
   for (const [alias, a] of Object.entries(declared)) uids[alias] = a.uid;
   const endpoint = flags.endpoint ?? io.env['ACRCTL_ENDPOINT'];
+  const declaredKeys = emulatorCredentials(flags, io) === 'declared';
   let binding: EmulatorBinding | undefined;
   if (flags.emulator !== undefined && flags.emulator !== false) {
     const stateFile = resolve(io.cwd, typeof flags.emulator === 'string' ? flags.emulator : DEFAULT_EMULATOR_STATE_FILE);
-    binding = await startEmbeddedEmulator({ accounts: uids, stateFile, start: startLocalEmulator });
+    binding = await startEmbeddedEmulator({ accounts: uids, stateFile, start: startLocalEmulator, provision: !declaredKeys });
   } else if (endpoint) {
-    binding = await connectRemoteEmulator({ url: endpoint, accounts: uids });
+    binding = await connectRemoteEmulator({ url: endpoint, accounts: uids, provision: !declaredKeys });
   }
   let accounts: Record<string, AccountSpec>;
-  if (binding) {
+  if (binding && !declaredKeys) {
     io.stderr.write(`${binding.summary}\n`);
     accounts = { ...binding.session.accounts };
   } else {
+    if (binding) io.stderr.write(`${binding.summary}\n`);
     accounts = {};
     for (const [alias, a] of Object.entries(declared)) accounts[alias] = { uid: a.uid, credentials: accountCredentials(a.credentials) };
   }
@@ -147,6 +159,19 @@ export async function openSession(
     throw err;
   }
   return { session, close };
+}
+
+/**
+ * Which keys sign calls to an emulator: `provisioned` (the default: a root key created for every
+ * declared UID) or `declared` (the credentials registry.yaml declares, as against the real cloud:
+ * a RAM user's keys or a role to assume, which the emulator's RAM enforcement authorises). The flag
+ * wins over `ACRCTL_EMULATOR_CREDENTIALS`; without an emulator the declared credentials are used anyway.
+ */
+function emulatorCredentials(flags: Pick<EstateFlags, 'emulatorCredentials'>, io: CliIo): (typeof EMULATOR_CREDENTIALS)[number] {
+  const raw = flags.emulatorCredentials ?? io.env['ACRCTL_EMULATOR_CREDENTIALS'];
+  if (raw === undefined || raw === '') return 'provisioned';
+  if (raw === 'provisioned' || raw === 'declared') return raw;
+  throw new AcrctlError('cli.bad-option', `ACRCTL_EMULATOR_CREDENTIALS must be provisioned or declared, got ${JSON.stringify(raw.slice(0, 40))}`);
 }
 
 /**

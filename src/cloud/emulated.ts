@@ -5,6 +5,9 @@
  *   and return session options with static credentials and the emulator's endpoint resolver;
  * - remote (`--endpoint URL` / `ACRCTL_ENDPOINT`): provision keys for the declared UIDs through
  *   `POST <URL>/_emulator/accounts` of an emulator that is already running.
+ * Either mode provisions nothing with `provision: false` (`--emulator-credentials declared`): the
+ * CLI then signs with the credentials registry.yaml declares (a RAM user's keys, a role to
+ * assume), so the emulator's RAM enforcement sees them.
  *
  * Owns: wiring a session to an emulator. Never prints: the one line the CLI shows ("using the
  * embedded emulator …") is returned as `summary` and emitted as a `cloud.emulator` event. The keys
@@ -46,6 +49,11 @@ export interface EmulatorBinding {
 export interface EmbeddedOptions {
   /** Declared accounts: alias → UID (their declared credentials are replaced by emulator keys). */
   readonly accounts: Readonly<Record<string, string>>;
+  /**
+   * `false`: provision no keys (`session.accounts` is empty); the caller signs with the credentials
+   * registry.yaml declares (`--emulator-credentials declared`). Default true.
+   */
+  readonly provision?: boolean;
   readonly stateFile?: string;
   readonly reporter?: CloudReporter;
   /**
@@ -82,16 +90,19 @@ export async function startEmbeddedEmulator(options: EmbeddedOptions): Promise<E
   };
   try {
     const keys = new Map<string, { accessKeyId: string; accessKeySecret: string }>();
-    for (const uid of [...new Set(Object.values(options.accounts))].sort()) {
+    const provision = options.provision !== false;
+    for (const uid of provision ? [...new Set(Object.values(options.accounts))].sort() : []) {
       const k = await emu.createAccount(uid);
       keys.set(uid, { accessKeyId: k.accessKeyId, accessKeySecret: k.accessKeySecret });
     }
     const count = keys.size;
-    const summary = `using the embedded emulator at ${emu.url} (state ${stateFile}; keys provisioned for ${count} account${count === 1 ? '' : 's'})`;
+    const summary = provision
+      ? `using the embedded emulator at ${emu.url} (state ${stateFile}; keys provisioned for ${count} account${count === 1 ? '' : 's'})`
+      : `using the embedded emulator at ${emu.url} (state ${stateFile}; with the credentials registry.yaml declares)`;
     options.reporter?.({ level: 'info', code: 'cloud.emulator', message: summary, data: { url: emu.url, stateFile, accounts: count } });
     return {
       session: {
-        accounts: staticAccounts(options.accounts, keys),
+        accounts: provision ? staticAccounts(options.accounts, keys) : {},
         endpoints: fixedEndpoints((product, region) => emu.endpoint(product, region), 'http', { registry: emulatorRegistryLookup(emu.url) }),
       },
       url: emu.url,
@@ -108,6 +119,8 @@ export async function startEmbeddedEmulator(options: EmbeddedOptions): Promise<E
 export interface RemoteOptions {
   readonly url: string;
   readonly accounts: Readonly<Record<string, string>>;
+  /** As EmbeddedOptions.provision: `false` sends no `POST /_emulator/accounts`. */
+  readonly provision?: boolean;
   readonly fetch?: FetchFn;
   readonly reporter?: CloudReporter;
 }
@@ -117,7 +130,8 @@ export async function connectRemoteEmulator(options: RemoteOptions): Promise<Emu
   const base = normaliseBaseUrl(options.url);
   const fetchFn: FetchFn = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const keys = new Map<string, { accessKeyId: string; accessKeySecret: string }>();
-  for (const uid of [...new Set(Object.values(options.accounts))].sort()) {
+  const provision = options.provision !== false;
+  for (const uid of provision ? [...new Set(Object.values(options.accounts))].sort() : []) {
     let res: Awaited<ReturnType<FetchFn>>;
     try {
       res = await fetchFn(`${base}/_emulator/accounts`, {
@@ -140,11 +154,13 @@ export async function connectRemoteEmulator(options: RemoteOptions): Promise<Emu
     }
     keys.set(uid, { accessKeyId: body.accessKeyId, accessKeySecret: body.accessKeySecret });
   }
-  const summary = `using the emulator at ${base} (keys provisioned for ${keys.size} account${keys.size === 1 ? '' : 's'})`;
+  const summary = provision
+    ? `using the emulator at ${base} (keys provisioned for ${keys.size} account${keys.size === 1 ? '' : 's'})`
+    : `using the emulator at ${base} (with the credentials registry.yaml declares)`;
   options.reporter?.({ level: 'info', code: 'cloud.emulator', message: summary, data: { url: base, accounts: keys.size } });
   return {
     session: {
-      accounts: staticAccounts(options.accounts, keys),
+      accounts: provision ? staticAccounts(options.accounts, keys) : {},
       endpoints: emulatorEndpoints(base, { fetch: fetchFn }),
     },
     url: base,

@@ -50,7 +50,7 @@ import { loadStateFile, StateSaver, type PersistedEmulator } from './core/persis
 import { compilePattern, matchPattern, sortPatterns, type CompiledPattern } from './core/routing.js';
 import { parseForm, type IncomingHeaders } from './core/signature.js';
 import { INTERNATIONAL_BSS_REGION } from './core/sites.js';
-import { checkCall, denialOf } from './services/ram/enforce.js';
+import { checkCall, checkedRequest, denialOf } from './services/ram/enforce.js';
 import { ossErrors } from './services/oss/errors.js';
 import { ossState } from './services/oss/models.js';
 import { services as registeredServices } from './services/index.js';
@@ -142,6 +142,7 @@ interface CallNote {
   action: string;
   accountUid: string;
   mutating: boolean;
+  ram?: { action: string; resources: readonly string[]; principal: string };
 }
 
 type AdminEntry =
@@ -491,6 +492,8 @@ class EmulatorCore implements AdminHost {
       if (target.style === 'RPC') {
         const handlerParams: Record<string, string> = {};
         for (const [k, v] of Object.entries(params)) if (!PROTOCOL_PARAMS.has(k)) handlerParams[k] = v;
+        const checked = checkedRequest(ctx, service.product, target.name, handlerParams);
+        if (checked !== undefined) note.ram = checked;
         const denied = checkCall(ctx, service.product, target.name, handlerParams, request);
         if (denied !== undefined) throw denied;
         result = target.action.handle(ctx, { action: target.name, version: service.version, params: handlerParams });
@@ -503,6 +506,8 @@ class EmulatorCore implements AdminHost {
           query: Object.fromEntries(view.query),
           body: parseJsonBody(body, contentType),
         };
+        const checked = checkedRequest(ctx, service.product, target.name, roaParams(roa.pathParams, roa.query, roa.body));
+        if (checked !== undefined) note.ram = checked;
         const denied = checkCall(ctx, service.product, target.name, roaParams(roa.pathParams, roa.query, roa.body), request);
         if (denied !== undefined) throw denied;
         result = target.route.handle(ctx, roa);

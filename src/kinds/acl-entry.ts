@@ -16,12 +16,13 @@ import type { CrClient } from '../cloud/cr.js';
 import { DEFAULTS, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { PlanFinding } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId } from './instance.js';
 import { aclOf, getEndpoint, INTERNET, internetEndpointAddress, waitEndpointRunning } from './internet-endpoint.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
+import { instanceCalls, instanceScope } from './permits.js';
 
 /** The entry the service adds when the endpoint is enabled: service-owned. */
 export const DEFAULT_ACL_ENTRY = '127.0.0.1/32';
@@ -157,6 +158,26 @@ const LANGUAGE: LanguageFragment = {
   sections: [['aclEntry', '#/$defs/aclEntry']],
 };
 
+/**
+ * The calls of the kind (issue 17): reads come from the internet endpoint's (its live entries);
+ * CreateInstanceEndpointAclPolicy and DeleteInstanceEndpointAclPolicy on the instance, each
+ * followed by GetInstanceEndpoint until the entry settles. Deletes: a description change replaces
+ * the entry, and an undeclared entry goes when the endpoint prunes.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) => {
+    const declared = (inst.internetEndpoint?.allow ?? []).length > 0;
+    const prune = inst.internetEndpoint?.prune ?? DEFAULTS.internetEndpoint.prune;
+    if (!declared && !prune) return [];
+    const s = instanceScope(config, alias)!;
+    return [
+      ...instanceCalls(s, ['observe', 'create', 'delete'], ['cr:GetInstanceEndpoint']),
+      ...(declared ? instanceCalls(s, ['create'], ['cr:CreateInstanceEndpointAclPolicy']) : []),
+      ...instanceCalls(s, ['delete'], ['cr:DeleteInstanceEndpointAclPolicy']),
+    ];
+  });
+}
+
 /** The kind, with the settle time of a create an interrupted run announced. */
 export function makeAclEntryKind(deps: AclEntryDeps = {}): Kind<AclSpec, AclIds, AclKey> {
   const settleMs = deps.settleMs ?? DEFAULT_SETTLE_MS;
@@ -166,6 +187,7 @@ export function makeAclEntryKind(deps: AclEntryDeps = {}): Kind<AclSpec, AclIds,
     reportsUnmanaged: true,
     address: (key) => aclEntryAddress(key.instance, key.cidr),
     decode: { key: keyShape, spec: specShape, ids: idsShape },
+    permissions: PERMISSIONS,
     language: LANGUAGE,
     references: REFERENCES,
     showsLate: { calls: [CREATE_CALL] },

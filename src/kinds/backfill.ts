@@ -19,20 +19,21 @@
  * (namespace, repository, tag, target) in ListRepoSyncTask.
  */
 import type { CrClient, CrSyncTask } from '../cloud/cr.js';
-import { DEFAULTS } from '../config/model.js';
+import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { BACKFILL_TASK_THRESHOLD } from '../config/lints/replication.js';
 import { checkRe2, type Re2Matcher } from '../config/lints/re2.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { bool, num, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, Subject } from '../plan/kind.js';
+import type { CallNeed, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, Subject } from '../plan/kind.js';
 import type { PlanFinding } from '../plan/model.js';
 import { shortDigest } from '../plan/units.js';
 import { instanceAddress, instanceIdOf } from './instance.js';
-import type { RuleRef } from './replication.js';
+import { replicationRules, type RuleRef } from './replication.js';
 import { rulesOf, syncRuleAddress } from './sync-rule.js';
 import { repoTags, tagAddress, type TagLive } from './tag.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
+import { instanceCalls, instanceScope } from './permits.js';
 
 const keyShape = struct({ instance: str, rule: str, namespace: str, repository: str, tag: str });
 const specShape = struct({
@@ -360,12 +361,36 @@ const LANGUAGE: LanguageFragment = {
   sections: [['backfill', '#/$defs/backfill']],
 };
 
+/**
+ * The calls of the kind (issue 17): no read of its own (the tags are the tag kind's); a copy is a
+ * sync task on the source instance (CreateRepoSyncTask, All Resources), followed with
+ * ListRepoSyncTask / GetRepoSyncTask, and judged done by the target's repositories and tags
+ * (ListRepository and ListRepoTag in the target's account).
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return replicationRules(config)
+    .filter((r) => r.rule.backfill !== undefined)
+    .flatMap((r) => {
+      const source = instanceScope(config, r.source)!;
+      const target = instanceScope(config, r.target)!;
+      const repo = (r.rule.level ?? DEFAULTS.replication.level) === 'repository' ? r.rule.repository : undefined;
+      const ns = { namespace: r.rule.namespace };
+      return [
+        ...instanceCalls(source, ['create'], ['cr:CreateRepoSyncTask', 'cr:GetRepoSyncTask']),
+        ...instanceCalls(source, ['observe', 'create'], ['cr:ListRepoSyncTask']),
+        ...instanceCalls(target, ['observe', 'create'], ['cr:ListRepository'], ns),
+        ...instanceCalls(target, ['observe', 'create'], ['cr:ListRepoTag'], { ...ns, ...(repo !== undefined ? { repository: repo } : {}) }),
+      ];
+    });
+}
+
 export const backfillKind: Kind<BackfillSpec, BackfillIds, BackfillKey> = {
   name: 'backfill',
   readAfter: [],
   reportsUnmanaged: false,
   address: (key) => backfillAddress(key.instance, key.rule, key.namespace, key.repository, key.tag),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
 
   desired() {

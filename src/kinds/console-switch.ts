@@ -17,10 +17,11 @@ import type { CrClient } from '../cloud/cr.js';
 import type { RegistryDocument } from '../config/model.js';
 import { address } from '../plan/address.js';
 import { bool, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, Diff, ExecContext, GateSubject, JsonSchema, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
+import type { CallNeed, DesiredObject, Diff, ExecContext, GateSubject, JsonSchema, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
 import type { GateInfo, PlanOutput } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, knownInstanceId, runningInstances } from './instance.js';
+import { instanceCalls, instanceScope } from './permits.js';
 
 const keyShape = struct({ instance: str });
 const specShape = struct({ enabled: bool });
@@ -136,6 +137,18 @@ function gateInfo(def: SwitchDef, d: DesiredObject, live: LiveObject | undefined
   };
 }
 
+/**
+ * The calls of a switch kind (issue 17): ListInstanceEndpoint (its domains say whether the switch
+ * is on) for the instances that declare it (adopt: every instance), and again when a gate's check
+ * verifies what a human did. Nothing is written: the switch is console-only.
+ */
+function switchPermissions(key: SwitchDef['key']) {
+  return (config: RegistryDocument): CallNeed[] =>
+    Object.entries(config.instances ?? {}).flatMap(([alias, inst]) =>
+      instanceCalls(instanceScope(config, alias)!, ['read', 'observe', 'check'], ['cr:ListInstanceEndpoint'], {}, inst[key] === undefined ? ['adopt'] : undefined),
+    );
+}
+
 function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> {
   return {
     name: def.kind,
@@ -143,6 +156,7 @@ function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> 
     reportsUnmanaged: true,
     address: (key) => def.address(key.instance),
     decode: { key: keyShape, spec: specShape, ids: idsShape },
+    permissions: switchPermissions(def.key),
     language: { properties: { '#/$defs/instance': { [def.key]: def.schema } } },
 
     desired(config: RegistryDocument) {

@@ -27,12 +27,13 @@ import { overlaps, parseCidr, SERVICE_RANGE } from '../config/lints/cidr.js';
 import { AcrctlError } from '../errors.js';
 import { accountAddress, segment } from '../plan/address.js';
 import { json, record, str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, ExecContext, Kind, LanguageFragment, LiveObject, ReadContext, Spec } from '../plan/kind.js';
+import type { CallNeed, Diff, ExecContext, Kind, LanguageFragment, LiveObject, ReadContext, Spec } from '../plan/kind.js';
 import type { PlanFinding, PlanOutput } from '../plan/model.js';
 import { instanceAddress, runningInstances } from './instance.js';
 import { vendorCode } from './support.js';
 import { vpcLinkAddress } from './vpc-link.js';
 import { waitUntil } from './wait.js';
+import { calls, instanceCalls, instanceScope } from './permits.js';
 
 const keyShape = struct({ access: str });
 /** The path as derived, and the evidence read: JSON the kind only compares and reports, never acts on. */
@@ -746,12 +747,27 @@ const LANGUAGE: LanguageFragment = {
 };
 
 /** Evidence only: no verbs, so the engine refuses any action on it (`classify` never makes one). */
+/**
+ * The calls of the kind (issue 17), per access path, all reads: the source VPC and its route
+ * tables (DescribeVpcs, DescribeRouteTableList in the source region), the CEN's transit routers,
+ * attachments and System route tables (CBN, evaluated on the CEN), and the target instance's VPC
+ * endpoint (GetInstanceVpcEndpoint, in the instance's account).
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return accessPaths(config).flatMap((p) => [
+    ...calls(['read'], p.account, { region: p.sourceRegion, vpc: p.sourceVpc }, ['vpc:DescribeVpcs', 'vpc:DescribeRouteTableList']),
+    ...calls(['read'], p.account, { cen: p.cenId }, ['cbn:ListTransitRouters', 'cbn:ListTransitRouterVpcAttachments', 'cbn:ListTransitRouterPeerAttachments', 'cbn:ListTransitRouterRouteTables']),
+    ...instanceCalls(instanceScope(config, p.target)!, ['read'], ['cr:GetInstanceVpcEndpoint']),
+  ]);
+}
+
 export const crossRegionKind: Kind<Spec, AccessIds, AccessKey> = {
   name: 'cross-region',
   readAfter: ['instance'],
   reportsUnmanaged: false,
   address: (key) => crossRegionAddress(key.access),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
   references: REFERENCES,
 

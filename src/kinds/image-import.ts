@@ -52,7 +52,7 @@ import { formatBytes, shortDigest } from '../plan/units.js';
 import { tagMatcher } from './backfill.js';
 import { address, segment } from '../plan/address.js';
 import { bool, either, list, num, oneOf, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, ExecContext, GateSubject, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Reconciled, Spec, Subject } from '../plan/kind.js';
+import type { CallNeed, DesiredObject, ExecContext, GateSubject, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Reconciled, Spec, Subject } from '../plan/kind.js';
 import type { ImageCopier } from '../registry/copy.js';
 import { aclEntryAddress } from './acl-entry.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
@@ -61,6 +61,7 @@ import { namespaceAddress } from './namespace.js';
 import { repositoryAddress } from './repository.js';
 import { isNotFound, mapLimit } from './support.js';
 import { repoTags } from './tag.js';
+import { calls, instanceCalls, instanceScope } from './permits.js';
 
 /** Tag listings in flight at once per rule while reading. */
 const TAG_READS_IN_FLIGHT = 8;
@@ -861,6 +862,32 @@ const LANGUAGE: LanguageFragment = {
   sections: [['importRule', '#/$defs/importRule']],
 };
 
+/**
+ * The calls of the kind (issue 17), per `from: personal` rule: the source is read in Personal
+ * Edition in `sourceRegion` (GetNamespaceList, GetNamespace, GetRepoListByNamespace, GetRepoTags),
+ * the target namespace's repositories and tags in the instance (and their build rules with
+ * `includeBuildConfig`); a copy logs in to both registries (GetAuthorizationToken in Personal
+ * Edition and in the instance, which ListInstanceEndpoint finds) and is judged by the target tag.
+ * OSS rules are evidence only (no call).
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return resolveImports(config)
+    .filter((r) => r.from === 'personal')
+    .flatMap((r) => {
+      const s = instanceScope(config, r.instance)!;
+      const pe = { region: r.sourceRegion, namespace: r.sourceNamespace };
+      const ns = { namespace: r.namespace };
+      return [
+        ...calls(['read'], r.account, { region: r.sourceRegion }, ['crpe:GetNamespaceList']),
+        ...calls(['read'], r.account, pe, ['crpe:GetNamespace', 'crpe:GetRepoListByNamespace', 'crpe:GetRepoTags']),
+        ...calls(['create'], r.account, { region: r.sourceRegion }, ['crpe:GetAuthorizationToken']),
+        ...instanceCalls(s, ['read', 'observe', 'check'], ['cr:ListRepository', 'cr:ListRepoTag'], ns),
+        ...(r.includeBuildConfig ? instanceCalls(s, ['read', 'check'], ['cr:ListRepoBuildRule'], ns) : []),
+        ...instanceCalls(s, ['create'], ['cr:ListInstanceEndpoint', 'cr:GetAuthorizationToken']),
+      ];
+    });
+}
+
 /** The kind, with the run's image copier (absent: copies fail with apply.no_registry). */
 export function makeImageImportKind(deps: ImageImportDeps = {}): Kind<Spec, ImportIds, ImportKey> {
   return {
@@ -871,6 +898,7 @@ export function makeImageImportKind(deps: ImageImportDeps = {}): Kind<Spec, Impo
     reportsUnmanaged: false,
     address: importAddress,
     decode: { key: keyShape, spec: specShape, ids: idsShape },
+    permissions: PERMISSIONS,
     language: LANGUAGE,
     references: REFERENCES,
 

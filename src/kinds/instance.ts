@@ -23,6 +23,8 @@ import type { FieldChange } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
+import { calls, instanceCalls, instanceScopes } from './permits.js';
+import type { CallNeed } from '../plan/kind.js';
 
 // ---------------------------------------------------------------------------------------------
 // Keys, specs, ids, addresses
@@ -473,6 +475,26 @@ const LANGUAGE: LanguageFragment = {
   },
   sections: [['instance', '#/$defs/instance'], ['quotas', '#/$defs/instance/properties/quotas']],
 };
+/**
+ * The calls of the kind (issue 17): reads list the instances of each declared account and region
+ * (and read the quotas when declared, or for adopt); a purchase is BSS CreateInstance, an edition or
+ * quota change BSS ModifyInstance, and only destroy refunds (RefundInstance).
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return instanceScopes(config).flatMap((s) => {
+    const inst = config.instances?.[s.alias];
+    const quotas = quotaSpec(inst?.quotas) !== undefined;
+    return [
+      ...instanceCalls(s, ['read', 'observe', 'create'], ['cr:ListInstance']),
+      ...instanceCalls(s, quotas ? ['read', 'observe'] : ['read'], ['cr:GetInstanceUsage'], {}, quotas ? undefined : ['adopt']),
+      ...instanceCalls(s, ['create', 'update', 'delete'], ['cr:GetInstance']),
+      ...calls(['create'], s.account, {}, ['bss:CreateInstance']),
+      ...calls(['update'], s.account, {}, ['bss:ModifyInstance']),
+      ...calls(['delete'], s.account, {}, ['bss:RefundInstance'], { only: ['destroy'] }),
+    ];
+  });
+}
+
 
 export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
   name: 'instance',
@@ -480,6 +502,7 @@ export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
   reportsUnmanaged: true,
   address: (key) => ('instance' in key ? instanceAddress(key.instance) : unmanagedInstanceAddress(key.account, key.region, key.name)),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
   references: REFERENCES,
 

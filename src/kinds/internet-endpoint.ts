@@ -12,9 +12,10 @@ import type { CrClient, GetInstanceEndpointResponse } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { address } from '../plan/address.js';
 import { bool, str, struct, type Decoded } from '../plan/decode.js';
-import type { ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Subject } from '../plan/kind.js';
+import type { CallNeed, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Subject } from '../plan/kind.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
+import { instanceCalls, instanceScope } from './permits.js';
 
 export const INTERNET = { EndpointType: 'internet', ModuleName: 'Registry' } as const;
 
@@ -131,12 +132,26 @@ const LANGUAGE: LanguageFragment = {
   sections: [['internetEndpoint', '#/$defs/internetEndpoint']],
 };
 
+/**
+ * The calls of the kind (issue 17): GetInstanceEndpoint (Internet) for the instances that declare
+ * `internetEndpoint` (adopt: every instance); UpdateInstanceEndpointStatus to turn it on or off,
+ * then reads until it settles.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) => {
+    const s = instanceScope(config, alias)!;
+    if (inst.internetEndpoint === undefined) return instanceCalls(s, ['read'], ['cr:GetInstanceEndpoint'], {}, ['adopt']);
+    return [...instanceCalls(s, ['read', 'observe', 'create', 'update'], ['cr:GetInstanceEndpoint']), ...instanceCalls(s, ['create', 'update'], ['cr:UpdateInstanceEndpointStatus'])];
+  });
+}
+
 export const internetEndpointKind: Kind<EndpointSpec, EndpointIds, EndpointKey> = {
   name: 'internet-endpoint',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => internetEndpointAddress(key.instance),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
 
   desired(config: RegistryDocument) {

@@ -12,11 +12,12 @@ import type { CrClient, CrNamespace } from '../cloud/cr.js';
 import { DEFAULTS, type Namespace, type RegistryDocument, type RepoType } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, Change, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { waitUntil } from './wait.js';
+import { instanceCalls, instanceScope } from './permits.js';
 
 /** How long a namespace delete may take to show (Terraform polls 120 s for NAMESPACE_NOT_EXIST). */
 export const NAMESPACE_DELETE_TIMEOUT_MS = 120_000;
@@ -218,12 +219,36 @@ const LANGUAGE: LanguageFragment = {
   sections: [['namespace', '#/$defs/namespace']],
 };
 
+/**
+ * The calls of the kind (issue 17): ListNamespace per declared instance; a create sends
+ * CreateNamespace on the instance's repository/<id> and reads the namespace back; an update is
+ * UpdateNamespace (All Resources); a delete of an undeclared namespace (the instance prunes) is
+ * DeleteNamespace on any namespace of the instance, then waiting for it to go.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  const out: CallNeed[] = [];
+  const byInstance = new Map<string, string[]>();
+  for (const d of namespaceKind.desired(config)) byInstance.set(d.key.instance, [...(byInstance.get(d.key.instance) ?? []), d.key.namespace]);
+  for (const alias of Object.keys(config.instances ?? {}).sort()) {
+    const s = instanceScope(config, alias)!;
+    out.push(...instanceCalls(s, ['read'], ['cr:ListNamespace']));
+    for (const ns of byInstance.get(alias) ?? []) {
+      out.push(...instanceCalls(s, ['create'], ['cr:CreateNamespace']));
+      out.push(...instanceCalls(s, ['observe', 'create'], ['cr:GetNamespace'], { namespace: ns }));
+      out.push(...instanceCalls(s, ['update'], ['cr:UpdateNamespace'], { namespace: ns }));
+    }
+    if (prunes(config.instances![alias]!)) out.push(...instanceCalls(s, ['delete'], ['cr:DeleteNamespace', 'cr:GetNamespace'], {}, ['apply']));
+  }
+  return out;
+}
+
 export const namespaceKind: Kind<NamespaceSpec, NamespaceIds, NamespaceKey> = {
   name: 'namespace',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => namespaceAddress(key.instance, key.namespace),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
 
   desired(config: RegistryDocument) {

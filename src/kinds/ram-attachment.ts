@@ -12,10 +12,11 @@
 import type { RegistryDocument } from '../config/model.js';
 import { accountAddress, address, segment } from '../plan/address.js';
 import { str, struct, type Decoded } from '../plan/decode.js';
-import type { ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { ramPolicyAddress } from './ram-policy.js';
 import { crossAccountTargets, ramRoleAddress } from './ram-role.js';
 import { isNotFound, vendorCode } from './support.js';
+import { calls } from './permits.js';
 
 const POLICY_TYPE = 'Custom';
 
@@ -71,12 +72,25 @@ async function observe(ctx: ExecContext, s: Subject<AttachmentSpec, AttachmentId
   return (await attached(ctx, s)) === true ? { state: 'present', upToDate: true, ready: true, ids: { roleName: s.key.role, policyName: s.key.policy } } : { state: 'absent' };
 }
 
+/**
+ * The calls of the kind (issue 17), in the role's account: ListPoliciesForRole (read), then
+ * AttachPolicyToRole on the role and the policy; only destroy detaches (DetachPolicyFromRole).
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return crossAccountTargets(config).flatMap((t) => [
+    ...calls(['read', 'observe', 'create', 'delete'], t.account, { role: t.roleName }, ['ram:ListPoliciesForRole']),
+    ...calls(['create'], t.account, { role: t.roleName, policy: t.policyName }, ['ram:AttachPolicyToRole']),
+    ...calls(['delete'], t.account, { role: t.roleName, policy: t.policyName }, ['ram:DetachPolicyFromRole'], { only: ['destroy'] }),
+  ]);
+}
+
 export const ramAttachmentKind: Kind<AttachmentSpec, AttachmentIds, AttachmentKey> = {
   name: 'ram-attachment',
   readAfter: [],
   reportsUnmanaged: true,
   address: (key) => ramAttachmentAddress(key.account, key.role, key.policy),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
 
   desired(config: RegistryDocument) {
     return crossAccountTargets(config).map((t) => ({

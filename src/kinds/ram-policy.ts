@@ -22,11 +22,12 @@ import { DEFAULTS } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import { accountAddress, address, segment } from '../plan/address.js';
 import { json, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, Change, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec, deepEqual } from '../plan/compare.js';
 import { instanceAddress } from './instance.js';
 import { crossAccountTargets, parseDocument, type CrossAccountTarget } from './ram-role.js';
 import { isNotFound, vendorCode } from './support.js';
+import { calls } from './permits.js';
 
 const keyShape = struct({ account: str, policy: str });
 const specShape = struct({ policyName: str, document: json });
@@ -235,12 +236,30 @@ const LANGUAGE: LanguageFragment = {
   sections: [['ramPolicy', '#/$defs/ramPolicy'], ['policyStatement', '#/$defs/policyStatement']],
 };
 
+/**
+ * The calls of the kind (issue 17), in the role's account: GetPolicy (read; its default version
+ * is the document), CreatePolicy; an update adds a version as the default (ListPolicyVersions,
+ * DeletePolicyVersion of the oldest when five exist, CreatePolicyVersion); only destroy deletes it.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return crossAccountTargets(config).flatMap((t) => {
+    const on = { policy: t.policyName };
+    return [
+      ...calls(['read', 'observe', 'create', 'update'], t.account, on, ['ram:GetPolicy']),
+      ...calls(['create'], t.account, on, ['ram:CreatePolicy']),
+      ...calls(['update'], t.account, on, ['ram:ListPolicyVersions', 'ram:DeletePolicyVersion', 'ram:CreatePolicyVersion']),
+      ...calls(['delete'], t.account, on, ['ram:DeletePolicy'], { only: ['destroy'] }),
+    ];
+  });
+}
+
 export const ramPolicyKind: Kind<PolicySpec, PolicyIds, PolicyKey> = {
   name: 'ram-policy',
   readAfter: [],
   reportsUnmanaged: true,
   address: (key) => ramPolicyAddress(key.account, key.policy),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
 
   desired() {

@@ -24,11 +24,12 @@ import { closest } from '../config/suggest.js';
 import { AcrctlError } from '../errors.js';
 import { accountAddress, address, segment } from '../plan/address.js';
 import { list as listOf, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, Change, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { FieldChange } from '../plan/model.js';
 import { compareSpec, deepEqual } from '../plan/compare.js';
 import { crossAccountNames, replicationRules } from './replication.js';
 import { isNotFound, vendorCode } from './support.js';
+import { calls } from './permits.js';
 
 const keyShape = struct({ account: str, role: str });
 const specShape = struct({ roleName: str, trustedServices: listOf(str), description: optional(str) });
@@ -336,12 +337,30 @@ const LANGUAGE: LanguageFragment = {
   sections: [['crossAccountRole', '#/$defs/crossAccountRole']],
 };
 
+/**
+ * The calls of the kind (issue 17), in the account of each derived cross-account role: GetRole
+ * (read, and before a trust update), CreateRole, UpdateRole (the trust policy); only destroy
+ * deletes a role: it narrows the trust, lists and detaches nothing it does not own, and deletes it.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return crossAccountTargets(config).flatMap((t) => {
+    const on = { role: t.roleName };
+    return [
+      ...calls(['read', 'observe', 'create', 'update', 'delete'], t.account, on, ['ram:GetRole']),
+      ...calls(['create'], t.account, on, ['ram:CreateRole']),
+      ...calls(['update', 'delete'], t.account, on, ['ram:UpdateRole']),
+      ...calls(['delete'], t.account, on, ['ram:ListPoliciesForRole', 'ram:DeleteRole'], { only: ['destroy'] }),
+    ];
+  });
+}
+
 export const ramRoleKind: Kind<RoleSpec, RoleIds, RoleKey> = {
   name: 'ram-role',
   readAfter: [],
   reportsUnmanaged: true,
   address: (key) => ramRoleAddress(key.account, key.role),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
   references: REFERENCES,
 

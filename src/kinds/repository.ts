@@ -18,12 +18,13 @@ import type { CrClient, CrRepository } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument, type Repository } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { effectiveNamespaces, isRepoType, namespaceAddress } from './namespace.js';
 import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
 import { waitUntil } from './wait.js';
+import { instanceCalls, instanceScope } from './permits.js';
 
 /** GetRepository calls in flight at once while reading `detail`. */
 const DETAIL_READS_IN_FLIGHT = 8;
@@ -180,12 +181,41 @@ const LANGUAGE: LanguageFragment = {
   sections: [['repository', '#/$defs/repository']],
 };
 
+/**
+ * The calls of the kind (issue 17): one ListRepository per instance that declares namespaces (the
+ * namespace unset: every namespace of the instance), GetRepository for the repositories that declare a
+ * `detail` (adopt: every one); CreateRepository on the namespace, UpdateRepository on the
+ * repository; a delete of an undeclared repository (its namespace prunes) on any repository of the
+ * namespace. Repositories an import fills are created the same way, in the import's namespace.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  const out: CallNeed[] = [];
+  for (const [alias, inst] of Object.entries(config.instances ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const s = instanceScope(config, alias)!;
+    const namespaces = Object.entries(inst.namespaces ?? {});
+    out.push(...instanceCalls(s, ['read'], ['cr:ListRepository']));
+    out.push(...instanceCalls(s, ['read'], ['cr:GetRepository'], {}, ['adopt']));
+    for (const [ns, decl] of namespaces) {
+      for (const [repo, r] of Object.entries(decl.repositories ?? {})) {
+        const on = { namespace: ns, repository: repo };
+        out.push(...instanceCalls(s, ['create'], ['cr:CreateRepository'], { namespace: ns }));
+        out.push(...instanceCalls(s, r.detail !== undefined ? ['read', 'observe', 'create'] : ['observe', 'create'], ['cr:GetRepository'], on));
+        out.push(...instanceCalls(s, ['update'], ['cr:UpdateRepository'], on));
+      }
+      if (decl.prune === true) out.push(...instanceCalls(s, ['delete'], ['cr:DeleteRepository', 'cr:GetRepository'], { namespace: ns }, ['apply']));
+    }
+    for (const imp of inst.imports ?? []) out.push(...instanceCalls(s, ['create'], ['cr:CreateRepository'], { namespace: imp.namespace }));
+  }
+  return out;
+}
+
 export const repositoryKind: Kind<RepositorySpec, RepositoryIds, RepositoryKey> = {
   name: 'repository',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => repositoryAddress(key.instance, key.namespace, key.repository),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
 
   desired(config: RegistryDocument) {

@@ -15,7 +15,7 @@ import { findPath } from '../config/references.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, DesiredObject, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, prunes, runningInstances } from './instance.js';
 import { namespaceAddress } from './namespace.js';
@@ -25,6 +25,7 @@ import { ramRoleAddress } from './ram-role.js';
 import { crossAccountNames, replicationRules, type RuleRef } from './replication.js';
 import { repositoryAddress } from './repository.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
+import { instanceCalls, instanceScope } from './permits.js';
 
 const keyShape = struct({ instance: str, rule: str });
 /** Live rules may name a target outside the estate: then only the raw fields are known. */
@@ -290,12 +291,31 @@ const LANGUAGE: LanguageFragment = {
   sections: [['replicationRule', '#/$defs/replicationRule']],
 };
 
+/**
+ * The calls of the kind (issue 17): ListRepoSyncRule on every declared instance (rules are read
+ * where they start); CreateRepoSyncRule on the source instance (the vendor's cross-account role
+ * needs the same action, `cr:CreateSyncRule`), then the rules are read back; a rule that changes
+ * is replaced (DeleteRepoSyncRule, then a create), and an undeclared rule goes when its instance prunes.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  const out: CallNeed[] = [];
+  const sources = new Set(replicationRules(config).map((r) => r.source));
+  for (const [alias, inst] of Object.entries(config.instances ?? {})) {
+    const s = instanceScope(config, alias)!;
+    out.push(...instanceCalls(s, ['read', 'observe', 'create'], ['cr:ListRepoSyncRule']));
+    if (sources.has(alias)) out.push(...instanceCalls(s, ['create'], ['cr:CreateRepoSyncRule']));
+    if (sources.has(alias) || prunes(inst)) out.push(...instanceCalls(s, ['delete'], ['cr:DeleteRepoSyncRule'], {}, ['apply']));
+  }
+  return out;
+}
+
 export const syncRuleKind: Kind<SyncRuleSpec, SyncRuleIds, SyncRuleKey> = {
   name: 'sync-rule',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => syncRuleAddress(key.instance, key.rule),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
   references: REFERENCES,
 

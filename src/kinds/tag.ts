@@ -13,14 +13,15 @@
  * given tag and digest, so it may feed the live fingerprint; a push changes it, as it should.
  */
 import type { CrClient, CrImage, CrRepository } from '../cloud/cr.js';
-import { DEFAULTS } from '../config/model.js';
+import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { num, str, struct, type Decoded } from '../plan/decode.js';
-import type { Kind, LiveObject, ReadContext } from '../plan/kind.js';
+import type { CallNeed, Kind, LiveObject, ReadContext } from '../plan/kind.js';
 import { runningInstances, type MatchedInstance } from './instance.js';
 import { replicationRules, type RuleRef } from './replication.js';
 import { repositoryAddress } from './repository.js';
 import { syncRuleAddress } from './sync-rule.js';
+import { instanceCalls, instanceScope } from './permits.js';
 
 const keyShape = struct({ instance: str, namespace: str, repository: str, tag: str });
 const specShape = struct({ digest: str, sizeBytes: num, updatedAt: num });
@@ -150,6 +151,25 @@ export async function readRuleTags(ctx: Pick<ReadContext, 'config' | 'live' | 'c
  * The kind. Evidence only: it has no verbs, so the engine refuses any action on a tag (and the
  * planner never makes one: `classify` says none).
  */
+/**
+ * The calls of the kind (issue 17): for each replication rule with `backfill` (drift: every rule,
+ * for its health), ListRepository of the rule's namespace and ListRepoTag of its repositories, in
+ * the source instance and in the target.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return replicationRules(config).flatMap((r) => {
+    const repo = (r.rule.level ?? DEFAULTS.replication.level) === 'repository' ? r.rule.repository : undefined;
+    const only = r.rule.backfill !== undefined ? undefined : (['drift'] as const);
+    return [r.source, r.target].flatMap((alias) => {
+      const s = instanceScope(config, alias)!;
+      return [
+        ...instanceCalls(s, ['read'], ['cr:ListRepository'], { namespace: r.rule.namespace }, only),
+        ...instanceCalls(s, ['read'], ['cr:ListRepoTag'], { namespace: r.rule.namespace, ...(repo !== undefined ? { repository: repo } : {}) }, only),
+      ];
+    });
+  });
+}
+
 export function makeTagKind(deps: TagDeps = {}): Kind<TagSpec, TagIds, TagKey> {
   return {
     name: 'tag',
@@ -157,6 +177,7 @@ export function makeTagKind(deps: TagDeps = {}): Kind<TagSpec, TagIds, TagKey> {
     reportsUnmanaged: false,
     address: (key) => tagAddress(key.instance, key.namespace, key.repository, key.tag),
     decode: { key: keyShape, spec: specShape, ids: idsShape },
+    permissions: PERMISSIONS,
 
     desired() {
       return [];

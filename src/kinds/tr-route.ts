@@ -26,7 +26,7 @@ import type { RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { either, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import {
   accessPaths,
@@ -49,6 +49,7 @@ import {
 } from './cross-region.js';
 import { existsDifferent, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
+import { calls } from './permits.js';
 
 const BUSY: ReadonlySet<string> = new Set(['IncorrectStatus.Status', 'IncorrectStatus.TransitRouterInstance', 'Operation.Blocking', 'IncorrectStatus.RouteTableStatus']);
 const DUPLICATE = 'OperationFailed.CreateRouteEntryWithSameDestinationCidrBlock';
@@ -341,12 +342,31 @@ async function observe(ctx: ExecContext, action: Subject<TrRouteSpec, TrRouteIds
   return { state: 'present', upToDate, ready: found.TransitRouterRouteEntryStatus === 'Active', ids };
 }
 
+/**
+ * The calls of the kind (issue 17), per access path, all on its CEN: ListTransitRouterRouteEntries
+ * (read, and while an entry settles); a create finds the router's System table and the next hop's
+ * attachment (ListTransitRouterRouteTables, …VpcAttachments, …PeerAttachments) and sends
+ * CreateTransitRouterRouteEntry; a route no longer wanted is deleted by apply too, and by destroy.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return accessPaths(config).flatMap((p) => {
+    const cen = { cen: p.cenId };
+    return [
+      ...calls(['read', 'observe', 'create', 'delete'], p.account, cen, ['cbn:ListTransitRouterRouteEntries']),
+      ...calls(['observe', 'create', 'delete'], p.account, cen, ['cbn:ListTransitRouterRouteTables', 'cbn:ListTransitRouterVpcAttachments', 'cbn:ListTransitRouterPeerAttachments']),
+      ...calls(['create'], p.account, cen, ['cbn:CreateTransitRouterRouteEntry']),
+      ...calls(['delete'], p.account, cen, ['cbn:DeleteTransitRouterRouteEntry']),
+    ];
+  });
+}
+
 export const trRouteKind: Kind<TrRouteSpec, TrRouteIds, TrRouteKey> = {
   name: 'tr-route',
   readAfter: ['cross-region'],
   reportsUnmanaged: true,
   address: (key) => trRouteAddress(key.access, key.which),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
 
   desired(config: RegistryDocument) {
     const out: DesiredObject<TrRouteSpec, TrRouteKey>[] = [];

@@ -14,11 +14,12 @@ import { DEFAULTS, type ReferenceCheck, type RegistryDocument } from '../config/
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, Diff, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
+import { instanceCalls, instanceScope } from './permits.js';
 
 type Link = NonNullable<GetInstanceVpcEndpointResponse['LinkedVpcs']>[number];
 
@@ -155,12 +156,31 @@ const LANGUAGE: LanguageFragment = {
   sections: [['vpcEndpoint', '#/$defs/vpcEndpoint']],
 };
 
+/**
+ * The calls of the kind (issue 17): GetInstanceVpcEndpoint per instance (it lists every link);
+ * CreateInstanceVpcEndpointLinkedVpc / DeleteInstanceVpcEndpointLinkedVpc on the instance, each
+ * followed by reads until the link settles. A delete happens for an undeclared link of a pruning
+ * instance (a changed link is another key: a create and, with prune, a delete).
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) => {
+    const s = instanceScope(config, alias)!;
+    const links = (inst.vpcEndpoints ?? []).length > 0;
+    return [
+      ...instanceCalls(s, ['read', 'observe', 'create', 'delete'], ['cr:GetInstanceVpcEndpoint']),
+      ...(links ? instanceCalls(s, ['create'], ['cr:CreateInstanceVpcEndpointLinkedVpc']) : []),
+      ...(prunes(inst) ? instanceCalls(s, ['delete'], ['cr:DeleteInstanceVpcEndpointLinkedVpc'], {}, ['apply']) : []),
+    ];
+  });
+}
+
 export const vpcLinkKind: Kind<VpcLinkSpec, VpcLinkIds, VpcLinkKey> = {
   name: 'vpc-link',
   readAfter: ['instance'],
   reportsUnmanaged: true,
   address: (key) => vpcLinkAddress(key.instance, key.vpc, key.vswitch),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
   references: REFERENCES,
 

@@ -24,7 +24,7 @@ import type { RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { optional, str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import {
   accessPaths,
@@ -42,6 +42,7 @@ import {
 } from './cross-region.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
+import { calls } from './permits.js';
 
 /** Codes that mean "the VPC or the entry is busy with another route task: try again shortly". */
 const BUSY: ReadonlySet<string> = new Set(['TaskConflict', 'IncorrectRouteEntryStatus', 'OperationConflict', 'LastTokenProcessing', 'IncorrectVpcStatus', 'SystemBusy']);
@@ -275,12 +276,31 @@ async function observe(ctx: ExecContext, subject: Subject<VpcRouteSpec, VpcRoute
   return { state: 'present', upToDate, ready: found.status === 'Available', ids: { routeEntryId: found.routeEntryId, routeTableId: s.routeTable } };
 }
 
+/**
+ * The calls of the kind (issue 17), per access path: DescribeRouteEntryList of the source route
+ * table (read, and while an entry settles); a create finds the VPC's attachment on the CEN
+ * (ListTransitRouterVpcAttachments) and sends CreateRouteEntry; a route no longer wanted (routes
+ * turned off, a changed next hop: a replace) is deleted by apply too, and by destroy.
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return accessPaths(config).flatMap((p) => {
+    const table = { region: p.sourceRegion, routeTable: p.routeTable };
+    return [
+      ...calls(['read', 'observe', 'create', 'delete'], p.account, table, ['vpc:DescribeRouteEntryList']),
+      ...calls(['create'], p.account, table, ['vpc:CreateRouteEntry']),
+      ...calls(['delete'], p.account, table, ['vpc:DeleteRouteEntry']),
+      ...calls(['create'], p.account, { cen: p.cenId }, ['cbn:ListTransitRouterVpcAttachments']),
+    ];
+  });
+}
+
 export const vpcRouteKind: Kind<VpcRouteSpec, VpcRouteIds, VpcRouteKey> = {
   name: 'vpc-route',
   readAfter: ['cross-region'],
   reportsUnmanaged: true,
   address: (key) => vpcRouteAddress(key.access, key.which),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
 
   desired(config: RegistryDocument) {
     const out: DesiredObject<VpcRouteSpec, VpcRouteKey>[] = [];

@@ -17,6 +17,7 @@
  * both can exist at once), journals each step, and decides from `observe` whether an interrupted step
  * landed. No kind looks at an action's type.
  */
+import type { RamPlaceholder, RamProduct } from '../cloud/ram-actions.js';
 import type { CloudSession } from '../cloud/session.js';
 import type { ReferenceCheck, RegistryDocument } from '../config/model.js';
 import type { Decoder } from './decode.js';
@@ -260,6 +261,46 @@ export interface KindCodec<S extends Spec, I extends Ids, K extends Key> {
   readonly ids: Decoder<I>;
 }
 
+/**
+ * Where a kind's calls are made: its `read` (plans, drift, adopt) and each verb the engine calls.
+ * A verb's calls include the reads it makes itself (a create that waits for RUNNING reads).
+ */
+export type CallVerb = 'read' | 'observe' | 'create' | 'update' | 'delete' | 'check';
+
+/**
+ * The names a call's RAM resource ARNs are built from: the placeholders of its rule in
+ * src/cloud/ram-actions.ts (`region`, `instance`, `namespace`, `role`, `cen`, `routeTable`, …).
+ * `account` is filled from the call's account; a name left out is `*` in the ARN (an instance id
+ * that exists only after apply, the names of unmanaged objects a prune deletes).
+ */
+export type ArnNames = Readonly<Partial<Record<Exclude<RamPlaceholder, 'account'>, string>>>;
+
+/**
+ * One API call a kind can make for a config (`Kind.permissions`): `acrctl policy` turns these into
+ * RAM policy documents, and a test fails when a kind makes a call it does not declare.
+ */
+export interface CallNeed {
+  /** The verbs (or `read`) that make the call. */
+  readonly verbs: readonly CallVerb[];
+  /** The product client and API action, as src/cloud/ram-actions.ts keys them. */
+  readonly product: RamProduct;
+  readonly api: string;
+  /** The account alias the call is signed for. */
+  readonly account: string;
+  /** The names of its resources. */
+  readonly on: ArnNames;
+  /** Why a name is missing (shown by `acrctl policy`), e.g. `the id of instance hz-main is known only after apply`. */
+  readonly unknown?: string;
+  /**
+   * The commands whose policies include the call, when not every command that runs its verbs
+   * does: a refund only `destroy` makes, a quota read only `adopt` makes.
+   */
+  readonly only?: readonly PolicyCommand[];
+}
+
+/** The commands `acrctl policy --for` derives a policy for. */
+export type PolicyCommand = 'plan' | 'apply' | 'drift' | 'adopt' | 'destroy';
+
 /** The kind contract. */
 export interface Kind<S extends Spec = Spec, I extends Ids = Ids, K extends Key = Key> {
   readonly name: string;
@@ -329,6 +370,14 @@ export interface Kind<S extends Spec = Spec, I extends Ids = Ids, K extends Key 
    * left out. Pure. Kinds without it are not written by adopt's generic pass.
    */
   toConfig?(live: LiveObject<S, I, K>, ctx: AdoptContext): Adopted;
+
+  /**
+   * Every API call the kind can make for this config, by verb, with the names of its resources:
+   * reads for the declared containers, and writes only where apply can make them (a delete where a
+   * container prunes or a replace can happen). Pure. Declared next to the calls, in the kind module;
+   * test/kinds/permissions.test.ts runs the examples and fails on a call a kind makes undeclared.
+   */
+  permissions(config: RegistryDocument): readonly CallNeed[];
 
   /** Reads the one object a subject names, as it is now. Never changes anything. */
   observe?(ctx: ExecContext, subject: Subject<S, I, K>): Promise<Observation<I>>;

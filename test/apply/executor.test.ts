@@ -42,6 +42,7 @@ function fakeKind(log: string[], o: FakeOpts = {}): Kind & { maxConcurrent: numb
   const k = {
     name: 'fake',
     readAfter: [],
+    permissions: () => [],
     reportsUnmanaged: true,
     maxConcurrent: 0,
     address: (key: Readonly<Record<string, string>>) => key['id'] ?? '',

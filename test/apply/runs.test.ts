@@ -86,6 +86,7 @@ describe('ClientTokens', () => {
     const kind: Kind = {
       name: 'fake',
       readAfter: [],
+      permissions: () => [],
       reportsUnmanaged: true,
       address: (key) => key['id'] ?? '',
       decode: { key: record(str), spec: record(json), ids: record(str) },

@@ -25,6 +25,7 @@ function worldKind(world: World, log: string[], opts: { coexist?: boolean } = {}
   return {
     name: 'thing',
     readAfter: [],
+    permissions: () => [],
     reportsUnmanaged: true,
     address: (key) => `thing[${key['name'] ?? ''}]`,
     decode: { key: struct({ name: str }), spec: struct({ size: str, on: bool }), ids: struct({ thingId: str }) },

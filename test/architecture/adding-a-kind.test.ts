@@ -73,6 +73,9 @@ function widgetKind(cloud: WidgetCloud): Kind<WidgetSpec, WidgetIds, WidgetKey> 
     decode: { key: keyShape, spec: specShape, ids: idsShape },
     language: LANGUAGE,
     references: REFERENCES,
+    // The widgets live in memory here, so no call needs a RAM permission; a real kind lists its
+    // API calls per verb with the names of their resources (docs/architecture.md "Adding a kind").
+    permissions: () => [],
     desired(config) {
       return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) =>
         ((inst as unknown as { widgets?: { name: string; colour: string; shiny?: boolean }[] }).widgets ?? []).map((w) => ({

@@ -14,6 +14,7 @@ function fakeKind(name: string, opts: Partial<Kind> & { replaceFields?: string[]
   return {
     name,
     readAfter: [],
+    permissions: () => [],
     reportsUnmanaged: true,
     address: (key) => key['id'] ?? '',
     decode: { key: record(str), spec: record(json), ids: record(str) },

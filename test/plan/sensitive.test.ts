@@ -22,6 +22,7 @@ const HOOK = 'https://hooks.example.com/T0/abcdef123456';
 const kind: Kind = {
   name: 'login',
   readAfter: [],
+  permissions: () => [],
   reportsUnmanaged: true,
   address: (key) => `login[${key['name'] ?? ''}]`,
   decode: { key: record(str), spec: record(json), ids: record(str) },

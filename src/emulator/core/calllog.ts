@@ -33,6 +33,12 @@ export interface CallLogEntry {
    * `Emulator.ConnectionClosed` when the client went away before the answer was complete.
    */
   readonly code: string | null;
+  /**
+   * Calls of a RAM-enforced caller (a RAM user, an enforced role): what was authorised, the RAM
+   * action and every resource ARN its policies were evaluated on, and the caller's ARN. Lets a test
+   * replay the run's authorisations against another policy (test/e2e/least-privilege.test.ts).
+   */
+  readonly ram?: { readonly action: string; readonly resources: readonly string[]; readonly principal: string };
 }
 
 export class CallLog {

@@ -61,6 +61,21 @@ export function denialError(product: Product, d: Denial): ApiError {
   }
 }
 
+/**
+ * What RAM evaluates for one call of an enforced caller: the action, the resource ARNs and the
+ * caller's ARN (recorded in the call log); undefined for a caller not enforced or an API that needs
+ * no permission.
+ */
+export function checkedRequest(ctx: CallContext, product: Product, api: string, params: FlatParams): { action: string; resources: string[]; principal: string } | undefined {
+  const caller = ctx.caller;
+  if (caller === undefined || !isEnforced(ctx.state, ctx.accountUid, caller)) return undefined;
+  const rule = ramRule(product, api);
+  if (rule === null) return undefined;
+  if (rule === undefined) return { action: `${product}:${api}`, resources: ['*'], principal: caller.arn };
+  const v = placeholderValues(ctx, product, params);
+  return { action: rule.action, resources: rule.resources.map((r) => ramResource(r, v)), principal: caller.arn };
+}
+
 /** The RPC/ROA check the server core runs before a handler; an ApiError to answer, or undefined. */
 export function checkCall(ctx: CallContext, product: Product, api: string, params: FlatParams, request: RequestContext): ApiError | undefined {
   const d = denialOf(ctx.state, ctx.accountUid, ctx.caller, product, api, () => placeholderValues(ctx, product, params), request);
