@@ -6,10 +6,12 @@ import type { Command } from 'commander';
 import type { CliIo, SetExit } from './io.js';
 import { registerAdopt } from './adopt.js';
 import { registerApply } from './apply.js';
+import { registerCompletion } from './completion.js';
 import { registerDrift } from './drift.js';
 import { registerEmulator } from './emulator.js';
 import { registerPlan } from './plan.js';
 import { registerValidate } from './validate.js';
+import { registerVersion } from './version.js';
 
 export type { SetExit } from './io.js';
 
@@ -21,6 +23,9 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerDrift(program, io, setExit);
   registerAdopt(program, io, setExit);
   registerEmulator(program, io, setExit);
+  registerVersion(program, io, setExit);
+  // Last: it completes every command registered before it.
+  registerCompletion(program, io, setExit);
 }
 
 /**
