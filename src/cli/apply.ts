@@ -24,7 +24,7 @@ import { beginRun, closeRun, decideRun, estateIdentity, localRunStore, type RunC
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds, kindMap, makeKinds } from '../kinds/index.js';
 import type { Plan } from '../plan/model.js';
-import { computeDestroyPlan } from '../plan/planner.js';
+import { computeDestroyPlan, withPlanId } from '../plan/planner.js';
 import { buildImportReport, isImageCopy, renderImportReportJson, renderImportReportMarkdown, renderImportReportText } from '../render/import-report.js';
 import { renderJson } from '../render/json.js';
 import { fillIds, planIds } from '../render/placeholders.js';
@@ -35,7 +35,7 @@ import { estateOptions, openEstate, sha256, useColor, type Estate, type EstateFl
 import { onGitHubActions } from './github.js';
 import type { CliIo, SetExit } from './io.js';
 import { planEstate, planErrors } from './plan.js';
-import { parsePlan, planKey, readPlanFile, signPlan } from './planfile.js';
+import { parsePlan, planKey, readPlanFile, signPlan, toSavedPlan, writePlanFile } from './planfile.js';
 import { scrubber, secretEnvValues } from './redact.js';
 import { graceFromEnv, Interrupted, trapInterrupts, type Interrupts } from './interrupt.js';
 import { createApplyView, type ApplyView } from './views/apply-view.js';
@@ -91,9 +91,16 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
     setExit(await runApply({ ...flags, ...(planfile ? { planfile } : {}), fileGiven, mode: 'apply' }, io));
   });
 
-  common(program.command('destroy').description('delete every object registry.yaml declares (instances are refunded); never touches unmanaged objects'), 'destroy').action(async (flags: ApplyFlags) => {
-    setExit(await runApply({ ...flags, fileGiven: true, mode: 'destroy' }, io));
-  });
+  common(program.command('destroy').description('delete every object registry.yaml declares (instances are refunded); never touches unmanaged objects'), 'destroy')
+    .option('-o, --out <planfile>', 'save the destroy plan for review and `acrctl apply PLANFILE` instead of destroying now')
+    .action(async (flags: ApplyFlags & { out?: string }) => {
+      if (flags.out !== undefined) {
+        if (flags.resume) throw new AcrctlError('cli.bad-option', '--out cannot be given with --resume', { hint: 'acrctl destroy --out PLAN saves a new destroy plan; acrctl destroy --resume continues a destroy' });
+        setExit(await saveDestroyPlan(flags, flags.out, io));
+        return;
+      }
+      setExit(await runApply({ ...flags, fileGiven: true, mode: 'destroy' }, io));
+    });
 
   program
     .command('force-unlock')
@@ -122,6 +129,8 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
   const key = planKey(io.env);
   const saved = flags.planfile ? { plan: readPlanFile(resolve(io.cwd, flags.planfile), { key }), file: flags.planfile } : undefined;
   const file = saved && !flags.fileGiven ? saved.plan.configFile : flags.file;
+  // A plan saved by `destroy --out` is applied as a destroy: its run is a destroy run.
+  if (saved?.plan.mode === 'destroy') flags = { ...flags, mode: 'destroy' };
   const lock = await store.lock(`acrctl ${flags.mode}`);
   if (lock.replaced) io.stderr.write(`note: removed a stale lock of pid ${lock.replaced.pid} (started ${lock.replaced.startedAt}), which is no longer running\n`);
   // From here until the lock is released, Ctrl-C and SIGTERM are ours (see interrupt.ts).
@@ -277,9 +286,33 @@ function trackRunning(run: { started: Set<string>; running: Set<string> }, e: Ap
   }
 }
 
-/** The destroy plan of an open estate. */
-function destroyPlan(estate: Estate): Promise<Plan> {
-  return computeDestroyPlan({ config: estate.config, configDigest: estate.configDigest, configFile: estate.file, kinds: allKinds, cloud: estate.session, findings: estate.findings, sha256, sensitiveValues: estate.sensitiveValues });
+/** The destroy plan of an open estate, marked as one (`mode: destroy`), so that `apply PLAN` of it destroys. */
+async function destroyPlan(estate: Estate): Promise<Plan> {
+  const plan = await computeDestroyPlan({ config: estate.config, configDigest: estate.configDigest, configFile: estate.file, kinds: allKinds, cloud: estate.session, findings: estate.findings, sha256, sensitiveValues: estate.sensitiveValues });
+  return withPlanId({ ...plan, mode: 'destroy' }, sha256);
+}
+
+/**
+ * `destroy --out PLAN`: the destroy plan, shown and saved as `plan --out` saves a plan (read-only:
+ * no lock, nothing sent). `apply PLAN` derives the destroy plan again and destroys only if it is
+ * the same (src/plan/verify.ts), once.
+ */
+async function saveDestroyPlan(flags: EstateFlags, out: string, io: CliIo): Promise<number> {
+  const estate = await openEstate(flags, io);
+  try {
+    const plan = toSavedPlan(await destroyPlan(estate), planKey(io.env));
+    io.stdout.write(renderText(plan, { color: useColor(io, 'stdout') }));
+    writePlanFile(resolve(io.cwd, out), plan);
+    io.stderr.write(`Saved the destroy plan to ${out}. Destroy with: acrctl apply ${out} (applied only if the configuration and the live estate still derive exactly this plan)\n`);
+    const errors = planErrors(plan);
+    if (errors > 0) {
+      io.stderr.write(`error: the plan has ${errors} error finding${errors === 1 ? '' : 's'} (above); fix them before destroying\n`);
+      return ExitCode.error;
+    }
+    return ExitCode.ok;
+  } finally {
+    await estate.close();
+  }
 }
 
 /** Measures this run's image copies: bytes uploaded, from the first copy's start to the last one's end. */
