@@ -151,6 +151,8 @@ export interface Plan {
   readonly summary: PlanSummary;
   /** Set when the plan was made with `--target`: apply re-derives it with the same addresses. */
   readonly target?: PlanTarget;
+  /** `destroy`: made by `acrctl destroy --out`; `apply PLAN` then destroys (absent on plans of `plan`). */
+  readonly mode?: 'destroy';
   /**
    * A random id given when the plan is saved with `plan --out`, so that a saved plan is applied
    * once: re-planning makes a new one even when nothing else differs. Absent on plans shown only.
