@@ -58,6 +58,8 @@ export interface Instance {
   readonly edition: 'Basic' | 'Standard' | 'Advanced';
   /** Cloud instance name, the natural key: 3-30 lowercase letters, digits and hyphens, not starting or ending with a hyphen. Hosts are `<name>-registry.<region>.cr.aliyuncs.com` and `<name>-registry-vpc.<region>.cr.aliyuncs.com`. */
   readonly name: string;
+  /** Custom OSS bucket the instance stores its images in, chosen at purchase (BSS `DefaultOssBucket=false`, `InstanceStorageName`). Routes and outputs then use `<bucket>.oss-<region>-internal.aliyuncs.com` instead of `<instance id>-registry.oss-<region>-internal.aliyuncs.com`. No API reads it back: changing it plans nothing. */
+  readonly ossBucket?: string;
   /** Delete unmanaged direct children found live: namespaces, VPC endpoint links, import rules and replication rules. When false, they are only reported by plan and drift. */
   readonly prune?: boolean;
   /** Extra quotas bought with the instance. */

@@ -681,6 +681,20 @@ const CASES: Readonly<Record<string, readonly Case[]>> = {
     },
   ],
 
+  'cross-region-same-region': [
+    {
+      reason: 'a source VPC in the instance\'s own region: use a VPC endpoint of the instance',
+      doc: doc({ hz: inst() }, { crossRegionAccess: [access({}, { region: 'cn-hangzhou' })] }),
+      paths: ['crossRegionAccess.0.from.region'],
+      says: ['vpc-sh', 'cn-hangzhou', 'instances.hz.vpcEndpoints', 'over the VPC, not over CEN'],
+    },
+    {
+      reason: 'a source in another region is what crossRegionAccess is for',
+      doc: doc({ hz: inst() }, { crossRegionAccess: [access()] }),
+      paths: [],
+    },
+  ],
+
   'ram-policy-wildcard': [
     {
       reason: '`*` on `*`',
