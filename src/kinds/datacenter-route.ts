@@ -21,9 +21,10 @@ import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { compareSpec } from '../plan/compare.js';
 import { str, struct, type Decoded } from '../plan/decode.js';
-import type { DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { CallNeed, DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { whileBusy } from './cross-region.js';
 import { cloudHop, datacenterAddress, datacenterEvidenceOf, datacenterPaths, datacenterRequires, datacenterRouteName, parseDatacenterRouteName, plansCloudRoutes } from './datacenter.js';
+import { calls } from './permits.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
 
@@ -159,12 +160,30 @@ async function observe(ctx: ExecContext, s: Subject<RouteSpec, Ids, Key>): Promi
   return { state: 'present', upToDate: sameHop(found, s.spec.nextHop), ready: found.status === 'Available', ids: { routeEntryId: found.routeEntryId, routeTableId: s.spec.routeTable } };
 }
 
+/**
+ * The calls of the kind (issue 17), per route table the instance VPC's routes to a data centre go
+ * in: DescribeRouteEntryList (read, and while an entry settles), CreateRouteEntry, and
+ * DeleteRouteEntry (a replace, a route no longer wanted, destroy).
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return datacenterPaths(config).flatMap((p) => {
+    if (p.routeTable === undefined || !plansCloudRoutes(p) || cloudHop(p) === undefined) return [];
+    const table = { region: p.region, routeTable: p.routeTable };
+    return [
+      ...calls(['read', 'observe', 'create', 'delete'], p.account, table, ['vpc:DescribeRouteEntryList']),
+      ...calls(['create'], p.account, table, ['vpc:CreateRouteEntry']),
+      ...calls(['delete'], p.account, table, ['vpc:DeleteRouteEntry']),
+    ];
+  });
+}
+
 export const datacenterRouteKind: Kind<RouteSpec, Ids, Key> = {
   name: 'datacenter-route',
   readAfter: ['datacenter'],
   reportsUnmanaged: true,
   address: (k) => datacenterRouteAddress(k.access, k.cidr),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
 
   desired(config: RegistryDocument) {
     const out: DesiredObject<RouteSpec, Key>[] = [];

@@ -31,10 +31,11 @@ import { DEFAULTS, type ReferenceCheck, type RegistryDocument } from '../config/
 import { overlaps, parseCidr, SERVICE_RANGE } from '../config/lints/cidr.js';
 import { accountAddress, segment } from '../plan/address.js';
 import { json, record, str, struct, type Decoded } from '../plan/decode.js';
-import type { Diff, Kind, LanguageFragment, LiveObject, ReadContext, Spec } from '../plan/kind.js';
+import type { CallNeed, Diff, Kind, LanguageFragment, LiveObject, ReadContext, Spec } from '../plan/kind.js';
 import type { PlanFinding, PlanOutput } from '../plan/model.js';
 import { containedAddresses, ossHostOf, type ServiceRoute } from './cross-region.js';
 import { instanceAddress, runningInstances } from './instance.js';
+import { calls, instanceCalls, instanceScope } from './permits.js';
 import { vpcLinkAddress } from './vpc-link.js';
 
 const keyShape = struct({ access: str });
@@ -497,12 +498,33 @@ export function datacenterEvidenceOf(live: readonly LiveObject[], access: string
 }
 
 /** Evidence only: no verbs, so the engine refuses any action on it (`classify` never makes one). */
+/**
+ * The calls of the kind (issue 17), per data-centre path, all reads: the instance VPC
+ * (DescribeVpcs) and its route tables (DescribeRouteTableList), the connection (DescribeVpnGateways for
+ * `vpn`, DescribeVirtualBorderRouters for `expressConnect`; a SAG is not read), and the instance's
+ * VPC endpoint addresses (cr GetInstanceVpcEndpoint).
+ */
+function PERMISSIONS(config: RegistryDocument): CallNeed[] {
+  return datacenterPaths(config).flatMap((p) => {
+    const on = { region: p.region };
+    const connection = p.connection.kind === 'vpn' ? ['vpc:DescribeVpnGateways' as const] : p.connection.kind === 'expressConnect' ? ['vpc:DescribeVirtualBorderRouters' as const] : [];
+    const scope = instanceScope(config, p.target);
+    return [
+      ...(p.targetVpc !== undefined ? calls(['read'], p.account, { ...on, vpc: p.targetVpc.vpc }, ['vpc:DescribeVpcs']) : []),
+      ...(p.targetVpc !== undefined && p.routeTable !== undefined ? calls(['read'], p.account, on, ['vpc:DescribeRouteTableList']) : []),
+      ...calls(['read'], p.account, on, connection),
+      ...(scope !== undefined ? instanceCalls(scope, ['read'], ['cr:GetInstanceVpcEndpoint']) : []),
+    ];
+  });
+}
+
 export const datacenterKind: Kind<Spec, DcIds, DcKey> = {
   name: 'datacenter',
   readAfter: ['instance'],
   reportsUnmanaged: false,
   address: (k) => datacenterAddress(k.access),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
+  permissions: PERMISSIONS,
   language: LANGUAGE,
   references: REFERENCES,
 
