@@ -37,7 +37,7 @@ import type { CliIo, SetExit } from './io.js';
 import { planEstate, planErrors } from './plan.js';
 import { parsePlan, planKey, readPlanFile, signPlan, toSavedPlan, writePlanFile } from './planfile.js';
 import { scrubber, secretEnvValues } from './redact.js';
-import { applySummaryLine, eventLine, JSON_HELP, jsonLines, planLines, type JsonLine } from './json-lines.js';
+import { applySummaryLine, eventLine, JSON_HELP, jsonLines, planLines } from './json-lines.js';
 import { graceFromEnv, Interrupted, trapInterrupts, type Interrupts } from './interrupt.js';
 import { createApplyView, type ApplyView } from './views/apply-view.js';
 
@@ -144,7 +144,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
   // From here until the lock is released, Ctrl-C and SIGTERM are ours (see interrupt.ts).
   let view: ApplyView | undefined;
   const run = { started: new Set<string>(), running: new Set<string>(), inFlightAtStop: undefined as ReadonlySet<string> | undefined };
-  const say = (line: string) => (view ? view.note(line, 'warn') : io.stderr.write(`${line}\n`));
+  const say = (text: string) => (view ? view.note(text, 'warn') : io.stderr.write(`${text}\n`));
   const graceMs = graceFromEnv(io.env);
   const interrupts = trapInterrupts({
     graceMs,
@@ -167,15 +167,16 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     },
   });
   let estate: Estate | undefined;
+  const opening = openEstate({ ...flags, file }, io);
   try {
-    const opened = await interrupts.race(openEstate({ ...flags, file }, io));
+    const opened = await interrupts.race(opening);
     estate = opened;
     const open = opened;
     // Journals, run plans and reports never hold a secret; nor does what is printed here.
     const scrub = scrubber([...secretEnvValues(io.env), ...open.sensitiveValues]);
     // With --json, standard output is the JSON lines' own; the text goes to standard error.
     const out = (text: string) => (flags.json ? io.stderr : io.stdout).write(scrub(text));
-    const json = line ? (l: JsonLine) => line(JSON.parse(scrub(JSON.stringify(l))) as JsonLine) : undefined;
+    const json = flags.json ? jsonLines((t) => io.stdout.write(scrub(t))) : undefined;
     const ctx: RunContext = {
       store,
       mode: flags.mode,
@@ -289,7 +290,8 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     return code;
   } catch (err) {
     if (!(err instanceof Interrupted)) throw err;
-    // Only planning and the prompt are raced: nothing was sent.
+    // Only planning and the prompt are raced: nothing was sent. An estate still opening is closed once open.
+    if (estate === undefined) void opening.then((e) => e.close(), () => undefined);
     io.stderr.write(`\n${flags.mode} cancelled; nothing was changed.\n`);
     line?.(applySummaryLine({ mode: flags.mode, status: 'cancelled', message: `${flags.mode} cancelled; nothing was changed.`, exitCode: interrupts.exitCode() }));
     return interrupts.exitCode();
