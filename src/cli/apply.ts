@@ -37,6 +37,7 @@ import type { CliIo, SetExit } from './io.js';
 import { planEstate, planErrors } from './plan.js';
 import { parsePlan, planKey, readPlanFile, signPlan, toSavedPlan, writePlanFile } from './planfile.js';
 import { scrubber, secretEnvValues } from './redact.js';
+import { applySummaryLine, eventLine, JSON_HELP, jsonLines, planLines } from './json-lines.js';
 import { graceFromEnv, Interrupted, trapInterrupts, type Interrupts } from './interrupt.js';
 import { createApplyView, type ApplyView } from './views/apply-view.js';
 
@@ -55,6 +56,8 @@ interface ApplyFlags extends EstateFlags {
   readonly verify: boolean;
   /** Where to write the import report (Markdown, or JSON for a `.json` name). */
   readonly report?: string;
+  /** `--json`: JSON lines on standard output (src/cli/json-lines.ts), text on standard error. */
+  readonly json?: boolean;
 }
 
 export interface ApplyIo extends CliIo {
@@ -76,7 +79,8 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
       .option('--resume', `continue the unfinished ${mode} of this estate`)
       .option('--run <id>', `with --resume: the unfinished ${mode} run to continue (when there are several)`)
       .option('--replan', "with --resume: continue from a plan derived again, reconciling the journal's in-flight actions (when the run's plan is missing or unusable)")
-      .option('--no-verify', 'skip the verification plan after a complete run');
+      .option('--no-verify', 'skip the verification plan after a complete run')
+      .option('--json', `${JSON_HELP}; needs --auto-approve`);
 
   common(
     program
@@ -122,6 +126,9 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
   if ((flags.run !== undefined || flags.replan) && !flags.resume) {
     throw new AcrctlError('cli.bad-option', `${flags.run !== undefined ? '--run' : '--replan'} only goes with --resume`, { hint: `acrctl ${flags.mode} --resume${flags.run !== undefined ? ` --run ${flags.run}` : ' --replan'}` });
   }
+  if (flags.json && !flags.autoApprove) {
+    throw new AcrctlError('cli.bad-option', `--json needs --auto-approve: there is no prompt in machine-readable output`, { hint: `review the plan first (acrctl ${flags.mode === 'destroy' ? 'destroy --out PLAN' : 'plan --out PLAN'}), then acrctl apply PLAN --auto-approve --json` });
+  }
   if (flags.planfile && flags.resume) {
     throw new AcrctlError('cli.bad-option', 'a saved plan cannot be given with --resume', { hint: 'acrctl apply --resume continues the unfinished run; acrctl apply PLAN starts one' });
   }
@@ -133,10 +140,11 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
   if (saved?.plan.mode === 'destroy') flags = { ...flags, mode: 'destroy' };
   const lock = await store.lock(`acrctl ${flags.mode}`);
   if (lock.replaced) io.stderr.write(`note: removed a stale lock of pid ${lock.replaced.pid} (started ${lock.replaced.startedAt}), which is no longer running\n`);
+  const line = flags.json ? jsonLines((t) => io.stdout.write(t)) : undefined;
   // From here until the lock is released, Ctrl-C and SIGTERM are ours (see interrupt.ts).
   let view: ApplyView | undefined;
   const run = { started: new Set<string>(), running: new Set<string>(), inFlightAtStop: undefined as ReadonlySet<string> | undefined };
-  const say = (line: string) => (view ? view.note(line, 'warn') : io.stderr.write(`${line}\n`));
+  const say = (text: string) => (view ? view.note(text, 'warn') : io.stderr.write(`${text}\n`));
   const graceMs = graceFromEnv(io.env);
   const interrupts = trapInterrupts({
     graceMs,
@@ -159,13 +167,16 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     },
   });
   let estate: Estate | undefined;
+  const opening = openEstate({ ...flags, file }, io);
   try {
-    const opened = await interrupts.race(openEstate({ ...flags, file }, io));
+    const opened = await interrupts.race(opening);
     estate = opened;
     const open = opened;
     // Journals, run plans and reports never hold a secret; nor does what is printed here.
     const scrub = scrubber([...secretEnvValues(io.env), ...open.sensitiveValues]);
-    const out = (text: string) => io.stdout.write(scrub(text));
+    // With --json, standard output is the JSON lines' own; the text goes to standard error.
+    const out = (text: string) => (flags.json ? io.stderr : io.stdout).write(scrub(text));
+    const json = flags.json ? jsonLines((t) => io.stdout.write(scrub(t))) : undefined;
     const ctx: RunContext = {
       store,
       mode: flags.mode,
@@ -185,9 +196,10 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     );
     const { plan, resume } = decision;
     for (const n of decision.notes) io.stderr.write(`${scrub(n)}\n`);
-    const color = useColor(io, 'stdout');
+    const color = useColor(io, flags.json ? 'stderr' : 'stdout');
     if (plan.target) out(`Targeting ${plan.actions.length} of ${plan.target.of} actions (${plan.target.addresses.join(', ')}); the rest are not applied.\n\n`);
     out(renderText(plan, { color }));
+    if (json) for (const l of planLines(plan)) json(l);
     if (planErrors(plan) > 0) {
       throw new AcrctlError('apply.plan_errors', 'the plan has error findings (above); nothing was changed', { hint: 'fix them, then run apply again' });
     }
@@ -195,7 +207,9 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     if (pending === 0) {
       // A continued run with nothing left is closed, so that it is no longer an unfinished run.
       if (decision.continues !== undefined) await closeRun(store, decision.continues, plan.planId, scrub);
-      out(plan.actions.length === 0 ? '' : `Every action of this plan finished in an earlier run${decision.continues !== undefined ? ` (run ${decision.continues})` : ''}.\n`);
+      const said = plan.actions.length === 0 ? 'No changes.' : `Every action of this plan finished in an earlier run${decision.continues !== undefined ? ` (run ${decision.continues})` : ''}.`;
+      if (plan.actions.length > 0) out(`${said}\n`);
+      json?.(applySummaryLine({ mode: flags.mode, status: 'complete', message: said, exitCode: ExitCode.ok, ...(decision.continues !== undefined ? { runId: decision.continues } : {}) }));
       return ExitCode.ok;
     }
     if (!flags.autoApprove) {
@@ -233,6 +247,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
           meter.onEvent(e);
           trackRunning(run, e);
           live.onEvent({ ...e, message: scrub(e.message) });
+          json?.(eventLine(e));
         },
         signal: interrupts.abort,
         stop: interrupts.stop,
@@ -243,9 +258,22 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
       await journal.close();
     }
     const registryRequests = registries?.requests.snapshot().byOperation;
-    await writeImportReport({ plan, result, resume, store, runId, meter: { ...meter.totals(), ...(registryRequests ? { registryRequests } : {}) }, flags, io, scrub });
-    const code = report(result, plan, flags, file, out, run);
-    if (result.status === 'interrupted') return interrupts.exitCode();
+    await writeImportReport({ plan, result, resume, store, runId, meter: { ...meter.totals(), ...(registryRequests ? { registryRequests } : {}) }, flags, io, scrub, write: out });
+    let said = '';
+    const reported = report(result, plan, flags, file, (text) => ((said = text), out(text)), run);
+    const code = result.status === 'interrupted' ? interrupts.exitCode() : reported;
+    json?.(
+      applySummaryLine({
+        mode: flags.mode,
+        status: result.status,
+        message: said.trim(),
+        exitCode: code,
+        counts: statusCounts(result),
+        runId,
+        ...(result.status === 'complete' ? {} : { resume: resumeCommand(flags, file) }),
+      }),
+    );
+    if (result.status === 'interrupted') return code;
     if (code === ExitCode.ok && flags.verify) {
       if (interrupts.stop.aborted) {
         out('Verification skipped: interrupted.\n');
@@ -262,8 +290,10 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     return code;
   } catch (err) {
     if (!(err instanceof Interrupted)) throw err;
-    // Only planning and the prompt are raced: nothing was sent.
+    // Only planning and the prompt are raced: nothing was sent. An estate still opening is closed once open.
+    if (estate === undefined) void opening.then((e) => e.close(), () => undefined);
     io.stderr.write(`\n${flags.mode} cancelled; nothing was changed.\n`);
+    line?.(applySummaryLine({ mode: flags.mode, status: 'cancelled', message: `${flags.mode} cancelled; nothing was changed.`, exitCode: interrupts.exitCode() }));
     return interrupts.exitCode();
   } finally {
     try {
@@ -297,11 +327,17 @@ async function destroyPlan(estate: Estate): Promise<Plan> {
  * no lock, nothing sent). `apply PLAN` derives the destroy plan again and destroys only if it is
  * the same (src/plan/verify.ts), once.
  */
-async function saveDestroyPlan(flags: EstateFlags, out: string, io: CliIo): Promise<number> {
+async function saveDestroyPlan(flags: EstateFlags & { json?: boolean }, out: string, io: CliIo): Promise<number> {
   const estate = await openEstate(flags, io);
   try {
     const plan = toSavedPlan(await destroyPlan(estate), planKey(io.env));
-    io.stdout.write(renderText(plan, { color: useColor(io, 'stdout') }));
+    if (flags.json) {
+      io.stderr.write(renderText(plan, { color: useColor(io, 'stderr') }));
+      const line = jsonLines((t) => io.stdout.write(t));
+      for (const l of planLines(plan)) line(l);
+    } else {
+      io.stdout.write(renderText(plan, { color: useColor(io, 'stdout') }));
+    }
     writePlanFile(resolve(io.cwd, out), plan);
     io.stderr.write(`Saved the destroy plan to ${out}. Destroy with: acrctl apply ${out} (applied only if the configuration and the live estate still derive exactly this plan)\n`);
     const errors = planErrors(plan);
@@ -353,6 +389,8 @@ async function writeImportReport(a: {
   flags: ApplyFlags;
   io: CliIo;
   scrub: (text: string) => string;
+  /** Where the text goes (standard output, or standard error under --json). */
+  write: (text: string) => void;
 }): Promise<void> {
   const reports = new Map(a.resume?.reports ?? []);
   for (const [id, s] of a.result.actions) {
@@ -372,7 +410,7 @@ async function writeImportReport(a: {
   const json = a.scrub(renderImportReportJson(report));
   const kept = await a.store.writeArtifact(a.runId, 'import.md', markdown);
   await a.store.writeArtifact(a.runId, 'import.json', json);
-  a.io.stdout.write(a.scrub(renderImportReportText(report)));
+  a.write(renderImportReportText(report));
   let also = '';
   if (a.flags.report !== undefined) {
     // The apply is done by now: a report file that cannot be written is a warning, not a failure.
@@ -383,7 +421,7 @@ async function writeImportReport(a: {
       a.io.stderr.write(`warning: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
-  a.io.stdout.write(`Import report kept in ${kept}${also}.\n`);
+  a.write(`Import report kept in ${kept}${also}.\n`);
 }
 
 /** `ACRCTL_SETTLE_MS` overrides how long apply waits for creates an interrupted run may have sent. */
@@ -427,7 +465,7 @@ function report(
     if (s.status === 'already-done') counts.earlier++;
     else counts[s.status]++;
   }
-  const resumeCmd = [`acrctl ${flags.mode} --resume`, `-f ${file}`, flags.emulator === true ? '--emulator' : typeof flags.emulator === 'string' ? `--emulator=${flags.emulator}` : '', flags.endpoint ? `--endpoint ${flags.endpoint}` : ''].filter(Boolean).join(' ');
+  const resumeCmd = resumeCommand(flags, file);
   const tally = `${counts.done} done${counts.earlier ? `, ${counts.earlier} done earlier` : ''}, ${counts.failed} failed, ${counts.skipped} skipped${counts.interrupted ? `, ${counts.interrupted} interrupted` : ''}${counts.gated ? `, ${counts.gated} at a gate, ${counts.blocked} waiting behind it` : ''}`;
   const out: string[] = [];
   switch (result.status) {
@@ -459,6 +497,18 @@ function report(
   }
   write(`${out.join('\n')}\n`);
   return result.status === 'complete' ? ExitCode.ok : result.status === 'gated' ? ExitCode.gate : ExitCode.error;
+}
+
+/** The command that continues a run of this estate. */
+function resumeCommand(flags: EstateFlags & { mode: 'apply' | 'destroy' }, file: string): string {
+  return [`acrctl ${flags.mode} --resume`, `-f ${file}`, flags.emulator === true ? '--emulator' : typeof flags.emulator === 'string' ? `--emulator=${flags.emulator}` : '', flags.endpoint ? `--endpoint ${flags.endpoint}` : ''].filter(Boolean).join(' ');
+}
+
+/** How many actions ended how (`already-done` for those finished in earlier runs). */
+function statusCounts(result: ApplyResult): Record<string, number> {
+  const c: Record<string, number> = { done: 0, failed: 0, skipped: 0, gated: 0, blocked: 0, 'already-done': 0, interrupted: 0 };
+  for (const s of result.actions.values()) c[s.status] = (c[s.status] ?? 0) + 1;
+  return c;
 }
 
 /**

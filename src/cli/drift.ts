@@ -28,10 +28,12 @@ import { publicPlan } from '../plan/sensitive.js';
 import { estateOptions, openEstate, sha256, type EstateFlags } from './estate.js';
 import { annotate, driftAnnotations, pathContext } from './github.js';
 import type { CliIo, SetExit } from './io.js';
+import { checkJsonFormat, driftLines, JSON_HELP, jsonLines } from './json-lines.js';
 
 interface DriftFlags extends EstateFlags {
   readonly format: DriftFormat;
   readonly failOn: FailOn;
+  readonly json?: boolean;
 }
 
 /**
@@ -115,8 +117,10 @@ export function registerDrift(program: Command, io: CliIo, setExit: SetExit): vo
         new Option('--fail-on <what>', 'what makes the exit code 2: changes (declared objects and replication), unmanaged (undeclared live objects), or any')
           .choices([...FAIL_ON])
           .default('changes'),
-      ),
+      )
+      .option('--json', JSON_HELP),
   ).action(async (flags: DriftFlags) => {
+    checkJsonFormat(flags.json, flags.format);
     const estate = await openEstate(flags, io);
     try {
       const live = new Map<string, readonly LiveObject[]>();
@@ -142,18 +146,24 @@ export function registerDrift(program: Command, io: CliIo, setExit: SetExit): vo
       const instanceNames = Object.fromEntries(Object.entries(estate.config.instances ?? {}).map(([alias, i]) => [alias, i.name]));
       // The report shows values: only those of the plan's public form (sensitive ones masked).
       const report = buildDriftReport({ plan: publicPlan(plan), failOn: flags.failOn, accountUids, instanceNames, replication, connection });
-      switch (flags.format) {
-        case 'text':
-          io.stdout.write(renderDriftText(report));
-          break;
-        case 'markdown':
-          io.stdout.write(renderDriftMarkdown(report));
-          break;
-        case 'json':
-          io.stdout.write(renderDriftJson(report));
-          break;
-        default:
-          assertNever(flags.format, 'drift format');
+      if (flags.json) {
+        io.stderr.write(renderDriftText(report));
+        const line = jsonLines((t) => io.stdout.write(t));
+        for (const l of driftLines(report)) line(l);
+      } else {
+        switch (flags.format) {
+          case 'text':
+            io.stdout.write(renderDriftText(report));
+            break;
+          case 'markdown':
+            io.stdout.write(renderDriftMarkdown(report));
+            break;
+          case 'json':
+            io.stdout.write(renderDriftJson(report));
+            break;
+          default:
+            assertNever(flags.format, 'drift format');
+        }
       }
       annotate(io, () => driftAnnotations(report, pathContext(io)));
       if (report.status === 'error') {

@@ -78,7 +78,7 @@ export async function loadEstateConfig(file: string, io: CliIo): Promise<{ confi
   if (hasErrors(result.findings) || !result.document) {
     io.stderr.write(formatText({ file: result.file, findings: result.findings, text: result.text }, { color: useColor(io, 'stderr') }));
     annotate(io, () => configAnnotations(result.findings, pathContext(io)));
-    throw new AcrctlError('config.invalid', `${file} has errors; nothing was read or changed in the cloud`, { hint: `run acrctl validate -f ${file}` });
+    throw new ConfigInvalid(file, result.findings.map(toPlanFinding));
   }
   return {
     config: result.document,
@@ -86,6 +86,16 @@ export async function loadEstateConfig(file: string, io: CliIo): Promise<{ confi
     findings: result.findings.map(toPlanFinding),
     sensitiveValues: result.sensitiveValues,
   };
+}
+
+/** A config with error findings; the findings (already printed as text) travel with it for `--json`. */
+export class ConfigInvalid extends AcrctlError {
+  constructor(
+    file: string,
+    readonly findings: readonly PlanFinding[],
+  ) {
+    super('config.invalid', `${file} has errors; nothing was read or changed in the cloud`, { hint: `run acrctl validate -f ${file}` });
+  }
 }
 
 function toPlanFinding(f: Finding): PlanFinding {

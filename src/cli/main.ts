@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { AcrctlError, environmentError, ExitCode, formatError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerCommands } from './commands.js';
+import { ConfigInvalid } from './estate.js';
+import { errorLine, findingLine, jsonLines } from './json-lines.js';
 import type { CliIo } from './io.js';
 import { redactedIo } from './redact.js';
 
@@ -33,11 +35,11 @@ export async function main(argv: readonly string[], given: CliIo = defaultIo()):
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (err) {
-    return handleError(err, io, argv.includes('--debug'));
+    return handleError(err, io, argv.includes('--debug'), argv.includes('--json'));
   }
 }
 
-function handleError(err: unknown, io: CliIo, debug: boolean): number {
+function handleError(err: unknown, io: CliIo, debug: boolean, json: boolean): number {
   if (err instanceof CommanderError) {
     // --help and --version exit through here with code 0; usage errors were already printed.
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
@@ -45,6 +47,12 @@ function handleError(err: unknown, io: CliIo, debug: boolean): number {
   const typed = err instanceof AcrctlError ? err : environmentError(err);
   if (typed) {
     io.stderr.write(`${formatError(typed)}\n`);
+    // Under --json the stream ends with the error too, so a consumer of standard output alone sees why.
+    if (json) {
+      const line = jsonLines((t) => io.stdout.write(t));
+      if (typed instanceof ConfigInvalid) for (const f of typed.findings) line(findingLine(f));
+      line(errorLine(typed));
+    }
     if (debug && typed.stack) io.stderr.write(`${typed.stack}\n`);
     // What a library said (a vendor credentials chain's own text, say) is kept for --debug only.
     if (debug) for (const c of causes(typed)) io.stderr.write(`caused by: ${c instanceof Error ? (c.stack ?? c.message) : String(c)}\n`);

@@ -19,6 +19,7 @@ import { renderText } from '../render/text.js';
 import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
 import { annotate, pathContext, planAnnotations } from './github.js';
 import type { CliIo, SetExit } from './io.js';
+import { checkJsonFormat, JSON_HELP, jsonLines, planLines } from './json-lines.js';
 import { planKey, readPlanFile, signPlan, toSavedPlan, writePlanFile } from './planfile.js';
 
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -29,6 +30,7 @@ interface PlanFlags extends EstateFlags {
   readonly format: PlanFormat;
   readonly detailedExitcode?: boolean;
   readonly target?: string[];
+  readonly json?: boolean;
 }
 
 /** Computes the plan of an open estate. */
@@ -70,8 +72,10 @@ export function registerPlan(program: Command, io: CliIo, setExit: SetExit): voi
       .option('-o, --out <planfile>', 'save the plan for `acrctl apply PLANFILE`')
       .addOption(new Option('--format <format>', 'output format').choices([...PLAN_FORMATS]).default('text'))
       .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
-      .option('--target <address...>', 'plan only these addresses (and what they depend on)'),
+      .option('--target <address...>', 'plan only these addresses (and what they depend on)')
+      .option('--json', JSON_HELP),
   ).action(async (flags: PlanFlags) => {
+    checkJsonFormat(flags.json, flags.format);
     const estate = await openEstate(flags, io);
     try {
       const key = planKey(io.env);
@@ -80,7 +84,13 @@ export function registerPlan(program: Command, io: CliIo, setExit: SetExit): voi
       // signature; what is shown is what is saved.
       const plan = flags.out ? toSavedPlan(derived, key) : signPlan(derived, key);
       if (plan.target) io.stderr.write(`Targeting ${plan.actions.length} of ${plan.target.of} actions (${plan.target.addresses.join(', ')}); the rest are not planned.\n`);
-      io.stdout.write(renderPlan(plan, flags.format, io));
+      if (flags.json) {
+        io.stderr.write(renderText(plan, { color: useColor(io, 'stderr') }));
+        const line = jsonLines((t) => io.stdout.write(t));
+        for (const l of planLines(plan)) line(l);
+      } else {
+        io.stdout.write(renderPlan(plan, flags.format, io));
+      }
       annotate(io, () => planAnnotations(plan.findings, pathContext(io)));
       if (flags.out) {
         writePlanFile(resolve(io.cwd, flags.out), plan);

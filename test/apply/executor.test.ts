@@ -77,14 +77,14 @@ function fakeKind(log: string[], o: FakeOpts = {}): Kind & { maxConcurrent: numb
   return k;
 }
 
-async function run(p: Plan, kind: Kind, extra: { parallelism?: number; resume?: boolean } = {}) {
+async function run(p: Plan, kind: Kind, extra: { parallelism?: number; resume?: boolean; stop?: AbortSignal; signal?: AbortSignal } = {}) {
   const events: ApplyEvent[] = [];
   const runs = join(dir, 'runs');
   const resume = extra.resume ? loadResumeState(runs, p.planId) : undefined;
   const runId = `run-${readdirSafe(runs).length}`;
   const journal = Journal.create(runs, { runId, planId: p.planId, startedAt: 'now', pid: 1 });
   try {
-    const result = await execute({ plan: p, kinds: new Map([[kind.name, kind]]), cloud: undefined as unknown as CloudSession, journal, runId, emit: (e) => events.push(e), ...(resume ? { resume } : {}), ...(extra.parallelism ? { parallelism: extra.parallelism } : {}) });
+    const result = await execute({ plan: p, kinds: new Map([[kind.name, kind]]), cloud: undefined as unknown as CloudSession, journal, runId, emit: (e) => events.push(e), ...(resume ? { resume } : {}), ...(extra.parallelism ? { parallelism: extra.parallelism } : {}), ...(extra.stop ? { stop: extra.stop } : {}), ...(extra.signal ? { signal: extra.signal } : {}) });
     return { result, events, journal: journal.path };
   } finally {
     journal.close();
@@ -267,5 +267,55 @@ describe('outcome-unknown code', () => {
     const { CloudApiError } = await import('../../src/cloud/errors.js');
     const err = new CloudApiError({ product: 'cr', action: 'CreateNamespace', vendorCode: 'ECONNRESET', vendorMessage: 'socket hang up', failure: 'outcome-unknown', attempts: 1 } as ConstructorParameters<typeof CloudApiError>[0]);
     expect(err.code).toBe(OUTCOME_UNKNOWN);
+  });
+});
+
+describe('execute, interrupted', () => {
+  it('stop: nothing more starts, the action in flight finishes and is journalled done, the run ends interrupted', async () => {
+    const log: string[] = [];
+    const stop = new AbortController();
+    const k = fakeKind(log, { delayMs: 30, onApply: (_ctx, a) => void (a.id === 'a' && stop.abort()) });
+    const { result, journal } = await run(plan([action('a'), action('b'), action('c', ['a'])]), k, { parallelism: 1, stop: stop.signal });
+    expect(result.status).toBe('interrupted');
+    expect(log).toEqual(['apply a']);
+    expect(result.actions.get('a')?.status).toBe('done');
+    expect(result.actions.has('b')).toBe(false);
+    const records = readJournal(journal).records.map((r) => `${r.t}${'id' in r ? ` ${r.id}` : ''}`);
+    expect(records.slice(1)).toEqual(['start a', 'intent a', 'done a', 'end']);
+    expect(readJournal(journal).records.at(-1)).toEqual({ t: 'end', status: 'interrupted' });
+  });
+
+  it('stop with nothing left to start is a complete run', async () => {
+    const stop = new AbortController();
+    const k = fakeKind([], { delayMs: 10, onApply: () => stop.abort() });
+    const { result } = await run(plan([action('a')]), k, { stop: stop.signal });
+    expect(result.status).toBe('complete');
+  });
+
+  it('abort: the action in flight ends at once, journalled interrupted, and announces nothing more', async () => {
+    const log: string[] = [];
+    const abort = new AbortController();
+    let second: Promise<unknown> | undefined;
+    const k = fakeKind(log, {
+      onApply: async (ctx) => {
+        abort.abort();
+        // A call the kind would send after the interruption is refused before it is announced.
+        second = ctx.intent('Second').then(
+          () => 'announced',
+          (err: unknown) => (err instanceof AcrctlError ? err.code : 'other'),
+        );
+        await new Promise((r) => setTimeout(r, 5_000));
+      },
+    });
+    const started = Date.now();
+    const { result, journal } = await run(plan([action('a'), action('b', ['a'])]), k, { signal: abort.signal });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result.status).toBe('interrupted');
+    expect(result.actions.get('a')?.status).toBe('interrupted');
+    expect(await second).toBe('apply.interrupted');
+    const records = readJournal(journal).records;
+    expect(records.filter((r) => r.t === 'intent').map((r) => (r as { call: string }).call)).toEqual(['Create']);
+    expect(records.some((r) => r.t === 'interrupted' && r.id === 'a')).toBe(true);
+    expect(records.at(-1)).toEqual({ t: 'end', status: 'interrupted' });
   });
 });

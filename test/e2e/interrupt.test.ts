@@ -81,15 +81,21 @@ const ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COL
 
 interface Child {
   readonly child: ChildProcess;
+  /** Standard output and error as they came. */
   output(): string;
+  stdout(): string;
   exited: Promise<number | null>;
   exitedAt(): number | undefined;
 }
 
 function watch(child: ChildProcess): Child {
   let out = '';
+  let stdout = '';
   let at: number | undefined;
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    stdout += d.toString();
+  });
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
@@ -97,7 +103,7 @@ function watch(child: ChildProcess): Child {
       resolve(code);
     }),
   );
-  return { child, output: () => out, exited, exitedAt: () => at };
+  return { child, output: () => out, stdout: () => stdout, exited, exitedAt: () => at };
 }
 
 /** acrctl as a plain child: no terminal anywhere. */
@@ -194,15 +200,18 @@ describe('without a terminal', () => {
     expect(existsSync(lockFile())).toBe(false);
   });
 
-  it('SIGTERM is handled the same way and exits 143', { timeout: 60_000 }, async () => {
+  it('SIGTERM is handled the same way and exits 143; under --json the last line says so', { timeout: 60_000 }, async () => {
     await t.admin('PUT', '/_emulator/faults', { seed: 1, actions: { 'cr:CreateInstanceEndpointAclPolicy': { latencyMs: 1000 } } });
-    const c = plain(['apply', '--auto-approve', '--parallelism', '1']);
+    const c = plain(['apply', '--auto-approve', '--parallelism', '1', '--json']);
     await until('the first ACL call', () => announced('CreateInstanceEndpointAclPolicy'), c);
     c.child.kill('SIGTERM');
     expect(await c.exited, c.output()).toBe(143);
     expect(c.output()).toContain('SIGTERM received: starting nothing more');
     expect(c.output()).toContain('Apply interrupted:');
     expect(existsSync(lockFile())).toBe(false);
+    const last = JSON.parse(c.stdout().trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(last).toMatchObject({ type: 'apply_summary', status: 'interrupted', exitCode: 143 });
+    expect(String(last['resume'])).toMatch(/^acrctl apply --resume/);
   });
 
   it('destroy: the first SIGINT lets the delete in flight finish and says "Destroy interrupted"', { timeout: 60_000 }, async () => {
