@@ -3,7 +3,12 @@
 import { main } from '../dist/src/cli/main.js';
 
 main(process.argv).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+    // Interrupted (130 SIGINT, 143 SIGTERM): the journal and the lock are settled; calls cut off
+    // mid-flight must not keep the process alive.
+    if (code >= 128) process.exit(code);
+  },
   (err) => {
     // main() maps every expected error to an exit code; anything reaching here is a bug.
     process.stderr.write(`acrctl: internal error: ${err instanceof Error ? err.message : String(err)}\n`);

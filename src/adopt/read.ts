@@ -12,6 +12,7 @@ import { DEFAULTS, REGIONS, type Account, type CrossRegionAccess, type TransitRo
 import { CloudApiError } from '../cloud/errors.js';
 import { AcrctlError } from '../errors.js';
 import { crossRegionAddress } from '../kinds/cross-region.js';
+import { datacenterAddress } from '../kinds/datacenter.js';
 import { instanceAddress } from '../kinds/instance.js';
 import { accountAddress } from '../plan/address.js';
 import { editionOf } from '../kinds/instance.js';
@@ -40,6 +41,8 @@ export function scanKinds(kinds: readonly Kind[]): Kind[] {
 export const ROLE_KINDS = ['ram-role', 'ram-policy', 'ram-attachment'] as const;
 /** Kinds of a cross-region access path. */
 export const ROUTE_KINDS = ['instance', 'cross-region', 'vpc-route', 'tr-route'] as const;
+/** The kinds a data-centre path of the base file is planned with before adopt keeps it. */
+const DATACENTER_KINDS = ['instance', 'datacenter', 'datacenter-route'] as const;
 
 /** ListInstance scans in flight at once during discovery (the session also rate-limits per product). */
 const DISCOVERY_IN_FLIGHT = 8;
@@ -240,6 +243,34 @@ export async function adoptEstate(req: AdoptRequest): Promise<Adopted> {
       return false;
     });
     if (kept.length > 0) document = { ...document, crossRegionAccess: [...kept].sort((a, b) => compare(a.name, b.name)) };
+  }
+  // A custom OSS bucket is chosen at purchase and no API reads it back: the base file's is kept for
+  // the instance of the same name (it names the OSS host in the route outputs).
+  for (const [alias, inst] of Object.entries(document.instances ?? {})) {
+    const bucket = req.base?.instances?.[alias]?.ossBucket;
+    if (bucket === undefined || req.base?.instances?.[alias]?.name !== inst.name || inst.ossBucket !== undefined) continue;
+    const entries = Object.entries(inst);
+    const at = entries.findIndex(([k]) => k === 'name') + 1;
+    entries.splice(at, 0, ['ossBucket', bucket]);
+    document = { ...document, instances: { ...document.instances, [alias]: Object.fromEntries(entries) as Instance } };
+  }
+
+  // Data-centre access: the base file's paths to adopted instances (no API names a data centre),
+  // each kept only when the data-centre kinds plan it clean against the live routes.
+  const dcBase = (req.base?.datacenterAccess ?? []).filter((p) => document.instances?.[p.to] !== undefined);
+  if (dcBase.length > 0) {
+    const withDc: RegistryDocument = { ...document, datacenterAccess: dcBase };
+    const plan = await computePlan({ config: withDc, configDigest: '', configFile: 'adopted', kinds: pick(req.kinds, DATACENTER_KINDS), cloud: req.cloud, sha256: req.sha256 });
+    const kept = dcBase.filter((p) => {
+      const prefix = datacenterAddress(p.name);
+      const pending = plan.actions.filter((a) => a.id === prefix || a.id.startsWith(`${prefix}.`));
+      const errors = plan.findings.filter((f) => f.severity === 'error' && f.where === prefix);
+      if (pending.length === 0 && errors.length === 0) return true;
+      const why = [...pending.map((a) => `${a.type} ${a.id}`), ...errors.map((f) => `error ${f.id}: ${f.message}`)];
+      notes.push({ address: prefix, message: `not adopted: a plan of it against the live routes is not clean (${why.join('; ')})` });
+      return false;
+    });
+    if (kept.length > 0) document = { ...document, datacenterAccess: [...kept].sort((a, b) => compare(a.name, b.name)) };
   }
   return { document, notes: [...notes].sort((a, b) => compare(a.address, b.address) || compare(a.message, b.message)) };
 }

@@ -18,6 +18,8 @@ export interface AdoptScope {
   /** Instance names asked for; empty = every instance. */
   readonly instances: readonly string[];
   readonly version: string;
+  /** The `$schema` reference for editors, relative to where the file is written; none: no line. */
+  readonly schema?: string;
 }
 
 /** Scalars YAML 1.1 reads as booleans or null (yes, No, ON, ~, …); quoted so every reader agrees. */
@@ -37,7 +39,9 @@ function header(scope: AdoptScope, notes: readonly AdoptNote[]): string {
     // One line a note, whatever a message holds: a comment must not end early.
     for (const n of notes) lines.push(`- ${n.address}: ${n.message}`.replace(/\s*[\r\n]+\s*/g, ' '));
   }
-  return lines.map((l) => (l === '' ? '#' : `# ${l}`)).join('\n');
+  const comment = lines.map((l) => (l === '' ? '#' : `# ${l}`)).join('\n');
+  // First, where yaml-language-server looks for it: completion, hover and checks in editors.
+  return scope.schema === undefined ? comment : `# yaml-language-server: $schema=${scope.schema}\n${comment}`;
 }
 
 /** The YAML text of an adopted document. */

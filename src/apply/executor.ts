@@ -59,7 +59,13 @@ export interface ExecuteOptions {
   readonly emit: (e: ApplyEvent) => void;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Stops what runs: actions in flight are journalled `interrupted` at once (their calls may have
+   * landed; resume reconciles them), waits and copies are cancelled, no further call is announced.
+   */
   readonly signal?: AbortSignal;
+  /** A graceful stop: once aborted, no action is started; those in flight go on to their outcome. */
+  readonly stop?: AbortSignal;
   /** How often a running action reports that it is still running (ms, default 10,000). */
   readonly heartbeatMs?: number;
 }
@@ -118,6 +124,8 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
   };
   const settled = (id: string) => status.has(id);
   const running = new Map<string, Promise<void>>();
+  const aborted = opts.signal ? abortedPromise(opts.signal) : undefined;
+  const untilAborted = <T>(work: Promise<T>): Promise<T> => (aborted ? Promise.race([work, aborted]) : work);
 
 
   const markBehind = (id: string, why: 'skipped' | 'blocked', cause: string) => {
@@ -143,7 +151,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
       const baseCtx = makeContext(action);
       if (action.type === 'gate') {
         // A gate is verified by a live read, never carried out.
-        const r = await checkGate(kind, baseCtx, action, d);
+        const r = await untilAborted(checkGate(kind, baseCtx, action, d));
         if (r.state === 'done') {
           await journal.append({ t: 'done', id: action.id, digest: actionDigest(action) });
           status.set(action.id, { status: 'done' });
@@ -159,7 +167,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
       let steps: readonly Step[] = stepsOf(kind, action);
       let outcome: Outcome = {};
       if (opts.resume?.inFlight.has(action.id)) {
-        const r = await resumeAction(kind, baseCtx, action, resumed(action.id), d);
+        const r = await untilAborted(resumeAction(kind, baseCtx, action, resumed(action.id), d));
         emit({ level: 'info', code: 'action.reconciled', action: action.id, message: `${action.id}: interrupted earlier; live state says ${r.reconciled.state}`, data: { state: r.reconciled.state } });
         if (r.reconciled.state === 'absent' && opts.resume.reconcileOnly?.has(action.id)) {
           // Sent by an earlier run as it was planned then, which the configuration no longer derives:
@@ -173,7 +181,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
         if (r.learned !== undefined) outcome = { ids: r.learned };
       }
       for (const step of steps) {
-        const out = await runWithRetry(kind, action, d, step, baseCtx);
+        const out = await untilAborted(runWithRetry(kind, action, d, step, baseCtx));
         if (step.verb !== 'delete') outcome = out;
       }
       const ids = outcome.ids ?? {};
@@ -214,6 +222,8 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     ids: (address) => learned.get(address) ?? {},
     clientToken: (suffix) => clientToken(opts.resume?.tokenRuns?.get(action.id) ?? opts.runId, action.id, suffix),
     intent: async (call, detail) => {
+      // Once stopped, nothing more is sent: a call not yet announced is never made.
+      if (opts.signal?.aborted) throw new AcrctlError('apply.interrupted', `interrupted before ${call}`);
       await journal.append({ t: 'intent', id: action.id, call, ...(detail ? { detail } : {}) });
       announcedInRun.set(action.id, [...(announcedInRun.get(action.id) ?? []), call]);
     },
@@ -263,7 +273,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     }
   };
   while (ready.length > 0 || running.size > 0) {
-    while (ready.length > 0 && running.size < parallelism && !opts.signal?.aborted) {
+    while (ready.length > 0 && running.size < parallelism && !opts.signal?.aborted && !opts.stop?.aborted) {
       const id = ready.shift()!;
       if (settled(id)) continue;
       const p = runOne(byId.get(id)!).finally(() => {
@@ -278,16 +288,27 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
   await Promise.all(running.values());
 
   const statuses = [...status.values()].map((s) => s.status);
-  const result: ApplyResult['status'] = statuses.includes('failed')
-    ? 'failed'
-    : opts.signal?.aborted
-      ? 'interrupted'
-      : statuses.includes('gated')
-        ? 'gated'
-        : 'complete';
+  // Stopped with work left (not started, or cut off mid-call): interrupted, whatever else happened.
+  const stopped = (opts.signal?.aborted || opts.stop?.aborted) && (statuses.includes('interrupted') || plan.actions.some((a) => !settled(a.id)));
+  const result: ApplyResult['status'] = stopped ? 'interrupted' : statuses.includes('failed') ? 'failed' : statuses.includes('gated') ? 'gated' : 'complete';
   await journal.append({ t: 'end', status: result });
   emit({ level: result === 'failed' ? 'error' : 'info', code: 'run.end', message: `apply ${result}`, data: { status: result, counts: countStatuses(status) } });
   return { status: result, actions: status, ids: learned };
+}
+
+/**
+ * A promise that rejects when `signal` aborts (one listener per run, whatever the parallelism).
+ * Raced with an action's work, it ends the action at once; the work goes on unobserved, and what it
+ * would announce next is refused by the context's intent, so it sends nothing more.
+ */
+function abortedPromise(signal: AbortSignal): Promise<never> {
+  const p = new Promise<never>((_, reject) => {
+    const fail = () => reject(new AcrctlError('apply.interrupted', 'interrupted'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+  p.catch(() => undefined);
+  return p;
 }
 
 function insertSorted(list: string[], id: string, position: ReadonlyMap<string, number>): void {

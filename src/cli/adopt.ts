@@ -14,16 +14,17 @@
  * `--account` must carry its UID.
  */
 import { open, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { adoptEstate } from '../adopt/read.js';
 import { renderAdopted } from '../adopt/render.js';
+import { schemaReference } from './schema-ref.js';
 import { DEFAULT_EMULATOR_STATE_FILE } from '../cloud/emulated.js';
 import type { CloudSession } from '../cloud/session.js';
 import { defaultLints } from '../config/lint-runner.js';
 import { hasErrors, validateSource } from '../config/load.js';
 import { REGIONS, type Account, type Region, type RegistryDocument } from '../config/model.js';
-import { formatText } from '../config/report.js';
+import { formatText } from '../render/findings.js';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds } from '../kinds/index.js';
 import { languageReferences } from '../kinds/language.js';
@@ -172,7 +173,7 @@ export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): vo
         sha256,
       });
       // Live values that are secrets of this environment are written as references to their variables.
-      const text = referenceSecrets(renderAdopted(adopted.document, adopted.notes, { accounts: adopt, regions, instances: flags.instance ?? [], version: VERSION }), io.env, baseSecrets);
+      const text = referenceSecrets(renderAdopted(adopted.document, adopted.notes, { accounts: adopt, regions, instances: flags.instance ?? [], version: VERSION, schema: schemaReference(flags.out === undefined ? io.cwd : dirname(resolve(io.cwd, flags.out))) }), io.env, baseSecrets);
 
       // The output must load clean: anything else is a bug in adopt, never a file to hand out.
       const shown = flags.out ?? 'registry.yaml (stdout)';

@@ -7,7 +7,12 @@
  * run with no duplicate, no orphan and no manual step. Each run keeps its plan and an fsynced
  * journal in `.acrctl/runs/`; one apply per estate holds `.acrctl/lock`.
  *
- * Exit codes: 0 complete, 1 failed (or refused), 3 stopped at a gate.
+ * Interrupts (src/cli/interrupt.ts): the first Ctrl-C starts nothing more and lets the actions in
+ * flight finish (for `ACRCTL_INTERRUPT_GRACE_MS`, 30 s by default), the second stops them at once;
+ * either way the journal ends consistent and the lock is released. Before anything is sent
+ * (planning, the prompt), an interrupt cancels at once: nothing was changed.
+ *
+ * Exit codes: 0 complete, 1 failed (or refused), 3 stopped at a gate, 130 interrupted (143 on SIGTERM).
  */
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -18,9 +23,9 @@ import type { ResumeState } from '../apply/journal.js';
 import { beginRun, closeRun, decideRun, estateIdentity, localRunStore, type RunContext, type RunStore } from '../apply/runs.js';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds, kindMap, makeKinds } from '../kinds/index.js';
-import type { Plan } from '../plan/model.js';
-import { computeDestroyPlan } from '../plan/planner.js';
-import { buildImportReport, isImageCopy, renderImportReportJson, renderImportReportMarkdown, renderImportReportText } from '../render/import-report.js';
+import { isImageCopy, type Plan } from '../plan/model.js';
+import { computeDestroyPlan, withPlanId } from '../plan/planner.js';
+import { buildImportReport, renderImportReportJson, renderImportReportMarkdown, renderImportReportText } from '../render/import-report.js';
 import { renderJson } from '../render/json.js';
 import { fillIds, planIds } from '../render/placeholders.js';
 import { renderText, summaryLine } from '../render/text.js';
@@ -30,9 +35,10 @@ import { estateOptions, openEstate, sha256, useColor, type Estate, type EstateFl
 import { onGitHubActions } from './github.js';
 import type { CliIo, SetExit } from './io.js';
 import { planEstate, planErrors } from './plan.js';
-import { parsePlan, planKey, readPlanFile, signPlan } from './planfile.js';
+import { parsePlan, planKey, readPlanFile, signPlan, toSavedPlan, writePlanFile } from './planfile.js';
 import { scrubber, secretEnvValues } from './redact.js';
-import { createApplyView } from './views/apply-view.js';
+import { graceFromEnv, Interrupted, trapInterrupts, type Interrupts } from './interrupt.js';
+import { createApplyView, type ApplyView } from './views/apply-view.js';
 
 /** Where runs, the lock and the embedded emulator's state live, relative to the working directory. */
 export const STATE_DIR = '.acrctl';
@@ -85,9 +91,16 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
     setExit(await runApply({ ...flags, ...(planfile ? { planfile } : {}), fileGiven, mode: 'apply' }, io));
   });
 
-  common(program.command('destroy').description('delete every object registry.yaml declares (instances are refunded); never touches unmanaged objects'), 'destroy').action(async (flags: ApplyFlags) => {
-    setExit(await runApply({ ...flags, fileGiven: true, mode: 'destroy' }, io));
-  });
+  common(program.command('destroy').description('delete every object registry.yaml declares (instances are refunded); never touches unmanaged objects'), 'destroy')
+    .option('-o, --out <planfile>', 'save the destroy plan for review and `acrctl apply PLANFILE` instead of destroying now')
+    .action(async (flags: ApplyFlags & { out?: string }) => {
+      if (flags.out !== undefined) {
+        if (flags.resume) throw new AcrctlError('cli.bad-option', '--out cannot be given with --resume', { hint: 'acrctl destroy --out PLAN saves a new destroy plan; acrctl destroy --resume continues a destroy' });
+        setExit(await saveDestroyPlan(flags, flags.out, io));
+        return;
+      }
+      setExit(await runApply({ ...flags, fileGiven: true, mode: 'destroy' }, io));
+    });
 
   program
     .command('force-unlock')
@@ -116,12 +129,40 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
   const key = planKey(io.env);
   const saved = flags.planfile ? { plan: readPlanFile(resolve(io.cwd, flags.planfile), { key }), file: flags.planfile } : undefined;
   const file = saved && !flags.fileGiven ? saved.plan.configFile : flags.file;
+  // A plan saved by `destroy --out` is applied as a destroy: its run is a destroy run.
+  if (saved?.plan.mode === 'destroy') flags = { ...flags, mode: 'destroy' };
   const lock = await store.lock(`acrctl ${flags.mode}`);
   if (lock.replaced) io.stderr.write(`note: removed a stale lock of pid ${lock.replaced.pid} (started ${lock.replaced.startedAt}), which is no longer running\n`);
+  // From here until the lock is released, Ctrl-C and SIGTERM are ours (see interrupt.ts).
+  let view: ApplyView | undefined;
+  const run = { started: new Set<string>(), running: new Set<string>(), inFlightAtStop: undefined as ReadonlySet<string> | undefined };
+  const say = (line: string) => (view ? view.note(line, 'warn') : io.stderr.write(`${line}\n`));
+  const graceMs = graceFromEnv(io.env);
+  const interrupts = trapInterrupts({
+    graceMs,
+    onStop: (signal) => {
+      if (!view) return; // nothing sent yet: the command is cancelled (below)
+      run.inFlightAtStop = new Set(run.running);
+      const again = signal === 'SIGINT' ? 'press Ctrl-C again' : 'send SIGTERM again';
+      const n = run.running.size;
+      say(`${signal === 'SIGINT' ? 'Interrupt' : 'SIGTERM'} received: starting nothing more${n > 0 ? `; waiting up to ${Math.round(graceMs / 1000)}s for the ${n} action${n === 1 ? '' : 's'} in flight to finish (${again} to stop ${n === 1 ? 'it' : 'them'} now)` : ''}.`);
+    },
+    onAbort: (why) => {
+      const n = run.running.size;
+      if (!view || n === 0) return;
+      say(`${why === 'second' ? 'Second interrupt' : `Still running after ${Math.round(graceMs / 1000)}s`}: stopping the ${n} action${n === 1 ? '' : 's'} in flight now; acrctl ${flags.mode} --resume reconciles ${n === 1 ? 'it' : 'them'}.`);
+    },
+    onForce: () => {
+      // A third interrupt: whatever is still unwinding is left to the journal's crash safety.
+      void lock.release();
+      process.exit(interrupts.exitCode());
+    },
+  });
   let estate: Estate | undefined;
   try {
-    estate = await openEstate({ ...flags, file }, io);
-    const open = estate;
+    const opened = await interrupts.race(openEstate({ ...flags, file }, io));
+    estate = opened;
+    const open = opened;
     // Journals, run plans and reports never hold a secret; nor does what is printed here.
     const scrub = scrubber([...secretEnvValues(io.env), ...open.sensitiveValues]);
     const out = (text: string) => io.stdout.write(scrub(text));
@@ -133,13 +174,15 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
       derive: (targets) => (flags.mode === 'destroy' ? destroyPlan(open) : planEstate(open, targets)),
       parsePlan: (text, where) => parsePlan(text, where, { key }),
     };
-    const decision = await decideRun(ctx, {
-      ...(saved ? { saved } : {}),
-      ...(flags.resume ? { resume: true } : {}),
-      ...(flags.run !== undefined ? { runId: flags.run } : {}),
-      ...(flags.replan ? { replan: true } : {}),
-      ...(flags.target ? { targets: flags.target } : {}),
-    });
+    const decision = await interrupts.race(
+      decideRun(ctx, {
+        ...(saved ? { saved } : {}),
+        ...(flags.resume ? { resume: true } : {}),
+        ...(flags.run !== undefined ? { runId: flags.run } : {}),
+        ...(flags.replan ? { replan: true } : {}),
+        ...(flags.target ? { targets: flags.target } : {}),
+      }),
+    );
     const { plan, resume } = decision;
     for (const n of decision.notes) io.stderr.write(`${scrub(n)}\n`);
     const color = useColor(io, 'stdout');
@@ -160,24 +203,22 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
       if (!tty && !io.confirm) {
         throw new AcrctlError('apply.needs_approval', `refusing to ${flags.mode} without confirmation: standard input is not a terminal`, { hint: 'review the plan above, then rerun with --auto-approve' });
       }
-      const ask = io.confirm ?? askOnTerminal(io);
-      const ok = await ask(`Do you want to ${flags.mode === 'destroy' ? 'DESTROY these objects' : 'perform these actions'}? Only 'yes' is accepted: `);
+      const ask = io.confirm ?? askOnTerminal(io, interrupts.stop);
+      const ok = await interrupts.race(ask(`Do you want to ${flags.mode === 'destroy' ? 'DESTROY these objects' : 'perform these actions'}? Only 'yes' is accepted: `));
       if (!ok) {
         io.stderr.write(`${flags.mode} cancelled; nothing was changed.\n`);
         return ExitCode.error;
       }
     }
+    if (interrupts.stop.aborted) throw new Interrupted(interrupts.received ?? 'SIGINT');
     const { runId, journal } = await beginRun(ctx, decision, { planText: scrub(renderJson(signPlan(plan, key))), scrub });
-    const view = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr'), github: onGitHubActions(io.env) });
-    const abort = new AbortController();
+    const live = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr'), github: onGitHubActions(io.env) });
+    view = live;
     // One copier per run: blobs moved for one image are not moved again for another.
     let registries: RegistryClients | undefined;
     let copier: ImageCopier | undefined;
-    const copierOf = () => (copier ??= new ImageCopier((registries = registryClients(open.session)), { signal: abort.signal }));
+    const copierOf = () => (copier ??= new ImageCopier((registries = registryClients(open.session)), { signal: interrupts.abort }));
     const meter = importMeter(plan);
-    const onSignal = () => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
     let result: ApplyResult;
     try {
       result = await execute({
@@ -190,30 +231,88 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
         parallelism: flags.parallelism,
         emit: (e) => {
           meter.onEvent(e);
-          view.onEvent({ ...e, message: scrub(e.message) });
+          trackRunning(run, e);
+          live.onEvent({ ...e, message: scrub(e.message) });
         },
-        signal: abort.signal,
+        signal: interrupts.abort,
+        stop: interrupts.stop,
       });
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      view.close();
+      live.close();
+      view = undefined;
       await journal.close();
     }
     const registryRequests = registries?.requests.snapshot().byOperation;
     await writeImportReport({ plan, result, resume, store, runId, meter: { ...meter.totals(), ...(registryRequests ? { registryRequests } : {}) }, flags, io, scrub });
-    const code = report(result, plan, flags, file, out);
-    if (code === ExitCode.ok && flags.verify) await verifyConverged(open, flags.mode, decision.targets, out);
+    const code = report(result, plan, flags, file, out, run);
+    if (result.status === 'interrupted') return interrupts.exitCode();
+    if (code === ExitCode.ok && flags.verify) {
+      if (interrupts.stop.aborted) {
+        out('Verification skipped: interrupted.\n');
+        return interrupts.exitCode();
+      }
+      try {
+        await interrupts.race(verifyConverged(open, flags.mode, decision.targets, out));
+      } catch (err) {
+        if (!(err instanceof Interrupted)) throw err;
+        out('Verification skipped: interrupted.\n');
+        return interrupts.exitCode();
+      }
+    }
     return code;
+  } catch (err) {
+    if (!(err instanceof Interrupted)) throw err;
+    // Only planning and the prompt are raced: nothing was sent.
+    io.stderr.write(`\n${flags.mode} cancelled; nothing was changed.\n`);
+    return interrupts.exitCode();
   } finally {
-    await estate?.close();
-    await lock.release();
+    try {
+      await estate?.close();
+    } finally {
+      await lock.release();
+      interrupts.dispose();
+    }
   }
 }
 
-/** The destroy plan of an open estate. */
-function destroyPlan(estate: Estate): Promise<Plan> {
-  return computeDestroyPlan({ config: estate.config, configDigest: estate.configDigest, configFile: estate.file, kinds: allKinds, cloud: estate.session, findings: estate.findings, sha256, sensitiveValues: estate.sensitiveValues });
+/** Which actions this run started and which run now, from the executor's events. */
+function trackRunning(run: { started: Set<string>; running: Set<string> }, e: ApplyEvent): void {
+  if (e.action === undefined) return;
+  if (e.code === 'action.start') {
+    run.started.add(e.action);
+    run.running.add(e.action);
+  } else if (e.code === 'action.done' || e.code === 'action.failed' || e.code === 'action.gate' || e.code === 'action.skipped') {
+    run.running.delete(e.action);
+  }
+}
+
+/** The destroy plan of an open estate, marked as one (`mode: destroy`), so that `apply PLAN` of it destroys. */
+async function destroyPlan(estate: Estate): Promise<Plan> {
+  const plan = await computeDestroyPlan({ config: estate.config, configDigest: estate.configDigest, configFile: estate.file, kinds: allKinds, cloud: estate.session, findings: estate.findings, sha256, sensitiveValues: estate.sensitiveValues });
+  return withPlanId({ ...plan, mode: 'destroy' }, sha256);
+}
+
+/**
+ * `destroy --out PLAN`: the destroy plan, shown and saved as `plan --out` saves a plan (read-only:
+ * no lock, nothing sent). `apply PLAN` derives the destroy plan again and destroys only if it is
+ * the same (src/plan/verify.ts), once.
+ */
+async function saveDestroyPlan(flags: EstateFlags, out: string, io: CliIo): Promise<number> {
+  const estate = await openEstate(flags, io);
+  try {
+    const plan = toSavedPlan(await destroyPlan(estate), planKey(io.env));
+    io.stdout.write(renderText(plan, { color: useColor(io, 'stdout') }));
+    writePlanFile(resolve(io.cwd, out), plan);
+    io.stderr.write(`Saved the destroy plan to ${out}. Destroy with: acrctl apply ${out} (applied only if the configuration and the live estate still derive exactly this plan)\n`);
+    const errors = planErrors(plan);
+    if (errors > 0) {
+      io.stderr.write(`error: the plan has ${errors} error finding${errors === 1 ? '' : 's'} (above); fix them before destroying\n`);
+      return ExitCode.error;
+    }
+    return ExitCode.ok;
+  } finally {
+    await estate.close();
+  }
 }
 
 /** Measures this run's image copies: bytes uploaded, from the first copy's start to the last one's end. */
@@ -293,18 +392,36 @@ function settleFromEnv(env: NodeJS.ProcessEnv): { settleMs?: number } {
   return env['ACRCTL_SETTLE_MS'] !== undefined && Number.isInteger(n) && n >= 0 ? { settleMs: n } : {};
 }
 
-function askOnTerminal(io: CliIo): (q: string) => Promise<boolean> {
+/**
+ * Asks on the terminal. Ctrl-C there (readline reads it as a key, not a signal) and an interrupt
+ * signal (`stop`) cancel with {@link Interrupted}; end of input (Ctrl-D) is a no.
+ */
+function askOnTerminal(io: CliIo, stop: AbortSignal): (q: string) => Promise<boolean> {
   return async (question) => {
     const rl = createInterface({ input: process.stdin, output: io.stderr });
     try {
-      return (await rl.question(question)).trim() === 'yes';
+      return await new Promise<boolean>((resolve, reject) => {
+        rl.on('SIGINT', () => reject(new Interrupted('SIGINT')));
+        rl.on('close', () => resolve(false));
+        rl.question(question, { signal: stop }).then(
+          (answer) => resolve(answer.trim() === 'yes'),
+          (err: unknown) => reject(stop.aborted ? new Interrupted('SIGINT') : err),
+        );
+      });
     } finally {
       rl.close();
     }
   };
 }
 
-function report(result: ApplyResult, plan: Plan, flags: EstateFlags & { mode: 'apply' | 'destroy' }, file: string, write: (text: string) => void): number {
+function report(
+  result: ApplyResult,
+  plan: Plan,
+  flags: EstateFlags & { mode: 'apply' | 'destroy' },
+  file: string,
+  write: (text: string) => void,
+  run: { readonly started: ReadonlySet<string>; readonly inFlightAtStop: ReadonlySet<string> | undefined },
+): number {
   const counts = { done: 0, failed: 0, skipped: 0, blocked: 0, gated: 0, earlier: 0, interrupted: 0 };
   for (const s of result.actions.values()) {
     if (s.status === 'already-done') counts.earlier++;
@@ -336,11 +453,38 @@ function report(result: ApplyResult, plan: Plan, flags: EstateFlags & { mode: 'a
       break;
     }
     case 'interrupted':
-      out.push(`${flags.mode === 'destroy' ? 'Destroy' : 'Apply'} interrupted: ${tally}.`, `Continue with: ${resumeCmd}`);
+      out.push(`${flags.mode === 'destroy' ? 'Destroy' : 'Apply'} interrupted: ${interruptTally(result, plan, run)}. Continue with: ${resumeCmd}`);
+      for (const [id, s] of result.actions) if (s.status === 'failed') out.push(`  ✗ ${id}: ${s.message ?? ''}`);
       break;
   }
   write(`${out.join('\n')}\n`);
   return result.status === 'complete' ? ExitCode.ok : result.status === 'gated' ? ExitCode.gate : ExitCode.error;
+}
+
+/**
+ * `N done, M in flight finished, K not started`: done before the interrupt, in flight then and
+ * finished since, never started; then, when there are any, those stopped mid-call (resume
+ * reconciles them), failed ones, and those finished in earlier runs.
+ */
+function interruptTally(result: ApplyResult, plan: Plan, run: { readonly started: ReadonlySet<string>; readonly inFlightAtStop: ReadonlySet<string> | undefined }): string {
+  const atStop = run.inFlightAtStop ?? new Set<string>();
+  let done = 0;
+  let finished = 0;
+  let stopped = 0;
+  let failed = 0;
+  let earlier = 0;
+  for (const [id, s] of result.actions) {
+    if (s.status === 'already-done') earlier++;
+    else if (s.status === 'interrupted') stopped++;
+    else if (s.status === 'failed') failed++;
+    else if (s.status === 'done') {
+      if (atStop.has(id)) finished++;
+      else done++;
+    }
+  }
+  const notStarted = plan.actions.filter((a) => result.actions.get(a.id)?.status !== 'already-done' && !run.started.has(a.id)).length;
+  const extra = [stopped > 0 ? `${stopped} stopped mid-call (resume reconciles ${stopped === 1 ? 'it' : 'them'})` : '', failed > 0 ? `${failed} failed` : '', earlier > 0 ? `${earlier} done in earlier runs` : ''].filter(Boolean);
+  return [`${done} done`, `${finished} in flight finished`, ...extra, `${notStarted} not started`].join(', ');
 }
 
 /** After a complete run, plans again (with the run's targets): the live estate should now match (for destroy: be gone). */

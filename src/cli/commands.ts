@@ -6,11 +6,13 @@ import type { Command } from 'commander';
 import type { CliIo, SetExit } from './io.js';
 import { registerAdopt } from './adopt.js';
 import { registerApply } from './apply.js';
+import { registerCompletion } from './completion.js';
 import { registerDrift } from './drift.js';
 import { registerEmulator } from './emulator.js';
 import { registerPlan } from './plan.js';
 import { registerPolicy } from './policy.js';
 import { registerValidate } from './validate.js';
+import { registerVersion } from './version.js';
 
 export type { SetExit } from './io.js';
 
@@ -23,6 +25,9 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerAdopt(program, io, setExit);
   registerEmulator(program, io, setExit);
   registerPolicy(program, io, setExit);
+  registerVersion(program, io, setExit);
+  // Last: it completes every command registered before it.
+  registerCompletion(program, io, setExit);
 }
 
 /**

@@ -14,7 +14,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULTS, type RegistryDocument } from '../config/model.js';
 import { buildDriftReport, FAIL_ON, type FailOn, type Location } from '../drift/model.js';
 import { replicationHealth, type HealthRule, type TagEvidence } from '../drift/health.js';
-import { DRIFT_FORMATS, renderDriftJson, renderDriftMarkdown, renderDriftText, type DriftFormat } from '../drift/render.js';
+import { DRIFT_FORMATS, renderDriftJson, renderDriftMarkdown, renderDriftText, type DriftFormat } from '../render/drift.js';
 import { assertNever, ExitCode } from '../errors.js';
 import { tagMatcher } from '../kinds/backfill.js';
 import { runningInstances } from '../kinds/instance.js';

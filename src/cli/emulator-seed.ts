@@ -5,8 +5,8 @@
  *
  * What it creates, and how:
  * - accounts: keys for every account of the registry.yaml (and the seed's own `accounts`);
- * - VPCs, vSwitches, custom route tables: the emulator's admin API (the VPC API acrctl uses has no
- *   create call), under the ids the config names;
+ * - VPCs, vSwitches, custom route tables, VPN gateways and virtual border routers: the emulator's
+ *   admin API (the VPC API acrctl uses has no create call), under the ids the config names;
  * - CEN instances and transit routers: the admin API (the CBN API never lets a caller pick an id);
  *   their VPC attachments and inter-region connections: the CBN API itself, waiting until each is
  *   Active / Attached, as a user would in the console;
@@ -44,6 +44,15 @@ export interface VpcSeed {
   readonly cidr: string;
   readonly vswitches?: readonly { readonly id: string; readonly zone: string; readonly cidr: string; readonly name?: string }[];
   readonly routeTables?: readonly { readonly id: string; readonly name?: string; readonly vswitches?: readonly string[] }[];
+  readonly vpnGateways?: readonly { readonly id: string; readonly name?: string; readonly vswitch?: string }[];
+}
+
+export interface VbrSeed {
+  readonly account: string;
+  readonly region: string;
+  readonly id: string;
+  readonly name?: string;
+  readonly vlanId?: number;
 }
 
 export interface CenSeed {
@@ -70,6 +79,7 @@ export interface SeedDocument {
   readonly version: 1;
   readonly accounts?: Readonly<Record<string, string>>;
   readonly vpcs?: readonly VpcSeed[];
+  readonly virtualBorderRouters?: readonly VbrSeed[];
   readonly cens?: readonly CenSeed[];
   readonly personalEdition?: readonly PersonalEditionSeed[];
 }
@@ -165,7 +175,11 @@ function semanticFindings(seed: SeedDocument, locate: Locator, accounts: Readonl
         if (!mine.has(s)) out.push({ location: locate(['vpcs', i, 'routeTables', j, 'vswitches', k], 'value'), message: `${s} is not a vSwitch of ${v.id} in this file` });
       }),
     );
+    (v.vpnGateways ?? []).forEach((g, j) => {
+      if (g.vswitch !== undefined && !mine.has(g.vswitch)) out.push({ location: locate(['vpcs', i, 'vpnGateways', j, 'vswitch'], 'value'), message: `${g.vswitch} is not a vSwitch of ${v.id} in this file` });
+    });
   });
+  (seed.virtualBorderRouters ?? []).forEach((b, i) => alias(b.account, ['virtualBorderRouters', i, 'account']));
   (seed.cens ?? []).forEach((c, i) => {
     alias(c.account, ['cens', i, 'account']);
     const routers = new Map((c.transitRouters ?? []).map((t) => [t.id, t] as const));
@@ -266,6 +280,24 @@ export async function applySeed(seed: SeedDocument, locate: Locator, t: SeedTarg
         await admin('/_emulator/vpc/route-tables', { accountUid: uid(v.account), regionId: v.region, vpcId: v.id, routeTableId: rt.id, ...(rt.name !== undefined ? { routeTableName: rt.name } : {}), vSwitchIds: [...(rt.vswitches ?? [])] }, ['vpcs', i, 'routeTables', j], `route table ${rt.id}`);
         note(true, `route table ${rt.id} of ${v.id}${(rt.vswitches ?? []).length > 0 ? ` (for ${(rt.vswitches ?? []).join(', ')})` : ''}`);
       }
+    }
+    for (const [j, g] of (v.vpnGateways ?? []).entries()) {
+      const got = await vpc.allVpnGateways({ regionId: v.region, vpnGatewayId: g.id });
+      if (got.items.some((x) => x.vpnGatewayId === g.id)) note(false, `VPN gateway ${g.id} of ${v.id}`);
+      else {
+        await admin('/_emulator/vpc/vpn-gateways', { accountUid: uid(v.account), regionId: v.region, vpcId: v.id, vpnGatewayId: g.id, ...(g.name !== undefined ? { name: g.name } : {}), ...(g.vswitch !== undefined ? { vSwitchId: g.vswitch } : {}) }, ['vpcs', i, 'vpnGateways', j], `VPN gateway ${g.id}`);
+        note(true, `VPN gateway ${g.id} in ${v.id}`);
+      }
+    }
+  }
+
+  for (const [i, b] of (seed.virtualBorderRouters ?? []).entries()) {
+    const vpc = t.session.vpc(b.account, b.region);
+    const got = await vpc.allVirtualBorderRouters({ regionId: b.region, filter: [{ key: 'VbrId', value: [b.id] }] });
+    if (got.items.some((x) => x.vbrId === b.id)) note(false, `virtual border router ${b.id} (${b.account}, ${b.region})`);
+    else {
+      await admin('/_emulator/vpc/virtual-border-routers', { accountUid: uid(b.account), regionId: b.region, vbrId: b.id, ...(b.name !== undefined ? { name: b.name } : {}), ...(b.vlanId !== undefined ? { vlanId: b.vlanId } : {}) }, ['virtualBorderRouters', i], `virtual border router ${b.id}`);
+      note(true, `virtual border router ${b.id} (${b.account}, ${b.region})`);
     }
   }
 

@@ -15,7 +15,7 @@ import { CloudSession, type AccountSpec } from '../cloud/session.js';
 import { hasErrors, loadConfig, type ConfigFs } from '../config/load.js';
 import { defaultLints } from '../config/lint-runner.js';
 import type { Credentials, Finding, RegistryDocument } from '../config/model.js';
-import { formatText } from '../config/report.js';
+import { formatText } from '../render/findings.js';
 import { AcrctlError, formatLocation } from '../errors.js';
 import type { PlanFinding } from '../plan/model.js';
 import { allKinds } from '../kinds/index.js';

@@ -16,7 +16,7 @@ import { Option, type Command } from 'commander';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { hasErrors, loadConfig, type ConfigFs } from '../config/load.js';
 import { defaultLints, lintSummaries } from '../config/lint-runner.js';
-import { formatJson, formatSarif, formatText, REPORT_FORMATS, type ReportFormat } from '../config/report.js';
+import { formatJson, formatSarif, formatText, REPORT_FORMATS, type ReportFormat } from '../render/findings.js';
 import { ruleDoc } from '../config/rule-docs.js';
 import { VALIDATION_RULES } from '../config/rules.js';
 import { DEFAULT_MAX_BYTES } from '../config/source.js';

@@ -259,6 +259,8 @@ const vpc: Record<string, RamActionRule> = {
   DescribeRouteEntryList: rule('vpc:DescribeRouteEntryList', 'acs:vpc:{region}:{account}:routetable/{routeTable}', 'guessed', VPC_DOC),
   CreateRouteEntry: rule('vpc:CreateRouteEntry', 'acs:vpc:{region}:{account}:routetable/{routeTable}', 'guessed', VPC_DOC),
   DeleteRouteEntry: rule('vpc:DeleteRouteEntry', 'acs:vpc:{region}:{account}:routetable/{routeTable}', 'guessed', VPC_DOC),
+  DescribeVpnGateways: rule('vpc:DescribeVpnGateways', 'acs:vpc:{region}:{account}:vpngateway/*', 'guessed', VPC_DOC),
+  DescribeVirtualBorderRouters: rule('vpc:DescribeVirtualBorderRouters', 'acs:vpc:{region}:{account}:virtualborderrouter/*', 'guessed', VPC_DOC),
 };
 
 // ---- PrivateZone ---------------------------------------------------------------------------------

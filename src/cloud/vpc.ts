@@ -1,6 +1,8 @@
 /**
  * VPC 2016-04-28 through the official SDK `@alicloud/vpc20160428`: VPCs, vSwitches, route tables and
- * route entries, for the /32 routes of cross-region access (DOMAIN.md). Request and response types
+ * route entries, for the /32 routes of cross-region access (DOMAIN.md); VPN gateways and virtual
+ * border routers, read to verify a data centre's connection (DescribeVpnGateways,
+ * DescribeVirtualBorderRouters: not in shared/api; fields are the SDK 7.3.2 models'). Request and response types
  * are the SDK's own models (camelCase fields); calls go through the session pipeline.
  *
  * Oddities: list wrappers are XML heritage (`Vpcs.Vpc[]`, `RouterTableList.RouterTableListType[]`,
@@ -27,6 +29,10 @@ function vpcLib(): Promise<VpcLib> {
 export type VpcVpc = NonNullable<NonNullable<vpcModule.DescribeVpcsResponseBody['vpcs']>['vpc']>[number];
 export type VpcRouteTable = NonNullable<NonNullable<vpcModule.DescribeRouteTableListResponseBody['routerTableList']>['routerTableListType']>[number];
 export type VpcRouteEntry = NonNullable<NonNullable<vpcModule.DescribeRouteEntryListResponseBody['routeEntrys']>['routeEntry']>[number];
+export type VpcVpnGateway = NonNullable<NonNullable<vpcModule.DescribeVpnGatewaysResponseBody['vpnGateways']>['vpnGateway']>[number];
+export type VpcVirtualBorderRouter = NonNullable<
+  NonNullable<vpcModule.DescribeVirtualBorderRoutersResponseBody['virtualBorderRouterSet']>['virtualBorderRouterType']
+>[number];
 
 /** Creates the official VPC client for one (account, region). */
 export async function createVpcSdk(config: ClientConfig): Promise<VpcSdkClient> {
@@ -93,6 +99,44 @@ export class VpcClient {
       const model = new (await vpcLib()).DescribeRouteTablesRequest(req);
       return bodyOf(await (await this.#sdk()).describeRouteTablesWithOptions(model, runtimeOptions()), 'DescribeRouteTables');
     });
+  }
+
+  /** VPN gateways of a region (data-centre access over VPN: the gateway must exist, in the instance's VPC). */
+  describeVpnGateways(req: ModelFields<vpcModule.DescribeVpnGatewaysRequest>): Promise<vpcModule.DescribeVpnGatewaysResponseBody> {
+    return this.#call('DescribeVpnGateways', READ, async () => {
+      const model = new (await vpcLib()).DescribeVpnGatewaysRequest(req);
+      return bodyOf(await (await this.#sdk()).describeVpnGatewaysWithOptions(model, runtimeOptions()), 'DescribeVpnGateways');
+    });
+  }
+  /** Virtual border routers of a region (Express Connect); `Filter.N.Key=VbrId` narrows to ids. */
+  describeVirtualBorderRouters(req: ModelFields<vpcModule.DescribeVirtualBorderRoutersRequest>): Promise<vpcModule.DescribeVirtualBorderRoutersResponseBody> {
+    return this.#call('DescribeVirtualBorderRouters', READ, async () => {
+      const model = new (await vpcLib()).DescribeVirtualBorderRoutersRequest(req);
+      return bodyOf(await (await this.#sdk()).describeVirtualBorderRoutersWithOptions(model, runtimeOptions()), 'DescribeVirtualBorderRouters');
+    });
+  }
+
+  /** Every VPN gateway matching the filter (PageNumber/PageSize). */
+  allVpnGateways(filter: Omit<ModelFields<vpcModule.DescribeVpnGatewaysRequest>, 'pageNumber' | 'pageSize'>, pageSize = VPC_PAGE_SIZE): Promise<Collected<VpcVpnGateway>> {
+    return collectAll(
+      pagesByNumber(async (pageNumber, size) => {
+        const r = await this.describeVpnGateways({ ...filter, pageNumber, pageSize: size });
+        return { items: r.vpnGateways?.vpnGateway ?? [], totalCount: r.totalCount };
+      }, { pageSize }),
+    );
+  }
+
+  /** Every virtual border router matching the filter (PageNumber/PageSize). */
+  allVirtualBorderRouters(
+    filter: Omit<ModelFields<vpcModule.DescribeVirtualBorderRoutersRequest>, 'pageNumber' | 'pageSize'>,
+    pageSize = VPC_PAGE_SIZE,
+  ): Promise<Collected<VpcVirtualBorderRouter>> {
+    return collectAll(
+      pagesByNumber(async (pageNumber, size) => {
+        const r = await this.describeVirtualBorderRouters({ ...filter, pageNumber, pageSize: size });
+        return { items: r.virtualBorderRouterSet?.virtualBorderRouterType ?? [], totalCount: r.totalCount };
+      }, { pageSize }),
+    );
   }
 
   /** Every VPC matching the filter (PageNumber/PageSize). */

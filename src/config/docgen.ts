@@ -21,12 +21,18 @@ const PRELUDE = `# registry.yaml language reference
 \`registry.yaml\` describes the Container Registry Enterprise Edition estate you want. \`acrctl validate\`
 checks it; \`acrctl plan\` compares it with the live estate. The JSON Schema
 [\`schemas/registry.schema.json\`](../schemas/registry.schema.json) is the contract; this page is generated
-from it. Put this line at the top of a file for completion and hover documentation in editors that use
-yaml-language-server (VS Code's YAML extension, Neovim, JetBrains):
+from it. Put this line at the top of a file for completion, hover documentation and checks in editors
+that use yaml-language-server (VS Code's YAML extension, Neovim, Helix, JetBrains). In a project that
+installs acrctl (\`npm install --save-dev acrctl\`), the schema ships with the package; the path is
+relative to the file:
 
 \`\`\`yaml
-# yaml-language-server: $schema=../../schemas/registry.schema.json
+# yaml-language-server: $schema=./node_modules/acrctl/schemas/registry.schema.json
 \`\`\`
+
+\`acrctl adopt\` writes this line itself (the nearest \`node_modules/acrctl\` above the file it writes,
+else the schema of the acrctl that ran). The examples in this repository use
+\`../../schemas/registry.schema.json\`.
 
 Complete, validating examples: [quickstart](../examples/quickstart/registry.yaml),
 [migrate-personal](../examples/migrate-personal/registry.yaml),
@@ -172,9 +178,14 @@ function defaultOf(schema: Json, prop: Json): string {
 /** Human statements of the if/then/oneOf/dependentRequired rules of an object. */
 function conditionalRules(node: Json): string[] {
   const rules: string[] = [];
+  // A branch's messages: those of its properties, and those of its subschemas that forbid a key
+  // (`{ properties: { k: false }, errorMessage }`, the form editors can show).
   const messages = (branch: unknown): string[] => {
-    const props = branch && typeof branch === 'object' ? ((branch as Json)['properties'] as Record<string, Json> | undefined) : undefined;
-    return props ? Object.values(props).map((p) => p['errorMessage']).filter((m): m is string => typeof m === 'string') : [];
+    if (!branch || typeof branch !== 'object') return [];
+    const props = (branch as Json)['properties'] as Record<string, Json> | undefined;
+    const own = props ? Object.values(props).map((p) => (p && typeof p === 'object' ? p['errorMessage'] : undefined)) : [];
+    const subs = (((branch as Json)['allOf'] as Json[] | undefined) ?? []).map((sub) => sub['errorMessage']);
+    return [...own, ...subs].filter((m): m is string => typeof m === 'string');
   };
   const describeIf = (cond: Json, then: unknown, els: unknown): void => {
     const props = (cond['properties'] ?? {}) as Record<string, Json>;
@@ -187,10 +198,18 @@ function conditionalRules(node: Json): string[] {
   };
   if (node['if'] && typeof node['if'] === 'object') describeIf(node['if'] as Json, node['then'], node['else']);
   for (const sub of (node['allOf'] as Json[] | undefined) ?? []) if (sub['if']) describeIf(sub['if'] as Json, sub['then'], sub['else']);
-  if (typeof node['errorMessage'] === 'string') rules.push(`${node['errorMessage'].charAt(0).toUpperCase()}${node['errorMessage'].slice(1)}.`);
+  const message = typeof node['errorMessage'] === 'string' ? node['errorMessage'] : sharedMessage(node['anyOf']);
+  if (message !== undefined) rules.push(`${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
   const dep = node['dependentRequired'] as Record<string, string[]> | undefined;
   for (const [k, v] of Object.entries(dep ?? {})) rules.push(`\`${k}\` needs ${v.map((x) => `\`${x}\``).join(', ')}.`);
   return rules;
+}
+
+/** The message every branch of an `anyOf` carries, when they all carry the same one. */
+function sharedMessage(branches: unknown): string | undefined {
+  if (!Array.isArray(branches) || branches.length === 0) return undefined;
+  const first = (branches[0] as Json)?.['errorMessage'];
+  return typeof first === 'string' && branches.every((b) => (b as Json)?.['errorMessage'] === first) ? first : undefined;
 }
 
 function cell(s: string): string {

@@ -7,6 +7,10 @@
  * Owns: the core schema (plain data) and the order of the core reference sections. Pure.
  */
 
+/** The credential sources of an account, of which exactly one is given. */
+const CREDENTIAL_SOURCES = ['profile', 'env', 'ramRoleArn', 'defaultChain'] as const;
+const CREDENTIALS_ONE_SOURCE = 'credentials take exactly one of profile, env, ramRoleArn or defaultChain';
+
 /** The core schema: the top level with `version` and `accounts`, and the shared definitions. */
 export const CORE_SCHEMA: Readonly<Record<string, unknown>> = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -115,13 +119,17 @@ export const CORE_SCHEMA: Readonly<Record<string, unknown>> = {
         },
       },
       dependentRequired: { sessionName: ['ramRoleArn'] },
-      oneOf: [
-        { required: ['profile'] },
-        { required: ['env'] },
-        { required: ['ramRoleArn'] },
-        { required: ['defaultChain'] },
-      ],
-      errorMessage: 'credentials take exactly one of profile, env, ramRoleArn or defaultChain',
+      // "Exactly one source" in a form editors can show: at least one (`anyOf`), and each source
+      // forbids the others (`dependentSchemas` with `false` properties), each carrying the message.
+      // A `oneOf` of `required` says the same to a validator, but an editor then shows "Matches
+      // multiple schemas when only one must validate" instead of the message.
+      anyOf: CREDENTIAL_SOURCES.map((k) => ({ required: [k], errorMessage: CREDENTIALS_ONE_SOURCE })),
+      dependentSchemas: Object.fromEntries(
+        CREDENTIAL_SOURCES.map((k) => [
+          k,
+          { properties: Object.fromEntries(CREDENTIAL_SOURCES.filter((o) => o !== k).map((o) => [o, false])), errorMessage: CREDENTIALS_ONE_SOURCE },
+        ]),
+      ),
     },
     namespaceName: {
       description: 'Namespace name: 2-120 lowercase letters, digits and separators `_ - .`, not starting or ending with a separator.',

@@ -14,6 +14,8 @@ export interface RegistryDocument {
   readonly crossAccountRoles?: Readonly<Record<string, CrossAccountRole>>;
   /** Access paths from a VPC in another region to an instance, over CEN transit routers: acrctl plans the routes (auth service /32, OSS /32 and 100.0.0.0/8 on the transit routers) and prints the DNS/hosts lines the source needs. */
   readonly crossRegionAccess?: readonly CrossRegionAccess[];
+  /** Access paths from a data centre to an instance over VPN Gateway, Express Connect or Smart Access Gateway into the instance's VPC: acrctl plans the instance VPC's routes to the data centre where the VPC API allows, and prints the router lines, DNS records and cloud-side steps the rest needs. */
+  readonly datacenterAccess?: readonly DatacenterAccess[];
 }
 
 /** Region id with a Container Registry endpoint, e.g. `cn-hangzhou`. */
@@ -58,6 +60,8 @@ export interface Instance {
   readonly edition: 'Basic' | 'Standard' | 'Advanced';
   /** Cloud instance name, the natural key: 3-30 lowercase letters, digits and hyphens, not starting or ending with a hyphen. Hosts are `<name>-registry.<region>.cr.aliyuncs.com` and `<name>-registry-vpc.<region>.cr.aliyuncs.com`. */
   readonly name: string;
+  /** Custom OSS bucket the instance stores its images in, chosen at purchase (BSS `DefaultOssBucket=false`, `InstanceStorageName`). Routes and outputs then use `<bucket>.oss-<region>-internal.aliyuncs.com` instead of `<instance id>-registry.oss-<region>-internal.aliyuncs.com`. No API reads it back: changing it plans nothing. */
+  readonly ossBucket?: string;
   /** Delete unmanaged direct children found live: namespaces, VPC endpoint links, import rules and replication rules. When false, they are only reported by plan and drift. */
   readonly prune?: boolean;
   /** Extra quotas bought with the instance. */
@@ -280,6 +284,48 @@ export interface CrossRegionAccess {
   /** Overrides for service addresses acrctl would otherwise discover. */
   readonly addresses?: {
     /** Address of the instance's VPC host. */
+    readonly instance?: string;
+    /** Address of the auth service VPC host (e.g. 100.103.7.181). */
+    readonly auth?: string;
+    /** Address of the OSS internal host (e.g. 100.118.28.43). */
+    readonly oss?: string;
+  };
+}
+
+/** One access path from a data centre to an instance. */
+export interface DatacenterAccess {
+  /** Unique name of this access path (its natural key). */
+  readonly name: string;
+  /** Alias of the target instance (under `instances`). */
+  readonly to: string;
+  /** The instance VPC the connection ends in: one of the instance's `vpcEndpoints` VPCs (default: the first). */
+  readonly vpc?: string;
+  /** Route table of the instance VPC, `vtb-…`, that receives one route per data-centre CIDR towards the connection. Required for `vpn`, and for `expressConnect` with `routerInterface`. */
+  readonly routeTable?: string;
+  /** The data centre. */
+  readonly datacenter: {
+    /** CIDRs in use in the data centre: routed to from the instance VPC, and checked against the registry's addresses. */
+    readonly cidrs: readonly string[];
+  };
+  /** How the data centre is connected to the instance VPC. */
+  readonly connection: {
+    /** `vpn` (VPN Gateway), `expressConnect` (a virtual border router) or `sag` (Smart Access Gateway). */
+    readonly kind: 'vpn' | 'expressConnect' | 'sag';
+    /** The VPN gateway (`vpn-…`), virtual border router (`vbr-…`) or SAG instance (`sag-…`). acrctl reads VPN gateways and VBRs to verify them; SAG instances it cannot read. */
+    readonly id: string;
+    /** Express Connect only: the instance VPC's router interface to the VBR, `ri-…`. With it acrctl creates the VPC routes to the data centre (next hop RouterInterface); without it, it prints them. */
+    readonly routerInterface?: string;
+  };
+  /** Which service addresses the data centre routes (and resolves). */
+  readonly routes?: {
+    /** The auth service address. Not needed when the instance has authDomainTakeover. */
+    readonly auth?: boolean;
+    /** The OSS bucket address. Set false when OSS is reached over PrivateLink with a CNAME. */
+    readonly oss?: boolean;
+  };
+  /** Service addresses no API tells (and an override of the instance's). */
+  readonly addresses?: {
+    /** Address of the instance's VPC host (default: the VPC endpoint link's, read live). */
     readonly instance?: string;
     /** Address of the auth service VPC host (e.g. 100.103.7.181). */
     readonly auth?: string;

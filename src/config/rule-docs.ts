@@ -54,6 +54,12 @@ const LINT_WHY: Readonly<Record<string, string>> = {
     'A service address inside the source CIDRs would be routed locally and never reach the registry. Move the workload off that range, or correct the address.',
   'cross-region-prefer-replication':
     'To pull in several regions, an instance per region with replication is the documented recommendation; cross-region routing can also cost extra. Nothing is required.',
+  'cross-region-same-region':
+    'ECS instances in the instance\'s own region must reach it over the VPC (a VPC endpoint of the instance, configured as VPC ACL), not through CEN routes. Add the source VPC to the instance\'s vpcEndpoints and remove the crossRegionAccess entry.',
+  'datacenter-cidr-collision':
+    'The auth service and OSS VPC addresses are in 100.0.0.0/8 and the data centre routes them towards its connection; a data centre already using that space collides with them. Turn on authDomainTakeover, or reach OSS over PrivateLink and set routes.oss: false.',
+  'datacenter-address-collision':
+    'A registry address inside the data-centre CIDRs would be routed locally and never reach the registry. Renumber that range in the data centre, or correct the address.',
   'ram-policy-wildcard':
     'Every trusted source account can assume the cross-account sync role; the documented policy allows exactly cr:CreateSyncRule and cr:CreateRepositorySync on the target instances. List those, or remove policy to use the minimal one acrctl derives.',
   'internet-acl-open-world':

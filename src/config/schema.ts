@@ -32,6 +32,7 @@ export function registryValidator(): ValidateFunction {
   // Editor-facing annotations (VS Code / yaml-language-server read them); acrctl reads them too.
   ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
+  ajv.addKeyword({ keyword: 'markdownDescription', schemaType: 'string' });
   compiled = ajv.compile(schemaJson);
   return compiled;
 }
@@ -49,9 +50,16 @@ export function checkSchema(value: unknown, locate: Locator, options: SchemaChec
   if (validate(value)) return [];
   const errors = pruneErrors(validate.errors ?? []);
   const findings: Finding[] = [];
+  const seen = new Set<string>();
   for (const e of errors) {
     const f = toFinding(e, value, locate, options);
-    if (f) findings.push(f);
+    if (!f) continue;
+    // Two forms of one rule can report the same thing twice (each credential source forbids the
+    // other: both keys of `{ profile, env }` fail, and both become the one finding on the mapping).
+    const key = `${f.id}\0${pathKey(f.path)}\0${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(f);
   }
   return findings;
 }
@@ -241,12 +249,50 @@ function toFinding(e: ErrorObject, root: unknown, locate: Locator, options: Sche
     case 'oneOf':
     case 'anyOf':
     case 'not':
-      return base('schema/invalid', custom ?? `${where} is not valid here`, path, e.keyword === 'not' ? 'key' : 'value');
-    case 'false schema':
-      return base('schema/invalid', `${where} is not allowed here`, path, 'key');
+      return base('schema/invalid', custom ?? sharedMessage(parent[e.keyword]) ?? `${where} is not valid here`, path, e.keyword === 'not' ? 'key' : 'value');
+    case 'false schema': {
+      // A forbidden key: `{ properties: { k: false }, errorMessage }`. Under `dependentSchemas` the
+      // rule is about the mapping (keys that exclude each other), so it is reported there.
+      const branch = forbiddingBranch(e.schemaPath);
+      const message = typeof branch?.schema['errorMessage'] === 'string' ? branch.schema['errorMessage'] : undefined;
+      if (message !== undefined && branch?.dependent) return base('schema/invalid', message, path.slice(0, -1), 'value');
+      return base('schema/invalid', message ?? `${where} is not allowed here`, path, 'key');
+    }
     default:
       return base('schema/invalid', `${where} ${e.message ?? 'is invalid'}`, path, 'value');
   }
+}
+
+/** The message every branch of an `anyOf`/`oneOf` carries, when they all carry the same one. */
+function sharedMessage(branches: unknown): string | undefined {
+  if (!Array.isArray(branches) || branches.length === 0) return undefined;
+  const first = (branches[0] as Record<string, unknown> | undefined)?.['errorMessage'];
+  return typeof first === 'string' && branches.every((b) => (b as Record<string, unknown> | undefined)?.['errorMessage'] === first) ? first : undefined;
+}
+
+/**
+ * The subschema whose `properties` forbid a key, from the schema path of a `false schema` error
+ * (`#/…/properties/<key>/false schema`), and whether it sits under `dependentSchemas`. ajv gives
+ * schema paths relative to the definition a `$ref` entered, so the path is resolved from the root
+ * and from each definition; the subschemas it reaches must agree on the message.
+ */
+function forbiddingBranch(schemaPath: string): { schema: Record<string, unknown>; dependent: boolean } | undefined {
+  const segs = schemaPath.replace(/^#\/?/, '').split('/').map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (segs.length < 3 || segs[segs.length - 1] !== 'false schema' || segs[segs.length - 3] !== 'properties') return undefined;
+  const container = segs.slice(0, -3);
+  const key = segs[segs.length - 2]!;
+  const roots = [schemaJson as unknown, ...Object.values((schemaJson as { $defs?: Record<string, unknown> }).$defs ?? {})];
+  const found: Record<string, unknown>[] = [];
+  for (const root of roots) {
+    let node: unknown = root;
+    for (const seg of container) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+    if (node === null || typeof node !== 'object') continue;
+    const props = (node as Record<string, unknown>)['properties'];
+    if (props && typeof props === 'object' && (props as Record<string, unknown>)[key] === false) found.push(node as Record<string, unknown>);
+  }
+  const first = found[0];
+  if (first === undefined || !found.every((f) => f['errorMessage'] === first['errorMessage'])) return undefined;
+  return { schema: first, dependent: container[container.length - 2] === 'dependentSchemas' };
 }
 
 function resolveLocalRef(ref: string): Record<string, unknown> | undefined {

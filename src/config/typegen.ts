@@ -100,7 +100,9 @@ export function generateConfigTypes(schema: Json, options: TypegenOptions): stri
   /** A union for `oneOf` of required keys, or for `allOf` branches on a discriminator; else undefined. */
   const unionOf = (node: Json, inner: string): string | undefined => {
     const indent = inner.slice(2);
-    const oneOf = node['oneOf'];
+    // Exactly one key of several: `oneOf` of `required`, or `anyOf` of `required` whose keys forbid
+    // each other through `dependentSchemas` (the form editors can show).
+    const oneOf = node['oneOf'] ?? node['anyOf'];
     if (Array.isArray(oneOf) && oneOf.every((b) => isObj(b) && Array.isArray(b['required']) && (b['required'] as unknown[]).length === 1)) {
       const dependent = (node['dependentRequired'] ?? {}) as Record<string, string[]>;
       return oneOf
@@ -121,7 +123,13 @@ export function generateConfigTypes(schema: Json, options: TypegenOptions): stri
         return branches
           .map((b) => {
             const then = b['then'] as Json;
-            const forbidden = new Set(Object.entries((then['properties'] ?? {}) as Record<string, Json>).filter(([, p]) => isObj(p['not'])).map(([k]) => k));
+            const forbidden = new Set([
+              ...Object.entries((then['properties'] ?? {}) as Record<string, Json>).filter(([, p]) => isObj(p) && isObj(p['not'])).map(([k]) => k),
+              // `{ properties: { k: false } }` subschemas of the branch (the form editors can show)
+              ...((then['allOf'] as Json[] | undefined) ?? []).flatMap((sub) =>
+                Object.entries((sub['properties'] ?? {}) as Record<string, unknown>).filter(([, p]) => p === false).map(([k]) => k),
+              ),
+            ]);
             const required = new Set((then['required'] as string[] | undefined) ?? []);
             const value = discriminator(b)![1]['const'];
             const rest = fields(node, inner, new Set([...forbidden, key]), required);

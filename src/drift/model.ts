@@ -20,7 +20,7 @@
  */
 import { assertNever } from '../errors.js';
 import type { Action, FieldChange, Plan, PlanFinding, UnmanagedObject } from '../plan/model.js';
-import { isImageCopy } from '../render/import-report.js';
+import { isImageCopy } from '../plan/model.js';
 
 export const FAIL_ON = ['changes', 'unmanaged', 'any'] as const;
 /** Which findings make the command exit 2. */

@@ -94,6 +94,13 @@ export interface AccessPath {
   readonly oss: ServiceRoute;
   /** `addresses.instance`, when given; otherwise the link's `Ip` read live. */
   readonly instanceAddress?: string;
+  /** The instance's custom OSS bucket (`ossBucket`), when it declares one. */
+  readonly ossBucket?: string;
+}
+
+/** The OSS internal host of an instance: its custom bucket's, else the default `<id>-registry` one. */
+export function ossHostOf(region: string, bucket: string | undefined, instanceId: string | undefined): string {
+  return `${bucket ?? `${instanceId ?? '<instance id (known after apply)>'}-registry`}.oss-${region}-internal.aliyuncs.com`;
 }
 
 /** Access paths whose `to` names a declared instance (references are validated before planning). */
@@ -134,6 +141,7 @@ export function accessPaths(config: RegistryDocument): AccessPath[] {
       auth,
       oss,
       ...(a.addresses?.instance !== undefined ? { instanceAddress: a.addresses.instance } : {}),
+      ...(inst.ossBucket !== undefined ? { ossBucket: inst.ossBucket } : {}),
     });
   });
   return out;
@@ -422,8 +430,8 @@ const FIND_AUTH = (p: AccessPath) =>
   `curl -v https://${p.instanceName}-registry-vpc.${p.targetRegion}.cr.aliyuncs.com/v2/ from an ECS instance in the instance's VPC ` +
   `(the realm in the WWW-Authenticate header names the auth host, normally dockerauth-vpc.${p.targetRegion}.aliyuncs.com), then ` +
   `ping dockerauth-vpc.${p.targetRegion}.aliyuncs.com from that ECS instance`;
-const FIND_OSS = (p: AccessPath) =>
-  `ping <instance id>-registry.oss-${p.targetRegion}-internal.aliyuncs.com (or oss-${p.targetRegion}-internal.aliyuncs.com) from an ECS ` +
+const FIND_OSS = (p: Pick<AccessPath, 'targetRegion' | 'ossBucket'>) =>
+  `ping ${ossHostOf(p.targetRegion, p.ossBucket, '<instance id>')} (or oss-${p.targetRegion}-internal.aliyuncs.com) from an ECS ` +
   `instance in the instance's VPC`;
 
 function unknownAddress(p: AccessPath, which: Service): PlanFinding {
@@ -453,6 +461,23 @@ function cidrCollision(p: AccessPath, cidr: string): PlanFinding {
       `the transit router: the routes would collide with addresses in use. Fix ${fixes.join('; ')}`,
     where: crossRegionAddress(p.name),
   };
+}
+
+/** Each (CIDR, address) pair where one of `cidrs` contains a known address of `points`. */
+export function containedAddresses(
+  cidrs: readonly string[],
+  points: readonly { readonly what: string; readonly address: string | undefined }[],
+): { cidr: string; what: string; address: string }[] {
+  const out: { cidr: string; what: string; address: string }[] = [];
+  for (const pt of points) {
+    const a = pt.address === undefined ? undefined : parseCidr(pt.address);
+    if (a === undefined) continue;
+    for (const cidr of cidrs) {
+      const block = parseCidr(cidr);
+      if (block !== undefined && overlaps(block, a)) out.push({ cidr, what: pt.what, address: pt.address! });
+    }
+  }
+  return out;
 }
 
 function error(p: AccessPath, id: string, message: string): PlanFinding {
@@ -489,6 +514,27 @@ export function pathFindings(p: AccessPath, live: AccessEvidence | undefined): P
     for (const cidr of vpc?.cidrs ?? []) {
       const block = parseCidr(cidr);
       if (block !== undefined && overlaps(block, SERVICE_RANGE)) out.push(cidrCollision(p, cidr));
+    }
+  }
+  if (vpc?.found === true) {
+    const instanceIp = p.instanceAddress ?? spec<{ ip?: string }>(live, 'instance')?.ip;
+    const points: { what: string; address: string | undefined }[] = [
+      { what: `the instance's VPC address (${p.instanceName}-registry-vpc.${p.targetRegion}.cr.aliyuncs.com)`, address: instanceIp },
+      ...(p.auth.needed ? [{ what: 'the auth service address', address: p.auth.address }] : []),
+      ...(p.oss.needed ? [{ what: 'the OSS bucket address', address: p.oss.address }] : []),
+    ];
+    // A CIDR overlapping 100.0.0.0/8 has its collision finding (with the fixes) already.
+    const collides = (cidr: string) => needsTransit(p) && overlaps(parseCidr(cidr) ?? { start: 1, end: 0, prefix: 0 }, SERVICE_RANGE);
+    for (const hit of containedAddresses(vpc.cidrs ?? [], points)) {
+      if (hit.what !== points[0]!.what && collides(hit.cidr)) continue;
+      out.push(
+        error(
+          p,
+          'cross-region-source-contains-address',
+          `the source VPC ${p.sourceVpc} uses ${hit.cidr}, which contains ${hit.what} ${hit.address}: clients in ${p.sourceVpc} would reach that address ` +
+            `locally and never the registry in ${p.targetRegion}. Move the source VPC off that range, or bind the instance to a VPC whose addresses do not collide`,
+        ),
+      );
     }
   }
   if (vpc?.found !== false && spec<{ found: boolean }>(live, 'routeTable')?.found === false && (p.auth.needed || p.oss.needed)) {
@@ -544,7 +590,7 @@ export function pathOutputs(p: AccessPath, live: AccessEvidence | undefined): Pl
   const instanceIp = p.instanceAddress ?? inst.ip;
   const registryHost = `${p.instanceName}-registry-vpc.${p.targetRegion}.cr.aliyuncs.com`;
   const authHost = `dockerauth-vpc.${p.targetRegion}.aliyuncs.com`;
-  const ossHost = `${inst.id ?? '<instance id (known after apply)>'}-registry.oss-${p.targetRegion}-internal.aliyuncs.com`;
+  const ossHost = ossHostOf(p.targetRegion, p.ossBucket, inst.id);
   type Line = { ip: string | undefined; host: string; note?: string; comment?: string };
   const lines: Line[] = [{ ip: instanceIp, host: registryHost, ...(instanceIp === undefined ? { note: AFTER_APPLY } : {}) }];
   if (p.auth.skipped === 'auth-domain-takeover') {

@@ -833,36 +833,27 @@ const LANGUAGE: LanguageFragment = {
           default: false,
         },
       },
+      // A key that only one source takes is a `false` property, each in its own subschema carrying
+      // its message: editors show the message on the key ("Matches a schema that is not allowed"
+      // is all they say of a `not`), and acrctl's own checker reads the same message.
       allOf: [
         {
           if: { required: ['from'], properties: { from: { const: 'personal' } } },
           then: {
-            properties: {
-              bucket: {
-                not: {},
-                errorMessage: 'bucket is only used with from: oss',
-              },
-              prefix: {
-                not: {},
-                errorMessage: 'prefix is only used with from: oss',
-              },
-            },
+            allOf: [
+              { properties: { bucket: false }, errorMessage: 'bucket is only used with from: oss' },
+              { properties: { prefix: false }, errorMessage: 'prefix is only used with from: oss' },
+            ],
           },
         },
         {
           if: { required: ['from'], properties: { from: { const: 'oss' } } },
           then: {
             required: ['bucket'],
-            properties: {
-              sourceNamespace: {
-                not: {},
-                errorMessage: 'sourceNamespace is only used with from: personal',
-              },
-              includeBuildConfig: {
-                not: {},
-                errorMessage: 'includeBuildConfig is only used with from: personal',
-              },
-            },
+            allOf: [
+              { properties: { sourceNamespace: false }, errorMessage: 'sourceNamespace is only used with from: personal' },
+              { properties: { includeBuildConfig: false }, errorMessage: 'includeBuildConfig is only used with from: personal' },
+            ],
           },
         },
       ],

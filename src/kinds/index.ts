@@ -15,6 +15,8 @@ import { makeAclEntryKind, type AclEntryDeps } from './acl-entry.js';
 import { backfillKind } from './backfill.js';
 import { authDomainTakeoverKind, personalEditionDomainKind } from './console-switch.js';
 import { crossRegionKind } from './cross-region.js';
+import { datacenterKind } from './datacenter.js';
+import { datacenterRouteKind } from './datacenter-route.js';
 import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
 import { internetEndpointKind } from './internet-endpoint.js';
@@ -53,6 +55,8 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     crossRegionKind,
     vpcRouteKind,
     trRouteKind,
+    datacenterKind,
+    datacenterRouteKind,
   ];
 }
 

@@ -30,7 +30,8 @@ import type { CallNeed } from '../plan/kind.js';
 // Keys, specs, ids, addresses
 
 const quotasShape = struct({ namespaces: optional(num), repositories: optional(num), vpcs: optional(num) });
-const specShape = struct({ name: str, edition: str, quotas: optional(quotasShape) });
+/** `ossBucket`: the custom OSS bucket chosen at purchase; no API reads it back, so it never diffs. */
+const specShape = struct({ name: str, edition: str, quotas: optional(quotasShape), ossBucket: optional(str) });
 const idsShape = struct({ instanceId: str });
 /** A declared instance is keyed by its alias; an undeclared one by its account, region and cloud name. */
 const keyShape = either(struct({ instance: str }), struct({ account: str, region: str, name: str }));
@@ -184,7 +185,7 @@ function desiredOf(alias: string, inst: Instance): DesiredObject<InstanceSpec, I
     region: inst.region,
     instance: alias,
     key: { instance: alias },
-    spec: { name: inst.name, edition: inst.edition, ...(quotas ? { quotas } : {}) },
+    spec: { name: inst.name, edition: inst.edition, ...(quotas ? { quotas } : {}), ...(inst.ossBucket !== undefined ? { ossBucket: inst.ossBucket } : {}) },
     requires: [],
   };
 }
@@ -230,13 +231,17 @@ async function waitRunning(ctx: ExecContext, cr: CrClient, instanceId: string, n
   );
 }
 
-function createParameters(spec: InstanceSpec, region: string): { Code: string; Value: string }[] {
+/** The BSS CreateInstance parameters of a purchase (exported for tests). */
+export function createParameters(spec: InstanceSpec, region: string): { Code: string; Value: string }[] {
   const quotas = spec.quotas ?? {};
   return [
     { Code: 'InstanceType', Value: spec.edition },
     { Code: 'InstanceName', Value: spec.name },
     { Code: 'Region', Value: region },
-    { Code: 'DefaultOssBucket', Value: 'true' },
+    // A custom bucket as the Terraform provider sends it (custom_oss_bucket): DefaultOssBucket=false.
+    ...(spec.ossBucket !== undefined
+      ? [{ Code: 'DefaultOssBucket', Value: 'false' }, { Code: 'InstanceStorageName', Value: spec.ossBucket }]
+      : [{ Code: 'DefaultOssBucket', Value: 'true' }]),
     ...(quotas.repositories !== undefined ? [{ Code: 'RepoQuota', Value: String(quotas.repositories) }] : []),
     ...(quotas.namespaces !== undefined ? [{ Code: 'NamespaceQuota', Value: String(quotas.namespaces) }] : []),
     ...(quotas.vpcs !== undefined ? [{ Code: 'vpc_num', Value: String(quotas.vpcs) }] : []),
@@ -438,6 +443,12 @@ const LANGUAGE: LanguageFragment = {
           pattern: '^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$',
           patternErrorMessage: 'an instance name is 3-30 lowercase letters, digits and hyphens, not starting or ending with a hyphen',
         },
+        ossBucket: {
+          description: 'Custom OSS bucket the instance stores its images in, chosen at purchase (BSS `DefaultOssBucket=false`, `InstanceStorageName`). Routes and outputs then use `<bucket>.oss-<region>-internal.aliyuncs.com` instead of `<instance id>-registry.oss-<region>-internal.aliyuncs.com`. No API reads it back: changing it plans nothing.',
+          type: 'string',
+          pattern: '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$',
+          patternErrorMessage: 'an OSS bucket name is 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+        },
         prune: {
           description: 'Delete unmanaged direct children found live: namespaces, VPC endpoint links, import rules and replication rules. When false, they are only reported by plan and drift.',
           type: 'boolean',
@@ -580,7 +591,8 @@ export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
       );
     }
     const changes: FieldChange[] = compareSpec(desired.spec, live.spec, {
-      equal: { quotas: quotasSatisfied },
+      // No API tells an instance's bucket: a purchase-time choice, never diffed.
+      equal: { quotas: quotasSatisfied, ossBucket: () => true },
       notes: {
         edition: 'upgrade through BSS ModifyInstance',
         quotas: 'declared quotas are minimums; extras are estimated from GetInstanceUsage (see docs/kinds.md)',

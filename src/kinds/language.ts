@@ -62,7 +62,26 @@ export function languageReferences(kinds: readonly Kind[]): readonly ReferenceCh
 /** How the config types are generated from the schema (src/config/model.generated.ts). */
 export const CONFIG_TYPES: TypegenOptions = { root: 'RegistryDocument', enumConstants: { region: 'REGIONS' } };
 
-/** The schema file's text: two-space JSON and a final newline, so a regenerated file diffs cleanly. */
+/**
+ * The schema file's text: two-space JSON and a final newline, so a regenerated file diffs cleanly.
+ * Every `description` gets a `markdownDescription` beside it: the descriptions are written in
+ * Markdown (`code`, links), which editors (VS Code, yaml-language-server) render only from that
+ * keyword; `description` stays for every other reader.
+ */
 export function schemaText(schema: Readonly<Record<string, unknown>>): string {
-  return `${JSON.stringify(schema, null, 2)}\n`;
+  return `${JSON.stringify(withMarkdownDescriptions(schema), null, 2)}\n`;
+}
+
+/** Keywords whose values are data, not schemas: nothing inside them is annotated. */
+const DATA_KEYWORDS = new Set(['examples', 'default', 'const', 'enum', 'required', 'dependentRequired']);
+
+function withMarkdownDescriptions(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withMarkdownDescriptions);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Mutable = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = DATA_KEYWORDS.has(key) ? value : withMarkdownDescriptions(value);
+    if (key === 'description' && typeof value === 'string') out['markdownDescription'] = value;
+  }
+  return out;
 }

@@ -284,14 +284,8 @@ const LANGUAGE: LanguageFragment = {
       },
       if: { required: ['level'], properties: { level: { const: 'repository' } } },
       then: { required: ['repository'] },
-      else: {
-        properties: {
-          repository: {
-            not: {},
-            errorMessage: 'repository is only used with level: repository',
-          },
-        },
-      },
+      // A `false` property with the message beside it: what editors show on the key (see importRule).
+      else: { allOf: [{ properties: { repository: false }, errorMessage: 'repository is only used with level: repository' }] },
     },
   },
   sections: [['replicationRule', '#/$defs/replicationRule']],

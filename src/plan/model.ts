@@ -151,6 +151,8 @@ export interface Plan {
   readonly summary: PlanSummary;
   /** Set when the plan was made with `--target`: apply re-derives it with the same addresses. */
   readonly target?: PlanTarget;
+  /** `destroy`: made by `acrctl destroy --out`; `apply PLAN` then destroys (absent on plans of `plan`). */
+  readonly mode?: 'destroy';
   /**
    * A random id given when the plan is saved with `plan --out`, so that a saved plan is applied
    * once: re-planning makes a new one even when nothing else differs. Absent on plans shown only.
@@ -212,4 +214,12 @@ export function isEmpty(plan: Pick<Plan, 'actions'>): boolean {
  */
 export function targetMatches(target: string, id: string): boolean {
   return id === target || (id.startsWith(target) && id[target.length] === '.');
+}
+
+/**
+ * True for an image copy: the `run` action of an image import that moves one image's bytes (its
+ * spec carries `copyBytes`). Drift, the import report and apply's summary tell copies apart by it.
+ */
+export function isImageCopy(a: Action): boolean {
+  return a.type === 'run' && typeof a.after?.['copyBytes'] === 'number';
 }

@@ -12,6 +12,7 @@
  */
 import type { Action, Plan } from '../plan/model.js';
 import { formatBytes } from '../plan/units.js';
+import { isImageCopy } from '../plan/model.js';
 
 /** How one image ended. */
 export type ImageStatus = 'copied' | 'overwritten' | 'already-there' | 'conflict' | 'failed' | 'not-run';
@@ -72,10 +73,6 @@ export interface ReportInput {
   readonly thisRun: { readonly bytesMoved: number; readonly elapsedMs: number; readonly registryRequests?: Readonly<Record<string, number>> };
 }
 
-/** True for an image copy action. */
-export function isImageCopy(a: Action): boolean {
-  return a.type === 'run' && typeof a.after?.['copyBytes'] === 'number';
-}
 
 /** `ns/repo:tag` of a conflict finding, from the image's natural key (the finding carries it). */
 function imageOf(key: Readonly<Record<string, string>> | undefined, where: string): string {

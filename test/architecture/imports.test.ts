@@ -12,8 +12,8 @@
  *             decoders, field comparison, the config model
  *   pure      src/config/** | src/graph/**
  *   engine    src/plan/planner.ts, src/apply/**  |  kinds  src/kinds/**   (neither imports the other)
- *   views     src/render/**
  *   features  src/adopt/** | src/drift/**
+ *   views     src/render/**            (every pure view: plans, drift reports, findings, the import report)
  *   emulator  src/emulator/**         (a product of its own: imports nothing outside itself but base)
  *   cli       src/cli/**              (the composition root)
  * Besides: the pure core (contract, config model, graph, render) imports no `node:` module, and
@@ -107,9 +107,9 @@ function placeOf(f: string): [number, string] {
   if (f.startsWith('src/graph/')) return [4, 'graph'];
   if (f.startsWith('src/kinds/')) return [5, 'kinds'];
   if (f.startsWith('src/plan/') || f.startsWith('src/apply/')) return [5, 'engine'];
-  if (f.startsWith('src/render/')) return [6, 'views'];
-  if (f.startsWith('src/adopt/')) return [7, 'adopt'];
-  if (f.startsWith('src/drift/')) return [7, 'drift'];
+  if (f.startsWith('src/adopt/')) return [6, 'adopt'];
+  if (f.startsWith('src/drift/')) return [6, 'drift'];
+  if (f.startsWith('src/render/')) return [7, 'views'];
   if (f.startsWith('src/emulator/')) return [8, 'emulator'];
   if (f.startsWith('src/cli/')) return [9, 'cli'];
   throw new Error(`${f} is in no layer: add it to test/architecture/imports.test.ts and docs/architecture.md`);

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLints } from '../../src/config/lint-runner.js';
 import { loadConfig, validateSource } from '../../src/config/load.js';
-import { formatText } from '../../src/config/report.js';
+import { formatText } from '../../src/render/findings.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { languageReferences } from '../../src/kinds/language.js';
 

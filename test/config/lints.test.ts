@@ -15,6 +15,7 @@ import type {
   ReplicationRule,
 } from '../../src/config/model.js';
 import { REGIONS } from '../../src/config/model.js';
+import type { DatacenterAccess } from '../../src/config/model.generated.js';
 import {
   BACKFILL_TASK_THRESHOLD,
   IMPORT_LATEST_MAX,
@@ -80,6 +81,10 @@ function access(over: Partial<CrossRegionAccess> = {}, from: Partial<CrossRegion
     },
     ...over,
   };
+}
+
+function dc(over: Partial<DatacenterAccess> = {}, cidrs: string[] = ['192.168.0.0/16']): DatacenterAccess {
+  return { name: 'idc', to: 'hz', routeTable: 'vtb-hz', datacenter: { cidrs }, connection: { kind: 'vpn', id: 'vpn-hz' }, ...over };
 }
 
 interface Case {
@@ -677,6 +682,53 @@ const CASES: Readonly<Record<string, readonly Case[]>> = {
     {
       reason: 'same-region access is not a cross-region pull',
       doc: doc({ hz: inst() }, { crossRegionAccess: [access({}, { region: 'cn-hangzhou' })] }),
+      paths: [],
+    },
+  ],
+
+  'cross-region-same-region': [
+    {
+      reason: 'a source VPC in the instance\'s own region: use a VPC endpoint of the instance',
+      doc: doc({ hz: inst() }, { crossRegionAccess: [access({}, { region: 'cn-hangzhou' })] }),
+      paths: ['crossRegionAccess.0.from.region'],
+      says: ['vpc-sh', 'cn-hangzhou', 'instances.hz.vpcEndpoints', 'over the VPC, not over CEN'],
+    },
+    {
+      reason: 'a source in another region is what crossRegionAccess is for',
+      doc: doc({ hz: inst() }, { crossRegionAccess: [access()] }),
+      paths: [],
+    },
+  ],
+
+  'datacenter-cidr-collision': [
+    {
+      reason: 'a data centre using 100.64.0.0/10 while both service addresses are needed: both fixes are named',
+      doc: doc({ hz: inst() }, { datacenterAccess: [dc({}, ['192.168.0.0/16', '100.64.0.0/10'])] }),
+      paths: ['datacenterAccess.0.datacenter.cidrs.1'],
+      says: ['authDomainTakeover', 'PrivateLink', 'auth service and OSS', 'vpn-hz'],
+    },
+    {
+      reason: 'takeover and OSS over PrivateLink: nothing in 100.0.0.0/8 is needed',
+      doc: doc({ hz: inst({ authDomainTakeover: true }) }, { datacenterAccess: [dc({ routes: { oss: false } }, ['100.100.0.0/16'])] }),
+      paths: [],
+    },
+    {
+      reason: 'data-centre CIDRs outside 100.0.0.0/8',
+      doc: doc({ hz: inst() }, { datacenterAccess: [dc({}, ['192.168.0.0/16', '101.0.0.0/8'])] }),
+      paths: [],
+    },
+  ],
+
+  'datacenter-address-collision': [
+    {
+      reason: 'the instance address inside a data-centre CIDR',
+      doc: doc({ hz: inst() }, { datacenterAccess: [dc({ addresses: { instance: '10.94.205.198', auth: '100.103.7.181' } }, ['10.0.0.0/8'])] }),
+      paths: ['datacenterAccess.0.addresses.instance'],
+      says: ['10.94.205.198', '10.0.0.0/8'],
+    },
+    {
+      reason: "the seed's example addresses against a 192.168.0.0/16 data centre",
+      doc: doc({ hz: inst() }, { datacenterAccess: [dc({ addresses: { instance: '10.94.205.198', auth: '100.103.7.181', oss: '100.118.28.43' } })] }),
       paths: [],
     },
   ],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LINTS } from '../../src/config/lints/index.js';
-import { formatSarif, sarifArtifactLocation } from '../../src/config/report.js';
+import { formatSarif, sarifArtifactLocation } from '../../src/render/findings.js';
 import { DOCUMENTED_GROUPS, DOCUMENTED_LINTS, ruleDoc } from '../../src/config/rule-docs.js';
 import { VALIDATION_RULES } from '../../src/config/rules.js';
 import { HOMEPAGE } from '../../src/version.js';

@@ -34,7 +34,7 @@ describe('registry.schema.json', () => {
       const props = node['properties'];
       if (!props || typeof props !== 'object') continue;
       // Conditional branches (then/else) only restate properties declared (and described) above.
-      if (/\/(then|else|if)(\/|$)/.test(pointer)) continue;
+      if (/\/(then|else|if|dependentSchemas)(\/|$)/.test(pointer)) continue;
       for (const [name, prop] of Object.entries(props as Record<string, Json>)) {
         if (typeof prop['description'] !== 'string' || (prop['description'] as string).length < 5) missing.push(`${pointer}/properties/${name}`);
       }

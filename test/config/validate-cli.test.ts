@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { formatSarif, formatText, sarifUri } from '../../src/config/report.js';
+import { formatSarif, formatText, sarifUri } from '../../src/render/findings.js';
 import type { Finding } from '../../src/config/model.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -69,6 +69,13 @@ describe.each(EXAMPLES)('adopt example %s', (example) => {
       // Ids the seed generated (CEN, transit routers) are put back as the ${env:…} names the
       // scenario uses, so the golden file does not depend on the emulator's id sequence.
       let out = readFileSync(join(cwd, 'adopted.yaml'), 'utf8');
+      // The editors' line points at this checkout's schema (the test directory has no
+      // node_modules/acrctl): checked here, then written machine-independently for the golden file.
+      const [first, ...rest] = out.split('\n');
+      const ref = /^# yaml-language-server: \$schema=(.+)$/.exec(first ?? '')?.[1];
+      expect(ref, first).toBeDefined();
+      expect(resolve(cwd, ref!)).toBe(fileURLToPath(new URL('../../schemas/registry.schema.json', import.meta.url)));
+      out = ['# yaml-language-server: $schema=<acrctl>/schemas/registry.schema.json', ...rest].join('\n');
       for (const [name, value] of Object.entries(env).sort(([, a], [, b]) => b.length - a.length)) out = out.split(value).join(`\${env:${name}}`);
       expectGolden(join(goldenAdopt, example, 'adopted.yaml'), out);
     } finally {

@@ -153,7 +153,7 @@ describe('findings of a path', () => {
     {
       reason: 'with the auth route gone (takeover) the collision only names the OSS fix',
       path: path({}, { authDomainTakeover: true }),
-      live: evidence({ sourceVpc: { found: true, cidrs: ['10.0.0.0/8', '100.100.0.0/16'] } }),
+      live: evidence({ sourceVpc: { found: true, cidrs: ['172.16.0.0/12', '100.100.0.0/16'] } }),
       want: [
         { id: 'cross-region-cost', severity: 'info' },
         { id: 'cross-region-live-cidr-collision', severity: 'error', includes: ['100.100.0.0/16', 'for the OSS route'] },
@@ -186,6 +186,39 @@ describe('findings of a path', () => {
         { id: 'cross-region-transit-router-region', severity: 'error', includes: ['cn-beijing'] },
         { id: 'cross-region-transit-router-missing', severity: 'error', includes: ['tr-bp1example'] },
       ],
+    },
+    {
+      reason: 'a source VPC whose CIDR contains the instance\'s live VPC address is an error',
+      path: path(),
+      live: evidence({ sourceVpc: { found: true, cidrs: ['10.0.0.0/8'] } }),
+      want: [
+        { id: 'cross-region-cost', severity: 'info' },
+        { id: 'cross-region-source-contains-address', severity: 'error', includes: ['10.0.0.0/8', "the instance's VPC address", '10.0.0.7', 'acme-hz-registry-vpc.cn-hangzhou.cr.aliyuncs.com'] },
+      ],
+    },
+    {
+      reason: 'inside 100.0.0.0/8 the collision finding (with its fixes) stands for the auth and OSS addresses it contains',
+      path: path(),
+      live: evidence({ sourceVpc: { found: true, cidrs: ['100.96.0.0/11'] } }),
+      want: [
+        { id: 'cross-region-cost', severity: 'info' },
+        { id: 'cross-region-live-cidr-collision', severity: 'error', includes: ['100.96.0.0/11'] },
+      ],
+    },
+    {
+      reason: 'a source VPC CIDR containing a declared service address outside 100.0.0.0/8 is an error naming the address',
+      path: path({ addresses: { auth: '172.31.0.5', oss: '100.118.28.43' } }),
+      live: evidence({ sourceVpc: { found: true, cidrs: ['172.16.0.0/12'] } }),
+      want: [
+        { id: 'cross-region-cost', severity: 'info' },
+        { id: 'cross-region-source-contains-address', severity: 'error', includes: ['172.16.0.0/12', 'the auth service address 172.31.0.5'] },
+      ],
+    },
+    {
+      reason: 'an address that is not routed (OSS over PrivateLink) is not checked against the source CIDRs',
+      path: path({ routes: { oss: false } }, { authDomainTakeover: true }),
+      live: evidence({ sourceVpc: { found: true, cidrs: ['100.118.0.0/16'] } }),
+      want: [{ id: 'cross-region-cost', severity: 'info' }],
     },
     {
       reason: 'a route table that is not in the source VPC is an error',
@@ -234,6 +267,16 @@ describe('outputs of a path', () => {
         '10.9.9.9 acme-hz-registry-vpc.cn-hangzhou.cr.aliyuncs.com',
         '# dockerauth-vpc.cn-hangzhou.aliyuncs.com: not needed: instance hz-main answers auth itself (authDomainTakeover)',
         '# cri-abc-registry.oss-cn-hangzhou-internal.aliyuncs.com: resolved through your PrivateLink CNAME (routes.oss: false)',
+      ],
+    },
+    {
+      reason: 'a custom OSS bucket names the OSS host, before and after the instance exists',
+      instance: { ossBucket: 'acme-images' },
+      live: evidence({ instance: {} }),
+      hosts: [
+        '(known after apply) acme-hz-registry-vpc.cn-hangzhou.cr.aliyuncs.com',
+        '100.103.7.181 dockerauth-vpc.cn-hangzhou.aliyuncs.com',
+        '100.118.28.43 acme-images.oss-cn-hangzhou-internal.aliyuncs.com',
       ],
     },
   ];

@@ -7,7 +7,7 @@ import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { AcrctlError } from '../../src/errors.js';
 import { allKinds } from '../../src/kinds/index.js';
-import { instanceKind as instanceKindTyped, type InstanceLive } from '../../src/kinds/instance.js';
+import { createParameters, instanceKind as instanceKindTyped, type InstanceLive } from '../../src/kinds/instance.js';
 import type { DesiredObject, Kind, LiveObject } from '../../src/plan/kind.js';
 import type { Action } from '../../src/plan/model.js';
 import { startEstate, type Estate } from '../support/estate.js';
@@ -43,6 +43,11 @@ describe('instance: desired', () => {
       reason: 'an empty quotas block manages no quota',
       config: doc({ hz: { account: 'prod', region: 'cn-hangzhou', edition: 'Advanced', name: 'acme-hz', quotas: {} } }),
       want: [{ id: 'instance[hz]', account: 'prod', region: 'cn-hangzhou', spec: { name: 'acme-hz', edition: 'Advanced' } }],
+    },
+    {
+      reason: 'a custom OSS bucket is in the spec (it is sent at purchase)',
+      config: doc({ hz: { account: 'prod', region: 'cn-hangzhou', edition: 'Basic', name: 'acme-hz', ossBucket: 'acme-images' } }),
+      want: [{ id: 'instance[hz]', account: 'prod', region: 'cn-hangzhou', spec: { name: 'acme-hz', edition: 'Basic', ossBucket: 'acme-images' } }],
     },
   ];
   for (const c of cases) {
@@ -105,6 +110,19 @@ describe('instance: diff', () => {
     expect(e.message).toContain('asks for Basic');
     expect(e.hint).toContain('set instances.hz.edition to Advanced');
     expect(e.address).toBe('instance[hz]');
+  });
+});
+
+describe('instance: custom OSS bucket', () => {
+  it('a purchase sends DefaultOssBucket=false and InstanceStorageName, as the Terraform provider does; the default bucket otherwise', () => {
+    const codes = (bucket?: string) => createParameters({ name: 'acme-hz', edition: 'Basic', ...(bucket ? { ossBucket: bucket } : {}) }, 'cn-hangzhou').filter((p) => /Oss|Storage/.test(p.Code));
+    expect(codes('acme-images')).toEqual([{ Code: 'DefaultOssBucket', Value: 'false' }, { Code: 'InstanceStorageName', Value: 'acme-images' }]);
+    expect(codes()).toEqual([{ Code: 'DefaultOssBucket', Value: 'true' }]);
+  });
+
+  it('no API reads the bucket back: a declared bucket never diffs against a live instance', () => {
+    const [d] = instanceKind.desired(doc({ hz: { account: 'prod', region: 'cn-hangzhou', edition: 'Basic', name: 'acme-hz', ossBucket: 'acme-images' } }));
+    expect(diffOf(instanceKind, d!, live({ name: 'acme-hz', edition: 'Basic' })).changes).toEqual([]);
   });
 });
 

@@ -12,6 +12,8 @@ import { ANNOTATIONS_PER_LEVEL, renderAnnotations, workflowCommand, type Annotat
 
 export interface ApplyView {
   onEvent(e: ApplyEvent): void;
+  /** A line of the CLI's own (an interrupt was received) shown above the running actions. */
+  note(line: string, level?: 'info' | 'warn'): void;
   /** Stops redrawing and leaves the terminal clean. */
   close(): void;
 }
@@ -90,6 +92,11 @@ function plainView(opts: ViewOptions): ApplyView {
       opts.stream.write(`${paintEvent(opts.color, e, github ? github.inert(line) : line)}\n`);
       if (e.code === 'action.failed') github?.annotate('error', e, 'apply failed');
       if (e.code === 'action.gate') github?.annotate('warning', e, 'apply stopped at a gate');
+    },
+    note(line, level = 'info') {
+      github?.closeGroup();
+      const text = github ? github.inert(line) : line;
+      opts.stream.write(`${level === 'warn' ? palette(opts.color).yellow(text) : text}\n`);
     },
     close() {
       github?.close();
@@ -196,6 +203,9 @@ function liveView(opts: ViewOptions): ApplyView {
         default:
           persist(e.message);
       }
+    },
+    note(line, level = 'info') {
+      persist(level === 'warn' ? palette(opts.color).yellow(line) : line);
     },
     close() {
       clearInterval(timer);

@@ -149,9 +149,31 @@ export const crossRegionPreferReplication: LintRule = {
   },
 };
 
+export const crossRegionSameRegion: LintRule = {
+  id: 'cross-region-same-region',
+  severity: 'warning',
+  summary: 'A crossRegionAccess whose source VPC is in the instance\'s own region',
+  check(ctx: LintContext): LintHit[] {
+    const hits: LintHit[] = [];
+    for (const e of entries(ctx)) {
+      if (e.target === undefined || e.target.region !== e.access.from.region) continue;
+      hits.push({
+        path: ['crossRegionAccess', e.index, 'from', 'region'],
+        message:
+          `${e.access.name}: the source VPC ${e.access.from.vpc} is in ${e.target.region}, the region of instance ${e.access.to}: ` +
+          `ECS instances in the instance's own region reach it over the VPC, not over CEN. Bind the VPC to the instance instead ` +
+          `(add { vpc: ${e.access.from.vpc}, vswitch: <a vSwitch of it> } to instances.${e.access.to}.vpcEndpoints) and remove this entry`,
+        hint: 'in the instance\'s region, access goes through a VPC endpoint of the instance (VPC ACL), which needs no routes and no CEN',
+      });
+    }
+    return hits;
+  },
+};
+
 export const CROSS_REGION_LINTS: readonly LintRule[] = [
   crossRegionBasicTransitRouter,
   crossRegionCidrCollision,
   crossRegionAddressCollision,
   crossRegionPreferReplication,
+  crossRegionSameRegion,
 ];

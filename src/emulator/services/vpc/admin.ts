@@ -7,6 +7,15 @@ import { ApiError, type AdminContext, type AdminRoute } from '../../core/contrac
 import { cidrContains, cidrOverlaps, parseCidr } from './cidr.js';
 import { vpcRegion, type RouteTableRecord, type VSwitchRecord, type VpcRecord } from './models.js';
 
+const VPN_STATUSES = ['init', 'provisioning', 'active', 'updating', 'deleting'] as const;
+const VBR_STATUSES = ['unconfirmed', 'active', 'terminating', 'terminated', 'recovering', 'deleting'] as const;
+
+function status(b: Record<string, unknown>, allowed: readonly string[]): string {
+  const v = optStr(b, 'status') ?? 'active';
+  if (!allowed.includes(v)) throw new ApiError('InvalidParameter', `status must be one of ${allowed.join(', ')}: ${v}.`, 400);
+  return v;
+}
+
 function obj(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError('InvalidParameter', 'The body must be a JSON object.', 400);
   return body as Record<string, unknown>;
@@ -130,6 +139,59 @@ export const vpcAdminRoutes: readonly AdminRoute[] = [
       };
       for (const s of vsws) s.routeTableId = routeTableId;
       return { RouteTableId: routeTableId };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/_emulator/vpc/vpn-gateways',
+    summary: 'Seed a VPN gateway {accountUid, regionId, vpcId, vSwitchId?, vpnGatewayId?, name?, status?} in a seeded VPC',
+    handle(ctx, _p, body) {
+      const b = obj(body);
+      const { r } = scope(ctx, b);
+      const vpc = r.vpcs[str(b, 'vpcId')];
+      if (vpc === undefined) throw new ApiError('InvalidVpcId.NotFound', `The specified VPC does not exist: ${String(b['vpcId'])}.`, 404);
+      const vSwitchId = optStr(b, 'vSwitchId') ?? '';
+      if (vSwitchId !== '' && r.vswitches[vSwitchId]?.vpcId !== vpc.vpcId) throw new ApiError('InvalidVSwitchId.NotFound', `The vSwitch ${vSwitchId} is not in VPC ${vpc.vpcId}.`, 404);
+      const gateways = (r.vpnGateways ??= {});
+      const vpnGatewayId = idOrNew(ctx, optStr(b, 'vpnGatewayId'), 'vpn-', (id) => gateways[id] !== undefined);
+      const n = Object.keys(gateways).length + 1;
+      gateways[vpnGatewayId] = {
+        vpnGatewayId,
+        vpcId: vpc.vpcId,
+        vSwitchId,
+        name: optStr(b, 'name') ?? '',
+        status: status(b, VPN_STATUSES),
+        // Documentation range (RFC 5737): never a real address.
+        internetIp: `198.51.100.${n % 254 || 254}`,
+        createdAt: ctx.now(),
+      };
+      return { VpnGatewayId: vpnGatewayId };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/_emulator/vpc/virtual-border-routers',
+    summary: 'Seed a virtual border router {accountUid, regionId, vbrId?, name?, status?, physicalConnectionId?, vlanId?} (Express Connect)',
+    handle(ctx, _p, body) {
+      const b = obj(body);
+      const { r } = scope(ctx, b);
+      const vbrs = (r.vbrs ??= {});
+      const vbrId = idOrNew(ctx, optStr(b, 'vbrId'), 'vbr-', (id) => vbrs[id] !== undefined);
+      const vlan = b['vlanId'];
+      if (vlan !== undefined && (typeof vlan !== 'number' || !Number.isInteger(vlan) || vlan < 0 || vlan > 2999)) throw new ApiError('InvalidParameter', 'vlanId must be an integer 0-2999.', 400);
+      const n = Object.keys(vbrs).length + 1;
+      vbrs[vbrId] = {
+        vbrId,
+        name: optStr(b, 'name') ?? '',
+        status: status(b, VBR_STATUSES),
+        physicalConnectionId: optStr(b, 'physicalConnectionId') ?? ctx.ids.next('pc-'),
+        routeTableId: ctx.ids.next('vtb-'),
+        vlanId: typeof vlan === 'number' ? vlan : n,
+        localGatewayIp: `192.0.2.${(2 * n - 1) % 254 || 253}`,
+        peerGatewayIp: `192.0.2.${(2 * n) % 254 || 254}`,
+        createdAt: ctx.now(),
+      };
+      return { VbrId: vbrId, RouteTableId: vbrs[vbrId]!.routeTableId };
     },
   },
 ];

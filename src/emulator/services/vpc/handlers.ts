@@ -4,7 +4,7 @@
  * parameter when given, else the region of the port the call arrived on.
  */
 import type { CallContext, FlatParams, RpcAction, RpcRequest } from '../../core/contract.js';
-import { optionalBool, optionalEnum, optionalString, paginate, paginateToken, repeatList, requireString } from '../../core/params.js';
+import { optionalBool, optionalEnum, optionalString, paginate, paginateToken, repeatList, repeatObjects, requireString } from '../../core/params.js';
 import { recallToken, rememberToken } from '../../core/idempotency.js';
 import { cbnVpcAttachment, vpcCenStatus } from '../cbn/query.js';
 import { parseCidr, usableAddresses } from './cidr.js';
@@ -20,6 +20,7 @@ import {
   vpcRegion,
   type RouteEntryRecord,
   type RouteTableRecord,
+  type VbrRecord,
   type VpcRegion,
 } from './models.js';
 
@@ -374,6 +375,89 @@ export const vpcActions: Readonly<Record<string, RpcAction>> = {
     };
   }),
 
+  DescribeVpnGateways: action(false, (ctx, { params }) => {
+    const { r } = data(ctx, params);
+    const id = optionalString(params, 'VpnGatewayId');
+    const vpcId = optionalString(params, 'VpcId');
+    const status = optionalString(params, 'Status');
+    const list = Object.values(r.vpnGateways ?? {})
+      .filter((g) => (id === undefined || g.vpnGatewayId === id) && (vpcId === undefined || g.vpcId === vpcId) && (status === undefined || g.status === status))
+      .filter(() => !tagsFilterUnsupported(params))
+      .sort(byCreation((g) => g.vpnGatewayId));
+    const page = paginate(list, params, PAGE);
+    return {
+      ...pageFields(page),
+      VpnGateways: {
+        VpnGateway: page.items.map((g) => ({
+          VpnGatewayId: g.vpnGatewayId,
+          VpcId: g.vpcId,
+          VSwitchId: g.vSwitchId,
+          Name: g.name,
+          Description: '',
+          Status: g.status,
+          BusinessStatus: 'Normal',
+          ChargeType: 'PrePay',
+          Spec: '10M',
+          InternetIp: g.internetIp,
+          IpsecVpn: 'enable',
+          SslVpn: 'disable',
+          SslMaxConnections: 0,
+          EnableBgp: false,
+          AutoPropagate: false,
+          NetworkType: 'public',
+          VpnType: 'Normal',
+          GatewayType: 'Normal',
+          CreateTime: g.createdAt,
+          EndTime: g.createdAt + 365 * 24 * 3600 * 1000,
+          ResourceGroupId: '',
+          Tag: '',
+          Tags: { Tag: [] },
+        })),
+      },
+    };
+  }),
+
+  DescribeVirtualBorderRouters: action(false, (ctx, { params }) => {
+    const { r } = data(ctx, params);
+    // Filter.N.Key / Filter.N.Value.M: values of one key are ORed, keys are ANDed.
+    const filters = repeatObjects(params, 'Filter').map((f, i) => ({ key: f['Key'] ?? '', values: repeatList(params, `Filter.${i + 1}.Value`) }));
+    const field = (v: VbrRecord, key: string): string | undefined =>
+      key === 'VbrId' ? v.vbrId : key === 'Status' ? v.status : key === 'Name' ? v.name : key === 'PhysicalConnectionId' ? v.physicalConnectionId : undefined;
+    for (const f of filters) if (!['VbrId', 'Status', 'Name', 'PhysicalConnectionId'].includes(f.key)) throw vpcErrors.invalid(`Unsupported filter key: ${f.key}.`);
+    const list = Object.values(r.vbrs ?? {})
+      .filter((v) => filters.every((f) => f.values.length === 0 || f.values.includes(field(v, f.key) ?? '')))
+      .sort(byCreation((v) => v.vbrId));
+    const page = paginate(list, params, PAGE);
+    return {
+      ...pageFields(page),
+      VirtualBorderRouterSet: {
+        VirtualBorderRouterType: page.items.map((v) => ({
+          VbrId: v.vbrId,
+          Name: v.name,
+          Description: '',
+          Status: v.status,
+          Type: 'pconnVBR',
+          CreationTime: isoSeconds(v.createdAt),
+          ActivationTime: isoSeconds(v.createdAt),
+          RouteTableId: v.routeTableId,
+          VlanId: v.vlanId,
+          VlanInterfaceId: `ri-${v.vbrId.slice(4)}`,
+          LocalGatewayIp: v.localGatewayIp,
+          PeerGatewayIp: v.peerGatewayIp,
+          PeeringSubnetMask: '255.255.255.252',
+          PhysicalConnectionId: v.physicalConnectionId,
+          PhysicalConnectionStatus: 'Enabled',
+          PhysicalConnectionBusinessStatus: 'Normal',
+          AccessPointId: '',
+          ResourceGroupId: '',
+          AssociatedCens: { AssociatedCen: [] },
+          AssociatedPhysicalConnections: { AssociatedPhysicalConnection: [] },
+          Tags: { Tags: [] },
+        })),
+      },
+    };
+  }),
+
   CreateRouteEntry: action(true, (ctx, { params }) => {
     const { r } = data(ctx, params, false);
     const t = table(r, requireString(params, 'RouteTableId'));
@@ -394,6 +478,12 @@ export const vpcActions: Readonly<Record<string, RpcAction>> = {
       if (att === undefined) throw vpcErrors.nextHopNotFound(hopId);
       if (att.vpcId !== t.vpcId) throw vpcErrors.nextHopOtherVpc(hopId);
       if (att.status !== 'Attached') throw vpcErrors.nextHopStatus(hopId, att.status);
+    }
+    if (hopType === 'VpnGateway') {
+      const gw = r.vpnGateways?.[hopId];
+      if (gw === undefined) throw vpcErrors.nextHopNotFound(hopId);
+      if (gw.vpcId !== t.vpcId) throw vpcErrors.vpnOtherVpc(hopId);
+      if (gw.status !== 'active') throw vpcErrors.vpnStatus(hopId, gw.status);
     }
     const live = liveCustom(ctx, r, t.routeTableId);
     if (live.some((e) => e.destinationCidrBlock === dest)) throw vpcErrors.duplicated(dest);

@@ -64,11 +64,40 @@ export interface RouteEntryRecord {
   deleting?: { startedAt: EpochMs; duration: number };
 }
 
+/** A VPN gateway (seeded; data-centre access over IPsec VPN): it belongs to one VPC. */
+export interface VpnGatewayRecord {
+  vpnGatewayId: string;
+  vpcId: string;
+  vSwitchId: string;
+  name: string;
+  /** `init | provisioning | active | updating | deleting` (values from the vendor docs; seeded, never changes). */
+  status: string;
+  internetIp: string;
+  createdAt: EpochMs;
+}
+
+/** A virtual border router (seeded; Express Connect): regional, not in a VPC. */
+export interface VbrRecord {
+  vbrId: string;
+  name: string;
+  /** `unconfirmed | active | terminating | terminated | recovering | deleting` (values from Terraform's provider; seeded). */
+  status: string;
+  physicalConnectionId: string;
+  routeTableId: string;
+  vlanId: number;
+  localGatewayIp: string;
+  peerGatewayIp: string;
+  createdAt: EpochMs;
+}
+
 export interface VpcRegion {
   vpcs: Record<string, VpcRecord>;
   vswitches: Record<string, VSwitchRecord>;
   routeTables: Record<string, RouteTableRecord>;
   routeEntries: Record<string, RouteEntryRecord>;
+  /** Optional: state files written before VPN gateways and VBRs existed have neither. */
+  vpnGateways?: Record<string, VpnGatewayRecord>;
+  vbrs?: Record<string, VbrRecord>;
   /** ClientToken → the id the first call returned (idempotent creates), within the token window. */
   tokens: TokenLedger<string>;
 }
@@ -85,7 +114,7 @@ export function initVpcState(): VpcState {
 export const VPC_LIMITS = { customEntriesPerTable: 200 } as const;
 
 function emptyRegion(): VpcRegion {
-  return { vpcs: {}, vswitches: {}, routeTables: {}, routeEntries: {}, tokens: {} };
+  return { vpcs: {}, vswitches: {}, routeTables: {}, routeEntries: {}, vpnGateways: {}, vbrs: {}, tokens: {} };
 }
 
 /** The account's data in a region, created empty on first use. */

@@ -11,10 +11,10 @@
 import { assertNever } from '../errors.js';
 import type { Action, ActionType } from '../plan/model.js';
 import { canonical } from '../plan/canonical.js';
-import { DEFAULT_MARKDOWN_LIMIT, groupActions } from '../render/markdown.js';
-import { formatValue, MARKS } from '../render/text.js';
+import { DEFAULT_MARKDOWN_LIMIT, groupActions } from './markdown.js';
+import { formatValue, MARKS } from './text.js';
 import { shortDigest } from '../plan/units.js';
-import { fixCommand, type DriftCategory, type DriftedObject, type DriftReport, type FieldDrift, type Location, type ReplicationHealth } from './model.js';
+import { fixCommand, type DriftCategory, type DriftedObject, type DriftReport, type FieldDrift, type Location, type ReplicationHealth } from '../drift/model.js';
 
 export const DRIFT_FORMATS = ['text', 'markdown', 'json'] as const;
 export type DriftFormat = (typeof DRIFT_FORMATS)[number];

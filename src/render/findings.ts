@@ -5,8 +5,8 @@
  * paths beyond what the caller passed as the file name). Code frames quote the source line, so they
  * are left out for any line that a secret finding points at.
  */
-import { palette } from '../render/colour.js';
-import type { Finding, Severity } from './model.js';
+import type { Finding, Severity } from '../config/model.js';
+import { palette } from './colour.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
