@@ -1,6 +1,9 @@
 /**
- * `acrctl validate [-f FILE] [--format text|json|sarif]`: loads registry.yaml and reports every
- * finding (YAML, schema, references, product lints) at its file:line:column.
+ * `acrctl validate [-f FILE] [--format text|json|sarif] [--policy-file FILE…]`: loads registry.yaml
+ * and reports every finding (YAML, schema, references, product lints) at its file:line:column.
+ * With `--policy-file`, also warns (stderr, `warning[policy.stale]`, exit code unchanged) when a
+ * committed `acrctl policy --format json` file no longer allows every call its command makes for
+ * this config (an unreadable file is an error).
  *
  * Exit code: 0 when there is no error finding (warnings and infos allowed), 1 otherwise. The report
  * goes to stdout in every format (so `--format sarif > results.sarif` works); nothing secret is printed.
@@ -18,6 +21,9 @@ import { ruleDoc } from '../config/rule-docs.js';
 import { VALIDATION_RULES } from '../config/rules.js';
 import { DEFAULT_MAX_BYTES } from '../config/source.js';
 import { allKinds } from '../kinds/index.js';
+import { derivePolicies, POLICY_COMMANDS, uncovered } from '../kinds/policy.js';
+import type { PolicyCommand } from '../plan/kind.js';
+import type { RegistryDocument } from '../config/model.js';
 import { languageReferences } from '../kinds/language.js';
 import { HOMEPAGE, VERSION } from '../version.js';
 import { CONFIG_FILE_HELP, useColor } from './estate.js';
@@ -28,6 +34,8 @@ interface ValidateFlags {
   readonly file: string;
   readonly format: ReportFormat;
   readonly maxBytes: number;
+  /** `--policy-file`: committed `acrctl policy --format json` outputs to check against the config. */
+  readonly policyFile?: string[];
 }
 
 export function registerValidate(program: Command, io: CliIo, setExit: SetExit): void {
@@ -37,6 +45,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: SetExit):
     .option('-f, --file <path>', CONFIG_FILE_HELP, 'registry.yaml')
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .option('--max-bytes <n>', 'refuse files larger than this', parseMaxBytes, DEFAULT_MAX_BYTES)
+    .option('--policy-file <file...>', 'warn when a committed `acrctl policy --format json` file no longer covers what the config needs')
     .action(async (flags: ValidateFlags) => {
       setExit(await runValidate(flags, io));
     });
@@ -85,5 +94,54 @@ export async function runValidate(flags: ValidateFlags, io: CliIo): Promise<numb
   // SARIF goes to code scanning, which annotates the pull request from it: annotating here as well
   // would show every finding twice.
   if (flags.format !== 'sarif') annotate(io, () => configAnnotations(result.findings, pathContext(io)));
-  return hasErrors(result.findings) ? ExitCode.error : ExitCode.ok;
+  if (hasErrors(result.findings) || result.document === undefined) return ExitCode.error;
+  for (const f of flags.policyFile ?? []) io.stderr.write(policyFileWarnings(f, await readPolicyFile(f, io), result.document).map((w) => `warning[policy.stale]: ${w}\n`).join(''));
+  return ExitCode.ok;
+}
+
+interface PolicyFile {
+  readonly command: PolicyCommand;
+  readonly accounts: ReadonlyMap<string, unknown>;
+}
+
+/** Reads a committed policy file (the json form of `acrctl policy`); a broken one is an error. */
+async function readPolicyFile(file: string, io: CliIo): Promise<PolicyFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(resolve(io.cwd, file), 'utf8'));
+  } catch (err) {
+    throw new AcrctlError('policy.file', `--policy-file ${file}: cannot read it as JSON`, { cause: err, hint: 'write it with acrctl policy --for <command> --format json' });
+  }
+  const o = raw as { command?: unknown; accounts?: unknown } | null;
+  const command = o?.command;
+  if (typeof command !== 'string' || !(POLICY_COMMANDS as readonly string[]).includes(command) || !Array.isArray(o?.accounts)) {
+    throw new AcrctlError('policy.file', `--policy-file ${file}: not the output of acrctl policy --format json (it needs "command" and "accounts")`, {
+      hint: 'write it with acrctl policy --for <command> --format json',
+    });
+  }
+  const accounts = new Map<string, unknown>();
+  for (const a of o!.accounts as unknown[]) {
+    const e = a as { account?: unknown; policy?: unknown } | null;
+    if (typeof e?.account === 'string') accounts.set(e.account, e.policy);
+  }
+  return { command: command as PolicyCommand, accounts };
+}
+
+/** What a committed policy file no longer allows of what the config needs now, one line per account. */
+export function policyFileWarnings(file: string, committed: PolicyFile, config: RegistryDocument): string[] {
+  const out: string[] = [];
+  const again = `regenerate it: acrctl policy --for ${committed.command} --format json > ${file}`;
+  for (const p of derivePolicies(allKinds, config, committed.command)) {
+    const doc = committed.accounts.get(p.account);
+    if (doc === undefined) {
+      if (p.grants.length > 0) out.push(`${file}: has no policy for account ${p.account}, which acrctl ${committed.command} needs; ${again}`);
+      continue;
+    }
+    const missing = uncovered(doc, p.grants);
+    if (missing.length === 0) continue;
+    const shown = missing.slice(0, 3).map((g) => `${g.action} on ${g.resource}`);
+    const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
+    out.push(`${file}: the policy of account ${p.account} no longer covers what acrctl ${committed.command} needs: ${shown.join('; ')}${more}; ${again}`);
+  }
+  return out;
 }

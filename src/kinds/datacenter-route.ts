@@ -24,9 +24,9 @@ import { str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, DesiredObject, Diff, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { whileBusy } from './cross-region.js';
 import { cloudHop, datacenterAddress, datacenterEvidenceOf, datacenterPaths, datacenterRequires, datacenterRouteName, parseDatacenterRouteName, plansCloudRoutes } from './datacenter.js';
-import { calls } from './permits.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { TIMEOUTS, waitUntil } from './wait.js';
+import { calls } from './permits.js';
 
 /** Codes that mean "the VPC or the entry is busy with another route task: try again shortly". */
 const BUSY: ReadonlySet<string> = new Set(['TaskConflict', 'IncorrectRouteEntryStatus', 'OperationConflict', 'LastTokenProcessing', 'IncorrectVpcStatus', 'SystemBusy']);
@@ -161,17 +161,17 @@ async function observe(ctx: ExecContext, s: Subject<RouteSpec, Ids, Key>): Promi
 }
 
 /**
- * The calls of the kind (issue 17), per route table the instance VPC's routes to a data centre go
- * in: DescribeRouteEntryList (read, and while an entry settles), CreateRouteEntry, and
- * DeleteRouteEntry (a replace, a route no longer wanted, destroy).
+ * The calls of the kind (issue 17), per data-centre path with a route table: DescribeRouteEntryList
+ * of the table (read, and while an entry settles), CreateRouteEntry, and DeleteRouteEntry for a
+ * route no longer wanted (apply and destroy).
  */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
   return datacenterPaths(config).flatMap((p) => {
-    if (p.routeTable === undefined || !plansCloudRoutes(p) || cloudHop(p) === undefined) return [];
+    if (p.routeTable === undefined) return [];
     const table = { region: p.region, routeTable: p.routeTable };
     return [
       ...calls(['read', 'observe', 'create', 'delete'], p.account, table, ['vpc:DescribeRouteEntryList']),
-      ...calls(['create'], p.account, table, ['vpc:CreateRouteEntry']),
+      ...(plansCloudRoutes(p) ? calls(['create'], p.account, table, ['vpc:CreateRouteEntry']) : []),
       ...calls(['delete'], p.account, table, ['vpc:DeleteRouteEntry']),
     ];
   });

@@ -35,8 +35,8 @@ import type { CallNeed, Diff, Kind, LanguageFragment, LiveObject, ReadContext, S
 import type { PlanFinding, PlanOutput } from '../plan/model.js';
 import { containedAddresses, ossHostOf, type ServiceRoute } from './cross-region.js';
 import { instanceAddress, runningInstances } from './instance.js';
-import { calls, instanceCalls, instanceScope } from './permits.js';
 import { vpcLinkAddress } from './vpc-link.js';
+import { calls, instanceCalls, instanceScope } from './permits.js';
 
 const keyShape = struct({ access: str });
 const specShape = record(json);
@@ -499,21 +499,20 @@ export function datacenterEvidenceOf(live: readonly LiveObject[], access: string
 
 /** Evidence only: no verbs, so the engine refuses any action on it (`classify` never makes one). */
 /**
- * The calls of the kind (issue 17), per data-centre path, all reads: the instance VPC
- * (DescribeVpcs) and its route tables (DescribeRouteTableList), the connection (DescribeVpnGateways for
- * `vpn`, DescribeVirtualBorderRouters for `expressConnect`; a SAG is not read), and the instance's
- * VPC endpoint addresses (cr GetInstanceVpcEndpoint).
+ * The calls of the kind (issue 17), per data-centre path, all reads: the instance's VPC endpoint
+ * (GetInstanceVpcEndpoint), the instance VPC and its route tables (DescribeVpcs,
+ * DescribeRouteTableList), and the connection: DescribeVpnGateways for a VPN,
+ * DescribeVirtualBorderRouters for Express Connect (a SAG cannot be read).
  */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
   return datacenterPaths(config).flatMap((p) => {
-    const on = { region: p.region };
-    const connection = p.connection.kind === 'vpn' ? ['vpc:DescribeVpnGateways' as const] : p.connection.kind === 'expressConnect' ? ['vpc:DescribeVirtualBorderRouters' as const] : [];
-    const scope = instanceScope(config, p.target);
+    const region = { region: p.region };
     return [
-      ...(p.targetVpc !== undefined ? calls(['read'], p.account, { ...on, vpc: p.targetVpc.vpc }, ['vpc:DescribeVpcs']) : []),
-      ...(p.targetVpc !== undefined && p.routeTable !== undefined ? calls(['read'], p.account, on, ['vpc:DescribeRouteTableList']) : []),
-      ...calls(['read'], p.account, on, connection),
-      ...(scope !== undefined ? instanceCalls(scope, ['read'], ['cr:GetInstanceVpcEndpoint']) : []),
+      ...instanceCalls(instanceScope(config, p.target)!, ['read'], ['cr:GetInstanceVpcEndpoint']),
+      ...(p.targetVpc !== undefined ? calls(['read'], p.account, { ...region, vpc: p.targetVpc.vpc }, ['vpc:DescribeVpcs']) : []),
+      ...(p.targetVpc !== undefined && p.routeTable !== undefined ? calls(['read'], p.account, { ...region, vpc: p.targetVpc.vpc }, ['vpc:DescribeRouteTableList']) : []),
+      ...(p.connection.kind === 'vpn' ? calls(['read'], p.account, region, ['vpc:DescribeVpnGateways']) : []),
+      ...(p.connection.kind === 'expressConnect' ? calls(['read'], p.account, region, ['vpc:DescribeVirtualBorderRouters']) : []),
     ];
   });
 }

@@ -50,6 +50,18 @@ function scripts(doc: unknown): string[] {
 
 const root = program();
 
+describe('the roles of the CI examples', () => {
+  it('give plan, apply and drift a role each, holding the policy acrctl policy derives for it (docs/ci.md)', () => {
+    const text = (f: string) => readFileSync(join(ROOT, f), 'utf8');
+    expect(text('github/acrctl-plan.yml')).toContain('ALIBABA_CLOUD_ROLE_ARN: ${{ vars.ACRCTL_PLAN_ROLE_ARN }}');
+    expect(text('github/acrctl-apply.yml')).toContain('ALIBABA_CLOUD_ROLE_ARN: ${{ vars.ACRCTL_APPLY_ROLE_ARN }}');
+    expect(text('github/acrctl-drift.yml')).toContain('ALIBABA_CLOUD_ROLE_ARN: ${{ vars.ACRCTL_DRIFT_ROLE_ARN }}');
+    const gitlab = text('gitlab/.gitlab-ci.yml');
+    expect(gitlab.slice(gitlab.indexOf('acrctl-drift:'))).toContain('ALIBABA_CLOUD_ROLE_ARN: $ACRCTL_DRIFT_ROLE_ARN');
+    expect(readFileSync(fileURLToPath(new URL('../../docs/ci.md', import.meta.url)), 'utf8')).toContain('acrctl policy --for drift --format json > policies/drift.json');
+  });
+});
+
 describe('the command-line checker', () => {
   const cases: { reason: string; line: string; ok: boolean }[] = [
     { reason: 'a valid plan line', line: 'npx acrctl plan -f "$ACRCTL_CONFIG" --out acrctl.plan --detailed-exitcode > plan.txt', ok: true },
@@ -140,13 +152,13 @@ describe('examples/ci workflows', () => {
   it('GitHub: the plan workflow validates to SARIF and uploads it to code scanning, whatever the plan does', () => {
     const plan = docs.get('github/acrctl-plan.yml') as { permissions: Record<string, string>; jobs: { plan: { steps: { name?: string; run?: string; uses?: string; if?: string; 'continue-on-error'?: boolean; with?: Record<string, unknown> }[] } } };
     expect(plan.permissions['security-events']).toBe('write');
-    expect(commands('github/acrctl-plan.yml')).toContain('validate -f $ACRCTL_CONFIG --format sarif');
+    expect(commands('github/acrctl-plan.yml')).toContain('validate -f $ACRCTL_CONFIG --format sarif --policy-file policies/plan.json policies/apply.json policies/drift.json');
     const steps = plan.jobs.plan.steps;
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
     expect(upload?.with?.['sarif_file']).toBe('acrctl.sarif');
     expect(upload?.if).toContain('always()');
     expect(upload?.['continue-on-error']).toBe(true);
-    const validate = steps.findIndex((s) => s.run?.includes('--format sarif > acrctl.sarif'));
+    const validate = steps.findIndex((s) => s.run?.includes('--format sarif') === true && s.run.includes('> acrctl.sarif'));
     expect(validate).toBeGreaterThanOrEqual(0);
     expect(validate).toBeLessThan(steps.indexOf(upload!));
     // Error findings (exit 1) do not stop the job before the upload: the plan step fails on them.
@@ -179,7 +191,7 @@ describe('examples/ci workflows', () => {
     expect(Object.keys(gl)).toEqual(expect.arrayContaining(['acrctl-plan', 'acrctl-apply', 'acrctl-drift']));
     expect(gl['.acrctl']?.id_tokens).toBeDefined();
     expect(commands('gitlab/.gitlab-ci.yml')).toEqual([
-      'validate -f $ACRCTL_CONFIG',
+      'validate -f $ACRCTL_CONFIG --policy-file policies/plan.json policies/apply.json policies/drift.json',
       'plan -f $ACRCTL_CONFIG --out acrctl.plan',
       'show acrctl.plan --format markdown',
       'apply acrctl.plan --auto-approve',

@@ -2,7 +2,7 @@
  * `acrctl policy`: per account, the policy a command needs, derived from the kinds' declarations;
  * reads for plan, writes only where apply can make them, unknown instance ids said so; stable output.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,24 @@ describe('acrctl policy', () => {
     const resources = out.accounts.flatMap((x) => x.policy.Statement.flatMap((s) => s.Resource));
     expect(resources).toContain('acs:cen:*:1234567890123456:cen/cen-example01');
     expect(resources).toContain('acs:vpc:cn-shanghai:1234567890123456:routetable/vtb-uf6example');
+  });
+
+  it('lets validate --policy-file warn when a committed policy no longer covers the config', async () => {
+    const text = readFileSync(quickstart, 'utf8');
+    writeFileSync(join(cwd, 'registry.yaml'), text);
+    const out = await runCli(['policy', '--for', 'apply', '--format', 'json'], { cwd });
+    writeFileSync(join(cwd, 'apply.json'), out.stdout);
+    const same = await runCli(['validate', '--policy-file', 'apply.json'], { cwd });
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toContain('policy.stale');
+    writeFileSync(join(cwd, 'registry.yaml'), text.replace('          api: { type: PRIVATE, summary: API server }', '          api: { type: PRIVATE, summary: API server }\n          billing: { type: PRIVATE, summary: Billing }'));
+    const stale = await runCli(['validate', '--policy-file', 'apply.json'], { cwd });
+    expect(stale.code, 'a warning, not an error').toBe(0);
+    expect(stale.stderr).toMatch(/^warning\[policy.stale\]: apply.json: the policy of account prod no longer covers what acrctl apply needs: cr:GetRepository on acs:cr:cn-hangzhou:1234567890123456:repository\/\*\/team-a\/billing; .*regenerate it: acrctl policy --for apply --format json > apply.json$/m);
+    writeFileSync(join(cwd, 'broken.json'), '{"Version":"1"}');
+    const broken = await runCli(['validate', '--policy-file', 'broken.json'], { cwd });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('not the output of acrctl policy --format json');
   });
 
   it('refuses an unknown account and a broken config, exit 1', async () => {

@@ -11,11 +11,11 @@
  *   for each call of an enforced caller (action, resource ARNs); every statement removed, and every
  *   resource of every statement narrowed, must make one of those requests denied by RAM's own
  *   evaluation (the emulator's). A run with the smaller policy is the same run up to its first such
- *   request, which then fails. One removal per command is also run for real (plan, drift: the
- *   first statement; apply: the one allowing repository updates) and must fail with the product's
- *   permission error.
+ *   request, which then fails. One removal is also run for real for plan (the first statement)
+ *   and apply (the one allowing repository updates), and must fail with the product's permission
+ *   error.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,7 @@ import { runCli } from '../support/cli.js';
 import { passGates } from '../support/gates.js';
 
 const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
-const EXAMPLES = ['cross-account-replication', 'cross-region-access', 'migrate-personal', 'quickstart'];
+const EXAMPLES = readdirSync(examplesDir).filter((d) => existsSync(join(examplesDir, d, 'registry.yaml'))).sort();
 
 type Command = 'apply' | 'plan' | 'drift';
 interface Statement {
@@ -260,6 +260,7 @@ describe.each(EXAMPLES)('examples/%s with exactly the policies acrctl policy pri
         seen = await authorised(t, since);
         expectMinimal(command, config, docs, seen.byUid);
         since = seen.last;
+        if (command === 'drift') continue; // its reads are plan's: the replay above is its proof
         // For real: the first account's first statement removed.
         const [alias, doc] = [...docs].find(([, d]) => d.Statement.length > 0)!;
         await expectRefused(() => cli([command]), () => creds.grant(command, new Map([...docs, [alias, { ...doc, Statement: doc.Statement.slice(1) }]])));
