@@ -48,4 +48,6 @@ export const VALIDATION_RULES: readonly RuleInfo[] = [
   { id: 'ref/duplicate-key', severity: 'error', summary: 'Two objects with the same natural key' },
   { id: 'ref/self-trust', severity: 'error', summary: 'A cross-account role that trusts its own account' },
   { id: 'ref/instance-account-mismatch', severity: 'error', summary: 'A cross-account role covering an instance of another account' },
+  { id: 'ref/unknown-vpc', severity: 'error', summary: 'A data-centre path naming a VPC the instance is not bound to' },
+  { id: 'ref/datacenter-connection', severity: 'error', summary: 'A data-centre connection whose id, router interface or route table does not fit its kind' },
 ];

@@ -381,15 +381,15 @@ const REFERENCES: ReferenceCheck = ({ doc, items, str, quote, report, needInstan
     const kind = str(c['kind']) as ConnectionKind | undefined;
     const id = str(c['id']);
     if (kind !== undefined && id !== undefined && CONNECTION_PREFIX[kind] !== undefined && !id.startsWith(CONNECTION_PREFIX[kind]) && !id.startsWith('${env:')) {
-      report('ref/connection-id', `${what}: a ${CONNECTION_NAME[kind]} id starts with ${CONNECTION_PREFIX[kind]}, got ${quote(id)}`, [...base, 'connection', 'id']);
+      report('ref/datacenter-connection', `${what}: a ${CONNECTION_NAME[kind]} id starts with ${CONNECTION_PREFIX[kind]}, got ${quote(id)}`, [...base, 'connection', 'id']);
     }
     if (c['routerInterface'] !== undefined && kind !== 'expressConnect') {
-      report('ref/router-interface', `${what}: routerInterface is for kind expressConnect only`, [...base, 'connection', 'routerInterface']);
+      report('ref/datacenter-connection', `${what}: routerInterface is for kind expressConnect only`, [...base, 'connection', 'routerInterface']);
     }
     const hopKnown = kind === 'vpn' || (kind === 'expressConnect' && c['routerInterface'] !== undefined);
     if (hopKnown && access['routeTable'] === undefined) {
       report(
-        'ref/route-table-required',
+        'ref/datacenter-connection',
         `${what}: acrctl creates the instance VPC's routes to the data centre through ${kind === 'vpn' ? 'the VPN gateway' : 'the router interface'}, so it needs routeTable (the vtb- of the vSwitch the instance is bound to)`,
         [...base],
       );

@@ -75,9 +75,9 @@ ${entry}`;
   const cases: { reason: string; entry: string; want: RegExp[] }[] = [
     { reason: 'a clean entry', entry: '  - { name: d, to: hz, routeTable: vtb-a, datacenter: { cidrs: [192.168.0.0/16] }, connection: { kind: vpn, id: vpn-a } }', want: [] },
     { reason: 'an unknown instance', entry: '  - { name: d, to: nope, routeTable: vtb-a, datacenter: { cidrs: [192.168.0.0/16] }, connection: { kind: vpn, id: vpn-a } }', want: [/ref\/unknown-instance@6/] },
-    { reason: 'a VBR id for a VPN connection', entry: '  - { name: d, to: hz, routeTable: vtb-a, datacenter: { cidrs: [192.168.0.0/16] }, connection: { kind: vpn, id: vbr-a } }', want: [/ref\/connection-id@6: .*starts with vpn-/] },
-    { reason: 'a VPN connection without routeTable', entry: '  - { name: d, to: hz, datacenter: { cidrs: [192.168.0.0/16] }, connection: { kind: vpn, id: vpn-a } }', want: [/ref\/route-table-required@6/] },
-    { reason: 'routerInterface on a VPN connection', entry: '  - { name: d, to: hz, routeTable: vtb-a, datacenter: { cidrs: [192.168.0.0/16] }, connection: { kind: vpn, id: vpn-a, routerInterface: ri-a } }', want: [/ref\/router-interface@6/] },
+    { reason: 'a VBR id for a VPN connection', entry: '  - { name: d, to: hz, routeTable: vtb-a, datacenter: { cidrs: [192.168.0.0/16] }, connection: { kind: vpn, id: vbr-a } }', want: [/ref\/datacenter-connection@6: .*starts with vpn-/] },
+    { reason: 'a VPN connection without routeTable', entry: '  - { name: d, to: hz, datacenter: { cidrs: [192.168.0.0/16] }, connection: { kind: vpn, id: vpn-a } }', want: [/ref\/datacenter-connection@6: .*routeTable/] },
+    { reason: 'routerInterface on a VPN connection', entry: '  - { name: d, to: hz, routeTable: vtb-a, datacenter: { cidrs: [192.168.0.0/16] }, connection: { kind: vpn, id: vpn-a, routerInterface: ri-a } }', want: [/ref\/datacenter-connection@6: .*routerInterface/] },
     { reason: 'a vpc that is not among the instance links', entry: '  - { name: d, to: hz, vpc: vpc-b, routeTable: vtb-a, datacenter: { cidrs: [192.168.0.0/16] }, connection: { kind: vpn, id: vpn-a } }', want: [/ref\/unknown-vpc@6: .*vpc-b/] },
     {
       reason: 'a name used twice',
