@@ -176,12 +176,24 @@ export type ImportRule = {
   readonly overwrite?: boolean;
 };
 
+/** A replication target in an account acrctl does not operate (seed 003: the target's owner hands over the account UID, the region and the instance id). Its owner creates the role `aliyuncontainerregistrycrossaccoutsyncrole` with the trust policy and policy acrctl prints, and the namespace (auto-create on) or repository the rule needs. */
+export interface ExternalTarget {
+  /** UID of the account that owns the target instance: 16 digits, quoted. Not a declared account (name a declared account's instance by its alias). */
+  readonly uid: string;
+  /** Region of the target instance. */
+  readonly region: Region;
+  /** Id of the target instance, `cri-…`. */
+  readonly instanceId: string;
+  /** The target instance's name, for plans and outputs only (acrctl cannot read it). */
+  readonly name?: string;
+}
+
 /** A replication (sync) rule from this instance to another one, in the same or another account or region. Copies images pushed after the rule exists; `backfill` also copies older ones. */
 export interface ReplicationRule {
   /** Rule name, unique within the source instance (the natural key): 1-64 letters, digits, `_ . -`. */
   readonly name: string;
-  /** Alias of the target instance (under `instances`). */
-  readonly to: string;
+  /** The target instance: the alias of a declared instance (under `instances`), or an instance acrctl does not operate, in another account (`{uid, region, instanceId, name?}`: a partner's). For the latter acrctl reads and creates nothing in that account: it prints what the target's owner must create (role, trust policy, policy, namespaces) and plans the rule as a gate the first time. */
+  readonly to: string | ExternalTarget;
   /** `namespace`: every repository of the namespace (the target namespace needs autoCreateRepo). `repository`: one repository, which must exist on both sides. */
   readonly level?: 'namespace' | 'repository';
   /** Namespace in the source instance (declared under its `namespaces`); the target namespace has the same name. */
