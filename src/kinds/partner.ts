@@ -110,7 +110,8 @@ export function partnerGate(config: RegistryDocument, r: ExternalRuleRef): GateI
   return {
     instructions: [
       `The target's owner has created the role: ask the owner of account ${r.target.uid} to do what follows, then run acrctl apply --resume.`,
-      ...(g !== undefined ? partnerLines(config, g) : []),
+      // The same lines as the output, without their own numbering (views number a gate's steps).
+      ...(g !== undefined ? partnerLines(config, g).map((l) => l.replace(/^\d+\. /, '')) : []),
     ],
     verification: `CreateRepoSyncRule from ${r.source} into ${describeTarget(r.target)} succeeds (the service checks the role, its trust and its policy); a refusal (NoPrivilege) leaves the gate closed`,
     expect: { targetUid: r.target.uid, targetInstanceId: r.target.instanceId, role: PARTNER_ROLE },
