@@ -570,10 +570,11 @@ export const syncRuleKind: Kind<SyncRuleSpec, SyncRuleIds, SyncRuleKey> = {
     const source = l.key.instance;
     if (ctx.instance(source) === undefined) return {};
     const { targetInstance: target, level, trigger } = l.spec;
-    if (ctx.instance(target) === undefined && /^cri-/.test(target) && l.spec.targetAccountUid !== undefined && l.spec.targetAccountUid !== '' && (level === 'namespace' || level === 'repository')) {
+    const uid = l.spec.targetAccountUid;
+    if (ctx.instance(target) === undefined && /^cri-/.test(target) && uid !== undefined && uid !== '' && ctx.declaresUid?.(uid) === false && (level === 'namespace' || level === 'repository')) {
       // An instance of an account this adoption does not declare, whose UID the base file gives
       // (ListRepoSyncRule does not return it): written as an external target.
-      const to = { uid: l.spec.targetAccountUid, region: l.spec.targetRegion, instanceId: target, ...(l.spec.targetInstanceName !== undefined ? { name: l.spec.targetInstanceName } : {}) };
+      const to = { uid, region: l.spec.targetRegion, instanceId: target, ...(l.spec.targetInstanceName !== undefined ? { name: l.spec.targetInstanceName } : {}) };
       return { pieces: [{ item: ['instances', source, 'replication'], value: adoptedRule(l, to), order: l.key.rule }] };
     }
     if (ctx.instance(target) === undefined) {

@@ -34,11 +34,13 @@ const EXAMPLES = readdirSync(`${root}examples`, { withFileTypes: true })
   .map((d) => `examples/${d.name}/registry.yaml`);
 
 describe('examples', () => {
-  it('are the four documented ones', () => {
+  it('are the documented ones', () => {
     expect(EXAMPLES.sort()).toEqual([
       'examples/cross-account-replication/registry.yaml',
       'examples/cross-region-access/registry.yaml',
+      'examples/international-site/registry.yaml',
       'examples/migrate-personal/registry.yaml',
+      'examples/partner-replication/registry.yaml',
       'examples/quickstart/registry.yaml',
     ]);
   });
