@@ -118,7 +118,8 @@ function place(doc: Node, piece: ConfigPiece, maps: Set<Node>, lists: Map<unknow
 export function buildDocument(facts: AdoptFacts): { document: RegistryDocument; notes: AdoptNote[] } {
   const notes: AdoptNote[] = [];
   const byAlias = new Map(facts.instances.map((i) => [i.alias, i] as const));
-  const ctx = { live: facts.live, instance: (alias: string) => byAlias.get(alias) };
+  const uids = new Set(Object.values(facts.accounts).map((a) => a.uid));
+  const ctx = { live: facts.live, instance: (alias: string) => byAlias.get(alias), declaresUid: (uid: string) => uids.has(uid) };
   const doc: Node = { version: 1, accounts: sortedRecord(Object.entries(facts.accounts)) };
   // The instances discovery found: what they are comes from discovery, what is inside from the kinds.
   if (facts.instances.length > 0) {

@@ -148,7 +148,12 @@ function pick(kinds: readonly Kind[], names: readonly string[]): Kind[] {
  */
 function scanDocument(req: AdoptRequest, found: readonly FoundInstance[]): RegistryDocument {
   const instances: Record<string, Instance> = {};
-  for (const f of found) instances[f.alias] = { account: f.account, region: f.region, edition: f.edition, name: f.name };
+  for (const f of found) {
+    // The base file's rules into external targets (`to: {uid, …}`): ListRepoSyncRule does not say
+    // which account a target belongs to, so only these let a live rule be written as one.
+    const external = (req.base?.instances?.[f.alias]?.replication ?? []).filter((r) => typeof r.to !== 'string');
+    instances[f.alias] = { account: f.account, region: f.region, edition: f.edition, name: f.name, ...(external.length > 0 ? { replication: external } : {}) };
+  }
   return { version: 1, accounts: req.accounts, instances };
 }
 

@@ -159,7 +159,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
         } else {
           await journal.append({ t: 'gate', id: action.id });
           status.set(action.id, { status: 'gated' });
-          emit({ level: 'warn', code: 'action.gate', action: action.id, message: `${action.id}: waiting for a console-only switch`, data: { gate: action.gate } });
+          emit({ level: 'warn', code: 'action.gate', action: action.id, message: `${action.id}: waiting at a gate (a console-only switch, or a step for someone acrctl cannot act for)`, data: { gate: action.gate } });
           markBehind(action.id, 'blocked', `gate ${action.id}`);
         }
         return;

@@ -10,6 +10,12 @@
  * - CEN instances and transit routers: the admin API (the CBN API never lets a caller pick an id);
  *   their VPC attachments and inter-region connections: the CBN API itself, waiting until each is
  *   Active / Attached, as a user would in the console;
+ * - sites: the admin API (`POST /_emulator/accounts {uid, site}`);
+ * - instances of accounts acrctl does not operate (a partner's), under the id the config names: the
+ *   admin API (BSS never lets a caller pick an id), then their namespaces and repositories through
+ *   the cr API with the owner's keys;
+ * - RAM roles and policies an owner makes (a partner's cross-account sync role): the RAM API with
+ *   that account's keys;
  * - Personal Edition namespaces and repositories: the admin API (into an account and region that
  *   has none yet); images: generated and pushed over the registry protocol with acrctl's registry
  *   client, oldest first.
@@ -75,9 +81,35 @@ export interface PersonalEditionSeed {
   readonly images?: { readonly sharedLayerBytes?: number; readonly ownLayerBytes?: number; readonly push: readonly string[] };
 }
 
+/** An instance of an account acrctl does not operate (a replication partner's), under a chosen id. */
+export interface ForeignInstanceSeed {
+  readonly account: string;
+  readonly region: string;
+  readonly id: string;
+  readonly name: string;
+  readonly edition?: 'Basic' | 'Standard' | 'Advanced';
+  readonly namespaces?: readonly {
+    readonly name: string;
+    readonly autoCreate?: boolean;
+    readonly defaultVisibility?: 'PUBLIC' | 'PRIVATE';
+    readonly repositories?: readonly { readonly name: string; readonly summary?: string; readonly visibility?: 'PUBLIC' | 'PRIVATE' }[];
+  }[];
+}
+
+/** A RAM role an account's owner creates (the partner's cross-account sync role), with its policies. */
+export interface RamRoleSeed {
+  readonly account: string;
+  readonly name: string;
+  readonly trustPolicy: Readonly<Record<string, unknown>>;
+  readonly policies?: readonly { readonly name: string; readonly document: Readonly<Record<string, unknown>> }[];
+}
+
 export interface SeedDocument {
   readonly version: 1;
   readonly accounts?: Readonly<Record<string, string>>;
+  readonly sites?: Readonly<Record<string, 'china' | 'international'>>;
+  readonly instances?: readonly ForeignInstanceSeed[];
+  readonly ramRoles?: readonly RamRoleSeed[];
   readonly vpcs?: readonly VpcSeed[];
   readonly virtualBorderRouters?: readonly VbrSeed[];
   readonly cens?: readonly CenSeed[];
@@ -196,6 +228,9 @@ function semanticFindings(seed: SeedDocument, locate: Locator, accounts: Readonl
       }),
     );
   });
+  for (const a of Object.keys(seed.sites ?? {})) alias(a, ['sites', a]);
+  (seed.instances ?? []).forEach((x, i) => alias(x.account, ['instances', i, 'account']));
+  (seed.ramRoles ?? []).forEach((r, i) => alias(r.account, ['ramRoles', i, 'account']));
   (seed.personalEdition ?? []).forEach((p, i) => {
     alias(p.account, ['personalEdition', i, 'account']);
     const namespaces = new Set((p.namespaces ?? []).map((n) => n.name));
@@ -255,6 +290,19 @@ export async function applySeed(seed: SeedDocument, locate: Locator, t: SeedTarg
       await sleep(100);
     }
   };
+
+  // Sites first: they decide what the accounts' BSS and Personal Edition hosts answer.
+  if (seed.sites !== undefined) {
+    const res = await (t.fetch ?? globalThis.fetch)(`${t.url}/_emulator/accounts`, { method: 'GET' });
+    const listed = (await res.json().catch(() => [])) as { uid: string; site: string }[];
+    for (const [a, site] of Object.entries(seed.sites)) {
+      if (listed.find((x) => x.uid === uid(a))?.site === site) note(false, `site ${site} of account ${a}`);
+      else {
+        await admin('/_emulator/accounts', { uid: uid(a), site }, ['sites', a], `the site of account ${a}`);
+        note(true, `site ${site} of account ${a}`);
+      }
+    }
+  }
 
   for (const [i, v] of (seed.vpcs ?? []).entries()) {
     const vpc = t.session.vpc(v.account, v.region);
@@ -348,6 +396,62 @@ export async function applySeed(seed: SeedDocument, locate: Locator, t: SeedTarg
         note(true, `inter-region connection ${a} (${routers.get(a)?.region ?? '?'}) ↔ ${b} (${routers.get(b)?.region ?? '?'})`);
       }
       await wait(`the connection ${a} ↔ ${b}`, ['cens', i, 'peers', j], async () => (await peer())?.Status === 'Attached');
+    }
+  }
+
+  for (const [i, x] of (seed.instances ?? []).entries()) {
+    const cr = t.session.cr(x.account, x.region);
+    const where = `(${x.account}, ${x.region})`;
+    const status = async () => (await cr.allInstances()).items.find((y) => y.InstanceId === x.id)?.InstanceStatus;
+    if ((await status()) !== undefined) note(false, `instance ${x.name} ${x.id} ${where}`);
+    else {
+      await admin('/_emulator/cr/instances', { accountUid: uid(x.account), region: x.region, name: x.name, edition: x.edition ?? 'Basic', instanceId: x.id }, ['instances', i], `instance ${x.id}`);
+      note(true, `instance ${x.name} ${x.id} (${x.edition ?? 'Basic'}) ${where}`);
+    }
+    await wait(`instance ${x.id}`, ['instances', i], async () => (await status()) === 'RUNNING');
+    for (const [j, n] of (x.namespaces ?? []).entries()) {
+      const have = (await cr.allNamespaces({ InstanceId: x.id })).items.some((y) => y.NamespaceName === n.name);
+      if (have) note(false, `namespace ${n.name} of ${x.id}`);
+      else {
+        await cr.createNamespace({ InstanceId: x.id, NamespaceName: n.name, AutoCreateRepo: n.autoCreate ?? false, DefaultRepoType: n.defaultVisibility ?? 'PRIVATE' });
+        note(true, `namespace ${n.name} of ${x.id}${n.autoCreate === true ? ' (automatic repository creation on)' : ''}`);
+      }
+      for (const [k, r] of (n.repositories ?? []).entries()) {
+        const got = (await cr.allRepositories({ InstanceId: x.id, RepoNamespaceName: n.name })).items.some((y) => y.RepoName === r.name);
+        if (got) note(false, `repository ${n.name}/${r.name} of ${x.id}`);
+        else {
+          try {
+            await cr.createRepository({ InstanceId: x.id, RepoNamespaceName: n.name, RepoName: r.name, RepoType: r.visibility ?? n.defaultVisibility ?? 'PRIVATE', Summary: r.summary ?? r.name });
+          } catch (err) {
+            throw new AcrctlError('seed.emulator', `the emulator refused repository ${n.name}/${r.name}: ${err instanceof Error ? err.message : String(err)}`, { location: locate(['instances', i, 'namespaces', j, 'repositories', k]) });
+          }
+          note(true, `repository ${n.name}/${r.name} of ${x.id}`);
+        }
+      }
+    }
+  }
+
+  for (const [i, r] of (seed.ramRoles ?? []).entries()) {
+    const ram = t.session.ram(r.account);
+    const roles = (await ram.allRoles()).items;
+    if (roles.some((x) => x.roleName === r.name)) note(false, `RAM role ${r.name} (${r.account})`);
+    else {
+      await ram.createRole({ roleName: r.name, assumeRolePolicyDocument: JSON.stringify(r.trustPolicy) });
+      note(true, `RAM role ${r.name} (${r.account}), created by its owner through the RAM API`);
+    }
+    for (const p of r.policies ?? []) {
+      const custom = (await ram.allPolicies('Custom')).items;
+      if (custom.some((x) => x.policyName === p.name)) note(false, `RAM policy ${p.name} (${r.account})`);
+      else {
+        await ram.createPolicy({ policyName: p.name, policyDocument: JSON.stringify(p.document) });
+        note(true, `RAM policy ${p.name} (${r.account})`);
+      }
+      const attached = ((await ram.listPoliciesForRole({ roleName: r.name })).policies?.policy ?? []).some((x) => x.policyName === p.name);
+      if (attached) note(false, `attachment of ${p.name} to ${r.name}`);
+      else {
+        await ram.attachPolicyToRole({ policyType: 'Custom', policyName: p.name, roleName: r.name });
+        note(true, `attachment of ${p.name} to ${r.name}`);
+      }
     }
   }
 

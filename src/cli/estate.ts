@@ -156,6 +156,11 @@ export async function openSession(
     accounts = {};
     for (const [alias, a] of Object.entries(declared)) accounts[alias] = { uid: a.uid, credentials: accountCredentials(a.credentials) };
   }
+  // A declared site sends BSS to that site at once (no detection).
+  for (const [alias, a] of Object.entries(declared)) {
+    const spec = accounts[alias];
+    if (spec !== undefined && a.site !== undefined) accounts[alias] = { ...spec, site: a.site };
+  }
   const pageSize = pageSizeFromEnv(io.env);
   const session = new CloudSession({ accounts, ...(binding ? { endpoints: binding.session.endpoints } : {}), env: io.env, ...(pageSize ? { pageSize } : {}) });
   const close = async () => {

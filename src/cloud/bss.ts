@@ -11,6 +11,8 @@
  * `Parameter` is a repeat list sent as `Parameter.1.Code`, `Parameter.1.Value`, ….
  * Pagination of QueryAvailableInstances is PageNum/PageSize with `Data.TotalCount`.
  */
+import { AcrctlError } from '../errors.js';
+import { CloudApiError } from './errors.js';
 import { collectAll, pagesByNumber, type Collected } from './paginate.js';
 import { IDEMPOTENT_WRITE, READ, type RpcCallFn } from './pipeline.js';
 import type { Item } from './cr.js';
@@ -225,6 +227,11 @@ export interface ModifyInstanceResponse {
 
 export type BssInstance = Item<NonNullable<QueryAvailableInstancesResponse['Data']>['InstanceList']>;
 
+/** An Alibaba Cloud site: `china` (aliyun.com) or `international` (alibabacloud.com). */
+export type Site = 'china' | 'international';
+
+export { BSS_INTERNATIONAL_REGION } from './endpoints.js';
+
 /** ProductCode and ProductType of an ACR Enterprise Edition instance on each site. */
 export const ACR_EE_PRODUCT = {
   productCode: 'acr',
@@ -269,4 +276,81 @@ export class BssClient {
       }, { pageSize }),
     );
   }
+}
+
+/** What the run knows of an account's site: declared in registry.yaml, or learned from BSS. */
+export interface SiteMemory {
+  /** The declared site, if any: then BSS is called on it at once and never on the other. */
+  readonly declared: Site | undefined;
+  /** The site BSS answered on earlier in this run (detection), if any. */
+  learned(): Site | undefined;
+  learn(site: Site): void;
+}
+
+/** The ACR EE calls of BSS, without the product fields (AcrEeBilling adds them for the site). */
+type AcrRequest<R> = Omit<R, 'ProductCode' | 'ProductType'>;
+
+/**
+ * BSS for the Enterprise Edition instances of one account, on the account's site. With the site
+ * declared, every call goes to that site's endpoint with its product type. Otherwise the first call
+ * tries the China site (`acr_ee_public_cn` on `business.aliyuncs.com`) and, when BSS answers
+ * `NotApplicable`, the international one (`acr_ee_public_intl` on
+ * `business.ap-southeast-1.aliyuncs.com`), as the Terraform provider's `alicloud_cr_ee_instance`
+ * does; the site that answered is remembered for the rest of the run. The retry reuses the
+ * request's ClientToken: a `NotApplicable` call bought nothing.
+ */
+export class AcrEeBilling {
+  readonly #clientFor: (site: Site) => BssClient;
+  readonly #memory: SiteMemory;
+  readonly #account: string;
+
+  constructor(account: string, clientFor: (site: Site) => BssClient, memory: SiteMemory) {
+    this.#account = account;
+    this.#clientFor = clientFor;
+    this.#memory = memory;
+  }
+
+  /** The site calls go to now: declared, else learned, else undefined (China first, then detect). */
+  get site(): Site | undefined {
+    return this.#memory.declared ?? this.#memory.learned();
+  }
+
+  createInstance(req: AcrRequest<CreateInstanceRequest>): Promise<CreateInstanceResponse> {
+    return this.#onSite((bss, ProductType) => bss.createInstance({ ...req, ProductCode: ACR_EE_PRODUCT.productCode, ProductType }));
+  }
+  modifyInstance(req: AcrRequest<ModifyInstanceRequest>): Promise<ModifyInstanceResponse> {
+    return this.#onSite((bss, ProductType) => bss.modifyInstance({ ...req, ProductCode: ACR_EE_PRODUCT.productCode, ProductType }));
+  }
+  refundInstance(req: AcrRequest<RefundInstanceRequest>): Promise<RefundInstanceResponse> {
+    return this.#onSite((bss, ProductType) => bss.refundInstance({ ...req, ProductCode: ACR_EE_PRODUCT.productCode, ProductType }));
+  }
+
+  async #onSite<T>(call: (bss: BssClient, productType: string) => Promise<T>): Promise<T> {
+    const known = this.site;
+    const first: Site = known ?? 'china';
+    try {
+      const out = await call(this.#clientFor(first), ACR_EE_PRODUCT.productType[first]);
+      if (known === undefined) this.#memory.learn(first);
+      return out;
+    } catch (err) {
+      if (!isNotApplicable(err)) throw err;
+      if (this.#memory.declared !== undefined) throw wrongSite(this.#account, this.#memory.declared, err);
+      if (known !== undefined) throw err;
+    }
+    const out = await call(this.#clientFor('international'), ACR_EE_PRODUCT.productType.international);
+    this.#memory.learn('international');
+    return out;
+  }
+}
+
+function isNotApplicable(err: unknown): boolean {
+  return err instanceof CloudApiError && err.vendorCode === 'NotApplicable';
+}
+
+function wrongSite(account: string, declared: Site, cause: unknown): AcrctlError {
+  const other: Site = declared === 'china' ? 'international' : 'china';
+  return new AcrctlError('cloud.site', `account ${account}: BSS answered NotApplicable to the ${declared} site's product type (${ACR_EE_PRODUCT.productType[declared]}): the account does not look like a ${declared}-site account`, {
+    cause,
+    hint: `set accounts.${account}.site to ${other}, or remove it to let acrctl detect the site`,
+  });
 }

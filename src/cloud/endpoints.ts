@@ -34,17 +34,29 @@ export interface EndpointResolver {
 }
 
 /** A registry to locate: an EE instance, or a region's Personal Edition registry. */
-export type RegistryLocator = { readonly kind: 'ee'; readonly instanceId: string; readonly region: string } | { readonly kind: 'pe'; readonly region: string };
+export type RegistryLocator =
+  | { readonly kind: 'ee'; readonly instanceId: string; readonly region: string }
+  | { readonly kind: 'pe'; readonly region: string; readonly site?: 'china' | 'international' };
 
 export interface ResolvedRegistry {
   /** Scheme and authority, no trailing slash: `http://127.0.0.1:PORT` or `https://host`. */
   readonly base: string;
 }
 
-/** The Personal Edition registry's public host in a region (REGISTRY.md §1). Pure. */
-export function personalRegistryHost(region: string): string {
-  return `registry.${region}.aliyuncs.com`;
+/**
+ * The Personal Edition registry's public host in a region (REGISTRY.md §1): `registry.<region>…` on
+ * the China site, `registry-intl.<region>…` for international-site accounts. Pure.
+ */
+export function personalRegistryHost(region: string, site: 'china' | 'international' = 'china'): string {
+  return `${site === 'international' ? 'registry-intl' : 'registry'}.${region}.aliyuncs.com`;
 }
+
+/**
+ * The region whose BSS endpoint is the international site's, `business.ap-southeast-1.aliyuncs.com`
+ * (the Terraform provider's BssOpenAPIEndpointInternational); every other region uses the China
+ * site's `business.aliyuncs.com`.
+ */
+export const BSS_INTERNATIONAL_REGION = 'ap-southeast-1';
 
 /** Regions the VPC SDK (`@alicloud/vpc20160428` endpointMap) serves from the central host. */
 const VPC_CENTRAL_REGIONS: ReadonlySet<string> = new Set([
@@ -73,7 +85,8 @@ export function realHost(product: CloudProduct, region: string, options: { reado
     case 'sts':
       return 'sts.aliyuncs.com';
     case 'bss':
-      return options.bssSite === 'international' ? 'business.ap-southeast-1.aliyuncs.com' : 'business.aliyuncs.com';
+      // The session asks for the international site's BSS by its region (bss.ts BSS_INTERNATIONAL_REGION).
+      return options.bssSite === 'international' || region === BSS_INTERNATIONAL_REGION ? 'business.ap-southeast-1.aliyuncs.com' : 'business.aliyuncs.com';
     case 'cbn':
       return 'cbn.aliyuncs.com';
     case 'pvtz':
@@ -88,7 +101,7 @@ export function realEndpoints(options: { readonly bssSite?: BssSite } = {}): End
   return {
     emulated: false,
     resolve: (product, region) => Promise.resolve({ endpoint: realHost(product, region, options), protocol: 'https' }),
-    registry: (target) => Promise.resolve(target.kind === 'pe' ? { base: `https://${personalRegistryHost(target.region)}` } : undefined),
+    registry: (target) => Promise.resolve(target.kind === 'pe' ? { base: `https://${personalRegistryHost(target.region, target.site)}` } : undefined),
   };
 }
 

@@ -29,7 +29,7 @@ export const ONCE_WRITE: CallSemantics = { mutating: true, idempotent: false };
 /** A typed event for the host to render; the cloud layer never prints. */
 export interface CloudEvent {
   readonly level: 'debug' | 'info' | 'warn';
-  readonly code: 'cloud.call' | 'cloud.retry' | 'cloud.failed' | 'cloud.identity' | 'cloud.emulator';
+  readonly code: 'cloud.call' | 'cloud.retry' | 'cloud.failed' | 'cloud.identity' | 'cloud.emulator' | 'cloud.site';
   readonly message: string;
   readonly data: Readonly<Record<string, unknown>>;
 }

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AcrctlError } from '../errors.js';
-import { BSS_VERSION, BssClient } from './bss.js';
+import { AcrEeBilling, BSS_INTERNATIONAL_REGION, BSS_VERSION, BssClient, type Site } from './bss.js';
 import { CBN_VERSION, CbnClient } from './cbn.js';
 import { CR_VERSION, CrClient } from './cr.js';
 import { CRPE_VERSION, CrpeClient } from './crpe.js';
@@ -54,6 +54,8 @@ export interface AccountSpec {
   /** The 16-digit account UID declared in registry.yaml. */
   readonly uid: string;
   readonly credentials: AccountCredentials;
+  /** The account's site when registry.yaml declares it; absent: detected on the first BSS call. */
+  readonly site?: Site;
 }
 
 export interface CloudSessionOptions {
@@ -96,6 +98,15 @@ const GLOBAL_PRODUCTS: ReadonlySet<CloudProduct> = new Set(['ram', 'sts', 'bss',
 const GLOBAL_REGION = 'global';
 const DEFAULT_SIGNING_REGION = 'cn-hangzhou';
 
+/**
+ * The region an endpoint is resolved for: global products' one region, except BSS on the
+ * international site, whose endpoint is `business.ap-southeast-1.aliyuncs.com`.
+ */
+function endpointRegion(product: CloudProduct, region: string): string {
+  if (product === 'bss' && region === BSS_INTERNATIONAL_REGION) return region;
+  return GLOBAL_PRODUCTS.has(product) ? GLOBAL_REGION : region;
+}
+
 const VERSIONS: Readonly<Record<CloudProduct, string>> = {
   cr: CR_VERSION,
   crpe: CRPE_VERSION,
@@ -128,6 +139,8 @@ export class CloudSession {
   readonly #credentials = new Map<string, SdkCredentialObject>();
   readonly #runtimeClients = new Map<string, Promise<unknown>>();
   readonly #productClients = new Map<string, unknown>();
+  /** Sites learned from BSS in this session (run), by account alias. */
+  readonly #sites = new Map<string, Site>();
   #closed = false;
 
   constructor(options: CloudSessionOptions) {
@@ -189,8 +202,34 @@ export class CloudSession {
     return this.#product(`crpe|${alias}|${region}`, () => new CrpeClient(this.#roaCall('crpe', alias, region)));
   }
 
-  bss(alias: string): BssClient {
-    return this.#product(`bss|${alias}`, () => new BssClient(this.#rpcCall('bss', alias, GLOBAL_REGION), this.#newClientToken));
+  /** BSS on a site's endpoint (default the China site's `business.aliyuncs.com`). */
+  bss(alias: string, site: Site = 'china'): BssClient {
+    const region = site === 'international' ? BSS_INTERNATIONAL_REGION : GLOBAL_REGION;
+    return this.#product(`bss|${alias}|${site}`, () => new BssClient(this.#rpcCall('bss', alias, region), this.#newClientToken));
+  }
+
+  /**
+   * BSS for the account's Enterprise Edition instances, on its site: the declared one, or the one
+   * detected on the first call and remembered for the session (bss.ts AcrEeBilling).
+   */
+  acrEe(alias: string): AcrEeBilling {
+    const declared = this.account(alias).site;
+    return this.#product(`acr-ee|${alias}`, () =>
+      new AcrEeBilling(alias, (site) => this.bss(alias, site), {
+        declared,
+        learned: () => this.#sites.get(alias),
+        learn: (site) => {
+          if (this.#sites.get(alias) === site) return;
+          this.#sites.set(alias, site);
+          this.#deps.reporter({ level: 'debug', code: 'cloud.site', message: `account ${alias} is a ${site}-site account (BSS answered on that site)`, data: { alias, site } });
+        },
+      }),
+    );
+  }
+
+  /** An account's site: declared, else learned from BSS in this session, else undefined. */
+  siteOf(alias: string): Site | undefined {
+    return this.accounts[alias]?.site ?? this.#sites.get(alias);
   }
 
   cbn(alias: string): CbnClient {
@@ -295,7 +334,7 @@ export class CloudSession {
   }
 
   async #clientConfig(product: CloudProduct, alias: string, region: string, credential?: SdkCredentialObject): Promise<ClientConfig> {
-    const resolved: ResolvedEndpoint = await this.endpoints.resolve(product, GLOBAL_PRODUCTS.has(product) ? GLOBAL_REGION : region);
+    const resolved: ResolvedEndpoint = await this.endpoints.resolve(product, endpointRegion(product, region));
     return {
       credential: credential ?? this.#credential(alias),
       endpoint: resolved.endpoint,
@@ -326,7 +365,7 @@ export class CloudSession {
   }
 
   async #protocol(product: CloudProduct, region: string): Promise<'http' | 'https'> {
-    return (await this.endpoints.resolve(product, GLOBAL_PRODUCTS.has(product) ? GLOBAL_REGION : region)).protocol;
+    return (await this.endpoints.resolve(product, endpointRegion(product, region))).protocol;
   }
 
   #rpcCall(product: CloudProduct, alias: string, region: string): RpcCallFn {
@@ -395,7 +434,7 @@ export class CloudSession {
   #sdkCall(product: CloudProduct, alias: string, region: string): SdkCallFn {
     return async <T>(action: string, semantics: CallSemantics, send: () => Promise<T>): Promise<T> => {
       // Resolve the endpoint (cached) before the pipeline, so a bad endpoint is neither counted nor retried.
-      await this.endpoints.resolve(product, GLOBAL_PRODUCTS.has(product) ? GLOBAL_REGION : region);
+      await this.endpoints.resolve(product, endpointRegion(product, region));
       return runCall(this.#deps, { product, action, account: alias, region }, semantics, send);
     };
   }

@@ -139,6 +139,7 @@ function typeIn(schema: Json, prop: Json, sections: Sections): string {
     const values = prop['enum'] as unknown[];
     return values.length > 8 ? `one of ${values.length} values (see the schema), e.g. \`${String(values[values.length - 4])}\`` : values.map((v) => `\`${String(v)}\``).join(' \\| ');
   }
+  if (Array.isArray(prop['oneOf']) && prop['type'] === undefined) return (prop['oneOf'] as Json[]).map((b) => typeOf(schema, b)).join(' or ');
   const type = String(prop['type'] ?? 'any');
   if (type === 'array') {
     const items = (prop['items'] ?? {}) as Json;

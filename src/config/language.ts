@@ -77,6 +77,11 @@ export const CORE_SCHEMA: Readonly<Record<string, unknown>> = {
           type: 'string',
           maxLength: 1024,
         },
+        site: {
+          description: 'The Alibaba Cloud site of the account: `china` (aliyun.com) or `international` (alibabacloud.com). It decides the BSS endpoint and product type instances are bought with (`acr_ee_public_cn` on business.aliyuncs.com, `acr_ee_public_intl` on business.ap-southeast-1.aliyuncs.com) and the Personal Edition hosts (`registry.` or `registry-intl.`). Absent: detected on the first purchase, upgrade or release (China first, then international when BSS answers NotApplicable), as the Terraform provider does.',
+          type: 'string',
+          enum: ['china', 'international'],
+        },
         credentials: {
           description: 'Where acrctl gets credentials for this account. Absent: the default credentials chain (environment, config file, instance role).',
           $ref: '#/$defs/credentials',

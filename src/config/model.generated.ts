@@ -29,6 +29,8 @@ export interface Account {
   readonly uid: string;
   /** Free text for humans. */
   readonly description?: string;
+  /** The Alibaba Cloud site of the account: `china` (aliyun.com) or `international` (alibabacloud.com). It decides the BSS endpoint and product type instances are bought with (`acr_ee_public_cn` on business.aliyuncs.com, `acr_ee_public_intl` on business.ap-southeast-1.aliyuncs.com) and the Personal Edition hosts (`registry.` or `registry-intl.`). Absent: detected on the first purchase, upgrade or release (China first, then international when BSS answers NotApplicable), as the Terraform provider does. */
+  readonly site?: 'china' | 'international';
   /** Where acrctl gets credentials for this account. Absent: the default credentials chain (environment, config file, instance role). */
   readonly credentials?: Credentials;
 }
@@ -178,12 +180,24 @@ export type ImportRule = {
   readonly overwrite?: boolean;
 };
 
+/** A replication target in an account acrctl does not operate (seed 003: the target's owner hands over the account UID, the region and the instance id). Its owner creates the role `aliyuncontainerregistrycrossaccoutsyncrole` with the trust policy and policy acrctl prints, and the namespace (auto-create on) or repository the rule needs. */
+export interface ExternalTarget {
+  /** UID of the account that owns the target instance: 16 digits, quoted. Not a declared account (name a declared account's instance by its alias). */
+  readonly uid: string;
+  /** Region of the target instance. */
+  readonly region: Region;
+  /** Id of the target instance, `cri-…`. */
+  readonly instanceId: string;
+  /** The target instance's name, for plans and outputs only (acrctl cannot read it). */
+  readonly name?: string;
+}
+
 /** A replication (sync) rule from this instance to another one, in the same or another account or region. Copies images pushed after the rule exists; `backfill` also copies older ones. */
 export interface ReplicationRule {
   /** Rule name, unique within the source instance (the natural key): 1-64 letters, digits, `_ . -`. */
   readonly name: string;
-  /** Alias of the target instance (under `instances`). */
-  readonly to: string;
+  /** The target instance: the alias of a declared instance (under `instances`), or an instance acrctl does not operate, in another account (`{uid, region, instanceId, name?}`: a partner's). For the latter acrctl reads and creates nothing in that account: it prints what the target's owner must create (role, trust policy, policy, namespaces) and plans the rule as a gate the first time. */
+  readonly to: string | ExternalTarget;
   /** `namespace`: every repository of the namespace (the target namespace needs autoCreateRepo). `repository`: one repository, which must exist on both sides. */
   readonly level?: 'namespace' | 'repository';
   /** Namespace in the source instance (declared under its `namespaces`); the target namespace has the same name. */

@@ -74,6 +74,7 @@ export type {
   Credentials,
   CrossAccountRole,
   CrossRegionAccess,
+  ExternalTarget,
   ImportRule,
   Instance,
   InternetEndpoint,

@@ -13,6 +13,7 @@
  * - `allOf` branches `if: { properties: { <k>: { const: v } } }, then: …` (import rules) → a union
  *   discriminated by `<k>`, each member without the keys its branch forbids (`not: {}`) and with the
  *   keys it requires;
+ * - a property that is `oneOf` whole schemas (no `type` of its own) → the union of their types;
  * - descriptions → doc comments. Other keywords (patterns, limits, `if/then/else` on optional keys)
  *   constrain values, not shapes, and are left to validation.
  * Contract: pure and deterministic.
@@ -56,6 +57,8 @@ export function generateConfigTypes(schema: Json, options: TypegenOptions): stri
     }
     if ('const' in node) return lit(node['const']);
     if (Array.isArray(node['enum'])) return (node['enum'] as unknown[]).map(lit).join(' | ');
+    // A value of one of several shapes (a replication rule's `to`: an alias or an external target).
+    if (Array.isArray(node['oneOf']) && node['type'] === undefined) return (node['oneOf'] as Json[]).map((b) => typeOf(b, indent)).join(' | ');
     switch (node['type']) {
       case 'string':
         return 'string';

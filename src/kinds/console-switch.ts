@@ -13,6 +13,7 @@
  * `personal-edition-domain` also adds a plan output with the hosts line / PrivateZone record the
  * public Personal Edition host needs (DOMAIN.md: it is not resolved automatically).
  */
+import type { Site } from '../cloud/bss.js';
 import type { CrClient } from '../cloud/cr.js';
 import type { RegistryDocument } from '../config/model.js';
 import { address } from '../plan/address.js';
@@ -49,8 +50,11 @@ interface SwitchDef {
   readonly title: string;
   /** Console path after Instance → Overview. */
   readonly consolePath: string;
-  /** Hosts the endpoints list when the switch is on: [internet host, VPC host]. */
-  readonly hosts: (region: string) => readonly [string, string];
+  /**
+   * Hosts the endpoints list when the switch is on: [internet host, VPC host], on the site of the
+   * instance's account (Personal Edition hosts are `registry-intl…` on the international site).
+   */
+  readonly hosts: (region: string, site: Site) => readonly [string, string];
   readonly note: string;
   /** The instance key's schema (registry.yaml `instances.<i>.<key>`). */
   readonly schema: JsonSchema;
@@ -62,7 +66,10 @@ const PERSONAL_EDITION: SwitchDef = {
   address: personalEditionDomainAddress,
   title: 'Personal Edition domain support',
   consolePath: 'Container Registry console → Instances → {name} → Overview → Domain → Personal Edition domain → switch',
-  hosts: (r) => [`registry.${r}.aliyuncs.com`, `registry-vpc.${r}.aliyuncs.com`],
+  hosts: (r, site) => {
+    const label = site === 'international' ? 'registry-intl' : 'registry';
+    return [`${label}.${r}.aliyuncs.com`, `${label}-vpc.${r}.aliyuncs.com`];
+  },
   note: 'While it turns on (a few seconds) namespace and network ACL operations on the instance are unavailable: do not run another apply on it meanwhile.',
   schema: {
     description: 'Personal Edition domain support: the Personal Edition hosts of this region route to this instance for namespaces it has. At most one instance per region. A console-only switch behind a vendor allow-list: acrctl plans it as a verified gate.',
@@ -97,14 +104,25 @@ async function domains(cr: CrClient, instanceId: string): Promise<{ internet: st
   return { internet: of('internet'), vpc: of('vpc') };
 }
 
+/** On when both hosts of either site are listed (an account's site may be undeclared: an instance lists only its own site's). */
 function isOn(def: SwitchDef, region: string, d: { internet: string[]; vpc: string[] }): boolean {
-  const [pub, vpc] = def.hosts(region);
-  return d.internet.includes(pub) && d.vpc.includes(vpc);
+  return SITES.some((site) => {
+    const [pub, vpc] = def.hosts(region, site);
+    return d.internet.includes(pub) && d.vpc.includes(vpc);
+  });
 }
+
+const SITES: readonly Site[] = ['china', 'international'];
 
 /** A switch's desired object carries the instance's cloud name beside the spec, for instructions. */
 interface SwitchDesired extends DesiredObject<SwitchSpec, SwitchKey> {
   readonly instanceName: string;
+  /** The declared site of the instance's account (default china: hosts shown for it). */
+  readonly site: Site;
+}
+
+function siteOfDesired(d: DesiredObject): Site {
+  return (d as Partial<SwitchDesired>).site ?? 'china';
 }
 
 function instanceNameOf(d: DesiredObject): string {
@@ -115,7 +133,7 @@ function gateInfo(def: SwitchDef, d: DesiredObject, live: LiveObject | undefined
   const on = d.spec['enabled'] === true;
   // Unknown until the instance exists: a placeholder the views fill in (src/render/placeholders.ts).
   const instanceId = live?.ids['instanceId'] ?? `{{${instanceAddress(d.instance ?? d.id)}.instanceId}}`;
-  const [pub, vpc] = def.hosts(d.region);
+  const [pub, vpc] = def.hosts(d.region, siteOfDesired(d));
   const where = `instance ${instanceName} (${instanceId}) in ${d.region}`;
   const instructions = on
     ? [
@@ -173,6 +191,7 @@ function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> 
           spec: { enabled: v },
           requires: [instanceAddress(alias)],
           instanceName: inst.name,
+          site: config.accounts[inst.account]?.site ?? 'china',
         };
         return [d];
       });
@@ -222,7 +241,7 @@ function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> 
       for (const d of ctx.desired) {
         if (d.kind !== def.kind || d.spec['enabled'] !== true || d.instance === undefined) continue;
         const name = instanceNameOf(d);
-        const [pub, vpc] = def.hosts(d.region);
+        const [pub, vpc] = def.hosts(d.region, siteOfDesired(d));
         const eeHost = `${name}-registry.${d.region}.cr.aliyuncs.com`;
         const internet = ctx.desired.find((x) => x.kind === 'internet-endpoint' && x.instance === d.instance);
         outputs.push({

@@ -7,12 +7,13 @@
  * List returns quotas), or all of them for adopt. Live instances no alias declares are unmanaged under `account[alias]` and
  * never pruned: releasing a registry is only for a destroy command.
  * Acts through BSS: CreateInstance (ClientToken), ModifyInstance (edition or quota upgrade),
- * RefundInstance (destroy). A downgrade is a plan-time error, never a silent no-op.
+ * RefundInstance (destroy), on the account's site (`accounts.<a>.site`, or detected on the first
+ * call: bss.ts AcrEeBilling). A downgrade is a plan-time error, never a silent no-op.
  *
  * Also exports what the instance's child kinds need of their container: the declared instances found
  * RUNNING, instance ids at apply time, the prune flag.
  */
-import { ACR_EE_PRODUCT, type ModifyInstanceRequest } from '../cloud/bss.js';
+import type { ModifyInstanceRequest } from '../cloud/bss.js';
 import type { CrClient, CrInstance } from '../cloud/cr.js';
 import { DEFAULTS, type Edition, type Instance, type Quotas, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
 import { AcrctlError } from '../errors.js';
@@ -195,12 +196,6 @@ async function listInstances(cr: CrClient): Promise<CrInstance[]> {
   return (await cr.allInstances()).items;
 }
 
-function bssProductType(): string {
-  // The China site's product type for every region: the cr JSON ties `acr_ee_public_intl` to
-  // international-site accounts (a NotApplicable answer), not to regions. See docs/kinds.md.
-  return ACR_EE_PRODUCT.productType.china;
-}
-
 async function findByName(cr: CrClient, name: string): Promise<CrInstance | undefined> {
   return (await listInstances(cr)).find((i) => i.InstanceName === name && !GONE.has(i.InstanceStatus ?? ''));
 }
@@ -272,10 +267,9 @@ async function create(ctx: ExecContext, s: Subject<InstanceSpec, InstanceIds, In
   if (instanceId === undefined) {
     await ctx.intent('CreateInstance', { name, region: s.region, edition });
     try {
-      const r = await ctx.cloud.bss(s.account).createInstance({
+      // On the account's site (declared, or detected: bss.ts AcrEeBilling).
+      const r = await ctx.cloud.acrEe(s.account).createInstance({
         ClientToken: ctx.clientToken(),
-        ProductCode: ACR_EE_PRODUCT.productCode,
-        ProductType: bssProductType(),
         SubscriptionType: 'Subscription',
         Period: 1,
         RenewalStatus: 'AutoRenewal',
@@ -317,16 +311,14 @@ async function update(ctx: ExecContext, c: Change<InstanceSpec, InstanceIds, Ins
     // A change still starting (status only) needs no call, just the wait below.
     await waitRunning(ctx, cr, instanceId, name);
     await ctx.intent('ModifyInstance', { name, instanceId, parameters: params.map((p) => p.Code) });
-    const req: ModifyInstanceRequest = {
+    const req: Omit<ModifyInstanceRequest, 'ProductCode' | 'ProductType'> = {
       ClientToken: ctx.clientToken('modify'),
       InstanceId: instanceId,
       ModifyType: 'Upgrade',
-      ProductCode: ACR_EE_PRODUCT.productCode,
-      ProductType: bssProductType(),
       SubscriptionType: 'Subscription',
       Parameter: params,
     };
-    await ctx.cloud.bss(c.account).modifyInstance(req);
+    await ctx.cloud.acrEe(c.account).modifyInstance(req);
   }
   await waitRunning(ctx, cr, instanceId, name, changed.has('edition') ? c.spec.edition : undefined);
   return { ids: { instanceId } };
@@ -339,12 +331,10 @@ async function remove(ctx: ExecContext, r: Removal<InstanceSpec, InstanceIds, In
   if (ctx.reconciled?.state !== 'pending') {
     await ctx.intent('RefundInstance', { name, instanceId });
     try {
-      await ctx.cloud.bss(r.account).refundInstance({
+      await ctx.cloud.acrEe(r.account).refundInstance({
         ClientToken: ctx.clientToken('refund'),
         InstanceId: instanceId,
         ImmediatelyRelease: '1',
-        ProductCode: ACR_EE_PRODUCT.productCode,
-        ProductType: bssProductType(),
       });
     } catch (err) {
       if (vendorCode(err) !== 'ResourceNotExists') throw err;

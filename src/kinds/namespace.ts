@@ -67,10 +67,12 @@ export function effectiveNamespaces(config: RegistryDocument): EffectiveNamespac
   const derived = new Map<string, { instance: string; name: string; namespaceLevel: boolean; rules: string[] }>();
   for (const [source, inst] of Object.entries(instances)) {
     for (const rule of inst.replication ?? []) {
-      if (instances[rule.to] === undefined) continue; // the reference checker reports it
-      const id = namespaceAddress(rule.to, rule.namespace);
+      // An external target's namespace is its owner's to create (the rule's plan outputs say so).
+      if (typeof rule.to !== 'string' || instances[rule.to] === undefined) continue; // the reference checker reports unknown aliases
+      const to = rule.to;
+      const id = namespaceAddress(to, rule.namespace);
       if (out.has(id)) continue;
-      const d = derived.get(id) ?? { instance: rule.to, name: rule.namespace, namespaceLevel: false, rules: [] };
+      const d = derived.get(id) ?? { instance: to, name: rule.namespace, namespaceLevel: false, rules: [] };
       d.namespaceLevel ||= (rule.level ?? DEFAULTS.replication.level) === 'namespace';
       d.rules.push(`${source}/${rule.name}`);
       derived.set(id, d);

@@ -2,7 +2,7 @@
  * The replication rules of a config, flattened with both ends resolved: what the sync-rule, backfill,
  * tag and cross-account RAM kinds all derive their objects from. Pure; no kind of its own.
  */
-import { DEFAULTS, type Instance, type RegistryDocument, type ReplicationRule } from '../config/model.js';
+import { DEFAULTS, type ExternalTarget, type Instance, type RegistryDocument, type ReplicationRule } from '../config/model.js';
 
 /** One replication rule of the config, with both ends resolved. */
 export interface RuleRef {
@@ -21,13 +21,14 @@ export interface RuleRef {
 
 /**
  * Every replication rule whose source and target are declared instances of declared accounts, in
- * config order. Rules naming an unknown instance are left out: the reference checker reports them.
+ * config order (rules into an external target are `externalRules`). Rules naming an unknown instance are left out: the reference checker reports them.
  * Pure.
  */
 export function replicationRules(config: RegistryDocument): RuleRef[] {
   const out: RuleRef[] = [];
   for (const [source, sourceInstance] of Object.entries(config.instances ?? {})) {
     for (const rule of sourceInstance.replication ?? []) {
+      if (typeof rule.to !== 'string') continue; // an external target: externalRules
       const targetInstance = config.instances?.[rule.to];
       const sourceUid = config.accounts[sourceInstance.account]?.uid;
       const targetUid = targetInstance ? config.accounts[targetInstance.account]?.uid : undefined;
@@ -46,3 +47,27 @@ export function crossAccountNames(config: RegistryDocument, account: string): { 
   };
 }
 
+
+/** One replication rule into an instance acrctl does not operate (`to: {uid, region, instanceId}`). */
+export interface ExternalRuleRef {
+  /** Alias of the source instance. */
+  readonly source: string;
+  readonly sourceInstance: Instance;
+  readonly rule: ReplicationRule;
+  readonly target: ExternalTarget;
+  readonly sourceUid: string;
+}
+
+/** Every rule into an external target whose source is a declared instance of a declared account, in config order. Pure. */
+export function externalRules(config: RegistryDocument): ExternalRuleRef[] {
+  const out: ExternalRuleRef[] = [];
+  for (const [source, sourceInstance] of Object.entries(config.instances ?? {})) {
+    for (const rule of sourceInstance.replication ?? []) {
+      if (typeof rule.to === 'string') continue;
+      const sourceUid = config.accounts[sourceInstance.account]?.uid;
+      if (sourceUid === undefined) continue;
+      out.push({ source, sourceInstance, rule, target: rule.to, sourceUid });
+    }
+  }
+  return out;
+}

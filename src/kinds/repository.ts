@@ -237,21 +237,22 @@ export const repositoryKind: Kind<RepositorySpec, RepositoryIds, RepositoryKey> 
     for (const [source, inst] of Object.entries(instances)) {
       for (const rule of inst.replication ?? []) {
         if ((rule.level ?? DEFAULTS.replication.level) !== 'repository' || rule.repository === undefined) continue;
-        if (instances[rule.to] === undefined) continue;
+        if (typeof rule.to !== 'string' || instances[rule.to] === undefined) continue; // external: its owner's
+        const to = rule.to;
         const srcNs = nsById.get(namespaceAddress(source, rule.namespace));
         const srcRepo = srcNs?.declared?.repositories?.[rule.repository];
         if (srcNs === undefined || srcRepo === undefined) continue; // lint repository-rule-repository-mismatch
-        const id = repositoryAddress(rule.to, rule.namespace, rule.repository);
+        const id = repositoryAddress(to, rule.namespace, rule.repository);
         const existing = out.get(id);
         if (existing !== undefined && existing.reason === undefined) continue; // declared in the target
         const reason = existing?.reason !== undefined ? `${existing.reason}; and rule ${source}/${rule.name}` : `replication rule ${source}/${rule.name} copies this repository; configuration copied from ${repositoryAddress(source, rule.namespace, rule.repository)}`;
         out.set(id, {
           id,
           kind: 'repository',
-          ...place(rule.to),
-          key: { instance: rule.to, namespace: rule.namespace, repository: rule.repository },
+          ...place(to),
+          key: { instance: to, namespace: rule.namespace, repository: rule.repository },
           spec: specOf(srcRepo, srcNs.defaultRepoType),
-          requires: [namespaceAddress(rule.to, rule.namespace), instanceAddress(rule.to)],
+          requires: [namespaceAddress(to, rule.namespace), instanceAddress(to)],
           reason,
         });
       }

@@ -231,6 +231,8 @@ export interface AdoptContext {
   live(kind: string): readonly LiveObject[];
   /** An instance being adopted, by alias (undefined: not adopted, so nothing inside it is written). */
   instance(alias: string): { readonly name: string; readonly status: string } | undefined;
+  /** True when the adopted document declares an account of this UID (absent: none is known). */
+  declaresUid?(uid: string): boolean;
 }
 
 /**

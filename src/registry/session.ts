@@ -85,9 +85,15 @@ export function registryClients(cloud: CloudSession, opts: RegistryClientsOption
   };
 }
 
+/** The declared or detected site of an account, as a locator field (Personal Edition hosts follow it). */
+function siteOf(cloud: CloudSession, account: string): { site?: 'china' | 'international' } {
+  const site = cloud.siteOf(account);
+  return site === undefined ? {} : { site };
+}
+
 /** Where a target's registry listens: `{ base: 'http://127.0.0.1:PORT' | 'https://host' }`. */
 export async function resolveRegistry(cloud: CloudSession, target: RegistryTarget): Promise<{ base: string }> {
-  const locator: RegistryLocator = target.kind === 'ee' ? { kind: 'ee', instanceId: target.instanceId, region: target.region } : { kind: 'pe', region: target.region };
+  const locator: RegistryLocator = target.kind === 'ee' ? { kind: 'ee', instanceId: target.instanceId, region: target.region } : { kind: 'pe', region: target.region, ...siteOf(cloud, target.account) };
   const known = await cloud.endpoints.registry?.(locator);
   if (known !== undefined) return known;
   if (cloud.endpoints.emulated || target.kind === 'pe') {

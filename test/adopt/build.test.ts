@@ -142,13 +142,29 @@ describe('buildDocument: namespaces a rule derives are folded into the rule', ()
   });
 });
 
+describe('buildDocument: a rule into an account the document does not declare', () => {
+  it('is written as an external target when its UID is known', () => {
+    const { document, notes } = buildDocument(facts([rule('hz', 'away', { targetInstance: 'cri-elsewhere', targetInstanceName: 'partner-bj', targetAccountUid: '6543210987654321' })]));
+    expect(notes).toEqual([]);
+    expect((document as unknown as { instances: Record<string, { replication?: unknown[] }> }).instances['hz']?.replication).toEqual([
+      expect.objectContaining({ name: 'away', to: { uid: '6543210987654321', region: 'cn-beijing', instanceId: 'cri-elsewhere', name: 'partner-bj' } }),
+    ]);
+  });
+});
+
 describe('buildDocument: what cannot be expressed is a note, never dropped silently', () => {
   const cases: { reason: string; live: LiveObject[]; instances?: FoundInstance[]; address: string; message: RegExp }[] = [
     {
-      reason: 'a rule whose target instance is not adopted',
-      live: [rule('hz', 'away', { targetInstance: 'cri-elsewhere', targetAccountUid: '6543210987654321' })],
+      reason: 'a rule whose target instance is not adopted, in a declared account',
+      live: [rule('hz', 'away', { targetInstance: 'cri-elsewhere', targetAccountUid: '1234567890123456' })],
       address: 'instance[hz].replication[away]',
-      message: /target instance cri-elsewhere \(region cn-beijing, account 6543210987654321\) is not part of this adoption/,
+      message: /target instance cri-elsewhere \(region cn-beijing, account 1234567890123456\) is not part of this adoption/,
+    },
+    {
+      reason: 'a cross-account rule whose target account is unknown (ListRepoSyncRule does not return it)',
+      live: [rule('hz', 'away', { targetInstance: 'cri-elsewhere' })],
+      address: 'instance[hz].replication[away]',
+      message: /target instance cri-elsewhere \(region cn-beijing\) is not part of this adoption/,
     },
     {
       reason: 'a repository without summary (the language requires one)',

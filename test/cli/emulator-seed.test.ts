@@ -188,3 +188,40 @@ describe('the documentation of seeding', () => {
     }
   });
 });
+
+describe('seed files: sites, instances of accounts acrctl does not operate, their RAM roles', () => {
+  it('checks every alias they name and the shapes of their fields', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acrctl-seed-partner-'));
+    try {
+      writeFileSync(
+        join(dir, 'emulator-seed.yaml'),
+        [
+          'version: 1',
+          'accounts: { partner: "7654321098765432" }',
+          'sites: { prod: international, ghost: china }',
+          'instances:',
+          '  - { account: partner, region: cn-beijing, id: cri-partnerexample1, name: partner-bj, namespaces: [{ name: team-a, autoCreate: true }] }',
+          '  - { account: nobody, region: cn-beijing, id: not-an-id, name: x }',
+          'ramRoles:',
+          '  - { account: partner, name: aliyuncontainerregistrycrossaccoutsyncrole, trustPolicy: { Version: "1", Statement: [] } }',
+          '  - { account: elsewhere, name: r, trustPolicy: {} }',
+          '',
+        ].join('\n'),
+      );
+      const first = await loadSeed('emulator-seed.yaml', dir, new Set(['prod']));
+      expect(first.findings.every((f) => f.location.line === 6), 'both shape errors are on the instance line').toBe(true);
+      expect(first.findings.map((f) => f.message).join('\n')).toContain('expected an instance id: cri- and lowercase letters or digits, got "not-an-id"');
+      expect(first.findings.map((f) => f.message).join('\n')).toContain('an instance name is 3-30 lowercase letters');
+      // Fix the shapes: then the aliases are checked.
+      writeFileSync(join(dir, 'emulator-seed.yaml'), readFileSync(join(dir, 'emulator-seed.yaml'), 'utf8').replace('id: not-an-id, name: x', 'id: cri-other1, name: other'));
+      const second = await loadSeed('emulator-seed.yaml', dir, new Set(['prod']));
+      expect(second.findings.map((f) => `${f.location.line}: ${f.message}`)).toEqual([
+        '3: account "ghost" is neither in the registry.yaml nor in this file\'s accounts (known: partner, prod)',
+        '6: account "nobody" is neither in the registry.yaml nor in this file\'s accounts (known: partner, prod)',
+        '9: account "elsewhere" is neither in the registry.yaml nor in this file\'s accounts (known: partner, prod)',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

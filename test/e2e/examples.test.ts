@@ -129,3 +129,65 @@ describe('examples/cross-region-access with the embedded emulator', () => {
     }
   });
 });
+
+describe('examples/partner-replication, two parties: the partner creates its role itself', () => {
+  it('without the role apply stops at the gates with the partner\'s instructions; once the partner creates it through the RAM API, apply --resume creates the rules', async () => {
+    const t = await startTestEmulator();
+    const cwd = mkdtempSync(join(tmpdir(), 'acrctl-example-partner-'));
+    try {
+      const dir = join(examplesDir, 'partner-replication');
+      const file = join(dir, 'registry.yaml');
+      // The example's seed without its ramRoles: the partner has not done its part yet.
+      const seed = parse(readFileSync(join(dir, 'emulator-seed.yaml'), 'utf8')) as Record<string, unknown> & { ramRoles: { trustPolicy: unknown; policies: { name: string; document: unknown }[] }[] };
+      const partnerSide = seed.ramRoles[0]!;
+      delete (seed as Record<string, unknown>)['ramRoles'];
+      writeFileSync(join(cwd, 'emulator-seed.yaml'), JSON.stringify(seed));
+      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd });
+      const seeded = await cli(['emulator', 'seed', join(cwd, 'emulator-seed.yaml'), '-f', file]);
+      expect(seeded.code, seeded.stdout + seeded.stderr).toBe(0);
+      await t.admin('DELETE', '/_emulator/calls');
+
+      const first = await cli(['apply', '-f', file, '--auto-approve']);
+      expect(first.code, first.stdout + first.stderr).toBe(3);
+      expect(first.stdout).toContain("The target's owner has created the role: ask the owner of account 7654321098765432");
+      // The refusal is said as the missing role, in the run's progress (the view's stream), not as an API error.
+      expect(first.stdout + first.stderr).toContain("account 7654321098765432 has not authorised account 2345678901234567 to replicate into cri-partnerexample1: the target's owner has not created the role aliyuncontainerregistrycrossaccoutsyncrole");
+      expect(first.stdout + first.stderr).not.toContain('NoPrivilege:');
+      expect(first.stdout).toContain('"Principal":{"Service":["2345678901234567@cr.aliyuncs.com"]}');
+      const { body: calls } = await t.admin<{ accountUid: string }[]>('GET', '/_emulator/calls');
+      expect(calls.filter((c) => c.accountUid === '7654321098765432'), 'acrctl never calls the partner account').toEqual([]);
+
+      // The partner, with its own keys, in its RAM console (the official RAM SDK).
+      const ram = await t.ramClient(await t.account('7654321098765432'));
+      const RamSdk = await import('@alicloud/ram20150501');
+      await ram.createRole(new RamSdk.CreateRoleRequest({ roleName: 'aliyuncontainerregistrycrossaccoutsyncrole', assumeRolePolicyDocument: JSON.stringify(partnerSide.trustPolicy) }));
+      const policy = partnerSide.policies[0]!;
+      await ram.createPolicy(new RamSdk.CreatePolicyRequest({ policyName: policy.name, policyDocument: JSON.stringify(policy.document) }));
+      await ram.attachPolicyToRole(new RamSdk.AttachPolicyToRoleRequest({ policyType: 'Custom', policyName: policy.name, roleName: 'aliyuncontainerregistrycrossaccoutsyncrole' }));
+
+      const second = await cli(['apply', '-f', file, '--resume', '--auto-approve']);
+      expect(second.code, second.stdout + second.stderr).toBe(0);
+      expect(second.stdout + second.stderr).toContain('instance[hz-main].replication[team-a-to-partner]: gate verified');
+      const plan = await cli(['plan', '-f', file, '--detailed-exitcode']);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+
+      // adopt writes the live rules into the undeclared partner account as external targets (the UID
+      // from the base file: ListRepoSyncRule does not return it) ...
+      const adopted = await cli(['adopt', '-f', file, '--account', 'prod']);
+      expect(adopted.code, adopted.stdout + adopted.stderr).toBe(0);
+      const written = parse(adopted.stdout) as { accounts: Record<string, unknown>; instances: Record<string, { replication?: unknown[] }> };
+      expect(Object.keys(written.accounts)).toEqual(['prod']);
+      expect(written.instances['hz-main']?.replication).toEqual([
+        { name: 'base-to-partner', to: { uid: '7654321098765432', region: 'cn-beijing', instanceId: 'cri-partnerexample1', name: 'partner-bj' }, level: 'repository', namespace: 'shared', repository: 'base' },
+        { name: 'team-a-to-partner', to: { uid: '7654321098765432', region: 'cn-beijing', instanceId: 'cri-partnerexample1', name: 'partner-bj' }, namespace: 'team-a', tagFilter: 'v[0-9]+\\.[0-9]+\\.[0-9]+' },
+      ]);
+      // ... and without a base file that names the partner, it says why it cannot.
+      const bare = await cli(['adopt', '--account', 'prod=2345678901234567']);
+      expect(bare.code, bare.stdout + bare.stderr).toBe(0);
+      expect(bare.stdout + bare.stderr).toContain('its target instance cri-partnerexample1 (region cn-beijing)');
+    } finally {
+      await t.close();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});

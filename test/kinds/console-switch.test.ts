@@ -88,6 +88,18 @@ describe('console switches: desired, classify, gate, extras', () => {
   });
 });
 
+describe('console switches: Personal Edition hosts follow the account\'s site', () => {
+  it('an international-site account: the gate verifies and the output names registry-intl… hosts', () => {
+    const config: RegistryDocument = { ...doc({ personalEditionDomain: true, internetEndpoint: { enabled: true } }), accounts: { prod: { uid: UID, site: 'international' } } };
+    const desired = allKinds.flatMap((k) => k.desired(config));
+    const d = desired.find((x) => x.kind === 'personal-edition-domain')!;
+    expect(personalEditionDomainKind.gate!(d, undefined).expect).toEqual({ enabled: true, hosts: ['registry-intl.cn-hangzhou.aliyuncs.com', 'registry-intl-vpc.cn-hangzhou.aliyuncs.com'] });
+    const out = personalEditionDomainKind.extras!({ config, desired, live: () => [] }).outputs ?? [];
+    expect(out[0]!.title).toBe('Resolve the public Personal Edition host registry-intl.cn-hangzhou.aliyuncs.com to instance acme-hz');
+    expect(out[0]!.lines.join('\n')).toContain('registry-intl-vpc.cn-hangzhou.aliyuncs.com resolves automatically');
+  });
+});
+
 describe('console switches: against the emulator', () => {
   const clock = testClock();
   let estate: Estate;

@@ -27,13 +27,20 @@ function rules(ctx: LintContext): RuleEntry[] {
   const out: RuleEntry[] = [];
   for (const { alias, instance } of ctx.instances) {
     (instance.replication ?? []).forEach((rule, index) => {
-      const target = rule.to === alias ? undefined : ctx.instance(rule.to);
+      // An external target (`to: {uid, …}`) is an instance of an account acrctl does not operate.
+      const external = typeof rule.to !== 'string';
+      const target = typeof rule.to !== 'string' || rule.to === alias ? undefined : ctx.instance(rule.to);
       const crossAccount =
-        target !== undefined && ctx.accountKey(target.account) !== ctx.accountKey(instance.account);
+        external || (target !== undefined && ctx.accountKey(target.account) !== ctx.accountKey(instance.account));
       out.push({ alias, source: instance, index, rule, target, crossAccount });
     });
   }
   return out;
+}
+
+/** How a message names a rule's target: its alias, or an external target's instance and account. */
+function targetLabel(rule: ReplicationRule): string {
+  return typeof rule.to === 'string' ? rule.to : `${rule.to.name ?? rule.to.instanceId} (account ${rule.to.uid})`;
 }
 
 const rulePath = (e: RuleEntry, ...rest: (string | number)[]): (string | number)[] => [
@@ -54,7 +61,7 @@ export const crossAccountSourceNotAdvanced: LintRule = {
       .map((e) => ({
         path: rulePath(e, 'to'),
         message:
-          `rule ${e.rule.name} replicates from ${e.alias} (${e.source.edition}) to ${e.rule.to} in another account; ` +
+          `rule ${e.rule.name} replicates from ${e.alias} (${e.source.edition}) to ${targetLabel(e.rule)} in another account; ` +
           `cross-account replication needs an Advanced source. Set edition: Advanced on ${e.alias} (an upgrade), ` +
           `or replicate within one account`,
         hint: 'cross-account replication needs an Advanced Edition source and a Basic or Advanced Edition target',
@@ -217,7 +224,7 @@ export const backfillAboveThreshold: LintRule = {
         message:
           `backfill of rule ${e.rule.name} may plan up to ${tasks} sync tasks (latest ${backfill.latest} × ${scope}), ` +
           `above ${BACKFILL_TASK_THRESHOLD}. For that many images copy the source's OSS bucket and add an import ` +
-          `from: oss on ${e.rule.to} instead, or lower backfill.latest`,
+          `from: oss on ${targetLabel(e.rule)} instead, or lower backfill.latest`,
         hint: 'for many existing images, copy through OSS and an OSS import rather than one sync task per image',
       });
     }

@@ -3,7 +3,7 @@
  * instance, flip the console-only switches. Not signed, not in the call log.
  */
 import { ApiError, type AdminContext, type AdminRoute } from '../../core/contract.js';
-import { crState, DIGEST_RE, instanceStatus, onTagPushed, repoForWrite, settle, writeTag, type InstanceRecord } from './models.js';
+import { createInstance, crState, DIGEST_RE, INSTANCE_NAME_RE, instanceStatus, liveInstances, onTagPushed, repoForWrite, settle, writeTag, type InstanceRecord } from './models.js';
 
 function body(raw: unknown): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
@@ -39,6 +39,29 @@ function consoleView(inst: InstanceRecord): Record<string, unknown> {
 }
 
 export const crAdminRoutes: readonly AdminRoute[] = [
+  {
+    method: 'POST',
+    path: '/_emulator/cr/instances',
+    summary:
+      'Create an EE instance under a chosen id, as if bought in the console of an account acrctl does not operate (a partner\'s, for seeding examples): {"accountUid","region","name","edition":"Basic"|"Standard"|"Advanced","instanceId":"cri-…"}. It starts PENDING like a purchase; no BSS subscription is recorded.',
+    handle(ctx, _pp, raw) {
+      settle(ctx);
+      const b = body(raw);
+      const accountUid = str(b, 'accountUid');
+      if (!/^\d{16}$/.test(accountUid)) throw new ApiError('InvalidBody', '"accountUid" must be 16 digits.', 400);
+      const region = str(b, 'region');
+      const name = str(b, 'name');
+      if (!INSTANCE_NAME_RE.test(name)) throw new ApiError('InvalidBody', `"${name}" is not a valid instance name.`, 400);
+      const edition = str(b, 'edition');
+      if (edition !== 'Basic' && edition !== 'Standard' && edition !== 'Advanced') throw new ApiError('InvalidBody', '"edition" must be Basic, Standard or Advanced.', 400);
+      const instanceId = str(b, 'instanceId');
+      if (!/^cri-[0-9a-z]+$/.test(instanceId)) throw new ApiError('InvalidBody', '"instanceId" must be cri- and lowercase letters or digits.', 400);
+      if (crState(ctx).instances[instanceId] !== undefined) throw new ApiError('InstanceIdDuplicate', `An instance ${instanceId} exists already.`, 409);
+      if (liveInstances(crState(ctx), accountUid, region, ctx.now()).some((i) => i.name === name)) throw new ApiError('InstanceNameDuplicate', `The account has an instance named ${name} in ${region} already.`, 409);
+      const inst = createInstance(ctx, { accountUid, region, name, edition, extraNamespaceQuota: 0, extraRepoQuota: 0, instanceId });
+      return { instanceId: inst.instanceId, accountUid, region, name, edition };
+    },
+  },
   {
     method: 'POST',
     path: '/_emulator/cr/instances/{InstanceId}/images',

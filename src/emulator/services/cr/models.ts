@@ -259,6 +259,8 @@ export interface NewInstance {
   extraNamespaceQuota: number;
   extraRepoQuota: number;
   vpcQuota?: number;
+  /** A chosen id (admin seeding only: BSS always picks it). */
+  instanceId?: string;
 }
 
 /** Creates an instance in PENDING (BSS CreateInstance). Name uniqueness is checked by the caller. */
@@ -266,7 +268,7 @@ export function createInstance(ctx: ModelContext, spec: NewInstance): InstanceRe
   const now = ctx.now();
   const a = ctx.settings.async;
   const inst: InstanceRecord = {
-    instanceId: ctx.ids.next('cri-'),
+    instanceId: spec.instanceId ?? ctx.ids.next('cri-'),
     accountUid: spec.accountUid,
     region: spec.region,
     name: spec.name,
