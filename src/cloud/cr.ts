@@ -1201,6 +1201,125 @@ export interface GetAuthorizationTokenResponse {
   readonly TempUsername?: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Artifact lifecycle (retention) rules (issue 14). List and Get are HTTP GET actions.
+
+/** Fields of a lifecycle rule as ListArtifactLifecycleRule `Rules[]` and GetArtifactLifecycleRule give them. */
+export interface CrLifecycleRuleFields {
+  /** Indicates whether the rule runs automatically; e.g. false */
+  readonly Auto?: boolean;
+  /** creation time of the rule; e.g. 1638187989000 */
+  readonly CreateTime?: number;
+  /** Indicates whether the rule is configured to delete tags; e.g. true */
+  readonly EnableDeleteTag?: boolean;
+  /** instance ID; e.g. cri-brlg4cbj2yl**** */
+  readonly InstanceId?: string;
+  /** last modification time of the rule; e.g. 1678341923385 */
+  readonly ModifiedTime?: number;
+  /** namespace name; e.g. test-ns */
+  readonly NamespaceName?: string;
+  /** next execution time; e.g. 1638187989000 */
+  readonly NextTime?: number;
+  /** repository name; e.g. test_1 */
+  readonly RepoName?: string;
+  /** number of image tags to retain; e.g. 30 */
+  readonly RetentionTagCount?: number;
+  /** rule ID; e.g. cralr-yqx1q5sir6d**** */
+  readonly RuleId?: string;
+  /** execution schedule; e.g. WEEK */
+  readonly ScheduleTime?: string;
+  /** scope of the rule; values: INSTANCE | NAMESPACE | REPO; e.g. INSTANCE */
+  readonly Scope?: string;
+  /** regular expression that matches image tags to retain; e.g. .*-alpine */
+  readonly TagRegexp?: string;
+}
+
+/** The writable fields of Create/UpdateArtifactLifecycleRule. */
+export interface ArtifactLifecycleRuleFields {
+  /** Specify whether to automatically execute the lifecycle management rule; e.g. false */
+  readonly Auto?: boolean;
+  /** Specify whether to enable lifecycle management for the artifact; e.g. true */
+  readonly EnableDeleteTag?: boolean;
+  /** instance ID; e.g. cri-gbwfk7qbgrxe**** */
+  readonly InstanceId: string;
+  /** name of the namespace; e.g. dev-backend */
+  readonly NamespaceName?: string;
+  /** name of the image repository; e.g. test_1 */
+  readonly RepoName?: string;
+  /** number of images that you want to retain; e.g. 30 */
+  readonly RetentionTagCount?: number;
+  /** execution cycle of the lifecycle management rule; e.g. WEEK */
+  readonly ScheduleTime?: string;
+  /** deletion scope; e.g. INSTANCE */
+  readonly Scope?: string;
+  /** regular expression that is used to indicate which image tags are retained; e.g. release-.* */
+  readonly TagRegexp?: string;
+}
+
+/** CreateArtifactLifecycleRule: Creates a lifecycle management rule for an artifact */
+export type CreateArtifactLifecycleRuleRequest = ArtifactLifecycleRuleFields;
+export interface CreateArtifactLifecycleRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** rule ID; e.g. cralr-b6thg027zmk1**** */
+  readonly RuleId?: string;
+}
+
+/** UpdateArtifactLifecycleRule: Updates a lifecycle management rule of an artifact */
+export interface UpdateArtifactLifecycleRuleRequest extends ArtifactLifecycleRuleFields {
+  /** rule ID; e.g. cralr-luq6qiegzvx**** */
+  readonly RuleId: string;
+}
+export interface UpdateArtifactLifecycleRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** DeleteArtifactLifecycleRule: Deletes an artifact lifecycle management rule */
+export interface DeleteArtifactLifecycleRuleRequest {
+  readonly InstanceId: string;
+  /** rule ID; e.g. cralr-3v8pao9k7chb8q62 */
+  readonly RuleId: string;
+}
+export interface DeleteArtifactLifecycleRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** ListArtifactLifecycleRule (HTTP GET): Lists artifact lifecycle management rules */
+export interface ListArtifactLifecycleRuleRequest {
+  /** Indicates whether automatic tag deletion is enabled; e.g. true */
+  readonly EnableDeleteTag?: boolean;
+  /** ID of the Enterprise Edition instance; e.g. cri-eztul9ucz76q**** */
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+}
+export interface ListArtifactLifecycleRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  readonly Rules?: readonly CrLifecycleRuleFields[];
+  /** total number of entries (an integer here); e.g. 39 */
+  readonly TotalCount?: number;
+}
+
+/** GetArtifactLifecycleRule (HTTP GET): one rule, the same fields as a List item */
+export interface GetArtifactLifecycleRuleRequest {
+  readonly InstanceId: string;
+  readonly RuleId: string;
+}
+export interface GetArtifactLifecycleRuleResponse extends CrLifecycleRuleFields {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
 export type CrInstance = Item<ListInstanceResponse['Instances']>;
 export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
 export type CrRepository = Item<ListRepositoryResponse['Repositories']>;
@@ -1399,6 +1518,34 @@ export class CrClient {
       async (PageNo, PageSize) => {
         const r = await this.listRepoSyncTask({ ...filter, PageNo, PageSize });
         return { items: r.SyncTasks ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  // Artifact lifecycle (retention) rules (issue 14).
+
+  listArtifactLifecycleRule(req: ListArtifactLifecycleRuleRequest): Promise<ListArtifactLifecycleRuleResponse> {
+    return this.#call('ListArtifactLifecycleRule', req, READ, { method: 'GET' });
+  }
+  getArtifactLifecycleRule(req: GetArtifactLifecycleRuleRequest): Promise<GetArtifactLifecycleRuleResponse> {
+    return this.#call('GetArtifactLifecycleRule', req, READ, { method: 'GET' });
+  }
+  createArtifactLifecycleRule(req: CreateArtifactLifecycleRuleRequest): Promise<CreateArtifactLifecycleRuleResponse> {
+    return this.#call('CreateArtifactLifecycleRule', req, ONCE_WRITE);
+  }
+  updateArtifactLifecycleRule(req: UpdateArtifactLifecycleRuleRequest): Promise<UpdateArtifactLifecycleRuleResponse> {
+    return this.#call('UpdateArtifactLifecycleRule', req, IDEMPOTENT_WRITE);
+  }
+  deleteArtifactLifecycleRule(req: DeleteArtifactLifecycleRuleRequest): Promise<DeleteArtifactLifecycleRuleResponse> {
+    return this.#call('DeleteArtifactLifecycleRule', req, IDEMPOTENT_WRITE);
+  }
+  /** Every lifecycle rule of an instance. */
+  allArtifactLifecycleRules(filter: Omit<ListArtifactLifecycleRuleRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrLifecycleRuleFields>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listArtifactLifecycleRule({ ...filter, PageNo, PageSize });
+        return { items: r.Rules ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
       },
       { pageSize },
     );

@@ -83,6 +83,8 @@ export interface Instance {
   readonly imports?: readonly ImportRule[];
   /** Replication (sync) rules whose source is this instance. */
   readonly replication?: readonly ReplicationRule[];
+  /** Artifact lifecycle (retention) rules: which image tags the service deletes on a schedule. One rule per target (natural key: the instance, a namespace, or a repository). Plans show how many live tags a new or changed rule would delete at its next run. */
+  readonly lifecycleRules?: readonly LifecycleRule[];
 }
 
 /** A VPC endpoint link. */
@@ -287,3 +289,51 @@ export interface CrossRegionAccess {
     readonly oss?: string;
   };
 }
+
+/** An artifact lifecycle rule (API CreateArtifactLifecycleRule; Terraform alicloud_cr_artifact_lifecycle_rule, ROS ALIYUN::CR::ArtifactLifecycleRule). In each repository it covers, tags matching `keepTags` are kept, then the `retainLatest` most recently pushed of the others; the rest are deleted when the rule runs. */
+export type LifecycleRule = {
+  /** `instance`: every repository of the instance; `namespace`: every repository of `namespace`; `repository`: `namespace`/`repository` only (API INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'instance';
+  /** How many of the most recently pushed tags (not matching `keepTags`) each repository keeps (API RetentionTagCount). */
+  readonly retainLatest: number;
+  /** Tags whose WHOLE name matches this RE2 expression are always kept (API TagRegexp). Empty or absent: none is kept for its name. */
+  readonly keepTags?: string;
+  /** How often the rule runs when `auto` is true (API ScheduleTime). */
+  readonly schedule?: 'DAY' | 'WEEK' | 'MONTH';
+  /** Run on the schedule (true), or only when started by hand (false). */
+  readonly auto?: boolean;
+  /** Delete tags when the rule runs (API EnableDeleteTag). false keeps the rule but deletes nothing. */
+  readonly enabled?: boolean;
+} | {
+  /** `instance`: every repository of the instance; `namespace`: every repository of `namespace`; `repository`: `namespace`/`repository` only (API INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'namespace';
+  /** Namespace of the instance (declared under its `namespaces`). Required with scope namespace and repository. */
+  readonly namespace: string;
+  /** How many of the most recently pushed tags (not matching `keepTags`) each repository keeps (API RetentionTagCount). */
+  readonly retainLatest: number;
+  /** Tags whose WHOLE name matches this RE2 expression are always kept (API TagRegexp). Empty or absent: none is kept for its name. */
+  readonly keepTags?: string;
+  /** How often the rule runs when `auto` is true (API ScheduleTime). */
+  readonly schedule?: 'DAY' | 'WEEK' | 'MONTH';
+  /** Run on the schedule (true), or only when started by hand (false). */
+  readonly auto?: boolean;
+  /** Delete tags when the rule runs (API EnableDeleteTag). false keeps the rule but deletes nothing. */
+  readonly enabled?: boolean;
+} | {
+  /** `instance`: every repository of the instance; `namespace`: every repository of `namespace`; `repository`: `namespace`/`repository` only (API INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'repository';
+  /** Namespace of the instance (declared under its `namespaces`). Required with scope namespace and repository. */
+  readonly namespace: string;
+  /** Repository of that namespace (declared there). Required with scope repository. */
+  readonly repository: string;
+  /** How many of the most recently pushed tags (not matching `keepTags`) each repository keeps (API RetentionTagCount). */
+  readonly retainLatest: number;
+  /** Tags whose WHOLE name matches this RE2 expression are always kept (API TagRegexp). Empty or absent: none is kept for its name. */
+  readonly keepTags?: string;
+  /** How often the rule runs when `auto` is true (API ScheduleTime). */
+  readonly schedule?: 'DAY' | 'WEEK' | 'MONTH';
+  /** Run on the schedule (true), or only when started by hand (false). */
+  readonly auto?: boolean;
+  /** Delete tags when the rule runs (API EnableDeleteTag). false keeps the rule but deletes nothing. */
+  readonly enabled?: boolean;
+};

@@ -18,6 +18,7 @@ import { crossRegionKind } from './cross-region.js';
 import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
 import { internetEndpointKind } from './internet-endpoint.js';
+import { lifecyclePreviewKind, lifecycleRuleKind } from './lifecycle-rule.js';
 import { namespaceKind } from './namespace.js';
 import { ramAttachmentKind } from './ram-attachment.js';
 import { ramPolicyKind } from './ram-policy.js';
@@ -53,6 +54,9 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     crossRegionKind,
     vpcRouteKind,
     trRouteKind,
+    // issue 14 (coverage): retention, scanning, webhooks
+    lifecycleRuleKind,
+    lifecyclePreviewKind,
   ];
 }
 

@@ -8,6 +8,7 @@
 import type { Finding, RegistryDocument } from '../model.js';
 import type { SourceLocation } from '../../errors.js';
 import { LintContext } from './context.js';
+import { COVERAGE_LINTS } from './coverage.js';
 import { CROSS_REGION_LINTS } from './cross-region.js';
 import { IMPORT_LINTS } from './imports.js';
 import { NAMING_LINTS } from './naming.js';
@@ -32,6 +33,7 @@ export const LINTS: readonly LintRule[] = [
   ...CROSS_REGION_LINTS,
   ...SECURITY_LINTS,
   ...NAMING_LINTS,
+  ...COVERAGE_LINTS,
 ];
 
 /**

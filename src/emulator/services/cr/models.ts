@@ -147,6 +147,23 @@ export interface InstanceRecord {
   customizedDomains: CustomizedDomainRecord[];
   /** Console-only switches (no API): the vendor's allow-list and the two domain features. */
   console: { allowListed: boolean; personalEditionDomain: boolean; authDomainTakeover: boolean };
+  /** Artifact lifecycle (retention) rules, in creation order (handlers/retention.ts). */
+  lifecycleRules?: LifecycleRuleRecord[];
+}
+
+/** An artifact lifecycle (retention) rule (handlers/retention.ts, SPEC.md "Retention"). */
+export interface LifecycleRuleRecord {
+  ruleId: string;
+  scope: 'INSTANCE' | 'NAMESPACE' | 'REPO';
+  namespace?: string;
+  repo?: string;
+  retentionTagCount: number;
+  tagRegexp: string;
+  scheduleTime: string;
+  auto: boolean;
+  enableDeleteTag: boolean;
+  createdAt: EpochMs;
+  modifiedAt: EpochMs;
 }
 
 export interface SyncRuleRecord {
