@@ -85,6 +85,10 @@ export interface Instance {
   readonly replication?: readonly ReplicationRule[];
   /** Artifact lifecycle (retention) rules: which image tags the service deletes on a schedule. One rule per target (natural key: the instance, a namespace, or a repository). Plans show how many live tags a new or changed rule would delete at its next run. */
   readonly lifecycleRules?: readonly LifecycleRule[];
+  /** Scan engine of the instance: `ACR` (Container Registry's own), `SAS` (Security Center) or `DISABLE`. Sent only when acrctl buys the instance (BSS CreateInstance `image_scanner`, as Terraform's image_scanner); no API reads or changes it later, so it is never compared. */
+  readonly imageScanner?: 'ACR' | 'SAS' | 'DISABLE';
+  /** Image scan rules (natural key: name): which pushed tags are scanned for vulnerabilities (VUL) or analysed for their content (SBOM). */
+  readonly scanRules?: readonly ScanRule[];
 }
 
 /** A VPC endpoint link. */
@@ -336,4 +340,46 @@ export type LifecycleRule = {
   readonly auto?: boolean;
   /** Delete tags when the rule runs (API EnableDeleteTag). false keeps the rule but deletes nothing. */
   readonly enabled?: boolean;
+};
+
+/** A scan rule (API CreateScanRule; Terraform alicloud_cr_scan_rule, ROS ALIYUN::CR::ScanRule). */
+export type ScanRule = {
+  /** `instance`: every repository; `namespace`: the repositories of `namespaces`; `repository`: `repositories` of one `namespace` (API ScanScope INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'instance';
+  /** Rule name, unique within the instance (API RuleName). */
+  readonly name: string;
+  /** Only pushed tags matching this RE2 expression are scanned (API RepoTagFilterPattern). */
+  readonly tagFilter?: string;
+  /** `auto`: scan on push (API TriggerType AUTO); `manual`: only when started by hand (MANUAL). */
+  readonly trigger?: 'auto' | 'manual';
+  /** `VUL`: vulnerability scan; `SBOM`: content analysis. Changing it replaces the rule (UpdateScanRule has no ScanType). */
+  readonly scanType?: 'VUL' | 'SBOM';
+} | {
+  /** `instance`: every repository; `namespace`: the repositories of `namespaces`; `repository`: `repositories` of one `namespace` (API ScanScope INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'namespace';
+  /** Rule name, unique within the instance (API RuleName). */
+  readonly name: string;
+  /** Namespaces scanned (declared in the instance). Required with scope namespace, not allowed otherwise. */
+  readonly namespaces: readonly string[];
+  /** Only pushed tags matching this RE2 expression are scanned (API RepoTagFilterPattern). */
+  readonly tagFilter?: string;
+  /** `auto`: scan on push (API TriggerType AUTO); `manual`: only when started by hand (MANUAL). */
+  readonly trigger?: 'auto' | 'manual';
+  /** `VUL`: vulnerability scan; `SBOM`: content analysis. Changing it replaces the rule (UpdateScanRule has no ScanType). */
+  readonly scanType?: 'VUL' | 'SBOM';
+} | {
+  /** `instance`: every repository; `namespace`: the repositories of `namespaces`; `repository`: `repositories` of one `namespace` (API ScanScope INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'repository';
+  /** Rule name, unique within the instance (API RuleName). */
+  readonly name: string;
+  /** The namespace of `repositories`. Required with scope repository, not allowed otherwise. */
+  readonly namespace: string;
+  /** Repositories of `namespace` scanned (declared there). Required with scope repository. */
+  readonly repositories: readonly string[];
+  /** Only pushed tags matching this RE2 expression are scanned (API RepoTagFilterPattern). */
+  readonly tagFilter?: string;
+  /** `auto`: scan on push (API TriggerType AUTO); `manual`: only when started by hand (MANUAL). */
+  readonly trigger?: 'auto' | 'manual';
+  /** `VUL`: vulnerability scan; `SBOM`: content analysis. Changing it replaces the rule (UpdateScanRule has no ScanType). */
+  readonly scanType?: 'VUL' | 'SBOM';
 };

@@ -24,6 +24,7 @@ import { ramAttachmentKind } from './ram-attachment.js';
 import { ramPolicyKind } from './ram-policy.js';
 import { ramRoleKind } from './ram-role.js';
 import { repositoryKind } from './repository.js';
+import { scanRuleKind } from './scan-rule.js';
 import { syncRuleKind } from './sync-rule.js';
 import { makeTagKind, type TagDeps } from './tag.js';
 import { trRouteKind } from './tr-route.js';
@@ -57,6 +58,7 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     // issue 14 (coverage): retention, scanning, webhooks
     lifecycleRuleKind,
     lifecyclePreviewKind,
+    scanRuleKind,
   ];
 }
 

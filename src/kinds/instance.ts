@@ -28,7 +28,8 @@ import { TIMEOUTS, waitUntil } from './wait.js';
 // Keys, specs, ids, addresses
 
 const quotasShape = struct({ namespaces: optional(num), repositories: optional(num), vpcs: optional(num) });
-const specShape = struct({ name: str, edition: str, quotas: optional(quotasShape) });
+/** `imageScanner` (issue 14, declared in scan-rule.ts's language) is sent at create and never read back. */
+const specShape = struct({ name: str, edition: str, quotas: optional(quotasShape), imageScanner: optional(str) });
 const idsShape = struct({ instanceId: str });
 /** A declared instance is keyed by its alias; an undeclared one by its account, region and cloud name. */
 const keyShape = either(struct({ instance: str }), struct({ account: str, region: str, name: str }));
@@ -182,7 +183,7 @@ function desiredOf(alias: string, inst: Instance): DesiredObject<InstanceSpec, I
     region: inst.region,
     instance: alias,
     key: { instance: alias },
-    spec: { name: inst.name, edition: inst.edition, ...(quotas ? { quotas } : {}) },
+    spec: { name: inst.name, edition: inst.edition, ...(quotas ? { quotas } : {}), ...(inst.imageScanner !== undefined ? { imageScanner: inst.imageScanner } : {}) },
     requires: [],
   };
 }
@@ -238,6 +239,7 @@ function createParameters(spec: InstanceSpec, region: string): { Code: string; V
     ...(quotas.repositories !== undefined ? [{ Code: 'RepoQuota', Value: String(quotas.repositories) }] : []),
     ...(quotas.namespaces !== undefined ? [{ Code: 'NamespaceQuota', Value: String(quotas.namespaces) }] : []),
     ...(quotas.vpcs !== undefined ? [{ Code: 'vpc_num', Value: String(quotas.vpcs) }] : []),
+    ...(spec.imageScanner !== undefined ? [{ Code: 'image_scanner', Value: spec.imageScanner }] : []),
   ];
 }
 
@@ -557,7 +559,8 @@ export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
       );
     }
     const changes: FieldChange[] = compareSpec(desired.spec, live.spec, {
-      equal: { quotas: quotasSatisfied },
+      // imageScanner: write-once at create, readable by no API (scan-rule.ts says so in the plan).
+      equal: { quotas: quotasSatisfied, imageScanner: () => true },
       notes: {
         edition: 'upgrade through BSS ModifyInstance',
         quotas: 'declared quotas are minimums; extras are estimated from GetInstanceUsage (see docs/kinds.md)',

@@ -827,10 +827,16 @@ const CASES: Readonly<Record<string, readonly Case[]>> = {
   // issue 14 (coverage): retention, scanning, webhooks
   'tag-pattern-not-re2': [
     {
-      reason: 'a lookahead in a retention rule\'s keepTags (JavaScript accepts it, RE2 does not)',
-      doc: doc({ a: inst({ namespaces: { 'team-a': ns() }, lifecycleRules: [{ scope: 'namespace', namespace: 'team-a', retainLatest: 5, keepTags: 'release-(?!rc).*' }] }) }),
-      paths: ['instances.a.lifecycleRules.0.keepTags'],
-      says: ['keepTags', 'is not a valid RE2 expression'],
+      reason: 'a lookahead in a retention rule\'s keepTags and a backreference in a scan rule\'s tagFilter (JavaScript accepts both, RE2 does not)',
+      doc: doc({
+        a: inst({
+          namespaces: { 'team-a': ns() },
+          lifecycleRules: [{ scope: 'namespace', namespace: 'team-a', retainLatest: 5, keepTags: 'release-(?!rc).*' }],
+          scanRules: [{ name: 's', scope: 'instance', tagFilter: '(a)\\1' }, { name: 't', scope: 'instance', tagFilter: 'v.*' }],
+        }),
+      }),
+      paths: ['instances.a.lifecycleRules.0.keepTags', 'instances.a.scanRules.0.tagFilter'],
+      says: ['is not a valid RE2 expression'],
     },
     {
       reason: 'RE2-only syntax is valid, and an empty keepTags keeps nothing by name',

@@ -34,10 +34,11 @@ const EXAMPLES = readdirSync(`${root}examples`, { withFileTypes: true })
   .map((d) => `examples/${d.name}/registry.yaml`);
 
 describe('examples', () => {
-  it('are the four documented ones', () => {
+  it('are the five documented ones', () => {
     expect(EXAMPLES.sort()).toEqual([
       'examples/cross-account-replication/registry.yaml',
       'examples/cross-region-access/registry.yaml',
+      'examples/full-estate/registry.yaml',
       'examples/migrate-personal/registry.yaml',
       'examples/quickstart/registry.yaml',
     ]);

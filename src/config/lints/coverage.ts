@@ -19,6 +19,9 @@ function sites(ctx: LintContext): PatternSite[] {
     (instance.lifecycleRules ?? []).forEach((rule, index) => {
       if (rule.keepTags !== undefined && rule.keepTags !== '') out.push({ path: ['instances', alias, 'lifecycleRules', index, 'keepTags'], pattern: rule.keepTags, what: 'keepTags' });
     });
+    (instance.scanRules ?? []).forEach((rule, index) => {
+      if (rule.tagFilter !== undefined) out.push({ path: ['instances', alias, 'scanRules', index, 'tagFilter'], pattern: rule.tagFilter, what: 'scan rule tagFilter' });
+    });
   }
   return out;
 }

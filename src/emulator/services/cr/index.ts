@@ -8,6 +8,7 @@ import { endpointActions } from './handlers/endpoints.js';
 import { instanceActions } from './handlers/instances.js';
 import { repositoryActions } from './handlers/repositories.js';
 import { retentionActions, retentionAdminRoutes } from './handlers/retention.js';
+import { scanningActions } from './handlers/scanning.js';
 import { syncActions } from './handlers/sync.js';
 import { initCrState } from './models.js';
 
@@ -18,6 +19,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions },
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions },
   adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes],
 };

@@ -149,6 +149,24 @@ export interface InstanceRecord {
   console: { allowListed: boolean; personalEditionDomain: boolean; authDomainTakeover: boolean };
   /** Artifact lifecycle (retention) rules, in creation order (handlers/retention.ts). */
   lifecycleRules?: LifecycleRuleRecord[];
+  /** Scan rules, in creation order (handlers/scanning.ts). */
+  scanRules?: ScanRuleRecord[];
+  /** What BSS CreateInstance was given as `image_scanner` (no API reads it back). */
+  imageScanner?: 'ACR' | 'SAS' | 'DISABLE';
+}
+
+/** A scan rule (handlers/scanning.ts, SPEC.md "Scan rules"). */
+export interface ScanRuleRecord {
+  scanRuleId: string;
+  name: string;
+  scope: 'INSTANCE' | 'NAMESPACE' | 'REPO';
+  namespaces: string[];
+  repoNames: string[];
+  tagFilter: string;
+  scanType: 'VUL' | 'SBOM';
+  triggerType: 'AUTO' | 'MANUAL';
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
 }
 
 /** An artifact lifecycle (retention) rule (handlers/retention.ts, SPEC.md "Retention"). */
