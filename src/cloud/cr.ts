@@ -1410,6 +1410,66 @@ export interface ListScanRuleResponse {
   readonly TotalCount?: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Repository webhook triggers (issue 14). TriggerUrl may carry a secret: never log a request.
+
+/** A trigger as ListRepoTrigger `Triggers[]` gives it. */
+export interface CrTrigger {
+  /** event that activates the trigger; values: BUILD_SUCCESS | BUILD_Fail (read only) */
+  readonly RepoEvent?: string;
+  /** e.g. crw-vriyql9eq7ep**** */
+  readonly TriggerId?: string;
+  readonly TriggerName?: string;
+  /** image tag condition: a JSON array of tags (TAG_LIST) or a regular expression (TAG_REG_EXP) */
+  readonly TriggerTag?: string;
+  /** values: ALL | TAG_LIST (documented as TAG_LISTTAG here) | TAG_REG_EXP */
+  readonly TriggerType?: string;
+  /** SECRET: may carry a token */
+  readonly TriggerUrl?: string;
+}
+export interface CreateRepoTriggerRequest {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+  readonly TriggerName: string;
+  readonly TriggerTag?: string;
+  /** values: ALL | TAG_LIST | TAG_REG_EXP */
+  readonly TriggerType: string;
+  /** SECRET */
+  readonly TriggerUrl: string;
+}
+export interface CreateRepoTriggerResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  readonly TriggerId?: string;
+}
+export interface UpdateRepoTriggerRequest extends Partial<Omit<CreateRepoTriggerRequest, 'InstanceId' | 'RepoId'>> {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+  readonly TriggerId: string;
+}
+export interface DeleteRepoTriggerRequest {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+  readonly TriggerId: string;
+}
+export interface RepoTriggerWriteResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+export interface ListRepoTriggerRequest {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+}
+export interface ListRepoTriggerResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** not paged */
+  readonly Triggers?: readonly CrTrigger[];
+}
+
 export type CrInstance = Item<ListInstanceResponse['Instances']>;
 export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
 export type CrRepository = Item<ListRepositoryResponse['Repositories']>;
@@ -1666,5 +1726,20 @@ export class CrClient {
       },
       { pageSize },
     );
+  }
+
+  // Repository webhook triggers (issue 14).
+
+  listRepoTrigger(req: ListRepoTriggerRequest): Promise<ListRepoTriggerResponse> {
+    return this.#call('ListRepoTrigger', req, READ);
+  }
+  createRepoTrigger(req: CreateRepoTriggerRequest): Promise<CreateRepoTriggerResponse> {
+    return this.#call('CreateRepoTrigger', req, ONCE_WRITE);
+  }
+  updateRepoTrigger(req: UpdateRepoTriggerRequest): Promise<RepoTriggerWriteResponse> {
+    return this.#call('UpdateRepoTrigger', req, IDEMPOTENT_WRITE);
+  }
+  deleteRepoTrigger(req: DeleteRepoTriggerRequest): Promise<RepoTriggerWriteResponse> {
+    return this.#call('DeleteRepoTrigger', req, IDEMPOTENT_WRITE);
   }
 }

@@ -141,6 +141,8 @@ export interface Repository {
   readonly detail?: string;
   /** Tags cannot be overwritten once pushed. */
   readonly tagImmutability?: boolean;
+  /** Webhooks called when an image is pushed (natural key: name). Their URLs are secrets: `${env:NAME}` only, never printed. */
+  readonly triggers?: readonly Trigger[];
 }
 
 /** An import rule: from a Personal Edition instance (`from: personal`) or an OSS bucket (`from: oss`). Needs a RUNNING VPC endpoint on the instance and a region that supports imports. */
@@ -383,3 +385,15 @@ export type ScanRule = {
   /** `VUL`: vulnerability scan; `SBOM`: content analysis. Changing it replaces the rule (UpdateScanRule has no ScanType). */
   readonly scanType?: 'VUL' | 'SBOM';
 };
+
+/** A repository webhook (API CreateRepoTrigger). Fires for every tag, for the tags of `tags`, or for the tags matching `tagFilter`. The event is not settable through the API. */
+export interface Trigger {
+  /** Trigger name, unique within the repository (API TriggerName). */
+  readonly name: string;
+  /** The URL called (API TriggerUrl), http or https. A secret (URLs carry tokens): only as `${env:NAME}` (anything else is the error secret/in-config); masked in plans, never written to plan files or journals. */
+  readonly url: string;
+  /** Fire only for these tags (API TriggerType TAG_LIST). Not with `tagFilter`. */
+  readonly tags?: readonly string[];
+  /** Fire only for tags matching this RE2 expression (API TriggerType TAG_REG_EXP). Not with `tags`. */
+  readonly tagFilter?: string;
+}

@@ -28,6 +28,7 @@ import { scanRuleKind } from './scan-rule.js';
 import { syncRuleKind } from './sync-rule.js';
 import { makeTagKind, type TagDeps } from './tag.js';
 import { trRouteKind } from './tr-route.js';
+import { triggerKind } from './trigger.js';
 import { vpcLinkKind } from './vpc-link.js';
 import { vpcRouteKind } from './vpc-route.js';
 
@@ -59,6 +60,7 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     lifecycleRuleKind,
     lifecyclePreviewKind,
     scanRuleKind,
+    triggerKind,
   ];
 }
 

@@ -84,6 +84,17 @@ export interface RepoRecord {
   buildRules?: BuildRuleRecord[];
   /** Data-plane content (blobs and manifests pushed to the instance's registry), when any. */
   artifacts?: RepoArtifacts;
+  /** Webhook triggers, in creation order (handlers/triggers.ts). */
+  triggers?: TriggerRecord[];
+}
+
+/** A repository webhook trigger (handlers/triggers.ts, SPEC.md "Triggers"). */
+export interface TriggerRecord {
+  triggerId: string;
+  name: string;
+  url: string;
+  type: 'ALL' | 'TAG_LIST' | 'TAG_REG_EXP';
+  tag: string;
 }
 
 export interface NamespaceRecord {
