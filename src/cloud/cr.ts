@@ -1201,6 +1201,275 @@ export interface GetAuthorizationTokenResponse {
   readonly TempUsername?: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Artifact lifecycle (retention) rules (issue 14). List and Get are HTTP GET actions.
+
+/** Fields of a lifecycle rule as ListArtifactLifecycleRule `Rules[]` and GetArtifactLifecycleRule give them. */
+export interface CrLifecycleRuleFields {
+  /** Indicates whether the rule runs automatically; e.g. false */
+  readonly Auto?: boolean;
+  /** creation time of the rule; e.g. 1638187989000 */
+  readonly CreateTime?: number;
+  /** Indicates whether the rule is configured to delete tags; e.g. true */
+  readonly EnableDeleteTag?: boolean;
+  /** instance ID; e.g. cri-brlg4cbj2yl**** */
+  readonly InstanceId?: string;
+  /** last modification time of the rule; e.g. 1678341923385 */
+  readonly ModifiedTime?: number;
+  /** namespace name; e.g. test-ns */
+  readonly NamespaceName?: string;
+  /** next execution time; e.g. 1638187989000 */
+  readonly NextTime?: number;
+  /** repository name; e.g. test_1 */
+  readonly RepoName?: string;
+  /** number of image tags to retain; e.g. 30 */
+  readonly RetentionTagCount?: number;
+  /** rule ID; e.g. cralr-yqx1q5sir6d**** */
+  readonly RuleId?: string;
+  /** execution schedule; e.g. WEEK */
+  readonly ScheduleTime?: string;
+  /** scope of the rule; values: INSTANCE | NAMESPACE | REPO; e.g. INSTANCE */
+  readonly Scope?: string;
+  /** regular expression that matches image tags to retain; e.g. .*-alpine */
+  readonly TagRegexp?: string;
+}
+
+/** The writable fields of Create/UpdateArtifactLifecycleRule. */
+export interface ArtifactLifecycleRuleFields {
+  /** Specify whether to automatically execute the lifecycle management rule; e.g. false */
+  readonly Auto?: boolean;
+  /** Specify whether to enable lifecycle management for the artifact; e.g. true */
+  readonly EnableDeleteTag?: boolean;
+  /** instance ID; e.g. cri-gbwfk7qbgrxe**** */
+  readonly InstanceId: string;
+  /** name of the namespace; e.g. dev-backend */
+  readonly NamespaceName?: string;
+  /** name of the image repository; e.g. test_1 */
+  readonly RepoName?: string;
+  /** number of images that you want to retain; e.g. 30 */
+  readonly RetentionTagCount?: number;
+  /** execution cycle of the lifecycle management rule; e.g. WEEK */
+  readonly ScheduleTime?: string;
+  /** deletion scope; e.g. INSTANCE */
+  readonly Scope?: string;
+  /** regular expression that is used to indicate which image tags are retained; e.g. release-.* */
+  readonly TagRegexp?: string;
+}
+
+/** CreateArtifactLifecycleRule: Creates a lifecycle management rule for an artifact */
+export type CreateArtifactLifecycleRuleRequest = ArtifactLifecycleRuleFields;
+export interface CreateArtifactLifecycleRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** rule ID; e.g. cralr-b6thg027zmk1**** */
+  readonly RuleId?: string;
+}
+
+/** UpdateArtifactLifecycleRule: Updates a lifecycle management rule of an artifact */
+export interface UpdateArtifactLifecycleRuleRequest extends ArtifactLifecycleRuleFields {
+  /** rule ID; e.g. cralr-luq6qiegzvx**** */
+  readonly RuleId: string;
+}
+export interface UpdateArtifactLifecycleRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** DeleteArtifactLifecycleRule: Deletes an artifact lifecycle management rule */
+export interface DeleteArtifactLifecycleRuleRequest {
+  readonly InstanceId: string;
+  /** rule ID; e.g. cralr-3v8pao9k7chb8q62 */
+  readonly RuleId: string;
+}
+export interface DeleteArtifactLifecycleRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** ListArtifactLifecycleRule (HTTP GET): Lists artifact lifecycle management rules */
+export interface ListArtifactLifecycleRuleRequest {
+  /** Indicates whether automatic tag deletion is enabled; e.g. true */
+  readonly EnableDeleteTag?: boolean;
+  /** ID of the Enterprise Edition instance; e.g. cri-eztul9ucz76q**** */
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+}
+export interface ListArtifactLifecycleRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  readonly Rules?: readonly CrLifecycleRuleFields[];
+  /** total number of entries (an integer here); e.g. 39 */
+  readonly TotalCount?: number;
+}
+
+/** GetArtifactLifecycleRule (HTTP GET): one rule, the same fields as a List item */
+export interface GetArtifactLifecycleRuleRequest {
+  readonly InstanceId: string;
+  readonly RuleId: string;
+}
+export interface GetArtifactLifecycleRuleResponse extends CrLifecycleRuleFields {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scan rules (issue 14). ListScanRule is an HTTP GET action; GetScanRule is POST.
+
+/** Fields of a scan rule as ListScanRule `ScanRules[]` gives them. */
+export interface CrScanRuleFields {
+  /** creation time; e.g. 1702361810000 */
+  readonly CreateTime?: number;
+  /** list of namespaces */
+  readonly Namespaces?: readonly string[];
+  /** repository names */
+  readonly RepoNames?: readonly string[];
+  /** tags that trigger the scan match this regular expression; e.g. .* */
+  readonly RepoTagFilterPattern?: string;
+  /** rule name; e.g. cicd-prod */
+  readonly RuleName?: string;
+  /** scan rule id; e.g. crscnr-2sdveqjhpzd**** */
+  readonly ScanRuleId?: string;
+  /** scan scope; values: INSTANCE | NAMESPACE | REPO; e.g. REPO */
+  readonly ScanScope?: string;
+  /** scan type; values: VUL | SBOM; e.g. SBOM */
+  readonly ScanType?: string;
+  /** trigger type; values: AUTO | MANUAL; e.g. AUTO */
+  readonly TriggerType?: string;
+  /** update time; e.g. 1764122725000 */
+  readonly UpdateTime?: number;
+}
+
+/** CreateScanRule: Creates a scan or content analysis rule. `Namespaces` and `RepoNames` are sent as JSON strings. */
+export interface CreateScanRuleRequest {
+  readonly InstanceId: string;
+  readonly Namespaces?: readonly string[];
+  readonly RepoNames?: readonly string[];
+  /** regular expression used to match tags that trigger a scan; e.g. .* */
+  readonly RepoTagFilterPattern: string;
+  readonly RuleName: string;
+  /** scan scope; e.g. NAMESPACE */
+  readonly ScanScope: string;
+  /** scan type; values: VUL | SBOM; e.g. VUL */
+  readonly ScanType?: string;
+  /** trigger type; values: AUTO | MANUAL; e.g. AUTO */
+  readonly TriggerType: string;
+}
+export interface CreateScanRuleResponse {
+  /** ODD TYPE: `long` in the SDK model although its example is "success"; not relied on. */
+  readonly Code?: string | number;
+  readonly RequestId?: string;
+  /** rule ID; e.g. crscnr-k3gdm5vrn2nzf5hw */
+  readonly ScanRuleId?: string;
+}
+
+/** UpdateScanRule: every field but ScanType (the API has no ScanType here: a new type is a new rule). */
+export interface UpdateScanRuleRequest extends Omit<CreateScanRuleRequest, 'ScanType'> {
+  readonly ScanRuleId: string;
+}
+export interface UpdateScanRuleResponse {
+  /** ODD TYPE: `long` in the SDK model, like CreateScanRule's. */
+  readonly Code?: string | number;
+  readonly RequestId?: string;
+  readonly ScanRuleId?: string;
+}
+
+/** DeleteScanRule */
+export interface DeleteScanRuleRequest {
+  readonly InstanceId: string;
+  readonly ScanRuleId: string;
+}
+export interface DeleteScanRuleResponse {
+  readonly Code?: string;
+  readonly RequestId?: string;
+}
+
+/** ListScanRule (HTTP GET) */
+export interface ListScanRuleRequest {
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  /** values: VUL | SBOM */
+  readonly ScanType?: string;
+}
+export interface ListScanRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  readonly ScanRules?: readonly CrScanRuleFields[];
+  /** an integer here */
+  readonly TotalCount?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repository webhook triggers (issue 14). TriggerUrl may carry a secret: never log a request.
+
+/** A trigger as ListRepoTrigger `Triggers[]` gives it. */
+export interface CrTrigger {
+  /** event that activates the trigger; values: BUILD_SUCCESS | BUILD_Fail (read only) */
+  readonly RepoEvent?: string;
+  /** e.g. crw-vriyql9eq7ep**** */
+  readonly TriggerId?: string;
+  readonly TriggerName?: string;
+  /** image tag condition: a JSON array of tags (TAG_LIST) or a regular expression (TAG_REG_EXP) */
+  readonly TriggerTag?: string;
+  /** values: ALL | TAG_LIST (documented as TAG_LISTTAG here) | TAG_REG_EXP */
+  readonly TriggerType?: string;
+  /** SECRET: may carry a token */
+  readonly TriggerUrl?: string;
+}
+export interface CreateRepoTriggerRequest {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+  readonly TriggerName: string;
+  readonly TriggerTag?: string;
+  /** values: ALL | TAG_LIST | TAG_REG_EXP */
+  readonly TriggerType: string;
+  /** SECRET */
+  readonly TriggerUrl: string;
+}
+export interface CreateRepoTriggerResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  readonly TriggerId?: string;
+}
+export interface UpdateRepoTriggerRequest extends Partial<Omit<CreateRepoTriggerRequest, 'InstanceId' | 'RepoId'>> {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+  readonly TriggerId: string;
+}
+export interface DeleteRepoTriggerRequest {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+  readonly TriggerId: string;
+}
+export interface RepoTriggerWriteResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+export interface ListRepoTriggerRequest {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+}
+export interface ListRepoTriggerResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** not paged */
+  readonly Triggers?: readonly CrTrigger[];
+}
+
 export type CrInstance = Item<ListInstanceResponse['Instances']>;
 export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
 export type CrRepository = Item<ListRepositoryResponse['Repositories']>;
@@ -1402,5 +1671,75 @@ export class CrClient {
       },
       { pageSize },
     );
+  }
+
+  // Artifact lifecycle (retention) rules (issue 14).
+
+  listArtifactLifecycleRule(req: ListArtifactLifecycleRuleRequest): Promise<ListArtifactLifecycleRuleResponse> {
+    return this.#call('ListArtifactLifecycleRule', req, READ, { method: 'GET' });
+  }
+  getArtifactLifecycleRule(req: GetArtifactLifecycleRuleRequest): Promise<GetArtifactLifecycleRuleResponse> {
+    return this.#call('GetArtifactLifecycleRule', req, READ, { method: 'GET' });
+  }
+  createArtifactLifecycleRule(req: CreateArtifactLifecycleRuleRequest): Promise<CreateArtifactLifecycleRuleResponse> {
+    return this.#call('CreateArtifactLifecycleRule', req, ONCE_WRITE);
+  }
+  updateArtifactLifecycleRule(req: UpdateArtifactLifecycleRuleRequest): Promise<UpdateArtifactLifecycleRuleResponse> {
+    return this.#call('UpdateArtifactLifecycleRule', req, IDEMPOTENT_WRITE);
+  }
+  deleteArtifactLifecycleRule(req: DeleteArtifactLifecycleRuleRequest): Promise<DeleteArtifactLifecycleRuleResponse> {
+    return this.#call('DeleteArtifactLifecycleRule', req, IDEMPOTENT_WRITE);
+  }
+  /** Every lifecycle rule of an instance. */
+  allArtifactLifecycleRules(filter: Omit<ListArtifactLifecycleRuleRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrLifecycleRuleFields>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listArtifactLifecycleRule({ ...filter, PageNo, PageSize });
+        return { items: r.Rules ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  // Scan rules (issue 14).
+
+  listScanRule(req: ListScanRuleRequest): Promise<ListScanRuleResponse> {
+    return this.#call('ListScanRule', req, READ, { method: 'GET' });
+  }
+  /** `Namespaces` and `RepoNames` are sent as JSON strings (SDK Shrink parameters). */
+  createScanRule(req: CreateScanRuleRequest): Promise<CreateScanRuleResponse> {
+    return this.#call('CreateScanRule', req, ONCE_WRITE, { shrink: ['Namespaces', 'RepoNames'] });
+  }
+  /** `Namespaces` and `RepoNames` are sent as JSON strings (SDK Shrink parameters). */
+  updateScanRule(req: UpdateScanRuleRequest): Promise<UpdateScanRuleResponse> {
+    return this.#call('UpdateScanRule', req, IDEMPOTENT_WRITE, { shrink: ['Namespaces', 'RepoNames'] });
+  }
+  deleteScanRule(req: DeleteScanRuleRequest): Promise<DeleteScanRuleResponse> {
+    return this.#call('DeleteScanRule', req, IDEMPOTENT_WRITE);
+  }
+  /** Every scan rule of an instance. */
+  allScanRules(filter: Omit<ListScanRuleRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrScanRuleFields>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listScanRule({ ...filter, PageNo, PageSize });
+        return { items: r.ScanRules ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  // Repository webhook triggers (issue 14).
+
+  listRepoTrigger(req: ListRepoTriggerRequest): Promise<ListRepoTriggerResponse> {
+    return this.#call('ListRepoTrigger', req, READ);
+  }
+  createRepoTrigger(req: CreateRepoTriggerRequest): Promise<CreateRepoTriggerResponse> {
+    return this.#call('CreateRepoTrigger', req, ONCE_WRITE);
+  }
+  updateRepoTrigger(req: UpdateRepoTriggerRequest): Promise<RepoTriggerWriteResponse> {
+    return this.#call('UpdateRepoTrigger', req, IDEMPOTENT_WRITE);
+  }
+  deleteRepoTrigger(req: DeleteRepoTriggerRequest): Promise<RepoTriggerWriteResponse> {
+    return this.#call('DeleteRepoTrigger', req, IDEMPOTENT_WRITE);
   }
 }

@@ -89,6 +89,12 @@ export interface Instance {
   readonly imports?: readonly ImportRule[];
   /** Replication (sync) rules whose source is this instance. */
   readonly replication?: readonly ReplicationRule[];
+  /** Artifact lifecycle (retention) rules: which image tags the service deletes on a schedule. One rule per target (natural key: the instance, a namespace, or a repository). Plans show how many live tags a new or changed rule would delete at its next run. */
+  readonly lifecycleRules?: readonly LifecycleRule[];
+  /** Scan engine of the instance: `ACR` (Container Registry's own), `SAS` (Security Center) or `DISABLE`. Sent only when acrctl buys the instance (BSS CreateInstance `image_scanner`, as Terraform's image_scanner); no API reads or changes it later, so it is never compared. */
+  readonly imageScanner?: 'ACR' | 'SAS' | 'DISABLE';
+  /** Image scan rules (natural key: name): which pushed tags are scanned for vulnerabilities (VUL) or analysed for their content (SBOM). */
+  readonly scanRules?: readonly ScanRule[];
 }
 
 /** A VPC endpoint link. */
@@ -141,6 +147,8 @@ export interface Repository {
   readonly detail?: string;
   /** Tags cannot be overwritten once pushed. */
   readonly tagImmutability?: boolean;
+  /** Webhooks called when an image is pushed (natural key: name). Their URLs are secrets: `${env:NAME}` only, never printed. */
+  readonly triggers?: readonly Trigger[];
 }
 
 /** An import rule: from a Personal Edition instance (`from: personal`) or an OSS bucket (`from: oss`). Needs a RUNNING VPC endpoint on the instance and a region that supports imports. */
@@ -346,4 +354,106 @@ export interface DatacenterAccess {
     /** Address of the OSS internal host (e.g. 100.118.28.43). */
     readonly oss?: string;
   };
+}
+
+/** An artifact lifecycle rule (API CreateArtifactLifecycleRule; Terraform alicloud_cr_artifact_lifecycle_rule, ROS ALIYUN::CR::ArtifactLifecycleRule). In each repository it covers, tags matching `keepTags` are kept, then the `retainLatest` most recently pushed of the others; the rest are deleted when the rule runs. */
+export type LifecycleRule = {
+  /** `instance`: every repository of the instance; `namespace`: every repository of `namespace`; `repository`: `namespace`/`repository` only (API INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'instance';
+  /** How many of the most recently pushed tags (not matching `keepTags`) each repository keeps (API RetentionTagCount). */
+  readonly retainLatest: number;
+  /** Tags whose WHOLE name matches this RE2 expression are always kept (API TagRegexp). Empty or absent: none is kept for its name. */
+  readonly keepTags?: string;
+  /** How often the rule runs when `auto` is true (API ScheduleTime). */
+  readonly schedule?: 'DAY' | 'WEEK' | 'MONTH';
+  /** Run on the schedule (true), or only when started by hand (false). */
+  readonly auto?: boolean;
+  /** Delete tags when the rule runs (API EnableDeleteTag). false keeps the rule but deletes nothing. */
+  readonly enabled?: boolean;
+} | {
+  /** `instance`: every repository of the instance; `namespace`: every repository of `namespace`; `repository`: `namespace`/`repository` only (API INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'namespace';
+  /** Namespace of the instance (declared under its `namespaces`). Required with scope namespace and repository. */
+  readonly namespace: string;
+  /** How many of the most recently pushed tags (not matching `keepTags`) each repository keeps (API RetentionTagCount). */
+  readonly retainLatest: number;
+  /** Tags whose WHOLE name matches this RE2 expression are always kept (API TagRegexp). Empty or absent: none is kept for its name. */
+  readonly keepTags?: string;
+  /** How often the rule runs when `auto` is true (API ScheduleTime). */
+  readonly schedule?: 'DAY' | 'WEEK' | 'MONTH';
+  /** Run on the schedule (true), or only when started by hand (false). */
+  readonly auto?: boolean;
+  /** Delete tags when the rule runs (API EnableDeleteTag). false keeps the rule but deletes nothing. */
+  readonly enabled?: boolean;
+} | {
+  /** `instance`: every repository of the instance; `namespace`: every repository of `namespace`; `repository`: `namespace`/`repository` only (API INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'repository';
+  /** Namespace of the instance (declared under its `namespaces`). Required with scope namespace and repository. */
+  readonly namespace: string;
+  /** Repository of that namespace (declared there). Required with scope repository. */
+  readonly repository: string;
+  /** How many of the most recently pushed tags (not matching `keepTags`) each repository keeps (API RetentionTagCount). */
+  readonly retainLatest: number;
+  /** Tags whose WHOLE name matches this RE2 expression are always kept (API TagRegexp). Empty or absent: none is kept for its name. */
+  readonly keepTags?: string;
+  /** How often the rule runs when `auto` is true (API ScheduleTime). */
+  readonly schedule?: 'DAY' | 'WEEK' | 'MONTH';
+  /** Run on the schedule (true), or only when started by hand (false). */
+  readonly auto?: boolean;
+  /** Delete tags when the rule runs (API EnableDeleteTag). false keeps the rule but deletes nothing. */
+  readonly enabled?: boolean;
+};
+
+/** A scan rule (API CreateScanRule; Terraform alicloud_cr_scan_rule, ROS ALIYUN::CR::ScanRule). */
+export type ScanRule = {
+  /** `instance`: every repository; `namespace`: the repositories of `namespaces`; `repository`: `repositories` of one `namespace` (API ScanScope INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'instance';
+  /** Rule name, unique within the instance (API RuleName). */
+  readonly name: string;
+  /** Only pushed tags matching this RE2 expression are scanned (API RepoTagFilterPattern). */
+  readonly tagFilter?: string;
+  /** `auto`: scan on push (API TriggerType AUTO); `manual`: only when started by hand (MANUAL). */
+  readonly trigger?: 'auto' | 'manual';
+  /** `VUL`: vulnerability scan; `SBOM`: content analysis. Changing it replaces the rule (UpdateScanRule has no ScanType). */
+  readonly scanType?: 'VUL' | 'SBOM';
+} | {
+  /** `instance`: every repository; `namespace`: the repositories of `namespaces`; `repository`: `repositories` of one `namespace` (API ScanScope INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'namespace';
+  /** Rule name, unique within the instance (API RuleName). */
+  readonly name: string;
+  /** Namespaces scanned (declared in the instance). Required with scope namespace, not allowed otherwise. */
+  readonly namespaces: readonly string[];
+  /** Only pushed tags matching this RE2 expression are scanned (API RepoTagFilterPattern). */
+  readonly tagFilter?: string;
+  /** `auto`: scan on push (API TriggerType AUTO); `manual`: only when started by hand (MANUAL). */
+  readonly trigger?: 'auto' | 'manual';
+  /** `VUL`: vulnerability scan; `SBOM`: content analysis. Changing it replaces the rule (UpdateScanRule has no ScanType). */
+  readonly scanType?: 'VUL' | 'SBOM';
+} | {
+  /** `instance`: every repository; `namespace`: the repositories of `namespaces`; `repository`: `repositories` of one `namespace` (API ScanScope INSTANCE | NAMESPACE | REPO). */
+  readonly scope: 'repository';
+  /** Rule name, unique within the instance (API RuleName). */
+  readonly name: string;
+  /** The namespace of `repositories`. Required with scope repository, not allowed otherwise. */
+  readonly namespace: string;
+  /** Repositories of `namespace` scanned (declared there). Required with scope repository. */
+  readonly repositories: readonly string[];
+  /** Only pushed tags matching this RE2 expression are scanned (API RepoTagFilterPattern). */
+  readonly tagFilter?: string;
+  /** `auto`: scan on push (API TriggerType AUTO); `manual`: only when started by hand (MANUAL). */
+  readonly trigger?: 'auto' | 'manual';
+  /** `VUL`: vulnerability scan; `SBOM`: content analysis. Changing it replaces the rule (UpdateScanRule has no ScanType). */
+  readonly scanType?: 'VUL' | 'SBOM';
+};
+
+/** A repository webhook (API CreateRepoTrigger). Fires for every tag, for the tags of `tags`, or for the tags matching `tagFilter`. The event is not settable through the API. */
+export interface Trigger {
+  /** Trigger name, unique within the repository (API TriggerName). */
+  readonly name: string;
+  /** The URL called (API TriggerUrl), http or https. A secret (URLs carry tokens): only as `${env:NAME}` (anything else is the error secret/in-config); masked in plans, never written to plan files or journals. */
+  readonly url: string;
+  /** Fire only for these tags (API TriggerType TAG_LIST). Not with `tagFilter`. */
+  readonly tags?: readonly string[];
+  /** Fire only for tags matching this RE2 expression (API TriggerType TAG_REG_EXP). Not with `tags`. */
+  readonly tagFilter?: string;
 }

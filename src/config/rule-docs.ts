@@ -68,6 +68,10 @@ const LINT_WHY: Readonly<Record<string, string>> = {
     'The service rejects names that break its rules (length, character set, separators at the ends) at apply time. Rename; for a long namespace imported from Personal Edition, set sourceNamespace.',
   'duplicate-name':
     'The planner matches declared objects to live ones by natural key (instance name per region, rule name, import source, VPC endpoint, ACL block, access name), so keys must be unique. Rename or remove the second occurrence.',
+  'tag-pattern-not-re2':
+    "A lifecycle rule's keepTags (and the scan and webhook tag expressions) is compiled by the service with Go's regexp package (RE2 syntax), and acrctl predicts what a retention rule deletes with the same dialect. Rewrite the expression in RE2 syntax.",
+  'retention-keeps-one':
+    'An automatic lifecycle rule with retainLatest 1 and no keepTags deletes every tag but the newest in every repository it covers, on its schedule, so no earlier tag can be rolled back to. Keep release tags by name with keepTags, or retain more than one.',
   'internal-lint-failure':
     'A lint threw: a bug in acrctl, not in the file. The other lints still ran. Report it with the file that triggers it.',
 };

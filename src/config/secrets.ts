@@ -77,6 +77,15 @@ export function scanSecrets(value: unknown, locate: Locator): SecretScan {
           walk(child, p);
         }
       }
+    } else if (typeof v === 'string' && path.length >= 3 && path.at(-3) === 'triggers' && path.at(-1) === 'url' && !/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/.test(v)) {
+      // Webhook URLs carry tokens (issue 14): only `${env:NAME}`, checked before interpolation.
+      findings.push({
+        id: 'secret/in-config',
+        severity: 'error',
+        message: 'a webhook URL is a secret: give it as ${env:NAME} and set NAME in the environment (the value is not shown)',
+        location: locate(path, 'value'),
+        path,
+      });
     } else if (typeof v === 'string' && ACCESS_KEY_ID.test(v)) {
       findings.push({
         id: 'secret/in-config',

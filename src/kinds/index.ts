@@ -20,14 +20,17 @@ import { datacenterRouteKind } from './datacenter-route.js';
 import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
 import { internetEndpointKind } from './internet-endpoint.js';
+import { lifecyclePreviewKind, lifecycleRuleKind } from './lifecycle-rule.js';
 import { namespaceKind } from './namespace.js';
 import { ramAttachmentKind } from './ram-attachment.js';
 import { ramPolicyKind } from './ram-policy.js';
 import { ramRoleKind } from './ram-role.js';
 import { repositoryKind } from './repository.js';
+import { scanRuleKind } from './scan-rule.js';
 import { syncRuleKind } from './sync-rule.js';
 import { makeTagKind, type TagDeps } from './tag.js';
 import { trRouteKind } from './tr-route.js';
+import { triggerKind } from './trigger.js';
 import { vpcLinkKind } from './vpc-link.js';
 import { vpcRouteKind } from './vpc-route.js';
 
@@ -57,6 +60,11 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     trRouteKind,
     datacenterKind,
     datacenterRouteKind,
+    // issue 14 (coverage): retention, scanning, webhooks
+    lifecycleRuleKind,
+    lifecyclePreviewKind,
+    scanRuleKind,
+    triggerKind,
   ];
 }
 

@@ -31,8 +31,8 @@ import type { CallNeed } from '../plan/kind.js';
 // Keys, specs, ids, addresses
 
 const quotasShape = struct({ namespaces: optional(num), repositories: optional(num), vpcs: optional(num) });
-/** `ossBucket`: the custom OSS bucket chosen at purchase; no API reads it back, so it never diffs. */
-const specShape = struct({ name: str, edition: str, quotas: optional(quotasShape), ossBucket: optional(str) });
+/** `ossBucket`: the custom OSS bucket chosen at purchase; no API reads it back, so it never diffs. `imageScanner` (issue 14, declared in scan-rule.ts's language) is sent at create and never read back. */
+const specShape = struct({ name: str, edition: str, quotas: optional(quotasShape), ossBucket: optional(str), imageScanner: optional(str) });
 const idsShape = struct({ instanceId: str });
 /** A declared instance is keyed by its alias; an undeclared one by its account, region and cloud name. */
 const keyShape = either(struct({ instance: str }), struct({ account: str, region: str, name: str }));
@@ -186,7 +186,7 @@ function desiredOf(alias: string, inst: Instance): DesiredObject<InstanceSpec, I
     region: inst.region,
     instance: alias,
     key: { instance: alias },
-    spec: { name: inst.name, edition: inst.edition, ...(quotas ? { quotas } : {}), ...(inst.ossBucket !== undefined ? { ossBucket: inst.ossBucket } : {}) },
+    spec: { name: inst.name, edition: inst.edition, ...(quotas ? { quotas } : {}), ...(inst.ossBucket !== undefined ? { ossBucket: inst.ossBucket } : {}), ...(inst.imageScanner !== undefined ? { imageScanner: inst.imageScanner } : {}) },
     requires: [],
   };
 }
@@ -240,6 +240,7 @@ export function createParameters(spec: InstanceSpec, region: string): { Code: st
     ...(quotas.repositories !== undefined ? [{ Code: 'RepoQuota', Value: String(quotas.repositories) }] : []),
     ...(quotas.namespaces !== undefined ? [{ Code: 'NamespaceQuota', Value: String(quotas.namespaces) }] : []),
     ...(quotas.vpcs !== undefined ? [{ Code: 'vpc_num', Value: String(quotas.vpcs) }] : []),
+    ...(spec.imageScanner !== undefined ? [{ Code: 'image_scanner', Value: spec.imageScanner }] : []),
   ];
 }
 
@@ -581,8 +582,9 @@ export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
       );
     }
     const changes: FieldChange[] = compareSpec(desired.spec, live.spec, {
-      // No API tells an instance's bucket: a purchase-time choice, never diffed.
-      equal: { quotas: quotasSatisfied, ossBucket: () => true },
+      // No API tells an instance's bucket: a purchase-time choice, never diffed. imageScanner:
+      // write-once at create, readable by no API (scan-rule.ts says so in the plan).
+      equal: { quotas: quotasSatisfied, ossBucket: () => true, imageScanner: () => true },
       notes: {
         edition: 'upgrade through BSS ModifyInstance',
         quotas: 'declared quotas are minimums; extras are estimated from GetInstanceUsage (see docs/kinds.md)',

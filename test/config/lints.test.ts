@@ -876,6 +876,49 @@ const CASES: Readonly<Record<string, readonly Case[]>> = {
       paths: [],
     },
   ],
+  // issue 14 (coverage): retention, scanning, webhooks
+  'tag-pattern-not-re2': [
+    {
+      reason: 'a lookahead in a retention rule\'s keepTags and a backreference in a scan rule\'s tagFilter (JavaScript accepts both, RE2 does not)',
+      doc: doc({
+        a: inst({
+          namespaces: { 'team-a': ns() },
+          lifecycleRules: [{ scope: 'namespace', namespace: 'team-a', retainLatest: 5, keepTags: 'release-(?!rc).*' }],
+          scanRules: [{ name: 's', scope: 'instance', tagFilter: '(a)\\1' }, { name: 't', scope: 'instance', tagFilter: 'v.*' }],
+        }),
+      }),
+      paths: ['instances.a.lifecycleRules.0.keepTags', 'instances.a.scanRules.0.tagFilter'],
+      says: ['is not a valid RE2 expression'],
+    },
+    {
+      reason: 'RE2-only syntax is valid, and an empty keepTags keeps nothing by name',
+      doc: doc({ a: inst({ lifecycleRules: [{ scope: 'instance', retainLatest: 5, keepTags: '(?P<v>v[0-9]+)\\.\\Q.x\\E' }, { scope: 'instance', retainLatest: 3, keepTags: '' }] }) }),
+      paths: [],
+    },
+  ],
+  'retention-keeps-one': [
+    {
+      reason: 'an automatic rule keeping one tag and nothing by name',
+      doc: doc({ a: inst({ lifecycleRules: [{ scope: 'instance', retainLatest: 1, auto: true }] }) }),
+      paths: ['instances.a.lifecycleRules.0.retainLatest'],
+      says: ['rollbacks'],
+    },
+    {
+      reason: 'a manual rule, a rule keeping releases by name, a disabled rule, or one keeping two are fine',
+      doc: doc({
+        a: inst({
+          namespaces: { x: ns(), y: ns(), z: ns() },
+          lifecycleRules: [
+            { scope: 'instance', retainLatest: 1 },
+            { scope: 'namespace', namespace: 'x', retainLatest: 1, auto: true, keepTags: 'release-.*' },
+            { scope: 'namespace', namespace: 'y', retainLatest: 1, auto: true, enabled: false },
+            { scope: 'namespace', namespace: 'z', retainLatest: 2, auto: true },
+          ],
+        }),
+      }),
+      paths: [],
+    },
+  ],
 };
 
 function lintById(id: string): LintRule {

@@ -39,6 +39,7 @@ describe('examples', () => {
       'examples/cross-account-replication/registry.yaml',
       'examples/cross-region-access/registry.yaml',
       'examples/datacenter/registry.yaml',
+      'examples/full-estate/registry.yaml',
       'examples/international-site/registry.yaml',
       'examples/migrate-personal/registry.yaml',
       'examples/partner-replication/registry.yaml',

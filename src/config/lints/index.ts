@@ -8,6 +8,7 @@
 import type { Finding, RegistryDocument } from '../model.js';
 import type { SourceLocation } from '../../errors.js';
 import { LintContext } from './context.js';
+import { COVERAGE_LINTS } from './coverage.js';
 import { CROSS_REGION_LINTS } from './cross-region.js';
 import { DATACENTER_LINTS } from './datacenter.js';
 import { IMPORT_LINTS } from './imports.js';
@@ -34,6 +35,7 @@ export const LINTS: readonly LintRule[] = [
   ...DATACENTER_LINTS,
   ...SECURITY_LINTS,
   ...NAMING_LINTS,
+  ...COVERAGE_LINTS,
 ];
 
 /**

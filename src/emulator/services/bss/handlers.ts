@@ -175,6 +175,7 @@ export const bssActions: Readonly<Record<string, RpcAction>> = {
     const spec: Parameters<typeof createInstance>[1] = { accountUid: ctx.accountUid, region, name, edition: ed, extraNamespaceQuota: nsQuota, extraRepoQuota: repoQuota };
     if (vpcNum !== undefined) spec.vpcQuota = vpcNum;
     const inst = createInstance(ctx, spec);
+    if (scanner !== undefined) inst.imageScanner = scanner as 'ACR' | 'SAS' | 'DISABLE';
     const order = orderId(ctx);
     const sub: SubscriptionRecord = {
       instanceId: inst.instanceId,

@@ -7,6 +7,9 @@ import { crAdminRoutes } from './admin.js';
 import { endpointActions } from './handlers/endpoints.js';
 import { instanceActions } from './handlers/instances.js';
 import { repositoryActions } from './handlers/repositories.js';
+import { retentionActions, retentionAdminRoutes } from './handlers/retention.js';
+import { scanningActions } from './handlers/scanning.js';
+import { triggerActions } from './handlers/triggers.js';
 import { syncActions } from './handlers/sync.js';
 import { initCrState } from './models.js';
 
@@ -17,6 +20,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions },
-  adminRoutes: crAdminRoutes,
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions },
+  adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes],
 };

@@ -84,6 +84,17 @@ export interface RepoRecord {
   buildRules?: BuildRuleRecord[];
   /** Data-plane content (blobs and manifests pushed to the instance's registry), when any. */
   artifacts?: RepoArtifacts;
+  /** Webhook triggers, in creation order (handlers/triggers.ts). */
+  triggers?: TriggerRecord[];
+}
+
+/** A repository webhook trigger (handlers/triggers.ts, SPEC.md "Triggers"). */
+export interface TriggerRecord {
+  triggerId: string;
+  name: string;
+  url: string;
+  type: 'ALL' | 'TAG_LIST' | 'TAG_REG_EXP';
+  tag: string;
 }
 
 export interface NamespaceRecord {
@@ -147,6 +158,41 @@ export interface InstanceRecord {
   customizedDomains: CustomizedDomainRecord[];
   /** Console-only switches (no API): the vendor's allow-list and the two domain features. */
   console: { allowListed: boolean; personalEditionDomain: boolean; authDomainTakeover: boolean };
+  /** Artifact lifecycle (retention) rules, in creation order (handlers/retention.ts). */
+  lifecycleRules?: LifecycleRuleRecord[];
+  /** Scan rules, in creation order (handlers/scanning.ts). */
+  scanRules?: ScanRuleRecord[];
+  /** What BSS CreateInstance was given as `image_scanner` (no API reads it back). */
+  imageScanner?: 'ACR' | 'SAS' | 'DISABLE';
+}
+
+/** A scan rule (handlers/scanning.ts, SPEC.md "Scan rules"). */
+export interface ScanRuleRecord {
+  scanRuleId: string;
+  name: string;
+  scope: 'INSTANCE' | 'NAMESPACE' | 'REPO';
+  namespaces: string[];
+  repoNames: string[];
+  tagFilter: string;
+  scanType: 'VUL' | 'SBOM';
+  triggerType: 'AUTO' | 'MANUAL';
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+}
+
+/** An artifact lifecycle (retention) rule (handlers/retention.ts, SPEC.md "Retention"). */
+export interface LifecycleRuleRecord {
+  ruleId: string;
+  scope: 'INSTANCE' | 'NAMESPACE' | 'REPO';
+  namespace?: string;
+  repo?: string;
+  retentionTagCount: number;
+  tagRegexp: string;
+  scheduleTime: string;
+  auto: boolean;
+  enableDeleteTag: boolean;
+  createdAt: EpochMs;
+  modifiedAt: EpochMs;
 }
 
 export interface SyncRuleRecord {
