@@ -1201,6 +1201,150 @@ export interface GetAuthorizationTokenResponse {
   readonly TempUsername?: string;
 }
 
+// Helm charts (issue 14): chart namespaces and chart repositories.
+
+/** ListChartNamespace: Queries the chart namespaces of a Container Registry instance */
+export interface ListChartNamespaceRequest {
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** name of the namespace; e.g. test */
+  readonly NamespaceName?: string;
+  /** status of the namespace; values: NORMAL | DELETING; e.g. NORMAL */
+  readonly NamespaceStatus?: string;
+  /** number of the page to return; e.g. 1 */
+  readonly PageNo?: number;
+  /** number of entries to return on each page; e.g. 30 */
+  readonly PageSize?: number;
+}
+export interface ListChartNamespaceResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly Namespaces?: readonly {
+    /** repositories are created automatically when a chart is pushed; e.g. true */
+    readonly AutoCreateRepo?: boolean;
+    /** values: PUBLIC | PRIVATE; e.g. PUBLIC */
+    readonly DefaultRepoType?: string;
+    readonly InstanceId?: string;
+    /** e.g. null */
+    readonly NamespaceId?: string;
+    readonly NamespaceName?: string;
+    /** values: NORMAL | DELETING; e.g. NORMAL */
+    readonly NamespaceStatus?: string;
+    readonly ResourceGroupId?: string;
+  }[];
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. e.g. 1 */
+  readonly TotalCount?: string;
+}
+
+/** CreateChartNamespace: Creates a chart namespace in an instance */
+export interface CreateChartNamespaceRequest {
+  readonly AutoCreateRepo?: boolean;
+  /** values: PUBLIC | PRIVATE */
+  readonly DefaultRepoType?: string;
+  readonly InstanceId: string;
+  readonly NamespaceName: string;
+}
+export interface CreateChartNamespaceResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** UpdateChartNamespace: Updates a chart namespace */
+export interface UpdateChartNamespaceRequest {
+  readonly AutoCreateRepo?: boolean;
+  /** values: PUBLIC | PRIVATE */
+  readonly DefaultRepoType?: string;
+  readonly InstanceId: string;
+  readonly NamespaceName: string;
+}
+export type UpdateChartNamespaceResponse = CreateChartNamespaceResponse;
+
+/** DeleteChartNamespace: Deletes a chart namespace (and every chart repository and chart in it) */
+export interface DeleteChartNamespaceRequest {
+  readonly InstanceId: string;
+  readonly NamespaceName: string;
+}
+export type DeleteChartNamespaceResponse = CreateChartNamespaceResponse;
+
+/** ListChartRepository: Queries the chart repositories of a Container Registry instance */
+export interface ListChartRepositoryRequest {
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RepoName?: string;
+  readonly RepoNamespaceName?: string;
+  /** values: ALL | NORMAL | DELETING; e.g. NORMAL */
+  readonly RepoStatus?: string;
+}
+export interface ListChartRepositoryResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly Repositories?: readonly {
+    /** epoch ms; e.g. 1571926644000 */
+    readonly CreateTime?: number;
+    readonly InstanceId?: string;
+    readonly ModifiedTime?: number;
+    /** e.g. crcr-gpsu7b8chmxk**** */
+    readonly RepoId?: string;
+    readonly RepoName?: string;
+    readonly RepoNamespaceName?: string;
+    /** values: NORMAL | DELETING */
+    readonly RepoStatus?: string;
+    /** values: PRIVATE | PUBLIC */
+    readonly RepoType?: string;
+    readonly ResourceGroupId?: string;
+    readonly Summary?: string;
+  }[];
+  readonly RequestId?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. e.g. 1 */
+  readonly TotalCount?: string;
+}
+
+/** CreateChartRepository: Creates a chart repository */
+export interface CreateChartRepositoryRequest {
+  readonly InstanceId: string;
+  readonly RepoName: string;
+  readonly RepoNamespaceName: string;
+  /** values: PUBLIC | PRIVATE */
+  readonly RepoType?: string;
+  readonly Summary?: string;
+}
+export interface CreateChartRepositoryResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  /** e.g. crcr-2micxey5ewj4**** */
+  readonly RepoId?: string;
+  readonly RequestId?: string;
+}
+
+/** UpdateChartRepository: Updates a chart repository */
+export interface UpdateChartRepositoryRequest {
+  readonly InstanceId: string;
+  readonly RepoName: string;
+  readonly RepoNamespaceName: string;
+  /** values: PUBLIC | PRIVATE */
+  readonly RepoType?: string;
+  readonly Summary?: string;
+}
+export type UpdateChartRepositoryResponse = CreateChartNamespaceResponse;
+
+/** DeleteChartRepository: Deletes a chart repository */
+export interface DeleteChartRepositoryRequest {
+  readonly InstanceId: string;
+  readonly RepoName: string;
+  readonly RepoNamespaceName: string;
+}
+export type DeleteChartRepositoryResponse = CreateChartNamespaceResponse;
+
+export type CrChartNamespace = Item<ListChartNamespaceResponse['Namespaces']>;
+export type CrChartRepository = Item<ListChartRepositoryResponse['Repositories']>;
+
 export type CrInstance = Item<ListInstanceResponse['Instances']>;
 export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
 export type CrRepository = Item<ListRepositoryResponse['Repositories']>;
@@ -1399,6 +1543,55 @@ export class CrClient {
       async (PageNo, PageSize) => {
         const r = await this.listRepoSyncTask({ ...filter, PageNo, PageSize });
         return { items: r.SyncTasks ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  // Helm charts (issue 14)
+
+  listChartNamespace(req: ListChartNamespaceRequest): Promise<ListChartNamespaceResponse> {
+    return this.#call('ListChartNamespace', req, READ);
+  }
+  createChartNamespace(req: CreateChartNamespaceRequest): Promise<CreateChartNamespaceResponse> {
+    return this.#call('CreateChartNamespace', req, ONCE_WRITE);
+  }
+  updateChartNamespace(req: UpdateChartNamespaceRequest): Promise<UpdateChartNamespaceResponse> {
+    return this.#call('UpdateChartNamespace', req, IDEMPOTENT_WRITE);
+  }
+  deleteChartNamespace(req: DeleteChartNamespaceRequest): Promise<DeleteChartNamespaceResponse> {
+    return this.#call('DeleteChartNamespace', req, IDEMPOTENT_WRITE);
+  }
+  listChartRepository(req: ListChartRepositoryRequest): Promise<ListChartRepositoryResponse> {
+    return this.#call('ListChartRepository', req, READ);
+  }
+  createChartRepository(req: CreateChartRepositoryRequest): Promise<CreateChartRepositoryResponse> {
+    return this.#call('CreateChartRepository', req, ONCE_WRITE);
+  }
+  updateChartRepository(req: UpdateChartRepositoryRequest): Promise<UpdateChartRepositoryResponse> {
+    return this.#call('UpdateChartRepository', req, IDEMPOTENT_WRITE);
+  }
+  deleteChartRepository(req: DeleteChartRepositoryRequest): Promise<DeleteChartRepositoryResponse> {
+    return this.#call('DeleteChartRepository', req, IDEMPOTENT_WRITE);
+  }
+
+  /** Every chart namespace of an instance (optionally one name: the filter may match loosely). */
+  allChartNamespaces(filter: Omit<ListChartNamespaceRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrChartNamespace>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listChartNamespace({ ...filter, PageNo, PageSize });
+        return { items: r.Namespaces ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  /** Every chart repository of an instance (or of one chart namespace with `RepoNamespaceName`). */
+  allChartRepositories(filter: Omit<ListChartRepositoryRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrChartRepository>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listChartRepository({ ...filter, PageNo, PageSize });
+        return { items: r.Repositories ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
       },
       { pageSize },
     );

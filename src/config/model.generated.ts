@@ -69,7 +69,7 @@ export interface Instance {
     /** VPC quota, 0 to 100. */
     readonly vpcs?: number;
   };
-  /** VPC endpoint links (natural key: vpc + vswitch). Imports need one in RUNNING state. */
+  /** VPC endpoint links (natural key: vpc + vswitch + module). Imports need one of module Registry in RUNNING state. */
   readonly vpcEndpoints?: readonly VpcEndpoint[];
   /** The public endpoint and its ACL. Absent: not managed. */
   readonly internetEndpoint?: InternetEndpoint;
@@ -83,6 +83,8 @@ export interface Instance {
   readonly imports?: readonly ImportRule[];
   /** Replication (sync) rules whose source is this instance. */
   readonly replication?: readonly ReplicationRule[];
+  /** Helm chart namespaces keyed by name (the namespace naming rule: 2-120 lowercase letters, digits and `_ - .`). Separate from the image `namespaces`: charts are pushed with `helm push` (OCI) or the helm-acr plugin. Terraform: `alicloud_cr_chart_namespace`. */
+  readonly chartNamespaces?: Readonly<Record<string, ChartNamespace>>;
 }
 
 /** A VPC endpoint link. */
@@ -93,6 +95,8 @@ export interface VpcEndpoint {
   readonly vswitch: string;
   /** Create the PrivateZone records that resolve the VPC host inside the VPC. */
   readonly privateZone?: boolean;
+  /** What the VPC reaches: `Registry` (images) or `Chart` (Helm charts, `chartNamespaces`). A VPC may be linked to both, as two entries. Terraform: `module_name` of `alicloud_cr_vpc_endpoint_linked_vpc`. */
+  readonly module?: 'Registry' | 'Chart';
 }
 
 /** Public endpoint of the instance. */
@@ -286,4 +290,24 @@ export interface CrossRegionAccess {
     /** Address of the OSS internal host (e.g. 100.118.28.43). */
     readonly oss?: string;
   };
+}
+
+/** A Helm chart namespace. Deleting it deletes every chart repository and chart in it. */
+export interface ChartNamespace {
+  /** Create a chart repository automatically on the first push to a name that does not exist. */
+  readonly autoCreateRepo?: boolean;
+  /** Type of automatically created chart repositories, and of declared ones that set no `type`. */
+  readonly defaultRepoType?: 'PUBLIC' | 'PRIVATE';
+  /** Delete chart repositories found live in this chart namespace but not declared. */
+  readonly prune?: boolean;
+  /** Chart repositories keyed by repository name. Terraform: `alicloud_cr_chart_repository`. */
+  readonly repositories?: Readonly<Record<string, ChartRepository>>;
+}
+
+/** A Helm chart repository. */
+export interface ChartRepository {
+  /** PUBLIC or PRIVATE. Default: the chart namespace's defaultRepoType. */
+  readonly type?: 'PUBLIC' | 'PRIVATE';
+  /** One-line summary, up to 100 characters. */
+  readonly summary?: string;
 }

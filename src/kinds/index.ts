@@ -13,6 +13,8 @@
 import type { Kind } from '../plan/kind.js';
 import { makeAclEntryKind, type AclEntryDeps } from './acl-entry.js';
 import { backfillKind } from './backfill.js';
+import { chartNamespaceKind } from './chart-namespace.js';
+import { chartRepositoryKind } from './chart-repository.js';
 import { authDomainTakeoverKind, personalEditionDomainKind } from './console-switch.js';
 import { crossRegionKind } from './cross-region.js';
 import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
@@ -53,6 +55,9 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     crossRegionKind,
     vpcRouteKind,
     trRouteKind,
+    // issue 14 (Helm charts, subscriptions, custom domains)
+    chartNamespaceKind,
+    chartRepositoryKind,
   ];
 }
 

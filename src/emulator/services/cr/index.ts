@@ -4,6 +4,7 @@
  */
 import type { RpcService } from '../../core/contract.js';
 import { crAdminRoutes } from './admin.js';
+import { chartActions } from './handlers/charts.js';
 import { endpointActions } from './handlers/endpoints.js';
 import { instanceActions } from './handlers/instances.js';
 import { repositoryActions } from './handlers/repositories.js';
@@ -17,6 +18,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions },
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...chartActions },
   adminRoutes: crAdminRoutes,
 };

@@ -122,6 +122,31 @@ export interface CustomizedDomainRecord {
   modifiedAt: EpochMs;
 }
 
+/** A chart namespace (CreateChartNamespace). */
+export interface ChartNamespaceRecord {
+  namespaceId: string;
+  name: string;
+  autoCreateRepo: boolean;
+  defaultRepoType: RepoType;
+}
+
+/** A chart repository (CreateChartRepository). */
+export interface ChartRepoRecord {
+  repoId: string;
+  namespace: string;
+  name: string;
+  repoType: RepoType;
+  summary: string;
+  createdAt: EpochMs;
+  modifiedAt: EpochMs;
+}
+
+/** The charts of an instance, each list in creation order. */
+export interface ChartState {
+  namespaces: ChartNamespaceRecord[];
+  repos: ChartRepoRecord[];
+}
+
 export interface InstanceRecord {
   instanceId: string;
   accountUid: string;
@@ -145,6 +170,8 @@ export interface InstanceRecord {
   internet: { enabled: boolean; lifecycle?: Lifecycle<EndpointStatus>; acl: AclRecord[] };
   vpcLinks: VpcLinkRecord[];
   customizedDomains: CustomizedDomainRecord[];
+  /** Helm chart namespaces and repositories (handlers/charts.ts). Absent: none yet. */
+  charts?: ChartState;
   /** Console-only switches (no API): the vendor's allow-list and the two domain features. */
   console: { allowListed: boolean; personalEditionDomain: boolean; authDomainTakeover: boolean };
 }
