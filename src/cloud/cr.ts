@@ -1345,6 +1345,176 @@ export type DeleteChartRepositoryResponse = CreateChartNamespaceResponse;
 export type CrChartNamespace = Item<ListChartNamespaceResponse['Namespaces']>;
 export type CrChartRepository = Item<ListChartRepositoryResponse['Repositories']>;
 
+// Pull-through subscriptions (issue 14): artifact subscription rules and tasks.
+
+/** A subscription rule as ListArtifactSubscriptionRule and GetArtifactSubscriptionRule return it. */
+export interface CrSubscriptionRuleFields {
+  /** accelerated subscription channel; e.g. true */
+  readonly Accelerate?: boolean;
+  /** epoch ms */
+  readonly CreateTime?: number;
+  readonly InstanceId?: string;
+  readonly ModifiedTime?: number;
+  /** destination namespace; e.g. test-ns */
+  readonly NamespaceName?: string;
+  /** overwrite images with the same tag in the destination; e.g. true */
+  readonly Override?: boolean;
+  /** operating systems and architectures */
+  readonly Platform?: readonly string[];
+  /** destination repository; e.g. test-repo */
+  readonly RepoName?: string;
+  /** e.g. crasr-mdbpung4i1rm**** */
+  readonly RuleId?: string;
+  readonly SourceDomain?: string;
+  /** e.g. library */
+  readonly SourceNamespaceName?: string;
+  /** values: DOCKER_HUB | GCR | QUAY */
+  readonly SourceProvider?: string;
+  /** e.g. nginx */
+  readonly SourceRepoName?: string;
+  /** e.g. 1 */
+  readonly TagCount?: number;
+  /** e.g. release-v.* */
+  readonly TagRegexp?: string;
+}
+
+/** ListArtifactSubscriptionRule (HTTP GET): List artifact subscription rules */
+export interface ListArtifactSubscriptionRuleRequest {
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+}
+export interface ListArtifactSubscriptionRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  readonly Rules?: readonly CrSubscriptionRuleFields[];
+  /** an integer here */
+  readonly TotalCount?: number;
+}
+
+/** CreateArtifactSubscriptionRule: Creates an artifact subscription rule (`Platform` flattened as Platform.N) */
+export interface CreateArtifactSubscriptionRuleRequest {
+  readonly Accelerate?: boolean;
+  readonly InstanceId: string;
+  readonly NamespaceName: string;
+  readonly Override?: boolean;
+  readonly Platform: readonly string[];
+  readonly RepoName: string;
+  readonly SourceNamespaceName?: string;
+  /** values: DOCKER_HUB | GCR | QUAY */
+  readonly SourceProvider: string;
+  readonly SourceRepoName: string;
+  readonly TagCount: number;
+  readonly TagRegexp: string;
+}
+export interface CreateArtifactSubscriptionRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** e.g. crasr-lxdfele7dg4**** */
+  readonly RuleId?: string;
+}
+
+/** UpdateArtifactSubscriptionRule: Updates an artifact subscription rule. ODD TYPE: Accelerate and Override are STRINGS here. */
+export interface UpdateArtifactSubscriptionRuleRequest {
+  readonly Accelerate?: string;
+  readonly InstanceId: string;
+  readonly NamespaceName?: string;
+  readonly Override?: string;
+  readonly Platform?: readonly string[];
+  readonly RepoName?: string;
+  readonly RuleId: string;
+  readonly SourceNamespaceName?: string;
+  readonly SourceProvider?: string;
+  readonly SourceRepoName?: string;
+  readonly TagCount?: number;
+  readonly TagRegexp?: string;
+}
+export interface UpdateArtifactSubscriptionRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** DeleteArtifactSubscriptionRule: Deletes an artifact subscription rule */
+export interface DeleteArtifactSubscriptionRuleRequest {
+  readonly InstanceId: string;
+  readonly RuleId: string;
+}
+export type DeleteArtifactSubscriptionRuleResponse = UpdateArtifactSubscriptionRuleResponse;
+
+/** CreateArtifactSubscriptionTask: Creates an artifact subscription task (one pull of a rule, now) */
+export interface CreateArtifactSubscriptionTaskRequest {
+  readonly InstanceId: string;
+  readonly RuleId: string;
+}
+export interface CreateArtifactSubscriptionTaskResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** e.g. crast-40le4es9yh0p**** */
+  readonly TaskId?: string;
+}
+
+/** A subscription task as ListArtifactSubscriptionTask and GetArtifactSubscriptionTask return it. */
+export interface CrSubscriptionTaskFields {
+  readonly ArtifactType?: string;
+  readonly InstanceId?: string;
+  readonly Message?: string;
+  readonly NamespaceName?: string;
+  readonly RepoName?: string;
+  readonly SourceNamespaceName?: string;
+  readonly SourceProvider?: string;
+  readonly SourceRepoName?: string;
+  readonly SourceRepoType?: string;
+  readonly TagSubscriptionCount?: number;
+  readonly TagTotalCount?: number;
+  readonly TaskId?: string;
+  /** e.g. SUCCESS */
+  readonly TaskResult?: string;
+  /** e.g. RUNNING */
+  readonly TaskStatus?: string;
+  /** e.g. AUTO */
+  readonly TaskType?: string;
+}
+
+/** GetArtifactSubscriptionTask (HTTP GET): Queries an artifact subscription task */
+export interface GetArtifactSubscriptionTaskRequest {
+  readonly InstanceId: string;
+  readonly TaskId: string;
+}
+export interface GetArtifactSubscriptionTaskResponse extends CrSubscriptionTaskFields {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** epoch ms (a long here) */
+  readonly StartTime?: number;
+  readonly EndTime?: number;
+}
+
+/** ListArtifactSubscriptionTask (HTTP GET): Lists artifact subscription tasks */
+export interface ListArtifactSubscriptionTaskRequest {
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+}
+export interface ListArtifactSubscriptionTaskResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  /** ODD TYPE: StartTime and EndTime are STRINGS here (longs in GetArtifactSubscriptionTask). */
+  readonly Tasks?: readonly (CrSubscriptionTaskFields & { readonly StartTime?: string; readonly EndTime?: string })[];
+  readonly TotalCount?: number;
+}
+
+export type CrSubscriptionRule = CrSubscriptionRuleFields;
+export type CrSubscriptionTask = Item<ListArtifactSubscriptionTaskResponse['Tasks']>;
+
 export type CrInstance = Item<ListInstanceResponse['Instances']>;
 export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
 export type CrRepository = Item<ListRepositoryResponse['Repositories']>;
@@ -1592,6 +1762,52 @@ export class CrClient {
       async (PageNo, PageSize) => {
         const r = await this.listChartRepository({ ...filter, PageNo, PageSize });
         return { items: r.Repositories ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  // Pull-through subscriptions (issue 14). The List/Get actions are HTTP GET.
+
+  listArtifactSubscriptionRule(req: ListArtifactSubscriptionRuleRequest): Promise<ListArtifactSubscriptionRuleResponse> {
+    return this.#call('ListArtifactSubscriptionRule', req, READ, { method: 'GET' });
+  }
+  createArtifactSubscriptionRule(req: CreateArtifactSubscriptionRuleRequest): Promise<CreateArtifactSubscriptionRuleResponse> {
+    return this.#call('CreateArtifactSubscriptionRule', req, ONCE_WRITE);
+  }
+  updateArtifactSubscriptionRule(req: UpdateArtifactSubscriptionRuleRequest): Promise<UpdateArtifactSubscriptionRuleResponse> {
+    return this.#call('UpdateArtifactSubscriptionRule', req, IDEMPOTENT_WRITE);
+  }
+  deleteArtifactSubscriptionRule(req: DeleteArtifactSubscriptionRuleRequest): Promise<DeleteArtifactSubscriptionRuleResponse> {
+    return this.#call('DeleteArtifactSubscriptionRule', req, IDEMPOTENT_WRITE);
+  }
+  createArtifactSubscriptionTask(req: CreateArtifactSubscriptionTaskRequest): Promise<CreateArtifactSubscriptionTaskResponse> {
+    return this.#call('CreateArtifactSubscriptionTask', req, ONCE_WRITE);
+  }
+  getArtifactSubscriptionTask(req: GetArtifactSubscriptionTaskRequest): Promise<GetArtifactSubscriptionTaskResponse> {
+    return this.#call('GetArtifactSubscriptionTask', req, READ, { method: 'GET' });
+  }
+  listArtifactSubscriptionTask(req: ListArtifactSubscriptionTaskRequest): Promise<ListArtifactSubscriptionTaskResponse> {
+    return this.#call('ListArtifactSubscriptionTask', req, READ, { method: 'GET' });
+  }
+
+  /** Every artifact subscription rule of an instance. */
+  allArtifactSubscriptionRules(filter: Omit<ListArtifactSubscriptionRuleRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrSubscriptionRule>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listArtifactSubscriptionRule({ ...filter, PageNo, PageSize });
+        return { items: r.Rules ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  /** Every artifact subscription task of an instance. */
+  allArtifactSubscriptionTasks(filter: Omit<ListArtifactSubscriptionTaskRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrSubscriptionTask>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listArtifactSubscriptionTask({ ...filter, PageNo, PageSize });
+        return { items: r.Tasks ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
       },
       { pageSize },
     );

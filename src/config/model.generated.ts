@@ -85,6 +85,8 @@ export interface Instance {
   readonly replication?: readonly ReplicationRule[];
   /** Helm chart namespaces keyed by name (the namespace naming rule: 2-120 lowercase letters, digits and `_ - .`). Separate from the image `namespaces`: charts are pushed with `helm push` (OCI) or the helm-acr plugin. Terraform: `alicloud_cr_chart_namespace`. */
   readonly chartNamespaces?: Readonly<Record<string, ChartNamespace>>;
+  /** Pull-through subscriptions: repositories of the instance kept filled from a public registry (Docker Hub, GCR, Quay), the newest `tagCount` tags matching `tagFilter`. Natural key: from + sourceNamespace + sourceRepository + namespace + repository. Terraform: `alicloud_cr_artifact_subscription_rule`. */
+  readonly subscriptions?: readonly Subscription[];
 }
 
 /** A VPC endpoint link. */
@@ -310,4 +312,32 @@ export interface ChartRepository {
   readonly type?: 'PUBLIC' | 'PRIVATE';
   /** One-line summary, up to 100 characters. */
   readonly summary?: string;
+}
+
+/** A pull-through subscription (an artifact subscription rule). */
+export interface Subscription {
+  /** A label for the subscription in plans. Not stored by the service (rules have no name), so adopt cannot write it back. */
+  readonly name?: string;
+  /** The public registry pulled from. */
+  readonly from: 'DOCKER_HUB' | 'GCR' | 'QUAY';
+  /** Namespace (organisation) in the source registry; `library` for Docker Hub official images. */
+  readonly sourceNamespace: string;
+  /** Repository in the source registry, e.g. `nginx`. */
+  readonly sourceRepository: string;
+  /** Tags to pull (RE2, whole tag). Default: every tag. */
+  readonly tagFilter?: string;
+  /** Namespace of this instance the images go to (declared under `namespaces`). */
+  readonly namespace: string;
+  /** Repository the images go to. Default: the source repository's name. */
+  readonly repository?: string;
+  /** How many of the newest matching tags to keep pulled. */
+  readonly tagCount?: number;
+  /** Overwrite a tag already in the repository when the source's differs. */
+  readonly override?: boolean;
+  /** Operating system/architecture of the images pulled from multi-arch sources. */
+  readonly platforms?: readonly string[];
+  /** Use the accelerated subscription channel (public preview). */
+  readonly accelerate?: boolean;
+  /** When the rule is created, pull once right away (one subscription task, a `run` action) rather than waiting for the service's next pull. */
+  readonly pullOnCreate?: boolean;
 }

@@ -25,6 +25,7 @@ import { ramAttachmentKind } from './ram-attachment.js';
 import { ramPolicyKind } from './ram-policy.js';
 import { ramRoleKind } from './ram-role.js';
 import { repositoryKind } from './repository.js';
+import { subscriptionKind, subscriptionPullKind } from './subscription.js';
 import { syncRuleKind } from './sync-rule.js';
 import { makeTagKind, type TagDeps } from './tag.js';
 import { trRouteKind } from './tr-route.js';
@@ -58,6 +59,8 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     // issue 14 (Helm charts, subscriptions, custom domains)
     chartNamespaceKind,
     chartRepositoryKind,
+    subscriptionKind,
+    subscriptionPullKind,
   ];
 }
 

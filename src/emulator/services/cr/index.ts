@@ -8,6 +8,7 @@ import { chartActions } from './handlers/charts.js';
 import { endpointActions } from './handlers/endpoints.js';
 import { instanceActions } from './handlers/instances.js';
 import { repositoryActions } from './handlers/repositories.js';
+import { subscriptionActions } from './handlers/subscriptions.js';
 import { syncActions } from './handlers/sync.js';
 import { initCrState } from './models.js';
 
@@ -18,6 +19,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...chartActions },
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...chartActions, ...subscriptionActions },
   adminRoutes: crAdminRoutes,
 };

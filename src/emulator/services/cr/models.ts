@@ -147,6 +147,41 @@ export interface ChartState {
   repos: ChartRepoRecord[];
 }
 
+/** An artifact subscription rule (CreateArtifactSubscriptionRule). */
+export interface SubscriptionRuleRecord {
+  ruleId: string;
+  sourceProvider: 'DOCKER_HUB' | 'GCR' | 'QUAY';
+  sourceNamespace: string;
+  sourceRepo: string;
+  namespace: string;
+  repo: string;
+  tagRegexp: string;
+  tagCount: number;
+  override: boolean;
+  accelerate: boolean;
+  platforms: string[];
+  createdAt: EpochMs;
+  modifiedAt: EpochMs;
+}
+
+/** An artifact subscription task: a pull of a rule (CreateArtifactSubscriptionTask, or the service's own). */
+export interface SubscriptionTaskRecord {
+  taskId: string;
+  ruleId: string;
+  /** MANUAL for CreateArtifactSubscriptionTask (chosen), AUTO for the service's scheduled pulls. */
+  taskType: 'MANUAL' | 'AUTO';
+  /** What the rule said when the task started. */
+  source: { provider: string; namespace: string; repo: string };
+  target: { namespace: string; repo: string };
+  lifecycle: Lifecycle<'RUNNING' | 'COMPLETED'>;
+  createdAt: EpochMs;
+}
+
+export interface SubscriptionState {
+  rules: SubscriptionRuleRecord[];
+  tasks: SubscriptionTaskRecord[];
+}
+
 export interface InstanceRecord {
   instanceId: string;
   accountUid: string;
@@ -172,6 +207,8 @@ export interface InstanceRecord {
   customizedDomains: CustomizedDomainRecord[];
   /** Helm chart namespaces and repositories (handlers/charts.ts). Absent: none yet. */
   charts?: ChartState;
+  /** Pull-through subscription rules and their tasks (handlers/subscriptions.ts). Absent: none yet. */
+  subscriptions?: SubscriptionState;
   /** Console-only switches (no API): the vendor's allow-list and the two domain features. */
   console: { allowListed: boolean; personalEditionDomain: boolean; authDomainTakeover: boolean };
 }
