@@ -1515,6 +1515,62 @@ export interface ListArtifactSubscriptionTaskResponse {
 export type CrSubscriptionRule = CrSubscriptionRuleFields;
 export type CrSubscriptionTask = Item<ListArtifactSubscriptionTaskResponse['Tasks']>;
 
+// Custom domains (issue 14): customized domains of an instance. No List: the domains are the
+// USER domains of ListInstanceEndpoint; the certificate id comes from the Get.
+
+/** GetInstanceCustomizedDomain: Queries a custom domain name of an instance */
+export interface GetInstanceCustomizedDomainRequest {
+  readonly Domain: string;
+  readonly InstanceId: string;
+  /** e.g. Registry */
+  readonly ModuleName: string;
+}
+export interface GetInstanceCustomizedDomainResponse {
+  /** certificate ID; e.g. 24858802 */
+  readonly CertId?: string;
+  readonly Code?: string;
+  readonly CreateTime?: number;
+  readonly Domain?: string;
+  /** e.g. USER */
+  readonly DomainType?: string;
+  /** e.g. internet */
+  readonly EndpointType?: string;
+  readonly InstanceId?: string;
+  readonly IsSuccess?: boolean;
+  readonly ModifiedTime?: number;
+  /** e.g. Chart */
+  readonly ModuleName?: string;
+  readonly RegionId?: string;
+  readonly RequestId?: string;
+}
+
+/** CreateInstanceCustomizedDomain / UpdateInstanceCustomizedDomain: the domain and its certificate */
+export interface CreateInstanceCustomizedDomainRequest {
+  /** ID of the certificate in Certificate Management Service; e.g. 21428921 */
+  readonly CertId: string;
+  /** region of the certificate; e.g. cn-hangzhou */
+  readonly CertRegionId?: string;
+  readonly Domain: string;
+  readonly InstanceId: string;
+  /** e.g. Registry */
+  readonly ModuleName: string;
+}
+export type UpdateInstanceCustomizedDomainRequest = CreateInstanceCustomizedDomainRequest;
+export interface CreateInstanceCustomizedDomainResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+export type UpdateInstanceCustomizedDomainResponse = CreateInstanceCustomizedDomainResponse;
+
+/** DeleteInstanceCustomizedDomain: Deletes a custom domain name from an instance */
+export interface DeleteInstanceCustomizedDomainRequest {
+  readonly Domain: string;
+  readonly InstanceId: string;
+  readonly ModuleName: string;
+}
+export type DeleteInstanceCustomizedDomainResponse = CreateInstanceCustomizedDomainResponse;
+
 export type CrInstance = Item<ListInstanceResponse['Instances']>;
 export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
 export type CrRepository = Item<ListRepositoryResponse['Repositories']>;
@@ -1811,5 +1867,20 @@ export class CrClient {
       },
       { pageSize },
     );
+  }
+
+  // Custom domains (issue 14)
+
+  getInstanceCustomizedDomain(req: GetInstanceCustomizedDomainRequest): Promise<GetInstanceCustomizedDomainResponse> {
+    return this.#call('GetInstanceCustomizedDomain', req, READ);
+  }
+  createInstanceCustomizedDomain(req: CreateInstanceCustomizedDomainRequest): Promise<CreateInstanceCustomizedDomainResponse> {
+    return this.#call('CreateInstanceCustomizedDomain', req, ONCE_WRITE);
+  }
+  updateInstanceCustomizedDomain(req: UpdateInstanceCustomizedDomainRequest): Promise<UpdateInstanceCustomizedDomainResponse> {
+    return this.#call('UpdateInstanceCustomizedDomain', req, IDEMPOTENT_WRITE);
+  }
+  deleteInstanceCustomizedDomain(req: DeleteInstanceCustomizedDomainRequest): Promise<DeleteInstanceCustomizedDomainResponse> {
+    return this.#call('DeleteInstanceCustomizedDomain', req, IDEMPOTENT_WRITE);
   }
 }

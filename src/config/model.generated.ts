@@ -87,6 +87,8 @@ export interface Instance {
   readonly chartNamespaces?: Readonly<Record<string, ChartNamespace>>;
   /** Pull-through subscriptions: repositories of the instance kept filled from a public registry (Docker Hub, GCR, Quay), the newest `tagCount` tags matching `tagFilter`. Natural key: from + sourceNamespace + sourceRepository + namespace + repository. Terraform: `alicloud_cr_artifact_subscription_rule`. */
   readonly subscriptions?: readonly Subscription[];
+  /** Custom domains of the registry (natural key: domain), each with its TLS certificate. The plan outputs the DNS record each needs (a CNAME to the instance's public host). Terraform: `alicloud_cr_instance_customized_domain`. */
+  readonly customDomains?: readonly CustomDomain[];
 }
 
 /** A VPC endpoint link. */
@@ -340,4 +342,22 @@ export interface Subscription {
   readonly accelerate?: boolean;
   /** When the rule is created, pull once right away (one subscription task, a `run` action) rather than waiting for the service's next pull. */
   readonly pullOnCreate?: boolean;
+}
+
+/** A custom domain of the registry. */
+export interface CustomDomain {
+  /** The domain name, lowercase, e.g. `registry.example.com`. */
+  readonly domain: string;
+  /** The TLS certificate of the domain. */
+  readonly certificate: CustomDomainCertificate;
+}
+
+/** The TLS certificate: its id in Certificate Management Service (`id`, with its `region`). `pem` (a PEM bundle, private key included, as `${env:NAME}`) is reserved: cr 2018-12-01 has no action that uploads a certificate, so a `pem` is a validation error (lint `custom-domain-pem-needs-upload`) until acrctl manages Certificate Management Service. */
+export interface CustomDomainCertificate {
+  /** Certificate id in Certificate Management Service, e.g. `21428921`. */
+  readonly id?: string;
+  /** Region of the certificate (CertRegionId), e.g. `cn-hangzhou`. Sent, never read back. */
+  readonly region?: string;
+  /** PEM certificate and private key, a secret: give it as `${env:NAME}`, never in the file. Not usable yet (see `certificate`); never printed (no message quotes it). */
+  readonly pem?: string;
 }

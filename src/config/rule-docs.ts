@@ -62,6 +62,8 @@ const LINT_WHY: Readonly<Record<string, string>> = {
     'The service rejects names that break its rules (length, character set, separators at the ends) at apply time. Rename; for a long namespace imported from Personal Edition, set sourceNamespace.',
   'duplicate-name':
     'The planner matches declared objects to live ones by natural key (instance name per region, rule name, import source, VPC endpoint, ACL block, access name), so keys must be unique. Rename or remove the second occurrence.',
+  'custom-domain-pem-needs-upload':
+    'Container Registry registers a custom domain with the id of a certificate already in Certificate Management Service (CertId) and has no action that uploads one, so a PEM would never reach the registry. Upload the certificate there and declare certificate.id (and certificate.region).',
   'internal-lint-failure':
     'A lint threw: a bug in acrctl, not in the file. The other lints still ran. Report it with the file that triggers it.',
 };

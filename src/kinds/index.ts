@@ -17,6 +17,7 @@ import { chartNamespaceKind } from './chart-namespace.js';
 import { chartRepositoryKind } from './chart-repository.js';
 import { authDomainTakeoverKind, personalEditionDomainKind } from './console-switch.js';
 import { crossRegionKind } from './cross-region.js';
+import { customDomainKind } from './custom-domain.js';
 import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
 import { internetEndpointKind } from './internet-endpoint.js';
@@ -61,6 +62,7 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     chartRepositoryKind,
     subscriptionKind,
     subscriptionPullKind,
+    customDomainKind,
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
  * Adopt round trip of issue-14 kinds (Helm chart namespaces and repositories, Chart VPC links,
- * pull-through subscriptions): each golden scenario's registry.yaml is applied to a fresh emulator, then adopted with a base file holding only the accounts. The adopted file declares what
+ * pull-through subscriptions, custom domains): each golden scenario's registry.yaml is applied to a fresh emulator, then adopted with a base file holding only the accounts. The adopted file declares what
  * was applied (defaults left out) and plans no changes, no unmanaged object, and drift exits 0.
  * Adopt makes no mutating call.
  */
@@ -15,7 +15,7 @@ import { applyWithGates, callsDuring, cliFor, expectRoundTrip } from '../adopt/s
 
 const golden = fileURLToPath(new URL('../golden/plan/', import.meta.url));
 
-type AdoptedInstance = { vpcEndpoints?: unknown[]; chartNamespaces?: unknown; subscriptions?: unknown[] };
+type AdoptedInstance = { vpcEndpoints?: unknown[]; chartNamespaces?: unknown; subscriptions?: unknown[]; customDomains?: unknown[] };
 
 /** Per scenario: what the adopted instance must declare (besides planning clean). */
 const EXPECTED: Record<string, (inst: AdoptedInstance) => void> = {
@@ -34,6 +34,13 @@ const EXPECTED: Record<string, (inst: AdoptedInstance) => void> = {
     expect(inst.subscriptions).toEqual([
       { from: 'DOCKER_HUB', sourceNamespace: 'library', sourceRepository: 'nginx', tagFilter: '1\\.2[0-9]\\..*', namespace: 'mirror', tagCount: 5, platforms: ['linux/amd64', 'linux/arm64'] },
       { from: 'QUAY', sourceNamespace: 'coreos', sourceRepository: 'etcd', namespace: 'mirror', repository: 'etcd-mirror' },
+    ]);
+  },
+  // The certificate's region is sent, never read back: adopt cannot write it.
+  'custom-domains': (inst) => {
+    expect(inst.customDomains).toEqual([
+      { domain: 'pull.example.com', certificate: { id: '21430002' } },
+      { domain: 'registry.example.com', certificate: { id: '21430001' } },
     ]);
   },
 };

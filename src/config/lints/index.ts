@@ -9,6 +9,7 @@ import type { Finding, RegistryDocument } from '../model.js';
 import type { SourceLocation } from '../../errors.js';
 import { LintContext } from './context.js';
 import { CROSS_REGION_LINTS } from './cross-region.js';
+import { customDomainPemNeedsUpload } from './custom-domain.js';
 import { IMPORT_LINTS } from './imports.js';
 import { NAMING_LINTS } from './naming.js';
 import { PE_DOMAIN_LINTS } from './pe-domain.js';
@@ -32,6 +33,7 @@ export const LINTS: readonly LintRule[] = [
   ...CROSS_REGION_LINTS,
   ...SECURITY_LINTS,
   ...NAMING_LINTS,
+  customDomainPemNeedsUpload,
 ];
 
 /**
