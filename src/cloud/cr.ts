@@ -1470,6 +1470,376 @@ export interface ListRepoTriggerResponse {
   readonly Triggers?: readonly CrTrigger[];
 }
 
+// Helm charts (issue 14): chart namespaces and chart repositories.
+
+/** ListChartNamespace: Queries the chart namespaces of a Container Registry instance */
+export interface ListChartNamespaceRequest {
+  /** ID of the instance; e.g. cri-kmsiwlxxdcva**** */
+  readonly InstanceId: string;
+  /** name of the namespace; e.g. test */
+  readonly NamespaceName?: string;
+  /** status of the namespace; values: NORMAL | DELETING; e.g. NORMAL */
+  readonly NamespaceStatus?: string;
+  /** number of the page to return; e.g. 1 */
+  readonly PageNo?: number;
+  /** number of entries to return on each page; e.g. 30 */
+  readonly PageSize?: number;
+}
+export interface ListChartNamespaceResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly Namespaces?: readonly {
+    /** repositories are created automatically when a chart is pushed; e.g. true */
+    readonly AutoCreateRepo?: boolean;
+    /** values: PUBLIC | PRIVATE; e.g. PUBLIC */
+    readonly DefaultRepoType?: string;
+    readonly InstanceId?: string;
+    /** e.g. null */
+    readonly NamespaceId?: string;
+    readonly NamespaceName?: string;
+    /** values: NORMAL | DELETING; e.g. NORMAL */
+    readonly NamespaceStatus?: string;
+    readonly ResourceGroupId?: string;
+  }[];
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. e.g. 1 */
+  readonly TotalCount?: string;
+}
+
+/** CreateChartNamespace: Creates a chart namespace in an instance */
+export interface CreateChartNamespaceRequest {
+  readonly AutoCreateRepo?: boolean;
+  /** values: PUBLIC | PRIVATE */
+  readonly DefaultRepoType?: string;
+  readonly InstanceId: string;
+  readonly NamespaceName: string;
+}
+export interface CreateChartNamespaceResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** UpdateChartNamespace: Updates a chart namespace */
+export interface UpdateChartNamespaceRequest {
+  readonly AutoCreateRepo?: boolean;
+  /** values: PUBLIC | PRIVATE */
+  readonly DefaultRepoType?: string;
+  readonly InstanceId: string;
+  readonly NamespaceName: string;
+}
+export type UpdateChartNamespaceResponse = CreateChartNamespaceResponse;
+
+/** DeleteChartNamespace: Deletes a chart namespace (and every chart repository and chart in it) */
+export interface DeleteChartNamespaceRequest {
+  readonly InstanceId: string;
+  readonly NamespaceName: string;
+}
+export type DeleteChartNamespaceResponse = CreateChartNamespaceResponse;
+
+/** ListChartRepository: Queries the chart repositories of a Container Registry instance */
+export interface ListChartRepositoryRequest {
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RepoName?: string;
+  readonly RepoNamespaceName?: string;
+  /** values: ALL | NORMAL | DELETING; e.g. NORMAL */
+  readonly RepoStatus?: string;
+}
+export interface ListChartRepositoryResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly Repositories?: readonly {
+    /** epoch ms; e.g. 1571926644000 */
+    readonly CreateTime?: number;
+    readonly InstanceId?: string;
+    readonly ModifiedTime?: number;
+    /** e.g. crcr-gpsu7b8chmxk**** */
+    readonly RepoId?: string;
+    readonly RepoName?: string;
+    readonly RepoNamespaceName?: string;
+    /** values: NORMAL | DELETING */
+    readonly RepoStatus?: string;
+    /** values: PRIVATE | PUBLIC */
+    readonly RepoType?: string;
+    readonly ResourceGroupId?: string;
+    readonly Summary?: string;
+  }[];
+  readonly RequestId?: string;
+  /** ODD TYPE: a string in the SDK model, not a number. e.g. 1 */
+  readonly TotalCount?: string;
+}
+
+/** CreateChartRepository: Creates a chart repository */
+export interface CreateChartRepositoryRequest {
+  readonly InstanceId: string;
+  readonly RepoName: string;
+  readonly RepoNamespaceName: string;
+  /** values: PUBLIC | PRIVATE */
+  readonly RepoType?: string;
+  readonly Summary?: string;
+}
+export interface CreateChartRepositoryResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  /** e.g. crcr-2micxey5ewj4**** */
+  readonly RepoId?: string;
+  readonly RequestId?: string;
+}
+
+/** UpdateChartRepository: Updates a chart repository */
+export interface UpdateChartRepositoryRequest {
+  readonly InstanceId: string;
+  readonly RepoName: string;
+  readonly RepoNamespaceName: string;
+  /** values: PUBLIC | PRIVATE */
+  readonly RepoType?: string;
+  readonly Summary?: string;
+}
+export type UpdateChartRepositoryResponse = CreateChartNamespaceResponse;
+
+/** DeleteChartRepository: Deletes a chart repository */
+export interface DeleteChartRepositoryRequest {
+  readonly InstanceId: string;
+  readonly RepoName: string;
+  readonly RepoNamespaceName: string;
+}
+export type DeleteChartRepositoryResponse = CreateChartNamespaceResponse;
+
+export type CrChartNamespace = Item<ListChartNamespaceResponse['Namespaces']>;
+export type CrChartRepository = Item<ListChartRepositoryResponse['Repositories']>;
+
+// Pull-through subscriptions (issue 14): artifact subscription rules and tasks.
+
+/** A subscription rule as ListArtifactSubscriptionRule and GetArtifactSubscriptionRule return it. */
+export interface CrSubscriptionRuleFields {
+  /** accelerated subscription channel; e.g. true */
+  readonly Accelerate?: boolean;
+  /** epoch ms */
+  readonly CreateTime?: number;
+  readonly InstanceId?: string;
+  readonly ModifiedTime?: number;
+  /** destination namespace; e.g. test-ns */
+  readonly NamespaceName?: string;
+  /** overwrite images with the same tag in the destination; e.g. true */
+  readonly Override?: boolean;
+  /** operating systems and architectures */
+  readonly Platform?: readonly string[];
+  /** destination repository; e.g. test-repo */
+  readonly RepoName?: string;
+  /** e.g. crasr-mdbpung4i1rm**** */
+  readonly RuleId?: string;
+  readonly SourceDomain?: string;
+  /** e.g. library */
+  readonly SourceNamespaceName?: string;
+  /** values: DOCKER_HUB | GCR | QUAY */
+  readonly SourceProvider?: string;
+  /** e.g. nginx */
+  readonly SourceRepoName?: string;
+  /** e.g. 1 */
+  readonly TagCount?: number;
+  /** e.g. release-v.* */
+  readonly TagRegexp?: string;
+}
+
+/** ListArtifactSubscriptionRule (HTTP GET): List artifact subscription rules */
+export interface ListArtifactSubscriptionRuleRequest {
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+}
+export interface ListArtifactSubscriptionRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  readonly Rules?: readonly CrSubscriptionRuleFields[];
+  /** an integer here */
+  readonly TotalCount?: number;
+}
+
+/** CreateArtifactSubscriptionRule: Creates an artifact subscription rule (`Platform` flattened as Platform.N) */
+export interface CreateArtifactSubscriptionRuleRequest {
+  readonly Accelerate?: boolean;
+  readonly InstanceId: string;
+  readonly NamespaceName: string;
+  readonly Override?: boolean;
+  readonly Platform: readonly string[];
+  readonly RepoName: string;
+  readonly SourceNamespaceName?: string;
+  /** values: DOCKER_HUB | GCR | QUAY */
+  readonly SourceProvider: string;
+  readonly SourceRepoName: string;
+  readonly TagCount: number;
+  readonly TagRegexp: string;
+}
+export interface CreateArtifactSubscriptionRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** e.g. crasr-lxdfele7dg4**** */
+  readonly RuleId?: string;
+}
+
+/** UpdateArtifactSubscriptionRule: Updates an artifact subscription rule. ODD TYPE: Accelerate and Override are STRINGS here. */
+export interface UpdateArtifactSubscriptionRuleRequest {
+  readonly Accelerate?: string;
+  readonly InstanceId: string;
+  readonly NamespaceName?: string;
+  readonly Override?: string;
+  readonly Platform?: readonly string[];
+  readonly RepoName?: string;
+  readonly RuleId: string;
+  readonly SourceNamespaceName?: string;
+  readonly SourceProvider?: string;
+  readonly SourceRepoName?: string;
+  readonly TagCount?: number;
+  readonly TagRegexp?: string;
+}
+export interface UpdateArtifactSubscriptionRuleResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** DeleteArtifactSubscriptionRule: Deletes an artifact subscription rule */
+export interface DeleteArtifactSubscriptionRuleRequest {
+  readonly InstanceId: string;
+  readonly RuleId: string;
+}
+export type DeleteArtifactSubscriptionRuleResponse = UpdateArtifactSubscriptionRuleResponse;
+
+/** CreateArtifactSubscriptionTask: Creates an artifact subscription task (one pull of a rule, now) */
+export interface CreateArtifactSubscriptionTaskRequest {
+  readonly InstanceId: string;
+  readonly RuleId: string;
+}
+export interface CreateArtifactSubscriptionTaskResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** e.g. crast-40le4es9yh0p**** */
+  readonly TaskId?: string;
+}
+
+/** A subscription task as ListArtifactSubscriptionTask and GetArtifactSubscriptionTask return it. */
+export interface CrSubscriptionTaskFields {
+  readonly ArtifactType?: string;
+  readonly InstanceId?: string;
+  readonly Message?: string;
+  readonly NamespaceName?: string;
+  readonly RepoName?: string;
+  readonly SourceNamespaceName?: string;
+  readonly SourceProvider?: string;
+  readonly SourceRepoName?: string;
+  readonly SourceRepoType?: string;
+  readonly TagSubscriptionCount?: number;
+  readonly TagTotalCount?: number;
+  readonly TaskId?: string;
+  /** e.g. SUCCESS */
+  readonly TaskResult?: string;
+  /** e.g. RUNNING */
+  readonly TaskStatus?: string;
+  /** e.g. AUTO */
+  readonly TaskType?: string;
+}
+
+/** GetArtifactSubscriptionTask (HTTP GET): Queries an artifact subscription task */
+export interface GetArtifactSubscriptionTaskRequest {
+  readonly InstanceId: string;
+  readonly TaskId: string;
+}
+export interface GetArtifactSubscriptionTaskResponse extends CrSubscriptionTaskFields {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+  /** epoch ms (a long here) */
+  readonly StartTime?: number;
+  readonly EndTime?: number;
+}
+
+/** ListArtifactSubscriptionTask (HTTP GET): Lists artifact subscription tasks */
+export interface ListArtifactSubscriptionTaskRequest {
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+}
+export interface ListArtifactSubscriptionTaskResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  /** ODD TYPE: StartTime and EndTime are STRINGS here (longs in GetArtifactSubscriptionTask). */
+  readonly Tasks?: readonly (CrSubscriptionTaskFields & { readonly StartTime?: string; readonly EndTime?: string })[];
+  readonly TotalCount?: number;
+}
+
+export type CrSubscriptionRule = CrSubscriptionRuleFields;
+export type CrSubscriptionTask = Item<ListArtifactSubscriptionTaskResponse['Tasks']>;
+
+// Custom domains (issue 14): customized domains of an instance. No List: the domains are the
+// USER domains of ListInstanceEndpoint; the certificate id comes from the Get.
+
+/** GetInstanceCustomizedDomain: Queries a custom domain name of an instance */
+export interface GetInstanceCustomizedDomainRequest {
+  readonly Domain: string;
+  readonly InstanceId: string;
+  /** e.g. Registry */
+  readonly ModuleName: string;
+}
+export interface GetInstanceCustomizedDomainResponse {
+  /** certificate ID; e.g. 24858802 */
+  readonly CertId?: string;
+  readonly Code?: string;
+  readonly CreateTime?: number;
+  readonly Domain?: string;
+  /** e.g. USER */
+  readonly DomainType?: string;
+  /** e.g. internet */
+  readonly EndpointType?: string;
+  readonly InstanceId?: string;
+  readonly IsSuccess?: boolean;
+  readonly ModifiedTime?: number;
+  /** e.g. Chart */
+  readonly ModuleName?: string;
+  readonly RegionId?: string;
+  readonly RequestId?: string;
+}
+
+/** CreateInstanceCustomizedDomain / UpdateInstanceCustomizedDomain: the domain and its certificate */
+export interface CreateInstanceCustomizedDomainRequest {
+  /** ID of the certificate in Certificate Management Service; e.g. 21428921 */
+  readonly CertId: string;
+  /** region of the certificate; e.g. cn-hangzhou */
+  readonly CertRegionId?: string;
+  readonly Domain: string;
+  readonly InstanceId: string;
+  /** e.g. Registry */
+  readonly ModuleName: string;
+}
+export type UpdateInstanceCustomizedDomainRequest = CreateInstanceCustomizedDomainRequest;
+export interface CreateInstanceCustomizedDomainResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+export type UpdateInstanceCustomizedDomainResponse = CreateInstanceCustomizedDomainResponse;
+
+/** DeleteInstanceCustomizedDomain: Deletes a custom domain name from an instance */
+export interface DeleteInstanceCustomizedDomainRequest {
+  readonly Domain: string;
+  readonly InstanceId: string;
+  readonly ModuleName: string;
+}
+export type DeleteInstanceCustomizedDomainResponse = CreateInstanceCustomizedDomainResponse;
+
 export type CrInstance = Item<ListInstanceResponse['Instances']>;
 export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
 export type CrRepository = Item<ListRepositoryResponse['Repositories']>;
@@ -1741,5 +2111,115 @@ export class CrClient {
   }
   deleteRepoTrigger(req: DeleteRepoTriggerRequest): Promise<RepoTriggerWriteResponse> {
     return this.#call('DeleteRepoTrigger', req, IDEMPOTENT_WRITE);
+  }
+
+  // Helm charts (issue 14)
+
+  listChartNamespace(req: ListChartNamespaceRequest): Promise<ListChartNamespaceResponse> {
+    return this.#call('ListChartNamespace', req, READ);
+  }
+  createChartNamespace(req: CreateChartNamespaceRequest): Promise<CreateChartNamespaceResponse> {
+    return this.#call('CreateChartNamespace', req, ONCE_WRITE);
+  }
+  updateChartNamespace(req: UpdateChartNamespaceRequest): Promise<UpdateChartNamespaceResponse> {
+    return this.#call('UpdateChartNamespace', req, IDEMPOTENT_WRITE);
+  }
+  deleteChartNamespace(req: DeleteChartNamespaceRequest): Promise<DeleteChartNamespaceResponse> {
+    return this.#call('DeleteChartNamespace', req, IDEMPOTENT_WRITE);
+  }
+  listChartRepository(req: ListChartRepositoryRequest): Promise<ListChartRepositoryResponse> {
+    return this.#call('ListChartRepository', req, READ);
+  }
+  createChartRepository(req: CreateChartRepositoryRequest): Promise<CreateChartRepositoryResponse> {
+    return this.#call('CreateChartRepository', req, ONCE_WRITE);
+  }
+  updateChartRepository(req: UpdateChartRepositoryRequest): Promise<UpdateChartRepositoryResponse> {
+    return this.#call('UpdateChartRepository', req, IDEMPOTENT_WRITE);
+  }
+  deleteChartRepository(req: DeleteChartRepositoryRequest): Promise<DeleteChartRepositoryResponse> {
+    return this.#call('DeleteChartRepository', req, IDEMPOTENT_WRITE);
+  }
+
+  /** Every chart namespace of an instance (optionally one name: the filter may match loosely). */
+  allChartNamespaces(filter: Omit<ListChartNamespaceRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrChartNamespace>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listChartNamespace({ ...filter, PageNo, PageSize });
+        return { items: r.Namespaces ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  /** Every chart repository of an instance (or of one chart namespace with `RepoNamespaceName`). */
+  allChartRepositories(filter: Omit<ListChartRepositoryRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrChartRepository>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listChartRepository({ ...filter, PageNo, PageSize });
+        return { items: r.Repositories ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  // Pull-through subscriptions (issue 14). The List/Get actions are HTTP GET.
+
+  listArtifactSubscriptionRule(req: ListArtifactSubscriptionRuleRequest): Promise<ListArtifactSubscriptionRuleResponse> {
+    return this.#call('ListArtifactSubscriptionRule', req, READ, { method: 'GET' });
+  }
+  createArtifactSubscriptionRule(req: CreateArtifactSubscriptionRuleRequest): Promise<CreateArtifactSubscriptionRuleResponse> {
+    return this.#call('CreateArtifactSubscriptionRule', req, ONCE_WRITE);
+  }
+  updateArtifactSubscriptionRule(req: UpdateArtifactSubscriptionRuleRequest): Promise<UpdateArtifactSubscriptionRuleResponse> {
+    return this.#call('UpdateArtifactSubscriptionRule', req, IDEMPOTENT_WRITE);
+  }
+  deleteArtifactSubscriptionRule(req: DeleteArtifactSubscriptionRuleRequest): Promise<DeleteArtifactSubscriptionRuleResponse> {
+    return this.#call('DeleteArtifactSubscriptionRule', req, IDEMPOTENT_WRITE);
+  }
+  createArtifactSubscriptionTask(req: CreateArtifactSubscriptionTaskRequest): Promise<CreateArtifactSubscriptionTaskResponse> {
+    return this.#call('CreateArtifactSubscriptionTask', req, ONCE_WRITE);
+  }
+  getArtifactSubscriptionTask(req: GetArtifactSubscriptionTaskRequest): Promise<GetArtifactSubscriptionTaskResponse> {
+    return this.#call('GetArtifactSubscriptionTask', req, READ, { method: 'GET' });
+  }
+  listArtifactSubscriptionTask(req: ListArtifactSubscriptionTaskRequest): Promise<ListArtifactSubscriptionTaskResponse> {
+    return this.#call('ListArtifactSubscriptionTask', req, READ, { method: 'GET' });
+  }
+
+  /** Every artifact subscription rule of an instance. */
+  allArtifactSubscriptionRules(filter: Omit<ListArtifactSubscriptionRuleRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrSubscriptionRule>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listArtifactSubscriptionRule({ ...filter, PageNo, PageSize });
+        return { items: r.Rules ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  /** Every artifact subscription task of an instance. */
+  allArtifactSubscriptionTasks(filter: Omit<ListArtifactSubscriptionTaskRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrSubscriptionTask>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listArtifactSubscriptionTask({ ...filter, PageNo, PageSize });
+        return { items: r.Tasks ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
+  }
+
+  // Custom domains (issue 14)
+
+  getInstanceCustomizedDomain(req: GetInstanceCustomizedDomainRequest): Promise<GetInstanceCustomizedDomainResponse> {
+    return this.#call('GetInstanceCustomizedDomain', req, READ);
+  }
+  createInstanceCustomizedDomain(req: CreateInstanceCustomizedDomainRequest): Promise<CreateInstanceCustomizedDomainResponse> {
+    return this.#call('CreateInstanceCustomizedDomain', req, ONCE_WRITE);
+  }
+  updateInstanceCustomizedDomain(req: UpdateInstanceCustomizedDomainRequest): Promise<UpdateInstanceCustomizedDomainResponse> {
+    return this.#call('UpdateInstanceCustomizedDomain', req, IDEMPOTENT_WRITE);
+  }
+  deleteInstanceCustomizedDomain(req: DeleteInstanceCustomizedDomainRequest): Promise<DeleteInstanceCustomizedDomainResponse> {
+    return this.#call('DeleteInstanceCustomizedDomain', req, IDEMPOTENT_WRITE);
   }
 }

@@ -75,7 +75,7 @@ export interface Instance {
     /** VPC quota, 0 to 100. */
     readonly vpcs?: number;
   };
-  /** VPC endpoint links (natural key: vpc + vswitch). Imports need one in RUNNING state. */
+  /** VPC endpoint links (natural key: vpc + vswitch + module). Imports need one of module Registry in RUNNING state. */
   readonly vpcEndpoints?: readonly VpcEndpoint[];
   /** The public endpoint and its ACL. Absent: not managed. */
   readonly internetEndpoint?: InternetEndpoint;
@@ -95,6 +95,12 @@ export interface Instance {
   readonly imageScanner?: 'ACR' | 'SAS' | 'DISABLE';
   /** Image scan rules (natural key: name): which pushed tags are scanned for vulnerabilities (VUL) or analysed for their content (SBOM). */
   readonly scanRules?: readonly ScanRule[];
+  /** Helm chart namespaces keyed by name (the namespace naming rule: 2-120 lowercase letters, digits and `_ - .`). Separate from the image `namespaces`: charts are pushed with `helm push` (OCI) or the helm-acr plugin. Terraform: `alicloud_cr_chart_namespace`. */
+  readonly chartNamespaces?: Readonly<Record<string, ChartNamespace>>;
+  /** Pull-through subscriptions: repositories of the instance kept filled from a public registry (Docker Hub, GCR, Quay), the newest `tagCount` tags matching `tagFilter`. Natural key: from + sourceNamespace + sourceRepository + namespace + repository. Terraform: `alicloud_cr_artifact_subscription_rule`. */
+  readonly subscriptions?: readonly Subscription[];
+  /** Custom domains of the registry (natural key: domain), each with its TLS certificate. The plan outputs the DNS record each needs (a CNAME to the instance's public host). Terraform: `alicloud_cr_instance_customized_domain`. */
+  readonly customDomains?: readonly CustomDomain[];
 }
 
 /** A VPC endpoint link. */
@@ -105,6 +111,8 @@ export interface VpcEndpoint {
   readonly vswitch: string;
   /** Create the PrivateZone records that resolve the VPC host inside the VPC. */
   readonly privateZone?: boolean;
+  /** What the VPC reaches: `Registry` (images) or `Chart` (Helm charts, `chartNamespaces`). A VPC may be linked to both, as two entries. Terraform: `module_name` of `alicloud_cr_vpc_endpoint_linked_vpc`. */
+  readonly module?: 'Registry' | 'Chart';
 }
 
 /** Public endpoint of the instance. */
@@ -456,4 +464,70 @@ export interface Trigger {
   readonly tags?: readonly string[];
   /** Fire only for tags matching this RE2 expression (API TriggerType TAG_REG_EXP). Not with `tags`. */
   readonly tagFilter?: string;
+}
+
+/** A Helm chart namespace. Deleting it deletes every chart repository and chart in it. */
+export interface ChartNamespace {
+  /** Create a chart repository automatically on the first push to a name that does not exist. */
+  readonly autoCreateRepo?: boolean;
+  /** Type of automatically created chart repositories, and of declared ones that set no `type`. */
+  readonly defaultRepoType?: 'PUBLIC' | 'PRIVATE';
+  /** Delete chart repositories found live in this chart namespace but not declared. */
+  readonly prune?: boolean;
+  /** Chart repositories keyed by repository name. Terraform: `alicloud_cr_chart_repository`. */
+  readonly repositories?: Readonly<Record<string, ChartRepository>>;
+}
+
+/** A Helm chart repository. */
+export interface ChartRepository {
+  /** PUBLIC or PRIVATE. Default: the chart namespace's defaultRepoType. */
+  readonly type?: 'PUBLIC' | 'PRIVATE';
+  /** One-line summary, up to 100 characters. */
+  readonly summary?: string;
+}
+
+/** A pull-through subscription (an artifact subscription rule). */
+export interface Subscription {
+  /** A label for the subscription in plans. Not stored by the service (rules have no name), so adopt cannot write it back. */
+  readonly name?: string;
+  /** The public registry pulled from. */
+  readonly from: 'DOCKER_HUB' | 'GCR' | 'QUAY';
+  /** Namespace (organisation) in the source registry; `library` for Docker Hub official images. */
+  readonly sourceNamespace: string;
+  /** Repository in the source registry, e.g. `nginx`. */
+  readonly sourceRepository: string;
+  /** Tags to pull (RE2, whole tag). Default: every tag. */
+  readonly tagFilter?: string;
+  /** Namespace of this instance the images go to (declared under `namespaces`). */
+  readonly namespace: string;
+  /** Repository the images go to. Default: the source repository's name. */
+  readonly repository?: string;
+  /** How many of the newest matching tags to keep pulled. */
+  readonly tagCount?: number;
+  /** Overwrite a tag already in the repository when the source's differs. */
+  readonly override?: boolean;
+  /** Operating system/architecture of the images pulled from multi-arch sources. */
+  readonly platforms?: readonly string[];
+  /** Use the accelerated subscription channel (public preview). */
+  readonly accelerate?: boolean;
+  /** When the rule is created, pull once right away (one subscription task, a `run` action) rather than waiting for the service's next pull. */
+  readonly pullOnCreate?: boolean;
+}
+
+/** A custom domain of the registry. */
+export interface CustomDomain {
+  /** The domain name, lowercase, e.g. `registry.example.com`. */
+  readonly domain: string;
+  /** The TLS certificate of the domain. */
+  readonly certificate: CustomDomainCertificate;
+}
+
+/** The TLS certificate: its id in Certificate Management Service (`id`, with its `region`). `pem` (a PEM bundle, private key included, as `${env:NAME}`) is reserved: cr 2018-12-01 has no action that uploads a certificate, so a `pem` is a validation error (lint `custom-domain-pem-needs-upload`) until acrctl manages Certificate Management Service. */
+export interface CustomDomainCertificate {
+  /** Certificate id in Certificate Management Service, e.g. `21428921`. */
+  readonly id?: string;
+  /** Region of the certificate (CertRegionId), e.g. `cn-hangzhou`. Sent, never read back. */
+  readonly region?: string;
+  /** PEM certificate and private key, a secret: give it as `${env:NAME}`, never in the file. Not usable yet (see `certificate`); never printed (no message quotes it). */
+  readonly pem?: string;
 }

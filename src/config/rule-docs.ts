@@ -72,6 +72,8 @@ const LINT_WHY: Readonly<Record<string, string>> = {
     "A lifecycle rule's keepTags (and the scan and webhook tag expressions) is compiled by the service with Go's regexp package (RE2 syntax), and acrctl predicts what a retention rule deletes with the same dialect. Rewrite the expression in RE2 syntax.",
   'retention-keeps-one':
     'An automatic lifecycle rule with retainLatest 1 and no keepTags deletes every tag but the newest in every repository it covers, on its schedule, so no earlier tag can be rolled back to. Keep release tags by name with keepTags, or retain more than one.',
+  'custom-domain-pem-needs-upload':
+    'Container Registry registers a custom domain with the id of a certificate already in Certificate Management Service (CertId) and has no action that uploads one, so a PEM would never reach the registry. Upload the certificate there and declare certificate.id (and certificate.region).',
   'internal-lint-failure':
     'A lint threw: a bug in acrctl, not in the file. The other lints still ran. Report it with the file that triggers it.',
 };

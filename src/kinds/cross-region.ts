@@ -85,7 +85,7 @@ export interface AccessPath {
   readonly targetAccount: string;
   readonly targetRegion: string;
   readonly instanceName: string;
-  /** The instance's VPC endpoint link the traffic ends in: its first declared `vpcEndpoints` entry. */
+  /** The instance's VPC endpoint link the traffic ends in: its first declared `vpcEndpoints` entry of module Registry. */
   readonly targetVpc?: { readonly vpc: string; readonly vswitch: string };
   readonly cenId: string;
   readonly sourceRouter: string;
@@ -112,7 +112,7 @@ export function accessPaths(config: RegistryDocument): AccessPath[] {
     const takeover = inst.authDomainTakeover ?? DEFAULTS.instance.authDomainTakeover;
     const authOn = a.routes?.auth ?? DEFAULTS.routes.auth;
     const ossOn = a.routes?.oss ?? DEFAULTS.routes.oss;
-    const link = inst.vpcEndpoints?.[0];
+    const link = inst.vpcEndpoints?.find((l) => (l.module ?? 'Registry') === 'Registry'); // a Chart link carries no image traffic
     const auth: ServiceRoute = {
       needed: authOn && !takeover,
       ...(takeover ? { skipped: 'auth-domain-takeover' as const } : !authOn ? { skipped: 'routes-off' as const } : {}),

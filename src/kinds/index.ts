@@ -13,10 +13,13 @@
 import type { Kind } from '../plan/kind.js';
 import { makeAclEntryKind, type AclEntryDeps } from './acl-entry.js';
 import { backfillKind } from './backfill.js';
+import { chartNamespaceKind } from './chart-namespace.js';
+import { chartRepositoryKind } from './chart-repository.js';
 import { authDomainTakeoverKind, personalEditionDomainKind } from './console-switch.js';
 import { crossRegionKind } from './cross-region.js';
 import { datacenterKind } from './datacenter.js';
 import { datacenterRouteKind } from './datacenter-route.js';
+import { customDomainKind } from './custom-domain.js';
 import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
 import { internetEndpointKind } from './internet-endpoint.js';
@@ -27,6 +30,7 @@ import { ramPolicyKind } from './ram-policy.js';
 import { ramRoleKind } from './ram-role.js';
 import { repositoryKind } from './repository.js';
 import { scanRuleKind } from './scan-rule.js';
+import { subscriptionKind, subscriptionPullKind } from './subscription.js';
 import { syncRuleKind } from './sync-rule.js';
 import { makeTagKind, type TagDeps } from './tag.js';
 import { trRouteKind } from './tr-route.js';
@@ -65,6 +69,12 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     lifecyclePreviewKind,
     scanRuleKind,
     triggerKind,
+    // issue 14 (Helm charts, subscriptions, custom domains)
+    chartNamespaceKind,
+    chartRepositoryKind,
+    subscriptionKind,
+    subscriptionPullKind,
+    customDomainKind,
   ];
 }
 

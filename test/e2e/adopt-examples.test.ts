@@ -55,6 +55,12 @@ describe.each(EXAMPLES)('adopt example %s', (example) => {
       writeFileSync(join(cwd, 'registry.yaml'), text);
       if (!existsSync(join(scenario, 'seed.json'))) await seedPersonalSources(t, text);
       const cli = cliFor(t, cwd, env);
+      // Without a scenario, the example's own seed makes what it assumes (an international-site
+      // account, a partner's instance and role), as a user would with `acrctl emulator seed`.
+      if (!hasScenario) {
+        const seeded = await cli(['emulator', 'seed', join(examples, example)]);
+        expect(seeded.code, seeded.stdout + seeded.stderr).toBe(0);
+      }
       const applied = await applyWithGates(t, cwd, cli);
       expect(applied.code, applied.stdout + applied.stderr).toBe(0);
 

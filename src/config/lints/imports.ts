@@ -48,7 +48,7 @@ export const importNeedsVpcEndpoint: LintRule = {
     const hits: LintHit[] = [];
     for (const { alias, instance } of ctx.instances) {
       if ((instance.imports ?? []).length === 0) continue;
-      if ((instance.vpcEndpoints ?? []).length > 0) continue;
+      if ((instance.vpcEndpoints ?? []).some((l) => (l.module ?? 'Registry') === 'Registry')) continue; // a Chart link carries no image traffic
       // Finance and government clouds skip the VPC step (seed 002).
       if (isRestrictedCloudRegion(instance.region)) continue;
       hits.push({

@@ -178,7 +178,7 @@ export const duplicateName: LintRule = {
         message: `imports[${index}] of ${alias} repeats imports[${first}] (same source into namespace ${r.namespace}). Merge them into one rule`,
       }));
       const links = instance.vpcEndpoints ?? [];
-      unique(links, (l) => `${l.vpc} ${l.vswitch}`, (l, first, index) => ({
+      unique(links, (l) => `${l.vpc} ${l.vswitch} ${l.module ?? 'Registry'}`, (l, first, index) => ({
         path: ['instances', alias, 'vpcEndpoints', index],
         message: `VPC endpoint ${l.vpc}/${l.vswitch} of ${alias} is declared twice (also vpcEndpoints[${first}]). Remove one`,
       }));

@@ -27,6 +27,9 @@ function sites(ctx: LintContext): TagFilterSite[] {
         out.push({ path: ['instances', alias, 'replication', index, 'backfill', 'tagFilter'], pattern: backfillFilter });
       }
     });
+    (instance.subscriptions ?? []).forEach((s, index) => {
+      if (s.tagFilter !== undefined) out.push({ path: ['instances', alias, 'subscriptions', index, 'tagFilter'], pattern: s.tagFilter });
+    });
   }
   return out;
 }

@@ -4,12 +4,14 @@
  */
 import type { RpcService } from '../../core/contract.js';
 import { crAdminRoutes } from './admin.js';
+import { chartActions } from './handlers/charts.js';
 import { endpointActions } from './handlers/endpoints.js';
 import { instanceActions } from './handlers/instances.js';
 import { repositoryActions } from './handlers/repositories.js';
 import { retentionActions, retentionAdminRoutes } from './handlers/retention.js';
 import { scanningActions } from './handlers/scanning.js';
 import { triggerActions } from './handlers/triggers.js';
+import { subscriptionActions } from './handlers/subscriptions.js';
 import { syncActions } from './handlers/sync.js';
 import { initCrState } from './models.js';
 
@@ -20,6 +22,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions },
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions },
   adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes],
 };

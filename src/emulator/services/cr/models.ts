@@ -133,6 +133,66 @@ export interface CustomizedDomainRecord {
   modifiedAt: EpochMs;
 }
 
+/** A chart namespace (CreateChartNamespace). */
+export interface ChartNamespaceRecord {
+  namespaceId: string;
+  name: string;
+  autoCreateRepo: boolean;
+  defaultRepoType: RepoType;
+}
+
+/** A chart repository (CreateChartRepository). */
+export interface ChartRepoRecord {
+  repoId: string;
+  namespace: string;
+  name: string;
+  repoType: RepoType;
+  summary: string;
+  createdAt: EpochMs;
+  modifiedAt: EpochMs;
+}
+
+/** The charts of an instance, each list in creation order. */
+export interface ChartState {
+  namespaces: ChartNamespaceRecord[];
+  repos: ChartRepoRecord[];
+}
+
+/** An artifact subscription rule (CreateArtifactSubscriptionRule). */
+export interface SubscriptionRuleRecord {
+  ruleId: string;
+  sourceProvider: 'DOCKER_HUB' | 'GCR' | 'QUAY';
+  sourceNamespace: string;
+  sourceRepo: string;
+  namespace: string;
+  repo: string;
+  tagRegexp: string;
+  tagCount: number;
+  override: boolean;
+  accelerate: boolean;
+  platforms: string[];
+  createdAt: EpochMs;
+  modifiedAt: EpochMs;
+}
+
+/** An artifact subscription task: a pull of a rule (CreateArtifactSubscriptionTask, or the service's own). */
+export interface SubscriptionTaskRecord {
+  taskId: string;
+  ruleId: string;
+  /** MANUAL for CreateArtifactSubscriptionTask (chosen), AUTO for the service's scheduled pulls. */
+  taskType: 'MANUAL' | 'AUTO';
+  /** What the rule said when the task started. */
+  source: { provider: string; namespace: string; repo: string };
+  target: { namespace: string; repo: string };
+  lifecycle: Lifecycle<'RUNNING' | 'COMPLETED'>;
+  createdAt: EpochMs;
+}
+
+export interface SubscriptionState {
+  rules: SubscriptionRuleRecord[];
+  tasks: SubscriptionTaskRecord[];
+}
+
 export interface InstanceRecord {
   instanceId: string;
   accountUid: string;
@@ -156,6 +216,10 @@ export interface InstanceRecord {
   internet: { enabled: boolean; lifecycle?: Lifecycle<EndpointStatus>; acl: AclRecord[] };
   vpcLinks: VpcLinkRecord[];
   customizedDomains: CustomizedDomainRecord[];
+  /** Helm chart namespaces and repositories (handlers/charts.ts). Absent: none yet. */
+  charts?: ChartState;
+  /** Pull-through subscription rules and their tasks (handlers/subscriptions.ts). Absent: none yet. */
+  subscriptions?: SubscriptionState;
   /** Console-only switches (no API): the vendor's allow-list and the two domain features. */
   console: { allowListed: boolean; personalEditionDomain: boolean; authDomainTakeover: boolean };
   /** Artifact lifecycle (retention) rules, in creation order (handlers/retention.ts). */

@@ -206,7 +206,8 @@ export const endpointActions: Readonly<Record<string, RpcAction>> = {
     const inst = callInstance(ctx, p, st);
     const domain = requireString(p, 'Domain').toLowerCase();
     const certId = requireString(p, 'CertId');
-    const module = requireString(p, 'ModuleName');
+    requireString(p, 'ModuleName');
+    const module = moduleName(p);
     if (!HOST_RE.test(domain)) throw invalidParameter('Domain', `${domain} is not a domain name.`);
     if (Object.values(st.instances).some((i) => i.customizedDomains.some((d) => d.domain === domain))) {
       throw crError('INSTANCE_DOMAIN_ALREADY_EXIST', `The domain ${domain} is already registered.`);

@@ -70,9 +70,9 @@ export const instanceActions: Readonly<Record<string, RpcAction>> = {
       RepoQuota: String(inst.quotas.repo),
       RepoUsage: String(inst.repoOrder.length),
       ChartNamespaceQuota: String(inst.quotas.chartNamespace),
-      ChartNamespaceUsage: '0',
+      ChartNamespaceUsage: String(inst.charts?.namespaces.length ?? 0),
       ChartRepoQuota: String(inst.quotas.chartRepo),
-      ChartRepoUsage: '0',
+      ChartRepoUsage: String(inst.charts?.repos.length ?? 0),
       VpcQuota: String(inst.quotas.vpc),
       VpcUsage: String(inst.vpcLinks.length),
     });

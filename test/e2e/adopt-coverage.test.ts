@@ -1,0 +1,68 @@
+/**
+ * Adopt round trip of issue-14 kinds (Helm chart namespaces and repositories, Chart VPC links,
+ * pull-through subscriptions, custom domains): each golden scenario's registry.yaml is applied to a fresh emulator, then adopted with a base file holding only the accounts. The adopted file declares what
+ * was applied (defaults left out) and plans no changes, no unmanaged object, and drift exits 0.
+ * Adopt makes no mutating call.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { expect, it } from 'vitest';
+import { startTestEmulator } from '../helpers/emulator.js';
+import { applyWithGates, callsDuring, cliFor, expectRoundTrip } from '../adopt/support.js';
+
+const golden = fileURLToPath(new URL('../golden/plan/', import.meta.url));
+
+type AdoptedInstance = { vpcEndpoints?: unknown[]; chartNamespaces?: unknown; subscriptions?: unknown[]; customDomains?: unknown[] };
+
+/** Per scenario: what the adopted instance must declare (besides planning clean). */
+const EXPECTED: Record<string, (inst: AdoptedInstance) => void> = {
+  charts: (inst) => {
+    expect(inst.chartNamespaces).toEqual({
+      charts: { autoCreateRepo: true, repositories: { api: { type: 'PUBLIC', summary: 'Public API server chart' }, web: { summary: 'Web front end chart' } } },
+      platform: { defaultRepoType: 'PUBLIC', repositories: { ingress: {} } },
+    });
+    expect(inst.vpcEndpoints).toEqual([
+      { vpc: 'vpc-bp1example', vswitch: 'vsw-bp1example', module: 'Chart' },
+      { vpc: 'vpc-bp1example', vswitch: 'vsw-bp1example' },
+    ]);
+  },
+  // `name` and `pullOnCreate` are not stored by the service: adopt cannot write them back.
+  subscriptions: (inst) => {
+    expect(inst.subscriptions).toEqual([
+      { from: 'DOCKER_HUB', sourceNamespace: 'library', sourceRepository: 'nginx', tagFilter: '1\\.2[0-9]\\..*', namespace: 'mirror', tagCount: 5, platforms: ['linux/amd64', 'linux/arm64'] },
+      { from: 'QUAY', sourceNamespace: 'coreos', sourceRepository: 'etcd', namespace: 'mirror', repository: 'etcd-mirror' },
+    ]);
+  },
+  // The certificate's region is sent, never read back: adopt cannot write it.
+  'custom-domains': (inst) => {
+    expect(inst.customDomains).toEqual([
+      { domain: 'pull.example.com', certificate: { id: '21430002' } },
+      { domain: 'registry.example.com', certificate: { id: '21430001' } },
+    ]);
+  },
+};
+
+it.each(Object.keys(EXPECTED))('adopts scenario %s into a file that plans clean', { timeout: 120_000 }, async (name) => {
+  const scenario = join(golden, name);
+  const t = await startTestEmulator();
+  const cwd = mkdtempSync(join(tmpdir(), `acrctl-adopt-${name}-`));
+  try {
+    writeFileSync(join(cwd, 'registry.yaml'), readFileSync(join(scenario, 'registry.yaml')));
+    const cli = cliFor(t, cwd);
+    const applied = await applyWithGates(t, cwd, cli);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    writeFileSync(join(cwd, 'accounts.yaml'), 'version: 1\naccounts:\n  prod: { uid: "1234567890123456" }\n');
+    const { result: r, mutating } = await callsDuring(t, () => cli(['adopt', '-f', 'accounts.yaml', '-o', 'adopted.yaml']));
+    expect(r.code, r.stderr).toBe(0);
+    expect(mutating).toEqual([]);
+    const adopted = parse(readFileSync(join(cwd, 'adopted.yaml'), 'utf8')) as { instances: Record<string, AdoptedInstance> };
+    EXPECTED[name]!(adopted.instances['acme-hz']!);
+    await expectRoundTrip(cli, 'adopted.yaml', cwd);
+  } finally {
+    await t.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
