@@ -18,9 +18,11 @@ import type { RegistryDocument } from '../config/model.js';
 import { address } from '../plan/address.js';
 import { bool, str, struct, type Decoded } from '../plan/decode.js';
 import type { DesiredObject, Diff, ExecContext, GateSubject, JsonSchema, Kind, LiveObject, ReadContext, Reconciled } from '../plan/kind.js';
-import type { GateInfo, PlanOutput } from '../plan/model.js';
+import type { GateInfo, PlanFinding, PlanOutput } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
+import { resolveImports } from './image-import.js';
 import { instanceAddress, knownInstanceId, runningInstances } from './instance.js';
+import { namespaceAddress } from './namespace.js';
 
 const keyShape = struct({ instance: str });
 const specShape = struct({ enabled: bool });
@@ -198,6 +200,30 @@ function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> 
       return diff !== undefined && diff.changes.length > 0 ? 'gate' : 'none';
     },
 
+    /**
+     * Turning the switch on sends pulls of the Personal Edition hosts (or its logins, for the auth
+     * takeover) to the instance, so it waits for the data first (seed 000's prerequisite): every
+     * image copy of the instance's Personal Edition import rules and the namespaces and
+     * repositories they fill. A copy that fails skips the switch; apply names the blocking copies.
+     */
+    waitFor(desired, ctx) {
+      if (desired.spec.enabled !== true) return undefined;
+      const alias = desired.key.instance;
+      const rules = resolveImports(ctx.config).filter((r) => r.instance === alias && r.from === 'personal');
+      if (rules.length === 0) return undefined;
+      const namespaces = new Set(rules.map((r) => r.namespace));
+      const copies = ctx.desired.filter((d) => d.kind === 'image-import' && d.key['part'] === 'image' && d.key['instance'] === alias).map((d) => d.id);
+      const repositories = ctx.desired.filter((d) => d.kind === 'repository' && d.key['instance'] === alias && namespaces.has(d.key['namespace'] ?? '')).map((d) => d.id);
+      const keys = rules.map((r) => r.key).join(', ');
+      const copied = copies.length === 0 ? `after the imports ${keys} (no image left to copy)` : `after the ${copies.length} image cop${copies.length === 1 ? 'y' : 'ies'} of imports ${keys}`;
+      return {
+        requires: [...[...namespaces].sort().map((ns) => namespaceAddress(alias, ns)), ...repositories, ...copies],
+        reason:
+          `last: ${copied} and the namespaces and repositories they fill; ` +
+          `once on, ${def.kind === 'personal-edition-domain' ? 'pulls through the Personal Edition hosts of these namespaces are served by this instance' : 'logins through the auth domain are answered by this instance'}, which must hold the images first`,
+      };
+    },
+
     gate(desired, live): GateInfo {
       return gateInfo(def, desired, live, instanceNameOf(desired));
     },
@@ -205,6 +231,24 @@ function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> 
     extras(ctx) {
       if (def.kind !== 'personal-edition-domain') return {};
       const outputs: PlanOutput[] = [];
+      const findings: PlanFinding[] = [];
+      for (const l of ctx.live(def.kind)) {
+        if (l.spec['enabled'] !== true || l.instance === undefined) continue;
+        const missing = ctx.desired.filter((d) => d.kind === 'image-import' && d.key['part'] === 'image' && d.key['instance'] === l.instance);
+        if (missing.length === 0) continue;
+        const images = missing.map((d) => `${d.key['namespace'] ?? ''}/${d.key['repository'] ?? ''}:${d.key['tag'] ?? ''}`).sort();
+        const shown = images.slice(0, 5).join(', ') + (images.length > 5 ? `, and ${images.length - 5} more` : '');
+        findings.push({
+          id: 'pe-domain-before-data',
+          severity: 'warning',
+          drift: 'error',
+          where: l.id,
+          key: l.key,
+          message:
+            `${def.title} is on for instance[${l.instance}] (${l.ids['instanceId'] ?? ''}), but ${images.length} image${images.length === 1 ? '' : 's'} its import rules select ${images.length === 1 ? 'is' : 'are'} not in it yet (${shown}): ` +
+            `pulls of ${def.hosts(l.region)[0]}/<namespace>/… for ${images.length === 1 ? 'it' : 'them'} reach the instance and fail. Run acrctl apply to copy them now, or turn the switch off until they are there`,
+        });
+      }
       for (const d of ctx.desired) {
         if (d.kind !== def.kind || d.spec['enabled'] !== true || d.instance === undefined) continue;
         const name = instanceNameOf(d);
@@ -225,7 +269,7 @@ function makeSwitchKind(def: SwitchDef): Kind<SwitchSpec, SwitchIds, SwitchKey> 
           ],
         });
       }
-      return { outputs };
+      return { outputs, findings };
     },
 
     /** A switch that is on (off is the default). */

@@ -219,6 +219,40 @@ describe('acrctl apply with an image import', () => {
   }, 60_000);
 });
 
+describe('the cut-over order: the Personal Edition domain switch comes after the data', () => {
+  it('is never reached while a copy failed; apply names the copy that blocks it, and --resume reaches it once the copy lands', async () => {
+    const w = await world({ api: ['v1'] });
+    // A multi-arch image whose child is gone from Personal Edition: planned, but its copy fails.
+    const kids = [makeImage('cut-amd64', { oci: true }), makeImage('cut-arm64', { oci: true })];
+    for (const k of kids) await pushImage(w.pe, 'team-a/multi', k, k.digest);
+    const index = makeIndex(kids);
+    expect((await w.pe.putManifest('team-a/multi', 'v1', index.bytes, index.mediaType)).status).toBe(201);
+    expect([200, 202]).toContain((await w.pe.request('DELETE', `/v2/team-a/multi/manifests/${kids[1]!.digest}`, { scopeKey: 'team-a/multi' })).status);
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 5').replace('    namespaces:', '    personalEditionDomain: true\n    namespaces:'));
+
+    const plan = JSON.parse((await w.cli(['plan', '--format', 'json'])).stdout) as { actions: { id: string; dependsOn: string[]; reason?: string }[] };
+    const gate = plan.actions.find((a) => a.id === 'instance[hz].personal-edition-domain')!;
+    expect(gate.dependsOn).toEqual(expect.arrayContaining([`${RULE}.image[team-a/api:v1]`, `${RULE}.image[team-a/multi:v1]`, 'instance[hz].namespace[team-a]']));
+    expect(gate.reason).toContain('after the 2 image copies of imports personal:cn-hangzhou/team-a');
+
+    const r = await w.cli(['apply', '--auto-approve', '--parallelism', '1']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain(`✗ ${RULE}.image[team-a/multi:v1]`);
+    expect(r.stdout).toContain(`⊘ instance[hz].personal-edition-domain not reached: it waits for 1 action that did not finish: ${RULE}.image[team-a/multi:v1] (failed)`);
+    expect(r.stdout).toContain('Do not do its console step yet.');
+    // The plan shown before apply has the switch's steps; the outcome after it does not ask for them.
+    expect(r.stdout.slice(r.stdout.indexOf('Apply failed'))).not.toContain('Open a ticket with Alibaba Cloud');
+
+    // The source is repaired; resume copies it, and only then stops at the switch.
+    await pushImage(w.pe, 'team-a/multi', kids[1]!, kids[1]!.digest);
+    const again = await w.cli(['apply', '--resume', '--auto-approve']);
+    expect(again.code, again.stdout + again.stderr).toBe(3);
+    expect(again.stdout).toContain('Apply stopped at 1 gate');
+    expect(again.stdout).toContain('Open a ticket with Alibaba Cloud');
+    expect((await pull(await ee(w), 'multi', 'v1')).digest).toBe(index.digest);
+  }, 60_000);
+});
+
 describe('a namespace added with its import rule', () => {
   it('is planned and filled on a running instance (the target namespace does not exist yet when planning)', async () => {
     const w = await world({ api: ['v1'] });

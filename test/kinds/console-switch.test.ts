@@ -88,6 +88,42 @@ describe('console switches: desired, classify, gate, extras', () => {
   });
 });
 
+describe('console switches: the cut-over order (seed 000: the data is migrated first)', () => {
+  const config = doc({ personalEditionDomain: true, authDomainTakeover: true, namespaces: { shop: {}, other: {} }, imports: [{ from: 'personal', namespace: 'shop' }] });
+  const copy = (tag: string) => ({
+    id: `instance[hz].import[personal:cn-hangzhou/shop].image[shop/web:${tag}]`, kind: 'image-import', account: 'prod', region: 'cn-hangzhou', instance: 'hz',
+    key: { instance: 'hz', rule: 'personal:cn-hangzhou/shop', part: 'image', namespace: 'shop', repository: 'web', tag }, spec: {}, requires: [],
+  });
+  const repo = (namespace: string, repository: string) => ({ id: `instance[hz].namespace[${namespace}].repository[${repository}]`, kind: 'repository', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', namespace, repository }, spec: {}, requires: [] });
+  const desired = [...allKinds.flatMap((k) => k.desired(config)), copy('v1'), copy('v2'), repo('shop', 'web'), repo('other', 'tools')];
+  const ctx = { config, desired, live: () => [] };
+
+  it('turning a switch on waits for every copy of the instance\'s imports and the namespaces and repositories they fill, and says why', () => {
+    for (const kind of [personalEditionDomainKind, authDomainTakeoverKind]) {
+      const w = kind.waitFor!(kind.desired(config)[0]!, ctx)!;
+      expect(w.requires).toEqual(['instance[hz].namespace[shop]', 'instance[hz].namespace[shop].repository[web]', copy('v1').id, copy('v2').id]);
+      expect(w.reason).toContain('after the 2 image copies of imports personal:cn-hangzhou/shop');
+    }
+  });
+
+  it('waits for nothing more when turning it off, or when the instance imports nothing', () => {
+    const off = doc({ personalEditionDomain: false, imports: [{ from: 'personal', namespace: 'shop' }] });
+    expect(personalEditionDomainKind.waitFor!(personalEditionDomainKind.desired(off)[0]!, ctx)).toBeUndefined();
+    const none = doc({ personalEditionDomain: true });
+    expect(personalEditionDomainKind.waitFor!(personalEditionDomainKind.desired(none)[0]!, { ...ctx, config: none })).toBeUndefined();
+  });
+
+  it('with the switch live on and images still to copy: a warning for plan (its apply copies them) that drift judges an error', () => {
+    const liveOn: LiveObject = { ...personalEditionDomainKind.desired(config)[0]!, spec: { enabled: true }, ids: { instanceId: 'cri-abc' }, container: 'instance[hz]', prunable: false };
+    const f = personalEditionDomainKind.extras!({ ...ctx, live: (k) => (k === 'personal-edition-domain' ? [liveOn] : []) }).findings ?? [];
+    expect(f.map((x) => [x.id, x.severity, x.drift, x.where])).toEqual([['pe-domain-before-data', 'warning', 'error', 'instance[hz].personal-edition-domain']]);
+    expect(f[0]!.message).toContain('2 images its import rules select are not in it yet (shop/web:v1, shop/web:v2)');
+    expect(f[0]!.message).toContain('cri-abc');
+    const none = personalEditionDomainKind.extras!({ ...ctx, desired: desired.filter((d) => d.kind !== 'image-import'), live: (k) => (k === 'personal-edition-domain' ? [liveOn] : []) }).findings;
+    expect(none).toEqual([]);
+  });
+});
+
 describe('console switches: against the emulator', () => {
   const clock = testClock();
   let estate: Estate;
