@@ -81,6 +81,10 @@ export interface Instance {
   readonly namespaces?: Readonly<Record<string, Namespace>>;
   /** Import rules into this instance, from a Personal Edition instance or an OSS bucket. */
   readonly imports?: readonly ImportRule[];
+  /** How acrctl reaches the registries for the image copies of this instance's imports: `internet` (its internet endpoint, which must be declared enabled with an ACL entry admitting the machine that runs acrctl; Personal Edition source `registry.<region>.aliyuncs.com`) or `vpc` (its VPC domain `<name>-registry-vpc.<region>.cr.aliyuncs.com` and `registry-vpc.<region>.aliyuncs.com`: acrctl must run inside a linked VPC). */
+  readonly copyEndpoint?: 'internet' | 'vpc';
+  /** Acknowledges that the machine that runs acrctl apply is in the internet endpoint's ACL when its address is not known at plan time (otherwise pass `--copy-from-cidr CIDR` to have it checked). Only used with `copyEndpoint: internet`. */
+  readonly copyRunnerAdmitted?: boolean;
   /** Replication (sync) rules whose source is this instance. */
   readonly replication?: readonly ReplicationRule[];
 }
