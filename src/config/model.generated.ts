@@ -125,6 +125,8 @@ export interface Namespace {
   readonly defaultRepoType?: 'PUBLIC' | 'PRIVATE';
   /** Delete repositories found live in this namespace but not declared. */
   readonly prune?: boolean;
+  /** Allow a name the vendor reserves on the Personal Edition hosts (`acs`: the official ACK images) on an instance with Personal Edition domain support. Without it that is an error: the namespace would capture those pulls. */
+  readonly allowReservedName?: boolean;
   /** Repositories keyed by repository name. */
   readonly repositories?: Readonly<Record<string, Repository>>;
 }

@@ -77,10 +77,17 @@ describe('console switches: desired, classify, gate, extras', () => {
     const config = doc({ personalEditionDomain: true, internetEndpoint: { enabled: true } });
     const desired = allKinds.flatMap((k) => k.desired(config));
     const out = personalEditionDomainKind.extras!({ config, desired, live: () => [] }).outputs ?? [];
-    expect(out.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts']);
-    expect(out[0]!.lines).toContain('hosts file line:    <IP of acme-hz-registry.cn-hangzhou.cr.aliyuncs.com> registry.cn-hangzhou.aliyuncs.com');
-    expect(out[0]!.lines.join('\n')).toContain('PrivateZone record: zone registry.cn-hangzhou.aliyuncs.com, record @, type A');
-    expect(out[0]!.lines.join('\n')).toContain("client's public CIDR must be in instances.hz.internetEndpoint.allow");
+    expect(out.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts', 'instance[hz].personal-edition-domain.ram-users']);
+    const hosts = out[0]!.lines.join('\n');
+    // All four Personal Edition hosts (public and VPC, China and international site), each with what it needs.
+    for (const h of ['registry.cn-hangzhou.aliyuncs.com', 'registry-vpc.cn-hangzhou.aliyuncs.com', 'registry-intl.cn-hangzhou.aliyuncs.com', 'registry-intl-vpc.cn-hangzhou.aliyuncs.com']) expect(hosts).toContain(h);
+    expect(hosts).toContain('resolves automatically inside VPCs linked to the instance (PrivateZone)');
+    expect(hosts).toContain('hosts file line:    <IP of acme-hz-registry.cn-hangzhou.cr.aliyuncs.com> registry.cn-hangzhou.aliyuncs.com registry-intl.cn-hangzhou.aliyuncs.com');
+    expect(hosts).toContain('a PrivateZone record: zone registry.cn-hangzhou.aliyuncs.com (or registry-intl.cn-hangzhou.aliyuncs.com), record @, type A');
+    expect(hosts).toContain("the client's public CIDR in instances.hz.internetEndpoint.allow");
+    // Seed 000: RAM users logging in through the Personal Edition domain need credentials and a policy on the instance.
+    expect(out[1]!.lines.join('\n')).toContain("set that user's access credentials on the instance");
+    expect(out[1]!.lines.join('\n')).toContain('policy for the instance\'s resources');
     const offConfig = doc({ personalEditionDomain: false });
     const offDesired = allKinds.flatMap((k) => k.desired(offConfig));
     expect(personalEditionDomainKind.extras!({ config: offConfig, desired: offDesired, live: () => [] }).outputs).toEqual([]);
@@ -142,7 +149,7 @@ describe('console switches: against the emulator', () => {
     const config = doc({ personalEditionDomain: true, namespaces: { 'team-a': {} } });
     const plan = await planFor(config, estate.session, allKinds);
     expect(plan.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['create instance[hz].namespace[team-a]', 'gate instance[hz].personal-edition-domain']);
-    expect(plan.outputs.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts']);
+    expect(plan.outputs.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts', 'instance[hz].personal-edition-domain.ram-users']);
     const first = await applyPlan(plan, allKinds, estate.session, { clock, dir });
     expect(first.result.status).toBe('gated');
     expect(first.result.actions.get('instance[hz].namespace[team-a]')?.status).toBe('done');
