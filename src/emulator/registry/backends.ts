@@ -242,6 +242,32 @@ export function peBackend(ctx: () => AdminContext, region: string, network?: Net
     }
     return undefined;
   };
+  /**
+   * Personal Edition domain support (seed 000): while an instance of this region has it on, a
+   * request for a namespace that instance has is served by the instance (push and pull); any other
+   * namespace stays with Personal Edition. Backends are made per instance on first use.
+   */
+  const switchedBackends = new Map<string, Backend>();
+  const routed = (c: AdminContext, ns: string): Backend | undefined => {
+    settle(c);
+    for (const inst of Object.values(crState(c).instances).sort((a, b) => a.instanceId.localeCompare(b.instanceId))) {
+      if (inst.region !== region || !inst.console.personalEditionDomain || instanceStatus(inst, c.now()) !== 'RUNNING') continue;
+      if (inst.namespaces[ns] === undefined) continue;
+      let b = switchedBackends.get(inst.instanceId);
+      if (b === undefined) switchedBackends.set(inst.instanceId, (b = eeBackend(ctx, inst.instanceId)));
+      return b;
+    }
+    return undefined;
+  };
+  const switchedLogin = (c: AdminContext, username: string, password: string): string | undefined => {
+    settle(c);
+    for (const inst of Object.values(crState(c).instances)) {
+      if (inst.region !== region || !inst.console.personalEditionDomain) continue;
+      const uid = eeBackend(ctx, inst.instanceId).authenticate(username, password);
+      if (uid !== undefined) return uid;
+    }
+    return undefined;
+  };
   return {
     key: registryKey({ kind: 'pe', region, ...(network !== undefined ? { network } : {}) }),
     service: `registry${network === 'vpc' ? '-vpc' : ''}.${region}.aliyuncs.com`,
@@ -250,7 +276,8 @@ export function peBackend(ctx: () => AdminContext, region: string, network?: Net
       const c = ctx();
       if (username !== TEMP_USERNAME) return undefined;
       const rec = checkCredential(pe(c).registryCredentials, password, c.now());
-      if (rec === undefined) return undefined;
+      // With domain support on, a login through the Personal Edition host may be the instance's.
+      if (rec === undefined) return switchedLogin(c, username, password);
       const at = rec.subject.lastIndexOf('@');
       return rec.subject.slice(at + 1) === region ? rec.subject.slice(0, at) : undefined;
     },
@@ -258,6 +285,8 @@ export function peBackend(ctx: () => AdminContext, region: string, network?: Net
       const c = ctx();
       const m = NAME_RE.exec(name);
       if (m === null) return [];
+      const ee = routed(c, m[1] as string);
+      if (ee !== undefined) return ee.permissions(uid, name);
       const o = owner(c, uid, m[1] as string);
       // A namespace nobody owns: the push is answered NAME_UNKNOWN, not a silent denial.
       if (o === undefined) return uid === '' ? [] : ['pull', 'push'];
@@ -266,12 +295,16 @@ export function peBackend(ctx: () => AdminContext, region: string, network?: Net
     },
     find(uid, ns, repoName) {
       const c = ctx();
+      const ee = routed(c, ns);
+      if (ee !== undefined) return ee.find(uid, ns, repoName);
       const o = owner(c, uid, ns);
       const repo = o?.estate.repos[`${ns}/${repoName}`];
       return repo === undefined ? undefined : peHandle(c.now, repo);
     },
     forWrite(uid, ns, repoName) {
       const c = ctx();
+      const ee = routed(c, ns);
+      if (ee !== undefined) return ee.forWrite(uid, ns, repoName);
       const es = uid === '' ? undefined : pe(c).estates[uid]?.[region];
       const nsRec = es?.namespaces[ns];
       if (es === undefined || nsRec === undefined) throw new RegistryError(404, 'NAME_UNKNOWN', `namespace ${ns} does not exist in ${region}; create it first`);
