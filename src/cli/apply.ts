@@ -475,6 +475,7 @@ function report(
     case 'failed':
       out.push(`${flags.mode === 'destroy' ? 'Destroy' : 'Apply'} failed: ${tally}.`);
       for (const [id, s] of result.actions) if (s.status === 'failed') out.push(`  ✗ ${id}: ${s.message ?? ''}`);
+      out.push(...unreachedGates(plan, result));
       out.push(`Fix the cause, then continue with: ${resumeCmd}`);
       break;
     case 'gated': {
@@ -535,6 +536,31 @@ function interruptTally(result: ApplyResult, plan: Plan, run: { readonly started
   const notStarted = plan.actions.filter((a) => result.actions.get(a.id)?.status !== 'already-done' && !run.started.has(a.id)).length;
   const extra = [stopped > 0 ? `${stopped} stopped mid-call (resume reconciles ${stopped === 1 ? 'it' : 'them'})` : '', failed > 0 ? `${failed} failed` : '', earlier > 0 ? `${earlier} done in earlier runs` : ''].filter(Boolean);
   return [`${done} done`, `${finished} in flight finished`, ...extra, `${notStarted} not started`].join(', ');
+}
+
+/**
+ * Gates a failure kept this run from reaching (the Personal Edition domain switch behind the image
+ * copies), each with the unfinished actions it waits for: a human must not turn a switch whose
+ * prerequisites did not land, so the report says which ones block it.
+ */
+function unreachedGates(plan: Plan, result: ApplyResult): string[] {
+  const byId = new Map(plan.actions.map((a) => [a.id, a] as const));
+  const unfinished = (id: string) => {
+    const s = result.actions.get(id)?.status;
+    return s === 'failed' || s === 'skipped' || s === 'interrupted';
+  };
+  const out: string[] = [];
+  for (const a of plan.actions) {
+    if (a.type !== 'gate' || result.actions.get(a.id)?.status !== 'skipped') continue;
+    const blockers = a.dependsOn.filter(unfinished).sort();
+    if (blockers.length === 0) continue;
+    const shown = blockers.slice(0, 10).map((id) => `${id} (${result.actions.get(id)?.status ?? ''})`);
+    out.push(
+      `  ⊘ ${a.id} not reached: it waits for ${blockers.length} action${blockers.length === 1 ? '' : 's'} that did not finish: ${shown.join(', ')}${blockers.length > shown.length ? `, and ${blockers.length - shown.length} more` : ''}`,
+      `      ${byId.get(a.id)?.reason ?? 'it comes after them'}. Do not do its console step yet.`,
+    );
+  }
+  return out;
 }
 
 /** After a complete run, plans again (with the run's targets): the live estate should now match (for destroy: be gone). */

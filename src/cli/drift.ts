@@ -41,8 +41,8 @@ interface DriftFlags extends EstateFlags {
  * rule (not only of rules with backfill). Backfill planning is unchanged by the extra evidence: it
  * only looks at the repositories of its own rules.
  */
-function driftKinds(live: Map<string, readonly LiveObject[]>): Kind[] {
-  return makeKinds({ everyLiveRule: true }).map(
+function driftKinds(live: Map<string, readonly LiveObject[]>, copyFromCidr: string | undefined): Kind[] {
+  return makeKinds({ everyLiveRule: true, ...(copyFromCidr !== undefined ? { copyFromCidr } : {}) }).map(
     (k): Kind => ({
       ...k,
       read: async (ctx) => {
@@ -128,7 +128,7 @@ export function registerDrift(program: Command, io: CliIo, setExit: SetExit): vo
         config: estate.config,
         configDigest: estate.configDigest,
         configFile: estate.file,
-        kinds: driftKinds(live),
+        kinds: driftKinds(live, estate.copyFromCidr),
         cloud: estate.session,
         findings: estate.findings,
         sha256,

@@ -18,6 +18,7 @@ import type { Credentials, Finding, RegistryDocument } from '../config/model.js'
 import { formatText } from '../render/findings.js';
 import { AcrctlError, formatLocation } from '../errors.js';
 import type { PlanFinding } from '../plan/model.js';
+import { parseCidr } from '../config/lints/cidr.js';
 import { allKinds } from '../kinds/index.js';
 import { languageReferences } from '../kinds/language.js';
 import { canonical } from '../plan/canonical.js';
@@ -33,6 +34,8 @@ export interface EstateFlags {
   readonly endpoint?: string;
   /** `--emulator-credentials`: `provisioned` (default) or `declared`. */
   readonly emulatorCredentials?: string;
+  /** `--copy-from-cidr`: the runner's public address for the copy path check (image-import). */
+  readonly copyFromCidr?: string;
 }
 
 /** The values of `--emulator-credentials` / `ACRCTL_EMULATOR_CREDENTIALS`. */
@@ -51,7 +54,8 @@ export function estateOptions(cmd: Command): Command {
       new Option('--emulator-credentials <which>', 'against an emulator: provisioned root keys, or the credentials registry.yaml declares (or set ACRCTL_EMULATOR_CREDENTIALS)').choices([
         ...EMULATOR_CREDENTIALS,
       ]),
-    );
+    )
+    .option('--copy-from-cidr <cidr>', "public address of the machine that runs image copies, checked against the instance's ACL (or set ACRCTL_COPY_FROM_CIDR)");
 }
 
 export interface Estate {
@@ -64,6 +68,8 @@ export interface Estate {
   /** Values interpolated from secret-looking variables: never shown (plans mark them sensitive). */
   readonly sensitiveValues: readonly string[];
   readonly session: CloudSession;
+  /** The public address image copies run from (`--copy-from-cidr`, ACRCTL_COPY_FROM_CIDR), when given. */
+  readonly copyFromCidr?: string;
   close(): Promise<void>;
 }
 
@@ -113,8 +119,20 @@ export function accountCredentials(c: Credentials | undefined): AccountCredentia
 /** Opens the estate: config, session, identity check. The caller must `close()` it. */
 export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate> {
   const { config, configDigest, findings, sensitiveValues } = await loadEstateConfig(flags.file, io);
+  const copyFromCidr = copyFromCidrOf(flags, io);
   const { session, close } = await openSession(flags, config.accounts, io);
-  return { file: flags.file, config, configDigest, findings, sensitiveValues, session, close };
+  return { file: flags.file, config, configDigest, findings, sensitiveValues, session, ...(copyFromCidr !== undefined ? { copyFromCidr } : {}), close };
+}
+
+/** `--copy-from-cidr` or ACRCTL_COPY_FROM_CIDR, checked: an IPv4 address or CIDR block. */
+function copyFromCidrOf(flags: EstateFlags, io: CliIo): string | undefined {
+  const fromFlag = flags.copyFromCidr;
+  const value = fromFlag ?? io.env['ACRCTL_COPY_FROM_CIDR'];
+  if (value === undefined || value === '') return undefined;
+  if (parseCidr(value) === undefined) {
+    throw new AcrctlError('cli.bad-option', `${fromFlag !== undefined ? '--copy-from-cidr' : 'ACRCTL_COPY_FROM_CIDR'} ${value} is not an IPv4 address or CIDR block`, { hint: 'give the public address of the machine that runs acrctl, e.g. 203.0.113.7/32' });
+  }
+  return value.includes('/') ? value : `${value}/32`;
 }
 
 /**

@@ -35,8 +35,8 @@ export interface EndpointResolver {
 
 /** A registry to locate: an EE instance, or a region's Personal Edition registry. */
 export type RegistryLocator =
-  | { readonly kind: 'ee'; readonly instanceId: string; readonly region: string }
-  | { readonly kind: 'pe'; readonly region: string; readonly site?: 'china' | 'international' };
+  | { readonly kind: 'ee'; readonly instanceId: string; readonly region: string; readonly network?: 'internet' | 'vpc' }
+  | { readonly kind: 'pe'; readonly region: string; readonly site?: 'china' | 'international'; readonly network?: 'internet' | 'vpc' };
 
 export interface ResolvedRegistry {
   /** Scheme and authority, no trailing slash: `http://127.0.0.1:PORT` or `https://host`. */
@@ -44,11 +44,12 @@ export interface ResolvedRegistry {
 }
 
 /**
- * The Personal Edition registry's public host in a region (REGISTRY.md §1): `registry.<region>…` on
- * the China site, `registry-intl.<region>…` for international-site accounts. Pure.
+ * The Personal Edition registry's host in a region (REGISTRY.md §1): `registry.<region>…` on the
+ * China site, `registry-intl.<region>…` for international-site accounts, with `-vpc` for the VPC
+ * host. Pure.
  */
-export function personalRegistryHost(region: string, site: 'china' | 'international' = 'china'): string {
-  return `${site === 'international' ? 'registry-intl' : 'registry'}.${region}.aliyuncs.com`;
+export function personalRegistryHost(region: string, site: 'china' | 'international' = 'china', network?: 'internet' | 'vpc'): string {
+  return `${site === 'international' ? 'registry-intl' : 'registry'}${network === 'vpc' ? '-vpc' : ''}.${region}.aliyuncs.com`;
 }
 
 /**
@@ -101,7 +102,7 @@ export function realEndpoints(options: { readonly bssSite?: BssSite } = {}): End
   return {
     emulated: false,
     resolve: (product, region) => Promise.resolve({ endpoint: realHost(product, region, options), protocol: 'https' }),
-    registry: (target) => Promise.resolve(target.kind === 'pe' ? { base: `https://${personalRegistryHost(target.region, target.site)}` } : undefined),
+    registry: (target) => Promise.resolve(target.kind === 'pe' ? { base: `https://${personalRegistryHost(target.region, target.site, target.network)}` } : undefined),
   };
 }
 
@@ -185,7 +186,7 @@ export function emulatorRegistryLookup(baseUrl: string, fetchFn: FetchFn = (url,
   const base = normaliseBaseUrl(baseUrl);
   const cache = new Map<string, Promise<ResolvedRegistry>>();
   const lookup = async (target: RegistryLocator): Promise<ResolvedRegistry> => {
-    const query = target.kind === 'ee' ? `instance=${encodeURIComponent(target.instanceId)}` : `personal=${encodeURIComponent(target.region)}`;
+    const query = `${target.kind === 'ee' ? `instance=${encodeURIComponent(target.instanceId)}` : `personal=${encodeURIComponent(target.region)}`}${target.network !== undefined ? `&network=${target.network}` : ''}`;
     const what = target.kind === 'ee' ? `instance ${target.instanceId}` : `the Personal Edition registry of ${target.region}`;
     let res: Awaited<ReturnType<FetchFn>>;
     try {
@@ -204,7 +205,7 @@ export function emulatorRegistryLookup(baseUrl: string, fetchFn: FetchFn = (url,
     return { base: `http://${body.registry.replace(/^https?:\/\//, '').replace(/\/+$/, '')}` };
   };
   return (target) => {
-    const key = target.kind === 'ee' ? `ee\u0000${target.instanceId}` : `pe\u0000${target.region}`;
+    const key = `${target.kind === 'ee' ? `ee\u0000${target.instanceId}` : `pe\u0000${target.region}`}\u0000${target.network ?? ''}`;
     let p = cache.get(key);
     if (!p) {
       p = lookup(target);

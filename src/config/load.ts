@@ -9,9 +9,10 @@
  *  - {@link validateSource} is pure (the environment, lints and reference checks come in through options).
  *  - {@link loadConfig} adds file reading: the size is checked with `stat` before the file is read, so
  *    a huge file fails fast; a missing file is an {@link AcrctlError} (there is no position to give).
- *  - All findings are reported in one pass and sorted by position. Product lints run only when the
- *    earlier stages found no error (they rely on a schema-valid, reference-clean document); warnings of
- *    earlier stages do not stop them.
+ *  - All findings are reported in one pass and sorted by position. Product lints need a schema-valid,
+ *    reference-clean document: when earlier stages found errors, they run on the rest of the
+ *    document (every top-level entry holding an error set aside: an instance, an account, a list
+ *    item), so an error in one part does not hide the lints of the others.
  *  - `document` is present exactly when there is no error finding; it is the interpolated value, with
  *    no defaults filled in.
  *  - No message contains a secret value.
@@ -101,11 +102,74 @@ export function validateSource(source: Uint8Array | string, file: string, option
   findings.push(...checkReferences(value, locate, options.references ?? []));
 
   const sensitive = [...interpolated.secretValues];
-  if (hasErrors(findings)) return result(file, undefined, findings, frames, locate, sensitive);
-  const document = value as RegistryDocument;
   const lint = options.lint ?? defaultLints;
+  if (hasErrors(findings)) {
+    // One pass: an error in one part must not hide the product lints of the rest. The lints run on
+    // what is left once every top-level entry holding an error is set aside, when that is clean.
+    if (lint) findings.push(...lintRest(value, findings, locate, lint, options.references ?? [], { noEcho, secretKeyPaths: secrets.secretKeyPaths }));
+    return result(file, undefined, findings, frames, locate, sensitive);
+  }
+  const document = value as RegistryDocument;
   if (lint) findings.push(...lint(document, (path) => locate(path)));
   return result(file, hasErrors(findings) ? undefined : document, findings, frames, locate, sensitive);
+}
+
+/** Top-level maps whose entries can be set aside one by one (an instance, an account), and lists whose items can. */
+const SEPARABLE = new Set(['instances', 'accounts']);
+
+/**
+ * The product lints of the parts of a document without errors: each top-level entry or item that
+ * holds an error finding (`instances.<alias>`, `accounts.<alias>`, `<list>[i]`) is removed, the rest
+ * is checked again (schema and references, since removing an account can orphan an instance) and,
+ * once clean, linted. Findings inside removed parts are never produced twice. Empty when the error
+ * is at the top of the document (nothing separable to lint). Pure.
+ */
+function lintRest(
+  value: unknown,
+  errors: readonly Finding[],
+  locate: Locator,
+  lint: LintRunner,
+  references: readonly ReferenceCheck[],
+  schemaOptions: Parameters<typeof checkSchema>[2],
+): Finding[] {
+  let doc: unknown = value;
+  let pending = errors.filter((f) => f.severity === 'error');
+  for (let round = 0; round < 4 && pending.length > 0; round++) {
+    const pruned = setAside(doc, pending.map((f) => f.path));
+    if (pruned === undefined) return [];
+    doc = pruned;
+    pending = [...checkSchema(doc, locate, schemaOptions), ...checkReferences(doc, locate, references)].filter((f) => f.severity === 'error');
+  }
+  if (pending.length > 0) return [];
+  const seen = new Set(errors.map((f) => `${f.id}\u0000${pathKey(f.path)}`));
+  try {
+    return lint(doc as RegistryDocument, (path) => locate(path)).filter((f) => !seen.has(`${f.id}\u0000${pathKey(f.path)}`));
+  } catch {
+    return []; // a lint that cannot read what is left says nothing rather than something wrong
+  }
+}
+
+/** A copy of `doc` without the separable parts holding these paths; undefined when one is not separable. */
+function setAside(doc: unknown, paths: readonly (readonly (string | number)[])[]): unknown {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const out: Record<string, unknown> = { ...(doc as Record<string, unknown>) };
+  const drop = new Map<string, Set<string | number>>();
+  for (const p of paths) {
+    const [top, entry] = p;
+    if (typeof top !== 'string' || entry === undefined) return undefined;
+    const container = out[top];
+    const separable = (SEPARABLE.has(top) && container !== null && typeof container === 'object' && !Array.isArray(container)) || Array.isArray(container);
+    if (!separable) return undefined;
+    let set = drop.get(top);
+    if (!set) drop.set(top, (set = new Set()));
+    set.add(entry);
+  }
+  for (const [top, entries] of drop) {
+    const container = out[top];
+    if (Array.isArray(container)) out[top] = container.filter((_, i) => !entries.has(i));
+    else out[top] = Object.fromEntries(Object.entries(container as Record<string, unknown>).filter(([k]) => !entries.has(k)));
+  }
+  return out;
 }
 
 /**

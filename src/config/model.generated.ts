@@ -87,6 +87,10 @@ export interface Instance {
   readonly namespaces?: Readonly<Record<string, Namespace>>;
   /** Import rules into this instance, from a Personal Edition instance or an OSS bucket. */
   readonly imports?: readonly ImportRule[];
+  /** How acrctl reaches the registries for the image copies of this instance's imports: `internet` (its internet endpoint, which must be declared enabled with an ACL entry admitting the machine that runs acrctl; Personal Edition source `registry.<region>.aliyuncs.com`) or `vpc` (its VPC domain `<name>-registry-vpc.<region>.cr.aliyuncs.com` and `registry-vpc.<region>.aliyuncs.com`: acrctl must run inside a linked VPC). */
+  readonly copyEndpoint?: 'internet' | 'vpc';
+  /** Acknowledges that the machine that runs acrctl apply is in the internet endpoint's ACL when its address is not known at plan time (otherwise pass `--copy-from-cidr CIDR` to have it checked). Only used with `copyEndpoint: internet`. */
+  readonly copyRunnerAdmitted?: boolean;
   /** Replication (sync) rules whose source is this instance. */
   readonly replication?: readonly ReplicationRule[];
   /** Artifact lifecycle (retention) rules: which image tags the service deletes on a schedule. One rule per target (natural key: the instance, a namespace, or a repository). Plans show how many live tags a new or changed rule would delete at its next run. */
@@ -141,6 +145,8 @@ export interface Namespace {
   readonly defaultRepoType?: 'PUBLIC' | 'PRIVATE';
   /** Delete repositories found live in this namespace but not declared. */
   readonly prune?: boolean;
+  /** Allow a name the vendor reserves on the Personal Edition hosts (`acs`: the official ACK images) on an instance with Personal Edition domain support. Without it that is an error: the namespace would capture those pulls. */
+  readonly allowReservedName?: boolean;
   /** Repositories keyed by repository name. */
   readonly repositories?: Readonly<Record<string, Repository>>;
 }

@@ -336,7 +336,9 @@ export function buildDriftReport(input: ReportInput): DriftReport {
     replicationBehind: behind.length,
     tagsBehind: behind.reduce((n, r) => n + r.missing + r.stale, 0),
   };
-  const errors = plan.findings.some((f) => f.severity === 'error');
+  // A finding a plan may go on with (its apply fixes it) can still be an error for drift.
+  const findings = plan.findings.map((f) => (f.drift === 'error' && f.severity !== 'error' ? { ...f, severity: 'error' as const } : f));
+  const errors = findings.some((f) => f.severity === 'error');
   const drifted = isDrift(summary, input.failOn);
   const status: DriftStatus = errors ? 'error' : drifted ? 'drift' : 'clean';
   return {
@@ -355,7 +357,7 @@ export function buildDriftReport(input: ReportInput): DriftReport {
     unmanaged,
     replication,
     notDrift: { backfillTasks },
-    findings: plan.findings,
+    findings,
   };
 }
 

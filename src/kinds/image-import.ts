@@ -44,6 +44,7 @@
  */
 import type { CrClient, CrRepository } from '../cloud/cr.js';
 import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
+import { parseCidr } from '../config/lints/cidr.js';
 import type { Re2Matcher } from '../config/lints/re2.js';
 import { DEFAULTS, type ImportRule, type Instance, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
 import { AcrctlError, assertNever } from '../errors.js';
@@ -57,6 +58,7 @@ import type { ImageCopier } from '../registry/copy.js';
 import { aclEntryAddress } from './acl-entry.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { internetEndpointAddress } from './internet-endpoint.js';
+import { vpcLinkAddress } from './vpc-link.js';
 import { namespaceAddress } from './namespace.js';
 import { repositoryAddress } from './repository.js';
 import { isNotFound, mapLimit } from './support.js';
@@ -97,6 +99,8 @@ const copySpec = struct({
   tag: str,
   overwrite: bool,
   targetDigest: optional(str),
+  /** `vpc` when the copy goes through the VPC hosts (copyEndpoint: vpc); absent: the internet hosts. */
+  via: optional(oneOf('internet', 'vpc')),
 });
 const gateSpec = struct({ source: str, instanceName: str, namespace: str, repositoriesWithBuildRules: list(str) });
 /**
@@ -151,6 +155,12 @@ export interface ImageImportDeps {
    * image is not moved again for another. Absent where the command copies no images (plan, destroy).
    */
   readonly copier?: () => Pick<ImageCopier, 'copy'>;
+  /**
+   * The public address (CIDR) of the machine that runs the copies (`--copy-from-cidr`,
+   * ACRCTL_COPY_FROM_CIDR), checked against the ACL of each instance that copies through its
+   * internet endpoint. Absent: the instance must acknowledge it (`copyRunnerAdmitted: true`).
+   */
+  readonly copyFromCidr?: string;
 }
 
 // ---- rules and addresses --------------------------------------------------------------------
@@ -503,12 +513,15 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
     findings.push(...namespaceMetadata(config, r, e.rule.spec));
     const match = tagMatcher(r.tagFilter, r.address);
     const targetNs = namespaceAddress(r.instance, r.namespace);
-    // acrctl pushes from where it runs, through the instance's public endpoint: copies wait for the
-    // endpoint and its ACL entries when registry.yaml declares them (unknown addresses are ignored).
-    const reach = [
-      internetEndpointAddress(r.instance),
-      ...(config.instances?.[r.instance]?.internetEndpoint?.allow ?? []).map((a) => aclEntryAddress(r.instance, a.cidr)),
-    ];
+    // acrctl copies from where it runs: through the instance's internet endpoint (copies wait for
+    // the endpoint and its ACL entries) or, with copyEndpoint: vpc, its VPC links (copies wait for
+    // them to be RUNNING). Unknown addresses are ignored; the path itself is checked by extras.
+    const inst = config.instances?.[r.instance];
+    const via = copyEndpointOf(inst);
+    const reach =
+      via === 'vpc'
+        ? (inst?.vpcEndpoints ?? []).map((v) => vpcLinkAddress(r.instance, v.vpc, v.vswitch))
+        : [internetEndpointAddress(r.instance), ...(inst?.internetEndpoint?.allow ?? []).map((a) => aclEntryAddress(r.instance, a.cidr))];
     let images = 0;
     let bytes = 0;
     let same = 0;
@@ -562,6 +575,7 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
             tag: t.tag,
             overwrite: r.overwrite,
             ...(t.targetDigest !== undefined ? { targetDigest: t.targetDigest } : {}),
+            ...(via === 'vpc' ? { via } : {}),
           },
           requires: [repoId, instanceAddress(r.instance), ...reach],
           reason: `import rule ${r.key}`,
@@ -607,6 +621,88 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
   return { repositories, copies, gates, findings };
 }
 
+// ---- copy path (pure) ------------------------------------------------------------------------
+
+/** How acrctl reaches an instance's registry for its copies (`copyEndpoint`, default internet). */
+export function copyEndpointOf(inst: Pick<Instance, 'copyEndpoint'> | undefined): 'internet' | 'vpc' {
+  return inst?.copyEndpoint ?? 'internet';
+}
+
+/**
+ * Whether the machine that copies can reach each instance with copies in this plan, from what
+ * registry.yaml declares (the live state follows it: copies wait for the endpoint, ACL entries or
+ * VPC links). Errors stop the plan before anything is applied; an info says which path is used.
+ * `copyFromCidr`: the runner's public address, when given. Pure.
+ */
+export function copyPathFindings(config: RegistryDocument, copies: readonly DesiredObject[], copyFromCidr: string | undefined): PlanFinding[] {
+  const count = new Map<string, number>();
+  for (const c of copies) if (c.kind === 'image-import' && c.key['part'] === 'image' && c.instance !== undefined) count.set(c.instance, (count.get(c.instance) ?? 0) + 1);
+  const out: PlanFinding[] = [];
+  for (const [alias, n] of [...count].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const inst = config.instances?.[alias];
+    if (inst === undefined) continue;
+    const where = instanceAddress(alias);
+    const images = `${n} image${n === 1 ? '' : 's'}`;
+    const eeHost = (vpc: boolean) => `${inst.name}-registry${vpc ? '-vpc' : ''}.${inst.region}.cr.aliyuncs.com`;
+    const peHost = (vpc: boolean) => `registry${vpc ? '-vpc' : ''}.${inst.region}.aliyuncs.com`;
+    const error = (message: string) => out.push({ id: 'import-copy-path', severity: 'error', where, message: `instance ${inst.name} copies ${images}, but ${message}` });
+    if (copyEndpointOf(inst) === 'vpc') {
+      const links = inst.vpcEndpoints ?? [];
+      if (links.length === 0) {
+        error(`copyEndpoint: vpc needs a VPC link to run from, and vpcEndpoints declares none. Fix: declare the VPC acrctl runs in under instances.${alias}.vpcEndpoints, or set copyEndpoint: internet`);
+        continue;
+      }
+      out.push({
+        id: 'import-copy-path',
+        severity: 'info',
+        where,
+        message:
+          `copies go through the VPC hosts ${eeHost(true)} and ${peHost(true)} (copyEndpoint: vpc): run acrctl apply on a machine inside a linked VPC (${links.map((l) => l.vpc).join(', ')}); ` +
+          `the copies wait for the VPC link to be RUNNING`,
+      });
+      continue;
+    }
+    const ie = inst.internetEndpoint;
+    if (ie?.enabled !== true) {
+      error(
+        `they go through its internet endpoint (copyEndpoint: internet, the default), which registry.yaml does not declare enabled: acrctl could not reach ${eeHost(false)}. ` +
+          `Fix: set instances.${alias}.internetEndpoint: { enabled: true, allow: [{ cidr: <public address of the machine that runs acrctl>/32 }] }, or copyEndpoint: vpc and run acrctl inside a VPC linked to the instance`,
+      );
+      continue;
+    }
+    const allow = ie.allow ?? [];
+    if (allow.length === 0) {
+      error(`the ACL of its internet endpoint has no entry, so it admits no machine. Fix: add { cidr: <public address of the machine that runs acrctl>/32 } to instances.${alias}.internetEndpoint.allow`);
+      continue;
+    }
+    const cidrs = allow.map((a) => a.cidr).join(', ');
+    if (copyFromCidr !== undefined) {
+      const runner = parseCidr(copyFromCidr);
+      const admitted = runner !== undefined && allow.some((a) => {
+        const b = parseCidr(a.cidr);
+        return b !== undefined && b.start <= runner.start && runner.end <= b.end;
+      });
+      if (!admitted) {
+        error(`--copy-from-cidr ${copyFromCidr} (the machine that runs acrctl) is in no entry of the ACL of its internet endpoint (${cidrs}). Fix: add { cidr: ${copyFromCidr} } to instances.${alias}.internetEndpoint.allow`);
+        continue;
+      }
+    } else if (inst.copyRunnerAdmitted !== true) {
+      error(
+        `acrctl cannot tell whether the machine that runs apply is admitted by the ACL of its internet endpoint (${cidrs}). ` +
+          `Fix: pass --copy-from-cidr <its public address>/32 (or set ACRCTL_COPY_FROM_CIDR), or acknowledge it with instances.${alias}.copyRunnerAdmitted: true`,
+      );
+      continue;
+    }
+    out.push({
+      id: 'import-copy-path',
+      severity: 'info',
+      where,
+      message: `copies go through the internet hosts ${eeHost(false)} and ${peHost(false)} (copyEndpoint: internet), from ${copyFromCidr !== undefined ? `${copyFromCidr}, admitted by the ACL` : `a machine acknowledged to be in the ACL (${cidrs})`}; they wait for the endpoint and its ACL entries`,
+    });
+  }
+  return out;
+}
+
 // ---- apply ----------------------------------------------------------------------------------
 
 interface Copy {
@@ -619,6 +715,7 @@ interface Copy {
   readonly tag: string;
   readonly overwrite: boolean;
   readonly sizeBytes: number;
+  readonly via: 'internet' | 'vpc';
 }
 
 /** A copy, from its key (where it comes from and goes to) and spec (what was reviewed). */
@@ -638,6 +735,7 @@ function copyOf(s: Subject<Spec, ImportIds, ImportKey>): Copy {
     tag: spec.tag,
     overwrite: spec.overwrite,
     sizeBytes: spec.copyBytes,
+    via: spec.via ?? 'internet',
   };
 }
 
@@ -673,10 +771,12 @@ async function run(ctx: ExecContext, s: Subject<Spec, ImportIds, ImportKey>, dep
   let moved = 0;
   let pending = 0;
   let last = started;
+  // Through the hosts the plan checked: the internet ones, or the VPC ones (copyEndpoint: vpc).
+  const network = c.via;
   const result = await copier.copy(
     // By the reviewed digest; by tag only when Personal Edition listed no usable digest.
-    { target: { kind: 'pe', account: s.account, region: c.sourceRegion }, image: { repo: c.sourceRepo, reference: /^sha256:[0-9a-f]{64}$/.test(c.digest) ? c.digest : c.tag } },
-    { target: { kind: 'ee', account: s.account, region: s.region, instanceId, instanceName: c.instanceName }, repo: `${c.namespace}/${c.repository}`, tag: c.tag },
+    { target: { kind: 'pe', account: s.account, region: c.sourceRegion, network }, image: { repo: c.sourceRepo, reference: /^sha256:[0-9a-f]{64}$/.test(c.digest) ? c.digest : c.tag } },
+    { target: { kind: 'ee', account: s.account, region: s.region, instanceId, instanceName: c.instanceName, network }, repo: `${c.namespace}/${c.repository}`, tag: c.tag },
     {
       overwrite: c.overwrite,
       onProgress: (p) => {
@@ -776,6 +876,19 @@ const LANGUAGE: LanguageFragment = {
         description: 'Import rules into this instance, from a Personal Edition instance or an OSS bucket.',
         type: 'array',
         items: { $ref: '#/$defs/importRule' },
+      },
+      copyEndpoint: {
+        description:
+          'How acrctl reaches the registries for the image copies of this instance\'s imports: `internet` (its internet endpoint, which must be declared enabled with an ACL entry admitting the machine that runs acrctl; Personal Edition source `registry.<region>.aliyuncs.com`) or `vpc` (its VPC domain `<name>-registry-vpc.<region>.cr.aliyuncs.com` and `registry-vpc.<region>.aliyuncs.com`: acrctl must run inside a linked VPC).',
+        type: 'string',
+        enum: ['internet', 'vpc'],
+        default: 'internet',
+      },
+      copyRunnerAdmitted: {
+        description:
+          'Acknowledges that the machine that runs acrctl apply is in the internet endpoint\'s ACL when its address is not known at plan time (otherwise pass `--copy-from-cidr CIDR` to have it checked). Only used with `copyEndpoint: internet`.',
+        type: 'boolean',
+        default: false,
       },
     },
   },
@@ -912,7 +1025,8 @@ export function makeImageImportKind(deps: ImageImportDeps = {}): Kind<Spec, Impo
     },
 
     extras(ctx) {
-      return { findings: planImports(ctx.config, ctx.desired, ctx.live('image-import')).findings };
+      const p = planImports(ctx.config, ctx.desired, ctx.live('image-import'));
+      return { findings: [...p.findings, ...copyPathFindings(ctx.config, ctx.desired, deps.copyFromCidr)] };
     },
 
     async read(ctx: ReadContext) {

@@ -215,6 +215,12 @@ const LANGUAGE: LanguageFragment = {
           type: 'boolean',
           default: false,
         },
+        allowReservedName: {
+          description:
+            'Allow a name the vendor reserves on the Personal Edition hosts (`acs`: the official ACK images) on an instance with Personal Edition domain support. Without it that is an error: the namespace would capture those pulls.',
+          type: 'boolean',
+          default: false,
+        },
       },
     },
   },

@@ -336,6 +336,13 @@ export interface Kind<S extends Spec = Spec, I extends Ids = Ids, K extends Key 
    * repositories an import fills are `repository` objects): each object names its kind.
    */
   derive?(ctx: PlanContext): DesiredObject[];
+  /**
+   * What a declared object must also wait for that only derived objects can tell (the Personal
+   * Edition domain switch waits for every image copy its instance's import rules derive). Called
+   * once derive is done, with every desired object, declared and derived; pure. The addresses are
+   * added to the object's `requires`, and `reason` (display only) replaces its reason.
+   */
+  waitFor?(desired: DesiredObject<S, K>, ctx: PlanContext): { readonly requires: readonly string[]; readonly reason?: string } | undefined;
   /** Live objects under the declared containers: List calls with pagination, never a Get per object. */
   read(ctx: ReadContext): Promise<LiveObject<S, I, K>[]>;
   /**

@@ -113,6 +113,12 @@ export interface PlanFinding {
   readonly where?: string;
   /** The natural key of the object `where` names, when it names one (so views need not parse addresses). */
   readonly key?: Readonly<Record<string, string>>;
+  /**
+   * How `acrctl drift` judges it when that differs from `severity`: `error` for what a plan may go
+   * on with because its apply fixes it (images still to copy behind a switch already on), but a
+   * scheduled check must fail on.
+   */
+  readonly drift?: 'error';
 }
 
 export interface PlanSummary {

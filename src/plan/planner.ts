@@ -62,12 +62,12 @@ export async function computePlan(input: PlanInput): Promise<Plan> {
   const declared = collectDesired(input.kinds, input.config);
   const live = await readLive(input.kinds, input.config, declared, input.cloud);
   const derived = input.kinds.flatMap((k) => k.derive?.({ config: input.config, desired: declared, live: (name) => live.get(name) ?? [] }) ?? []);
-  const desired = [...declared, ...derived];
   const ids = new Set(declared.map((d) => d.id));
   for (const d of derived) {
     if (ids.has(d.id)) throw new AcrctlError('plan.duplicate_address', `a derived object has the address ${d.id} of another object`, { address: d.id });
     ids.add(d.id);
   }
+  const desired = waitForDerived(kinds, input.config, [...declared, ...derived], live);
   return buildPlan({ ...input, kinds, desired, live });
 }
 
@@ -118,6 +118,19 @@ export async function computeDestroyPlan(input: PlanInput): Promise<Plan> {
   const reasoned = plan.actions.map((a) => ({ ...a, reason: 'acrctl destroy' }));
   // The plan id covers every field: compute it again for the plan as it is returned.
   return withPlanId({ ...plan, actions: reasoned, unmanaged: alongside.sort((a, b) => compare(a.id, b.id)) }, input.sha256);
+}
+
+/**
+ * Declared objects with what their kind's `waitFor` adds once derive is done (extra `requires`, a
+ * reason saying why). Objects of kinds without it are returned as they are. Pure.
+ */
+function waitForDerived(kinds: ReadonlyMap<string, Kind>, config: RegistryDocument, desired: readonly DesiredObject[], live: ReadonlyMap<string, readonly LiveObject[]>): DesiredObject[] {
+  const ctx = { config, desired, live: (k: string) => live.get(k) ?? [] };
+  return desired.map((d) => {
+    const extra = kinds.get(d.kind)?.waitFor?.(d, ctx);
+    if (extra === undefined || (extra.requires.length === 0 && extra.reason === undefined)) return d;
+    return { ...d, requires: [...d.requires, ...extra.requires], ...(extra.reason !== undefined ? { reason: extra.reason } : {}) };
+  });
 }
 
 /**

@@ -93,7 +93,8 @@ function siteOf(cloud: CloudSession, account: string): { site?: 'china' | 'inter
 
 /** Where a target's registry listens: `{ base: 'http://127.0.0.1:PORT' | 'https://host' }`. */
 export async function resolveRegistry(cloud: CloudSession, target: RegistryTarget): Promise<{ base: string }> {
-  const locator: RegistryLocator = target.kind === 'ee' ? { kind: 'ee', instanceId: target.instanceId, region: target.region } : { kind: 'pe', region: target.region, ...siteOf(cloud, target.account) };
+  const network = target.network !== undefined ? { network: target.network } : {};
+  const locator: RegistryLocator = target.kind === 'ee' ? { kind: 'ee', instanceId: target.instanceId, region: target.region, ...network } : { kind: 'pe', region: target.region, ...siteOf(cloud, target.account), ...network };
   const known = await cloud.endpoints.registry?.(locator);
   if (known !== undefined) return known;
   if (cloud.endpoints.emulated || target.kind === 'pe') {
@@ -102,6 +103,12 @@ export async function resolveRegistry(cloud: CloudSession, target: RegistryTarge
     });
   }
   const r = await cloud.cr(target.account, target.region).listInstanceEndpoint({ InstanceId: target.instanceId, ModuleName: 'Registry' });
+  if (target.network === 'vpc') {
+    // The VPC host resolves (PrivateZone) only inside a VPC linked to the instance.
+    const vpc = (r.Endpoints ?? []).find((e) => (e.EndpointType ?? '').toLowerCase() === 'vpc');
+    const host = vpc?.Domains?.find((d) => d.Type === 'SYSTEM')?.Domain ?? `${target.instanceName}-registry-vpc.${target.region}.cr.aliyuncs.com`;
+    return { base: `https://${host}` };
+  }
   const internet = (r.Endpoints ?? []).find((e) => (e.EndpointType ?? '').toLowerCase() === 'internet');
   const domain = internet?.Domains?.find((d) => d.Type === 'SYSTEM')?.Domain ?? internet?.Domains?.[0]?.Domain;
   if (internet === undefined || internet.Enable !== true || domain === undefined) {

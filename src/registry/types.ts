@@ -11,8 +11,15 @@
 
 /** A registry: an EE instance, or a region's Personal Edition registry of an account. */
 export type RegistryTarget =
-  | { readonly kind: 'ee'; readonly account: string; readonly region: string; readonly instanceId: string; readonly instanceName: string }
-  | { readonly kind: 'pe'; readonly account: string; readonly region: string };
+  | { readonly kind: 'ee'; readonly account: string; readonly region: string; readonly instanceId: string; readonly instanceName: string; readonly network?: RegistryNetwork }
+  | { readonly kind: 'pe'; readonly account: string; readonly region: string; readonly network?: RegistryNetwork };
+
+/**
+ * Which host of a registry is used: `internet` (`<name>-registry.<region>.cr.aliyuncs.com`,
+ * `registry.<region>.aliyuncs.com`) or `vpc` (`<name>-registry-vpc.…`, `registry-vpc.…`: only
+ * reachable from a linked VPC). Absent: the internet host (an emulator: its operator's door).
+ */
+export type RegistryNetwork = 'internet' | 'vpc';
 
 /** An image in a registry. */
 export interface ImageRef {
@@ -68,10 +75,11 @@ export const MANIFEST_ACCEPT: readonly string[] = [MEDIA_TYPES.dockerManifest, M
 
 /** A short printable name of a target, with no secret in it: `ee:acme-hz (cri-…)` / `pe:cn-hangzhou`. */
 export function describeTarget(target: RegistryTarget): string {
-  return target.kind === 'ee' ? `instance ${target.instanceName} (${target.instanceId}, ${target.region})` : `Personal Edition registry ${target.region} of ${target.account}`;
+  const via = target.network === 'vpc' ? ' through its VPC host' : '';
+  return target.kind === 'ee' ? `instance ${target.instanceName} (${target.instanceId}, ${target.region})${via}` : `Personal Edition registry ${target.region} of ${target.account}${via}`;
 }
 
 /** A stable cache key of a target. */
 export function targetKey(target: RegistryTarget): string {
-  return target.kind === 'ee' ? `ee|${target.account}|${target.region}|${target.instanceId}` : `pe|${target.account}|${target.region}`;
+  return `${target.kind === 'ee' ? `ee|${target.account}|${target.region}|${target.instanceId}` : `pe|${target.account}|${target.region}`}${target.network !== undefined ? `|${target.network}` : ''}`;
 }

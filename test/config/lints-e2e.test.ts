@@ -59,7 +59,7 @@ describe('lints through validateSource', () => {
 
   const expected: readonly { reason: string; finding: string }[] = [
     { reason: 'the second instance turning on domain support, at its key', finding: '30:5 error pe-domain-one-per-region' },
-    { reason: 'the reserved namespace, at its key', finding: '17:7 warning pe-domain-reserved-namespace' },
+    { reason: 'the reserved namespace, at its key', finding: '17:7 error pe-domain-reserved-namespace' },
     { reason: 'a Standard source replicating across accounts, at the rule’s `to`', finding: '23:9 error cross-account-source-not-advanced' },
     { reason: 'the target namespace without autoCreateRepo, at the rule’s `namespace`', finding: '24:9 error namespace-rule-target-auto-create' },
     { reason: 'an import without a VPC endpoint, at `imports`', finding: '19:5 error import-needs-vpc-endpoint' },

@@ -209,6 +209,11 @@ const CASES: Readonly<Record<string, readonly Case[]>> = {
       says: ['ACK', 'Rename'],
     },
     {
+      reason: 'allowReservedName: true is the explicit escape',
+      doc: doc({ a: inst({ personalEditionDomain: true, namespaces: { acs: { ...ns(), allowReservedName: true } } }) }),
+      paths: [],
+    },
+    {
       reason: 'acs without domain support is only an ordinary name',
       doc: doc({ a: inst({ namespaces: { acs: ns() } }) }),
       paths: [],
@@ -973,7 +978,7 @@ describe('lint registry', () => {
     const asked: Record<string, string> = {
       'pe-domain-one-per-region': 'error',
       'pe-namespace-shadowed': 'warning',
-      'pe-domain-reserved-namespace': 'warning',
+      'pe-domain-reserved-namespace': 'error',
       'cross-account-source-not-advanced': 'error',
       'namespace-rule-target-auto-create': 'error',
       'repository-rule-repository-mismatch': 'error',

@@ -116,7 +116,7 @@ describe('validateSource', () => {
     expect(r.findings[0]?.message.length).toBeLessThan(250);
   });
 
-  it('runs lints only on a document without errors, and passes them a working locator', () => {
+  it('runs lints on a document without errors and on the rest of one with errors, and passes them a working locator', () => {
     const seen: string[] = [];
     const lint = (_doc: unknown, locate: (p: readonly (string | number)[]) => { line: number; column: number }) => {
       const at = locate(['instances', 'hz', 'name']);
@@ -127,8 +127,10 @@ describe('validateSource', () => {
     expect(seen).toEqual(['9:5']);
     expect(ok.findings.map((f) => f.id)).toEqual(['demo-lint']);
     expect(ok.document).toBeDefined();
-    validateSource(VALID.replace('edition: Advanced', 'edition: X'), 'r.yaml', { lint, references: REFS });
-    expect(seen).toHaveLength(1);
+    const bad = validateSource(VALID.replace('edition: Advanced', 'edition: X'), 'r.yaml', { lint, references: REFS });
+    // The lints ran once more, on the document with the broken instance set aside.
+    expect(seen).toHaveLength(2);
+    expect(bad.document).toBeUndefined();
   });
 });
 
@@ -185,5 +187,46 @@ describe('suggestions', () => {
     expect(levenshtein('kitten', 'sitting')).toBe(3);
     expect(levenshtein('prdo', 'prod')).toBe(1);
     expect(levenshtein('', 'abc')).toBe(3);
+  });
+});
+
+describe('validate reports everything in one pass (issue 11)', () => {
+  const REFS = languageReferences(allKinds);
+  const text = `version: 1
+accounts:
+  prod: { uid: "1234567890123456" }
+instances:
+  broken:
+    account: prod
+    region: cn-hangzhou
+    edition: Advanced
+    name: Not_A_Valid_Name
+  fine:
+    account: prod
+    region: cn-shanghai
+    edition: Advanced
+    name: acme-sh
+    personalEditionDomain: true
+    namespaces:
+      acs: {}
+  orphan:
+    account: nobody
+    region: cn-beijing
+    edition: Advanced
+    name: acme-bj
+`;
+  it('a schema error in one instance and a reference error in another do not hide the product lints of the third', () => {
+    const r = validateSource(text, 'registry.yaml', { references: REFS });
+    const found = r.findings.map((f) => `${f.location.line} ${f.severity} ${f.id}`);
+    expect(r.document).toBeUndefined();
+    expect(found.some((f) => f.startsWith('9 error'))).toBe(true); // the schema error, at the bad name
+    expect(found).toContain('19 error ref/unknown-account'); // the unknown account
+    expect(found).toContain('17 error pe-domain-reserved-namespace'); // the lint of the clean instance
+  });
+
+  it('an error at the top of the document (no part to set aside) still reports the schema error alone', () => {
+    const r = validateSource(text.replace('version: 1', 'version: 7'), 'registry.yaml', { references: REFS });
+    expect(r.findings.map((f) => f.id)).not.toContain('pe-domain-reserved-namespace');
+    expect(r.findings.some((f) => f.severity === 'error' && f.location.line === 1)).toBe(true);
   });
 });

@@ -81,6 +81,15 @@ describe('what counts as drift', () => {
     expect(renderDriftMarkdown(r)).toContain('[!CAUTION]');
   });
 
+  it('a finding a plan may go on with but drift must fail on (drift: error) is an error in the report', () => {
+    const findings: PlanFinding[] = [{ id: 'pe-domain-before-data', severity: 'warning', drift: 'error', message: 'images missing behind the switch', where: 'instance[hz].personal-edition-domain' }];
+    const r = buildDriftReport({ ...base, plan: plan([], { findings }), failOn: 'changes' });
+    expect(r).toMatchObject({ status: 'error', exitCode: 1 });
+    expect(r.findings.map((f) => f.severity)).toEqual(['error']);
+    const warning = buildDriftReport({ ...base, plan: plan([], { findings: [{ id: 'pe-domain-before-data', severity: 'warning', message: 'x' }] }), failOn: 'changes' });
+    expect(warning.status).toBe('clean');
+  });
+
   it('a pruned object is both a change and an unmanaged object, with its container', () => {
     const del = action('instance[hz].namespace[a].repository[old]', 'delete', { before: { summary: 's' }, ids: { repoId: 'crr-1' }, reason: 'not in the configuration; instance[hz].namespace[a] has prune: true' });
     const r = buildDriftReport({ ...base, plan: plan([del]), failOn: 'unmanaged' });

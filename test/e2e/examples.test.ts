@@ -108,6 +108,34 @@ describe.each(USER_EXAMPLES)('examples/%s, offline after acrctl emulator seed', 
   });
 });
 
+describe('examples/migrate-personal without its internet endpoint', () => {
+  it('fails at plan time with a finding naming the instance and the fix, before anything is applied', async () => {
+    const t = await startTestEmulator();
+    const cwd = mkdtempSync(join(tmpdir(), 'acrctl-example-no-endpoint-'));
+    try {
+      const dir = join(examplesDir, 'migrate-personal');
+      const text = readFileSync(join(dir, 'registry.yaml'), 'utf8');
+      const without = text.replace(/    internetEndpoint:.*\n(      .*\n|        .*\n)*/, '');
+      expect(without).not.toContain('internetEndpoint:');
+      writeFileSync(join(cwd, 'registry.yaml'), without);
+      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd });
+      expect((await cli(['emulator', 'seed', dir])).code).toBe(0);
+      const plan = await cli(['plan']);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(1);
+      expect(plan.stdout).toContain('error[import-copy-path]: instance[shop-hz]: instance shop-hz copies 5 images, but they go through its internet endpoint (copyEndpoint: internet, the default), which registry.yaml does not declare enabled');
+      expect(plan.stdout).toContain('Fix: set instances.shop-hz.internetEndpoint: { enabled: true');
+      const apply = await cli(['apply', '--auto-approve']);
+      expect(apply.code).toBe(1);
+      expect(apply.stderr).toContain('nothing was changed');
+      const keys = await t.account('1234567890123456');
+      expect(((await t.callRpc('cr', 'cn-hangzhou', 'ListInstance', {}, keys)) as { Instances: unknown[] }).Instances).toEqual([]);
+    } finally {
+      await t.close();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('examples/cross-region-access with the embedded emulator', () => {
   it('plans and applies offline from the state file its seed wrote', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'acrctl-example-embedded-'));

@@ -31,6 +31,8 @@ instances:
     edition: Advanced
     name: acme-hz
     vpcEndpoints: [{ vpc: vpc-bp1imp, vswitch: vsw-bp1imp }]
+    internetEndpoint: { enabled: true, allow: [{ cidr: 127.0.0.1/32, description: this machine }] }
+    copyRunnerAdmitted: true
     namespaces:
       team-a: {}
     imports:
@@ -216,6 +218,85 @@ describe('acrctl apply with an image import', () => {
     const c = await ee(w);
     expect((await pull(c, 'api', 'v1')).digest).toBe(w.images.get('api:v1')!.digest);
     expect((await pull(c, 'api', 'v2')).digest).toBe(w.images.get('api:v2')!.digest);
+  }, 60_000);
+});
+
+describe('the cut-over order: the Personal Edition domain switch comes after the data', () => {
+  it('is never reached while a copy failed; apply names the copy that blocks it, and --resume reaches it once the copy lands', async () => {
+    const w = await world({ api: ['v1'] });
+    // A multi-arch image whose child is gone from Personal Edition: planned, but its copy fails.
+    const kids = [makeImage('cut-amd64', { oci: true }), makeImage('cut-arm64', { oci: true })];
+    for (const k of kids) await pushImage(w.pe, 'team-a/multi', k, k.digest);
+    const index = makeIndex(kids);
+    expect((await w.pe.putManifest('team-a/multi', 'v1', index.bytes, index.mediaType)).status).toBe(201);
+    expect([200, 202]).toContain((await w.pe.request('DELETE', `/v2/team-a/multi/manifests/${kids[1]!.digest}`, { scopeKey: 'team-a/multi' })).status);
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 5').replace('    namespaces:', '    personalEditionDomain: true\n    namespaces:'));
+
+    const plan = JSON.parse((await w.cli(['plan', '--format', 'json'])).stdout) as { actions: { id: string; dependsOn: string[]; reason?: string }[] };
+    const gate = plan.actions.find((a) => a.id === 'instance[hz].personal-edition-domain')!;
+    expect(gate.dependsOn).toEqual(expect.arrayContaining([`${RULE}.image[team-a/api:v1]`, `${RULE}.image[team-a/multi:v1]`, 'instance[hz].namespace[team-a]']));
+    expect(gate.reason).toContain('after the 2 image copies of imports personal:cn-hangzhou/team-a');
+
+    const r = await w.cli(['apply', '--auto-approve', '--parallelism', '1']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain(`✗ ${RULE}.image[team-a/multi:v1]`);
+    expect(r.stdout).toContain(`⊘ instance[hz].personal-edition-domain not reached: it waits for 1 action that did not finish: ${RULE}.image[team-a/multi:v1] (failed)`);
+    expect(r.stdout).toContain('Do not do its console step yet.');
+    // The plan shown before apply has the switch's steps; the outcome after it does not ask for them.
+    expect(r.stdout.slice(r.stdout.indexOf('Apply failed'))).not.toContain('Open a ticket with Alibaba Cloud');
+
+    // The source is repaired; resume copies it, and only then stops at the switch.
+    await pushImage(w.pe, 'team-a/multi', kids[1]!, kids[1]!.digest);
+    const again = await w.cli(['apply', '--resume', '--auto-approve']);
+    expect(again.code, again.stdout + again.stderr).toBe(3);
+    expect(again.stdout).toContain('Apply stopped at 1 gate');
+    expect(again.stdout).toContain('Open a ticket with Alibaba Cloud');
+    expect((await pull(await ee(w), 'multi', 'v1')).digest).toBe(index.digest);
+  }, 60_000);
+});
+
+describe('the copy path (copyEndpoint)', () => {
+  it('internet: the plan refuses to start without the internet endpoint or without knowing the runner is admitted', async () => {
+    const w = await world({ api: ['v1'] });
+    const noEndpoint = config('latest: 1').replace(/    internetEndpoint:.*\n    copyRunnerAdmitted: true\n/, '');
+    writeFileSync(join(w.cwd, 'registry.yaml'), noEndpoint);
+    const plan = await w.cli(['plan']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(1);
+    expect(plan.stdout).toContain('error[import-copy-path]: instance[hz]: instance acme-hz copies 1 image, but they go through its internet endpoint');
+    expect(plan.stderr).toContain('the plan has 1 error finding');
+    const apply = await w.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect((await w.cli(['plan', '--format', 'json'])).stdout).toContain('"id": "instance[hz]"'); // nothing was created
+
+    // --copy-from-cidr is checked against the ACL.
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 1').replace('    copyRunnerAdmitted: true\n', ''));
+    const outside = await w.cli(['plan', '--copy-from-cidr', '198.51.100.7']);
+    expect(outside.code).toBe(1);
+    expect(outside.stdout).toContain('--copy-from-cidr 198.51.100.7/32 (the machine that runs acrctl) is in no entry of the ACL of its internet endpoint (127.0.0.1/32)');
+    const inside = await w.cli(['plan', '--copy-from-cidr', '127.0.0.1']);
+    expect(inside.code, inside.stdout).toBe(0);
+    expect(inside.stdout).toContain('from 127.0.0.1/32, admitted by the ACL');
+    expect((await w.cli(['plan', '--copy-from-cidr', 'not-an-address'])).stderr).toContain('--copy-from-cidr not-an-address is not an IPv4 address or CIDR block');
+
+  }, 60_000);
+
+  it('vpc: copies go through the VPC hosts after the VPC link is RUNNING, with the internet endpoint off', async () => {
+    const w = await world({ api: ['v1', 'v2'] });
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 2').replace(/    internetEndpoint:.*\n    copyRunnerAdmitted: true\n/, '    copyEndpoint: vpc\n'));
+    const plan = JSON.parse((await w.cli(['plan', '--format', 'json'])).stdout) as { actions: { id: string; dependsOn: string[]; after: Record<string, unknown> }[]; findings: { id: string; message: string }[] };
+    const copy = plan.actions.find((a) => a.id === `${RULE}.image[team-a/api:v1]`)!;
+    expect(copy.after['via']).toBe('vpc');
+    expect(copy.dependsOn).toContain('instance[hz].vpc-link[vpc-bp1imp/vsw-bp1imp]');
+    expect(plan.findings.find((f) => f.id === 'import-copy-path')?.message).toContain('copies go through the VPC hosts acme-hz-registry-vpc.cn-hangzhou.cr.aliyuncs.com and registry-vpc.cn-hangzhou.aliyuncs.com (copyEndpoint: vpc): run acrctl apply on a machine inside a linked VPC (vpc-bp1imp)');
+    const r = await w.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect((await pull(await ee(w), 'api', 'v2')).digest).toBe(w.images.get('api:v2')!.digest);
+    // The instance's public host refused all along; its VPC host serves.
+    const id = await instanceId(w);
+    const pub = new RegistryClient(await registryOf(w.t, `instance=${id}&network=internet`), await eeLogin(w.t, w.keys, HZ, id));
+    expect((await pub.getManifest('team-a/api', 'v1')).status).toBe(403);
+    const vpc = new RegistryClient(await registryOf(w.t, `instance=${id}&network=vpc`), await eeLogin(w.t, w.keys, HZ, id));
+    expect((await vpc.getManifest('team-a/api', 'v1')).headers.get('docker-content-digest')).toBe(w.images.get('api:v1')!.digest);
   }, 60_000);
 });
 

@@ -45,6 +45,8 @@ instances:
     name: ${name}
     vpcEndpoints:
       - { vpc: vpc-bp1${name.replace(/-/g, '')}, vswitch: vsw-bp1${name.replace(/-/g, '')} }
+    internetEndpoint: { enabled: true, allow: [{ cidr: 127.0.0.1/32, description: this machine }] }
+    copyRunnerAdmitted: true
     namespaces:
       ${namespace}: { autoCreateRepo: true }
 ${rule === '' ? '' : `    imports:\n      - { from: personal, sourceNamespace: legacy, namespace: ${namespace}, ${rule} }\n`}`;

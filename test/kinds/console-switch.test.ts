@@ -77,10 +77,17 @@ describe('console switches: desired, classify, gate, extras', () => {
     const config = doc({ personalEditionDomain: true, internetEndpoint: { enabled: true } });
     const desired = allKinds.flatMap((k) => k.desired(config));
     const out = personalEditionDomainKind.extras!({ config, desired, live: () => [] }).outputs ?? [];
-    expect(out.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts']);
-    expect(out[0]!.lines).toContain('hosts file line:    <IP of acme-hz-registry.cn-hangzhou.cr.aliyuncs.com> registry.cn-hangzhou.aliyuncs.com');
-    expect(out[0]!.lines.join('\n')).toContain('PrivateZone record: zone registry.cn-hangzhou.aliyuncs.com, record @, type A');
-    expect(out[0]!.lines.join('\n')).toContain("client's public CIDR must be in instances.hz.internetEndpoint.allow");
+    expect(out.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts', 'instance[hz].personal-edition-domain.ram-users']);
+    const hosts = out[0]!.lines.join('\n');
+    // All four Personal Edition hosts (public and VPC, China and international site), each with what it needs.
+    for (const h of ['registry.cn-hangzhou.aliyuncs.com', 'registry-vpc.cn-hangzhou.aliyuncs.com', 'registry-intl.cn-hangzhou.aliyuncs.com', 'registry-intl-vpc.cn-hangzhou.aliyuncs.com']) expect(hosts).toContain(h);
+    expect(hosts).toContain('resolves automatically inside VPCs linked to the instance (PrivateZone)');
+    expect(hosts).toContain('hosts file line:    <IP of acme-hz-registry.cn-hangzhou.cr.aliyuncs.com> registry.cn-hangzhou.aliyuncs.com registry-intl.cn-hangzhou.aliyuncs.com');
+    expect(hosts).toContain('a PrivateZone record: zone registry.cn-hangzhou.aliyuncs.com (or registry-intl.cn-hangzhou.aliyuncs.com), record @, type A');
+    expect(hosts).toContain("the client's public CIDR in instances.hz.internetEndpoint.allow");
+    // Seed 000: RAM users logging in through the Personal Edition domain need credentials and a policy on the instance.
+    expect(out[1]!.lines.join('\n')).toContain("set that user's access credentials on the instance");
+    expect(out[1]!.lines.join('\n')).toContain('policy for the instance\'s resources');
     const offConfig = doc({ personalEditionDomain: false });
     const offDesired = allKinds.flatMap((k) => k.desired(offConfig));
     expect(personalEditionDomainKind.extras!({ config: offConfig, desired: offDesired, live: () => [] }).outputs).toEqual([]);
@@ -95,8 +102,46 @@ describe('console switches: Personal Edition hosts follow the account\'s site', 
     const d = desired.find((x) => x.kind === 'personal-edition-domain')!;
     expect(personalEditionDomainKind.gate!(d, undefined).expect).toEqual({ enabled: true, hosts: ['registry-intl.cn-hangzhou.aliyuncs.com', 'registry-intl-vpc.cn-hangzhou.aliyuncs.com'] });
     const out = personalEditionDomainKind.extras!({ config, desired, live: () => [] }).outputs ?? [];
-    expect(out[0]!.title).toBe('Resolve the public Personal Edition host registry-intl.cn-hangzhou.aliyuncs.com to instance acme-hz');
-    expect(out[0]!.lines.join('\n')).toContain('registry-intl-vpc.cn-hangzhou.aliyuncs.com resolves automatically');
+    // All four hosts are listed whatever the site; the RAM-user note names the account's own.
+    expect(out[0]!.title).toBe('The four Personal Edition hosts of cn-hangzhou and what each needs to reach instance acme-hz');
+    expect(out[0]!.lines.join('\n')).toContain('registry-intl-vpc.cn-hangzhou.aliyuncs.com (VPC, international site): resolves automatically');
+    expect(out[1]!.title).toBe('RAM users who log in through registry-intl.cn-hangzhou.aliyuncs.com now log in to instance acme-hz');
+  });
+});
+
+describe('console switches: the cut-over order (seed 000: the data is migrated first)', () => {
+  const config = doc({ personalEditionDomain: true, authDomainTakeover: true, namespaces: { shop: {}, other: {} }, imports: [{ from: 'personal', namespace: 'shop' }] });
+  const copy = (tag: string) => ({
+    id: `instance[hz].import[personal:cn-hangzhou/shop].image[shop/web:${tag}]`, kind: 'image-import', account: 'prod', region: 'cn-hangzhou', instance: 'hz',
+    key: { instance: 'hz', rule: 'personal:cn-hangzhou/shop', part: 'image', namespace: 'shop', repository: 'web', tag }, spec: {}, requires: [],
+  });
+  const repo = (namespace: string, repository: string) => ({ id: `instance[hz].namespace[${namespace}].repository[${repository}]`, kind: 'repository', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', namespace, repository }, spec: {}, requires: [] });
+  const desired = [...allKinds.flatMap((k) => k.desired(config)), copy('v1'), copy('v2'), repo('shop', 'web'), repo('other', 'tools')];
+  const ctx = { config, desired, live: () => [] };
+
+  it('turning a switch on waits for every copy of the instance\'s imports and the namespaces and repositories they fill, and says why', () => {
+    for (const kind of [personalEditionDomainKind, authDomainTakeoverKind]) {
+      const w = kind.waitFor!(kind.desired(config)[0]!, ctx)!;
+      expect(w.requires).toEqual(['instance[hz].namespace[shop]', 'instance[hz].namespace[shop].repository[web]', copy('v1').id, copy('v2').id]);
+      expect(w.reason).toContain('after the 2 image copies of imports personal:cn-hangzhou/shop');
+    }
+  });
+
+  it('waits for nothing more when turning it off, or when the instance imports nothing', () => {
+    const off = doc({ personalEditionDomain: false, imports: [{ from: 'personal', namespace: 'shop' }] });
+    expect(personalEditionDomainKind.waitFor!(personalEditionDomainKind.desired(off)[0]!, ctx)).toBeUndefined();
+    const none = doc({ personalEditionDomain: true });
+    expect(personalEditionDomainKind.waitFor!(personalEditionDomainKind.desired(none)[0]!, { ...ctx, config: none })).toBeUndefined();
+  });
+
+  it('with the switch live on and images still to copy: a warning for plan (its apply copies them) that drift judges an error', () => {
+    const liveOn: LiveObject = { ...personalEditionDomainKind.desired(config)[0]!, spec: { enabled: true }, ids: { instanceId: 'cri-abc' }, container: 'instance[hz]', prunable: false };
+    const f = personalEditionDomainKind.extras!({ ...ctx, live: (k) => (k === 'personal-edition-domain' ? [liveOn] : []) }).findings ?? [];
+    expect(f.map((x) => [x.id, x.severity, x.drift, x.where])).toEqual([['pe-domain-before-data', 'warning', 'error', 'instance[hz].personal-edition-domain']]);
+    expect(f[0]!.message).toContain('2 images its import rules select are not in it yet (shop/web:v1, shop/web:v2)');
+    expect(f[0]!.message).toContain('cri-abc');
+    const none = personalEditionDomainKind.extras!({ ...ctx, desired: desired.filter((d) => d.kind !== 'image-import'), live: (k) => (k === 'personal-edition-domain' ? [liveOn] : []) }).findings;
+    expect(none).toEqual([]);
   });
 });
 
@@ -118,7 +163,7 @@ describe('console switches: against the emulator', () => {
     const config = doc({ personalEditionDomain: true, namespaces: { 'team-a': {} } });
     const plan = await planFor(config, estate.session, allKinds);
     expect(plan.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['create instance[hz].namespace[team-a]', 'gate instance[hz].personal-edition-domain']);
-    expect(plan.outputs.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts']);
+    expect(plan.outputs.map((o) => o.id)).toEqual(['instance[hz].personal-edition-domain.hosts', 'instance[hz].personal-edition-domain.ram-users']);
     const first = await applyPlan(plan, allKinds, estate.session, { clock, dir });
     expect(first.result.status).toBe('gated');
     expect(first.result.actions.get('instance[hz].namespace[team-a]')?.status).toBe('done');

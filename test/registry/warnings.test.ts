@@ -64,6 +64,7 @@ instances:
     edition: Advanced
     name: acme-hz
     vpcEndpoints: [{ vpc: vpc-bp1warn, vswitch: vsw-bp1warn }]
+    copyEndpoint: vpc
     namespaces:
       team-a: { autoCreateRepo: true }
     imports:

@@ -111,7 +111,7 @@ export const peNamespaceShadowed: LintRule = {
 
 export const peDomainReservedNamespace: LintRule = {
   id: 'pe-domain-reserved-namespace',
-  severity: 'warning',
+  severity: 'error',
   summary: 'A vendor-reserved namespace name (such as acs) on an instance with Personal Edition domain support',
   check(ctx: LintContext): LintHit[] {
     const hits: LintHit[] = [];
@@ -119,12 +119,14 @@ export const peDomainReservedNamespace: LintRule = {
       if (!hasDomainSupport(instance.personalEditionDomain)) continue;
       for (const name of Object.keys(instance.namespaces ?? {})) {
         if (!RESERVED_NAMESPACES.includes(name)) continue;
+        // The explicit escape: someone who really means to take the name over.
+        if (instance.namespaces?.[name]?.allowReservedName === true) continue;
         hits.push({
           path: ['instances', alias, 'namespaces', name],
           message:
             `namespace ${name} is reserved for the vendor's official images (ACK) on the Personal Edition host; ` +
             `with personalEditionDomain on, ${alias} would capture pulls of registry.${instance.region}.aliyuncs.com/${name}/… ` +
-            `and break them. Rename the namespace, or turn personalEditionDomain off`,
+            `and break them. Rename the namespace, turn personalEditionDomain off, or set allowReservedName: true on it if that is what you mean`,
           hint: 'names the vendor uses for its official (ACK) images, such as acs, must not be Enterprise Edition namespace names while domain compatibility is on',
         });
       }

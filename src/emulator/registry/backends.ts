@@ -11,10 +11,12 @@
  * I/O. Errors are RegistryError with distribution codes.
  */
 import { ApiError, type AdminContext, type EpochMs } from '../core/contract.js';
+import { statusAt } from '../core/params.js';
 import {
   crState,
   findRepoByName,
   instanceStatus,
+  internetStatus,
   onTagPushed,
   repoForWrite,
   settle,
@@ -41,10 +43,17 @@ export class RegistryError extends Error {
   }
 }
 
-export type RegistryTarget = { readonly kind: 'ee'; readonly instanceId: string } | { readonly kind: 'pe'; readonly region: string };
+/**
+ * Which door of a registry a client came through: `internet` (the public host: refused while the
+ * instance's internet endpoint is off), `vpc` (the VPC host: refused without a RUNNING VPC link),
+ * or none (the emulator operator's door, for tests and seeding, which enforces neither).
+ */
+export type Network = 'internet' | 'vpc';
+
+export type RegistryTarget = { readonly kind: 'ee'; readonly instanceId: string; readonly network?: Network } | { readonly kind: 'pe'; readonly region: string; readonly network?: Network };
 
 export function registryKey(t: RegistryTarget): string {
-  return t.kind === 'ee' ? `ee:${t.instanceId}` : `pe:${t.region}`;
+  return `${t.kind === 'ee' ? `ee:${t.instanceId}` : `pe:${t.region}`}${t.network !== undefined ? `:${t.network}` : ''}`;
 }
 
 /** ACR repository names: exactly `<namespace>/<repository>`, each a Docker path component. */
@@ -115,7 +124,18 @@ function eeHandle(ctx: AdminContext, inst: InstanceRecord, repo: RepoRecord): Re
   };
 }
 
-export function eeBackend(ctx: () => AdminContext, instanceId: string): Backend {
+/** Why an instance's door refuses a client now (internet endpoint off, no RUNNING VPC link), or undefined. */
+function doorClosed(inst: InstanceRecord, network: Network | undefined, now: EpochMs): string | undefined {
+  if (network === 'internet' && internetStatus(inst, now) !== 'RUNNING') {
+    return `the internet endpoint of instance ${inst.instanceId} is ${inst.internet.enabled ? 'not RUNNING yet' : 'off'}: its public host refuses every client`;
+  }
+  if (network === 'vpc' && !inst.vpcLinks.some((l) => statusAt(l.lifecycle, now) === 'RUNNING')) {
+    return `instance ${inst.instanceId} has no RUNNING VPC link: its VPC host is reachable from no VPC`;
+  }
+  return undefined;
+}
+
+export function eeBackend(ctx: () => AdminContext, instanceId: string, network?: Network): Backend {
   const instance = (c: AdminContext): InstanceRecord | undefined => {
     settle(c);
     const inst = crState(c).instances[instanceId];
@@ -126,19 +146,24 @@ export function eeBackend(ctx: () => AdminContext, instanceId: string): Backend 
     if (inst === undefined) throw new RegistryError(503, 'UNAVAILABLE', `instance ${instanceId} no longer exists`);
     const status = instanceStatus(inst, c.now());
     if (status !== 'RUNNING') throw new RegistryError(503, 'UNAVAILABLE', `instance ${instanceId} is ${status ?? 'gone'}`);
+    const closed = doorClosed(inst, network, c.now());
+    if (closed !== undefined) throw new RegistryError(403, 'DENIED', closed);
     return inst;
   };
   const c0 = ctx();
   const inst0 = crState(c0).instances[instanceId];
-  const service = inst0 === undefined ? `${instanceId}-registry.cr.aliyuncs.com` : `${inst0.name}-registry.${inst0.region}.cr.aliyuncs.com`;
+  const host = network === 'vpc' ? 'registry-vpc' : 'registry';
+  const service = inst0 === undefined ? `${instanceId}-${host}.cr.aliyuncs.com` : `${inst0.name}-${host}.${inst0.region}.cr.aliyuncs.com`;
   return {
-    key: `ee:${instanceId}`,
+    key: registryKey({ kind: 'ee', instanceId, ...(network !== undefined ? { network } : {}) }),
     service,
     unavailable() {
       try {
         running(ctx());
         return undefined;
       } catch (e) {
+        // A closed door is a refusal (DENIED), not a passing outage: clients must not retry it.
+        if (e instanceof RegistryError && e.status === 403) throw e;
         return (e as Error).message;
       }
     },
@@ -202,7 +227,7 @@ function peHandle(now: () => EpochMs, repo: PeRepo): RepoHandle {
   };
 }
 
-export function peBackend(ctx: () => AdminContext, region: string): Backend {
+export function peBackend(ctx: () => AdminContext, region: string, network?: Network): Backend {
   const pe = (c: AdminContext): CrpeState => c.serviceState<CrpeState>('crpe');
   /** The estate that owns namespace `ns` in this region: the caller's when it has one, else any. */
   const owner = (c: AdminContext, uid: string, ns: string): { uid: string; estate: PeEstate } | undefined => {
@@ -217,15 +242,42 @@ export function peBackend(ctx: () => AdminContext, region: string): Backend {
     }
     return undefined;
   };
+  /**
+   * Personal Edition domain support (seed 000): while an instance of this region has it on, a
+   * request for a namespace that instance has is served by the instance (push and pull); any other
+   * namespace stays with Personal Edition. Backends are made per instance on first use.
+   */
+  const switchedBackends = new Map<string, Backend>();
+  const routed = (c: AdminContext, ns: string): Backend | undefined => {
+    settle(c);
+    for (const inst of Object.values(crState(c).instances).sort((a, b) => a.instanceId.localeCompare(b.instanceId))) {
+      if (inst.region !== region || !inst.console.personalEditionDomain || instanceStatus(inst, c.now()) !== 'RUNNING') continue;
+      if (inst.namespaces[ns] === undefined) continue;
+      let b = switchedBackends.get(inst.instanceId);
+      if (b === undefined) switchedBackends.set(inst.instanceId, (b = eeBackend(ctx, inst.instanceId)));
+      return b;
+    }
+    return undefined;
+  };
+  const switchedLogin = (c: AdminContext, username: string, password: string): string | undefined => {
+    settle(c);
+    for (const inst of Object.values(crState(c).instances)) {
+      if (inst.region !== region || !inst.console.personalEditionDomain) continue;
+      const uid = eeBackend(ctx, inst.instanceId).authenticate(username, password);
+      if (uid !== undefined) return uid;
+    }
+    return undefined;
+  };
   return {
-    key: `pe:${region}`,
-    service: `registry.${region}.aliyuncs.com`,
+    key: registryKey({ kind: 'pe', region, ...(network !== undefined ? { network } : {}) }),
+    service: `registry${network === 'vpc' ? '-vpc' : ''}.${region}.aliyuncs.com`,
     unavailable: () => undefined,
     authenticate(username, password) {
       const c = ctx();
       if (username !== TEMP_USERNAME) return undefined;
       const rec = checkCredential(pe(c).registryCredentials, password, c.now());
-      if (rec === undefined) return undefined;
+      // With domain support on, a login through the Personal Edition host may be the instance's.
+      if (rec === undefined) return switchedLogin(c, username, password);
       const at = rec.subject.lastIndexOf('@');
       return rec.subject.slice(at + 1) === region ? rec.subject.slice(0, at) : undefined;
     },
@@ -233,6 +285,8 @@ export function peBackend(ctx: () => AdminContext, region: string): Backend {
       const c = ctx();
       const m = NAME_RE.exec(name);
       if (m === null) return [];
+      const ee = routed(c, m[1] as string);
+      if (ee !== undefined) return ee.permissions(uid, name);
       const o = owner(c, uid, m[1] as string);
       // A namespace nobody owns: the push is answered NAME_UNKNOWN, not a silent denial.
       if (o === undefined) return uid === '' ? [] : ['pull', 'push'];
@@ -241,12 +295,16 @@ export function peBackend(ctx: () => AdminContext, region: string): Backend {
     },
     find(uid, ns, repoName) {
       const c = ctx();
+      const ee = routed(c, ns);
+      if (ee !== undefined) return ee.find(uid, ns, repoName);
       const o = owner(c, uid, ns);
       const repo = o?.estate.repos[`${ns}/${repoName}`];
       return repo === undefined ? undefined : peHandle(c.now, repo);
     },
     forWrite(uid, ns, repoName) {
       const c = ctx();
+      const ee = routed(c, ns);
+      if (ee !== undefined) return ee.forWrite(uid, ns, repoName);
       const es = uid === '' ? undefined : pe(c).estates[uid]?.[region];
       const nsRec = es?.namespaces[ns];
       if (es === undefined || nsRec === undefined) throw new RegistryError(404, 'NAME_UNKNOWN', `namespace ${ns} does not exist in ${region}; create it first`);

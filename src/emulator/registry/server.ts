@@ -118,7 +118,7 @@ export class Registries {
     let pending = this.opening.get(key);
     if (pending === undefined) {
       const ctx = (): AdminContext => this.deps.context();
-      const backend = target.kind === 'ee' ? eeBackend(ctx, target.instanceId) : peBackend(ctx, target.region);
+      const backend = target.kind === 'ee' ? eeBackend(ctx, target.instanceId, target.network) : peBackend(ctx, target.region, target.network);
       // An instance never changes region; an unknown one (never served: ensure() is only reached
       // for valid targets) logs an empty region.
       const where: Where = { key, region: target.kind === 'pe' ? target.region : (crState(ctx()).instances[target.instanceId]?.region ?? '') };
