@@ -32,6 +32,8 @@ export interface LockHolder {
   readonly host: string;
   readonly startedAt: string;
   readonly command: string;
+  /** The CI run that holds it, when known (GitHub Actions, GitLab CI). */
+  readonly ciRunUrl?: string;
   /** Random, unique per lock taken: tells one lock file from another (absent in locks of older versions). */
   readonly nonce?: string;
 }

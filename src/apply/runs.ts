@@ -73,12 +73,27 @@ export interface RunStore {
   /** Keeps a report next to a run (`<run>.<name>`); returns where, for messages. */
   writeArtifact(runId: string, name: string, text: string): Promise<string>;
   /**
-   * Takes the estate's lock for `command`, or fails naming its holder. A shared store keeps the
-   * lock alive (heartbeat) until `release`, and lets it be taken over only once it has expired.
+   * Takes a lock for `command` (the estate's, or `name`'s: `shard-<id>`), or fails naming its
+   * holder. A shared store keeps the lock alive (heartbeat) until `release`, lets it be taken over
+   * only once it has expired, and calls `onLost` if it is lost all the same.
    */
-  lock(command: string): Promise<StoreLock>;
-  /** Removes the lock whoever holds it; says whose it was. */
-  forceUnlock(): Promise<LockHolder | undefined>;
+  lock(command: string, opts?: LockRequest): Promise<StoreLock>;
+  /** Removes a lock whoever holds it; says whose it was and where. */
+  forceUnlock(opts?: { readonly name?: string }): Promise<RemovedLock | undefined>;
+}
+
+export interface LockRequest {
+  /** Default `estate`; `shard-<id>` for a shard's lock. */
+  readonly name?: string;
+  readonly onLost?: (why: string) => void;
+}
+
+/** What force-unlock removed. */
+export interface RemovedLock extends LockHolder {
+  /** The lock file or object removed. */
+  readonly where?: string;
+  /** Whether its holder was still heartbeating (a shared store): removing it stops that run. */
+  readonly live?: boolean;
 }
 
 /** A lock held in a run store. */
@@ -86,6 +101,8 @@ export interface StoreLock {
   readonly holder: LockHolder;
   /** A stale lock of a dead holder that this one replaced, if any. */
   readonly replaced?: LockHolder;
+  /** Where the lock is, for messages. */
+  readonly where?: string;
   /** Gives the lock up if it is still this holder's; idempotent. */
   release(): void | Promise<void>;
 }
@@ -93,7 +110,7 @@ export interface StoreLock {
 /** The local store: `<stateDir>/runs/<run>.jsonl`, `<run>.plan.json`, reports, and `<stateDir>/lock`. */
 export function localRunStore(stateDir: string, opts: { readonly display?: string } = {}): RunStore {
   const runs = join(stateDir, 'runs');
-  const lockPath = join(stateDir, 'lock');
+  const lockPath = (name = 'estate') => join(stateDir, name === 'estate' ? 'lock' : `lock-${name}`);
   const display = opts.display ?? runs;
   return {
     where: display,
@@ -126,11 +143,14 @@ export function localRunStore(stateDir: string, opts: { readonly display?: strin
       writeFileAtomically(join(runs, `${runId}.${name}`), text, `cannot write ${runId}.${name} in ${display}`);
       return join(display, `${runId}.${name}`);
     },
-    async lock(command) {
-      return acquireLock(lockPath, command);
+    async lock(command, opts = {}) {
+      const path = lockPath(opts.name);
+      return { ...acquireLock(path, command), where: path };
     },
-    async forceUnlock() {
-      return forceUnlock(lockPath);
+    async forceUnlock(opts = {}) {
+      const path = lockPath(opts.name);
+      const removed = forceUnlock(path);
+      return removed === undefined ? undefined : { ...removed, where: path };
     },
   };
 }

@@ -9,13 +9,14 @@
  *
  * Exit codes: 0 complete, 1 failed (or refused), 3 stopped at a gate.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { writeFileAtomically } from '../apply/atomic.js';
 import { execute, type ApplyEvent, type ApplyResult } from '../apply/executor.js';
 import type { ResumeState } from '../apply/journal.js';
-import { beginRun, closeRun, decideRun, estateIdentity, localRunStore, type RunContext, type RunStore } from '../apply/runs.js';
+import { beginRun, closeRun, decideRun, estateIdentity, type RunContext, type RunStore, type StoreLock } from '../apply/runs.js';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds, kindMap, makeKinds } from '../kinds/index.js';
 import type { Plan } from '../plan/model.js';
@@ -26,7 +27,8 @@ import { fillIds, planIds } from '../render/placeholders.js';
 import { renderText, summaryLine } from '../render/text.js';
 import { ImageCopier } from '../registry/copy.js';
 import { registryClients, type RegistryClients } from '../registry/session.js';
-import { estateOptions, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
+import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
+import { localStore, lockWithTimeout, openOssStore, parseDuration, storeFromFlags, storeSpec } from './store.js';
 import { onGitHubActions } from './github.js';
 import type { CliIo, SetExit } from './io.js';
 import { planEstate, planErrors } from './plan.js';
@@ -34,8 +36,8 @@ import { parsePlan, planKey, readPlanFile, signPlan } from './planfile.js';
 import { scrubber, secretEnvValues } from './redact.js';
 import { createApplyView } from './views/apply-view.js';
 
-/** Where runs, the lock and the embedded emulator's state live, relative to the working directory. */
-export const STATE_DIR = '.acrctl';
+import { STATE_DIR } from './store.js';
+export { STATE_DIR };
 
 interface ApplyFlags extends EstateFlags {
   readonly autoApprove?: boolean;
@@ -49,6 +51,10 @@ interface ApplyFlags extends EstateFlags {
   readonly verify: boolean;
   /** Where to write the import report (Markdown, or JSON for a `.json` name). */
   readonly report?: string;
+  /** `--run-store oss://…`. */
+  readonly runStore?: string;
+  /** `--lock-timeout DURATION`. */
+  readonly lockTimeout?: string;
 }
 
 export interface ApplyIo extends CliIo {
@@ -57,10 +63,6 @@ export interface ApplyIo extends CliIo {
   readonly stdinIsTTY?: boolean;
 }
 
-/** The run store of a working directory. */
-function storeOf(io: CliIo): RunStore {
-  return localRunStore(resolve(io.cwd, STATE_DIR), { display: `${STATE_DIR}/runs` });
-}
 
 export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): void {
   const common = (cmd: Command, mode: 'apply' | 'destroy') =>
@@ -70,7 +72,9 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
       .option('--resume', `continue the unfinished ${mode} of this estate`)
       .option('--run <id>', `with --resume: the unfinished ${mode} run to continue (when there are several)`)
       .option('--replan', "with --resume: continue from a plan derived again, reconciling the journal's in-flight actions (when the run's plan is missing or unusable)")
-      .option('--no-verify', 'skip the verification plan after a complete run');
+      .option('--no-verify', 'skip the verification plan after a complete run')
+      .option('--run-store <url>', 'keep runs and the lock in OSS: oss://BUCKET/PREFIX?region=REGION[&account=ALIAS] (or ACRCTL_RUN_STORE; default: registry.yaml runStore, else .acrctl/)')
+      .option('--lock-timeout <duration>', 'wait this long (30s, 10m, 1h) for a lock another run holds, instead of stopping at once');
 
   common(
     program
@@ -89,14 +93,40 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
     setExit(await runApply({ ...flags, fileGiven: true, mode: 'destroy' }, io));
   });
 
-  program
-    .command('force-unlock')
-    .description('remove the apply lock of this estate, whoever holds it (when its holder is gone)')
-    .action(async () => {
-      const holder = await storeOf(io).forceUnlock();
-      io.stdout.write(holder ? `Removed the lock of pid ${holder.pid} on ${holder.host} (started ${holder.startedAt}).\n` : 'There was no lock.\n');
-      setExit(ExitCode.ok);
+  estateOptions(program.command('force-unlock'))
+    .description('remove the apply lock of this estate, whoever holds it (when its holder is gone); names what it removed')
+    .option('--run-store <url>', 'the run store whose lock to remove (as for apply)')
+    .action(async (flags: EstateFlags & { runStore?: string }) => {
+      setExit(await runForceUnlock(flags, io));
     });
+}
+
+/** `force-unlock`: the local lock needs no config; a shared store is opened with its account's credentials. */
+async function runForceUnlock(flags: EstateFlags & { runStore?: string }, io: CliIo): Promise<number> {
+  let spec = storeFromFlags(flags.runStore, io.env);
+  let estate: Estate | undefined;
+  try {
+    if (spec === undefined && existsSync(resolve(io.cwd, flags.file))) {
+      const { config } = await loadEstateConfig(flags.file, io);
+      spec = storeSpec(undefined, io.env, config, flags.file);
+    }
+    let store: RunStore;
+    if (spec === undefined) store = localStore(io);
+    else {
+      estate = await openEstate(flags, io);
+      store = await openOssStore(spec, estate.config, estate.session, io.env);
+    }
+    const removed = await store.forceUnlock();
+    if (!removed) {
+      io.stdout.write(`There was no lock in ${store.where.replace(/\/runs$/, '')}.\n`);
+      return ExitCode.ok;
+    }
+    io.stdout.write(`Removed ${removed.where ?? 'the lock'}: the lock of pid ${removed.pid} on ${removed.host} (started ${removed.startedAt}, ${removed.command}${removed.ciRunUrl ? `, ${removed.ciRunUrl}` : ''}).\n`);
+    if (removed.live) io.stdout.write('Its holder was still heartbeating: that run stops at its next heartbeat, after the calls it has in flight; resume it with acrctl apply --resume.\n');
+    return ExitCode.ok;
+  } finally {
+    await estate?.close();
+  }
 }
 
 function parsePositive(value: string): number {
@@ -112,21 +142,41 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
   if (flags.planfile && flags.resume) {
     throw new AcrctlError('cli.bad-option', 'a saved plan cannot be given with --resume', { hint: 'acrctl apply --resume continues the unfinished run; acrctl apply PLAN starts one' });
   }
-  const store = storeOf(io);
   const key = planKey(io.env);
   const saved = flags.planfile ? { plan: readPlanFile(resolve(io.cwd, flags.planfile), { key }), file: flags.planfile } : undefined;
   const file = saved && !flags.fileGiven ? saved.plan.configFile : flags.file;
-  const lock = await store.lock(`acrctl ${flags.mode}`);
-  if (lock.replaced) io.stderr.write(`note: removed a stale lock of pid ${lock.replaced.pid} (started ${lock.replaced.startedAt}), which is no longer running\n`);
+  storeFromFlags(flags.runStore, io.env); // a malformed URL is refused before anything is read
+  const lockTimeoutMs = flags.lockTimeout !== undefined ? parseDuration(flags.lockTimeout, '--lock-timeout') : 0;
+  const abort = new AbortController();
+  let lostLock: string | undefined;
+  let store: RunStore | undefined;
+  let lock: StoreLock | undefined;
+  const takeLock = async (s: RunStore) => {
+    store = s;
+    lock = await lockWithTimeout(s, `acrctl ${flags.mode}`, {
+      onLost: (why) => {
+        lostLock = why;
+        io.stderr.write(`error: this run lost its lock: ${why}; stopping after the calls in flight\n`);
+        abort.abort();
+      },
+    }, lockTimeoutMs, (line) => io.stderr.write(`${line}\n`));
+    if (lock.replaced) io.stderr.write(`note: took over a stale lock of pid ${lock.replaced.pid} on ${lock.replaced.host} (started ${lock.replaced.startedAt}), whose holder is no longer running\n`);
+  };
   let estate: Estate | undefined;
   try {
-    estate = await openEstate({ ...flags, file }, io);
+    estate = await openEstate({ ...flags, file }, io, {
+      afterConfig: async (config) => {
+        if (storeSpec(flags.runStore, io.env, config, file) === undefined) await takeLock(localStore(io));
+      },
+    });
     const open = estate;
+    if (store === undefined) await takeLock(await openOssStore(storeSpec(flags.runStore, io.env, open.config, file)!, open.config, open.session, io.env));
+    const runStore: RunStore = store!;
     // Journals, run plans and reports never hold a secret; nor does what is printed here.
     const scrub = scrubber([...secretEnvValues(io.env), ...open.sensitiveValues]);
     const out = (text: string) => io.stdout.write(scrub(text));
     const ctx: RunContext = {
-      store,
+      store: runStore,
       mode: flags.mode,
       estate: estateIdentity(io.cwd, open.file, Object.values(open.config.accounts).map((a) => a.uid)),
       configDigest: open.configDigest,
@@ -151,7 +201,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     const pending = plan.actions.filter((a) => !resume?.done.has(a.id)).length;
     if (pending === 0) {
       // A continued run with nothing left is closed, so that it is no longer an unfinished run.
-      if (decision.continues !== undefined) await closeRun(store, decision.continues, plan.planId, scrub);
+      if (decision.continues !== undefined) await closeRun(runStore, decision.continues, plan.planId, scrub);
       out(plan.actions.length === 0 ? '' : `Every action of this plan finished in an earlier run${decision.continues !== undefined ? ` (run ${decision.continues})` : ''}.\n`);
       return ExitCode.ok;
     }
@@ -169,7 +219,6 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     }
     const { runId, journal } = await beginRun(ctx, decision, { planText: scrub(renderJson(signPlan(plan, key))), scrub });
     const view = createApplyView({ stream: io.stderr, tty: Boolean(io.stderr.isTTY), color: useColor(io, 'stderr'), github: onGitHubActions(io.env) });
-    const abort = new AbortController();
     // One copier per run: blobs moved for one image are not moved again for another.
     let registries: RegistryClients | undefined;
     let copier: ImageCopier | undefined;
@@ -201,13 +250,29 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
       await journal.close();
     }
     const registryRequests = registries?.requests.snapshot().byOperation;
-    await writeImportReport({ plan, result, resume, store, runId, meter: { ...meter.totals(), ...(registryRequests ? { registryRequests } : {}) }, flags, io, scrub });
+    await writeImportReport({ plan, result, resume, store: runStore, runId, meter: { ...meter.totals(), ...(registryRequests ? { registryRequests } : {}) }, flags, io, scrub });
+    if (lostLock !== undefined) {
+      throw new AcrctlError('apply.lock-lost', `the run stopped: it lost its lock (${lostLock})`, { hint: 'nothing in flight was lost: its intents are in the journal; when the other run is done, continue with acrctl apply --resume' });
+    }
     const code = report(result, plan, flags, file, out);
     if (code === ExitCode.ok && flags.verify) await verifyConverged(open, flags.mode, decision.targets, out);
     return code;
   } finally {
+    // A shared store's lock is released while the session (an embedded emulator) is still up; the
+    // local lock only after the emulator saved its state.
+    const shared = store !== undefined && !store.where.startsWith(STATE_DIR);
+    if (shared) await releaseShared(lock, io);
     await estate?.close();
-    await lock.release();
+    if (!shared) await lock?.release();
+  }
+}
+
+/** Releases a shared lock; a failure leaves it to expire (a warning, not an error of the run). */
+async function releaseShared(lock: StoreLock | undefined, io: CliIo): Promise<void> {
+  try {
+    await lock?.release();
+  } catch (err) {
+    io.stderr.write(`warning: could not release the lock (${err instanceof Error ? err.message : String(err)}); it expires on its own\n`);
   }
 }
 

@@ -91,8 +91,10 @@ export function accountCredentials(c: Credentials | undefined): AccountCredentia
 }
 
 /** Opens the estate: config, session, identity check. The caller must `close()` it. */
-export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate> {
+export async function openEstate(flags: EstateFlags, io: CliIo, opts: { readonly afterConfig?: (config: RegistryDocument) => Promise<void> } = {}): Promise<Estate> {
   const { config, configDigest, findings, sensitiveValues } = await loadEstateConfig(flags.file, io);
+  // Between the config and the cloud: apply takes a local lock here, before an embedded emulator starts.
+  await opts.afterConfig?.(config);
   const { session, close } = await openSession(flags, config.accounts, io);
   return { file: flags.file, config, configDigest, findings, sensitiveValues, session, close };
 }
