@@ -20,7 +20,7 @@ import { hostname } from 'node:os';
 import { AcrctlError } from '../errors.js';
 import type { ObjectBucket } from '../cloud/oss.js';
 import { journalLine, type JournalRecord, type JournalWriter, type RunHeader } from './journal.js';
-import { acquireOssLock, forceUnlockOss, type OssLockOptions } from './oss-lock.js';
+import { acquireOssLock, forceUnlockOss, readLockState, type OssLockOptions } from './oss-lock.js';
 import type { RunStore, StoreLock } from './runs.js';
 import type { LockHolder } from './lock.js';
 
@@ -92,6 +92,15 @@ export function ossRunStore(o: OssStoreOptions): RunStore & { readonly bucket: O
       const name = opts.name ?? 'estate';
       const l = await acquireOssLock(bucket, prefix, name, holderOf(command), { ...o.lock, ...(opts.onLost ? { onLost: opts.onLost } : {}) });
       return { holder: l.holder, ...(l.replaced ? { replaced: l.replaced } : {}), where: `${o.display}/lock/${name}`, release: () => l.release() } satisfies StoreLock;
+    },
+    async shardLocks() {
+      const names = new Set<string>();
+      for (const k of await bucket.list(`${prefix}lock/shard-`)) names.add(k.slice(`${prefix}lock/`.length).split('/')[0]!);
+      return [...names].sort();
+    },
+    async holder(name = 'estate') {
+      const s = await readLockState(bucket, prefix, name);
+      return s.live && s.record ? s.record : undefined;
     },
     async forceUnlock(opts = {}) {
       const removed = await forceUnlockOss(bucket, prefix, opts.name ?? 'estate', holderOf('acrctl force-unlock'));

@@ -163,6 +163,14 @@ export class CloudSession {
     };
   }
 
+  /**
+   * How long a call may take before its outcome counts as unknown (its read budget, timeouts.ts,
+   * or the session's override): a request a killed run sent can land until then.
+   */
+  readBudgetMs(product: CloudProduct, action: string): number {
+    return this.#timeouts(product, action).readMs;
+  }
+
   /** The page size to ask for: the action's `preferred` maximum, capped by the session's option. */
   pageSize(preferred: number): number {
     const cap = this.#options.pageSize;
