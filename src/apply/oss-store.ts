@@ -148,8 +148,8 @@ export class OssJournal implements JournalWriter {
   #broken: unknown;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
-  /** Appends made and records written (for the cost measurement). */
-  readonly stats = { appends: 0, records: 0 };
+  /** Appends made, records written, and how long intents waited to be durable (the store's cost). */
+  readonly stats = { appends: 0, records: 0, intents: 0, intentWaitMs: 0, maxIntentWaitMs: 0 };
 
   constructor(bucket: ObjectBucket, key: string, position: number, scrub: (text: string) => string, where: string) {
     this.#bucket = bucket;
@@ -164,6 +164,15 @@ export class OssJournal implements JournalWriter {
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     this.#queue.push(journalLine(record, this.#scrub));
     this.#queued++;
+    if (record.t === 'intent') {
+      const t0 = performance.now();
+      return this.#flush().then(() => {
+        const ms = performance.now() - t0;
+        this.stats.intents++;
+        this.stats.intentWaitMs += ms;
+        this.stats.maxIntentWaitMs = Math.max(this.stats.maxIntentWaitMs, ms);
+      });
+    }
     if (DURABLE.has(record.t)) return this.#flush();
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;

@@ -29,6 +29,8 @@ import { ImageCopier } from '../registry/copy.js';
 import { registryClients, type RegistryClients } from '../registry/session.js';
 import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
 import { localStore, lockWithTimeout, openOssStore, parseDuration, storeFromFlags, storeSpec } from './store.js';
+import { shardLockName, shardTargets } from './shards.js';
+import { OssJournal } from '../apply/oss-store.js';
 import { onGitHubActions } from './github.js';
 import type { CliIo, SetExit } from './io.js';
 import { planEstate, planErrors } from './plan.js';
@@ -55,6 +57,9 @@ interface ApplyFlags extends EstateFlags {
   readonly runStore?: string;
   /** `--lock-timeout DURATION`. */
   readonly lockTimeout?: string;
+  /** `--shard ID` and `--shard-wait DURATION`. */
+  readonly shard?: string;
+  readonly shardWait?: string;
 }
 
 export interface ApplyIo extends CliIo {
@@ -82,6 +87,8 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
       .description('carry out the plan in dependency order; resumable after any interruption')
       .argument('[planfile]', 'a plan saved with acrctl plan --out (applied only if it is exactly what the config derives now)')
       .option('--target <address...>', 'apply only these addresses (and what they depend on)')
+      .option('--shard <id>', 'apply only this shard of the estate (acrctl shards lists them), under the shard\'s lock')
+      .option('--shard-wait <duration>', 'with --shard: how long to wait for a shard it needs that another run is applying (default 30m)')
       .option('--report <file>', 'also write the image import report to FILE (Markdown; JSON when FILE ends in .json)'),
     'apply',
   ).action(async (planfile: string | undefined, flags: ApplyFlags, cmd: Command) => {
@@ -153,7 +160,8 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
   let lock: StoreLock | undefined;
   const takeLock = async (s: RunStore) => {
     store = s;
-    lock = await lockWithTimeout(s, `acrctl ${flags.mode}`, {
+    lock = await lockWithTimeout(s, `acrctl ${flags.mode}${flags.shard !== undefined ? ` --shard ${flags.shard}` : ''}`, {
+      ...(flags.shard !== undefined ? { name: shardLockName(flags.shard) } : {}),
       onLost: (why) => {
         lostLock = why;
         io.stderr.write(`error: this run lost its lock: ${why}; stopping after the calls in flight\n`);
@@ -172,13 +180,25 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     const open = estate;
     if (store === undefined) await takeLock(await openOssStore(storeSpec(flags.runStore, io.env, open.config, file)!, open.config, open.session, io.env));
     const runStore: RunStore = store!;
+    await excludeOtherLocks(runStore, flags.shard);
+    let targets = flags.target;
+    if (flags.shard !== undefined && !flags.resume) {
+      if (flags.target) throw new AcrctlError('cli.bad-option', '--target cannot be given with --shard: a shard is its own target', { hint: `acrctl apply --shard ${flags.shard}` });
+      const shardWaitMs = flags.shardWait !== undefined ? parseDuration(flags.shardWait, '--shard-wait') : 30 * 60_000;
+      const st = await shardTargets(open, flags.shard, { derive: () => planEstate(open), store: runStore, waitMs: shardWaitMs, say: (l) => io.stderr.write(`${l}\n`), command: 'apply' });
+      if (st.targets.length === 0) {
+        io.stdout.write(`Shard ${flags.shard} has nothing to apply.\n`);
+        return ExitCode.ok;
+      }
+      targets = st.targets;
+    }
     // Journals, run plans and reports never hold a secret; nor does what is printed here.
     const scrub = scrubber([...secretEnvValues(io.env), ...open.sensitiveValues]);
     const out = (text: string) => io.stdout.write(scrub(text));
     const ctx: RunContext = {
       store: runStore,
       mode: flags.mode,
-      estate: estateIdentity(io.cwd, open.file, Object.values(open.config.accounts).map((a) => a.uid)),
+      estate: estateIdentity(io.cwd, open.file, Object.values(open.config.accounts).map((a) => a.uid), flags.shard),
       configDigest: open.configDigest,
       derive: (targets) => (flags.mode === 'destroy' ? destroyPlan(open) : planEstate(open, targets)),
       parsePlan: (text, where) => parsePlan(text, where, { key }),
@@ -188,7 +208,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
       ...(flags.resume ? { resume: true } : {}),
       ...(flags.run !== undefined ? { runId: flags.run } : {}),
       ...(flags.replan ? { replan: true } : {}),
-      ...(flags.target ? { targets: flags.target } : {}),
+      ...(targets ? { targets } : {}),
     });
     const { plan, resume } = decision;
     for (const n of decision.notes) io.stderr.write(`${scrub(n)}\n`);
@@ -249,6 +269,10 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
       view.close();
       await journal.close();
     }
+    if (journal instanceof OssJournal) {
+      const s = journal.stats;
+      io.stderr.write(`run store ${runStore.where}: ${s.records} records in ${s.appends} appends; ${s.intents} intents waited ${s.intents > 0 ? Math.round(s.intentWaitMs / s.intents) : 0} ms on average (at most ${Math.round(s.maxIntentWaitMs)} ms, ${Math.round(s.intentWaitMs)} ms in all)\n`);
+    }
     const registryRequests = registries?.requests.snapshot().byOperation;
     await writeImportReport({ plan, result, resume, store: runStore, runId, meter: { ...meter.totals(), ...(registryRequests ? { registryRequests } : {}) }, flags, io, scrub });
     if (lostLock !== undefined) {
@@ -265,6 +289,26 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     await estate?.close();
     if (!shared) await lock?.release();
   }
+}
+
+/**
+ * A shard run and a run of the whole estate never overlap: a shard run (holding its shard's lock)
+ * refuses while the estate's lock is held; a whole run (holding the estate's lock) refuses while any
+ * shard lock of its plan's partition is held. Each checks after taking its own lock, so of two that
+ * start together at least one sees the other.
+ */
+async function excludeOtherLocks(store: RunStore, shard: string | undefined): Promise<void> {
+  const held = async (name: string, what: string) => {
+    const h = await store.holder(name);
+    if (h) {
+      throw new AcrctlError('apply.locked', `${what} is being applied: pid ${h.pid} on ${h.host}, started ${h.startedAt} (${h.command})${h.ciRunUrl ? `, ${h.ciRunUrl}` : ''}`, {
+        hint: shard !== undefined ? 'shards run after, or instead of, an apply of the whole estate: wait for it to finish' : 'an apply of the whole estate waits for the shard applies: wait for them to finish',
+      });
+    }
+  };
+  if (shard !== undefined) return held('estate', 'the whole estate');
+  const names = await store.shardLocks();
+  for (const n of names) await held(n, `shard ${n.slice('shard-'.length)}`);
 }
 
 /** Releases a shared lock; a failure leaves it to expire (a warning, not an error of the run). */

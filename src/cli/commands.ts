@@ -8,7 +8,8 @@ import { registerAdopt } from './adopt.js';
 import { registerApply } from './apply.js';
 import { registerDrift } from './drift.js';
 import { registerEmulator } from './emulator.js';
-import { registerPlan } from './plan.js';
+import { planEstate, registerPlan } from './plan.js';
+import { registerShards } from './shards.js';
 import { registerValidate } from './validate.js';
 
 export type { SetExit } from './io.js';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
+  registerShards(program, io, setExit, (estate) => planEstate(estate));
   registerDrift(program, io, setExit);
   registerAdopt(program, io, setExit);
   registerEmulator(program, io, setExit);

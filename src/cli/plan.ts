@@ -20,6 +20,7 @@ import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Est
 import { annotate, pathContext, planAnnotations } from './github.js';
 import type { CliIo, SetExit } from './io.js';
 import { planKey, readPlanFile, signPlan, toSavedPlan, writePlanFile } from './planfile.js';
+import { shardTargets } from './shards.js';
 
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
@@ -29,6 +30,7 @@ interface PlanFlags extends EstateFlags {
   readonly format: PlanFormat;
   readonly detailedExitcode?: boolean;
   readonly target?: string[];
+  readonly shard?: string;
 }
 
 /** Computes the plan of an open estate. */
@@ -70,12 +72,23 @@ export function registerPlan(program: Command, io: CliIo, setExit: SetExit): voi
       .option('-o, --out <planfile>', 'save the plan for `acrctl apply PLANFILE`')
       .addOption(new Option('--format <format>', 'output format').choices([...PLAN_FORMATS]).default('text'))
       .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
-      .option('--target <address...>', 'plan only these addresses (and what they depend on)'),
+      .option('--target <address...>', 'plan only these addresses (and what they depend on)')
+      .option('--shard <id>', 'plan only this shard of the estate (acrctl shards lists them)'),
   ).action(async (flags: PlanFlags) => {
     const estate = await openEstate(flags, io);
     try {
       const key = planKey(io.env);
-      const derived = await planEstate(estate, flags.target ?? []);
+      let targets = flags.target ?? [];
+      if (flags.shard !== undefined) {
+        if (flags.target) throw new AcrctlError('cli.bad-option', '--target cannot be given with --shard: a shard is its own target', { hint: `acrctl plan --shard ${flags.shard}` });
+        targets = (await shardTargets(estate, flags.shard, { derive: () => planEstate(estate), waitMs: 0, say: (l) => io.stderr.write(`${l}\n`), command: 'plan' })).targets;
+        if (targets.length === 0) {
+          io.stdout.write(`Shard ${flags.shard} has nothing to apply.\n`);
+          setExit(ExitCode.ok);
+          return;
+        }
+      }
+      const derived = await planEstate(estate, targets);
       // A saved plan gets a serial of its own (it is applied once) and, with ACRCTL_PLAN_KEY, a
       // signature; what is shown is what is saved.
       const plan = flags.out ? toSavedPlan(derived, key) : signPlan(derived, key);
