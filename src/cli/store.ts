@@ -71,6 +71,7 @@ export async function openOssStore(spec: OssStoreSpec, config: RegistryDocument,
   const bucket = await session.ossBucket(account, spec.region, spec.bucket);
   const url = ciRunUrl(env);
   const lockTtl = durationFromEnv(env, 'ACRCTL_LOCK_TTL');
+  if (lockTtl !== undefined && lockTtl < 1000) throw new AcrctlError('cli.bad-option', `ACRCTL_LOCK_TTL is at least 1s, got ${env['ACRCTL_LOCK_TTL']}`, { hint: 'the lock expires this long after its last heartbeat (default 60s)' });
   return ossRunStore({
     bucket,
     prefix: spec.prefix,
