@@ -212,9 +212,11 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
   // run whose answer was lost (outcome unknown) is reconciled like an interrupted one: an object that
   // shows only some time after its create is pending, not absent, so it is not sent twice.
   const announcedInRun = new Map<string, string[]>();
+  const announcedAt = new Map<string, number>();
   const resumed = (id: string): Resumed => {
     const calls = [...(opts.resume?.intents.get(id) ?? []), ...(announcedInRun.get(id) ?? [])];
-    return calls.length > 0 ? { announced: calls } : {};
+    const at = announcedAt.get(id) ?? opts.resume?.intentAt?.get(id);
+    return calls.length > 0 ? { announced: calls, ...(at !== undefined ? { announcedAt: at } : {}) } : {};
   };
 
   const makeContext = (action: Action): ExecContext => ({
@@ -224,8 +226,10 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
     intent: async (call, detail) => {
       // Once stopped, nothing more is sent: a call not yet announced is never made.
       if (opts.signal?.aborted) throw new AcrctlError('apply.interrupted', `interrupted before ${call}`);
-      await journal.append({ t: 'intent', id: action.id, call, ...(detail ? { detail } : {}) });
+      const at = now();
+      await journal.append({ t: 'intent', id: action.id, call, ...(detail ? { detail } : {}), at });
       announcedInRun.set(action.id, [...(announcedInRun.get(action.id) ?? []), call]);
+      announcedAt.set(action.id, at);
     },
     progress: (message, data) => emit({ level: 'info', code: 'action.progress', action: action.id, message, ...(data ? { data } : {}) }),
     now,

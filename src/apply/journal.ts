@@ -25,6 +25,8 @@ export interface EstateIdentity {
   readonly configFile: string;
   /** The UIDs of every declared account, sorted, without duplicates. */
   readonly accounts: readonly string[];
+  /** `--shard ID`: the run applies only that shard (src/plan/shards.ts). */
+  readonly shard?: string;
 }
 
 /** The first record of a run's journal. */
@@ -61,9 +63,12 @@ export type JournalRecord =
       /** The run whose ClientTokens the action continues with (a re-send must reuse them). */
       readonly tokenRun: string;
       readonly calls: readonly string[];
+      /** When the last of those calls was announced (epoch ms), when known. */
+      readonly at?: number;
     }
   | { readonly t: 'start'; readonly id: string }
-  | { readonly t: 'intent'; readonly id: string; readonly call: string; readonly detail?: Readonly<Record<string, unknown>> }
+  /** `at`: when the call was announced (epoch ms): a resume waits out the call's read budget from then. */
+  | { readonly t: 'intent'; readonly id: string; readonly call: string; readonly detail?: Readonly<Record<string, unknown>>; readonly at?: number }
   | {
       readonly t: 'done';
       readonly id: string;
@@ -208,7 +213,7 @@ export interface RunState {
   readonly startedAt: string | undefined;
   readonly done: ReadonlyMap<string, { readonly ids: Readonly<Record<string, string>>; readonly digest?: string; readonly report?: Readonly<Record<string, string | number | boolean>> }>;
   /** Actions started (and maybe sent) whose outcome was never recorded. */
-  readonly inFlight: ReadonlyMap<string, { readonly calls: readonly string[]; readonly tokenRun: string }>;
+  readonly inFlight: ReadonlyMap<string, { readonly calls: readonly string[]; readonly tokenRun: string; readonly at?: number }>;
   readonly failed: ReadonlyMap<string, string>;
   readonly damaged: readonly DamagedLine[];
 }
@@ -219,7 +224,7 @@ export function foldRun(parsed: ParsedJournal, runId: string): RunState {
   const header = first?.t === 'run' && !parsed.damaged.some((d) => d.line === 1) ? first : undefined;
   const self = header?.runId ?? runId;
   const done = new Map<string, { ids: Readonly<Record<string, string>>; digest?: string; report?: Readonly<Record<string, string | number | boolean>> }>();
-  const inFlight = new Map<string, { calls: string[]; tokenRun: string }>();
+  const inFlight = new Map<string, { calls: string[]; tokenRun: string; at?: number }>();
   const failed = new Map<string, string>();
   let status: RunState['status'] = 'running';
   let planId = header?.planId;
@@ -239,7 +244,7 @@ export function foldRun(parsed: ParsedJournal, runId: string): RunState {
         startedAt ??= r.startedAt;
         break;
       case 'inherit':
-        if (!done.has(r.id)) inFlight.set(r.id, { calls: [...r.calls], tokenRun: r.tokenRun });
+        if (!done.has(r.id)) inFlight.set(r.id, { calls: [...r.calls], tokenRun: r.tokenRun, ...(r.at !== undefined ? { at: r.at } : {}) });
         break;
       case 'start':
         // Started (again): whatever an earlier continuation finished is being redone.
@@ -248,7 +253,11 @@ export function foldRun(parsed: ParsedJournal, runId: string): RunState {
         break;
       case 'intent':
         done.delete(r.id);
-        fly(r.id).calls.push(r.call);
+        {
+          const f = fly(r.id);
+          f.calls.push(r.call);
+          if (r.at !== undefined) f.at = r.at;
+        }
         break;
       case 'done':
         done.set(r.id, { ids: { ...(r.ids ?? {}) }, ...(r.digest !== undefined ? { digest: r.digest } : {}), ...(r.report !== undefined ? { report: r.report } : {}) });
@@ -289,6 +298,8 @@ export interface ResumeState {
   readonly inFlight: ReadonlySet<string>;
   /** Calls announced for in-flight actions, in order (for reconciling). */
   readonly intents: ReadonlyMap<string, readonly string[]>;
+  /** When the last call of an in-flight action was announced (epoch ms), where the journal says. */
+  readonly intentAt?: ReadonlyMap<string, number>;
   /** Actions that failed last time they ran (they are tried again). */
   readonly failed: ReadonlyMap<string, string>;
   readonly tornLines: number;
@@ -349,9 +360,11 @@ export function toResumeState(runs: readonly string[], state: RunState, tornLine
   }
   const intents = new Map<string, readonly string[]>();
   const tokenRuns = new Map<string, string>();
+  const intentAt = new Map<string, number>();
   for (const [id, f] of state.inFlight) {
     if (f.calls.length > 0) intents.set(id, f.calls);
+    if (f.at !== undefined) intentAt.set(id, f.at);
     tokenRuns.set(id, f.tokenRun);
   }
-  return { runs, done, reports, inFlight: new Set(state.inFlight.keys()), intents, failed: state.failed, tornLines, tokenRuns };
+  return { runs, done, reports, inFlight: new Set(state.inFlight.keys()), intents, intentAt, failed: state.failed, tornLines, tokenRuns };
 }

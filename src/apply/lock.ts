@@ -32,6 +32,8 @@ export interface LockHolder {
   readonly host: string;
   readonly startedAt: string;
   readonly command: string;
+  /** The CI run that holds it, when known (GitHub Actions, GitLab CI). */
+  readonly ciRunUrl?: string;
   /** Random, unique per lock taken: tells one lock file from another (absent in locks of older versions). */
   readonly nonce?: string;
 }
@@ -248,7 +250,7 @@ function pause(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -33,7 +33,7 @@ import { AcrctlError } from '../errors.js';
 import { writeFileAtomically } from './atomic.js';
 import type { Action, Plan } from '../plan/model.js';
 import { firstDifference } from '../plan/verify.js';
-import { acquireLock, forceUnlock, type LockHolder } from './lock.js';
+import { acquireLock, forceUnlock, processAlive, readHolder, type LockHolder } from './lock.js';
 import {
   actionDigest,
   foldRun,
@@ -73,12 +73,31 @@ export interface RunStore {
   /** Keeps a report next to a run (`<run>.<name>`); returns where, for messages. */
   writeArtifact(runId: string, name: string, text: string): Promise<string>;
   /**
-   * Takes the estate's lock for `command`, or fails naming its holder. A shared store keeps the
-   * lock alive (heartbeat) until `release`, and lets it be taken over only once it has expired.
+   * Takes a lock for `command` (the estate's, or `name`'s: `shard-<id>`), or fails naming its
+   * holder. A shared store keeps the lock alive (heartbeat) until `release`, lets it be taken over
+   * only once it has expired, and calls `onLost` if it is lost all the same.
    */
-  lock(command: string): Promise<StoreLock>;
-  /** Removes the lock whoever holds it; says whose it was. */
-  forceUnlock(): Promise<LockHolder | undefined>;
+  lock(command: string, opts?: LockRequest): Promise<StoreLock>;
+  /** Who holds lock `name` now (a live holder only), without taking it. */
+  holder(name?: string): Promise<LockHolder | undefined>;
+  /** The names of the shard locks the store has (held or not): `shard-<id>`. */
+  shardLocks(): Promise<string[]>;
+  /** Removes a lock whoever holds it; says whose it was and where. */
+  forceUnlock(opts?: { readonly name?: string }): Promise<RemovedLock | undefined>;
+}
+
+export interface LockRequest {
+  /** Default `estate`; `shard-<id>` for a shard's lock. */
+  readonly name?: string;
+  readonly onLost?: (why: string) => void;
+}
+
+/** What force-unlock removed. */
+export interface RemovedLock extends LockHolder {
+  /** The lock file or object removed. */
+  readonly where?: string;
+  /** Whether its holder was still heartbeating (a shared store): removing it stops that run. */
+  readonly live?: boolean;
 }
 
 /** A lock held in a run store. */
@@ -86,6 +105,8 @@ export interface StoreLock {
   readonly holder: LockHolder;
   /** A stale lock of a dead holder that this one replaced, if any. */
   readonly replaced?: LockHolder;
+  /** Where the lock is, for messages. */
+  readonly where?: string;
   /** Gives the lock up if it is still this holder's; idempotent. */
   release(): void | Promise<void>;
 }
@@ -93,7 +114,7 @@ export interface StoreLock {
 /** The local store: `<stateDir>/runs/<run>.jsonl`, `<run>.plan.json`, reports, and `<stateDir>/lock`. */
 export function localRunStore(stateDir: string, opts: { readonly display?: string } = {}): RunStore {
   const runs = join(stateDir, 'runs');
-  const lockPath = join(stateDir, 'lock');
+  const lockPath = (name = 'estate') => join(stateDir, name === 'estate' ? 'lock' : `lock-${name}`);
   const display = opts.display ?? runs;
   return {
     where: display,
@@ -126,11 +147,25 @@ export function localRunStore(stateDir: string, opts: { readonly display?: strin
       writeFileAtomically(join(runs, `${runId}.${name}`), text, `cannot write ${runId}.${name} in ${display}`);
       return join(display, `${runId}.${name}`);
     },
-    async lock(command) {
-      return acquireLock(lockPath, command);
+    async lock(command, opts = {}) {
+      const path = lockPath(opts.name);
+      return { ...acquireLock(path, command), where: path };
     },
-    async forceUnlock() {
-      return forceUnlock(lockPath);
+    async shardLocks() {
+      if (!existsSync(stateDir)) return [];
+      return readdirSync(stateDir)
+        .filter((f) => /^lock-shard-[^.]+(\.[^.]+)*$/.test(f) && !/\.(break|tmp|removed)-/.test(f))
+        .map((f) => f.slice('lock-'.length))
+        .sort();
+    },
+    async holder(name) {
+      const h = readHolder(lockPath(name));
+      return h && !(h.host === hostname() && !processAlive(h.pid)) ? h : undefined;
+    },
+    async forceUnlock(opts = {}) {
+      const path = lockPath(opts.name);
+      const removed = forceUnlock(path);
+      return removed === undefined ? undefined : { ...removed, where: path };
     },
   };
 }
@@ -141,13 +176,19 @@ export function newRunId(now: Date = new Date(), random: () => string = () => ra
 }
 
 /** The estate identity of a config file (as given, relative to `cwd`) and its accounts' UIDs. */
-export function estateIdentity(cwd: string, file: string, uids: Iterable<string>): EstateIdentity {
+export function estateIdentity(cwd: string, file: string, uids: Iterable<string>, shard?: string): EstateIdentity {
   const rel = relative(cwd, resolve(cwd, file)).split(sep).join('/');
-  return { configFile: rel === '' ? file : rel, accounts: [...new Set(uids)].sort() };
+  return { configFile: rel === '' ? file : rel, accounts: [...new Set(uids)].sort(), ...(shard !== undefined ? { shard } : {}) };
 }
 
+/**
+ * Whether a run's estate is `b`'s. A shard run (`b.shard`) matches runs of that shard only; a run of
+ * the whole estate matches shard runs too, so that it takes over what a killed shard run left in
+ * flight (a shard's actions are the estate's).
+ */
 function sameEstate(a: EstateIdentity | undefined, b: EstateIdentity): boolean {
-  return a !== undefined && a.configFile === b.configFile && a.accounts.length === b.accounts.length && a.accounts.every((u, i) => u === b.accounts[i]);
+  if (a === undefined || a.configFile !== b.configFile || a.accounts.length !== b.accounts.length || !a.accounts.every((u, i) => u === b.accounts[i])) return false;
+  return b.shard === undefined || a.shard === b.shard;
 }
 
 /** One run as found in the store. */
@@ -398,7 +439,7 @@ function takeOver(ctx: RunContext, plan: Plan, unfinished: readonly RunInfo[], n
     for (const d of r.state.damaged) notes.push(`warning: ${ctx.store.where}/${r.runId}.jsonl line ${d.line} ${d.torn ? 'was torn by the interruption' : 'is damaged (not a journal record)'}; ignored`);
     for (const [id, f] of r.state.inFlight) {
       if (!ids.has(id)) continue;
-      inherited.set(id, { t: 'inherit', id, from: r.runId, tokenRun: f.tokenRun, calls: f.calls });
+      inherited.set(id, { t: 'inherit', id, from: r.runId, tokenRun: f.tokenRun, calls: f.calls, ...(f.at !== undefined ? { at: f.at } : {}) });
     }
   }
   const records = [...inherited.values()];
@@ -412,6 +453,7 @@ function takeOver(ctx: RunContext, plan: Plan, unfinished: readonly RunInfo[], n
           failed: new Map(),
           tornLines: unfinished.reduce((n, r) => n + r.state.damaged.length, 0),
           tokenRuns: new Map(records.map((r) => [r.id, r.tokenRun] as const)),
+          intentAt: new Map(records.flatMap((r) => (r.at !== undefined ? [[r.id, r.at] as const] : []))),
         }
       : undefined;
   if (records.length > 0) notes.push(`an earlier ${ctx.mode} did not finish: reconciling ${records.length} action${records.length === 1 ? '' : 's'} it left in flight before requesting them again`);

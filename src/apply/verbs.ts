@@ -42,6 +42,8 @@ export interface Decoded {
 export interface Resumed {
   /** The calls it announced (journal intents), in order. */
   readonly announced?: readonly string[];
+  /** When the last of them was announced (epoch ms), when the journal says. */
+  readonly announcedAt?: number;
 }
 
 /**
@@ -140,7 +142,7 @@ export function verdict(kind: Kind, verb: Verb, obs: Observation, resumed: Resum
   const late = kind.showsLate?.calls;
   if (verb === 'create' && obs.state === 'absent' && late !== undefined && (resumed.announced ?? []).some((c) => late.includes(c))) {
     // Sent by the interrupted run but not visible yet: pending, so the create waits before re-sending.
-    return { state: 'pending', ...(obs.ids !== undefined ? { ids: obs.ids } : {}) };
+    return { state: 'pending', ...(obs.ids !== undefined ? { ids: obs.ids } : {}), ...(resumed.announcedAt !== undefined ? { sentAt: resumed.announcedAt } : {}) };
   }
   return { state: 'absent' };
 }

@@ -14,13 +14,14 @@
  *
  * Exit codes: 0 complete, 1 failed (or refused), 3 stopped at a gate, 130 interrupted (143 on SIGTERM).
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { writeFileAtomically } from '../apply/atomic.js';
 import { execute, type ApplyEvent, type ApplyResult } from '../apply/executor.js';
 import type { ResumeState } from '../apply/journal.js';
-import { beginRun, closeRun, decideRun, estateIdentity, localRunStore, type RunContext, type RunStore } from '../apply/runs.js';
+import { beginRun, closeRun, decideRun, estateIdentity, type RunContext, type RunStore, type StoreLock } from '../apply/runs.js';
 import { AcrctlError, ExitCode } from '../errors.js';
 import { allKinds, kindMap, makeKinds } from '../kinds/index.js';
 import { isImageCopy, type Plan } from '../plan/model.js';
@@ -31,7 +32,10 @@ import { fillIds, planIds } from '../render/placeholders.js';
 import { renderText, summaryLine } from '../render/text.js';
 import { ImageCopier } from '../registry/copy.js';
 import { registryClients, type RegistryClients } from '../registry/session.js';
-import { estateOptions, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
+import { estateOptions, loadEstateConfig, openEstate, sha256, useColor, type Estate, type EstateFlags } from './estate.js';
+import { localStore, lockWithTimeout, openOssStore, parseDuration, storeFromFlags, storeSpec } from './store.js';
+import { shardLockName, shardTargets } from './shards.js';
+import { OssJournal } from '../apply/oss-store.js';
 import { onGitHubActions } from './github.js';
 import type { CliIo, SetExit } from './io.js';
 import { planEstate, planErrors } from './plan.js';
@@ -41,8 +45,8 @@ import { applySummaryLine, eventLine, JSON_HELP, jsonLines, planLines } from './
 import { graceFromEnv, Interrupted, trapInterrupts, type Interrupts } from './interrupt.js';
 import { createApplyView, type ApplyView } from './views/apply-view.js';
 
-/** Where runs, the lock and the embedded emulator's state live, relative to the working directory. */
-export const STATE_DIR = '.acrctl';
+import { STATE_DIR } from './store.js';
+export { STATE_DIR };
 
 interface ApplyFlags extends EstateFlags {
   readonly autoApprove?: boolean;
@@ -58,6 +62,13 @@ interface ApplyFlags extends EstateFlags {
   readonly report?: string;
   /** `--json`: JSON lines on standard output (src/cli/json-lines.ts), text on standard error. */
   readonly json?: boolean;
+  /** `--run-store oss://…`. */
+  readonly runStore?: string;
+  /** `--lock-timeout DURATION`. */
+  readonly lockTimeout?: string;
+  /** `--shard ID` and `--shard-wait DURATION`. */
+  readonly shard?: string;
+  readonly shardWait?: string;
 }
 
 export interface ApplyIo extends CliIo {
@@ -66,10 +77,6 @@ export interface ApplyIo extends CliIo {
   readonly stdinIsTTY?: boolean;
 }
 
-/** The run store of a working directory. */
-function storeOf(io: CliIo): RunStore {
-  return localRunStore(resolve(io.cwd, STATE_DIR), { display: `${STATE_DIR}/runs` });
-}
 
 export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): void {
   const common = (cmd: Command, mode: 'apply' | 'destroy') =>
@@ -80,7 +87,9 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
       .option('--run <id>', `with --resume: the unfinished ${mode} run to continue (when there are several)`)
       .option('--replan', "with --resume: continue from a plan derived again, reconciling the journal's in-flight actions (when the run's plan is missing or unusable)")
       .option('--no-verify', 'skip the verification plan after a complete run')
-      .option('--json', `${JSON_HELP}; needs --auto-approve`);
+      .option('--json', `${JSON_HELP}; needs --auto-approve`)
+      .option('--run-store <url>', 'keep runs and the lock in OSS: oss://BUCKET/PREFIX?region=REGION[&account=ALIAS] (or ACRCTL_RUN_STORE; default: registry.yaml runStore, else .acrctl/)')
+      .option('--lock-timeout <duration>', 'wait this long (30s, 10m, 1h) for a lock another run holds, instead of stopping at once');
 
   common(
     program
@@ -88,6 +97,8 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
       .description('carry out the plan in dependency order; resumable after any interruption')
       .argument('[planfile]', 'a plan saved with acrctl plan --out (applied only if it is exactly what the config derives now)')
       .option('--target <address...>', 'apply only these addresses (and what they depend on)')
+      .option('--shard <id>', 'apply only this shard of the estate (acrctl shards lists them), under the shard\'s lock')
+      .option('--shard-wait <duration>', 'with --shard: how long to wait for a shard it needs that another run is applying (default 30m)')
       .option('--report <file>', 'also write the image import report to FILE (Markdown; JSON when FILE ends in .json)'),
     'apply',
   ).action(async (planfile: string | undefined, flags: ApplyFlags, cmd: Command) => {
@@ -106,14 +117,40 @@ export function registerApply(program: Command, io: ApplyIo, setExit: SetExit): 
       setExit(await runApply({ ...flags, fileGiven: true, mode: 'destroy' }, io));
     });
 
-  program
-    .command('force-unlock')
-    .description('remove the apply lock of this estate, whoever holds it (when its holder is gone)')
-    .action(async () => {
-      const holder = await storeOf(io).forceUnlock();
-      io.stdout.write(holder ? `Removed the lock of pid ${holder.pid} on ${holder.host} (started ${holder.startedAt}).\n` : 'There was no lock.\n');
-      setExit(ExitCode.ok);
+  estateOptions(program.command('force-unlock'))
+    .description('remove the apply lock of this estate, whoever holds it (when its holder is gone); names what it removed')
+    .option('--run-store <url>', 'the run store whose lock to remove (as for apply)')
+    .action(async (flags: EstateFlags & { runStore?: string }) => {
+      setExit(await runForceUnlock(flags, io));
     });
+}
+
+/** `force-unlock`: the local lock needs no config; a shared store is opened with its account's credentials. */
+async function runForceUnlock(flags: EstateFlags & { runStore?: string }, io: CliIo): Promise<number> {
+  let spec = storeFromFlags(flags.runStore, io.env);
+  let estate: Estate | undefined;
+  try {
+    if (spec === undefined && existsSync(resolve(io.cwd, flags.file))) {
+      const { config } = await loadEstateConfig(flags.file, io);
+      spec = storeSpec(undefined, io.env, config, flags.file);
+    }
+    let store: RunStore;
+    if (spec === undefined) store = localStore(io);
+    else {
+      estate = await openEstate(flags, io);
+      store = await openOssStore(spec, estate.config, estate.session, io.env);
+    }
+    const removed = await store.forceUnlock();
+    if (!removed) {
+      io.stdout.write(`There was no lock in ${store.where.replace(/\/runs$/, '')}.\n`);
+      return ExitCode.ok;
+    }
+    io.stdout.write(`Removed ${removed.where ?? 'the lock'}: the lock of pid ${removed.pid} on ${removed.host} (started ${removed.startedAt}, ${removed.command}${removed.ciRunUrl ? `, ${removed.ciRunUrl}` : ''}).\n`);
+    if (removed.live) io.stdout.write('Its holder was still heartbeating: that run stops at its next heartbeat, after the calls it has in flight; resume it with acrctl apply --resume.\n');
+    return ExitCode.ok;
+  } finally {
+    await estate?.close();
+  }
 }
 
 function parsePositive(value: string): number {
@@ -132,14 +169,30 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
   if (flags.planfile && flags.resume) {
     throw new AcrctlError('cli.bad-option', 'a saved plan cannot be given with --resume', { hint: 'acrctl apply --resume continues the unfinished run; acrctl apply PLAN starts one' });
   }
-  const store = storeOf(io);
   const key = planKey(io.env);
   const saved = flags.planfile ? { plan: readPlanFile(resolve(io.cwd, flags.planfile), { key }), file: flags.planfile } : undefined;
   const file = saved && !flags.fileGiven ? saved.plan.configFile : flags.file;
   // A plan saved by `destroy --out` is applied as a destroy: its run is a destroy run.
   if (saved?.plan.mode === 'destroy') flags = { ...flags, mode: 'destroy' };
-  const lock = await store.lock(`acrctl ${flags.mode}`);
-  if (lock.replaced) io.stderr.write(`note: removed a stale lock of pid ${lock.replaced.pid} (started ${lock.replaced.startedAt}), which is no longer running\n`);
+  storeFromFlags(flags.runStore, io.env); // a malformed URL is refused before anything is read
+  const lockTimeoutMs = flags.lockTimeout !== undefined ? parseDuration(flags.lockTimeout, '--lock-timeout') : 0;
+  // A lost shared lock stops the run like an interrupt does: nothing more is started.
+  const abort = new AbortController();
+  let lostLock: string | undefined;
+  let store: RunStore | undefined;
+  let lock: StoreLock | undefined;
+  const takeLock = async (s: RunStore) => {
+    store = s;
+    lock = await lockWithTimeout(s, `acrctl ${flags.mode}${flags.shard !== undefined ? ` --shard ${flags.shard}` : ''}`, {
+      ...(flags.shard !== undefined ? { name: shardLockName(flags.shard) } : {}),
+      onLost: (why) => {
+        lostLock = why;
+        io.stderr.write(`error: this run lost its lock: ${why}; stopping after the calls in flight\n`);
+        abort.abort();
+      },
+    }, lockTimeoutMs, (line) => io.stderr.write(`${line}\n`));
+    if (lock.replaced) io.stderr.write(`note: took over a stale lock of pid ${lock.replaced.pid} on ${lock.replaced.host} (started ${lock.replaced.startedAt}), whose holder is no longer running\n`);
+  };
   const line = flags.json ? jsonLines((t) => io.stdout.write(t)) : undefined;
   // From here until the lock is released, Ctrl-C and SIGTERM are ours (see interrupt.ts).
   let view: ApplyView | undefined;
@@ -162,25 +215,43 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     },
     onForce: () => {
       // A third interrupt: whatever is still unwinding is left to the journal's crash safety.
-      void lock.release();
+      void lock?.release();
       process.exit(interrupts.exitCode());
     },
   });
   let estate: Estate | undefined;
-  const opening = openEstate({ ...flags, file }, io);
+  const opening = openEstate({ ...flags, file }, io, {
+    afterConfig: async (config) => {
+      if (storeSpec(flags.runStore, io.env, config, file) === undefined) await takeLock(localStore(io));
+    },
+  });
   try {
     const opened = await interrupts.race(opening);
     estate = opened;
     const open = opened;
+    if (store === undefined) await takeLock(await openOssStore(storeSpec(flags.runStore, io.env, open.config, file)!, open.config, open.session, io.env));
+    const runStore: RunStore = store!;
+    await excludeOtherLocks(runStore, flags.shard);
+    let targets = flags.target;
+    if (flags.shard !== undefined && !flags.resume) {
+      if (flags.target) throw new AcrctlError('cli.bad-option', '--target cannot be given with --shard: a shard is its own target', { hint: `acrctl apply --shard ${flags.shard}` });
+      const shardWaitMs = flags.shardWait !== undefined ? parseDuration(flags.shardWait, '--shard-wait') : 30 * 60_000;
+      const st = await interrupts.race(shardTargets(open, flags.shard, { derive: () => planEstate(open), store: runStore, waitMs: shardWaitMs, say: (l) => io.stderr.write(`${l}\n`), command: 'apply' }));
+      if (st.targets.length === 0) {
+        io.stdout.write(`Shard ${flags.shard} has nothing to apply.\n`);
+        return ExitCode.ok;
+      }
+      targets = st.targets;
+    }
     // Journals, run plans and reports never hold a secret; nor does what is printed here.
     const scrub = scrubber([...secretEnvValues(io.env), ...open.sensitiveValues]);
     // With --json, standard output is the JSON lines' own; the text goes to standard error.
     const out = (text: string) => (flags.json ? io.stderr : io.stdout).write(scrub(text));
     const json = flags.json ? jsonLines((t) => io.stdout.write(scrub(t))) : undefined;
     const ctx: RunContext = {
-      store,
+      store: runStore,
       mode: flags.mode,
-      estate: estateIdentity(io.cwd, open.file, Object.values(open.config.accounts).map((a) => a.uid)),
+      estate: estateIdentity(io.cwd, open.file, Object.values(open.config.accounts).map((a) => a.uid), flags.shard),
       configDigest: open.configDigest,
       derive: (targets) => (flags.mode === 'destroy' ? destroyPlan(open) : planEstate(open, targets)),
       parsePlan: (text, where) => parsePlan(text, where, { key }),
@@ -191,7 +262,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
         ...(flags.resume ? { resume: true } : {}),
         ...(flags.run !== undefined ? { runId: flags.run } : {}),
         ...(flags.replan ? { replan: true } : {}),
-        ...(flags.target ? { targets: flags.target } : {}),
+        ...(targets ? { targets } : {}),
       }),
     );
     const { plan, resume } = decision;
@@ -206,7 +277,7 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     const pending = plan.actions.filter((a) => !resume?.done.has(a.id)).length;
     if (pending === 0) {
       // A continued run with nothing left is closed, so that it is no longer an unfinished run.
-      if (decision.continues !== undefined) await closeRun(store, decision.continues, plan.planId, scrub);
+      if (decision.continues !== undefined) await closeRun(runStore, decision.continues, plan.planId, scrub);
       const said = plan.actions.length === 0 ? 'No changes.' : `Every action of this plan finished in an earlier run${decision.continues !== undefined ? ` (run ${decision.continues})` : ''}.`;
       if (plan.actions.length > 0) out(`${said}\n`);
       json?.(applySummaryLine({ mode: flags.mode, status: 'complete', message: said, exitCode: ExitCode.ok, ...(decision.continues !== undefined ? { runId: decision.continues } : {}) }));
@@ -250,15 +321,23 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
           json?.(eventLine(e));
         },
         signal: interrupts.abort,
-        stop: interrupts.stop,
+        // A first interrupt, or a lost shared lock: start nothing more, let the calls in flight finish.
+        stop: AbortSignal.any([interrupts.stop, abort.signal]),
       });
     } finally {
       live.close();
       view = undefined;
       await journal.close();
     }
+    if (journal instanceof OssJournal) {
+      const s = journal.stats;
+      io.stderr.write(`run store ${runStore.where}: ${s.records} records in ${s.appends} appends; ${s.intents} intents waited ${s.intents > 0 ? Math.round(s.intentWaitMs / s.intents) : 0} ms on average (at most ${Math.round(s.maxIntentWaitMs)} ms, ${Math.round(s.intentWaitMs)} ms in all)\n`);
+    }
     const registryRequests = registries?.requests.snapshot().byOperation;
-    await writeImportReport({ plan, result, resume, store, runId, meter: { ...meter.totals(), ...(registryRequests ? { registryRequests } : {}) }, flags, io, scrub, write: out });
+    await writeImportReport({ plan, result, resume, store: runStore, runId, meter: { ...meter.totals(), ...(registryRequests ? { registryRequests } : {}) }, flags, io, scrub, write: out });
+    if (lostLock !== undefined) {
+      throw new AcrctlError('apply.lock-lost', `the run stopped: it lost its lock (${lostLock})`, { hint: 'nothing in flight was lost: its intents are in the journal; when the other run is done, continue with acrctl apply --resume' });
+    }
     let said = '';
     const reported = report(result, plan, flags, file, (text) => ((said = text), out(text)), run);
     const code = result.status === 'interrupted' ? interrupts.exitCode() : reported;
@@ -297,11 +376,44 @@ async function runApply(flags: ApplyFlags & { planfile?: string; fileGiven: bool
     return interrupts.exitCode();
   } finally {
     try {
+      // A shared store's lock is released while the session (an embedded emulator) is still up; the
+      // local lock only after the emulator saved its state.
+      const shared = store !== undefined && !store.where.startsWith(STATE_DIR);
+      if (shared) await releaseShared(lock, io);
       await estate?.close();
+      if (!shared) await lock?.release();
     } finally {
-      await lock.release();
       interrupts.dispose();
     }
+  }
+}
+
+/**
+ * A shard run and a run of the whole estate never overlap: a shard run (holding its shard's lock)
+ * refuses while the estate's lock is held; a whole run (holding the estate's lock) refuses while any
+ * shard lock of its plan's partition is held. Each checks after taking its own lock, so of two that
+ * start together at least one sees the other.
+ */
+async function excludeOtherLocks(store: RunStore, shard: string | undefined): Promise<void> {
+  const held = async (name: string, what: string) => {
+    const h = await store.holder(name);
+    if (h) {
+      throw new AcrctlError('apply.locked', `${what} is being applied: pid ${h.pid} on ${h.host}, started ${h.startedAt} (${h.command})${h.ciRunUrl ? `, ${h.ciRunUrl}` : ''}`, {
+        hint: shard !== undefined ? 'shards run after, or instead of, an apply of the whole estate: wait for it to finish' : 'an apply of the whole estate waits for the shard applies: wait for them to finish',
+      });
+    }
+  };
+  if (shard !== undefined) return held('estate', 'the whole estate');
+  const names = await store.shardLocks();
+  for (const n of names) await held(n, `shard ${n.slice('shard-'.length)}`);
+}
+
+/** Releases a shared lock; a failure leaves it to expire (a warning, not an error of the run). */
+async function releaseShared(lock: StoreLock | undefined, io: CliIo): Promise<void> {
+  try {
+    await lock?.release();
+  } catch (err) {
+    io.stderr.write(`warning: could not release the lock (${err instanceof Error ? err.message : String(err)}); it expires on its own\n`);
   }
 }
 

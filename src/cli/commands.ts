@@ -9,8 +9,9 @@ import { registerApply } from './apply.js';
 import { registerCompletion } from './completion.js';
 import { registerDrift } from './drift.js';
 import { registerEmulator } from './emulator.js';
-import { registerPlan } from './plan.js';
+import { planEstate, registerPlan } from './plan.js';
 import { registerPolicy } from './policy.js';
+import { registerShards } from './shards.js';
 import { registerValidate } from './validate.js';
 import { registerVersion } from './version.js';
 
@@ -21,6 +22,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
   registerApply(program, io, setExit);
+  registerShards(program, io, setExit, (estate) => planEstate(estate));
   registerDrift(program, io, setExit);
   registerAdopt(program, io, setExit);
   registerEmulator(program, io, setExit);

@@ -117,8 +117,10 @@ export function accountCredentials(c: Credentials | undefined): AccountCredentia
 }
 
 /** Opens the estate: config, session, identity check. The caller must `close()` it. */
-export async function openEstate(flags: EstateFlags, io: CliIo): Promise<Estate> {
+export async function openEstate(flags: EstateFlags, io: CliIo, opts: { readonly afterConfig?: (config: RegistryDocument) => Promise<void> } = {}): Promise<Estate> {
   const { config, configDigest, findings, sensitiveValues } = await loadEstateConfig(flags.file, io);
+  // Between the config and the cloud: apply takes a local lock here, before an embedded emulator starts.
+  await opts.afterConfig?.(config);
   const copyFromCidr = copyFromCidrOf(flags, io);
   const { session, close } = await openSession(flags, config.accounts, io);
   return { file: flags.file, config, configDigest, findings, sensitiveValues, session, ...(copyFromCidr !== undefined ? { copyFromCidr } : {}), close };
@@ -180,7 +182,8 @@ export async function openSession(
     if (spec !== undefined && a.site !== undefined) accounts[alias] = { ...spec, site: a.site };
   }
   const pageSize = pageSizeFromEnv(io.env);
-  const session = new CloudSession({ accounts, ...(binding ? { endpoints: binding.session.endpoints } : {}), env: io.env, ...(pageSize ? { pageSize } : {}) });
+  const readTimeoutMs = readTimeoutFromEnv(io.env);
+  const session = new CloudSession({ accounts, ...(binding ? { endpoints: binding.session.endpoints } : {}), env: io.env, ...(pageSize ? { pageSize } : {}), ...(readTimeoutMs ? { readTimeoutMs } : {}) });
   const close = async () => {
     await session.close();
     await binding?.close();
@@ -215,6 +218,18 @@ function pageSizeFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env['ACRCTL_PAGE_SIZE'];
   const n = raw === undefined ? NaN : Number(raw);
   return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
+}
+
+/**
+ * `ACRCTL_READ_TIMEOUT_MS` replaces every call's read budget (src/cloud/timeouts.ts): how long a
+ * call may take before its outcome counts as unknown, and how long a resume waits for a late-showing
+ * create a killed run announced. For tests and for operators who know their service's latency.
+ * Ignored unless a whole number from 1000 to 600000.
+ */
+function readTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env['ACRCTL_READ_TIMEOUT_MS'];
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isInteger(n) && n >= 1000 && n <= 600_000 ? n : undefined;
 }
 
 /** Colour on a TTY, never with NO_COLOR, always with FORCE_COLOR (the rules: colourWanted). */

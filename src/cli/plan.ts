@@ -21,6 +21,7 @@ import { annotate, pathContext, planAnnotations } from './github.js';
 import type { CliIo, SetExit } from './io.js';
 import { checkJsonFormat, JSON_HELP, jsonLines, planLines } from './json-lines.js';
 import { planKey, readPlanFile, signPlan, toSavedPlan, writePlanFile } from './planfile.js';
+import { shardTargets } from './shards.js';
 
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
@@ -31,6 +32,7 @@ interface PlanFlags extends EstateFlags {
   readonly detailedExitcode?: boolean;
   readonly target?: string[];
   readonly json?: boolean;
+  readonly shard?: string;
 }
 
 /** Computes the plan of an open estate. */
@@ -73,13 +75,24 @@ export function registerPlan(program: Command, io: CliIo, setExit: SetExit): voi
       .addOption(new Option('--format <format>', 'output format').choices([...PLAN_FORMATS]).default('text'))
       .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
       .option('--target <address...>', 'plan only these addresses (and what they depend on)')
-      .option('--json', JSON_HELP),
+      .option('--json', JSON_HELP)
+      .option('--shard <id>', 'plan only this shard of the estate (acrctl shards lists them)'),
   ).action(async (flags: PlanFlags) => {
     checkJsonFormat(flags.json, flags.format);
     const estate = await openEstate(flags, io);
     try {
       const key = planKey(io.env);
-      const derived = await planEstate(estate, flags.target ?? []);
+      let targets = flags.target ?? [];
+      if (flags.shard !== undefined) {
+        if (flags.target) throw new AcrctlError('cli.bad-option', '--target cannot be given with --shard: a shard is its own target', { hint: `acrctl plan --shard ${flags.shard}` });
+        targets = (await shardTargets(estate, flags.shard, { derive: () => planEstate(estate), waitMs: 0, say: (l) => io.stderr.write(`${l}\n`), command: 'plan' })).targets;
+        if (targets.length === 0) {
+          io.stdout.write(`Shard ${flags.shard} has nothing to apply.\n`);
+          setExit(ExitCode.ok);
+          return;
+        }
+      }
+      const derived = await planEstate(estate, targets);
       // A saved plan gets a serial of its own (it is applied once) and, with ACRCTL_PLAN_KEY, a
       // signature; what is shown is what is saved.
       const plan = flags.out ? toSavedPlan(derived, key) : signPlan(derived, key);

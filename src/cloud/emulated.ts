@@ -17,7 +17,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AcrctlError } from '../errors.js';
 import type { AccountSpec, CloudSessionOptions } from './session.js';
-import { emulatorEndpoints, emulatorRegistryLookup, fixedEndpoints, normaliseBaseUrl, type FetchFn } from './endpoints.js';
+import { emulatorEndpoints, emulatorRegistryLookup, fixedEndpoints, normaliseBaseUrl, type EndpointProduct, type FetchFn } from './endpoints.js';
 import type { CloudReporter } from './pipeline.js';
 import type { CloudProduct } from './errors.js';
 
@@ -28,7 +28,7 @@ export const DEFAULT_EMULATOR_STATE_FILE = '.acrctl/emulator.json';
 export interface EmbeddableEmulator {
   readonly url: string;
   createAccount(uid: string): Promise<{ readonly uid: string; readonly accessKeyId: string; readonly accessKeySecret: string }>;
-  endpoint(product: CloudProduct, region: string): Promise<string>;
+  endpoint(product: EndpointProduct, region: string): Promise<string>;
   close(): Promise<void>;
 }
 

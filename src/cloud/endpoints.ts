@@ -14,6 +14,9 @@
 import { AcrctlError } from '../errors.js';
 import type { CloudProduct } from './errors.js';
 
+/** What an endpoint can be asked for: an API product, or OSS (the run store's object storage). */
+export type EndpointProduct = CloudProduct | 'oss';
+
 export interface ResolvedEndpoint {
   /** Bare `host[:port]`, as the SDK's `Config.endpoint` wants it (no scheme). */
   readonly endpoint: string;
@@ -23,7 +26,7 @@ export interface ResolvedEndpoint {
 export interface EndpointResolver {
   /** True when the endpoints are an emulator (plain http on loopback). */
   readonly emulated: boolean;
-  resolve(product: CloudProduct, region: string): Promise<ResolvedEndpoint>;
+  resolve(product: EndpointProduct, region: string): Promise<ResolvedEndpoint>;
   /**
    * Where a registry's data plane (OCI Distribution API) listens, when this resolver knows it
    * without the control plane: an emulator answers `/_emulator/registry`; Personal Edition's real
@@ -76,7 +79,7 @@ const VPC_CENTRAL_REGIONS: ReadonlySet<string> = new Set([
 export type BssSite = 'china' | 'international';
 
 /** The public host of a product in a region. Pure. */
-export function realHost(product: CloudProduct, region: string, options: { readonly bssSite?: BssSite } = {}): string {
+export function realHost(product: EndpointProduct, region: string, options: { readonly bssSite?: BssSite } = {}): string {
   switch (product) {
     case 'cr':
     case 'crpe':
@@ -94,6 +97,8 @@ export function realHost(product: CloudProduct, region: string, options: { reado
       return 'pvtz.aliyuncs.com';
     case 'vpc':
       return VPC_CENTRAL_REGIONS.has(region) ? 'vpc.aliyuncs.com' : `vpc.${region}.aliyuncs.com`;
+    case 'oss':
+      return `oss-${region}.aliyuncs.com`;
   }
 }
 
@@ -137,7 +142,7 @@ export function emulatorEndpoints(baseUrl: string, options: { readonly fetch?: F
   const base = normaliseBaseUrl(baseUrl);
   const fetchFn: FetchFn = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const cache = new Map<string, Promise<ResolvedEndpoint>>();
-  const lookup = async (product: CloudProduct, region: string): Promise<ResolvedEndpoint> => {
+  const lookup = async (product: EndpointProduct, region: string): Promise<ResolvedEndpoint> => {
     const url = `${base}/_emulator/endpoint?product=${encodeURIComponent(product)}&region=${encodeURIComponent(region)}`;
     let res: Awaited<ReturnType<FetchFn>>;
     try {
@@ -228,7 +233,7 @@ function extractEndpoint(body: unknown): string | undefined {
 
 /** A resolver that answers fixed endpoints; for tests and for `startEmulator().endpoint`. */
 export function fixedEndpoints(
-  resolve: (product: CloudProduct, region: string) => Promise<string> | string,
+  resolve: (product: EndpointProduct, region: string) => Promise<string> | string,
   protocol: 'http' | 'https' = 'http',
   options: { readonly registry?: (target: RegistryLocator) => Promise<ResolvedRegistry | undefined> } = {},
 ): EndpointResolver {

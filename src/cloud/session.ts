@@ -30,6 +30,7 @@ import {
 } from './credentials.js';
 import { realEndpoints, type EndpointResolver, type ResolvedEndpoint } from './endpoints.js';
 import type { CloudProduct } from './errors.js';
+import { openOssBucket, type ObjectBucket, type OssMeter } from './oss.js';
 import { PVTZ_VERSION, PvtzClient } from './pvtz.js';
 import { ProductLimiters, type LimiterSettings } from './ratelimit.js';
 import { createRamSdk, RamClient, type RamSdkClient } from './ram.js';
@@ -175,6 +176,14 @@ export class CloudSession {
     };
   }
 
+  /**
+   * How long a call may take before its outcome counts as unknown (its read budget, timeouts.ts,
+   * or the session's override): a request a killed run sent can land until then.
+   */
+  readBudgetMs(product: CloudProduct, action: string): number {
+    return this.#timeouts(product, action).readMs;
+  }
+
   /** The page size to ask for: the action's `preferred` maximum, capped by the session's option. */
   pageSize(preferred: number): number {
     const cap = this.#options.pageSize;
@@ -258,6 +267,26 @@ export class CloudSession {
     return this.#product(`vpc|${alias}|${region}`, () => {
       const sdk = () => this.#runtime<VpcSdkClient>('vpc', alias, region, (config) => createVpcSdk(config));
       return new VpcClient(sdk, this.#sdkCall('vpc', alias, region), this.#newClientToken);
+    });
+  }
+
+  /**
+   * A bucket of the account's, through ali-oss with the account's credentials chain (the run
+   * store). The endpoint is the region's (`oss-<region>.aliyuncs.com`, or the emulator's port).
+   */
+  async ossBucket(alias: string, region: string, bucket: string, opts: { readonly meter?: OssMeter } = {}): Promise<ObjectBucket> {
+    this.account(alias);
+    const resolved = await this.endpoints.resolve('oss', region);
+    const credential = this.#credential(alias);
+    return openOssBucket({
+      bucket,
+      region,
+      endpoint: { host: resolved.endpoint, protocol: resolved.protocol },
+      keys: async () => {
+        const c = await credential.getCredential();
+        return { accessKeyId: c.accessKeyId ?? '', accessKeySecret: c.accessKeySecret ?? '', ...(c.securityToken ? { securityToken: c.securityToken } : {}) };
+      },
+      ...(opts.meter ? { meter: opts.meter } : {}),
     });
   }
 

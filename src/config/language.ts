@@ -4,8 +4,10 @@
  * kinds' own. Each kind declares the rest in its module (`Kind.language`); src/kinds/language.ts
  * assembles schemas/registry.schema.json and docs/language.md from both (`npm run gen`).
  *
- * Owns: the core schema (plain data) and the order of the core reference sections. Pure.
+ * Owns: the core schema (plain data), its reference checks and the order of the core reference
+ * sections. Pure.
  */
+import type { ReferenceCheck } from './model.js';
 
 /** The credential sources of an account, of which exactly one is given. */
 const CREDENTIAL_SOURCES = ['profile', 'env', 'ramRoleArn', 'defaultChain'] as const;
@@ -29,8 +31,40 @@ export const CORE_SCHEMA: Readonly<Record<string, unknown>> = {
       propertyNames: { $ref: '#/$defs/alias' },
       additionalProperties: { $ref: '#/$defs/account' },
     },
+    runStore: { description: 'Where apply keeps its runs and its lock: an OSS bucket shared by every machine (default: .acrctl/ in the working directory).', $ref: '#/$defs/runStore' },
   },
   $defs: {
+    runStore: {
+      description: 'Where apply keeps its runs (journals, run plans, reports) and its lock. Without it, `.acrctl/` in the working directory. With an OSS bucket, every machine that names it shares the lock and can resume a run another machine started (docs/ci.md). `--run-store` and `ACRCTL_RUN_STORE` override it.',
+      type: 'object',
+      additionalProperties: false,
+      required: ['oss'],
+      properties: {
+        oss: {
+          description: 'An OSS bucket (private, versioning off) of one of the declared accounts; apply reads and writes it with that account\'s credentials.',
+          type: 'object',
+          additionalProperties: false,
+          required: ['account', 'region', 'bucket'],
+          properties: {
+            account: { description: 'The account (alias) that owns the bucket.', $ref: '#/$defs/alias' },
+            region: { description: 'The bucket\'s region.', $ref: '#/$defs/region' },
+            bucket: {
+              description: 'Bucket name: 3-63 lowercase letters, digits and `-`, not starting or ending with `-`.',
+              type: 'string',
+              pattern: '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$',
+              patternErrorMessage: 'a bucket name is 3-63 lowercase letters, digits and -, not starting or ending with -',
+            },
+            prefix: {
+              description: 'Key prefix for this estate\'s runs and lock (one per estate when several share a bucket), e.g. `acrctl/prod`. Default: none.',
+              type: 'string',
+              maxLength: 512,
+              pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$',
+              patternErrorMessage: 'a prefix is letters, digits, . _ - and /, starting with a letter or digit',
+            },
+          },
+        },
+      },
+    },
     alias: {
       description: 'A local alias: 1-63 letters, digits, `-` or `_`, starting with a letter.',
       type: 'string',
@@ -156,6 +190,16 @@ export const CORE_SECTIONS_FIRST: readonly (readonly [string, string])[] = [
   ['Top level', '#'],
   ['account', '#/$defs/account'],
   ['credentials', '#/$defs/credentials'],
+  ['runStore', '#/$defs/runStore'],
+];
+
+/** Reference checks of the core: the run store's account is declared. */
+export const CORE_REFERENCES: readonly ReferenceCheck[] = [
+  ({ doc, needAccount }) => {
+    const rs = doc['runStore'];
+    const oss = rs !== null && typeof rs === 'object' && !Array.isArray(rs) ? (rs as Record<string, unknown>)['oss'] : undefined;
+    if (oss !== null && typeof oss === 'object' && !Array.isArray(oss)) needAccount((oss as Record<string, unknown>)['account'], ['runStore', 'oss', 'account'], 'runStore.oss.account');
+  },
 ];
 
 /** Reference sections after the kinds' own: the value types. */

@@ -8,6 +8,8 @@ export interface RegistryDocument {
   readonly version: 1;
   /** Cloud accounts by alias. The alias (letters, digits, `-`, `_`, starting with a letter) is how instances, rules and roles refer to an account. */
   readonly accounts: Readonly<Record<string, Account>>;
+  /** Where apply keeps its runs and its lock: an OSS bucket shared by every machine (default: .acrctl/ in the working directory). */
+  readonly runStore?: RunStore;
   /** Enterprise Edition instances by local alias. The alias is used for references inside this file; the cloud instance name is `name`. */
   readonly instances?: Readonly<Record<string, Instance>>;
   /** Explicit cross-account sync roles, keyed by the alias of the TARGET account (the account the role is created in). Normally acrctl derives the role, its trust policy and its policy from replication rules that cross accounts; declare one here to trust extra source accounts or to replace the derived policy. */
@@ -16,6 +18,21 @@ export interface RegistryDocument {
   readonly crossRegionAccess?: readonly CrossRegionAccess[];
   /** Access paths from a data centre to an instance over VPN Gateway, Express Connect or Smart Access Gateway into the instance's VPC: acrctl plans the instance VPC's routes to the data centre where the VPC API allows, and prints the router lines, DNS records and cloud-side steps the rest needs. */
   readonly datacenterAccess?: readonly DatacenterAccess[];
+}
+
+/** Where apply keeps its runs (journals, run plans, reports) and its lock. Without it, `.acrctl/` in the working directory. With an OSS bucket, every machine that names it shares the lock and can resume a run another machine started (docs/ci.md). `--run-store` and `ACRCTL_RUN_STORE` override it. */
+export interface RunStore {
+  /** An OSS bucket (private, versioning off) of one of the declared accounts; apply reads and writes it with that account's credentials. */
+  readonly oss: {
+    /** The account (alias) that owns the bucket. */
+    readonly account: string;
+    /** The bucket's region. */
+    readonly region: Region;
+    /** Bucket name: 3-63 lowercase letters, digits and `-`, not starting or ending with `-`. */
+    readonly bucket: string;
+    /** Key prefix for this estate's runs and lock (one per estate when several share a bucket), e.g. `acrctl/prod`. Default: none. */
+    readonly prefix?: string;
+  };
 }
 
 /** Region id with a Container Registry endpoint, e.g. `cn-hangzhou`. */

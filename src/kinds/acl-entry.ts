@@ -73,8 +73,13 @@ async function create(ctx: ExecContext, s: Subject<AclSpec, AclIds, AclKey>, set
   const current = await entryOf(cr, instanceId, cidr);
   if (current.description === description) return { ids: { instanceId } };
   // An interrupted run already sent this create: entries appear some time after it, so wait that
-  // long before sending it again (sending at once would be a duplicate call).
-  let sentAt: number | undefined = ctx.reconciled?.state === 'pending' ? ctx.now() : undefined;
+  // long before sending it again (sending at once would be a duplicate call). A request the killed
+  // run sent may still be on its way: the service can apply it until the call's read budget is over
+  // (a live run would have waited that long for the answer), so the wait runs at least until the
+  // budget counted from when the call was announced, plus the time an entry takes to show.
+  const pending = ctx.reconciled?.state === 'pending' ? ctx.reconciled : undefined;
+  let sentAt: number | undefined = pending ? ctx.now() : undefined;
+  const firstWait = pending ? Math.max(settleMs, (pending.sentAt ?? 0) + ctx.cloud.readBudgetMs('cr', CREATE_CALL) + settleMs - ctx.now()) : settleMs;
   let sends = 0;
   await waitUntil(
     ctx,
@@ -86,7 +91,7 @@ async function create(ctx: ExecContext, s: Subject<AclSpec, AclIds, AclKey>, set
         sentAt = undefined; // anything sent before the endpoint runs again is dropped
         return undefined;
       }
-      const resendAfter = sends === 0 && ctx.reconciled?.state === 'pending' ? settleMs : RESEND_AFTER_MS;
+      const resendAfter = sends === 0 && pending ? firstWait : RESEND_AFTER_MS;
       if (sentAt === undefined || ctx.now() - sentAt >= resendAfter) {
         sends++;
         await send(ctx, cr, instanceId, cidr, description);

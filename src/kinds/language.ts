@@ -8,7 +8,7 @@
  * or a fragment. A kind may add keys to an object another kind (or the core) defines, named by JSON
  * pointer; keys are appended in kind order, so a container's keys read in the order kinds are listed.
  */
-import { CORE_SCHEMA, CORE_SECTIONS_FIRST, CORE_SECTIONS_LAST } from '../config/language.js';
+import { CORE_REFERENCES, CORE_SCHEMA, CORE_SECTIONS_FIRST, CORE_SECTIONS_LAST } from '../config/language.js';
 import type { TypegenOptions } from '../config/typegen.js';
 import type { ReferenceCheck } from '../config/model.js';
 import type { JsonSchema, Kind } from '../plan/kind.js';
@@ -54,9 +54,9 @@ export function languageSections(kinds: readonly Kind[]): readonly (readonly [st
   return [...CORE_SECTIONS_FIRST, ...kinds.flatMap((k) => k.language?.sections ?? []), ...CORE_SECTIONS_LAST];
 }
 
-/** The reference checks of the language: every kind's, in kind order (validation runs them). */
+/** The reference checks of the language: the core's, then every kind's, in kind order (validation runs them). */
 export function languageReferences(kinds: readonly Kind[]): readonly ReferenceCheck[] {
-  return kinds.flatMap((k) => (k.references !== undefined ? [k.references] : []));
+  return [...CORE_REFERENCES, ...kinds.flatMap((k) => (k.references !== undefined ? [k.references] : []))];
 }
 
 /** How the config types are generated from the schema (src/config/model.generated.ts). */

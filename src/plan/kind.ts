@@ -124,7 +124,8 @@ export interface Outcome {
 /** What the engine concludes about an interrupted step (from `observe`), or a gate's `check` finds. */
 export type Reconciled =
   | { readonly state: 'done'; readonly ids?: Ids }
-  | { readonly state: 'pending'; readonly ids?: Ids }
+  /** `sentAt`: when the call that makes it was announced (epoch ms), for a create that shows late. */
+  | { readonly state: 'pending'; readonly ids?: Ids; readonly sentAt?: number }
   | { readonly state: 'absent' };
 
 /**

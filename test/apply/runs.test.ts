@@ -63,6 +63,12 @@ function memoryStore(): RunStore & { journals: Map<string, string>; plans: Map<s
     async lock(): Promise<StoreLock> {
       throw new Error('not used');
     },
+    async holder() {
+      return undefined;
+    },
+    async shardLocks() {
+      return [];
+    },
     async forceUnlock() {
       return undefined;
     },

@@ -92,7 +92,34 @@ describe('the command-line checker', () => {
 
 describe('examples/ci workflows', () => {
   it('has the GitHub workflows and the GitLab pipeline', () => {
-    expect([...docs.keys()].sort()).toEqual(['github/acrctl-apply.yml', 'github/acrctl-drift.yml', 'github/acrctl-plan.yml', 'gitlab/.gitlab-ci.yml']);
+    expect([...docs.keys()].sort()).toEqual(['github/acrctl-apply.yml', 'github/acrctl-drift.yml', 'github/acrctl-plan.yml', 'github/acrctl-shards.yml', 'gitlab/.gitlab-ci.yml', 'gitlab/shards.gitlab-ci.yml']);
+  });
+
+  it('GitHub: applies the shards as a matrix, stage by stage, each stage after the one before', () => {
+    type Job = { needs?: string | string[]; if?: string; strategy?: { matrix?: { shard?: string } }; outputs?: Record<string, string> };
+    const gh = (docs.get('github/acrctl-shards.yml') as { jobs: Record<string, Job> }).jobs;
+    expect(commands('github/acrctl-shards.yml')).toEqual([
+      'shards -f $ACRCTL_CONFIG --by account --format json',
+      ...[0, 1, 2].map(() => 'apply -f $ACRCTL_CONFIG --shard $SHARD $RESUME --auto-approve --lock-timeout 10m --shard-wait 30m'),
+    ]);
+    expect(Object.keys(gh['shards']!.outputs ?? {})).toEqual(['stage0', 'stage1', 'stage2']);
+    for (const i of [0, 1, 2]) expect(gh[`stage${i}`]!.strategy?.matrix?.shard).toBe(`\${{ fromJSON(needs.shards.outputs.stage${i}) }}`);
+    expect(gh['stage1']!.needs).toEqual(['shards', 'stage0']);
+    expect(gh['stage2']!.needs).toEqual(['shards', 'stage1']);
+  });
+
+  it('GitLab: parallel:matrix per shard stage, checked against acrctl shards', () => {
+    type Job = { stage?: string; parallel?: { matrix?: { SHARD?: string[] }[] }; script?: string[]; resource_group?: string };
+    const gl = docs.get('gitlab/shards.gitlab-ci.yml') as Record<string, Job> & { stages: string[]; variables: Record<string, string> };
+    expect(gl.stages).toEqual(['shards', 'shard-stage-0', 'shard-stage-1']);
+    const stages = JSON.parse(gl.variables['ACRCTL_STAGES']!) as string[][];
+    stages.forEach((ids, i) => {
+      const job = gl[`acrctl-shard-${i}`]!;
+      expect(job.stage).toBe(`shard-stage-${i}`);
+      expect(job.parallel?.matrix?.[0]?.SHARD).toEqual(ids);
+      expect(job.resource_group).toBe('acrctl-shard-$SHARD');
+    });
+    expect(commands('gitlab/shards.gitlab-ci.yml')).toContain('shards -f $ACRCTL_CONFIG --by account --format json');
   });
 
   for (const [name, doc] of docs) {

@@ -266,6 +266,8 @@ describe('saved plans cannot lie', () => {
 });
 
 describe('resume never skips reconciliation', () => {
+  // Resumes shorten the read budget to 5 s (ACRCTL_READ_TIMEOUT_MS): an ACL create the killed run
+  // announced is not sent again before the budget, counted from its intent, is over.
   const slowAcl = () => t.admin('PUT', '/_emulator/faults', { seed: 1, actions: { 'cr:CreateInstanceEndpointAclPolicy': { latencyMs: 400 } } });
 
   it('reports a run whose plan file is missing, and --replan reconciles its in-flight creates instead of repeating them', { timeout: 60_000 }, async () => {
@@ -274,10 +276,10 @@ describe('resume never skips reconciliation', () => {
     const run = journals()[0]!.replace(/\.jsonl$/, '');
     rmSync(join(runsDir(), `${run}.plan.json`));
     await t.admin('DELETE', '/_emulator/faults');
-    const refused = await cli(['apply', '--resume', '--auto-approve'], { ACRCTL_SETTLE_MS: '1000' });
+    const refused = await cli(['apply', '--resume', '--auto-approve'], { ACRCTL_SETTLE_MS: '1000', ACRCTL_READ_TIMEOUT_MS: '5000' });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`the plan of run ${run} is missing: run \`acrctl apply --resume --replan\` to reconcile from the journal's intents`);
-    const replanned = await cli(['apply', '--resume', '--replan', '--auto-approve'], { ACRCTL_SETTLE_MS: '1000' });
+    const replanned = await cli(['apply', '--resume', '--replan', '--auto-approve'], { ACRCTL_SETTLE_MS: '1000', ACRCTL_READ_TIMEOUT_MS: '5000' });
     expect(replanned.code, replanned.stdout + replanned.stderr).toBe(0);
     expect(replanned.stderr).toContain(`continuing run ${run} from a plan derived again (--replan)`);
     expect(await landedCount('CreateInstanceEndpointAclPolicy')).toBe(2);
@@ -289,7 +291,7 @@ describe('resume never skips reconciliation', () => {
     const run = journals()[0]!.replace(/\.jsonl$/, '');
     rmSync(join(runsDir(), `${run}.plan.json`));
     await t.admin('DELETE', '/_emulator/faults');
-    const again = await cli(['apply', '--auto-approve'], { ACRCTL_SETTLE_MS: '1000' });
+    const again = await cli(['apply', '--auto-approve'], { ACRCTL_SETTLE_MS: '1000', ACRCTL_READ_TIMEOUT_MS: '5000' });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stderr).toMatch(/an earlier apply did not finish: reconciling \d+ actions? it left in flight/);
     expect(await landedCount('CreateInstanceEndpointAclPolicy')).toBe(2);
@@ -314,7 +316,7 @@ describe('resume never skips reconciliation', () => {
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain(`the header of run ${run} (line 1 of .acrctl/runs/${file}) is damaged`);
     expect(blocked.stderr).toContain(`acrctl apply --resume --run ${run}`);
-    const resumed = await cli(['apply', '--resume', '--run', run, '--auto-approve'], { ACRCTL_SETTLE_MS: '1000' });
+    const resumed = await cli(['apply', '--resume', '--run', run, '--auto-approve'], { ACRCTL_SETTLE_MS: '1000', ACRCTL_READ_TIMEOUT_MS: '5000' });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`.acrctl/runs/${file} line 1 is damaged`);
     expect(resumed.stderr).toContain(`.acrctl/runs/${file} line 4 is damaged`);
@@ -334,7 +336,7 @@ describe('smaller items', () => {
     expect(rs.some((r) => r['t'] === 'interrupted')).toBe(true);
     expect(rs.at(-1)).toEqual({ t: 'end', status: 'interrupted' });
     await t.admin('DELETE', '/_emulator/faults');
-    const resumed = await cli(['apply', '--resume', '--auto-approve'], { ACRCTL_SETTLE_MS: '2000' });
+    const resumed = await cli(['apply', '--resume', '--auto-approve'], { ACRCTL_SETTLE_MS: '2000', ACRCTL_READ_TIMEOUT_MS: '5000' });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(await landedCount('CreateInstanceEndpointAclPolicy')).toBe(2);
   });

@@ -48,7 +48,8 @@ instances:
     const r = await runCli(['apply', '--auto-approve', '--endpoint', t.url], { cwd: work });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     instanceId = ((await t.callRpc('cr', REGION, 'ListInstance', { InstanceName: 'rehearsal-hz' }, keys)) as { Instances: { InstanceId: string }[] }).Instances[0]!.InstanceId;
-    pe = await peRegistry(t, keys, REGION, join(work, 'pe-auth.json'));
+    // The Personal Edition public host, as a client reaches it (the door that routes by namespace).
+    pe = await peRegistry(t, keys, REGION, join(work, 'pe-auth.json'), 'internet');
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -141,6 +141,17 @@ describe('acl-entry: against the emulator', () => {
     await carryOut(settling, h2.ctx, other);
     expect(h2.intents.map((i) => i.call)).toEqual(['CreateInstanceEndpointAclPolicy']);
     expect(clock.now - before).toBeGreaterThanOrEqual(5_000);
+    // Announced 2 s ago by a run killed while the service was still working on it: the request can
+    // land until its read budget (60 s for this call) is over, so nothing is sent before then, plus
+    // the settle time (issue 16: 10 s of settle alone was shorter than a slow create).
+    const budget = estate.session.readBudgetMs('cr', 'CreateInstanceEndpointAclPolicy');
+    expect(budget).toBe(60_000);
+    const slow = { ...other, id: 'instance[hz].acl[100.64.0.0/11]', key: { instance: 'hz', cidr: '100.64.0.0/11' }, after: { cidr: '100.64.0.0/11', description: 'slow' } };
+    const announcedAt = clock.now - 2_000;
+    const h4 = execContext({ cloud: estate.session, clock, ids: plan.refs, announced, reconciled: { state: 'pending', ids: { instanceId }, sentAt: announcedAt } });
+    await carryOut(settling, h4.ctx, slow);
+    expect(h4.intents.map((i) => i.call)).toEqual(['CreateInstanceEndpointAclPolicy']);
+    expect(clock.now - announcedAt, 'sent again only after the budget and the settle time').toBeGreaterThanOrEqual(budget + 5_000);
     // Without an announced call, unseen is simply absent.
     const h3 = execContext({ cloud: estate.session, clock, ids: plan.refs });
     expect(await reconcileAction(settling, h3.ctx, { ...action, id: 'instance[hz].acl[10.9.0.0/16]', key: { instance: 'hz', cidr: '10.9.0.0/16' }, after: { cidr: '10.9.0.0/16', description: 'x' } }, h3.resumed)).toEqual({ state: 'absent' });

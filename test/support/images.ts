@@ -327,8 +327,8 @@ async function registryHost(t: EmulatorHandle, query: string): Promise<string> {
 }
 
 /** A region's Personal Edition registry, with a login from `GET /tokens` of the account `keys`. */
-export async function peRegistry(t: EmulatorHandle, keys: AccountKeys, region: string, authfile: string): Promise<Registry> {
-  const host = await registryHost(t, `personal=${region}`);
+export async function peRegistry(t: EmulatorHandle, keys: AccountKeys, region: string, authfile: string, network?: 'internet' | 'vpc'): Promise<Registry> {
+  const host = await registryHost(t, `personal=${region}${network !== undefined ? `&network=${network}` : ''}`);
   const b = await t.callRoa(region, 'GetAuthorizationToken', 'GET', '/tokens', keys);
   const d = b['data'] as { tempUserName: string; authorizationToken: string };
   await writeAuthFile(authfile, host, { username: d.tempUserName, password: d.authorizationToken });

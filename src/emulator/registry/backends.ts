@@ -249,6 +249,9 @@ export function peBackend(ctx: () => AdminContext, region: string, network?: Net
    */
   const switchedBackends = new Map<string, Backend>();
   const routed = (c: AdminContext, ns: string): Backend | undefined => {
+    // Only the client-facing doors (the public and VPC hosts) route; the operator's door (no
+    // `network`: seeding, tests' own setup) always reaches Personal Edition itself.
+    if (network === undefined) return undefined;
     settle(c);
     for (const inst of Object.values(crState(c).instances).sort((a, b) => a.instanceId.localeCompare(b.instanceId))) {
       if (inst.region !== region || !inst.console.personalEditionDomain || instanceStatus(inst, c.now()) !== 'RUNNING') continue;
