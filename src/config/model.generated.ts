@@ -219,7 +219,7 @@ export type ImportRule = {
   readonly overwrite?: boolean;
 };
 
-/** A replication target in an account acrctl does not operate (seed 003: the target's owner hands over the account UID, the region and the instance id). Its owner creates the role `aliyuncontainerregistrycrossaccoutsyncrole` with the trust policy and policy acrctl prints, and the namespace (auto-create on) or repository the rule needs. */
+/** A replication target in an account acrctl does not operate (a partner's or another department's: its owner hands over the account UID, the region and the instance id). Its owner creates the role `aliyuncontainerregistrycrossaccoutsyncrole` with the trust policy and policy acrctl prints, and the namespace (auto-create on) or repository the rule needs. */
 export interface ExternalTarget {
   /** UID of the account that owns the target instance: 16 digits, quoted. Not a declared account (name a declared account's instance by its alias). */
   readonly uid: string;

@@ -357,7 +357,7 @@ const LANGUAGE: LanguageFragment = {
   },
   defs: {
     externalTarget: {
-      description: 'A replication target in an account acrctl does not operate (seed 003: the target\'s owner hands over the account UID, the region and the instance id). Its owner creates the role `aliyuncontainerregistrycrossaccoutsyncrole` with the trust policy and policy acrctl prints, and the namespace (auto-create on) or repository the rule needs.',
+      description: 'A replication target in an account acrctl does not operate (a partner\'s or another department\'s: its owner hands over the account UID, the region and the instance id). Its owner creates the role `aliyuncontainerregistrycrossaccoutsyncrole` with the trust policy and policy acrctl prints, and the namespace (auto-create on) or repository the rule needs.',
       type: 'object',
       required: ['uid', 'region', 'instanceId'],
       additionalProperties: false,
