@@ -16,6 +16,8 @@
 import { collectByNumberParallel, type Collected } from './paginate.js';
 import { IDEMPOTENT_WRITE, ONCE_WRITE, READ, type RpcCallFn } from './pipeline.js';
 import type { ParamValue } from './rpc.js';
+// issue 14 items 8 and 10 (storage routing, event rules): their types live beside this file.
+import type * as Sev from './cr-storage-events.js';
 
 export const CR_VERSION = '2018-12-01';
 
@@ -2221,5 +2223,36 @@ export class CrClient {
   }
   deleteInstanceCustomizedDomain(req: DeleteInstanceCustomizedDomainRequest): Promise<DeleteInstanceCustomizedDomainResponse> {
     return this.#call('DeleteInstanceCustomizedDomain', req, IDEMPOTENT_WRITE);
+  }
+
+  // Storage domain routing rules (issue 14 item 8; allow-listed API). Get is POST; without RuleId
+  // it answers the instance's rule.
+
+  getStorageDomainRoutingRule(req: Sev.GetStorageDomainRoutingRuleRequest): Promise<Sev.GetStorageDomainRoutingRuleResponse> {
+    return this.#call('GetStorageDomainRoutingRule', req, READ);
+  }
+  createStorageDomainRoutingRule(req: Sev.CreateStorageDomainRoutingRuleRequest): Promise<Sev.CreateStorageDomainRoutingRuleResponse> {
+    return this.#call('CreateStorageDomainRoutingRule', req, ONCE_WRITE, { shrink: ['Routes'] });
+  }
+  updateStorageDomainRoutingRule(req: Sev.UpdateStorageDomainRoutingRuleRequest): Promise<Sev.UpdateStorageDomainRoutingRuleResponse> {
+    return this.#call('UpdateStorageDomainRoutingRule', req, IDEMPOTENT_WRITE, { shrink: ['Routes'] });
+  }
+  deleteStorageDomainRoutingRule(req: Sev.DeleteStorageDomainRoutingRuleRequest): Promise<Sev.DeleteStorageDomainRoutingRuleResponse> {
+    return this.#call('DeleteStorageDomainRoutingRule', req, IDEMPOTENT_WRITE);
+  }
+
+  // Event notification rules (issue 14 item 10): no create, no get. The two List actions are HTTP GET.
+
+  listEventCenterRuleName(req: Sev.ListEventCenterRuleNameRequest): Promise<Sev.ListEventCenterRuleNameResponse> {
+    return this.#call('ListEventCenterRuleName', req, READ, { method: 'GET' });
+  }
+  listEventCenterRecord(req: Sev.ListEventCenterRecordRequest): Promise<Sev.ListEventCenterRecordResponse> {
+    return this.#call('ListEventCenterRecord', req, READ, { method: 'GET' });
+  }
+  updateEventCenterRule(req: Sev.UpdateEventCenterRuleRequest): Promise<Sev.UpdateEventCenterRuleResponse> {
+    return this.#call('UpdateEventCenterRule', req, IDEMPOTENT_WRITE, { shrink: ['Namespaces', 'RepoNames'] });
+  }
+  deleteEventCenterRule(req: Sev.DeleteEventCenterRuleRequest): Promise<Sev.DeleteEventCenterRuleResponse> {
+    return this.#call('DeleteEventCenterRule', req, IDEMPOTENT_WRITE);
   }
 }

@@ -157,6 +157,17 @@ const cr: Record<string, RamActionRule> = {
   ListRepoSyncTask: rule('cr:ListRepositorySync', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateRepositorySync'),
   GetRepoSyncTask: rule('cr:GetRepositorySync', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateRepositorySync'),
   CancelRepoSyncTask: rule('cr:CancelRepositorySync', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateRepositorySync'),
+  // Storage domain routing rules and event notification rules (issue 14 items 8 and 10). The
+  // routing rule's ARN is the API reference's (`…/storagedomainroutingrule/*`: no placeholder names
+  // a rule id); the event rules' are named after the APIs, on the instance (guessed).
+  CreateStorageDomainRoutingRule: rule('cr:CreateStorageDomainRoutingRule', `${CR_INSTANCE}/storagedomainroutingrule/*`, 'documented', API_DOC),
+  GetStorageDomainRoutingRule: rule('cr:GetStorageDomainRoutingRule', `${CR_INSTANCE}/storagedomainroutingrule/*`, 'documented', `${API_DOC} (…/storagedomainroutingrule/{RuleId}; * without a RuleId)`),
+  UpdateStorageDomainRoutingRule: rule('cr:UpdateStorageDomainRoutingRule', `${CR_INSTANCE}/storagedomainroutingrule/*`, 'guessed', 'as Create/GetStorageDomainRoutingRule'),
+  DeleteStorageDomainRoutingRule: rule('cr:DeleteStorageDomainRoutingRule', `${CR_INSTANCE}/storagedomainroutingrule/*`, 'guessed', 'as Create/GetStorageDomainRoutingRule'),
+  ListEventCenterRuleName: rule('cr:ListEventCenterRuleName', CR_INSTANCE),
+  ListEventCenterRecord: rule('cr:ListEventCenterRecord', CR_INSTANCE),
+  UpdateEventCenterRule: rule('cr:UpdateEventCenterRule', CR_INSTANCE),
+  DeleteEventCenterRule: rule('cr:DeleteEventCenterRule', CR_INSTANCE),
 };
 
 // ---- Container Registry Personal Edition (cr 2016-06-07, ROA) ---------------------------------

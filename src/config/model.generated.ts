@@ -122,6 +122,8 @@ export interface Instance {
   readonly subscriptions?: readonly Subscription[];
   /** Custom domains of the registry (natural key: domain), each with its TLS certificate. The plan outputs the DNS record each needs (a CNAME to the instance's public host). Terraform: `alicloud_cr_instance_customized_domain`. */
   readonly customDomains?: readonly CustomDomain[];
+  /** Storage domain routing (an API Alibaba Cloud allow-lists per ticket): which OSS domain serves the image layers pulled through each instance domain. Together the routes are the instance's one routing rule (Terraform alicloud_cr_storage_domain_routing_rule, ROS ALIYUN::CR::StorageDomainRoutingRule). Absent: not managed (a live rule is unmanaged, or deleted under `prune: true`). A plan of an instance that is not allow-listed has an error finding. */
+  readonly storageRoutingRules?: readonly StorageRoute[];
 }
 
 /** A VPC endpoint link. */
@@ -553,4 +555,14 @@ export interface CustomDomainCertificate {
   readonly region?: string;
   /** PEM certificate and private key, a secret: give it as `${env:NAME}`, never in the file. Not usable yet (see `certificate`); never printed (no message quotes it). */
   readonly pem?: string;
+}
+
+/** One route of the storage domain routing rule (API Routes[]: EndpointType, InstanceDomain, StorageDomain). Keyed by endpointType and instanceDomain. */
+export interface StorageRoute {
+  /** The endpoint the route applies to: `Internet` or `Vpc` (API EndpointType; the documented example is Internet). */
+  readonly endpointType: 'Internet' | 'Vpc';
+  /** A domain of this instance: `<name>-registry.<region>.cr.aliyuncs.com` or a declared custom domain for Internet, `<name>-registry-vpc.<region>.cr.aliyuncs.com` for Vpc. */
+  readonly instanceDomain: string;
+  /** The OSS domain that serves the layers, in the instance's region (`https://` optional: it is compared without it). */
+  readonly storageDomain: string;
 }

@@ -37,6 +37,8 @@ import { trRouteKind } from './tr-route.js';
 import { triggerKind } from './trigger.js';
 import { vpcLinkKind } from './vpc-link.js';
 import { vpcRouteKind } from './vpc-route.js';
+// issue 14 items 8 and 10
+import { storageRoutingKind } from './storage-routing.js';
 
 /** What the kinds may be given when they are made; every field is optional (plans need none). */
 export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps {}
@@ -75,6 +77,8 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     subscriptionKind,
     subscriptionPullKind,
     customDomainKind,
+    // issue 14 items 8 and 10 (storage routing, event rules)
+    storageRoutingKind,
   ];
 }
 

@@ -228,6 +228,34 @@ export interface InstanceRecord {
   scanRules?: ScanRuleRecord[];
   /** What BSS CreateInstance was given as `image_scanner` (no API reads it back). */
   imageScanner?: 'ACR' | 'SAS' | 'DISABLE';
+  // issue 14 items 8 and 10 (handlers/storage-routing.ts, handlers/events.ts)
+  /** The instance's storage domain routing rule (at most one, SPEC.md "Storage routing"). */
+  storageRoutingRule?: StorageRoutingRuleRecord;
+  /** Event notification rules, made in the console (admin route), in creation order. */
+  eventRules?: EventRuleRecord[];
+}
+
+/** A storage domain routing rule (handlers/storage-routing.ts). */
+export interface StorageRoutingRuleRecord {
+  ruleId: string;
+  routes: { endpointType: string; instanceDomain: string; storageDomain: string }[];
+  createdAt: EpochMs;
+  modifiedAt: EpochMs;
+}
+
+/** An event notification rule (handlers/events.ts); `eventConfig` is kept as sent. */
+export interface EventRuleRecord {
+  ruleId: string;
+  name: string;
+  eventChannel: string;
+  eventType: string;
+  eventScope: 'INSTANCE' | 'NAMESPACE' | 'REPO';
+  eventConfig: string;
+  namespaces: string[];
+  repoNames: string[];
+  tagFilter: string;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
 }
 
 /** A scan rule (handlers/scanning.ts, SPEC.md "Scan rules"). */
@@ -315,6 +343,8 @@ export interface CrState {
   unsettledTasks: string[];
   /** Registry logins issued by GetAuthorizationToken (hashed), see src/emulator/registry/credentials.ts. */
   registryCredentials?: CredentialTable;
+  /** issue 14 item 8: the vendor's allow-lists of API features, by feature (handlers/storage-routing.ts). */
+  apiAllowLists?: Record<string, { accounts: string[]; instances: string[] }>;
 }
 
 export function initCrState(): CrState {
