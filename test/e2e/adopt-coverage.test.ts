@@ -66,3 +66,32 @@ it.each(Object.keys(EXPECTED))('adopts scenario %s into a file that plans clean'
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+// issue 14 item 8 (storage routing): the API is allow-listed, so the account is allow-listed first
+// (as the vendor does on a ticket), then the golden scenario's allow-listed instance is applied.
+it('adopts storage routing rules of an allow-listed account into a file that plans clean', { timeout: 120_000 }, async () => {
+  const t = await startTestEmulator();
+  const cwd = mkdtempSync(join(tmpdir(), 'acrctl-adopt-storage-routing-'));
+  try {
+    const golden = parse(readFileSync(join(fileURLToPath(new URL('../golden/plan/storage-routing/', import.meta.url)), 'registry.yaml'), 'utf8')) as { instances: Record<string, unknown> };
+    delete golden.instances['bj'];
+    writeFileSync(join(cwd, 'registry.yaml'), JSON.stringify(golden));
+    await t.admin('POST', '/_emulator/cr/api-allowlist', { feature: 'StorageDomainRouting', accountUid: '1234567890123456' });
+    const cli = cliFor(t, cwd);
+    const applied = await applyWithGates(t, cwd, cli);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    writeFileSync(join(cwd, 'accounts.yaml'), 'version: 1\naccounts:\n  prod: { uid: "1234567890123456" }\n');
+    const { result: r, mutating } = await callsDuring(t, () => cli(['adopt', '-f', 'accounts.yaml', '-o', 'adopted.yaml']));
+    expect(r.code, r.stderr).toBe(0);
+    expect(mutating).toEqual([]);
+    const adopted = parse(readFileSync(join(cwd, 'adopted.yaml'), 'utf8')) as { instances: Record<string, { storageRoutingRules?: unknown[] }> };
+    expect(adopted.instances['acme-hz']!.storageRoutingRules).toEqual([
+      { endpointType: 'Vpc', instanceDomain: 'acme-hz-registry-vpc.cn-hangzhou.cr.aliyuncs.com', storageDomain: 'acme-layers.oss-cn-hangzhou-internal.aliyuncs.com' },
+      { endpointType: 'Internet', instanceDomain: 'acme-hz-registry.cn-hangzhou.cr.aliyuncs.com', storageDomain: 'acme-layers.oss-cn-hangzhou.aliyuncs.com' },
+    ]);
+    await expectRoundTrip(cli, 'adopted.yaml', cwd);
+  } finally {
+    await t.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
