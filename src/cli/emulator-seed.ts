@@ -11,6 +11,8 @@
  *   their VPC attachments and inter-region connections: the CBN API itself, waiting until each is
  *   Active / Attached, as a user would in the console;
  * - sites: the admin API (`POST /_emulator/accounts {uid, site}`);
+ * - allow-lists of allow-listed API features (storage domain routing): the admin API
+ *   (`POST /_emulator/cr/api-allowlist`), per account;
  * - instances of accounts acrctl does not operate (a partner's), under the id the config names: the
  *   admin API (BSS never lets a caller pick an id), then their namespaces and repositories through
  *   the cr API with the owner's keys;
@@ -114,6 +116,8 @@ export interface SeedDocument {
   readonly virtualBorderRouters?: readonly VbrSeed[];
   readonly cens?: readonly CenSeed[];
   readonly personalEdition?: readonly PersonalEditionSeed[];
+  /** issue 14 item 8: accounts the vendor has allow-listed for an allow-listed API feature. */
+  readonly apiAllowLists?: readonly { readonly account: string; readonly feature: 'StorageDomainRouting' }[];
 }
 
 export interface LoadedSeed {
@@ -231,6 +235,7 @@ function semanticFindings(seed: SeedDocument, locate: Locator, accounts: Readonl
   for (const a of Object.keys(seed.sites ?? {})) alias(a, ['sites', a]);
   (seed.instances ?? []).forEach((x, i) => alias(x.account, ['instances', i, 'account']));
   (seed.ramRoles ?? []).forEach((r, i) => alias(r.account, ['ramRoles', i, 'account']));
+  (seed.apiAllowLists ?? []).forEach((x, i) => alias(x.account, ['apiAllowLists', i, 'account']));
   (seed.personalEdition ?? []).forEach((p, i) => {
     alias(p.account, ['personalEdition', i, 'account']);
     const namespaces = new Set((p.namespaces ?? []).map((n) => n.name));
@@ -302,6 +307,12 @@ export async function applySeed(seed: SeedDocument, locate: Locator, t: SeedTarg
         note(true, `site ${site} of account ${a}`);
       }
     }
+  }
+
+  // issue 14 item 8: allow-lists, as the vendor grants them on a ticket (before any instance exists).
+  for (const [i, x] of (seed.apiAllowLists ?? []).entries()) {
+    const r = await admin('/_emulator/cr/api-allowlist', { feature: x.feature, accountUid: uid(x.account) }, ['apiAllowLists', i], `the ${x.feature} allow-list of account ${x.account}`);
+    note(r['changed'] === true, `${x.feature} allow-list of account ${x.account}`);
   }
 
   for (const [i, v] of (seed.vpcs ?? []).entries()) {

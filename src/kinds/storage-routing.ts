@@ -31,6 +31,7 @@ import { list, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject, Change } from '../plan/kind.js';
 import type { PlanFinding } from '../plan/model.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
+import { customDomainAddress } from './custom-domain.js';
 import { instanceCalls, instanceScopes } from './permits.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 
@@ -285,7 +286,11 @@ export const storageRoutingKind: Kind<StorageRoutingSpec, StorageRoutingIds, Sto
     return Object.entries(config.instances ?? {}).flatMap(([alias, inst]): DesiredObject<StorageRoutingSpec, StorageRoutingKey>[] => {
       const routes = inst.storageRoutingRules ?? [];
       if (routes.length === 0) return [];
-      return [{ id: storageRoutingAddress(alias), kind: 'storage-routing', account: inst.account, region: inst.region, instance: alias, key: { instance: alias }, spec: { routes: normalise(routes) }, requires: [instanceAddress(alias)] }];
+      const spec = { routes: normalise(routes) };
+      // A route over a declared custom domain needs the domain first (the service checks it is the instance's).
+      const custom = new Set((inst.customDomains ?? []).map((d) => bareDomain(d.domain)));
+      const domains = [...new Set(spec.routes.map((r) => r.instanceDomain).filter((d) => custom.has(d)))].map((d) => customDomainAddress(alias, d));
+      return [{ id: storageRoutingAddress(alias), kind: 'storage-routing', account: inst.account, region: inst.region, instance: alias, key: { instance: alias }, spec, requires: [instanceAddress(alias), ...domains] }];
     });
   },
 

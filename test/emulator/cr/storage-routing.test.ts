@@ -53,7 +53,7 @@ describe('storage domain routing rules', () => {
     }
     const r = await t.admin('POST', '/_emulator/cr/api-allowlist', { feature: 'StorageDomainRouting', instanceId: inst });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ feature: 'StorageDomainRouting', accounts: [], instances: [inst] });
+    expect(r.body).toEqual({ feature: 'StorageDomainRouting', accounts: [], instances: [inst], changed: true });
     // The other instance of the account is still refused.
     expectCrError(await cr('GetStorageDomainRoutingRule', {}, other), 'NOT_IN_WHITELIST');
   });

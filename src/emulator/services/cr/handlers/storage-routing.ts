@@ -144,7 +144,7 @@ export const storageRoutingAdminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/_emulator/cr/api-allowlist',
     summary:
-      'Allow-list an account (every instance it has or buys later) or one instance for an allow-listed API feature, as the vendor does on a ticket: {"feature":"StorageDomainRouting","accountUid"?|"instanceId"?,"allowed"?:true}.',
+      'Allow-list an account (every instance it has or buys later) or one instance for an allow-listed API feature, as the vendor does on a ticket: {"feature":"StorageDomainRouting","accountUid"?|"instanceId"?,"allowed"?:true} → the lists and whether this call changed them.',
     handle(ctx, _pp, raw) {
       settle(ctx);
       const b = bodyOf(raw);
@@ -164,9 +164,10 @@ export const storageRoutingAdminRoutes: readonly AdminRoute[] = [
       const list = (lists[STORAGE_ROUTING_FEATURE] ??= { accounts: [], instances: [] });
       const [arr, value] = accountUid !== undefined ? [list.accounts, accountUid as string] : [list.instances, instanceId as string];
       const at = arr.indexOf(value);
+      const changed = allowed ? at < 0 : at >= 0;
       if (allowed && at < 0) arr.push(value);
       if (!allowed && at >= 0) arr.splice(at, 1);
-      return { feature: STORAGE_ROUTING_FEATURE, accounts: [...list.accounts], instances: [...list.instances] };
+      return { feature: STORAGE_ROUTING_FEATURE, accounts: [...list.accounts], instances: [...list.instances], changed };
     },
   },
 ];
