@@ -16,6 +16,7 @@ import { syncActions } from './handlers/sync.js';
 import { initCrState } from './models.js';
 // issue 14 items 8 and 10
 import { storageRoutingActions, storageRoutingAdminRoutes } from './handlers/storage-routing.js';
+import { eventActions, eventAdminRoutes } from './handlers/events.js';
 
 export const service: RpcService = {
   product: 'cr',
@@ -24,6 +25,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions, ...storageRoutingActions },
-  adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes, ...storageRoutingAdminRoutes],
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions, ...storageRoutingActions, ...eventActions },
+  adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes, ...storageRoutingAdminRoutes, ...eventAdminRoutes],
 };
