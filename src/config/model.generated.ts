@@ -124,6 +124,8 @@ export interface Instance {
   readonly customDomains?: readonly CustomDomain[];
   /** Storage domain routing (an API Alibaba Cloud allow-lists per ticket): which OSS domain serves the image layers pulled through each instance domain. Together the routes are the instance's one routing rule (Terraform alicloud_cr_storage_domain_routing_rule, ROS ALIYUN::CR::StorageDomainRoutingRule). Absent: not managed (a live rule is unmanaged, or deleted under `prune: true`). A plan of an instance that is not allow-listed has an error finding. */
   readonly storageRoutingRules?: readonly StorageRoute[];
+  /** Event notification rules (natural key: name). The API cannot create them or read them back (no Create, no Get): a declared rule must first be created in the console (the plan says how, field by field); acrctl then sends the declared configuration on every apply (it cannot compare it) and deletes undeclared rules under `prune: true`. A rule with only `name` is tracked for existence alone. No Terraform or ROS counterpart. */
+  readonly eventRules?: readonly EventRule[];
 }
 
 /** A VPC endpoint link. */
@@ -565,4 +567,26 @@ export interface StorageRoute {
   readonly instanceDomain: string;
   /** The OSS domain that serves the layers, in the instance's region (`https://` optional: it is compared without it). */
   readonly storageDomain: string;
+}
+
+/** An event notification rule (API UpdateEventCenterRule / DeleteEventCenterRule; created only in the console). Every field but `name` is optional: only declared fields are sent. */
+export interface EventRule {
+  /** Rule name, unique within the instance (API RuleName; ListEventCenterRuleName matches it). */
+  readonly name: string;
+  /** The event that notifies (API EventType). */
+  readonly eventType?: 'cr:Artifact:DeliveryChainCompleted' | 'cr:Artifact:SynchronizationCompleted' | 'cr:Artifact:BuildCompleted' | 'cr:Artifact:ScanCompleted' | 'cr:Artifact:SigningCompleted';
+  /** `instance`: every repository; `namespace`: the repositories of `namespaces`; `repository`: `repositories` of one `namespace` (API EventScope INSTANCE | NAMESPACE | REPO). */
+  readonly scope?: 'instance' | 'namespace' | 'repository';
+  /** Namespaces covered (declared in the instance). Required with scope namespace, not allowed otherwise. */
+  readonly namespaces?: readonly string[];
+  /** The namespace of `repositories`. Required with scope repository, not allowed otherwise. */
+  readonly namespace?: string;
+  /** Repositories of `namespace` covered (declared there). Required with scope repository. */
+  readonly repositories?: readonly string[];
+  /** Only tags matching this RE2 expression notify (API RepoTagFilterPattern). */
+  readonly tagFilter?: string;
+  /** Notification channel (API EventChannel), e.g. `EVENT_BRIDGE` (the documented example). */
+  readonly channel?: string;
+  /** The rule's event configuration, a JSON document (API EventConfig; its fields are not documented). It may hold a DingTalk token or a webhook URL: give it as `${env:NAME}`. Never shown in plans. */
+  readonly config?: string;
 }

@@ -39,6 +39,7 @@ import { vpcLinkKind } from './vpc-link.js';
 import { vpcRouteKind } from './vpc-route.js';
 // issue 14 items 8 and 10
 import { storageRoutingKind } from './storage-routing.js';
+import { eventRuleKind } from './event-rule.js';
 
 /** What the kinds may be given when they are made; every field is optional (plans need none). */
 export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps {}
@@ -79,6 +80,7 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     customDomainKind,
     // issue 14 items 8 and 10 (storage routing, event rules)
     storageRoutingKind,
+    eventRuleKind,
   ];
 }
 
