@@ -95,3 +95,26 @@ it('adopts storage routing rules of an allow-listed account into a file that pla
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+// issue 14 item 10 (event rules): the API cannot create them, so the golden scenario's live
+// estate (its console-made rules) is seeded; adopt writes the rules by name only.
+it('adopts event rules by name into a file that plans clean', { timeout: 120_000 }, async () => {
+  const scenario = fileURLToPath(new URL('../golden/plan/event-rules/', import.meta.url));
+  const t = await startTestEmulator();
+  const cwd = mkdtempSync(join(tmpdir(), 'acrctl-adopt-event-rules-'));
+  try {
+    const { seedEstate } = await import('../support/seed.js'); // imported here to keep this block self-contained
+    await seedEstate(t, scenario, cwd);
+    const cli = cliFor(t, cwd);
+    writeFileSync(join(cwd, 'accounts.yaml'), 'version: 1\naccounts:\n  prod: { uid: "1234567890123456" }\n');
+    const { result: r, mutating } = await callsDuring(t, () => cli(['adopt', '-f', 'accounts.yaml', '-o', 'adopted.yaml']));
+    expect(r.code, r.stderr).toBe(0);
+    expect(mutating).toEqual([]);
+    const adopted = parse(readFileSync(join(cwd, 'adopted.yaml'), 'utf8')) as { instances: Record<string, { eventRules?: unknown[] }> };
+    expect(adopted.instances['acme-hz']!.eventRules).toEqual([{ name: 'by-hand' }, { name: 'scan-alerts' }, { name: 'tracked' }]);
+    await expectRoundTrip(cli, 'adopted.yaml', cwd);
+  } finally {
+    await t.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
