@@ -50,4 +50,7 @@ export const VALIDATION_RULES: readonly RuleInfo[] = [
   { id: 'ref/instance-account-mismatch', severity: 'error', summary: 'A cross-account role covering an instance of another account' },
   { id: 'ref/unknown-vpc', severity: 'error', summary: 'A data-centre path naming a VPC the instance is not bound to' },
   { id: 'ref/datacenter-connection', severity: 'error', summary: 'A data-centre connection whose id, router interface or route table does not fit its kind' },
+  // issue 14 items 8 and 10
+  { id: 'ref/storage-routing-domain', severity: 'error', summary: 'A storage route whose instance domain is not the instance\'s, or whose storage domain is not an OSS domain of its region' },
+  { id: 'ref/event-rule-config', severity: 'error', summary: 'An event rule config that is not a JSON document' },
 ];
