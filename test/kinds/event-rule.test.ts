@@ -11,6 +11,7 @@ import { eventRuleKind as typed } from '../../src/kinds/event-rule.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { languageReferences } from '../../src/kinds/language.js';
 import type { Kind } from '../../src/plan/kind.js';
+import { publicPlan } from '../../src/plan/sensitive.js';
 import { cliFor, expectRoundTrip } from '../adopt/support.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
@@ -109,6 +110,10 @@ describe('event-rule: against the emulator', () => {
     const { result } = await applyPlan(plan, allKinds, estate.session, { clock });
     expect(result.status).toBe('complete');
     expect(await stored('scan-alerts')).toMatchObject({ eventType: 'cr:Artifact:ScanCompleted', eventScope: 'NAMESPACE', namespaces: ['team-a'], repoNames: [], tagFilter: 'release-.*' });
+    // A config (it may hold a webhook URL or a DingTalk token) is sent but never shown.
+    const secret = await planFor(doc([{ ...declared, config: '{"url":"https://hooks.example.com/s3cret"}' }]), estate.session, allKinds);
+    expect(secret.actions[0]!.sensitive).toEqual(['config']);
+    expect(JSON.stringify(publicPlan(secret))).not.toContain('s3cret');
     // Still planned: nothing can tell that the rule now matches.
     expect((await planFor(doc([declared]), estate.session, allKinds)).actions.map((a) => a.type)).toEqual(['run']);
     expect((await planFor(doc([{ name: 'scan-alerts' }]), estate.session, allKinds)).actions).toEqual([]);
