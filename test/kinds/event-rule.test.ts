@@ -63,6 +63,7 @@ instances:
     { reason: 'an undeclared namespace', items: '      - { name: a, scope: namespace, namespaces: [team-z] }\n', want: ['ref/unknown-namespace@13:51'] },
     { reason: 'a config that is not JSON', items: '      - { name: a, config: "url=https://x" }\n', want: ['ref/event-rule-config@13:28'] },
     { reason: 'namespaces without a scope', items: '      - { name: a, namespaces: [team-a] }\n', want: ['schema/invalid@13:20'] },
+    { reason: 'a tag filter that is not RE2 (lookahead)', items: '      - { name: a, tagFilter: "(?!dev).*" }\n', want: ['tag-pattern-not-re2@13:20'] },
     { reason: 'an unknown event type', items: '      - { name: a, eventType: cr:Artifact:Pushed }\n', want: ['schema/enum@13:31'] },
   ])('validation: $reason', ({ items, want }) => {
     expect(ids(items)).toEqual(want);

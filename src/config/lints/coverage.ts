@@ -22,6 +22,10 @@ function sites(ctx: LintContext): PatternSite[] {
     (instance.scanRules ?? []).forEach((rule, index) => {
       if (rule.tagFilter !== undefined) out.push({ path: ['instances', alias, 'scanRules', index, 'tagFilter'], pattern: rule.tagFilter, what: 'scan rule tagFilter' });
     });
+    // issue 14 item 10: event rules (API RepoTagFilterPattern)
+    (instance.eventRules ?? []).forEach((rule, index) => {
+      if (rule.tagFilter !== undefined) out.push({ path: ['instances', alias, 'eventRules', index, 'tagFilter'], pattern: rule.tagFilter, what: 'event rule tagFilter' });
+    });
   }
   return out;
 }
