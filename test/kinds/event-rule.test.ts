@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -150,6 +150,14 @@ describe('event-rule: against the emulator', () => {
       const adopted = parse(readFileSync(join(cwd, 'adopted.yaml'), 'utf8')) as { instances: Record<string, { eventRules?: unknown[] }> };
       expect(Object.values(adopted.instances)[0]!.eventRules).toEqual([{ name: 'by-hand' }, { name: 'scan-alerts' }]);
       await expectRoundTrip(cli, 'adopted.yaml', cwd);
+      // Drift cannot see a rule's configuration: the configuration task is not drift; a missing rule is an error.
+      writeFileSync(join(cwd, 'declared.yaml'), JSON.stringify(doc([declared, { name: 'by-hand' }])));
+      const drift = await cli(['drift', '-f', 'declared.yaml']);
+      expect(drift.code, drift.stdout + drift.stderr).toBe(0);
+      writeFileSync(join(cwd, 'missing.yaml'), JSON.stringify(doc([declared, { name: 'by-hand' }, { name: 'gone' }])));
+      const missing = await cli(['drift', '-f', 'missing.yaml']);
+      expect(missing.code).toBe(1);
+      expect(missing.stdout + missing.stderr).toContain('event rule gone is declared but does not exist');
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -101,6 +101,16 @@ describe('storage-routing: against the emulator', () => {
       ['error', 'instance[hz].storage-routing', 'instance hz (acme-hz) declares storageRoutingRules, but the storage domain routing API refused it (NOT_IN_WHITELIST'],
     ]);
     expect(plan.findings.find((f) => f.id === 'storage-routing/not-allow-listed')!.message).toContain('open a ticket asking to allow-list');
+    // Drift: the refusal is an error (exit 1), with the finding, not "no drift".
+    const cwd = mkdtempSync(join(tmpdir(), 'acrctl-drift-routing-'));
+    try {
+      writeFileSync(join(cwd, 'registry.yaml'), JSON.stringify(doc(routes)));
+      const drift = await cliFor(estate.t, cwd)(['drift']);
+      expect(drift.code).toBe(1);
+      expect(drift.stdout + drift.stderr).toContain('storage-routing/not-allow-listed');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
     // Not declared: the instance is read (it prunes) but the refusal says nothing and plans nothing.
     const quiet = await planFor(doc(undefined, { prune: true }), estate.session, allKinds);
     expect(quiet.findings.filter((f) => f.id.startsWith('storage-routing/'))).toEqual([]);
