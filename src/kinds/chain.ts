@@ -590,6 +590,7 @@ export const chainKind: Kind<ChainSpec, ChainIds, ChainKey> = {
   toConfig(l) {
     const s = l.spec;
     if (s.namespace.startsWith('(')) return { notes: [{ address: l.id, message: `not adopted: its scope ${s.namespace} is no namespace or repository adopt read` }] };
+    if (s.nodes.length === 0) return { notes: [{ address: l.id, message: 'not adopted: a chain without nodes has no form in the language (nodes needs one)' }] };
     const unknown = s.nodes.filter((n) => !(n.node in CHAIN_NODES)).map((n) => n.node);
     const routeNodes = s.routes.flatMap((r) => r.split(' -> ')).filter((n) => !(n in CHAIN_NODES));
     if (unknown.length > 0 || routeNodes.length > 0) return { notes: [{ address: l.id, message: `not adopted: node ${[...unknown, ...routeNodes][0]} has no name in the language` }] };
@@ -597,6 +598,12 @@ export const chainKind: Kind<ChainSpec, ChainIds, ChainKey> = {
     if (badDeny !== undefined) return { notes: [{ address: l.id, message: `not adopted: the deny policy of node ${badDeny.node} has no form in the language` }] };
     const derived = chainRoutes(s.nodes.map((n) => n.node), undefined);
     if (s.routes.length === 0 && derived.length > 0) return { notes: [{ address: l.id, message: 'not adopted: a chain whose nodes have no routes between them has no form in the language' }] };
+    // What validate would refuse is not written: the adopted file must plan.
+    const problems: string[] = [];
+    const label = `chain ${l.key.chain}`;
+    checkGraph(s.nodes.map((n) => n.node), s.routes.map((text) => ({ text, path: [] })), [], label, (_id, message) => problems.push(message.slice(label.length + 2)));
+    if (s.nodes.some((n) => n.node === 'scan' && n.enabled && n.deny === undefined)) problems.push('its scan node has no deny policy');
+    if (problems.length > 0) return { notes: [{ address: l.id, message: `not adopted: ${problems[0]!}` }] };
     const nodes = Object.fromEntries(
       s.nodes.map((n) => [
         n.node,
