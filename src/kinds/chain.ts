@@ -24,7 +24,7 @@ import type { Chain, ChainDenyPolicy } from '../config/model.generated.js';
 import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { compareSpec } from '../plan/compare.js';
-import { bool, list, optional, str, struct, type Decoded } from '../plan/decode.js';
+import { list, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { namespaceAddress } from './namespace.js';
@@ -69,19 +69,55 @@ const ROUTE_RE = /^\s*([A-Za-z]+)\s*->\s*([A-Za-z]+)\s*$/;
 export const DENY_ENUMS = { severity: ['LOW', 'MEDIUM', 'HIGH', 'UNKNOWN'], logic: ['AND', 'OR'], action: ['BLOCK', 'BLOCK_RETAG', 'BLOCK_DELETE_TAG'] } as const satisfies Record<string, readonly string[]>;
 const DENY_ENUM_LISTS: Readonly<Record<keyof typeof DENY_ENUMS, readonly string[]>> = DENY_ENUMS;
 
-const denyShape = struct({ severity: str, count: str, logic: str, action: str });
-const nodeShape = struct({ node: str, enabled: bool, deny: optional(denyShape) });
 const keyShape = struct({ instance: str, chain: str });
 /**
- * `namespace` '' is an instance-wide chain, `repository` '' a namespace-wide one; `nodes` in the
- * product's order; `routes` as `from -> to` in the product's order; `exclude` sorted.
+ * `namespace` '' is an instance-wide chain, `repository` '' a namespace-wide one; `nodes` the node
+ * names in the product's order, a disabled one as `replicate (off)`; `deny` the scan node's deny
+ * policy as `severity=HIGH count=1 logic=AND action=BLOCK` ('' for none); `routes` as `from -> to`
+ * in the product's order; `exclude` sorted. One line per node and policy, so plans read well.
  */
-const specShape = struct({ namespace: str, repository: str, description: str, exclude: list(str), nodes: list(nodeShape), routes: list(str) });
+const specShape = struct({ namespace: str, repository: str, description: str, exclude: list(str), nodes: list(str), deny: str, routes: list(str) });
 const idsShape = struct({ instanceId: str, chainId: str });
 export type ChainKey = Decoded<typeof keyShape>;
 export type ChainSpec = Decoded<typeof specShape>;
 export type ChainIds = Decoded<typeof idsShape>;
-type NodeSpec = Decoded<typeof nodeShape>;
+/** A node as the spec's `nodes` and `deny` describe it together. */
+interface NodeSpec {
+  readonly node: string;
+  readonly enabled: boolean;
+  readonly deny?: DenySpec;
+}
+interface DenySpec {
+  readonly severity: string;
+  readonly count: string;
+  readonly logic: string;
+  readonly action: string;
+}
+const OFF = ' (off)';
+
+function denyText(d: DenySpec | undefined): string {
+  return d === undefined ? '' : `severity=${d.severity} count=${d.count} logic=${d.logic} action=${d.action}`;
+}
+
+/** The nodes of a spec, the deny policy on the scan node; undefined when `deny` is not in the spec's form. */
+function nodesOf(spec: ChainSpec): NodeSpec[] | undefined {
+  let deny: DenySpec | undefined;
+  if (spec.deny !== '') {
+    const f = Object.fromEntries(spec.deny.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    if (Object.keys(f).length !== 4 || [f['severity'], f['count'], f['logic'], f['action']].some((x) => x === undefined)) return undefined;
+    deny = { severity: f['severity']!, count: f['count']!, logic: f['logic']!, action: f['action']! };
+  }
+  return spec.nodes.map((text) => {
+    const enabled = !text.endsWith(OFF);
+    const node = enabled ? text : text.slice(0, -OFF.length);
+    return { node, enabled, ...(node === 'scan' && deny !== undefined ? { deny } : {}) };
+  });
+}
+
+function specNodes(nodes: readonly NodeSpec[]): { nodes: string[]; deny: string } {
+  const sorted = [...nodes].sort((a, b) => byNode(a.node, b.node));
+  return { nodes: sorted.map((n) => `${n.node}${n.enabled ? '' : OFF}`), deny: denyText(sorted.find((n) => n.node === 'scan')?.deny) };
+}
 
 /** `instance[i].chain[name]`. */
 export function chainAddress(instance: string, chain: string): string {
@@ -127,7 +163,7 @@ function desiredSpec(c: Chain): ChainSpec {
     repository: c.repository ?? '',
     description: c.description ?? '',
     exclude: [...new Set(c.exclude ?? [])].sort(),
-    nodes,
+    ...specNodes(nodes),
     routes: chainRoutes(nodes.map((n) => n.node), c.routes),
   };
 }
@@ -136,7 +172,7 @@ function desiredSpec(c: Chain): ChainSpec {
 function chainConfigOf(spec: ChainSpec): CrChainConfig {
   const api = (n: string): string => CHAIN_NODES[n as ChainNode] ?? n;
   return {
-    Nodes: spec.nodes.map((n) => ({
+    Nodes: (nodesOf(spec) ?? []).map((n) => ({
       NodeName: api(n.node),
       Enable: n.enabled,
       NodeConfig: { DenyPolicy: n.deny === undefined ? {} : { IssueLevel: n.deny.severity, IssueCount: n.deny.count, Logic: n.deny.logic, Action: n.deny.action } },
@@ -157,15 +193,15 @@ function liveSpec(c: CrChainFields, got: GetChainResponse | undefined, scope: Sc
   const names = scope(type, id) ?? { namespace: `(${type.toLowerCase() || 'scope'} ${id})`, repository: '' };
   const config = got?.ChainConfig;
   const node = (name: string | undefined): string => NODE_OF_API[name ?? ''] ?? name ?? '';
-  const nodes = (config?.Nodes ?? [])
-    .map((n): NodeSpec => {
-      const d = n.NodeConfig?.DenyPolicy;
-      const hasDeny = d !== undefined && [d.IssueLevel, d.IssueCount, d.Logic, d.Action].some((x) => x !== undefined && x !== '');
-      return { node: node(n.NodeName), enabled: n.Enable ?? false, ...(hasDeny ? { deny: { severity: d.IssueLevel ?? '', count: d.IssueCount ?? '', logic: d.Logic ?? '', action: d.Action ?? '' } } : {}) };
-    })
-    .sort((a, b) => byNode(a.node, b.node));
+  // Only the scan node's deny policy is read: the language has none on the other nodes (acrctl sends them empty).
+  const nodes = (config?.Nodes ?? []).map((n): NodeSpec => {
+    const d = n.NodeConfig?.DenyPolicy;
+    const name = node(n.NodeName);
+    const hasDeny = name === 'scan' && d !== undefined && [d.IssueLevel, d.IssueCount, d.Logic, d.Action].some((x) => x !== undefined && x !== '');
+    return { node: name, enabled: n.Enable ?? false, ...(hasDeny ? { deny: { severity: d.IssueLevel || '-', count: d.IssueCount || '-', logic: d.Logic || '-', action: d.Action || '-' } } : {}) };
+  });
   const routes = sortRoutes((config?.Routers ?? []).map((r) => `${node(r.From?.NodeName)} -> ${node(r.To?.NodeName)}`));
-  return { ...names, description: got?.Description ?? c.Description ?? '', exclude: [...new Set(got?.ScopeExclude ?? c.ScopeExclude ?? [])].sort(), nodes, routes };
+  return { ...names, description: got?.Description ?? c.Description ?? '', exclude: [...new Set(got?.ScopeExclude ?? c.ScopeExclude ?? [])].sort(), ...specNodes(nodes), routes };
 }
 
 function requiresOf(alias: string, spec: ChainSpec): string[] {
@@ -590,22 +626,24 @@ export const chainKind: Kind<ChainSpec, ChainIds, ChainKey> = {
   toConfig(l) {
     const s = l.spec;
     if (s.namespace.startsWith('(')) return { notes: [{ address: l.id, message: `not adopted: its scope ${s.namespace} is no namespace or repository adopt read` }] };
-    if (s.nodes.length === 0) return { notes: [{ address: l.id, message: 'not adopted: a chain without nodes has no form in the language (nodes needs one)' }] };
-    const unknown = s.nodes.filter((n) => !(n.node in CHAIN_NODES)).map((n) => n.node);
+    const parsed = nodesOf(s);
+    if (parsed === undefined) return { notes: [{ address: l.id, message: `not adopted: its deny policy ${s.deny} has no form in the language` }] };
+    if (parsed.length === 0) return { notes: [{ address: l.id, message: 'not adopted: a chain without nodes has no form in the language (nodes needs one)' }] };
+    const unknown = parsed.filter((n) => !(n.node in CHAIN_NODES)).map((n) => n.node);
     const routeNodes = s.routes.flatMap((r) => r.split(' -> ')).filter((n) => !(n in CHAIN_NODES));
     if (unknown.length > 0 || routeNodes.length > 0) return { notes: [{ address: l.id, message: `not adopted: node ${[...unknown, ...routeNodes][0]} has no name in the language` }] };
-    const badDeny = s.nodes.find((n) => n.deny !== undefined && (n.node !== 'scan' || !DENY_ENUM_LISTS.severity.includes(n.deny.severity) || !DENY_ENUM_LISTS.logic.includes(n.deny.logic) || !DENY_ENUM_LISTS.action.includes(n.deny.action) || !/^\d+$/.test(n.deny.count)));
+    const badDeny = parsed.find((n) => n.deny !== undefined && (!DENY_ENUM_LISTS.severity.includes(n.deny.severity) || !DENY_ENUM_LISTS.logic.includes(n.deny.logic) || !DENY_ENUM_LISTS.action.includes(n.deny.action) || !/^\d+$/.test(n.deny.count)));
     if (badDeny !== undefined) return { notes: [{ address: l.id, message: `not adopted: the deny policy of node ${badDeny.node} has no form in the language` }] };
-    const derived = chainRoutes(s.nodes.map((n) => n.node), undefined);
+    const derived = chainRoutes(parsed.map((n) => n.node), undefined);
     if (s.routes.length === 0 && derived.length > 0) return { notes: [{ address: l.id, message: 'not adopted: a chain whose nodes have no routes between them has no form in the language' }] };
     // What validate would refuse is not written: the adopted file must plan.
     const problems: string[] = [];
     const label = `chain ${l.key.chain}`;
-    checkGraph(s.nodes.map((n) => n.node), s.routes.map((text) => ({ text, path: [] })), [], label, (_id, message) => problems.push(message.slice(label.length + 2)));
-    if (s.nodes.some((n) => n.node === 'scan' && n.enabled && n.deny === undefined)) problems.push('its scan node has no deny policy');
+    checkGraph(parsed.map((n) => n.node), s.routes.map((text) => ({ text, path: [] })), [], label, (_id, message) => problems.push(message.slice(label.length + 2)));
+    if (parsed.some((n) => n.node === 'scan' && n.enabled && n.deny === undefined)) problems.push('its scan node has no deny policy');
     if (problems.length > 0) return { notes: [{ address: l.id, message: `not adopted: ${problems[0]!}` }] };
     const nodes = Object.fromEntries(
-      s.nodes.map((n) => [
+      parsed.map((n) => [
         n.node,
         {
           ...(n.enabled ? {} : { enabled: false }),

@@ -34,13 +34,8 @@ describe('chain: desired and diff', () => {
       repository: 'api',
       description: '',
       exclude: [],
-      nodes: [
-        { node: 'build', enabled: true },
-        { node: 'push', enabled: true },
-        { node: 'scan', enabled: true, deny: { severity: 'HIGH', count: '1', logic: 'AND', action: 'BLOCK' } },
-        { node: 'replicate', enabled: false },
-        { node: 'trigger', enabled: true },
-      ],
+      nodes: ['build', 'push', 'scan', 'replicate (off)', 'trigger'],
+      deny: 'severity=HIGH count=1 logic=AND action=BLOCK',
       routes: ['build -> push', 'push -> scan', 'scan -> replicate', 'replicate -> trigger'],
     });
     expect(d!.requires).toEqual(['instance[hz]', 'instance[hz].namespace[team-a]', 'instance[hz].namespace[team-a].repository[api]']);
@@ -52,12 +47,12 @@ describe('chain: desired and diff', () => {
     const [d] = kind.desired(doc([{ name: 'c', namespace: 'team-a', description: 'x', exclude: ['web'], nodes: MAIN }]));
     const live = {
       ...d!,
-      spec: { ...d!.spec, namespace: 'team-b', description: 'y', exclude: [], nodes: [], routes: [] },
+      spec: { ...d!.spec, namespace: 'team-b', description: 'y', exclude: [], nodes: [], deny: '', routes: [] },
       ids: { instanceId: 'cri-1', chainId: 'chi-1' },
       container: 'instance[hz]',
       prunable: false,
     };
-    expect(diffOf(kind, d!, live).changes.map((c) => `${c.path}:${c.impact}`)).toEqual(['description:update', 'exclude:update', 'namespace:replace', 'nodes:update', 'routes:update']);
+    expect(diffOf(kind, d!, live).changes.map((c) => `${c.path}:${c.impact}`)).toEqual(['deny:update', 'description:update', 'exclude:update', 'namespace:replace', 'nodes:update', 'routes:update']);
   });
 });
 
