@@ -569,47 +569,42 @@ export interface Chain {
   readonly description?: string;
   /** Repositories of `namespace` the chain skips (declared there; API ScopeExclude). Only for a namespace-wide chain. */
   readonly exclude?: readonly string[];
-  /** The nodes of the chain, by name (API ChainConfig.Nodes). The product's order is build → push → scan → replicate → trigger, with scan → snapshot → snapshotTrigger beside it; declare the nodes the chain holds, in any order, each with its settings. */
-  readonly nodes: {
-    /** Build the image (API node DOCKER_IMAGE_BUILD). */
-    readonly build?: {
-      /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
-      readonly enabled?: boolean;
-    };
-    /** Push the image (DOCKER_IMAGE_PUSH). */
-    readonly push?: {
-      /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
-      readonly enabled?: boolean;
-    };
-    /** Scan the image for vulnerabilities and block delivery by its deny policy (VULNERABILITY_SCANNING). */
-    readonly scan?: {
-      /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
-      readonly enabled?: boolean;
-      readonly deny?: ChainDenyPolicy;
-    };
-    /** Start the replication (sync) rules of the repository (ACTIVATE_REPLICATION). */
-    readonly replicate?: {
-      /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
-      readonly enabled?: boolean;
-    };
-    /** Call the repository's triggers when delivery completes (TRIGGER). */
-    readonly trigger?: {
-      /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
-      readonly enabled?: boolean;
-    };
-    /** Take a snapshot of the image after the scan (SNAPSHOT). */
-    readonly snapshot?: {
-      /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
-      readonly enabled?: boolean;
-    };
-    /** Call the triggers of the snapshot (TRIGGER_SNAPSHOT). */
-    readonly snapshotTrigger?: {
-      /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
-      readonly enabled?: boolean;
-    };
-  };
+  /** The nodes of the chain by name (build, push, scan, replicate, trigger, snapshot, snapshotTrigger), each with its settings. */
+  readonly nodes: ChainNodes;
   /** The order of the nodes as `from -> to` routes (API ChainConfig.Routers). Absent: the product's routes between the declared nodes. Only the product's routes are allowed: build -> push, push -> scan, scan -> replicate, replicate -> trigger, scan -> snapshot, snapshot -> snapshotTrigger. */
   readonly routes?: readonly string[];
+}
+
+/** The nodes of a delivery chain, by name (API ChainConfig.Nodes). The product's order is build → push → scan → replicate → trigger, with scan → snapshot → snapshotTrigger beside it; declare the nodes the chain holds, in any order, each with its settings. */
+export interface ChainNodes {
+  /** Build the image (API node DOCKER_IMAGE_BUILD). */
+  readonly build?: ChainNode;
+  /** Push the image (DOCKER_IMAGE_PUSH). */
+  readonly push?: ChainNode;
+  /** Scan the image for vulnerabilities and block delivery by its deny policy (VULNERABILITY_SCANNING). */
+  readonly scan?: ChainScanNode;
+  /** Start the replication (sync) rules of the repository (ACTIVATE_REPLICATION). */
+  readonly replicate?: ChainNode;
+  /** Call the repository's triggers when delivery completes (TRIGGER). */
+  readonly trigger?: ChainNode;
+  /** Take a snapshot of the image after the scan (SNAPSHOT). */
+  readonly snapshot?: ChainNode;
+  /** Call the triggers of the snapshot (TRIGGER_SNAPSHOT). */
+  readonly snapshotTrigger?: ChainNode;
+}
+
+/** A node of a delivery chain and whether it runs. */
+export interface ChainNode {
+  /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
+  readonly enabled?: boolean;
+}
+
+/** The scan node of a delivery chain: whether it runs, and what blocks delivery. */
+export interface ChainScanNode {
+  /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
+  readonly enabled?: boolean;
+  /** The deny policy (required while the scan runs). */
+  readonly deny?: ChainDenyPolicy;
 }
 
 /** When the scan blocks delivery (API NodeConfig.DenyPolicy): `count` issues of `severity` or above, combined by `logic`, cause `action`. */

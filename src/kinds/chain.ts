@@ -150,7 +150,7 @@ export function chainRoutes(nodes: readonly string[], routes: readonly string[] 
 }
 
 function desiredSpec(c: Chain): ChainSpec {
-  const declared: Readonly<Record<string, { readonly enabled?: boolean; readonly deny?: ChainDenyPolicy } | undefined>> = c.nodes;
+  const declared: Readonly<Record<string, { readonly enabled?: boolean; readonly deny?: ChainDenyPolicy } | undefined>> = { ...c.nodes };
   const nodes = Object.entries(declared)
     .flatMap(([name, n]): NodeSpec[] => {
       if (n === undefined) return [];
@@ -472,24 +472,7 @@ const LANGUAGE: LanguageFragment = {
           uniqueItems: true,
           items: { $ref: '#/$defs/repositoryName' },
         },
-        nodes: {
-          description:
-            'The nodes of the chain, by name (API ChainConfig.Nodes). The product\'s order is build → push → scan → replicate → trigger, with scan → snapshot → snapshotTrigger beside it; declare the nodes the chain holds, in any order, each with its settings.',
-          type: 'object',
-          minProperties: 1,
-          additionalProperties: false,
-          properties: Object.fromEntries(
-            NODE_ORDER.map((n) => [
-              n,
-              {
-                description: NODE_DESCRIPTIONS[n],
-                type: 'object',
-                additionalProperties: false,
-                properties: n === 'scan' ? { enabled: enabledProperty, deny: { $ref: '#/$defs/chainDenyPolicy' } } : { enabled: enabledProperty },
-              },
-            ]),
-          ),
-        },
+        nodes: { description: 'The nodes of the chain by name (build, push, scan, replicate, trigger, snapshot, snapshotTrigger), each with its settings.', $ref: '#/$defs/chainNodes' },
         routes: {
           description:
             'The order of the nodes as `from -> to` routes (API ChainConfig.Routers). Absent: the product\'s routes between the declared nodes. Only the product\'s routes are allowed: build -> push, push -> scan, scan -> replicate, replicate -> trigger, scan -> snapshot, snapshot -> snapshotTrigger.',
@@ -505,6 +488,26 @@ const LANGUAGE: LanguageFragment = {
       },
       dependentRequired: { repository: ['namespace'], exclude: ['namespace'] },
       allOf: [{ if: { required: ['repository'] }, then: { properties: { exclude: { not: {}, errorMessage: 'exclude is only used by a namespace-wide chain (without repository)' } } } }],
+    },
+    chainNodes: {
+      description:
+        'The nodes of a delivery chain, by name (API ChainConfig.Nodes). The product\'s order is build → push → scan → replicate → trigger, with scan → snapshot → snapshotTrigger beside it; declare the nodes the chain holds, in any order, each with its settings.',
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: false,
+      properties: Object.fromEntries(NODE_ORDER.map((n) => [n, { description: NODE_DESCRIPTIONS[n], $ref: n === 'scan' ? '#/$defs/chainScanNode' : '#/$defs/chainNode' }])),
+    },
+    chainNode: {
+      description: 'A node of a delivery chain and whether it runs.',
+      type: 'object',
+      additionalProperties: false,
+      properties: { enabled: enabledProperty },
+    },
+    chainScanNode: {
+      description: 'The scan node of a delivery chain: whether it runs, and what blocks delivery.',
+      type: 'object',
+      additionalProperties: false,
+      properties: { enabled: enabledProperty, deny: { description: 'The deny policy (required while the scan runs).', $ref: '#/$defs/chainDenyPolicy' } },
     },
     chainDenyPolicy: {
       description: 'When the scan blocks delivery (API NodeConfig.DenyPolicy): `count` issues of `severity` or above, combined by `logic`, cause `action`.',
@@ -525,6 +528,9 @@ const LANGUAGE: LanguageFragment = {
   },
   sections: [
     ['chain', '#/$defs/chain'],
+    ['chainNodes', '#/$defs/chainNodes'],
+    ['chainNode', '#/$defs/chainNode'],
+    ['chainScanNode', '#/$defs/chainScanNode'],
     ['chainDenyPolicy', '#/$defs/chainDenyPolicy'],
   ],
 };
