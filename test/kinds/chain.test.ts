@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import { validateSource } from '../../src/config/load.js';
@@ -154,6 +154,18 @@ describe('chain: against the emulator', () => {
       ],
       { prune: true },
     );
+    // drift reports the change made by hand (exit 2), naming the chain and the node.
+    const cwd = mkdtempSync(join(tmpdir(), 'acrctl-drift-chain-'));
+    try {
+      writeFileSync(join(cwd, 'registry.yaml'), stringify(doc([{ name: 'api-release', namespace: 'team-a', repository: 'api', description: 'ship api', nodes: MAIN }])));
+      const drift = await cliFor(estate.t, cwd)(['drift', '-f', 'registry.yaml', '--format', 'json']);
+      expect(drift.code, drift.stderr).toBe(2);
+      const report = JSON.parse(drift.stdout) as { objects: { address: string }[] };
+      expect(report.objects.map((o) => o.address)).toContain('instance[hz].chain[api-release]');
+      expect(drift.stdout).toContain('replicate (off)');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
     const plan = await planFor(cfg, estate.session, allKinds);
     expect(plan.actions.map((a) => `${a.type} ${a.id} ${a.changes.map((c) => `${c.path}:${c.impact}`).join(',')}`)).toEqual([
       'update instance[hz].chain[api-release] nodes:update',
