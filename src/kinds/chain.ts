@@ -26,6 +26,7 @@ import { address, segment } from '../plan/address.js';
 import { compareSpec } from '../plan/compare.js';
 import { list, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
+import type { PlanFinding } from '../plan/model.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { namespaceAddress } from './namespace.js';
 import { instanceCalls, instanceScopes } from './permits.js';
@@ -622,6 +623,29 @@ export const chainKind: Kind<ChainSpec, ChainIds, ChainKey> = {
       }),
     );
     return per.flat();
+  },
+
+  /**
+   * The API reference pages mark CreateChain's RepoNamespaceName and RepoName as required, the SDK
+   * as optional: a wider chain acrctl is about to create says so (an existing one shows the API took it).
+   */
+  extras(ctx) {
+    const findings: PlanFinding[] = [];
+    const live = new Map(ctx.live('chain').map((l) => [l.id, l.spec]));
+    for (const d of ctx.desired) {
+      if (d.kind !== 'chain' || d.spec['repository'] !== '') continue;
+      const was = live.get(d.id);
+      if (was !== undefined && was['namespace'] === d.spec['namespace'] && was['repository'] === '') continue;
+      const wide = d.spec['namespace'] === '' ? 'every repository of the instance' : `every repository of namespace ${String(d.spec['namespace'])}`;
+      findings.push({
+        id: 'chain/wide-scope-unverified',
+        severity: 'info',
+        message: `this chain runs on ${wide}: the API reference marks CreateChain's RepoNamespaceName and RepoName as required while the SDK makes them optional, so a chain without a repository is unverified until the service accepts it`,
+        where: d.id,
+        key: { instance: String(d.key['instance']), chain: String(d.key['chain']) },
+      });
+    }
+    return { findings };
   },
 
   diff(desired, live) {
