@@ -455,6 +455,15 @@ const LANGUAGE: LanguageFragment = {
         'A delivery chain (API CreateChain; Terraform alicloud_cr_chain, no ROS resource). Its scope is `repository` of `namespace`, every repository of `namespace`, or (neither) the whole instance; a new scope replaces the chain (UpdateChain cannot move it).',
       type: 'object',
       required: ['name', 'nodes'],
+      examples: [
+        {
+          name: 'api-release',
+          namespace: 'team-a',
+          repository: 'api',
+          nodes: { build: {}, push: {}, scan: { deny: { severity: 'HIGH', count: 1, logic: 'AND', action: 'BLOCK' } }, replicate: { enabled: false }, trigger: {} },
+        },
+        { name: 'team-a-scan', namespace: 'team-a', exclude: ['sandbox'], nodes: { push: {}, scan: { deny: { severity: 'MEDIUM', count: 5, logic: 'OR', action: 'BLOCK_RETAG' } } }, routes: ['push -> scan'] },
+      ],
       additionalProperties: false,
       properties: {
         name: {
@@ -465,7 +474,7 @@ const LANGUAGE: LanguageFragment = {
         },
         namespace: { description: 'The namespace the chain runs on (declared in the instance; API RepoNamespaceName). Absent: every repository of the instance.', $ref: '#/$defs/namespaceName' },
         repository: { description: 'The one repository of `namespace` the chain runs on (declared there; API RepoName). Absent: every repository of the namespace.', $ref: '#/$defs/repositoryName' },
-        description: { description: 'What the chain is for (API Description).', type: 'string', maxLength: 1024 },
+        description: { description: 'What the chain is for (API Description).', type: 'string' },
         exclude: {
           description: 'Repositories of `namespace` the chain skips (declared there; API ScopeExclude). Only for a namespace-wide chain.',
           type: 'array',
@@ -482,7 +491,6 @@ const LANGUAGE: LanguageFragment = {
           items: {
             type: 'string',
             pattern: `^\\s*(${NODE_ORDER.join('|')})\\s*->\\s*(${NODE_ORDER.join('|')})\\s*$`,
-            errorMessage: `a route is "from -> to" between two of ${NODE_ORDER.join(', ')}`,
             examples: ['build -> push'],
           },
         },
