@@ -14,6 +14,8 @@ import { triggerActions } from './handlers/triggers.js';
 import { subscriptionActions } from './handlers/subscriptions.js';
 import { syncActions } from './handlers/sync.js';
 import { initCrState } from './models.js';
+// issue 14 item 7: delivery chains
+import { chainActions } from './handlers/chains.js';
 
 export const service: RpcService = {
   product: 'cr',
@@ -22,6 +24,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions },
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions, ...chainActions },
   adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes],
 };
