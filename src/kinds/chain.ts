@@ -29,7 +29,7 @@ import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragme
 import type { PlanFinding } from '../plan/model.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { namespaceAddress } from './namespace.js';
-import { instanceCalls, instanceScopes } from './permits.js';
+import { instanceChildCalls } from './permits.js';
 import { repositoryAddress } from './repository.js';
 import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
 
@@ -550,15 +550,14 @@ const LANGUAGE: LanguageFragment = {
  * replaces the chain) and where the instance prunes.
  */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
-  return instanceScopes(config).flatMap((s) => {
-    const inst = config.instances![s.alias]!;
-    const declared = (inst.chains ?? []).length > 0;
-    return [
-      ...instanceCalls(s, ['read', 'observe', 'create'], ['cr:ListChain', 'cr:GetChain']),
-      ...(declared ? instanceCalls(s, ['create'], ['cr:CreateChain']) : []),
-      ...(declared ? instanceCalls(s, ['update'], ['cr:UpdateChain']) : []),
-      ...(declared || prunes(inst) ? instanceCalls(s, ['delete'], ['cr:DeleteChain'], {}, ['apply']) : []),
-    ];
+  return instanceChildCalls(config, {
+    reads: ['cr:ListChain', 'cr:GetChain'],
+    readVerbs: ['read', 'observe', 'create'],
+    create: 'cr:CreateChain',
+    update: 'cr:UpdateChain',
+    delete: 'cr:DeleteChain',
+    declared: (inst) => (inst.chains ?? []).length > 0,
+    deletes: (inst, declared) => declared || prunes(inst),
   });
 }
 
