@@ -13,6 +13,7 @@
 import type { Kind } from '../plan/kind.js';
 import { makeAclEntryKind, type AclEntryDeps } from './acl-entry.js';
 import { backfillKind } from './backfill.js';
+import { chainKind } from './chain.js';
 import { chartNamespaceKind } from './chart-namespace.js';
 import { chartRepositoryKind } from './chart-repository.js';
 import { authDomainTakeoverKind, personalEditionDomainKind } from './console-switch.js';
@@ -78,6 +79,8 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     subscriptionKind,
     subscriptionPullKind,
     customDomainKind,
+    // issue 14 item 7: delivery chains
+    chainKind,
     // issue 14 items 8 and 10 (storage routing, event rules)
     storageRoutingKind,
     eventRuleKind,

@@ -14,6 +14,8 @@ import { triggerActions } from './handlers/triggers.js';
 import { subscriptionActions } from './handlers/subscriptions.js';
 import { syncActions } from './handlers/sync.js';
 import { initCrState } from './models.js';
+// issue 14 item 7: delivery chains
+import { chainActions } from './handlers/chains.js';
 // issue 14 items 8 and 10
 import { storageRoutingActions, storageRoutingAdminRoutes } from './handlers/storage-routing.js';
 import { eventActions, eventAdminRoutes } from './handlers/events.js';
@@ -25,6 +27,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions, ...storageRoutingActions, ...eventActions },
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions, ...chainActions, ...storageRoutingActions, ...eventActions },
   adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes, ...storageRoutingAdminRoutes, ...eventAdminRoutes],
 };
