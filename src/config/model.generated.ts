@@ -122,6 +122,10 @@ export interface Instance {
   readonly subscriptions?: readonly Subscription[];
   /** Custom domains of the registry (natural key: domain), each with its TLS certificate. The plan outputs the DNS record each needs (a CNAME to the instance's public host). Terraform: `alicloud_cr_instance_customized_domain`. */
   readonly customDomains?: readonly CustomDomain[];
+  /** Resource tags of the instance (API TagResources; Terraform alicloud_cr_ee_instance.tags), at most 20. Authoritative, as in Terraform: once declared (even `{}`), user tags it does not list are removed on apply. Keys are 1-128 characters, values 0-128 (quote numbers), neither containing `http://` or `https://`; keys starting with `acs:` or `aliyun` are system tags, which acrctl never sets, compares or removes. Without `tags`, the instance keeps whatever tags it has. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Resource group of the instance (API ChangeResourceGroup; Terraform alicloud_cr_ee_instance.resource_group_id). A change moves the instance in place; the plan shows the group it leaves and the one it joins. Without it, the instance stays in its group. */
+  readonly resourceGroup?: string;
 }
 
 /** A VPC endpoint link. */

@@ -22,6 +22,8 @@ import { datacenterRouteKind } from './datacenter-route.js';
 import { customDomainKind } from './custom-domain.js';
 import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
+import { instanceTagsKind } from './instance-tags.js';
+import { resourceGroupKind } from './resource-group.js';
 import { internetEndpointKind } from './internet-endpoint.js';
 import { lifecyclePreviewKind, lifecycleRuleKind } from './lifecycle-rule.js';
 import { namespaceKind } from './namespace.js';
@@ -75,6 +77,9 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     subscriptionKind,
     subscriptionPullKind,
     customDomainKind,
+    // issue 14 item 8 (instance settings): resource tags, resource group, login password
+    instanceTagsKind,
+    resourceGroupKind,
   ];
 }
 
