@@ -126,6 +126,8 @@ export interface Instance {
   readonly tags?: Readonly<Record<string, string>>;
   /** Resource group of the instance (API ChangeResourceGroup; Terraform alicloud_cr_ee_instance.resource_group_id). A change moves the instance in place; the plan shows the group it leaves and the one it joins. Without it, the instance stays in its group. */
   readonly resourceGroup?: string;
+  /** Registry login password of the instance (API ResetLoginPassword; Terraform alicloud_cr_ee_instance.password), 8-32 characters mixing two of letters, digits and symbols. A secret: only as `${env:NAME}` (anything else is the error secret/in-config). Write-only: no API reads it back, so the plan says "will be set" whenever the run store holds no record that acrctl set this very password (the journal keeps a salted hash, never the value). Adopt never writes it. */
+  readonly loginPassword?: string;
 }
 
 /** A VPC endpoint link. */

@@ -24,6 +24,7 @@ import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
 import { instanceTagsKind } from './instance-tags.js';
 import { resourceGroupKind } from './resource-group.js';
+import { makeLoginPasswordKind, type LoginPasswordDeps } from './login-password.js';
 import { internetEndpointKind } from './internet-endpoint.js';
 import { lifecyclePreviewKind, lifecycleRuleKind } from './lifecycle-rule.js';
 import { namespaceKind } from './namespace.js';
@@ -41,7 +42,7 @@ import { vpcLinkKind } from './vpc-link.js';
 import { vpcRouteKind } from './vpc-route.js';
 
 /** What the kinds may be given when they are made; every field is optional (plans need none). */
-export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps {}
+export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps, LoginPasswordDeps {}
 
 /** Every kind, made with the given dependencies. */
 export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
@@ -80,6 +81,7 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     // issue 14 item 8 (instance settings): resource tags, resource group, login password
     instanceTagsKind,
     resourceGroupKind,
+    makeLoginPasswordKind(deps),
   ];
 }
 
