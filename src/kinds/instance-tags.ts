@@ -78,7 +78,7 @@ function changesOf(desired: Readonly<Record<string, string>>, live: Readonly<Rec
     const after = desired[k];
     const before = live[k];
     if (after === before) continue;
-    out.push({ path: `tags.${k}`, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}), impact: 'update', ...(after === undefined ? { note: 'not in the declared tags (the map is authoritative)' } : {}) });
+    out.push({ path: `tags.${k}`, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}), impact: 'update', ...(after === undefined ? { note: 'not in the declared tags, which are authoritative' } : {}) });
   }
   return out;
 }

@@ -113,7 +113,7 @@ export const resourceGroupKind: Kind<ResourceGroupSpec, ResourceGroupIds, Resour
   },
 
   diff(desired, live) {
-    return { changes: compareSpec(desired.spec, live.spec, { notes: { resourceGroupId: 'moved in place (ChangeResourceGroup)' } }) };
+    return { changes: compareSpec(desired.spec, live.spec, { notes: { resourceGroupId: 'ChangeResourceGroup moves the instance in place' } }) };
   },
 
   /** Adopt writes the group every instance is in (the default group too: nothing tells it apart). */

@@ -39,7 +39,7 @@ describe('instance-tags: desired, diff and validation', () => {
     const live = { ...d!, spec: { tags: { env: 'dev', owner: 'x' } }, ids: { instanceId: 'cri-1' }, container: 'instance[hz]', prunable: false };
     expect(diffOf(tagsKind, d!, live).changes).toEqual([
       { path: 'tags.env', before: 'dev', after: 'prod', impact: 'update' },
-      { path: 'tags.owner', before: 'x', impact: 'update', note: 'not in the declared tags (the map is authoritative)' },
+      { path: 'tags.owner', before: 'x', impact: 'update', note: 'not in the declared tags, which are authoritative' },
       { path: 'tags.team', after: 'a', impact: 'update' },
     ]);
   });
