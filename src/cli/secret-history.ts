@@ -7,8 +7,8 @@
  * value) and the `instanceId` it is set on; when the same action's `done` record follows, that
  * digest is what the run set. Runs are read in id order (start time), so the newest finished set
  * wins. Intents without a `done` (a crash mid-call) record nothing: the next plan sets the value
- * again, which is what a write-only idempotent call needs. Read only, lazily (the first lookup
- * reads every journal once), and only when a kind asks: a configuration without write-only secrets
+ * again, which is what a write-only idempotent call needs. Read only, and only when a kind asks
+ * (every journal once per plan): a configuration without write-only secrets
  * never reads the store here.
  */
 import { parseJournal } from '../apply/journal.js';
@@ -45,12 +45,13 @@ export async function scanSecrets(store: RunStore): Promise<Scan> {
   return { where: store.where, last };
 }
 
-/** A {@link SecretHistory} over the store `open` gives (opened on the first lookup only). */
+/** A {@link SecretHistory} over the store `open` gives (opened on the first read, read afresh each time). */
 export function storeSecretHistory(open: () => Promise<RunStore>): SecretHistory {
-  let scan: Promise<Scan> | undefined;
-  const load = () => (scan ??= open().then(scanSecrets));
+  let store: Promise<RunStore> | undefined;
   return {
-    where: async () => (await load()).where,
-    lookup: async (call, resourceId) => (await load()).last.get(keyOf(call, resourceId)),
+    read: async () => {
+      const scan = await scanSecrets(await (store ??= open()));
+      return { where: scan.where, lookup: (call, resourceId) => scan.last.get(keyOf(call, resourceId)) };
+    },
   };
 }

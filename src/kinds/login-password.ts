@@ -41,15 +41,20 @@ export interface AppliedSecret {
   readonly digest: string;
 }
 
+/** What a run store records of the secrets earlier runs set, as read at one moment. */
+export interface SecretRecords {
+  /** Where the records were read from, for messages: `.acrctl/runs`, `oss://bucket/prefix`. */
+  readonly where: string;
+  /** The last finished `call` on `resourceId` that recorded a digest (newest run last), if any. */
+  lookup(call: string, resourceId: string): AppliedSecret | undefined;
+}
+
 /**
  * The secrets earlier runs set (src/cli/secret-history.ts implements it over a run store). Read
- * only; `lookup` of an unknown resource answers no record.
+ * only; each `read` reads the store afresh (a plan after an apply sees what the apply set).
  */
 export interface SecretHistory {
-  /** Where the records are read from, for messages: `.acrctl/runs`, `oss://bucket/prefix`. */
-  where(): Promise<string>;
-  /** The last finished `call` on `resourceId` that recorded a digest, newest run last. */
-  lookup(call: string, resourceId: string): Promise<AppliedSecret | undefined>;
+  read(): Promise<SecretRecords>;
 }
 
 export interface LoginPasswordDeps {
@@ -169,10 +174,11 @@ export function makeLoginPasswordKind(deps: LoginPasswordDeps = {}): Kind<LoginP
       const history = deps.secretHistory;
       const declared = runningInstances(ctx).filter((x) => x.config.loginPassword !== undefined);
       if (history === undefined || declared.length === 0) return [];
-      where = await history.where();
+      const records = await history.read();
+      where = records.where;
       const out: LiveObject<LoginPasswordSpec, LoginPasswordIds, LoginPasswordKey>[] = [];
       for (const m of declared) {
-        const last = await history.lookup(LOGIN_PASSWORD_CALL, m.instanceId);
+        const last = records.lookup(LOGIN_PASSWORD_CALL, m.instanceId);
         if (last === undefined) continue;
         out.push({ id: loginPasswordAddress(m.alias), kind: 'instance-login-password', account: m.account, region: m.region, instance: m.alias, key: { instance: m.alias }, spec: { password: last.digest, setBy: `run ${last.runId}` }, ids: { instanceId: m.instanceId }, container: m.address, prunable: false, requires: [] });
       }

@@ -8,7 +8,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileAction } from '../../src/apply/verbs.js';
 import { validateSource } from '../../src/config/load.js';
+import type { Kind } from '../../src/plan/kind.js';
 import { localRunStore } from '../../src/apply/runs.js';
 import { scanSecrets } from '../../src/cli/secret-history.js';
 import { allKinds } from '../../src/kinds/index.js';
@@ -97,6 +99,29 @@ describe('login password: digests and validation', () => {
   });
 });
 
+describe('login password: crash safety', () => {
+  it('an interrupted set is never judged done (the password cannot be read): the engine sends it again', async () => {
+    const kind = makeLoginPasswordKind();
+    const action = {
+      id: 'instance[hz].settings[login-password]',
+      kind: 'instance-login-password',
+      type: 'update' as const,
+      account: 'prod',
+      region: 'cn-hangzhou',
+      instance: 'hz',
+      key: { instance: 'hz' },
+      ids: { instanceId: 'cri-1' },
+      before: { password: 'scrypt:16384:AA==:AA==', setBy: 'run 20260101T000000Z-aaaaaa' },
+      after: { password: FIRST },
+      changes: [{ path: 'password', impact: 'update' as const }],
+      dependsOn: [],
+      sensitive: ['password'],
+    };
+    const ctx = { ids: () => ({ instanceId: 'cri-1' }) } as unknown as Parameters<typeof reconcileAction>[1];
+    expect(await reconcileAction(kind as unknown as Kind, ctx, action)).toEqual({ state: 'absent' });
+  });
+});
+
 describe('login password through the CLI', () => {
   let t: TestEmulator;
   let cwd: string;
@@ -143,6 +168,8 @@ describe('login password through the CLI', () => {
     r = await cli(['apply', '--auto-approve', '--json'], env2);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await resets()).toBe(2);
+    // The verifying plan after the set reads the journal again: it sees the new hash.
+    expect(r.stderr).toContain('Verified: a new plan shows no changes.');
     expect((await cli(['plan', '--detailed-exitcode'], env2)).code).toBe(0);
 
     // The journals keep salted hashes, and the run plans and saved plans keep neither.
