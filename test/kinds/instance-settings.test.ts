@@ -4,7 +4,7 @@
  * applied, reconciled and adopted against the emulator. The login password has its own file
  * (test/kinds/login-password.test.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -123,6 +123,25 @@ describe('instance settings against the emulator', () => {
     }
     expect(await successfulCalls(estate, 'TagResources')).toBe(0);
     expect(await successfulCalls(estate, 'ChangeResourceGroup')).toBe(0);
+  });
+
+  it('drift reports a tag and a group changed by hand, and nothing once apply has put them back', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'acrctl-drift-settings-'));
+    try {
+      writeFileSync(join(cwd, 'registry.yaml'), `version: 1\naccounts:\n  prod: { uid: "${UID}" }\ninstances:\n  hz: { account: prod, region: ${REGION}, edition: Standard, name: acme-hz, tags: { env: qa }, resourceGroup: rg-platform2 }\n`);
+      const cli = cliFor(estate.t, cwd);
+      expect((await cli(['drift'])).code).toBe(0);
+      await cr('TagResources', { RegionId: REGION, ResourceType: 'Instance', ResourceId: [hz], Tag: [{ Key: 'env', Value: 'by-hand' }] });
+      await cr('ChangeResourceGroup', { ResourceId: hz, ResourceRegionId: REGION, ResourceGroupId: 'rg-elsewhere' });
+      const d = await cli(['drift']);
+      expect(d.code, d.stdout + d.stderr).toBe(2);
+      expect(d.stdout).toContain('instance[hz].settings[tags]');
+      expect(d.stdout).toContain('instance[hz].settings[resource-group]');
+      expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+      expect((await cli(['drift'])).code).toBe(0);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('adopts the user tags and the group (never system tags), and a plan of the adopted file shows no changes', async () => {
