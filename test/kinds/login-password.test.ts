@@ -181,6 +181,28 @@ describe('login password through the CLI', () => {
     expect(JSON.stringify((await t.admin('GET', '/_emulator/state')).body)).not.toContain(FIRST);
   });
 
+  it('with a shared OSS run store, another machine sees what the first one set', async () => {
+    const bucket = 'shared-runs';
+    await t.account(UID);
+    expect((await t.admin('POST', '/_emulator/oss/buckets', { accountUid: UID, region: 'cn-hangzhou', bucket })).status).toBeLessThan(300);
+    const shared = (name: string) => yaml('${env:REGISTRY_LOGIN}').replace('instances:', `runStore:\n  oss: { account: prod, region: cn-hangzhou, bucket: ${bucket}, prefix: pw }\ninstances:`).replace('acme-pw', name);
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'acrctl-pw-a-')), mkdtempSync(join(tmpdir(), 'acrctl-pw-b-'))];
+    try {
+      for (const d of [a, b]) writeFileSync(join(d, 'registry.yaml'), shared('acme-pw-oss'));
+      const env = { REGISTRY_LOGIN: FIRST };
+      const r = await cli(['apply', '--auto-approve'], env, a);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const plan = await cli(['plan', '--detailed-exitcode'], env, b);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+      const changed = await cli(['plan', '--detailed-exitcode'], { REGISTRY_LOGIN: SECOND }, b);
+      expect(changed.code).toBe(2);
+      expect(changed.stdout).toContain('will be set: not the password acrctl set in run');
+      expect(JSON.stringify((await t.admin('GET', '/_emulator/state')).body)).not.toContain(FIRST);
+    } finally {
+      for (const d of [a, b]) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('on another machine (no run store) plans "will be set" again and says why', async () => {
     const other = mkdtempSync(join(tmpdir(), 'acrctl-pw-other-'));
     try {
