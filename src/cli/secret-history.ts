@@ -23,7 +23,7 @@ interface Scan {
 const keyOf = (call: string, resourceId: string) => `${call}\u0000${resourceId}`;
 
 /** Every finished write-only set recorded in `store`'s journals, newest run last. */
-export async function scanSecrets(store: RunStore): Promise<Scan> {
+export async function readAppliedSecrets(store: RunStore): Promise<Scan> {
   const last = new Map<string, AppliedSecret>();
   for (const runId of await store.listRuns()) {
     const text = await store.readJournal(runId);
@@ -50,7 +50,7 @@ export function storeSecretHistory(open: () => Promise<RunStore>): SecretHistory
   let store: Promise<RunStore> | undefined;
   return {
     read: async () => {
-      const scan = await scanSecrets(await (store ??= open()));
+      const scan = await readAppliedSecrets(await (store ??= open()));
       return { where: scan.where, lookup: (call, resourceId) => scan.last.get(keyOf(call, resourceId)) };
     },
   };

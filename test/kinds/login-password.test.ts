@@ -12,7 +12,7 @@ import { reconcileAction } from '../../src/apply/verbs.js';
 import { validateSource } from '../../src/config/load.js';
 import type { Kind } from '../../src/plan/kind.js';
 import { localRunStore } from '../../src/apply/runs.js';
-import { scanSecrets } from '../../src/cli/secret-history.js';
+import { readAppliedSecrets } from '../../src/cli/secret-history.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { languageReferences } from '../../src/kinds/language.js';
 import { digestMatches, makeLoginPasswordKind, passwordProblem, secretDigest } from '../../src/kinds/login-password.js';
@@ -90,7 +90,7 @@ describe('login password: digests and validation', () => {
       mkdirSync(runs);
       writeFileSync(join(runs, '20260101T000000Z-aaaaaa.jsonl'), head('20260101T000000Z-aaaaaa') + set('cri-1', 'scrypt:1:old') + line({ t: 'done', id: a }) + set('cri-2', 'scrypt:1:two'));
       writeFileSync(join(runs, '20260102T000000Z-bbbbbb.jsonl'), head('20260102T000000Z-bbbbbb') + set('cri-1', 'scrypt:1:crashed'));
-      const scan = await scanSecrets(localRunStore(dir, { display: 'here' }));
+      const scan = await readAppliedSecrets(localRunStore(dir, { display: 'here' }));
       expect(scan.where).toBe('here');
       expect([...scan.last.values()]).toEqual([{ runId: '20260101T000000Z-aaaaaa', digest: 'scrypt:1:old' }]);
     } finally {
