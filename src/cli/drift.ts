@@ -19,6 +19,7 @@ import { assertNever, ExitCode } from '../errors.js';
 import { tagMatcher } from '../kinds/backfill.js';
 import { runningInstances } from '../kinds/instance.js';
 import { makeKinds } from '../kinds/index.js';
+import type { SecretHistory } from '../kinds/login-password.js';
 import { replicationRules, type RuleRef } from '../kinds/replication.js';
 import { syncRuleAddress } from '../kinds/sync-rule.js';
 import type { TagLive } from '../kinds/tag.js';
@@ -41,8 +42,8 @@ interface DriftFlags extends EstateFlags {
  * rule (not only of rules with backfill). Backfill planning is unchanged by the extra evidence: it
  * only looks at the repositories of its own rules.
  */
-function driftKinds(live: Map<string, readonly LiveObject[]>, copyFromCidr: string | undefined): Kind[] {
-  return makeKinds({ everyLiveRule: true, ...(copyFromCidr !== undefined ? { copyFromCidr } : {}) }).map(
+function driftKinds(live: Map<string, readonly LiveObject[]>, copyFromCidr: string | undefined, secretHistory?: SecretHistory): Kind[] {
+  return makeKinds({ everyLiveRule: true, ...(copyFromCidr !== undefined ? { copyFromCidr } : {}), ...(secretHistory !== undefined ? { secretHistory } : {}) }).map(
     (k): Kind => ({
       ...k,
       read: async (ctx) => {
@@ -128,7 +129,7 @@ export function registerDrift(program: Command, io: CliIo, setExit: SetExit): vo
         config: estate.config,
         configDigest: estate.configDigest,
         configFile: estate.file,
-        kinds: driftKinds(live, estate.copyFromCidr),
+        kinds: driftKinds(live, estate.copyFromCidr, estate.secretHistory),
         cloud: estate.session,
         findings: estate.findings,
         sha256,

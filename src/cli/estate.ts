@@ -25,6 +25,9 @@ import { canonical } from '../plan/canonical.js';
 import { colourWanted } from '../render/colour.js';
 import { annotate, configAnnotations, pathContext } from './github.js';
 import type { CliIo } from './io.js';
+import type { SecretHistory } from '../kinds/login-password.js';
+import { storeSecretHistory } from './secret-history.js';
+import { localStore, openOssStore, storeSpec } from './store.js';
 
 /** Flags every cloud-facing command takes. */
 export interface EstateFlags {
@@ -70,6 +73,8 @@ export interface Estate {
   readonly session: CloudSession;
   /** The public address image copies run from (`--copy-from-cidr`, ACRCTL_COPY_FROM_CIDR), when given. */
   readonly copyFromCidr?: string;
+  /** The write-only secrets earlier runs set, from this estate's run store (issue 14 item 8). */
+  readonly secretHistory?: SecretHistory;
   close(): Promise<void>;
 }
 
@@ -123,7 +128,13 @@ export async function openEstate(flags: EstateFlags, io: CliIo, opts: { readonly
   await opts.afterConfig?.(config);
   const copyFromCidr = copyFromCidrOf(flags, io);
   const { session, close } = await openSession(flags, config.accounts, io);
-  return { file: flags.file, config, configDigest, findings, sensitiveValues, session, ...(copyFromCidr !== undefined ? { copyFromCidr } : {}), close };
+  // The run store apply uses (--run-store, ACRCTL_RUN_STORE, runStore, else .acrctl/): read only if a kind asks.
+  const runStore = (flags as { readonly runStore?: string }).runStore;
+  const secretHistory = storeSecretHistory(async () => {
+    const spec = storeSpec(runStore, io.env, config, flags.file);
+    return spec === undefined ? localStore(io) : openOssStore(spec, config, session, io.env);
+  });
+  return { file: flags.file, config, configDigest, findings, sensitiveValues, session, ...(copyFromCidr !== undefined ? { copyFromCidr } : {}), secretHistory, close };
 }
 
 /** `--copy-from-cidr` or ACRCTL_COPY_FROM_CIDR, checked: an IPv4 address or CIDR block. */

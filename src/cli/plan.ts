@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AcrctlError, ExitCode } from '../errors.js';
-import { allKinds, makeKinds } from '../kinds/index.js';
+import { makeKinds } from '../kinds/index.js';
 import type { Plan } from '../plan/model.js';
 import { computePlan } from '../plan/planner.js';
 import { renderDot } from '../render/dot.js';
@@ -41,7 +41,7 @@ export async function planEstate(estate: Estate, targets: readonly string[] = []
     config: estate.config,
     configDigest: estate.configDigest,
     configFile: estate.file,
-    kinds: estate.copyFromCidr !== undefined ? makeKinds({ copyFromCidr: estate.copyFromCidr }) : allKinds,
+    kinds: makeKinds({ ...(estate.copyFromCidr !== undefined ? { copyFromCidr: estate.copyFromCidr } : {}), ...(estate.secretHistory !== undefined ? { secretHistory: estate.secretHistory } : {}) }),
     cloud: estate.session,
     findings: estate.findings,
     targets,

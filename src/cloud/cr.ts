@@ -2419,4 +2419,119 @@ export class CrClient {
   deleteEventCenterRule(req: Sev.DeleteEventCenterRuleRequest): Promise<Sev.DeleteEventCenterRuleResponse> {
     return this.#call('DeleteEventCenterRule', req, IDEMPOTENT_WRITE);
   }
+  // Instance settings (issue 14 item 8): resource tags, resource group, login password
+
+  /** `ResourceId`, `Tag` flattened as ResourceId.N, Tag.N.Key/Value. */
+  tagResources(req: TagResourcesRequest): Promise<TagResourcesResponse> {
+    return this.#call('TagResources', req, IDEMPOTENT_WRITE);
+  }
+  /** `ResourceId`, `TagKey` flattened as ResourceId.N, TagKey.N. */
+  untagResources(req: UntagResourcesRequest): Promise<UntagResourcesResponse> {
+    return this.#call('UntagResources', req, IDEMPOTENT_WRITE);
+  }
+  listTagResources(req: ListTagResourcesRequest): Promise<ListTagResourcesResponse> {
+    return this.#call('ListTagResources', req, READ);
+  }
+  /** Every tag of these resources: NextToken pages (the only pagination ListTagResources has). */
+  async allTagResources(filter: Omit<ListTagResourcesRequest, 'NextToken'>): Promise<CrTagResource[]> {
+    const out: CrTagResource[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 10_000; page++) {
+      const r = await this.listTagResources({ ...filter, ...(token !== undefined ? { NextToken: token } : {}) });
+      out.push(...(r.TagResources?.TagResource ?? []));
+      token = r.NextToken === undefined || r.NextToken === '' ? undefined : r.NextToken;
+      if (token === undefined) return out;
+    }
+    return out;
+  }
+  /** Moves a resource (an instance) to another resource group. */
+  changeResourceGroup(req: ChangeResourceGroupRequest): Promise<ChangeResourceGroupResponse> {
+    return this.#call('ChangeResourceGroup', req, IDEMPOTENT_WRITE);
+  }
+  /** The password is a secret: never print, log or journal the request. */
+  resetLoginPassword(req: ResetLoginPasswordRequest): Promise<ResetLoginPasswordResponse> {
+    return this.#call('ResetLoginPassword', req, IDEMPOTENT_WRITE);
+  }
+}
+
+// ---- Instance settings (issue 14 item 8), as the official SDK models (cr20181201 2.2.2) ----
+
+/** TagResources: Adds tags to resources. Instance resources are supported (at most 20 tags per instance, remarks). */
+export interface TagResourcesRequest {
+  /** region ID of the resources; e.g. cn-hangzhou */
+  readonly RegionId: string;
+  /** resource IDs; flattened as ResourceId.N */
+  readonly ResourceId: readonly string[];
+  /** type of the resource; e.g. Instance */
+  readonly ResourceType: string;
+  /** tag list; flattened as Tag.N.Key, Tag.N.Value */
+  readonly Tag: readonly { readonly Key?: string; readonly Value?: string }[];
+}
+export interface TagResourcesResponse {
+  readonly RequestId?: string;
+}
+
+/** UntagResources: Removes tags from resources. Instance resources are supported. */
+export interface UntagResourcesRequest {
+  /** remove all tags of the resources; e.g. true */
+  readonly All?: boolean;
+  readonly RegionId: string;
+  /** resource IDs; flattened as ResourceId.N */
+  readonly ResourceId?: readonly string[];
+  /** e.g. Instance */
+  readonly ResourceType: string;
+  /** keys removed; flattened as TagKey.N */
+  readonly TagKey?: readonly string[];
+}
+export interface UntagResourcesResponse {
+  readonly RequestId?: string;
+}
+
+/** ListTagResources: Queries the tags of resources (NextToken pagination; ResourceId.N or Tag.N needed). */
+export interface ListTagResourcesRequest {
+  readonly NextToken?: string;
+  readonly RegionId: string;
+  readonly ResourceId?: readonly string[];
+  /** e.g. Instance */
+  readonly ResourceType: string;
+  readonly Tag?: readonly { readonly Key?: string; readonly Value?: string }[];
+}
+export interface ListTagResourcesResponse {
+  readonly NextToken?: string;
+  readonly RequestId?: string;
+  readonly TagResources?: {
+    readonly TagResource?: readonly CrTagResource[];
+  };
+}
+/** One resource tag as ListTagResources gives it. */
+export interface CrTagResource {
+  readonly ResourceId?: string;
+  readonly ResourceType?: string;
+  readonly TagKey?: string;
+  readonly TagValue?: string;
+}
+
+/** ChangeResourceGroup: Changes the resource group to which a resource belongs. */
+export interface ChangeResourceGroupRequest {
+  /** e.g. rg-aekz5nlvlaksnvi */
+  readonly ResourceGroupId: string;
+  /** e.g. cri-8qong6ve5p3mhlgt */
+  readonly ResourceId: string;
+  /** e.g. cn-shenzhen-finance-1 */
+  readonly ResourceRegionId: string;
+}
+export interface ChangeResourceGroupResponse {
+  readonly RequestId?: string;
+}
+
+/** ResetLoginPassword: Resets the logon password of a Container Registry instance. */
+export interface ResetLoginPasswordRequest {
+  readonly InstanceId: string;
+  /** a secret: never logged */
+  readonly Password: string;
+}
+export interface ResetLoginPasswordResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
 }

@@ -128,6 +128,12 @@ export interface Instance {
   readonly storageRoutingRules?: readonly StorageRoute[];
   /** Event notification rules (natural key: name). The API cannot create them or read them back (no Create, no Get): a declared rule must first be created in the console (the plan says how, field by field); acrctl then sends the declared configuration on every apply (it cannot compare it) and deletes undeclared rules under `prune: true`. A rule with only `name` is tracked for existence alone. No Terraform or ROS counterpart. */
   readonly eventRules?: readonly EventRule[];
+  /** Resource tags of the instance (API TagResources; Terraform alicloud_cr_ee_instance.tags), at most 20. Authoritative, as in Terraform: once declared (even `{}`), user tags it does not list are removed on apply. Keys are 1-128 characters, values 0-128 (quote numbers), neither containing `http://` or `https://`; keys starting with `acs:` or `aliyun` are system tags, which acrctl never sets, compares or removes. Without `tags`, the instance keeps whatever tags it has. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Resource group of the instance (API ChangeResourceGroup; Terraform alicloud_cr_ee_instance.resource_group_id). A change moves the instance in place; the plan shows the group it leaves and the one it joins. Without it, the instance stays in its group. */
+  readonly resourceGroup?: string;
+  /** Registry login password of the instance (API ResetLoginPassword; Terraform alicloud_cr_ee_instance.password), 8-32 characters mixing two of letters, digits and symbols. A secret: only as `${env:NAME}` (anything else is the error secret/in-config). Write-only: no API reads it back, so the plan says "will be set" whenever the run store holds no record that acrctl set this very password (the journal keeps a salted hash, never the value). Adopt never writes it. */
+  readonly loginPassword?: string;
 }
 
 /** A VPC endpoint link. */

@@ -63,7 +63,20 @@ export function scanSecrets(value: unknown, locate: Locator): SecretScan {
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
         const p = [...path, k];
-        if (isSecretKey(k)) {
+        if (isSecretKey(k) && p.length === 3 && p[0] === 'instances' && k === 'loginPassword') {
+          // An instance's login password (issue 14 item 8): allowed as `${env:NAME}` only. The path
+          // is kept from every schema message either way, so the value is never echoed.
+          secretKeyPaths.add(pathKey(p));
+          if (typeof child !== 'string' || !/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/.test(child)) {
+            findings.push({
+              id: 'secret/in-config',
+              severity: 'error',
+              message: 'a login password is a secret: give it as ${env:NAME} and set NAME in the environment (the value is not shown)',
+              location: locate(p, 'value'),
+              path: p,
+            });
+          }
+        } else if (isSecretKey(k)) {
           secretKeyPaths.add(pathKey(p));
           findings.push({
             id: 'secret/in-config',

@@ -23,6 +23,9 @@ import { datacenterRouteKind } from './datacenter-route.js';
 import { customDomainKind } from './custom-domain.js';
 import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
+import { instanceTagsKind } from './instance-tags.js';
+import { resourceGroupKind } from './resource-group.js';
+import { makeLoginPasswordKind, type LoginPasswordDeps } from './login-password.js';
 import { internetEndpointKind } from './internet-endpoint.js';
 import { lifecyclePreviewKind, lifecycleRuleKind } from './lifecycle-rule.js';
 import { namespaceKind } from './namespace.js';
@@ -43,7 +46,7 @@ import { storageRoutingKind } from './storage-routing.js';
 import { eventRuleKind } from './event-rule.js';
 
 /** What the kinds may be given when they are made; every field is optional (plans need none). */
-export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps {}
+export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps, LoginPasswordDeps {}
 
 /** Every kind, made with the given dependencies. */
 export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
@@ -84,6 +87,10 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     // issue 14 items 8 and 10 (storage routing, event rules)
     storageRoutingKind,
     eventRuleKind,
+    // issue 14 item 8 (instance settings): resource tags, resource group, login password
+    instanceTagsKind,
+    resourceGroupKind,
+    makeLoginPasswordKind(deps),
   ];
 }
 

@@ -69,6 +69,8 @@ export interface MatchedInstance {
 /** What `instance` live objects carry besides the compared spec: the status (volatile, so not spec). */
 export interface InstanceLive extends LiveObject<InstanceSpec, InstanceIds, InstanceKey> {
   readonly status: string;
+  /** ListInstance's ResourceGroupId, for the resource-group kind (issue 14 item 8); not compared here. */
+  readonly resourceGroupId?: string;
 }
 
 function statusOf(l: LiveObject): string {
@@ -558,6 +560,7 @@ export const instanceKind: Kind<InstanceSpec, InstanceIds, InstanceKey> = {
             prunable: false,
             requires: [],
             status,
+            ...(i.ResourceGroupId !== undefined && i.ResourceGroupId !== '' ? { resourceGroupId: i.ResourceGroupId } : {}),
           };
           out.push(obj);
         }

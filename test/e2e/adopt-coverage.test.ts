@@ -132,3 +132,29 @@ it('adopts event rules by name into a file that plans clean', { timeout: 120_000
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+// issue 14 item 8 (instance settings): user tags and the resource group are adopted; the login
+// password is write-only, so adopt never writes it (docs/adopt.md), and the round trip holds.
+it('adopts instance settings: user tags and the resource group, never the login password', { timeout: 120_000 }, async () => {
+  const t = await startTestEmulator();
+  const cwd = mkdtempSync(join(tmpdir(), 'acrctl-adopt-instance-settings-'));
+  const password = 'Adopt-me-n0t';
+  try {
+    writeFileSync(join(cwd, 'registry.yaml'), readFileSync(join(golden, 'instance-settings', 'registry.yaml')));
+    const cli = cliFor(t, cwd, { ACR_LOGIN_PASSWORD: password });
+    const applied = await applyWithGates(t, cwd, cli);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    writeFileSync(join(cwd, 'accounts.yaml'), 'version: 1\naccounts:\n  prod: { uid: "1234567890123456" }\n');
+    const { result: r, mutating } = await callsDuring(t, () => cli(['adopt', '-f', 'accounts.yaml', '-o', 'adopted.yaml']));
+    expect(r.code, r.stderr).toBe(0);
+    expect(mutating).toEqual([]);
+    const text = readFileSync(join(cwd, 'adopted.yaml'), 'utf8');
+    const inst = (parse(text) as { instances: Record<string, Record<string, unknown>> }).instances['acme-settings']!;
+    expect([inst['tags'], inst['resourceGroup'], 'loginPassword' in inst]).toEqual([{ env: 'prod', team: 'platform' }, 'rg-platform', false]);
+    expect(text + r.stdout + r.stderr).not.toContain(password);
+    await expectRoundTrip(cli, 'adopted.yaml', cwd);
+  } finally {
+    await t.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});

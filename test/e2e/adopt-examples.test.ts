@@ -14,6 +14,7 @@ import { parse } from 'yaml';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { expectGolden } from '../support/golden.js';
 import { seedEstate } from '../support/seed.js';
+import { EXAMPLE_ENV } from '../support/example-env.js';
 import { applyWithGates, callsDuring, cliFor, expectRoundTrip } from '../adopt/support.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -54,7 +55,7 @@ describe.each(EXAMPLES)('adopt example %s', (example) => {
       const text = readFileSync(join(hasScenario ? scenario : join(examples, example), 'registry.yaml'), 'utf8');
       writeFileSync(join(cwd, 'registry.yaml'), text);
       if (!existsSync(join(scenario, 'seed.json'))) await seedPersonalSources(t, text);
-      const cli = cliFor(t, cwd, env);
+      const cli = cliFor(t, cwd, { ...EXAMPLE_ENV, ...env }); // issue 14 item 8: examples' ${env:} secrets
       // Without a scenario, the example's own seed makes what it assumes (an international-site
       // account, a partner's instance and role), as a user would with `acrctl emulator seed`.
       if (!hasScenario) {

@@ -222,7 +222,8 @@ describe('acrctl adopt: a messy estate seeded through the APIs', () => {
     ]);
     // The namespace the same-account rule copies into is exactly what the rule derives: folded.
     expect(doc.instances['messy-twin-cn-shanghai']!.namespaces).toBeUndefined();
-    expect(doc.instances['messy-idle']).toEqual({ account: 'a', region: 'cn-shenzhen', edition: 'Standard', name: 'messy-idle' });
+    // Its resource group is written too (issue 14 item 8): nothing tells the account's default group apart.
+    expect(doc.instances['messy-idle']).toEqual({ account: 'a', region: 'cn-shenzhen', edition: 'Standard', name: 'messy-idle', resourceGroup: 'rg-default334444' });
     // The role, its attachment and its trust are derived; the description and the extra Deny are not.
     expect(doc.crossAccountRoles).toEqual({
       // No rule derives a's role: adopted from what it trusts and which instances its policy names.

@@ -25,6 +25,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, parsePolicyDocument } from '../../src/emulator/services/ram/policy.js';
 import { startTestEmulator, type ClientKeys, type TestEmulator } from '../helpers/emulator.js';
 import { runCli } from '../support/cli.js';
+import { EXAMPLE_ENV } from '../support/example-env.js';
 import { passGates } from '../support/gates.js';
 
 const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -161,9 +162,9 @@ class Credentials {
 }
 
 async function policies(cwd: string, file: string, command: Command): Promise<Map<string, Doc>> {
-  const r = await runCli(['policy', '-f', file, '--for', command, '--format', 'json'], { cwd });
+  const r = await runCli(['policy', '-f', file, '--for', command, '--format', 'json'], { cwd, env: { ...EXAMPLE_ENV } }); // issue 14 item 8: examples' ${env:} secrets
   expect(r.code, r.stderr).toBe(0);
-  const again = await runCli(['policy', '-f', file, '--for', command, '--format', 'json'], { cwd });
+  const again = await runCli(['policy', '-f', file, '--for', command, '--format', 'json'], { cwd, env: { ...EXAMPLE_ENV } });
   expect(again.stdout, 'the output is deterministic').toBe(r.stdout);
   return new Map((JSON.parse(r.stdout) as PolicyOutput).accounts.map((a) => [a.account, a.policy] as const));
 }
@@ -230,9 +231,9 @@ describe.each(EXAMPLES)('examples/%s with exactly the policies acrctl policy pri
       const config = parse(text) as Config;
       writeFileSync(join(cwd, 'registry.yaml'), text);
       const file = join(cwd, 'registry.yaml');
-      expect((await runCli(['emulator', 'seed', dir, '--endpoint', t.url], { cwd })).code).toBe(0);
+      expect((await runCli(['emulator', 'seed', dir, '--endpoint', t.url], { cwd, env: { ...EXAMPLE_ENV } })).code).toBe(0);
       const creds = new Credentials(t, config, join(cwd, 'home'));
-      const cli = (args: string[]) => runCli([...args, '-f', file, '--endpoint', t.url, '--emulator-credentials', 'declared'], { cwd, env: creds.env });
+      const cli = (args: string[]) => runCli([...args, '-f', file, '--endpoint', t.url, '--emulator-credentials', 'declared'], { cwd, env: { ...creds.env, ...EXAMPLE_ENV } }); // issue 14 item 8
       let since = (await authorised(t, 0)).last;
 
       // apply: create the estate, then change it.

@@ -15,6 +15,7 @@ import type { CallVerb, Kind } from '../../src/plan/kind.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { runCli } from '../support/cli.js';
+import { EXAMPLE_ENV } from '../support/example-env.js';
 import { passGates } from '../support/gates.js';
 
 interface Made {
@@ -79,7 +80,7 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
     try {
       const dir = join(examplesDir, name);
       const file = join(dir, 'registry.yaml');
-      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd });
+      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd, env: { ...EXAMPLE_ENV } }); // issue 14 item 8: examples' ${env:} secrets
       expect((await cli(['emulator', 'seed', dir])).code).toBe(0);
       expect((await cli(['plan', '-f', file])).code).toBe(0);
       let r = await cli(['apply', '-f', file, '--auto-approve']);

@@ -9,6 +9,27 @@ import { issueCredential, TEMP_USERNAME } from '../../../registry/credentials.js
 
 const INSTANCE_STATUSES = ['PENDING', 'INIT_ERROR', 'STARTING', 'RUNNING', 'STOPPING', 'STOPPED', 'DELETING', 'DELETED'];
 
+/** At most 20 tags per instance (TagResources remarks); the request limit is taken to be the same (chosen). */
+const MAX_TAGS = 20;
+
+/** System tags (`acs:`, `aliyun` prefixes, any case) are set by the platform, never by a caller. */
+function isSystemTag(key: string): boolean {
+  return /^(acs:|aliyun)/i.test(key);
+}
+
+/** Alibaba Cloud tag rules (Resource Management): key 1-128 characters, no system prefix, no URL scheme. */
+function checkTagKey(key: string): void {
+  if (key.length > 128) throw invalidParameter('Tag.N.Key', 'is at most 128 characters.');
+  if (isSystemTag(key)) throw invalidParameter('Tag.N.Key', `${key} starts with acs: or aliyun, which are reserved for system tags.`);
+  if (/https?:\/\//i.test(key)) throw invalidParameter('Tag.N.Key', 'cannot contain http:// or https://.');
+}
+
+/** Tag values: 0-128 characters, no URL scheme. */
+function checkTagValue(value: string): void {
+  if (value.length > 128) throw invalidParameter('Tag.N.Value', 'is at most 128 characters.');
+  if (/https?:\/\//i.test(value)) throw invalidParameter('Tag.N.Value', 'cannot contain http:// or https://.');
+}
+
 function tagsOf(inst: InstanceRecord): { TagKey: string; TagValue: string }[] {
   return inst.tags.map((t) => ({ TagKey: t.key, TagValue: t.value }));
 }
@@ -106,6 +127,10 @@ export const instanceActions: Readonly<Record<string, RpcAction>> = {
   ChangeResourceGroup: action(true, (ctx, p, st) => {
     const rg = requireString(p, 'ResourceGroupId');
     const id = requireString(p, 'ResourceId');
+    const region = requireString(p, 'ResourceRegionId');
+    // Resource Manager is not emulated: any well-formed id names a group (chosen).
+    if (!/^rg-[a-z0-9]{1,60}$/.test(rg)) throw invalidParameter('ResourceGroupId', `${rg} is not a resource group id.`);
+    if (region !== ctx.region) throw invalidParameter('ResourceRegionId', `the instance is in ${ctx.region}.`);
     const inst = callInstance(ctx, { ...p, InstanceId: id }, st, false);
     inst.resourceGroupId = rg;
     inst.modifiedAt = ctx.now();
@@ -116,11 +141,28 @@ export const instanceActions: Readonly<Record<string, RpcAction>> = {
     if (requireString(p, 'ResourceType') !== 'Instance') throw invalidParameter('ResourceType', 'only Instance is supported.');
     const tags = repeatObjects(p, 'Tag');
     if (tags.length === 0) throw invalidParameter('Tag', 'at least one tag is required.');
-    for (const id of repeatList(p, 'ResourceId')) {
-      const inst = callInstance(ctx, { InstanceId: id }, st, false);
+    if (tags.length > MAX_TAGS) throw invalidParameter('Tag', `at most ${MAX_TAGS} tags per request.`);
+    const ids = repeatList(p, 'ResourceId');
+    if (ids.length === 0) throw invalidParameter('ResourceId', 'at least one resource is required.');
+    const seen = new Set<string>();
+    for (const t of tags) {
+      const key = t['Key'];
+      if (key === undefined || key === '') throw invalidParameter('Tag.N.Key', 'is required.');
+      checkTagKey(key);
+      checkTagValue(t['Value'] ?? '');
+      if (seen.has(key)) throw invalidParameter('Tag.N.Key', `${key} is given twice.`);
+      seen.add(key);
+    }
+    const insts = ids.map((id) => callInstance(ctx, { InstanceId: id }, st, false));
+    for (const inst of insts) {
+      const user = new Set(inst.tags.filter((t) => !isSystemTag(t.key)).map((t) => t.key));
+      for (const k of seen) user.add(k);
+      // The documented limit: at most 20 tags per instance, checked before anything is bound.
+      if (user.size > MAX_TAGS) throw crError('TAG_QUOTA_EXCEED', `An instance can have at most ${MAX_TAGS} tags; ${inst.instanceId} would have ${user.size}.`);
+    }
+    for (const inst of insts) {
       for (const t of tags) {
-        const key = t['Key'];
-        if (key === undefined || key === '') throw invalidParameter('Tag.N.Key', 'is required.');
+        const key = t['Key']!;
         const value = t['Value'] ?? '';
         const existing = inst.tags.find((x) => x.key === key);
         if (existing !== undefined) existing.value = value;
@@ -134,10 +176,14 @@ export const instanceActions: Readonly<Record<string, RpcAction>> = {
     if (requireString(p, 'ResourceType') !== 'Instance') throw invalidParameter('ResourceType', 'only Instance is supported.');
     const keys = repeatList(p, 'TagKey');
     const all = optionalString(p, 'All') === 'true';
-    for (const id of repeatList(p, 'ResourceId')) {
-      const inst = callInstance(ctx, { InstanceId: id }, st, false);
-      inst.tags = all ? [] : inst.tags.filter((t) => !keys.includes(t.key));
-    }
+    const ids = repeatList(p, 'ResourceId');
+    if (ids.length === 0) throw invalidParameter('ResourceId', 'at least one resource is required.');
+    if (!all && keys.length === 0) throw invalidParameter('TagKey', 'give the keys to remove, or All=true.');
+    if (keys.length > MAX_TAGS) throw invalidParameter('TagKey', `at most ${MAX_TAGS} keys per request.`);
+    for (const k of keys) if (isSystemTag(k)) throw invalidParameter('TagKey', `${k} is a system tag and cannot be removed.`);
+    const insts = ids.map((id) => callInstance(ctx, { InstanceId: id }, st, false));
+    // All=true removes every user tag; system tags (acs:, aliyun) stay (chosen, as the console does).
+    for (const inst of insts) inst.tags = inst.tags.filter((t) => (all ? isSystemTag(t.key) : !keys.includes(t.key)));
     return ok();
   }),
 
@@ -145,6 +191,8 @@ export const instanceActions: Readonly<Record<string, RpcAction>> = {
     if (requireString(p, 'ResourceType') !== 'Instance') throw invalidParameter('ResourceType', 'only Instance is supported.');
     const ids = repeatList(p, 'ResourceId');
     const filter = repeatObjects(p, 'Tag');
+    // Documented: ResourceId.N or Tag.N (at least one) names what is listed.
+    if (ids.length === 0 && filter.length === 0) throw invalidParameter('ResourceId', 'give ResourceId.N or Tag.N.');
     const insts = ids.length > 0 ? ids.map((id) => callInstance(ctx, { InstanceId: id }, st, false)) : liveInstances(st, ctx.accountUid, ctx.region, ctx.now());
     const rows: Record<string, string>[] = [];
     for (const inst of insts) {
