@@ -157,6 +157,12 @@ const cr: Record<string, RamActionRule> = {
   ListRepoSyncTask: rule('cr:ListRepositorySync', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateRepositorySync'),
   GetRepoSyncTask: rule('cr:GetRepositorySync', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateRepositorySync'),
   CancelRepoSyncTask: rule('cr:CancelRepositorySync', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateRepositorySync'),
+  // Build rules and source-code bindings (issue 14 item 9); CreateRepoBuildRule and ListRepoBuildRule are above.
+  GetRepoSourceCodeRepo: rule('cr:GetSourceRepository', ALL, 'documented', `${API_DOC} (All Resources)`),
+  CreateRepoSourceCodeRepo: rule('cr:CreateSourceRepository', ALL, 'documented', `${API_DOC} (All Resources)`),
+  UpdateRepoSourceCodeRepo: rule('cr:UpdateSourceRepository', ALL, 'guessed', 'named like cr:CreateSourceRepository'),
+  UpdateRepoBuildRule: rule('cr:UpdateRepositoryBuildRule', CR_REPOSITORY, 'documented', API_DOC),
+  DeleteRepoBuildRule: rule('cr:DeleteRepositoryBuildRule', CR_REPOSITORY, 'guessed', 'named like cr:UpdateRepositoryBuildRule'),
 };
 
 // ---- Container Registry Personal Edition (cr 2016-06-07, ROA) ---------------------------------
