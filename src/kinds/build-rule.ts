@@ -254,7 +254,7 @@ const LANGUAGE: LanguageFragment = {
       },
       allOf: [
         { if: { required: ['branch'] }, then: { properties: { gitTag: { not: {}, errorMessage: 'a build rule has branch or gitTag, not both' } } } },
-        { if: { not: { required: ['branch'] } }, then: { required: ['gitTag'], errorMessage: 'a build rule needs branch or gitTag' } },
+        { if: { not: { required: ['branch'] } }, then: { required: ['gitTag'] } },
       ],
     },
   },

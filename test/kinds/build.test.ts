@@ -125,7 +125,7 @@ describe('build-source and build-rule: against the emulator, through the CLI', (
     const out = r.stdout + r.stderr;
     expect(out).toMatch(/bad\.yaml:19:\d+.*build rule "branch:main:latest" is declared twice/);
     expect(out).toContain('branch or gitTag, not both');
-    expect(out).toContain('needs branch or gitTag');
+    expect(out).toContain('is missing the required key "gitTag"');
   });
 
   it('plans the bind with a finding naming the console-only account; apply stops with a typed error until it is bound', async () => {
