@@ -329,7 +329,7 @@ export const buildSourceKind: Kind<BuildSourceSpec, BuildSourceIds, BuildSourceK
       findings.push({
         id: 'build-source-account',
         severity: 'warning',
-        message: `${d.id} binds ${platform} ${String(d.spec['namespace'])}/${String(d.spec['repository'])}: it needs a ${PLATFORM_NAMES[platform] ?? platform} account bound to instance ${name} in the console (Repositories → Code Source), which no API can read or make; without it apply stops at this bind`,
+        message: `binds ${platform} ${String(d.spec['namespace'])}/${String(d.spec['repository'])}: it needs a ${PLATFORM_NAMES[platform] ?? platform} account bound to instance ${name} in the console (Repositories → Code Source), which no API can read or make; without it apply stops at this bind`,
         where: d.id,
         key: Object.fromEntries(Object.entries(d.key).map(([k, v]) => [k, String(v)])),
       });
@@ -340,7 +340,7 @@ export const buildSourceKind: Kind<BuildSourceSpec, BuildSourceIds, BuildSourceK
       findings.push({
         id: 'build-source-not-unbound',
         severity: 'info',
-        message: `${l.id} is bound to ${String(l.spec['platform'])} ${String(l.spec['namespace'])}/${String(l.spec['repository'])} and registry.yaml declares no build.source: acrctl leaves it bound, as the API has no call to unbind a source (unbind it in the console's Build page)`,
+        message: `bound to ${String(l.spec['platform'])} ${String(l.spec['namespace'])}/${String(l.spec['repository'])} and registry.yaml declares no build.source: acrctl leaves it bound, as the API has no call to unbind a source (unbind it in the console's Build page)`,
         where: l.id,
         key: Object.fromEntries(Object.entries(l.key).map(([k, v]) => [k, String(v)])),
       });
