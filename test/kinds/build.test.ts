@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
-import type { RegistryDocument } from '../../src/config/model.js';
+import type { RegistryDocument, Repository } from '../../src/config/model.js';
 import { buildRuleKind } from '../../src/kinds/build-rule.js';
 import { buildSourceKind } from '../../src/kinds/build-source.js';
 import { allKinds } from '../../src/kinds/index.js';
@@ -44,7 +44,7 @@ instances:
 ${build}
 `;
 
-const config = (build: NonNullable<NonNullable<RegistryDocument['instances']>[string]['namespaces']>[string]['repositories']): RegistryDocument => ({
+const config = (build: Readonly<Record<string, Repository>>): RegistryDocument => ({
   version: 1,
   accounts: { prod: { uid: UID } },
   instances: { hz: { account: 'prod', region: 'cn-hangzhou', edition: 'Basic', name: 'acme-hz', namespaces: { apps: { repositories: build } } } },

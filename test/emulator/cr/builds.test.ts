@@ -42,8 +42,8 @@ describe('source-code binding', () => {
     expect((await bind('GITHUB', 'elsewhere')).status).toBe(200);
     expectCrError(await cr('CreateRepoSourceCodeRepo', source), 'SOURCE_ACCOUNT_NOT_BOUND');
     const bound = await bind('GITHUB');
-    expect(bound).toMatchObject({ status: 200, body: { platforms: ['GITHUB'] } });
-    expect((await bind('GITHUB')).body).toEqual({ platforms: ['GITHUB'] });
+    expect(bound).toMatchObject({ status: 200, body: { platforms: ['GITHUB'], created: true } });
+    expect((await bind('GITHUB')).body).toEqual({ platforms: ['GITHUB'], created: false });
     expectCr('CreateRepoSourceCodeRepo', await cr('CreateRepoSourceCodeRepo', { ...source, AutoBuild: true, OverseaBuild: true }));
     const got = await cr('GetRepoSourceCodeRepo', { RepoId: repo });
     expectCr('GetRepoSourceCodeRepo', got, ['CodeRepoType', 'CodeRepoNamespaceName', 'CodeRepoName', 'CodeRepoDomain', 'AutoBuild', 'DisableCacheBuild', 'OverseaBuild', 'RepoId']);

@@ -215,7 +215,7 @@ export const buildAdminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/_emulator/cr/code-sources',
     summary:
-      'Bind a code-platform account to an instance, as the console\'s Code Source page does (OAuth; no API): {"accountUid","region","instanceName","platform":"GITHUB"|"GITLAB"|"GITEE"|"CODE"|"CODEUP"}. Keyed by instance name, so it may come before the instance is bought; binding twice is a no-op. Answers {"platforms":[…]}.',
+      'Bind a code-platform account to an instance, as the console\'s Code Source page does (OAuth; no API): {"accountUid","region","instanceName","platform":"GITHUB"|"GITLAB"|"GITEE"|"CODE"|"CODEUP"}. Keyed by instance name, so it may come before the instance is bought; binding twice is a no-op. Answers {"platforms":[…],"created":true|false}.',
     handle(ctx, _pp, raw) {
       settle(ctx);
       const b = bodyOf(raw);
@@ -226,8 +226,9 @@ export const buildAdminRoutes: readonly AdminRoute[] = [
       const st = crState(ctx);
       const key = codeSourceKey(accountUid, text(b, 'region'), text(b, 'instanceName'));
       const list = ((st.codeSources ??= {})[key] ??= []);
-      if (!list.includes(platform)) list.push(platform);
-      return { platforms: [...list] };
+      const created = !list.includes(platform);
+      if (created) list.push(platform);
+      return { platforms: [...list], created };
     },
   },
 ];
