@@ -559,6 +559,7 @@ export interface CustomDomainCertificate {
 
 /** The build configuration of a repository: its source binding (`source`) and its build rules (`rules`). */
 export interface RepositoryBuild {
+  /** The source-code repository it builds from; removing it does not unbind it (no API can). */
   readonly source?: BuildSource;
   /** Build rules (natural key: the push (`branch` or `gitTag`) and `imageTag`). Rules that registry.yaml does not declare are deleted under `prune: true`. */
   readonly rules?: readonly BuildRule[];

@@ -181,7 +181,7 @@ const LANGUAGE: LanguageFragment = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        source: { $ref: '#/$defs/buildSource' },
+        source: { description: 'The source-code repository it builds from; removing it does not unbind it (no API can).', $ref: '#/$defs/buildSource' },
         rules: {
           description: 'Build rules (natural key: the push (`branch` or `gitTag`) and `imageTag`). Rules that registry.yaml does not declare are deleted under `prune: true`.',
           type: 'array',
