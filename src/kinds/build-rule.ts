@@ -379,13 +379,13 @@ export const buildRuleKind: Kind<BuildRuleSpec, BuildRuleIds, BuildRuleKey> = {
     };
     const repoPath = ['instances', instance, 'namespaces', namespace, 'repositories', repository];
     const pieces: ConfigPiece[] = [];
-    // `build` exists when the repository's source was adopted; otherwise the repository's first rule makes it.
+    // `build` exists when the repository's source was adopted; otherwise the repository's first rule (adopt places by address) makes it.
     const first = ctx
       .live('build-rule')
       .filter((x) => x.container === l.container && !String(x.key['imageTag']).includes('#'))
       .map((x) => x.id)
       .sort()[0];
-    if (!hasLiveSource(ctx.live('build-source'), instance, namespace, repository) && first === l.id) pieces.push({ entry: repoPath, key: 'build', value: {} });
+    if (!hasLiveSource(ctx.live('build-source'), instance, namespace, repository) && first === l.id) pieces.push({ set: repoPath, fields: { build: {} } });
     pieces.push({ item: [...repoPath, 'build', 'rules'], value, order: buildRuleName(push, name, imageTag) });
     return { pieces };
   },

@@ -360,7 +360,7 @@ export const buildSourceKind: Kind<BuildSourceSpec, BuildSourceIds, BuildSourceK
       ...(s.overseaBuild !== BUILD_SOURCE_DEFAULTS.overseaBuild ? { overseaBuild: s.overseaBuild } : {}),
     };
     if (!(CODE_PLATFORMS as readonly string[]).includes(s.platform)) return { notes: [{ address: l.id, message: `not adopted: platform ${JSON.stringify(s.platform)} has no form in the language` }] };
-    return { pieces: [{ entry: ['instances', l.key.instance, 'namespaces', l.key.namespace, 'repositories', l.key.repository], key: 'build', value: { source } }] };
+    return { pieces: [{ set: ['instances', l.key.instance, 'namespaces', l.key.namespace, 'repositories', l.key.repository], fields: { build: { source } } }] };
   },
 
   observe,
