@@ -190,6 +190,8 @@ const crpe: Record<string, RamActionRule> = {
   GetRepoTags: rule('cr:ListRepositoryTag', PE_REPOSITORY, 'guessed', PE_NOTE),
   GetRepoTag: rule('cr:GetRepositoryTag', PE_REPOSITORY, 'guessed', PE_NOTE),
   DeleteImage: rule('cr:DeleteRepositoryTag', PE_REPOSITORY, 'guessed', PE_NOTE),
+  // issue 14 item 9: the build rules an import re-creates in the instance.
+  GetRepoBuildRuleList: rule('cr:ListRepositoryBuildRule', PE_REPOSITORY, 'guessed', `${PE_NOTE}; named as the Enterprise Edition's ListRepoBuildRule`),
 };
 
 // ---- BssOpenApi --------------------------------------------------------------------------------

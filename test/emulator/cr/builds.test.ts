@@ -94,3 +94,23 @@ describe('build rules', () => {
     expectCrError(await cr('ListRepoBuildRule', { RepoId: 'crr-nope' }), 'REPO_NOT_EXIST');
   });
 });
+
+describe('Personal Edition build rules (GetRepoBuildRuleList)', () => {
+  it('lists the seeded rules of a repository as documented, and none for another', async () => {
+    const seeded = await t.admin('POST', '/_emulator/crpe/estates', {
+      uid: UID,
+      region: REGION,
+      namespaces: [{ name: 'legacy', repos: [{ name: 'built', buildType: 'AUTO_BUILD', buildRules: [{ pushType: 'GIT_BRANCH', pushName: 'master', imageTag: 'latest' }, { pushType: 'GIT_TAG', pushName: 'release-.*', imageTag: 'release', dockerfileLocation: '/docker', dockerfileName: 'Dockerfile.prod' }] }, { name: 'pushed' }] }],
+    });
+    expect(seeded.status).toBe(200);
+    const body = (await t.callRoa(REGION, 'GetRepoBuildRuleList', 'GET', '/repos/legacy/built/rules', keys)) as { data: { buildRules: Record<string, unknown>[] } };
+    expect(body.data.buildRules).toEqual([
+      { buildRuleId: expect.any(Number), pushType: 'GIT_BRANCH', pushName: 'master', imageTag: 'latest', dockerfileLocation: '/', dockerfileName: 'Dockerfile' },
+      { buildRuleId: expect.any(Number), pushType: 'GIT_TAG', pushName: 'release-.*', imageTag: 'release', dockerfileLocation: '/docker', dockerfileName: 'Dockerfile.prod' },
+    ]);
+    expect(((await t.callRoa(REGION, 'GetRepoBuildRuleList', 'GET', '/repos/legacy/pushed/rules', keys)) as { data: { buildRules: unknown[] } }).data.buildRules).toEqual([]);
+    await expect(t.callRoa(REGION, 'GetRepoBuildRuleList', 'GET', '/repos/legacy/nope/rules', keys)).rejects.toBeDefined();
+    const bad = await t.admin('POST', '/_emulator/crpe/estates', { uid: UID, region: REGION, namespaces: [{ name: 'x', repos: [{ name: 'y1', buildRules: [{ pushType: 'SVN', pushName: 'a', imageTag: 'b' }] }] }] });
+    expect(bad.status).toBe(400);
+  });
+});
