@@ -200,7 +200,7 @@ export type ImportRule = {
   readonly tagFilter?: string;
   /** Overwrite an existing tag in the instance whose digest differs. */
   readonly overwrite?: boolean;
-  /** Also import build rules and bound source repositories (not build records); the source-code platform must be bound to the instance first. Only with `from: personal`. */
+  /** Also import the build configuration (not build records) of the repositories Personal Edition builds automatically: their build rules are created where the target repository declares `build.source` (no API returns the source a Personal Edition repository is bound to); the others are a gate with console steps. Only with `from: personal`. */
   readonly includeBuildConfig?: boolean;
 } | {
   /** Source kind. */

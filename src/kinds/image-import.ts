@@ -1021,7 +1021,7 @@ const LANGUAGE: LanguageFragment = {
           default: true,
         },
         includeBuildConfig: {
-          description: 'Also import build rules and bound source repositories (not build records); the source-code platform must be bound to the instance first. Only with `from: personal`.',
+          description: 'Also import the build configuration (not build records) of the repositories Personal Edition builds automatically: their build rules are created where the target repository declares `build.source` (no API returns the source a Personal Edition repository is bound to); the others are a gate with console steps. Only with `from: personal`.',
           type: 'boolean',
           default: false,
         },
