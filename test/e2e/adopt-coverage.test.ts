@@ -96,6 +96,7 @@ it('adopts scenario build-rules (sources and rules, defaults left out) into a fi
     });
     expect(repos['api']!.build).toEqual({ source: { platform: 'GITLAB', namespace: 'acme', repository: 'api' }, rules: [{ branch: 'main', imageTag: 'latest', dockerfileLocation: '/docker' }] });
     expect(repos['legacy']!.build).toBeUndefined();
+    expect(repos['jobs']!.build).toEqual({ rules: [{ branch: 'main', imageTag: 'latest' }] });
     await expectRoundTrip(cli, 'adopted.yaml', cwd);
   } finally {
     await t.close();
