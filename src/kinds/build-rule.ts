@@ -25,7 +25,7 @@ import { address, segment } from '../plan/address.js';
 import { deepEqual } from '../plan/compare.js';
 import { list, oneOf, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, ConfigPiece, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
-import type { FieldChange } from '../plan/model.js';
+import type { FieldChange, PlanFinding } from '../plan/model.js';
 import { buildSourceAddress, hasLiveSource } from './build-source.js';
 import { instanceAddress, instanceIdOf, prunes, runningInstances } from './instance.js';
 import { namespaceAddress } from './namespace.js';
@@ -362,6 +362,27 @@ export const buildRuleKind: Kind<BuildRuleSpec, BuildRuleIds, BuildRuleKey> = {
 
   diff(desired, live) {
     return { changes: changesOf(desired.spec, live.spec) };
+  },
+
+  /** An info per repository with rules and no source binding, declared or live: its rules build nothing until one is bound. */
+  extras(ctx) {
+    const bound = new Set([...ctx.desired.filter((d) => d.kind === 'build-source').map((d) => d.id), ...ctx.live('build-source').map((l) => l.id)]);
+    const findings: PlanFinding[] = [];
+    const seen = new Set<string>();
+    for (const d of ctx.desired) {
+      if (d.kind !== 'build-rule') continue;
+      const { instance, namespace, repository } = d.key as Record<string, string>;
+      const source = buildSourceAddress(instance!, namespace!, repository!);
+      if (bound.has(source) || seen.has(source)) continue;
+      seen.add(source);
+      findings.push({
+        id: 'build-rule-no-source',
+        severity: 'info',
+        where: repositoryAddress(instance!, namespace!, repository!),
+        message: `repository ${namespace}/${repository} has build rules but no source repository bound (declared as build.source or found live): its rules build nothing until one is bound`,
+      });
+    }
+    return { findings };
   },
 
   /** A rule with the defaults left out; a duplicate (its id in the key) is not adopted. */
