@@ -94,22 +94,21 @@ function containerIds(ctx: ExecContext, k: BuildSourceKey): { instanceId: string
 }
 
 /** The console step a bind needs, as a hint. */
-function bindHint(platform: string, instanceName: string): string {
-  return `bind a ${PLATFORM_NAMES[platform] ?? platform} account to instance ${instanceName} in the console (Container Registry → Instances → the instance → Repositories → Code Source; no API can), then run acrctl apply --resume`;
+function bindHint(platform: string, instance: string): string {
+  return `bind a ${PLATFORM_NAMES[platform] ?? platform} account to instance ${instance} in the console (Container Registry → Instances → the instance → Repositories → Code Source; no API can), then run acrctl apply --resume`;
 }
 
 /** A refusal for the lack of a bound code-platform account, as a typed error; anything else unchanged. */
-function notBound(err: unknown, s: { id: string; spec: BuildSourceSpec }, instanceName: string): unknown {
+/** `instance`: the alias (the executor's context carries no config to name the instance by). */
+function notBound(err: unknown, s: { id: string; spec: BuildSourceSpec }, instance: string): unknown {
   if (!/NOT_BOUND|NOT_BIND|SOURCE_ACCOUNT/.test(vendorCode(err) ?? '')) return err;
   return new AcrctlError('apply.source_account_not_bound', `cannot bind ${s.id} to ${s.spec.platform} ${s.spec.namespace}/${s.spec.repository}: the instance has no ${PLATFORM_NAMES[s.spec.platform] ?? s.spec.platform} account bound`, {
     address: s.id,
-    hint: bindHint(s.spec.platform, instanceName),
+    hint: bindHint(s.spec.platform, instance),
     cause: err,
   });
 }
 
-/** How hints name the instance (the executor's context carries no config: its alias). */
-const instanceNameOf = (_ctx: ExecContext, s: { key: BuildSourceKey }): string => s.key.instance;
 
 async function create(ctx: ExecContext, s: Subject<BuildSourceSpec, BuildSourceIds, BuildSourceKey>): Promise<Outcome> {
   const { instanceId, repoId } = containerIds(ctx, s.key);
@@ -127,7 +126,7 @@ async function create(ctx: ExecContext, s: Subject<BuildSourceSpec, BuildSourceI
       OverseaBuild: s.spec.overseaBuild,
     });
   } catch (err) {
-    if (!/ALREADY_EXIST/.test(vendorCode(err) ?? '')) throw notBound(err, s, instanceNameOf(ctx, s));
+    if (!/ALREADY_EXIST/.test(vendorCode(err) ?? '')) throw notBound(err, s, s.key.instance);
     const live = await getBinding(cr, instanceId, repoId);
     if (live === undefined) throw err;
     const changes = compareSpec(s.spec, live);
@@ -151,7 +150,7 @@ async function update(ctx: ExecContext, c: Change<BuildSourceSpec, BuildSourceId
       OverseaBuild: String(c.spec.overseaBuild),
     });
   } catch (err) {
-    throw notBound(err, c, instanceNameOf(ctx, c));
+    throw notBound(err, c, c.key.instance);
   }
   return { ids: c.ids };
 }
