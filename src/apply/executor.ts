@@ -296,7 +296,7 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
   const stopped = (opts.signal?.aborted || opts.stop?.aborted) && (statuses.includes('interrupted') || plan.actions.some((a) => !settled(a.id)));
   const result: ApplyResult['status'] = stopped ? 'interrupted' : statuses.includes('failed') ? 'failed' : statuses.includes('gated') ? 'gated' : 'complete';
   await journal.append({ t: 'end', status: result });
-  emit({ level: result === 'failed' ? 'error' : 'info', code: 'run.end', message: `apply ${result}`, data: { status: result, counts: countStatuses(status) } });
+  emit({ level: result === 'failed' ? 'error' : 'info', code: 'run.end', message: `${plan.mode === 'destroy' ? 'destroy' : 'apply'} ${result}`, data: { status: result, counts: countStatuses(status) } });
   return { status: result, actions: status, ids: learned };
 }
 

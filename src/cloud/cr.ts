@@ -1841,6 +1841,140 @@ export interface DeleteInstanceCustomizedDomainRequest {
 export type DeleteInstanceCustomizedDomainResponse = CreateInstanceCustomizedDomainResponse;
 
 // ---------------------------------------------------------------------------------------------
+// Delivery chains (issue 14 item 7). ChainConfig is sent as one JSON string (the SDK's field is a
+// string); GetChain returns it as an object. ScopeExclude is a repeat list (ScopeExclude.N).
+
+/** The deny policy of a scan node (GetChain ChainConfig.Nodes[].NodeConfig.DenyPolicy). */
+export interface CrChainDenyPolicy {
+  /** values: BLOCK | BLOCK_RETAG | BLOCK_DELETE_TAG */
+  readonly Action?: string;
+  /** baseline samples to block; e.g. identification,hc_image_exploit */
+  readonly BaselineList?: string;
+  /** ODD TYPE: a string in the SDK model; e.g. 10 */
+  readonly IssueCount?: string;
+  /** e.g. HIGH */
+  readonly IssueLevel?: string;
+  /** CVEs to block; e.g. CVE-2020-8286,CVE-2020-8285 */
+  readonly IssueList?: string;
+  /** e.g. AND */
+  readonly Logic?: string;
+  /** malicious samples to block; e.g. mutate_cockhorse,abnormal_program */
+  readonly MaliciousList?: string;
+}
+
+/** A chain's configuration: GetChain `ChainConfig`, and (JSON-encoded, read-only fields left out) Create/UpdateChain `ChainConfig`. */
+export interface CrChainConfig {
+  /** read only; e.g. cci-lz3ycgo69ukt**** */
+  readonly ChainConfigId?: string;
+  /** read only */
+  readonly IsActive?: boolean;
+  readonly Nodes?: readonly {
+    readonly Enable?: boolean;
+    readonly NodeConfig?: {
+      readonly DenyPolicy?: CrChainDenyPolicy;
+      /** e.g. 3 */
+      readonly Retry?: number;
+      /** values: SAS_SCAN_SERVICE | ACR_SCAN_SERVICE */
+      readonly ScanEngine?: string;
+      /** seconds; e.g. 900 */
+      readonly Timeout?: number;
+    };
+    /** values: DOCKER_IMAGE_BUILD | DOCKER_IMAGE_PUSH | VULNERABILITY_SCANNING | ACTIVATE_REPLICATION | TRIGGER | SNAPSHOT | TRIGGER_SNAPSHOT */
+    readonly NodeName?: string;
+  }[];
+  readonly Routers?: readonly { readonly From?: { readonly NodeName?: string }; readonly To?: { readonly NodeName?: string } }[];
+  /** read only; e.g. 1 */
+  readonly Version?: string;
+}
+
+/** A chain as ListChain `Chains[]` gives it (no ChainConfig: GetChain has it). */
+export interface CrChainFields {
+  /** e.g. chi-0ops0gsmw5x2**** */
+  readonly ChainId?: string;
+  readonly CreateTime?: number;
+  readonly Description?: string;
+  readonly InstanceId?: string;
+  readonly ModifiedTime?: number;
+  readonly Name?: string;
+  /** repositories the chain does not apply to */
+  readonly ScopeExclude?: readonly string[];
+  /** e.g. crr-nyrh2oko32xb**** */
+  readonly ScopeId?: string;
+  /** e.g. REPOSITORY */
+  readonly ScopeType?: string;
+}
+
+/** CreateChain: Creates a delivery chain */
+export interface CreateChainRequest {
+  /** JSON of a CrChainConfig */
+  readonly ChainConfig?: string;
+  readonly Description?: string;
+  readonly InstanceId: string;
+  readonly Name: string;
+  readonly RepoName?: string;
+  readonly RepoNamespaceName?: string;
+  readonly ScopeExclude?: readonly string[];
+}
+export interface CreateChainResponse {
+  /** e.g. chi-02ymhtwl3cq8**** */
+  readonly ChainId?: string;
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** UpdateChain: name, description, ChainConfig (required) and ScopeExclude; no scope fields. */
+export interface UpdateChainRequest {
+  readonly ChainConfig: string;
+  readonly ChainId: string;
+  readonly Description?: string;
+  readonly InstanceId: string;
+  readonly Name: string;
+  readonly ScopeExclude?: readonly string[];
+}
+export interface UpdateChainResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** DeleteChain */
+export interface DeleteChainRequest {
+  readonly ChainId: string;
+  readonly InstanceId: string;
+}
+export type DeleteChainResponse = UpdateChainResponse;
+
+/** GetChain */
+export interface GetChainRequest {
+  readonly ChainId: string;
+  readonly InstanceId: string;
+}
+export interface GetChainResponse extends CrChainFields {
+  readonly ChainConfig?: CrChainConfig;
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+
+/** ListChain */
+export interface ListChainRequest {
+  readonly InstanceId: string;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RepoName?: string;
+  readonly RepoNamespaceName?: string;
+}
+export interface ListChainResponse {
+  readonly Chains?: readonly CrChainFields[];
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly PageNo?: number;
+  readonly PageSize?: number;
+  readonly RequestId?: string;
+  /** an integer here */
+  readonly TotalCount?: number;
+}
 // Build rules and source-code bindings (issue 14 item 9). Field names and types as the SDK models
 // (@alicloud/cr20181201): Create takes booleans, Update takes and Get returns "true"/"false" strings.
 
@@ -2309,6 +2443,34 @@ export class CrClient {
   }
   deleteInstanceCustomizedDomain(req: DeleteInstanceCustomizedDomainRequest): Promise<DeleteInstanceCustomizedDomainResponse> {
     return this.#call('DeleteInstanceCustomizedDomain', req, IDEMPOTENT_WRITE);
+  }
+
+  // Delivery chains (issue 14 item 7)
+
+  listChain(req: ListChainRequest): Promise<ListChainResponse> {
+    return this.#call('ListChain', req, READ);
+  }
+  getChain(req: GetChainRequest): Promise<GetChainResponse> {
+    return this.#call('GetChain', req, READ);
+  }
+  createChain(req: CreateChainRequest): Promise<CreateChainResponse> {
+    return this.#call('CreateChain', req, ONCE_WRITE);
+  }
+  updateChain(req: UpdateChainRequest): Promise<UpdateChainResponse> {
+    return this.#call('UpdateChain', req, IDEMPOTENT_WRITE);
+  }
+  deleteChain(req: DeleteChainRequest): Promise<DeleteChainResponse> {
+    return this.#call('DeleteChain', req, IDEMPOTENT_WRITE);
+  }
+  /** Every delivery chain of an instance. */
+  allChains(filter: Omit<ListChainRequest, 'PageNo' | 'PageSize'>, pageSize = CR_PAGE_SIZE): Promise<Collected<CrChainFields>> {
+    return collectByNumberParallel(
+      async (PageNo, PageSize) => {
+        const r = await this.listChain({ ...filter, PageNo, PageSize });
+        return { items: r.Chains ?? [], totalCount: r.TotalCount, pageSize: r.PageSize };
+      },
+      { pageSize },
+    );
   }
 
   // Build rules and source-code bindings (issue 14 item 9). There is no call that unbinds a source.

@@ -157,6 +157,13 @@ const cr: Record<string, RamActionRule> = {
   ListRepoSyncTask: rule('cr:ListRepositorySync', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateRepositorySync'),
   GetRepoSyncTask: rule('cr:GetRepositorySync', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateRepositorySync'),
   CancelRepoSyncTask: rule('cr:CancelRepositorySync', CR_INSTANCE_REPOS, 'guessed', 'named like cr:CreateRepositorySync'),
+  // Delivery chains (issue 14 item 7): CreateChain's table names repository/<instance>; the others
+  // are named after their APIs on the same resource (GetChain's table shows a repository/… ARN).
+  CreateChain: rule('cr:CreateChain', CR_INSTANCE_REPOS, 'documented', API_DOC),
+  GetChain: rule('cr:GetChain', CR_INSTANCE_REPOS, 'guessed', 'as CreateChain; its table names a repository/… resource'),
+  ListChain: rule('cr:ListChain', CR_INSTANCE_REPOS, 'guessed', 'as CreateChain'),
+  UpdateChain: rule('cr:UpdateChain', CR_INSTANCE_REPOS, 'guessed', 'as CreateChain'),
+  DeleteChain: rule('cr:DeleteChain', CR_INSTANCE_REPOS, 'guessed', 'as CreateChain'),
   // Build rules and source-code bindings (issue 14 item 9); CreateRepoBuildRule and ListRepoBuildRule are above.
   GetRepoSourceCodeRepo: rule('cr:GetSourceRepository', ALL, 'documented', `${API_DOC} (All Resources)`),
   CreateRepoSourceCodeRepo: rule('cr:CreateSourceRepository', ALL, 'documented', `${API_DOC} (All Resources)`),

@@ -122,6 +122,8 @@ export interface Instance {
   readonly subscriptions?: readonly Subscription[];
   /** Custom domains of the registry (natural key: domain), each with its TLS certificate. The plan outputs the DNS record each needs (a CNAME to the instance's public host). Terraform: `alicloud_cr_instance_customized_domain`. */
   readonly customDomains?: readonly CustomDomain[];
+  /** Delivery chains (natural key: name): the pipeline each image pushed to a repository, a namespace or the instance runs through (build, push, scan, replicate, trigger). Checked as a graph before apply. */
+  readonly chains?: readonly Chain[];
 }
 
 /** A VPC endpoint link. */
@@ -555,6 +557,68 @@ export interface CustomDomainCertificate {
   readonly region?: string;
   /** PEM certificate and private key, a secret: give it as `${env:NAME}`, never in the file. Not usable yet (see `certificate`); never printed (no message quotes it). */
   readonly pem?: string;
+}
+
+/** A delivery chain (API CreateChain; Terraform alicloud_cr_chain, no ROS resource). Its scope is `repository` of `namespace`, every repository of `namespace`, or (neither) the whole instance; a new scope replaces the chain (UpdateChain cannot move it). */
+export interface Chain {
+  /** Chain name, unique within the instance (API Name): 1-64 lower-case letters, digits and the separators `_ - .`, not at either end. */
+  readonly name: string;
+  /** The namespace the chain runs on (declared in the instance; API RepoNamespaceName). Absent: every repository of the instance. */
+  readonly namespace?: string;
+  /** The one repository of `namespace` the chain runs on (declared there; API RepoName). Absent: every repository of the namespace. */
+  readonly repository?: string;
+  /** What the chain is for (API Description). */
+  readonly description?: string;
+  /** Repositories of `namespace` the chain skips (declared there; API ScopeExclude). Only for a namespace-wide chain. */
+  readonly exclude?: readonly string[];
+  /** The nodes of the chain by name (build, push, scan, replicate, trigger, snapshot, snapshotTrigger), each with its settings. */
+  readonly nodes: ChainNodes;
+  /** The order of the nodes as `from -> to` routes (API ChainConfig.Routers). Absent: the product's routes between the declared nodes. Only the product's routes are allowed: build -> push, push -> scan, scan -> replicate, replicate -> trigger, scan -> snapshot, snapshot -> snapshotTrigger. */
+  readonly routes?: readonly string[];
+}
+
+/** The nodes of a delivery chain, by name (API ChainConfig.Nodes). The product's order is build → push → scan → replicate → trigger, with scan → snapshot → snapshotTrigger beside it; declare the nodes the chain holds, in any order, each with its settings. */
+export interface ChainNodes {
+  /** Build the image (API node DOCKER_IMAGE_BUILD). */
+  readonly build?: ChainNode;
+  /** Push the image (DOCKER_IMAGE_PUSH). */
+  readonly push?: ChainNode;
+  /** Scan the image for vulnerabilities and block delivery by its deny policy (VULNERABILITY_SCANNING). */
+  readonly scan?: ChainScanNode;
+  /** Start the replication (sync) rules of the repository (ACTIVATE_REPLICATION). */
+  readonly replicate?: ChainNode;
+  /** Call the repository's triggers when delivery completes (TRIGGER). */
+  readonly trigger?: ChainNode;
+  /** Take a snapshot of the image after the scan (SNAPSHOT). */
+  readonly snapshot?: ChainNode;
+  /** Call the triggers of the snapshot (TRIGGER_SNAPSHOT). */
+  readonly snapshotTrigger?: ChainNode;
+}
+
+/** A node of a delivery chain and whether it runs. */
+export interface ChainNode {
+  /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
+  readonly enabled?: boolean;
+}
+
+/** The scan node of a delivery chain: whether it runs, and what blocks delivery. */
+export interface ChainScanNode {
+  /** Whether the node runs (API Enable). A node declared with `enabled: false` keeps its place in the chain but is skipped. */
+  readonly enabled?: boolean;
+  /** The deny policy (required while the scan runs). */
+  readonly deny?: ChainDenyPolicy;
+}
+
+/** When the scan blocks delivery (API NodeConfig.DenyPolicy): `count` issues of `severity` or above, combined by `logic`, cause `action`. */
+export interface ChainDenyPolicy {
+  /** The vulnerability level that counts (API IssueLevel). */
+  readonly severity: 'LOW' | 'MEDIUM' | 'HIGH' | 'UNKNOWN';
+  /** How many such vulnerabilities block (API IssueCount). */
+  readonly count: number;
+  /** How the level and the count combine (API Logic). */
+  readonly logic: 'AND' | 'OR';
+  /** `BLOCK`: stop the chain; `BLOCK_RETAG`: also refuse pushes that overwrite the tag; `BLOCK_DELETE_TAG`: also delete the tag (API Action). */
+  readonly action: 'BLOCK' | 'BLOCK_RETAG' | 'BLOCK_DELETE_TAG';
 }
 
 /** The build configuration of a repository: its source binding (`source`) and its build rules (`rules`). */

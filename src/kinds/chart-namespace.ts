@@ -16,7 +16,7 @@ import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
-import { instanceCalls, instanceScopes } from './permits.js';
+import { instanceChildCalls } from './permits.js';
 import { isRepoType } from './namespace.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { waitUntil } from './wait.js';
@@ -159,15 +159,13 @@ const LANGUAGE: LanguageFragment = {
  * where the instance prunes.
  */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
-  return instanceScopes(config).flatMap((s) => {
-    const inst = config.instances![s.alias]!;
-    const declared = Object.keys(inst.chartNamespaces ?? {}).length > 0;
-    return [
-      ...instanceCalls(s, ['read', 'observe', 'create', 'update'], ['cr:ListChartNamespace']),
-      ...(declared ? instanceCalls(s, ['create'], ['cr:CreateChartNamespace']) : []),
-      ...(declared ? instanceCalls(s, ['update'], ['cr:UpdateChartNamespace']) : []),
-      ...(prunes(inst) ? instanceCalls(s, ['delete'], ['cr:DeleteChartNamespace'], {}, ['apply']) : []),
-    ];
+  return instanceChildCalls(config, {
+    reads: ['cr:ListChartNamespace'],
+    create: 'cr:CreateChartNamespace',
+    update: 'cr:UpdateChartNamespace',
+    delete: 'cr:DeleteChartNamespace',
+    declared: (inst) => Object.keys(inst.chartNamespaces ?? {}).length > 0,
+    deletes: (inst) => prunes(inst),
   });
 }
 

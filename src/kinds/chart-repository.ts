@@ -17,7 +17,7 @@ import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragme
 import { compareSpec } from '../plan/compare.js';
 import { chartNamespaceAddress, chartNamespaceSpec, CHART_NAMESPACE_DEFAULTS } from './chart-namespace.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
-import { instanceCalls, instanceScopes } from './permits.js';
+import { instanceChildCalls } from './permits.js';
 import { isRepoType } from './namespace.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { waitUntil } from './wait.js';
@@ -143,16 +143,13 @@ const LANGUAGE: LanguageFragment = {
  * Delete where a chart namespace prunes.
  */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
-  return instanceScopes(config).flatMap((s) => {
-    const chartNamespaces = Object.values(config.instances![s.alias]!.chartNamespaces ?? {});
-    const declared = chartNamespaces.some((n) => Object.keys(n.repositories ?? {}).length > 0);
-    const prunes = chartNamespaces.some((n) => n.prune === true);
-    return [
-      ...instanceCalls(s, ['read', 'observe', 'create', 'update'], ['cr:ListChartRepository']),
-      ...(declared ? instanceCalls(s, ['create'], ['cr:CreateChartRepository']) : []),
-      ...(declared ? instanceCalls(s, ['update'], ['cr:UpdateChartRepository']) : []),
-      ...(prunes ? instanceCalls(s, ['delete'], ['cr:DeleteChartRepository'], {}, ['apply']) : []),
-    ];
+  return instanceChildCalls(config, {
+    reads: ['cr:ListChartRepository'],
+    create: 'cr:CreateChartRepository',
+    update: 'cr:UpdateChartRepository',
+    delete: 'cr:DeleteChartRepository',
+    declared: (inst) => Object.values(inst.chartNamespaces ?? {}).some((n) => Object.keys(n.repositories ?? {}).length > 0),
+    deletes: (inst) => Object.values(inst.chartNamespaces ?? {}).some((n) => n.prune === true),
   });
 }
 

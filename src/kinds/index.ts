@@ -13,6 +13,7 @@
 import type { Kind } from '../plan/kind.js';
 import { makeAclEntryKind, type AclEntryDeps } from './acl-entry.js';
 import { backfillKind } from './backfill.js';
+import { chainKind } from './chain.js';
 import { buildRuleKind } from './build-rule.js';
 import { buildSourceKind } from './build-source.js';
 import { chartNamespaceKind } from './chart-namespace.js';
@@ -77,6 +78,8 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     subscriptionKind,
     subscriptionPullKind,
     customDomainKind,
+    // issue 14 item 7: delivery chains
+    chainKind,
     // issue 14 item 9: build rules (after repository: a repository's source binding, then its rules)
     buildSourceKind,
     buildRuleKind,

@@ -30,7 +30,7 @@ import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragme
 import type { PlanFinding } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances, type MatchedInstance } from './instance.js';
-import { instanceCalls, instanceScopes } from './permits.js';
+import { instanceCalls, instanceChildCalls, instanceScopes } from './permits.js';
 import { namespaceAddress } from './namespace.js';
 import { repositoryAddress } from './repository.js';
 import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
@@ -314,15 +314,14 @@ function liveObject(m: MatchedInstance, r: CrLifecycleRuleFields, key: string): 
  * prunes. The preview (lifecycle-preview) lists the repositories and their tags of instances with rules.
  */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
-  return instanceScopes(config).flatMap((s) => {
-    const inst = config.instances![s.alias]!;
-    const declared = (inst.lifecycleRules ?? []).length > 0;
-    return [
-      ...instanceCalls(s, ['read', 'observe', 'create'], ['cr:ListArtifactLifecycleRule']),
-      ...(declared ? instanceCalls(s, ['create'], ['cr:CreateArtifactLifecycleRule']) : []),
-      ...(declared ? instanceCalls(s, ['update'], ['cr:UpdateArtifactLifecycleRule']) : []),
-      ...(prunes(inst) ? instanceCalls(s, ['delete'], ['cr:DeleteArtifactLifecycleRule'], {}, ['apply']) : []),
-    ];
+  return instanceChildCalls(config, {
+    reads: ['cr:ListArtifactLifecycleRule'],
+    readVerbs: ['read', 'observe', 'create'],
+    create: 'cr:CreateArtifactLifecycleRule',
+    update: 'cr:UpdateArtifactLifecycleRule',
+    delete: 'cr:DeleteArtifactLifecycleRule',
+    declared: (inst) => (inst.lifecycleRules ?? []).length > 0,
+    deletes: (inst) => prunes(inst),
   });
 }
 

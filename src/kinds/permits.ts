@@ -9,6 +9,7 @@
  */
 import type { RamProduct } from '../cloud/ram-actions.js';
 import type { RegistryDocument } from '../config/model.js';
+import type { Instance } from '../config/model.generated.js';
 import type { ArnNames, CallNeed, CallVerb, PolicyCommand } from '../plan/kind.js';
 
 /** `product:Api`, as src/cloud/ram-actions.ts keys it. */
@@ -71,4 +72,35 @@ export function calls(verbs: readonly CallVerb[], account: string, on: ArnNames,
 /** The calls on an instance's resources (`on` adds names below the instance: a namespace, a repository). */
 export function instanceCalls(s: InstanceScope, verbs: readonly CallVerb[], names: readonly CallName[], on: ArnNames = {}, only?: readonly PolicyCommand[]): CallNeed[] {
   return calls(verbs, s.account, { ...s.on, ...on }, names, { unknown: s.unknown, ...(only !== undefined ? { only } : {}) });
+}
+
+/**
+ * The calls of a kind whose objects are children of an instance, read with one paged List: the reads
+ * on every declared instance (they also find an object again after a create); the create and update
+ * where the instance declares some (`declared`); the delete where `deletes` says (a prune, or a
+ * replace that deletes first), and only for apply.
+ */
+export interface InstanceChildCalls {
+  readonly reads: readonly CallName[];
+  /** The verbs the reads serve; default every one but delete. */
+  readonly readVerbs?: readonly CallVerb[];
+  readonly create: CallName;
+  readonly update?: CallName;
+  readonly delete: CallName;
+  readonly declared: (inst: Instance) => boolean;
+  readonly deletes: (inst: Instance, declared: boolean) => boolean;
+}
+
+/** The calls `c` describes, for every declared instance. */
+export function instanceChildCalls(config: RegistryDocument, c: InstanceChildCalls): CallNeed[] {
+  return instanceScopes(config).flatMap((s) => {
+    const inst = config.instances![s.alias]!;
+    const declared = c.declared(inst);
+    return [
+      ...instanceCalls(s, c.readVerbs ?? ['read', 'observe', 'create', 'update'], c.reads),
+      ...(declared ? instanceCalls(s, ['create'], [c.create]) : []),
+      ...(declared && c.update !== undefined ? instanceCalls(s, ['update'], [c.update]) : []),
+      ...(c.deletes(inst, declared) ? instanceCalls(s, ['delete'], [c.delete], {}, ['apply']) : []),
+    ];
+  });
 }

@@ -24,7 +24,7 @@ import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragme
 import type { PlanFinding } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
-import { instanceCalls, instanceScopes } from './permits.js';
+import { instanceChildCalls } from './permits.js';
 import { namespaceAddress } from './namespace.js';
 import { repositoryAddress } from './repository.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
@@ -241,15 +241,14 @@ const LANGUAGE: LanguageFragment = {
  * the rule) and where the instance prunes.
  */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
-  return instanceScopes(config).flatMap((s) => {
-    const inst = config.instances![s.alias]!;
-    const declared = (inst.scanRules ?? []).length > 0;
-    return [
-      ...instanceCalls(s, ['read', 'observe', 'create'], ['cr:ListScanRule']),
-      ...(declared ? instanceCalls(s, ['create'], ['cr:CreateScanRule']) : []),
-      ...(declared ? instanceCalls(s, ['update'], ['cr:UpdateScanRule']) : []),
-      ...(declared || prunes(inst) ? instanceCalls(s, ['delete'], ['cr:DeleteScanRule'], {}, ['apply']) : []),
-    ];
+  return instanceChildCalls(config, {
+    reads: ['cr:ListScanRule'],
+    readVerbs: ['read', 'observe', 'create'],
+    create: 'cr:CreateScanRule',
+    update: 'cr:UpdateScanRule',
+    delete: 'cr:DeleteScanRule',
+    declared: (inst) => (inst.scanRules ?? []).length > 0,
+    deletes: (inst, declared) => declared || prunes(inst),
   });
 }
 

@@ -28,7 +28,7 @@ import { bool, list, num, optional, str, struct, type Decoded } from '../plan/de
 import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
-import { instanceCalls, instanceScopes } from './permits.js';
+import { instanceCalls, instanceChildCalls, instanceScopes } from './permits.js';
 import { namespaceAddress } from './namespace.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 import { waitUntil } from './wait.js';
@@ -253,15 +253,13 @@ const LANGUAGE: LanguageFragment = {
  * (`pullOnCreate`) creates a subscription task and follows it in the task list.
  */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
-  return instanceScopes(config).flatMap((s) => {
-    const inst = config.instances![s.alias]!;
-    const declared = (inst.subscriptions ?? []).length > 0;
-    return [
-      ...instanceCalls(s, ['read', 'observe', 'create', 'update'], ['cr:ListArtifactSubscriptionRule']),
-      ...(declared ? instanceCalls(s, ['create'], ['cr:CreateArtifactSubscriptionRule']) : []),
-      ...(declared ? instanceCalls(s, ['update'], ['cr:UpdateArtifactSubscriptionRule']) : []),
-      ...(prunes(inst) ? instanceCalls(s, ['delete'], ['cr:DeleteArtifactSubscriptionRule'], {}, ['apply']) : []),
-    ];
+  return instanceChildCalls(config, {
+    reads: ['cr:ListArtifactSubscriptionRule'],
+    create: 'cr:CreateArtifactSubscriptionRule',
+    update: 'cr:UpdateArtifactSubscriptionRule',
+    delete: 'cr:DeleteArtifactSubscriptionRule',
+    declared: (inst) => (inst.subscriptions ?? []).length > 0,
+    deletes: (inst) => prunes(inst),
   });
 }
 

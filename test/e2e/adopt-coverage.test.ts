@@ -43,6 +43,20 @@ const EXPECTED: Record<string, (inst: AdoptedInstance) => void> = {
       { domain: 'registry.example.com', certificate: { id: '21430001' } },
     ]);
   },
+  // Delivery chains (issue 14 item 7): routes equal to the product's template are left out.
+  chains: (inst) => {
+    expect((inst as { chains?: unknown[] }).chains).toEqual([
+      {
+        name: 'api-release',
+        namespace: 'team-a',
+        repository: 'api',
+        description: 'Build, scan and ship the API',
+        nodes: { build: {}, push: {}, scan: { deny: { severity: 'MEDIUM', count: 1, logic: 'AND', action: 'BLOCK_DELETE_TAG' } }, replicate: { enabled: false }, trigger: {} },
+      },
+      { name: 'everything', description: 'Every repository of the instance', nodes: { push: {}, scan: { deny: { severity: 'HIGH', count: 10, logic: 'OR', action: 'BLOCK' } }, replicate: {}, trigger: {} } },
+      { name: 'team-wide', namespace: 'team-b', nodes: { push: {}, scan: { deny: { severity: 'MEDIUM', count: 5, logic: 'OR', action: 'BLOCK_RETAG' } }, snapshot: {}, snapshotTrigger: {} } },
+    ]);
+  },
 };
 
 it.each(Object.keys(EXPECTED))('adopts scenario %s into a file that plans clean', { timeout: 120_000 }, async (name) => {

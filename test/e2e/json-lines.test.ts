@@ -85,6 +85,7 @@ describe('--json', () => {
     expect(codes[0]).toBe('run.start');
     expect(codes.filter((c) => c === 'action.done')).toHaveLength(3);
     expect(codes.at(-1)).toBe('run.end');
+    expect(ls.find((l) => l.type === 'event' && l['code'] === 'run.end')).toMatchObject({ message: 'apply complete' });
     expect(ls.at(-1)).toMatchObject({ type: 'apply_summary', mode: 'apply', status: 'complete', exitCode: 0, counts: { done: 3 } });
     expect(ls.at(-1)!['resume']).toBeUndefined();
     expect(r.stderr).toContain('Apply complete: 3 done');
@@ -107,6 +108,7 @@ describe('--json', () => {
     const gl = lines(gone.stdout);
     expect(gl.find((l) => l.type === 'plan_summary')).toMatchObject({ mode: 'destroy', summary: { destroy: 1 } });
     expect(gl.at(-1)).toMatchObject({ type: 'apply_summary', mode: 'destroy', status: 'complete', exitCode: 0 });
+    expect(gl.find((l) => l.type === 'event' && l['code'] === 'run.end')).toMatchObject({ message: 'destroy complete' });
   });
 
   it('a failed apply ends with a failed summary naming the resume command', async () => {

@@ -15,6 +15,8 @@ import { buildActions, buildAdminRoutes } from './handlers/builds.js';
 import { subscriptionActions } from './handlers/subscriptions.js';
 import { syncActions } from './handlers/sync.js';
 import { initCrState } from './models.js';
+// issue 14 item 7: delivery chains
+import { chainActions } from './handlers/chains.js';
 
 export const service: RpcService = {
   product: 'cr',
@@ -23,6 +25,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions, ...buildActions },
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions, ...chainActions, ...buildActions },
   adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes, ...buildAdminRoutes],
 };

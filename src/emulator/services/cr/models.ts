@@ -242,6 +242,31 @@ export interface InstanceRecord {
   scanRules?: ScanRuleRecord[];
   /** What BSS CreateInstance was given as `image_scanner` (no API reads it back). */
   imageScanner?: 'ACR' | 'SAS' | 'DISABLE';
+  /** Delivery chains, in creation order (handlers/chains.ts; issue 14 item 7). Absent: none yet. */
+  chains?: ChainRecord[];
+}
+
+/** A delivery chain (handlers/chains.ts, SPEC.md "Delivery chains"; issue 14 item 7). */
+export interface ChainRecord {
+  chainId: string;
+  name: string;
+  description: string;
+  /** INSTANCE (no namespace sent; a guess), NAMESPACE (guess) or REPOSITORY (the documented example). */
+  scopeType: 'INSTANCE' | 'NAMESPACE' | 'REPOSITORY';
+  /** The instance id, the namespace id or the repository id. */
+  scopeId: string;
+  scopeExclude: string[];
+  /** The ChainConfig as it was checked, with its read-only fields (ChainConfigId, IsActive, Version). */
+  config: { chainConfigId: string; version: number; nodes: ChainNodeRecord[]; routers: { from: string; to: string }[] };
+  createdAt: EpochMs;
+  modifiedAt: EpochMs;
+}
+
+/** One node of a chain's ChainConfig. */
+export interface ChainNodeRecord {
+  nodeName: string;
+  enable: boolean;
+  denyPolicy: { IssueLevel?: string; IssueCount?: string; Logic?: string; Action?: string };
 }
 
 /** A scan rule (handlers/scanning.ts, SPEC.md "Scan rules"). */
