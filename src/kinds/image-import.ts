@@ -888,7 +888,10 @@ function importedBuildRules(config: RegistryDocument, r: ResolvedImport, repos: 
       id: 'import-build-rules',
       severity: 'info',
       where: r.address,
-      message: `includeBuildConfig: ${name} builds automatically in Personal Edition; its ${list.length} build rule${list.length === 1 ? '' : 's'} ${list.length === 1 ? 'is' : 'are'} planned in ${r.namespace}/${name} (linux/amd64, no build arguments: Personal Edition rules have neither), from the build.source registry.yaml declares (the Personal Edition API does not return a repository's bound source)`,
+      message:
+        list.length === 0
+          ? `includeBuildConfig: ${name} builds automatically in Personal Edition but has no build rule there: only the build.source registry.yaml declares is bound`
+          : `includeBuildConfig: ${name} builds automatically in Personal Edition; its ${list.length} build rule${list.length === 1 ? '' : 's'} ${list.length === 1 ? 'is' : 'are'} planned in ${r.namespace}/${name} (linux/amd64, no build arguments: Personal Edition rules have neither), from the build.source registry.yaml declares (the Personal Edition API does not return a repository's bound source)`,
     });
   }
   return { rules, gated: gated.sort(), planned, findings };
