@@ -20,7 +20,9 @@
  *   that account's keys;
  * - Personal Edition namespaces and repositories: the admin API (into an account and region that
  *   has none yet); images: generated and pushed over the registry protocol with acrctl's registry
- *   client, oldest first.
+ *   client, oldest first;
+ * - code-platform accounts bound to instances (`codeSources`, console-only in the cloud): the admin
+ *   API, by instance name (it answers whether it bound one).
  * Everything is looked up first through the vendor APIs and created only when missing, so seeding
  * twice changes nothing and says so. It refuses to run against the real cloud.
  *
@@ -118,6 +120,16 @@ export interface SeedDocument {
   readonly personalEdition?: readonly PersonalEditionSeed[];
   /** issue 14 item 8: accounts the vendor has allow-listed for an allow-listed API feature. */
   readonly apiAllowLists?: readonly { readonly account: string; readonly feature: 'StorageDomainRouting' }[];
+  /** Code-platform accounts bound to instances in the console (issue 14 item 9). */
+  readonly codeSources?: readonly CodeSourceSeed[];
+}
+
+/** A code-platform account bound to an instance (by name) in the console: what `build.source` needs. */
+export interface CodeSourceSeed {
+  readonly account: string;
+  readonly region: string;
+  readonly instance: string;
+  readonly platform: 'GITHUB' | 'GITLAB' | 'GITEE' | 'CODE' | 'CODEUP';
 }
 
 export interface LoadedSeed {
@@ -236,6 +248,7 @@ function semanticFindings(seed: SeedDocument, locate: Locator, accounts: Readonl
   (seed.instances ?? []).forEach((x, i) => alias(x.account, ['instances', i, 'account']));
   (seed.ramRoles ?? []).forEach((r, i) => alias(r.account, ['ramRoles', i, 'account']));
   (seed.apiAllowLists ?? []).forEach((x, i) => alias(x.account, ['apiAllowLists', i, 'account']));
+  (seed.codeSources ?? []).forEach((c, i) => alias(c.account, ['codeSources', i, 'account']));
   (seed.personalEdition ?? []).forEach((p, i) => {
     alias(p.account, ['personalEdition', i, 'account']);
     const namespaces = new Set((p.namespaces ?? []).map((n) => n.name));
@@ -506,6 +519,12 @@ export async function applySeed(seed: SeedDocument, locate: Locator, t: SeedTarg
         note(outcome === 'pushed', `image ${ref} ${image.digest.slice(0, 19)}… (${p.account}, Personal Edition ${p.region})`);
       }
     }
+  }
+  // Code-platform accounts (console only): the admin route says whether it bound one.
+  for (const [i, c] of (seed.codeSources ?? []).entries()) {
+    const what = `${c.platform} account bound to instance ${c.instance} (${c.account}, ${c.region})`;
+    const answer = await admin('/_emulator/cr/code-sources', { accountUid: uid(c.account), region: c.region, instanceName: c.instance, platform: c.platform }, ['codeSources', i], `the ${what}`);
+    note(answer['created'] === true, what);
   }
   return tally;
 }

@@ -1977,6 +1977,92 @@ export interface ListChainResponse {
   /** an integer here */
   readonly TotalCount?: number;
 }
+// Build rules and source-code bindings (issue 14 item 9). Field names and types as the SDK models
+// (@alicloud/cr20181201): Create takes booleans, Update takes and Get returns "true"/"false" strings.
+
+/** CreateRepoSourceCodeRepo: Binds a source code repository to an image repository. */
+export interface CreateRepoSourceCodeRepoRequest {
+  readonly AutoBuild?: boolean;
+  /** name of the source code repository; e.g. repo */
+  readonly CodeRepoName: string;
+  /** namespace (owner, group) of the source code repository; e.g. namespace */
+  readonly CodeRepoNamespaceName: string;
+  /** code hosting platform; values: GITHUB | GITLAB | GITEE | CODE | CODEUP */
+  readonly CodeRepoType: string;
+  readonly DisableCacheBuild?: boolean;
+  readonly InstanceId: string;
+  readonly OverseaBuild?: boolean;
+  readonly RepoId: string;
+}
+/** UpdateRepoSourceCodeRepo: the flags are strings "true" | "false" in the SDK model. */
+export interface UpdateRepoSourceCodeRepoRequest {
+  readonly AutoBuild?: string;
+  readonly CodeRepoId?: string;
+  readonly CodeRepoName: string;
+  readonly CodeRepoNamespaceName: string;
+  readonly CodeRepoType: string;
+  readonly DisableCacheBuild?: string;
+  readonly InstanceId: string;
+  readonly OverseaBuild?: string;
+  readonly RepoId: string;
+}
+export interface RepoSourceCodeRepoWriteResponse {
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+export interface GetRepoSourceCodeRepoRequest {
+  readonly InstanceId: string;
+  readonly RepoId: string;
+}
+/** The flags are strings "true" | "false" in the SDK model. */
+export interface GetRepoSourceCodeRepoResponse {
+  readonly AutoBuild?: string;
+  readonly Code?: string;
+  /** e.g. https://github.com */
+  readonly CodeRepoDomain?: string;
+  readonly CodeRepoName?: string;
+  readonly CodeRepoNamespaceName?: string;
+  readonly CodeRepoType?: string;
+  readonly DisableCacheBuild?: string;
+  readonly IsSuccess?: boolean;
+  readonly OverseaBuild?: string;
+  readonly RepoId?: string;
+  readonly RequestId?: string;
+}
+/** CreateRepoBuildRule: BuildArgs and Platforms are repeat lists (BuildArgs.N, Platforms.N). */
+export interface CreateRepoBuildRuleRequest {
+  readonly BuildArgs?: readonly string[];
+  readonly DockerfileLocation?: string;
+  readonly DockerfileName?: string;
+  readonly ImageTag: string;
+  readonly InstanceId: string;
+  /** values: linux/amd64 | linux/arm64 | linux/386 | linux/arm/v7 | linux/arm/v6 */
+  readonly Platforms?: readonly string[];
+  readonly PushName: string;
+  /** values: GIT_TAG | GIT_BRANCH */
+  readonly PushType: string;
+  readonly RepoId: string;
+}
+export interface CreateRepoBuildRuleResponse {
+  /** e.g. crbr-ly77w5i3t31f**** */
+  readonly BuildRuleId?: string;
+  readonly Code?: string;
+  readonly IsSuccess?: boolean;
+  readonly RequestId?: string;
+}
+export interface UpdateRepoBuildRuleRequest extends Partial<Omit<CreateRepoBuildRuleRequest, 'InstanceId' | 'RepoId'>> {
+  readonly BuildRuleId: string;
+  readonly InstanceId: string;
+  readonly RepoId: string;
+}
+export type UpdateRepoBuildRuleResponse = CreateRepoBuildRuleResponse;
+export interface DeleteRepoBuildRuleRequest {
+  readonly BuildRuleId: string;
+  readonly InstanceId: string;
+  readonly RepoId: string;
+}
+export type DeleteRepoBuildRuleResponse = RepoSourceCodeRepoWriteResponse;
 
 export type CrInstance = Item<ListInstanceResponse['Instances']>;
 export type CrNamespace = Item<ListNamespaceResponse['Namespaces']>;
@@ -2451,6 +2537,27 @@ export class CrClient {
   /** The password is a secret: never print, log or journal the request. */
   resetLoginPassword(req: ResetLoginPasswordRequest): Promise<ResetLoginPasswordResponse> {
     return this.#call('ResetLoginPassword', req, IDEMPOTENT_WRITE);
+  }
+
+  // Build rules and source-code bindings (issue 14 item 9). There is no call that unbinds a source.
+
+  getRepoSourceCodeRepo(req: GetRepoSourceCodeRepoRequest): Promise<GetRepoSourceCodeRepoResponse> {
+    return this.#call('GetRepoSourceCodeRepo', req, READ);
+  }
+  createRepoSourceCodeRepo(req: CreateRepoSourceCodeRepoRequest): Promise<RepoSourceCodeRepoWriteResponse> {
+    return this.#call('CreateRepoSourceCodeRepo', req, ONCE_WRITE);
+  }
+  updateRepoSourceCodeRepo(req: UpdateRepoSourceCodeRepoRequest): Promise<RepoSourceCodeRepoWriteResponse> {
+    return this.#call('UpdateRepoSourceCodeRepo', req, IDEMPOTENT_WRITE);
+  }
+  createRepoBuildRule(req: CreateRepoBuildRuleRequest): Promise<CreateRepoBuildRuleResponse> {
+    return this.#call('CreateRepoBuildRule', req, ONCE_WRITE);
+  }
+  updateRepoBuildRule(req: UpdateRepoBuildRuleRequest): Promise<UpdateRepoBuildRuleResponse> {
+    return this.#call('UpdateRepoBuildRule', req, IDEMPOTENT_WRITE);
+  }
+  deleteRepoBuildRule(req: DeleteRepoBuildRuleRequest): Promise<DeleteRepoBuildRuleResponse> {
+    return this.#call('DeleteRepoBuildRule', req, IDEMPOTENT_WRITE);
   }
 }
 

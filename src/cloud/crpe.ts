@@ -135,6 +135,29 @@ export interface CrpeGetRepoTagsResponse {
     readonly pageSize?: number;
   };
 }
+/** GetRepoBuildRuleList (GET /repos/{RepoNamespace}/{RepoName}/rules; doc 142767; not paged). */
+export interface CrpeGetRepoBuildRuleListRequest {
+  /** Path parameter. */
+  readonly RepoNamespace: string;
+  /** Path parameter. */
+  readonly RepoName: string;
+}
+export interface CrpeGetRepoBuildRuleListResponse {
+  readonly requestId?: string;
+  readonly data?: {
+    readonly buildRules?: readonly {
+      /** A Long. */
+      readonly buildRuleId?: number;
+      /** GIT_BRANCH | GIT_TAG */
+      readonly pushType?: string;
+      readonly pushName?: string;
+      readonly imageTag?: string;
+      readonly dockerfileLocation?: string;
+      readonly dockerfileName?: string;
+    }[];
+  };
+}
+export type CrpeBuildRule = Item<NonNullable<CrpeGetRepoBuildRuleListResponse['data']>['buildRules']>;
 export type CrpeTag = Item<NonNullable<CrpeGetRepoTagsResponse['data']>['tags']>;
 export type CrpeNamespace = Item<NonNullable<CrpeGetNamespaceListResponse['data']>['namespaces']>;
 
@@ -187,6 +210,15 @@ export class CrpeClient {
     return this.#call(
       'GetRepoTags',
       { method: 'GET', pattern: '/repos/{RepoNamespace}/{RepoName}/tags', pathParams: { RepoNamespace, RepoName }, query },
+      READ,
+    );
+  }
+
+  /** A repository's build rules (issue 14 item 9): push, image tag and Dockerfile; no platforms or build arguments. */
+  getRepoBuildRuleList(req: CrpeGetRepoBuildRuleListRequest): Promise<CrpeGetRepoBuildRuleListResponse> {
+    return this.#call(
+      'GetRepoBuildRuleList',
+      { method: 'GET', pattern: '/repos/{RepoNamespace}/{RepoName}/rules', pathParams: { RepoNamespace: req.RepoNamespace, RepoName: req.RepoName } },
       READ,
     );
   }

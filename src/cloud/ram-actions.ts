@@ -175,6 +175,12 @@ const cr: Record<string, RamActionRule> = {
   ListEventCenterRecord: rule('cr:ListEventCenterRecord', CR_INSTANCE),
   UpdateEventCenterRule: rule('cr:UpdateEventCenterRule', CR_INSTANCE),
   DeleteEventCenterRule: rule('cr:DeleteEventCenterRule', CR_INSTANCE),
+  // Build rules and source-code bindings (issue 14 item 9); CreateRepoBuildRule and ListRepoBuildRule are above.
+  GetRepoSourceCodeRepo: rule('cr:GetSourceRepository', ALL, 'documented', `${API_DOC} (All Resources)`),
+  CreateRepoSourceCodeRepo: rule('cr:CreateSourceRepository', ALL, 'documented', `${API_DOC} (All Resources)`),
+  UpdateRepoSourceCodeRepo: rule('cr:UpdateSourceRepository', ALL, 'guessed', 'named like cr:CreateSourceRepository'),
+  UpdateRepoBuildRule: rule('cr:UpdateRepositoryBuildRule', CR_REPOSITORY, 'documented', API_DOC),
+  DeleteRepoBuildRule: rule('cr:DeleteRepositoryBuildRule', CR_REPOSITORY, 'guessed', 'named like cr:UpdateRepositoryBuildRule'),
 };
 
 // ---- Container Registry Personal Edition (cr 2016-06-07, ROA) ---------------------------------
@@ -202,6 +208,8 @@ const crpe: Record<string, RamActionRule> = {
   GetRepoTags: rule('cr:ListRepositoryTag', PE_REPOSITORY, 'guessed', PE_NOTE),
   GetRepoTag: rule('cr:GetRepositoryTag', PE_REPOSITORY, 'guessed', PE_NOTE),
   DeleteImage: rule('cr:DeleteRepositoryTag', PE_REPOSITORY, 'guessed', PE_NOTE),
+  // issue 14 item 9: the build rules an import re-creates in the instance.
+  GetRepoBuildRuleList: rule('cr:ListRepositoryBuildRule', PE_REPOSITORY, 'guessed', `${PE_NOTE}; named as the Enterprise Edition's ListRepoBuildRule`),
 };
 
 // ---- BssOpenApi --------------------------------------------------------------------------------

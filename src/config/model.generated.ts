@@ -192,6 +192,8 @@ export interface Repository {
   readonly tagImmutability?: boolean;
   /** Webhooks called when an image is pushed (natural key: name). Their URLs are secrets: `${env:NAME}` only, never printed. */
   readonly triggers?: readonly Trigger[];
+  /** Building images from source code (API CreateRepoSourceCodeRepo, CreateRepoBuildRule): the bound source-code repository and the build rules. The code platform's account must be bound to the instance in the console first (no API can); removing `source` does not unbind it (no API can). */
+  readonly build?: RepositoryBuild;
 }
 
 /** An import rule: from a Personal Edition instance (`from: personal`) or an OSS bucket (`from: oss`). Needs a RUNNING VPC endpoint on the instance and a region that supports imports. */
@@ -210,7 +212,7 @@ export type ImportRule = {
   readonly tagFilter?: string;
   /** Overwrite an existing tag in the instance whose digest differs. */
   readonly overwrite?: boolean;
-  /** Also import build rules and bound source repositories (not build records); the source-code platform must be bound to the instance first. Only with `from: personal`. */
+  /** Also import the build configuration (not build records) of the repositories Personal Edition builds automatically: their build rules are created where the target repository declares `build.source` (no API returns the source a Personal Edition repository is bound to); the others are a gate with console steps. Only with `from: personal`. */
   readonly includeBuildConfig?: boolean;
 } | {
   /** Source kind. */
@@ -659,4 +661,46 @@ export interface EventRule {
   readonly channel?: string;
   /** The rule's event configuration, a JSON document (API EventConfig; its fields are not documented). It may hold a DingTalk token or a webhook URL: give it as `${env:NAME}`. Never shown in plans. */
   readonly config?: string;
+}
+
+/** The build configuration of a repository: its source binding (`source`) and its build rules (`rules`). */
+export interface RepositoryBuild {
+  /** The source-code repository it builds from; removing it does not unbind it (no API can). */
+  readonly source?: BuildSource;
+  /** Build rules (natural key: the push (`branch` or `gitTag`) and `imageTag`). Rules that registry.yaml does not declare are deleted under `prune: true`. */
+  readonly rules?: readonly BuildRule[];
+}
+
+/** The source-code repository the image repository builds from, one per repository (API CreateRepoSourceCodeRepo; changed in place by UpdateRepoSourceCodeRepo). Needs an account of `platform` bound to the instance in the console (Repositories → Code Source): acrctl cannot check it before apply. Removing it from registry.yaml leaves the binding in place: the API has no call to unbind one. */
+export interface BuildSource {
+  /** Code hosting platform (API CodeRepoType). */
+  readonly platform: 'GITHUB' | 'GITLAB' | 'GITEE' | 'CODE' | 'CODEUP';
+  /** Owner, organisation or group of the code repository on the platform (API CodeRepoNamespaceName). */
+  readonly namespace: string;
+  /** Name of the code repository (API CodeRepoName). */
+  readonly repository: string;
+  /** Build on every push that matches a rule (API AutoBuild). Default: true. */
+  readonly autoBuild?: boolean;
+  /** Build without the layer cache (API DisableCacheBuild). Default: false. */
+  readonly disableCache?: boolean;
+  /** Build on servers outside the Chinese mainland (API OverseaBuild), for sources hosted abroad. Default: false. */
+  readonly overseaBuild?: boolean;
+}
+
+/** An image build rule (API CreateRepoBuildRule): a push to `branch`, or of a Git tag matching `gitTag`, builds the image tag `imageTag`. Known by its push and `imageTag`; the Dockerfile, platforms and build arguments change in place. Builds run in the service, from the bound `build.source`. */
+export interface BuildRule {
+  /** Build on pushes to this branch (API PushType GIT_BRANCH, PushName). Not with `gitTag`. */
+  readonly branch?: string;
+  /** Build on pushes of Git tags matching this expression (API PushType GIT_TAG, PushName). Not with `branch`. */
+  readonly gitTag?: string;
+  /** The image tag built (API ImageTag), e.g. `latest`. A `${…}` the service should see is written `$${…}` (acrctl interpolates `${env:NAME}`). */
+  readonly imageTag: string;
+  /** Directory of the Dockerfile in the source repository (API DockerfileLocation). Default: `/`. */
+  readonly dockerfileLocation?: string;
+  /** File name of the Dockerfile (API DockerfileName). Default: `Dockerfile`. */
+  readonly dockerfileName?: string;
+  /** Platforms to build for (API Platforms). Default: `[linux/amd64]`. */
+  readonly platforms?: readonly ('linux/amd64' | 'linux/arm64' | 'linux/386' | 'linux/arm/v7' | 'linux/arm/v6')[];
+  /** Build arguments, `NAME=value`, in order (API BuildArgs). Never secrets: they are stored in the rule and shown in plans. Going from some to none replaces the rule (the API cannot clear them). */
+  readonly buildArgs?: readonly string[];
 }

@@ -27,11 +27,15 @@
  *   (default true), else skipped and reported (finding `import-digest-conflict`).
  *   Each copy requires its target repository and instance (their ids reach apply through refs), and
  *   the instance's internet endpoint and ACL entries where declared (acrctl pushes through them).
- * - with `includeBuildConfig`, a gate (`…import[k].build-config`) for the repositories Personal
- *   Edition builds automatically (repoBuildType AUTO_BUILD): no API reads Personal Edition build
- *   rules (cr 2016-06-07 has none), so a human re-creates them in the console from the gate's
- *   steps; `apply --resume` verifies that each of those repositories has at least one build rule
- *   in the instance (cr ListRepoBuildRule), which is all an API can check.
+ * - with `includeBuildConfig`, for the repositories Personal Edition builds automatically
+ *   (repoBuildType AUTO_BUILD; issue 14 item 9): Personal Edition's build rules are read
+ *   (GetRepoBuildRuleList) and, where registry.yaml declares the target repository's
+ *   `build.source`, planned as `build-rule` objects in the instance ({@link importedBuildRules}).
+ *   The source binding itself cannot be read (the Personal Edition API returns no repository's
+ *   bound source repository), so the other repositories keep a gate (`…import[k].build-config`):
+ *   a human binds the source and re-creates the rules in the console from the gate's steps (or
+ *   declares `build.source`), and `apply --resume` verifies that each of those repositories has at
+ *   least one build rule in the instance (cr ListRepoBuildRule).
  * Findings: per rule a summary (`import-summary`: images and bytes to move); a missing source
  * namespace is an error (`import-source-missing`); OSS rules have no public API to carry them out
  * and get console instructions (`import-oss-manual`) instead of being ignored.
@@ -43,7 +47,7 @@
  * there = done), and a second plan finds the image in the target and derives nothing for it.
  */
 import type { CrClient, CrRepository } from '../cloud/cr.js';
-import type { CrpeRepo, CrpeTag } from '../cloud/crpe.js';
+import type { CrpeClient, CrpeRepo, CrpeTag } from '../cloud/crpe.js';
 import { parseCidr } from '../config/lints/cidr.js';
 import type { Re2Matcher } from '../config/lints/re2.js';
 import { DEFAULTS, type ImportRule, type Instance, type ReferenceCheck, type RegistryDocument } from '../config/model.js';
@@ -56,6 +60,7 @@ import { bool, either, list, num, oneOf, optional, str, struct, type Decoded } f
 import type { CallNeed, DesiredObject, ExecContext, GateSubject, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Reconciled, Spec, Subject } from '../plan/kind.js';
 import type { ImageCopier } from '../registry/copy.js';
 import { aclEntryAddress } from './acl-entry.js';
+import { buildRuleObject } from './build-rule.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { internetEndpointAddress } from './internet-endpoint.js';
 import { vpcLinkAddress } from './vpc-link.js';
@@ -355,7 +360,8 @@ async function readRule(ctx: ReadContext, r: ResolvedImport, peNamespaces: (acco
   const repos = (await crpe.allRepos({ RepoNamespace: r.sourceNamespace })).items
     .filter((x): x is CrpeRepo & { repoName: string } => x.repoNamespace === r.sourceNamespace && typeof x.repoName === 'string' && x.repoStatus !== 'DELETING')
     .sort((a, b) => (a.repoName < b.repoName ? -1 : a.repoName > b.repoName ? 1 : 0));
-  for (const repo of repos) out.push(evidence(r, 'source-repo', { type: repo.repoType ?? 'PRIVATE', summary: repo.summary ?? '', buildType: repo.repoBuildType ?? 'MANUAL' }, repo.repoName));
+  const peRules = r.includeBuildConfig ? await personalBuildRules(crpe, r.sourceNamespace, repos.filter((x) => x.repoBuildType === 'AUTO_BUILD').map((x) => x.repoName)) : new Map<string, PersonalBuildRule[]>();
+  for (const repo of repos) out.push(evidence(r, 'source-repo', { type: repo.repoType ?? 'PRIVATE', summary: repo.summary ?? '', buildType: repo.repoBuildType ?? 'MANUAL', ...(peRules.has(repo.repoName) ? { buildRules: peRules.get(repo.repoName)! } : {}) }, repo.repoName));
   const tags = await mapLimit(repos, TAG_READS_IN_FLIGHT, (repo) => crpe.allTags({ RepoNamespace: r.sourceNamespace, RepoName: repo.repoName }));
   repos.forEach((repo, i) => {
     for (const t of tags[i]!.items) if (typeof t.tag === 'string' && t.tag !== '') out.push(evidence(r, 'source-tag', sourceTagSpec(t), repo.repoName, t.tag));
@@ -390,7 +396,7 @@ interface CrTarget {
 /** One rule's view of the evidence. */
 interface RuleEvidence {
   readonly rule: ImportLive;
-  readonly repos: Map<string, { type: string; summary: string; buildType: string }>;
+  readonly repos: Map<string, { type: string; summary: string; buildType: string; buildRules?: readonly PersonalBuildRule[] }>;
   readonly source: Map<string, SourceTag[]>;
   readonly target: Map<string, Map<string, string>>;
 }
@@ -407,7 +413,7 @@ function group(live: readonly LiveObject[]): Map<string, RuleEvidence> {
     const repo = l.key.repository;
     switch (l.key.part) {
       case 'source-repo':
-        e.repos.set(repo, { type: String(l.spec['type']), summary: String(l.spec['summary']), buildType: String(l.spec['buildType'] ?? 'MANUAL') });
+        e.repos.set(repo, { type: String(l.spec['type']), summary: String(l.spec['summary']), buildType: String(l.spec['buildType'] ?? 'MANUAL'), ...(Array.isArray(l.spec['buildRules']) ? { buildRules: l.spec['buildRules'] as PersonalBuildRule[] } : {}) });
         break;
       case 'source-tag': {
         const list = e.source.get(repo) ?? [];
@@ -470,8 +476,10 @@ function namespaceMetadata(config: RegistryDocument, r: ResolvedImport, spec: Re
 export interface ImportPlan {
   readonly repositories: DesiredObject[];
   readonly copies: DesiredObject[];
-  /** Build-configuration gates (includeBuildConfig), one per rule with automatically built repositories. */
+  /** Build-configuration gates (includeBuildConfig), one per rule with automatically built repositories whose source is not declared. */
   readonly gates: DesiredObject[];
+  /** Personal Edition build rules re-created in the instance (includeBuildConfig, `build.source` declared): `build-rule` objects. */
+  readonly buildRules: DesiredObject[];
   readonly findings: PlanFinding[];
 }
 
@@ -485,6 +493,7 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
   const repositories: DesiredObject[] = [];
   const copies: DesiredObject[] = [];
   const gates: DesiredObject[] = [];
+  const buildRules: DesiredObject[] = [];
   const findings: PlanFinding[] = [];
   for (const r of resolveImports(config)) {
     if (r.from === 'oss') {
@@ -594,15 +603,12 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
         `${overwrites > 0 ? `; ${overwrites} overwrite a target tag` : ''}${same > 0 ? `; ${same} already in the target` : ''}${conflicts > 0 ? `; ${conflicts} skipped: different digest in the target and overwrite is off` : ''}`,
     });
     if (r.includeBuildConfig) {
-      const building = [...e.repos].filter(([, m]) => m.buildType === 'AUTO_BUILD').map(([n]) => n).sort();
-      if (building.length === 0) {
-        findings.push({
-          id: 'import-build-config-none',
-          severity: 'info',
-          where: r.address,
-          message: `includeBuildConfig: no repository of Personal Edition ${r.sourceRegion}/${r.sourceNamespace} builds automatically (repoBuildType AUTO_BUILD), so there is no build configuration to import`,
-        });
-      } else {
+      const imported = importedBuildRules(config, r, e.repos, taken);
+      buildRules.push(...imported.rules);
+      findings.push(...imported.findings);
+      // The repositories left to a human: those whose source registry.yaml does not declare.
+      const building = imported.gated;
+      if (building.length > 0) {
         gates.push({
           id: buildConfigAddress(r),
           kind: 'image-import',
@@ -615,10 +621,17 @@ export function planImports(config: RegistryDocument, desired: readonly DesiredO
           reason: `includeBuildConfig of import rule ${r.key}`,
           summary: `re-create the build rules of ${building.length} repositor${building.length === 1 ? 'y' : 'ies'} in the console`,
         });
+      } else if (imported.planned === 0) {
+        findings.push({
+          id: 'import-build-config-none',
+          severity: 'info',
+          where: r.address,
+          message: `includeBuildConfig: no repository of Personal Edition ${r.sourceRegion}/${r.sourceNamespace} builds automatically (repoBuildType AUTO_BUILD), so there is no build configuration to import`,
+        });
       }
     }
   }
-  return { repositories, copies, gates, findings };
+  return { repositories, copies, gates, buildRules, findings };
 }
 
 // ---- copy path (pure) ------------------------------------------------------------------------
@@ -814,6 +827,76 @@ async function observe(ctx: ExecContext, s: Subject<Spec, ImportIds, ImportKey>)
 
 // ---- build configuration (gate) -------------------------------------------------------------
 
+/** A Personal Edition build rule as the import keeps it (GetRepoBuildRuleList's documented fields). */
+interface PersonalBuildRule {
+  readonly pushType: string;
+  readonly pushName: string;
+  readonly imageTag: string;
+  readonly dockerfileLocation: string;
+  readonly dockerfileName: string;
+}
+
+/** The build rules of the given Personal Edition repositories (one GetRepoBuildRuleList each; not paged). */
+async function personalBuildRules(crpe: CrpeClient, namespace: string, names: readonly string[]): Promise<Map<string, PersonalBuildRule[]>> {
+  const per = await mapLimit(names, TAG_READS_IN_FLIGHT, async (name) => (await crpe.getRepoBuildRuleList({ RepoNamespace: namespace, RepoName: name })).data?.buildRules ?? []);
+  return new Map(
+    names.map((name, i) => [
+      name,
+      per[i]!.filter((b) => (b.pushType === 'GIT_BRANCH' || b.pushType === 'GIT_TAG') && (b.pushName ?? '') !== '' && (b.imageTag ?? '') !== '').map((b) => ({
+        pushType: b.pushType!,
+        pushName: b.pushName!,
+        imageTag: b.imageTag!,
+        dockerfileLocation: b.dockerfileLocation || '/',
+        dockerfileName: b.dockerfileName || 'Dockerfile',
+      })),
+    ]),
+  );
+}
+
+/**
+ * What includeBuildConfig plans for the automatically built repositories of a rule (issue 14 item
+ * 9). Where registry.yaml declares the target repository's `build.source` (which the Personal
+ * Edition API cannot return), each Personal Edition build rule becomes a `build-rule` of that
+ * repository (Personal Edition rules have no platforms or build arguments: the defaults), unless
+ * registry.yaml declares a rule with the same key (config wins). The other repositories are
+ * `gated`: the human steps of the build-configuration gate. Pure.
+ */
+function importedBuildRules(config: RegistryDocument, r: ResolvedImport, repos: RuleEvidence['repos'], taken: ReadonlySet<string>): { rules: DesiredObject[]; gated: string[]; planned: number; findings: PlanFinding[] } {
+  const rules: DesiredObject[] = [];
+  const gated: string[] = [];
+  const findings: PlanFinding[] = [];
+  let planned = 0;
+  const declared = config.instances?.[r.instance]?.namespaces?.[r.namespace]?.repositories ?? {};
+  for (const [name, m] of [...repos].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (m.buildType !== 'AUTO_BUILD') continue;
+    if (declared[name]?.build?.source === undefined) {
+      gated.push(name);
+      continue;
+    }
+    planned++;
+    const list = m.buildRules ?? [];
+    for (const b of list) {
+      const o = buildRuleObject({ account: r.account, region: r.region, instance: r.instance }, r.namespace, name, {
+        push: b.pushType === 'GIT_BRANCH' ? 'branch' : 'tag',
+        name: b.pushName,
+        imageTag: b.imageTag,
+        spec: { dockerfileLocation: b.dockerfileLocation, dockerfileName: b.dockerfileName, platforms: ['linux/amd64'], buildArgs: [] },
+      }, { reason: `import rule ${r.key}: build rule of Personal Edition ${r.sourceRegion}/${r.sourceNamespace}/${name}` });
+      if (!taken.has(o.id) && !rules.some((x) => x.id === o.id)) rules.push(o);
+    }
+    findings.push({
+      id: 'import-build-rules',
+      severity: 'info',
+      where: r.address,
+      message:
+        list.length === 0
+          ? `includeBuildConfig: ${name} builds automatically in Personal Edition but has no build rule there: only the build.source registry.yaml declares is bound`
+          : `includeBuildConfig: ${name} builds automatically in Personal Edition; its ${list.length} build rule${list.length === 1 ? '' : 's'} ${list.length === 1 ? 'is' : 'are'} planned in ${r.namespace}/${name} (linux/amd64, no build arguments: Personal Edition rules have neither), from the build.source registry.yaml declares (the Personal Edition API does not return a repository's bound source)`,
+    });
+  }
+  return { rules, gated: gated.sort(), planned, findings };
+}
+
 function buildRepos(spec: Readonly<Record<string, unknown>> | undefined): string[] {
   const v = spec?.['repositoriesWithBuildRules'];
   return Array.isArray(v) ? v.map(String) : [];
@@ -833,7 +916,7 @@ function buildConfigGate(desired: DesiredObject): GateInfo {
       ),
       `Then run acrctl apply --resume: it checks that each of these repositories has a build rule, then carries on.`,
     ],
-    verification: `${repos.map((r) => `${ns}/${r}`).join(', ')} ${repos.length === 1 ? 'has' : 'each have'} at least one build rule in the instance (cr ListRepoBuildRule). acrctl cannot compare them with Personal Edition's: its API (cr 2016-06-07) has no build-rule call`,
+    verification: `${repos.map((r) => `${ns}/${r}`).join(', ')} ${repos.length === 1 ? 'has' : 'each have'} at least one build rule in the instance (cr ListRepoBuildRule). acrctl cannot bind the source itself: the Personal Edition API (cr 2016-06-07) does not return a repository's bound source repository. Declare build.source on a repository instead and acrctl creates its Personal Edition build rules`,
     expect: { namespace: ns, repositoriesWithBuildRules: repos },
   };
 }
@@ -941,7 +1024,7 @@ const LANGUAGE: LanguageFragment = {
           default: true,
         },
         includeBuildConfig: {
-          description: 'Also import build rules and bound source repositories (not build records); the source-code platform must be bound to the instance first. Only with `from: personal`.',
+          description: 'Also import the build configuration (not build records) of the repositories Personal Edition builds automatically: their build rules are created where the target repository declares `build.source` (no API returns the source a Personal Edition repository is bound to); the others are a gate with console steps. Only with `from: personal`.',
           type: 'boolean',
           default: false,
         },
@@ -996,6 +1079,7 @@ function PERMISSIONS(config: RegistryDocument): CallNeed[] {
         ...calls(['create'], r.account, { region: r.sourceRegion }, ['crpe:GetAuthorizationToken']),
         ...instanceCalls(s, ['read', 'observe', 'check'], ['cr:ListRepository', 'cr:ListRepoTag'], ns),
         ...(r.includeBuildConfig ? instanceCalls(s, ['read', 'check'], ['cr:ListRepoBuildRule'], ns) : []),
+        ...(r.includeBuildConfig ? calls(['read'], r.account, pe, ['crpe:GetRepoBuildRuleList']) : []),
         ...instanceCalls(s, ['create'], ['cr:ListInstanceEndpoint', 'cr:GetAuthorizationToken']),
       ];
     });
@@ -1021,7 +1105,7 @@ export function makeImageImportKind(deps: ImageImportDeps = {}): Kind<Spec, Impo
 
     derive(ctx) {
       const p = planImports(ctx.config, ctx.desired, ctx.live('image-import'));
-      return [...p.repositories, ...p.copies, ...p.gates];
+      return [...p.repositories, ...p.copies, ...p.gates, ...p.buildRules];
     },
 
     extras(ctx) {

@@ -14,6 +14,8 @@ import type { Kind } from '../plan/kind.js';
 import { makeAclEntryKind, type AclEntryDeps } from './acl-entry.js';
 import { backfillKind } from './backfill.js';
 import { chainKind } from './chain.js';
+import { buildRuleKind } from './build-rule.js';
+import { buildSourceKind } from './build-source.js';
 import { chartNamespaceKind } from './chart-namespace.js';
 import { chartRepositoryKind } from './chart-repository.js';
 import { authDomainTakeoverKind, personalEditionDomainKind } from './console-switch.js';
@@ -91,6 +93,9 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     instanceTagsKind,
     resourceGroupKind,
     makeLoginPasswordKind(deps),
+    // issue 14 item 9: build rules (after repository: a repository's source binding, then its rules)
+    buildSourceKind,
+    buildRuleKind,
   ];
 }
 

@@ -158,3 +158,40 @@ it('adopts instance settings: user tags and the resource group, never the login 
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+// issue 14 item 9 (build rules): the scenario's sources need their code-platform accounts bound to
+// the instance first (a console step; the emulator's admin route), so it runs apart from the loop.
+it('adopts scenario build-rules (sources and rules, defaults left out) into a file that plans clean', { timeout: 120_000 }, async () => {
+  const scenario = join(golden, 'build-rules');
+  const t = await startTestEmulator();
+  const cwd = mkdtempSync(join(tmpdir(), 'acrctl-adopt-build-rules-'));
+  try {
+    for (const platform of ['GITHUB', 'GITLAB']) {
+      expect((await t.admin('POST', '/_emulator/cr/code-sources', { accountUid: '1234567890123456', region: 'cn-hangzhou', instanceName: 'acme-hz', platform })).status).toBe(200);
+    }
+    writeFileSync(join(cwd, 'registry.yaml'), readFileSync(join(scenario, 'registry.yaml')));
+    const cli = cliFor(t, cwd);
+    const applied = await applyWithGates(t, cwd, cli);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    writeFileSync(join(cwd, 'accounts.yaml'), 'version: 1\naccounts:\n  prod: { uid: "1234567890123456" }\n');
+    const { result: r, mutating } = await callsDuring(t, () => cli(['adopt', '-f', 'accounts.yaml', '-o', 'adopted.yaml']));
+    expect(r.code, r.stderr).toBe(0);
+    expect(mutating).toEqual([]);
+    const adopted = parse(readFileSync(join(cwd, 'adopted.yaml'), 'utf8')) as { instances: Record<string, { namespaces: Record<string, { repositories: Record<string, { build?: unknown }> }> }> };
+    const repos = adopted.instances['acme-hz']!.namespaces['apps']!.repositories;
+    expect(repos['web']!.build).toEqual({
+      source: { platform: 'GITHUB', namespace: 'acme', repository: 'web', overseaBuild: true },
+      rules: [
+        { branch: 'main', imageTag: 'latest', dockerfileName: 'Dockerfile.prod' },
+        { gitTag: 'release-v.*', imageTag: 'release', platforms: ['linux/amd64', 'linux/arm64'], buildArgs: ['GO_VERSION=1.22'] },
+      ],
+    });
+    expect(repos['api']!.build).toEqual({ source: { platform: 'GITLAB', namespace: 'acme', repository: 'api' }, rules: [{ branch: 'main', imageTag: 'latest', dockerfileLocation: '/docker' }] });
+    expect(repos['legacy']!.build).toBeUndefined();
+    expect(repos['jobs']!.build).toEqual({ rules: [{ branch: 'main', imageTag: 'latest' }] });
+    await expectRoundTrip(cli, 'adopted.yaml', cwd);
+  } finally {
+    await t.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});

@@ -58,13 +58,13 @@ afterEach(async () => {
 });
 
 /** An emulator with a VPC, a Personal Edition namespace team-a and images pushed into it, oldest first. */
-async function world(tags: Record<string, string[]>, autoBuild: readonly string[] = []): Promise<World> {
+async function world(tags: Record<string, string[]>, autoBuild: readonly string[] = [], buildRules: Readonly<Record<string, readonly unknown[]>> = {}): Promise<World> {
   const t = await startTestEmulator();
   const cwd = mkdtempSync(join(tmpdir(), 'acrctl-import-'));
   const keys = await t.account(UID);
   await t.admin('POST', '/_emulator/vpc/vpcs', { accountUid: UID, regionId: HZ, cidrBlock: '10.0.0.0/16', vpcId: 'vpc-bp1imp', vpcName: 'registry' });
   await t.admin('POST', '/_emulator/vpc/vswitches', { accountUid: UID, regionId: HZ, vpcId: 'vpc-bp1imp', zoneId: 'cn-hangzhou-j', cidrBlock: '10.0.0.0/24', vSwitchId: 'vsw-bp1imp' });
-  await t.admin('POST', '/_emulator/crpe/estates', { uid: UID, region: HZ, namespaces: [{ name: 'team-a', autoCreate: true, repos: autoBuild.map((name) => ({ name, buildType: 'AUTO_BUILD' })) }] });
+  await t.admin('POST', '/_emulator/crpe/estates', { uid: UID, region: HZ, namespaces: [{ name: 'team-a', autoCreate: true, repos: autoBuild.map((name) => ({ name, buildType: 'AUTO_BUILD', ...(buildRules[name] !== undefined ? { buildRules: buildRules[name] } : {}) })) }] });
   const pe = new RegistryClient(await registryOf(t, `personal=${HZ}`), await peLogin(t, keys, HZ));
   const base = makeImage('shared-base', { layers: 1, layerBytes: 40_000 }).layers;
   const images = new Map<string, TestImage>();
@@ -339,6 +339,33 @@ describe('includeBuildConfig', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('Verified: a new plan shows no changes.');
     expect(await planActions(w)).toEqual([]);
+  }, 60_000);
+
+  // issue 14 item 9: with build.source declared, Personal Edition's rules are created, not gated.
+  it('creates the Personal Edition build rules in the instance where build.source is declared (no gate for it)', async () => {
+    const peRules = [
+      { pushType: 'GIT_BRANCH', pushName: 'master', imageTag: 'latest' },
+      { pushType: 'GIT_TAG', pushName: 'release-.*', imageTag: 'release', dockerfileLocation: '/docker' },
+    ];
+    const w = await world({ api: ['v1'], web: ['v1'] }, ['api', 'web'], { api: peRules });
+    // The console step no API makes: a GitHub account bound to the instance.
+    await w.t.admin('POST', '/_emulator/cr/code-sources', { accountUid: UID, region: HZ, instanceName: 'acme-hz', platform: 'GITHUB' });
+    writeFileSync(join(w.cwd, 'registry.yaml'), config('latest: 1, includeBuildConfig: true').replace('      team-a: {}', '      team-a:\n        repositories:\n          api:\n            summary: API\n            build: { source: { platform: GITHUB, namespace: acme, repository: api } }'));
+    let r = await w.cli(['plan']);
+    expect(r.stdout).toContain('instance[hz].namespace[team-a].repository[api].build-rule[tag:release-.*:release]');
+    r = await w.cli(['apply', '--auto-approve']);
+    // web has no declared source: its gate still stops the run; api's rules and binding are made.
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout).toContain('team-a/web: in the Personal Edition console');
+    expect(r.stdout).not.toContain('team-a/api: in the Personal Edition console');
+    const id = await instanceId(w);
+    const repo = await w.t.callRpc('cr', HZ, 'GetRepository', { InstanceId: id, RepoNamespaceName: 'team-a', RepoName: 'api' }, w.keys);
+    const listed = await w.t.callRpc('cr', HZ, 'ListRepoBuildRule', { InstanceId: id, RepoId: repo['RepoId'] as string }, w.keys);
+    expect((listed['BuildRules'] as Record<string, unknown>[]).map((b) => [b['PushType'], b['PushName'], b['ImageTag'], b['DockerfileLocation']])).toEqual([
+      ['GIT_BRANCH', 'master', 'latest', '/'],
+      ['GIT_TAG', 'release-.*', 'release', '/docker'],
+    ]);
+    expect(await w.t.callRpc('cr', HZ, 'GetRepoSourceCodeRepo', { InstanceId: id, RepoId: repo['RepoId'] as string }, w.keys)).toMatchObject({ CodeRepoType: 'GITHUB', CodeRepoName: 'api' });
   }, 60_000);
 });
 

@@ -214,6 +214,29 @@ describe('planImports', () => {
     expect(none.gates).toEqual([]);
     expect(none.findings.map((f) => f.id)).toContain('import-build-config-none');
   });
+
+  // issue 14 item 9: where the target repository declares build.source, Personal Edition's rules become build-rule actions.
+  it('includeBuildConfig plans the Personal Edition build rules where build.source is declared; the rest stays a gate', () => {
+    const rules = [
+      { pushType: 'GIT_BRANCH', pushName: 'master', imageTag: 'latest', dockerfileLocation: '/', dockerfileName: 'Dockerfile' },
+      { pushType: 'GIT_TAG', pushName: 'release-.*', imageTag: 'release', dockerfileLocation: '/docker', dockerfileName: 'Dockerfile.prod' },
+    ];
+    const l = live().map((x) => (x.key.part === 'source-repo' ? { ...x, spec: { ...x.spec, buildType: 'AUTO_BUILD', buildRules: x.key.repository === 'api' ? rules : [] } } : x));
+    const source = { build: { source: { platform: 'GITHUB' as const, namespace: 'acme', repository: 'api' }, rules: [{ branch: 'master', imageTag: 'latest', dockerfileName: 'Dockerfile.ci' }] } };
+    const declared: DesiredObject[] = [{ id: 'instance[hz].namespace[team-a].repository[api].build-rule[branch:master:latest]', kind: 'build-rule', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: {}, spec: {}, requires: [] }];
+    const p = planImports(doc({ includeBuildConfig: true }, { api: { summary: 'API', ...source } }), declared, l);
+    // The declared rule wins over Personal Edition's of the same key; web has no declared source: gated.
+    expect(p.buildRules.map((b) => [b.id, b.kind, b.spec])).toEqual([
+      ['instance[hz].namespace[team-a].repository[api].build-rule[tag:release-.*:release]', 'build-rule', { dockerfileLocation: '/docker', dockerfileName: 'Dockerfile.prod', platforms: ['linux/amd64'], buildArgs: [] }],
+    ]);
+    expect(p.buildRules[0]!.requires).toContain('instance[hz].namespace[team-a].repository[api].build-source');
+    expect(p.gates.map((g) => g.spec['repositoriesWithBuildRules'])).toEqual([['web']]);
+    expect(p.findings.find((f) => f.id === 'import-build-rules')?.message).toContain('its 2 build rules are planned in team-a/api');
+    // Every building repository with a declared source: no gate, and no "nothing to import" either.
+    const onlyApi = l.filter((x) => x.key.repository !== 'web');
+    const all = planImports(doc({ includeBuildConfig: true }, { api: { summary: 'API', ...source } }), [], onlyApi);
+    expect([all.gates, all.buildRules.length, all.findings.map((f) => f.id).includes('import-build-config-none')]).toEqual([[], 2, false]);
+  });
 });
 
 describe('the import golden plan', () => {

@@ -11,6 +11,7 @@ import { repositoryActions } from './handlers/repositories.js';
 import { retentionActions, retentionAdminRoutes } from './handlers/retention.js';
 import { scanningActions } from './handlers/scanning.js';
 import { triggerActions } from './handlers/triggers.js';
+import { buildActions, buildAdminRoutes } from './handlers/builds.js';
 import { subscriptionActions } from './handlers/subscriptions.js';
 import { syncActions } from './handlers/sync.js';
 import { initCrState } from './models.js';
@@ -27,6 +28,6 @@ export const service: RpcService = {
   style: 'RPC',
   hostId: (region) => `cr.${region}.aliyuncs.com`,
   initState: initCrState,
-  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions, ...chainActions, ...storageRoutingActions, ...eventActions },
-  adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes, ...storageRoutingAdminRoutes, ...eventAdminRoutes],
+  actions: { ...instanceActions, ...repositoryActions, ...endpointActions, ...syncActions, ...retentionActions, ...scanningActions, ...triggerActions, ...chartActions, ...subscriptionActions, ...chainActions, ...storageRoutingActions, ...eventActions, ...buildActions },
+  adminRoutes: [...crAdminRoutes, ...retentionAdminRoutes, ...storageRoutingAdminRoutes, ...eventAdminRoutes, ...buildAdminRoutes],
 };

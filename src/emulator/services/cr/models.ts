@@ -86,6 +86,20 @@ export interface RepoRecord {
   artifacts?: RepoArtifacts;
   /** Webhook triggers, in creation order (handlers/triggers.ts). */
   triggers?: TriggerRecord[];
+  /** The bound source-code repository (CreateRepoSourceCodeRepo; handlers/builds.ts). Never unbound: no API does. */
+  sourceCodeRepo?: SourceCodeRepoRecord;
+}
+
+/** A repository's source-code binding (issue 14 item 9; SPEC.md "Build rules and source bindings"). */
+export interface SourceCodeRepoRecord {
+  codeRepoId: string;
+  /** GITHUB | GITLAB | GITEE | CODE | CODEUP */
+  type: string;
+  namespace: string;
+  name: string;
+  autoBuild: boolean;
+  disableCacheBuild: boolean;
+  overseaBuild: boolean;
 }
 
 /** A repository webhook trigger (handlers/triggers.ts, SPEC.md "Triggers"). */
@@ -370,6 +384,16 @@ export interface CrState {
   registryCredentials?: CredentialTable;
   /** issue 14 item 8: the vendor's allow-lists of API features, by feature (handlers/storage-routing.ts). */
   apiAllowLists?: Record<string, { accounts: string[]; instances: string[] }>;
+  /**
+   * Code-platform accounts bound in the console (OAuth; no API): platforms by `codeSourceKey`
+   * (account, region, instance name), so a seed can bind them before acrctl buys the instance.
+   */
+  codeSources?: Record<string, string[]>;
+}
+
+/** The key of an instance's console-bound code-platform accounts in `CrState.codeSources`. */
+export function codeSourceKey(accountUid: string, region: string, instanceName: string): string {
+  return `${accountUid}/${region}/${instanceName}`;
 }
 
 export function initCrState(): CrState {

@@ -1,7 +1,7 @@
 /** crpe admin route: seed a Personal Edition estate of one account in one region. */
 import { ApiError, type AdminRoute } from '../../core/contract.js';
 import { CR_REGIONS } from '../cr/regions.js';
-import { addNamespace, addRepo, emptyEstate, PE_NAMESPACE_RE, PE_REPO_RE, type CrpeState, type PeEstate, type Visibility } from './models.js';
+import { addNamespace, addRepo, emptyEstate, PE_NAMESPACE_RE, PE_REPO_RE, type CrpeState, type PeBuildRule, type PeEstate, type Visibility } from './models.js';
 
 function fail(why: string): never {
   throw new ApiError('InvalidBody', why, 400);
@@ -39,8 +39,20 @@ function time(o: Record<string, unknown>, name: string, where: string, dflt: num
   return fail(`${where}.${name} must be epoch milliseconds or an ISO date.`);
 }
 
+/** A repository's seeded build rules: [{pushType, pushName, imageTag, dockerfileLocation?, dockerfileName?}]. */
+function buildRulesOf(raw: unknown, where: string, nextId: () => number): PeBuildRule[] {
+  return list(raw, where).map((x, j) => {
+    const b = obj(x, `${where}[${j}]`);
+    const w = `${where}[${j}]`;
+    const pushType = b['pushType'];
+    if (pushType !== 'GIT_BRANCH' && pushType !== 'GIT_TAG') fail(`${w}.pushType must be GIT_BRANCH or GIT_TAG.`);
+    const opt = (name: string, dflt: string): string => (b[name] === undefined ? dflt : str(b, name, w));
+    return { buildRuleId: nextId(), pushType, pushName: str(b, 'pushName', w), imageTag: str(b, 'imageTag', w), dockerfileLocation: opt('dockerfileLocation', '/'), dockerfileName: opt('dockerfileName', 'Dockerfile') };
+  });
+}
+
 /** Builds an estate from the seed body; throws InvalidBody on the first problem. */
-function buildEstate(raw: Record<string, unknown>, now: number, nextRepoId: () => number): PeEstate {
+function buildEstate(raw: Record<string, unknown>, now: number, nextRepoId: () => number, nextRuleId: () => number = nextRepoId): PeEstate {
   const es = emptyEstate();
   list(raw['namespaces'], 'namespaces').forEach((nsRaw, i) => {
     const w = `namespaces[${i}]`;
@@ -82,6 +94,7 @@ function buildEstate(raw: Record<string, unknown>, now: number, nextRepoId: () =
       if (typeof detail !== 'string') fail(`${wr}.detail must be a string.`);
       const buildType = r['buildType'] ?? 'MANUAL';
       if (buildType !== 'AUTO_BUILD' && buildType !== 'MANUAL') fail(`${wr}.buildType must be AUTO_BUILD or MANUAL.`);
+      const buildRules = buildRulesOf(r['buildRules'], `${wr}.buildRules`, nextRuleId);
       try {
         addRepo(es, {
           repoId: nextRepoId(),
@@ -91,6 +104,7 @@ function buildEstate(raw: Record<string, unknown>, now: number, nextRepoId: () =
           detail,
           repoType: visibility(r, 'repoType', wr) ?? 'PRIVATE',
           ...(buildType === 'AUTO_BUILD' ? { buildType } : {}),
+          ...(buildRules.length > 0 ? { buildRules } : {}),
           createdAt: created,
           modifiedAt: modified,
           tags,
@@ -108,14 +122,14 @@ export const crpeAdminRoutes: readonly AdminRoute[] = [
     method: 'POST',
     path: '/_emulator/crpe/estates',
     summary:
-      'Seed (replace) the Personal Edition estate of an account in a region: {"uid","region","namespaces":[{"name","autoCreate"?,"defaultVisibility"?,"repos":[{"name","summary"?,"repoType"?,"buildType"?,"tags":[{"tag","digest","size","updatedAt"?}]}]}]}.',
+      'Seed (replace) the Personal Edition estate of an account in a region: {"uid","region","namespaces":[{"name","autoCreate"?,"defaultVisibility"?,"repos":[{"name","summary"?,"repoType"?,"buildType"?,"buildRules"?:[{"pushType","pushName","imageTag","dockerfileLocation"?,"dockerfileName"?}],"tags":[{"tag","digest","size","updatedAt"?}]}]}]}.',
     handle(ctx, _pp, raw) {
       const b = obj(raw, 'body');
       const uid = str(b, 'uid', 'body');
       if (ctx.state.accounts[uid] === undefined) throw new ApiError('AccountNotFound', `No account ${uid}; create it with POST /_emulator/accounts first.`, 404);
       const region = str(b, 'region', 'body');
       if (!CR_REGIONS.includes(region)) fail(`body.region ${region} is not a Container Registry region.`);
-      const es = buildEstate(b, ctx.now(), () => ctx.ids.seq('crpe.repo'));
+      const es = buildEstate(b, ctx.now(), () => ctx.ids.seq('crpe.repo'), () => ctx.ids.seq('crpe.buildRule'));
       const st = ctx.serviceState<CrpeState>('crpe');
       (st.estates[uid] ??= {})[region] = es;
       const tags = Object.values(es.repos).reduce((n, r) => n + Object.keys(r.tags).length, 0);

@@ -262,6 +262,16 @@ export const crpeRoutes: readonly RoaRoute[] = [
     };
   }),
 
+  // Build rules (issue 14 item 9): documented (doc 142767) as data.buildRules[] with a Long id; not paged.
+  route('GetRepoBuildRuleList', 'GET', '/repos/{RepoNamespace}/{RepoName}/rules', false, (ctx, req) => {
+    const r = findRepo(callEstate(ctx), path(req, 'RepoNamespace'), path(req, 'RepoName'));
+    return {
+      data: {
+        buildRules: (r.buildRules ?? []).map((b) => ({ buildRuleId: b.buildRuleId, pushType: b.pushType, pushName: b.pushName, imageTag: b.imageTag, dockerfileLocation: b.dockerfileLocation, dockerfileName: b.dockerfileName })),
+      },
+    };
+  }),
+
   route('GetRepoTag', 'GET', '/repos/{RepoNamespace}/{RepoName}/tags/{Tag}', false, (ctx, req) => {
     const r = findRepo(callEstate(ctx), path(req, 'RepoNamespace'), path(req, 'RepoName'));
     const t = r.tags[path(req, 'Tag')];

@@ -27,11 +27,23 @@ export interface PeRepo {
   repoType: Visibility;
   /** AUTO_BUILD when the repository builds from a bound source repository; seeded, default MANUAL. */
   buildType?: 'AUTO_BUILD' | 'MANUAL';
+  /** Build rules (GET …/rules, issue 14 item 9); seeded only: no route creates them. Absent: none. */
+  buildRules?: PeBuildRule[];
   createdAt: EpochMs;
   modifiedAt: EpochMs;
   tags: Record<string, PeTag>;
   /** Data-plane content (blobs and manifests pushed to the region's registry), when any. */
   artifacts?: RepoArtifacts;
+}
+
+/** A Personal Edition build rule as GetRepoBuildRuleList documents it (no platforms, no build arguments). */
+export interface PeBuildRule {
+  buildRuleId: number;
+  pushType: 'GIT_BRANCH' | 'GIT_TAG';
+  pushName: string;
+  imageTag: string;
+  dockerfileLocation: string;
+  dockerfileName: string;
 }
 
 export interface PeNamespace {

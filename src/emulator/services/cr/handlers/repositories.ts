@@ -1,6 +1,6 @@
 /** cr 2018-12-01 namespaces, repositories and tags. */
 import type { CallContext, FlatParams, RpcAction } from '../../../core/contract.js';
-import { jsonParam, optionalBool, optionalEnum, optionalString, repeatList, requireString } from '../../../core/params.js';
+import { jsonParam, optionalBool, optionalEnum, optionalString, requireString } from '../../../core/params.js';
 import {
   createNamespace,
   createRepo,
@@ -282,46 +282,6 @@ export const repositoryActions: Readonly<Record<string, RpcAction>> = {
       ImageCreate: t.createdAt,
       ImageUpdate: t.updatedAt,
       Status: 'NORMAL',
-    });
-  }),
-
-  // Build rules: only their records (what ListRepoBuildRule shows); no build ever runs.
-  CreateRepoBuildRule: action(true, (ctx, p, st) => {
-    const inst = callInstance(ctx, p, st);
-    const r = callRepo({ RepoId: requireString(p, 'RepoId') }, inst);
-    const pushType = optionalEnum(p, 'PushType', ['GIT_BRANCH', 'GIT_TAG'] as const);
-    if (pushType === undefined) throw invalidParameter('PushType', 'it is required: GIT_BRANCH or GIT_TAG.');
-    const rule = {
-      buildRuleId: ctx.ids.next('crbr-'),
-      pushType,
-      pushName: requireString(p, 'PushName'),
-      imageTag: requireString(p, 'ImageTag'),
-      dockerfileLocation: optionalString(p, 'DockerfileLocation') ?? '/',
-      dockerfileName: optionalString(p, 'DockerfileName') ?? 'Dockerfile',
-      platforms: repeatList(p, 'Platforms'),
-      buildArgs: repeatList(p, 'BuildArgs'),
-    };
-    (r.buildRules ??= []).push(rule);
-    r.modifiedAt = ctx.now();
-    return ok({ BuildRuleId: rule.buildRuleId });
-  }),
-
-  ListRepoBuildRule: action(false, (ctx, p, st) => {
-    const inst = callInstance(ctx, p, st);
-    const r = callRepo({ RepoId: requireString(p, 'RepoId') }, inst);
-    const page = pageFields(ctx, r.buildRules ?? [], p, true);
-    return ok({
-      ...page.fields,
-      BuildRules: page.items.map((b) => ({
-        BuildRuleId: b.buildRuleId,
-        PushType: b.pushType,
-        PushName: b.pushName,
-        ImageTag: b.imageTag,
-        DockerfileLocation: b.dockerfileLocation,
-        DockerfileName: b.dockerfileName,
-        Platforms: b.platforms,
-        BuildArgs: b.buildArgs,
-      })),
     });
   }),
 
