@@ -5,17 +5,25 @@
  * example creates, so a kind added to the example later is covered without a change here.
  *
  * A reference apply (uninterrupted) gives the plan's actions and their kinds, the mutating calls
- * and how many of each land. Then, per kind: a fresh emulator with every mutating call slowed to
- * 300 ms, `bin/acrctl.js apply` as a child, SIGKILLed as soon as the journal holds the intent of
- * that kind's first call (the request is then in flight: sent, its outcome not recorded), `apply
- * --resume` (after the orphaned request has landed at the emulator), and: the resume exits 0, a
- * plan shows no changes, every create landed as many times as in the reference (nothing made
- * twice), a task (a `run` action, e.g. a subscription's pull on create) at most as many times, and
- * there is one instance.
+ * and how many of each land. Then, per kind, twice: a fresh emulator, `bin/acrctl.js apply` as a
+ * child, SIGKILLed (1) with every mutating call slowed to 300 ms, as soon as the journal holds the
+ * intent of that kind's first call (the request is then in flight: sent, its outcome not
+ * recorded), or (2) with that first call applied and its reply dropped, as soon as the emulator
+ * has applied it; then `apply --resume` (after any orphaned request has landed), and: the resume
+ * exits 0, a plan shows no changes, every create landed as many times as in the reference (nothing
+ * made twice), a task (a `run` action, e.g. a subscription's pull on create) at most as many times,
+ * and there is one instance.
  *
- * A known limit the "at most" allows for: a task derived from a create (`pullOnCreate`) that the
- * kill cut off before it was sent is not sent by the resume: the fresh plan no longer derives it
- * (the rule is live), so the run continues without it and the service pulls on its own schedule.
+ * What it found: an in-flight create whose object landed and that a plan derived now no longer
+ * has (a trigger) was judged "not landed", because the run's plan copy masks its URL, so observe
+ * could not call it up to date; the engine now counts such an object as landed (src/apply/verbs.ts
+ * `satisfied`).
+ *
+ * A known limit this allows for: a task derived from a create (`pullOnCreate`) that the kill cut
+ * off is not sent by the resume, since a plan derived now no longer has it (the rule is live). Cut
+ * off before it was announced, the run continues without it; announced but not landed, the resume
+ * stops with `apply.not-rederived` for it alone (exit 1), and the next apply has nothing to do. The
+ * service pulls on its own schedule either way.
  *
  * Needs `npm run build` (bin/acrctl.js runs dist/), as crash.test.ts does.
  */
@@ -58,6 +66,10 @@ interface Reference {
   readonly creates: Readonly<Record<string, number>>;
   /** The calls of `run` actions (tasks) and their landed count in the reference. */
   readonly tasks: Readonly<Record<string, number>>;
+  /** The addresses of the `run` actions. */
+  readonly runs: ReadonlySet<string>;
+  /** Per kind, the `product:Action` of its first journalled call. */
+  readonly firstCall: ReadonlyMap<string, string>;
 }
 
 /** A fresh emulator with the example's seed applied, and a working directory. */
@@ -99,8 +111,8 @@ function landedCount(log: readonly Call[], select: { only?: readonly string[]; e
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Runs `bin/acrctl.js apply` as a child and SIGKILLs it once an intent of `kind` is journalled. */
-async function applyAndKill(t: TestEmulator, cwd: string, kind: string, kindOf: ReadonlyMap<string, string>): Promise<boolean> {
+/** Runs `bin/acrctl.js apply` as a child and SIGKILLs it once `due()` says so. */
+async function applyAndKill(t: TestEmulator, cwd: string, due: () => Promise<boolean>): Promise<boolean> {
   const child = spawn(process.execPath, [BIN, 'apply', '-f', FILE, '--auto-approve', '--no-verify', '--endpoint', t.url], {
     cwd,
     stdio: 'ignore',
@@ -111,7 +123,7 @@ async function applyAndKill(t: TestEmulator, cwd: string, kind: string, kindOf: 
   void exited.then(() => (done = true));
   let killed = false;
   while (!done) {
-    if (intents(cwd).some((i) => kindOf.get(i.id) === kind)) {
+    if (await due()) {
       killed = child.kill('SIGKILL');
       break;
     }
@@ -144,6 +156,11 @@ describe('kill -9 inside the first cloud write of each kind of examples/full-est
         mutating: [...new Set(log.filter((c) => c.mutating).map((c) => `${c.product}:${c.action}`))].sort(),
         creates: landedCount(log, { except: taskCalls }),
         tasks: landedCount(log, { only: taskCalls }),
+        runs,
+        firstCall: new Map(kinds.map((k) => {
+          const call = written.find((i) => kindOf.get(i.id) === k)!.call;
+          return [k, log.find((c) => c.mutating && c.action === call) ? `${log.find((c) => c.mutating && c.action === call)!.product}:${call}` : `cr:${call}`] as const;
+        })),
       };
     } finally {
       await e.close();
@@ -154,20 +171,40 @@ describe('kill -9 inside the first cloud write of each kind of examples/full-est
     for (const kind of ['lifecycle-rule', 'scan-rule', 'trigger', 'chart-namespace', 'chart-repository', 'subscription', 'custom-domain']) expect(ref.kinds).toContain(kind);
   });
 
-  // The kinds are known only once the reference has run: one test walks them, two at a time.
+  // The kinds are known only once the reference has run: one test walks them, three at a time.
   it('converges after a kill inside each kind\'s first write, with nothing created twice', async () => {
     const failures: string[] = [];
-    const one = async (kind: string) => {
+    type Mode = 'in flight' | 'reply lost';
+    const one = async (kind: string, mode: Mode) => {
       const e = await fresh();
       try {
-        const actions = Object.fromEntries(ref.mutating.map((a) => [a, { latencyMs: LATENCY_MS }]));
-        await e.t.admin('PUT', '/_emulator/faults', { seed: 1, actions });
-        const killed = await applyAndKill(e.t, e.cwd, kind, ref.kindOf);
+        // In flight: every write slowed, killed once the kind's first intent is journalled. Reply
+        // lost: the kind's first call is applied and its connection dropped, killed once the
+        // emulator has applied it (apply is then judging the unknown outcome by a read, or has just
+        // journalled what that read found).
+        const call = ref.firstCall.get(kind)!;
+        const faults =
+          mode === 'in flight'
+            ? { actions: Object.fromEntries(ref.mutating.map((a) => [a, { latencyMs: LATENCY_MS }])) }
+            : { actions: { [call]: { dropRate: 1, dropPhase: 'after' } } };
+        await e.t.admin('PUT', '/_emulator/faults', { seed: 1, ...faults });
+        const action = call.split(':')[1]!;
+        const due =
+          mode === 'in flight'
+            ? async () => intents(e.cwd).some((i) => ref.kindOf.get(i.id) === kind)
+            : async () => (await calls(e.t)).some((c) => c.action === action && c.code === 'Emulator.DroppedAfterApply');
+        const killed = await applyAndKill(e.t, e.cwd, due);
         await e.t.admin('DELETE', '/_emulator/faults');
         // The request the kill orphaned lands at the emulator first (a slow create still in the
         // service when the resume reads is crash.test.ts's slow-create case).
         await new Promise((r) => setTimeout(r, LATENCY_MS + 200));
-        const resumed = await runCli(['apply', '-f', FILE, '--resume', '--auto-approve', '--lock-timeout', '30s', '--endpoint', e.t.url], { cwd: e.cwd, env: { ...ENV, ACRCTL_SETTLE_MS: '1000' } });
+        let resumed = await runCli(['apply', '-f', FILE, '--resume', '--auto-approve', '--lock-timeout', '30s', '--endpoint', e.t.url], { cwd: e.cwd, env: { ...ENV, ACRCTL_SETTLE_MS: '1000' } });
+        // The known limit (above): only tasks the plan no longer derives failed; the next apply has nothing to do.
+        const failed = [...resumed.stdout.matchAll(/^ {2}✗ (\S+): \1 was in flight when the run stopped and did not land/gm)].map((m) => m[1]!);
+        if (resumed.code === 1 && failed.length > 0 && failed.every((id) => ref.runs.has(id)) && !/✗ (?!.* was in flight when the run stopped and did not land)/.test(resumed.stdout)) {
+          const again = await runCli(['apply', '-f', FILE, '--auto-approve', '--endpoint', e.t.url], { cwd: e.cwd, env: ENV });
+          if (again.stdout.includes('No changes.')) resumed = again;
+        }
         const plan = await runCli(['plan', '-f', FILE, '--detailed-exitcode', '--endpoint', e.t.url], { cwd: e.cwd, env: ENV });
         const log = await calls(e.t);
         const instances = (await e.t.callRpc('cr', 'cn-hangzhou', 'ListInstance', {}, await e.t.account(UID))) as { Instances?: unknown[] };
@@ -175,14 +212,14 @@ describe('kill -9 inside the first cloud write of each kind of examples/full-est
         const tasksAtMostOnce = Object.entries(tasks).every(([a, n]) => n <= (ref.tasks[a] ?? 0));
         const got = { killed, resumed: resumed.code, plan: plan.code, creates: landedCount(log, { except: Object.keys(ref.tasks) }), tasksAtMostOnce, instances: instances.Instances?.length };
         const want = { killed: true, resumed: 0, plan: 0, creates: ref.creates, tasksAtMostOnce: true, instances: 1 };
-        if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${kind}: ${JSON.stringify(got)} (want ${JSON.stringify(want)})\n${resumed.stdout}${resumed.stderr}\n${plan.stdout}`);
+        if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${kind} (${mode}, ${call}): ${JSON.stringify(got)} (want ${JSON.stringify(want)})\n${resumed.stdout}${resumed.stderr}\n${plan.stdout}`);
       } finally {
         await e.close();
       }
     };
-    const queue = [...ref.kinds];
-    await Promise.all([0, 1].map(async () => {
-      for (let k = queue.shift(); k !== undefined; k = queue.shift()) await one(k);
+    const queue: [string, Mode][] = ref.kinds.flatMap((k): [string, Mode][] => [[k, 'in flight'], [k, 'reply lost']]);
+    await Promise.all([0, 1, 2].map(async () => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) await one(next[0], next[1]);
     }));
     expect(failures).toEqual([]);
   }, 120_000);
