@@ -167,7 +167,8 @@ export async function execute(opts: ExecuteOptions): Promise<ApplyResult> {
       let steps: readonly Step[] = stepsOf(kind, action);
       let outcome: Outcome = {};
       if (opts.resume?.inFlight.has(action.id)) {
-        const r = await untilAborted(resumeAction(kind, baseCtx, action, resumed(action.id), d));
+        const satisfied = opts.resume.reconcileOnly?.has(action.id) === true;
+        const r = await untilAborted(resumeAction(kind, baseCtx, action, { ...resumed(action.id), ...(satisfied ? { satisfied } : {}) }, d));
         emit({ level: 'info', code: 'action.reconciled', action: action.id, message: `${action.id}: interrupted earlier; live state says ${r.reconciled.state}`, data: { state: r.reconciled.state } });
         if (r.reconciled.state === 'absent' && opts.resume.reconcileOnly?.has(action.id)) {
           // Sent by an earlier run as it was planned then, which the configuration no longer derives:

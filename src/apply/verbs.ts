@@ -11,7 +11,10 @@
  * for delete):
  * - create, update: present and up to date → done (pending while not ready); otherwise absent, except
  *   that an object the kind says shows late (`showsLate`) is pending when an interrupted run
- *   announced its create call;
+ *   announced its create call, and that a present object counts as up to date when the
+ *   configuration derives nothing for the action any more (`satisfied`: the fresh plan found the
+ *   live object as the configuration asks, so the call landed; the action as sent, from the run's
+ *   plan copy, has its sensitive values masked and cannot be compared);
  * - delete: absent → done; going → pending; present → absent;
  * - replace (delete first): the create side decides first (done or pending: nothing left to delete);
  *   otherwise the delete side says whether the delete must still run, then the create runs;
@@ -44,6 +47,11 @@ export interface Resumed {
   readonly announced?: readonly string[];
   /** When the last of them was announced (epoch ms), when the journal says. */
   readonly announcedAt?: number;
+  /**
+   * The action is kept only to be reconciled: a plan derived now has no action for it, so the live
+   * object (if present) is what the configuration asks for. A present create or update landed.
+   */
+  readonly satisfied?: boolean;
 }
 
 /**
@@ -135,7 +143,7 @@ export async function runStep(kind: Kind, ctx: ExecContext, action: Action, d: D
 export function verdict(kind: Kind, verb: Verb, obs: Observation, resumed: Resumed = {}): Reconciled {
   if (verb === 'delete') return obs.state === 'absent' ? { state: 'done' } : obs.state === 'going' ? { state: 'pending' } : { state: 'absent' };
   if (obs.state === 'present') {
-    if (!obs.upToDate) return { state: 'absent' };
+    if (!obs.upToDate && resumed.satisfied !== true) return { state: 'absent' };
     const ids = obs.ids !== undefined ? { ids: obs.ids } : {};
     return obs.ready ? { state: 'done', ...ids } : { state: 'pending', ...ids };
   }

@@ -177,18 +177,30 @@ export function registerAdopt(program: Command, io: CliIo, setExit: SetExit): vo
 
       // The output must load clean: anything else is a bug in adopt, never a file to hand out.
       const shown = flags.out ?? 'registry.yaml (stdout)';
-      const check = validateSource(text, shown, { env: io.env, lint: defaultLints, references: languageReferences(allKinds) });
-      if (hasErrors(check.findings) || check.document === undefined) {
+      // Secrets adopt cannot read back (webhook URLs) are written as `${env:…}` references with a note
+      // naming the variable: that the variable is not set yet is the user's next step, not a bug. The
+      // file is checked with a stand-in URL for each (never used: --verify refuses without them).
+      const unset = [...new Set([...text.matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!))].filter((n) => io.env[n] === undefined).sort();
+      const standIns = Object.fromEntries(unset.map((n) => [n, 'https://unset.invalid/']));
+      const check = validateSource(text, shown, { env: { ...io.env, ...standIns }, lint: defaultLints, references: languageReferences(allKinds) });
+      const findings = check.findings;
+      if (hasErrors(findings) || check.document === undefined) {
         io.stderr.write(formatText({ file: check.file, findings: check.findings, text: check.text }, { color: useColor(io, 'stderr') }));
         throw new AcrctlError('adopt.invalid_output', 'the adopted registry.yaml does not validate; nothing was written', { hint: 'this is a bug in acrctl adopt: report it with the findings above' });
       }
       for (const n of adopted.notes) io.stderr.write(`warning: ${n.address}: ${n.message}\n`);
-      for (const f of check.findings) io.stderr.write(`${f.severity}[${f.id}]: ${f.message}\n`);
+      for (const f of findings) io.stderr.write(`${f.severity}[${f.id}]: ${f.message}\n`);
+      if (unset.length > 0) io.stderr.write(`warning: ${shown} refers to ${unset.map((n) => `\${env:${n}}`).join(', ')}, not set here: set ${unset.length === 1 ? 'it' : 'them'} before acrctl plan\n`);
       const instances = Object.keys(adopted.document.instances ?? {}).length;
       if (flags.out === undefined) io.stdout.write(text);
       else await writeOut(resolve(io.cwd, flags.out), text, flags.force === true, flags.out);
       io.stderr.write(`adopted ${instances} instance${instances === 1 ? '' : 's'} of ${adopt.length} account${adopt.length === 1 ? '' : 's'}${flags.out !== undefined ? ` into ${flags.out}` : ''}; ${adopted.notes.length} warning${adopted.notes.length === 1 ? '' : 's'}\n`);
       if (flags.verify === true) {
+        if (unset.length > 0) {
+          io.stderr.write(`verify: cannot compare the adopted file: ${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set; exit 2\n`);
+          setExit(ExitCode.changes);
+          return;
+        }
         const clean = await verify(check.document, sha256(text), shown, session, io);
         setExit(clean ? ExitCode.ok : ExitCode.changes);
         return;

@@ -59,9 +59,9 @@ export async function planJson(cli: Cli, file: string): Promise<{ code: number; 
   return { code: r.code, actions: plan.actions, unmanaged: plan.unmanaged, raw: r.stdout + r.stderr };
 }
 
-/** The round trip: `file` validates clean, a plan of it has no action and no unmanaged object, and drift exits 0. */
-export async function expectRoundTrip(cli: Cli, file: string, cwd: string): Promise<void> {
-  const valid = await runCli(['validate', '-f', file], { cwd });
+/** The round trip: `file` validates clean (with `env`, the variables its `${env:}` references need), a plan of it has no action and no unmanaged object, and drift exits 0. */
+export async function expectRoundTrip(cli: Cli, file: string, cwd: string, env: Record<string, string> = {}): Promise<void> {
+  const valid = await runCli(['validate', '-f', file], { cwd, env });
   expect(valid.code, valid.stdout + valid.stderr).toBe(0);
   expect(valid.stdout + valid.stderr).not.toMatch(/error\[/);
   const plan = await planJson(cli, file);

@@ -138,7 +138,7 @@ describe('resuming a half-done replace, in one place', () => {
 describe('the verdict on an observation', () => {
   const kind = worldKind(new Map(), []);
   const late = { ...kind, showsLate: { calls: ['CreateThing'] } };
-  const cases: { reason: string; kind?: Kind; verb: 'create' | 'update' | 'delete'; obs: Observation; announced?: string[]; want: string }[] = [
+  const cases: { reason: string; kind?: Kind; verb: 'create' | 'update' | 'delete'; obs: Observation; announced?: string[]; satisfied?: boolean; want: string }[] = [
     { reason: 'a create that is there and up to date landed', verb: 'create', obs: { state: 'present', upToDate: true, ready: true }, want: 'done' },
     { reason: 'a create that is there but not ready yet is on its way', verb: 'create', obs: { state: 'present', upToDate: true, ready: false }, want: 'pending' },
     { reason: 'an object there with another spec is not what was asked: send again (create then refuses it)', verb: 'create', obs: { state: 'present', upToDate: false, ready: true }, want: 'absent' },
@@ -149,10 +149,14 @@ describe('the verdict on an observation', () => {
     { reason: 'a delete of an object gone landed', verb: 'delete', obs: { state: 'absent' }, want: 'done' },
     { reason: 'a delete of an object on its way out is pending', verb: 'delete', obs: { state: 'going' }, want: 'pending' },
     { reason: 'a delete of an object still there did not land', verb: 'delete', obs: { state: 'present', upToDate: true, ready: true }, want: 'absent' },
+    { reason: 'a create the configuration no longer derives, found present with another spec (its plan copy masks a secret), landed', verb: 'create', obs: { state: 'present', upToDate: false, ready: true }, satisfied: true, want: 'done' },
+    { reason: 'such a create still becoming ready is pending', verb: 'create', obs: { state: 'present', upToDate: false, ready: false }, satisfied: true, want: 'pending' },
+    { reason: 'such a create not found did not land (and is never sent again)', verb: 'create', obs: { state: 'absent' }, satisfied: true, want: 'absent' },
+    { reason: 'a delete the configuration no longer derives whose object is still there did not land', verb: 'delete', obs: { state: 'present', upToDate: false, ready: true }, satisfied: true, want: 'absent' },
   ];
   for (const c of cases) {
     it(c.reason, () => {
-      expect(verdict(c.kind ?? kind, c.verb, c.obs, c.announced ? { announced: c.announced } : {}).state).toBe(c.want);
+      expect(verdict(c.kind ?? kind, c.verb, c.obs, { ...(c.announced ? { announced: c.announced } : {}), ...(c.satisfied ? { satisfied: true } : {}) }).state).toBe(c.want);
     });
   }
 });

@@ -8,7 +8,7 @@ import { validateSource } from '../../src/config/load.js';
 import { runLints } from '../../src/config/lints/index.js';
 import { allKinds } from '../../src/kinds/index.js';
 import { languageReferences } from '../../src/kinds/language.js';
-import { EXAMPLE_ENV } from '../support/example-env.js';
+import { declaredEnv } from '../support/declared-env.js';
 
 /** Every kind's reference checks, as the CLI runs them. */
 const REFS = languageReferences(allKinds);
@@ -97,7 +97,7 @@ describe('examples', () => {
   for (const dir of examples) {
     it(`${dir.name} raises no lint error or warning`, () => {
       const text = readFileSync(new URL(`${dir.name}/registry.yaml`, root), 'utf8');
-      const result = validateSource(text, `${dir.name}/registry.yaml`, { lint, references: REFS, env: EXAMPLE_ENV });
+      const result = validateSource(text, `${dir.name}/registry.yaml`, { lint, references: REFS, env: declaredEnv(text) });
       const noisy = result.findings.filter((f) => f.severity !== 'info');
       expect(noisy.map((f) => `${f.id}: ${f.message}`)).toEqual([]);
     });

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { expect, it } from 'vitest';
 import { startTestEmulator } from '../helpers/emulator.js';
-import { applyWithGates, callsDuring, cliFor, expectRoundTrip } from '../adopt/support.js';
+import { applyWithGates, callsDuring, cliFor, expectRoundTrip, planJson } from '../adopt/support.js';
+import { declaredEnv } from '../support/declared-env.js';
 
 const golden = fileURLToPath(new URL('../golden/plan/', import.meta.url));
 
@@ -39,6 +40,7 @@ const EXPECTED: Record<string, (inst: AdoptedInstance) => void> = {
   // The certificate's region is sent, never read back: adopt cannot write it.
   'custom-domains': (inst) => {
     expect(inst.customDomains).toEqual([
+      { domain: 'charts.example.com', module: 'Chart', certificate: { id: '21430003' } },
       { domain: 'pull.example.com', certificate: { id: '21430002' } },
       { domain: 'registry.example.com', certificate: { id: '21430001' } },
     ]);
@@ -190,6 +192,53 @@ it('adopts scenario build-rules (sources and rules, defaults left out) into a fi
     expect(repos['legacy']!.build).toBeUndefined();
     expect(repos['jobs']!.build).toEqual({ rules: [{ branch: 'main', imageTag: 'latest' }] });
     await expectRoundTrip(cli, 'adopted.yaml', cwd);
+  } finally {
+    await t.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+// Webhooks (gaps item 1): adopt cannot read a URL back (the live spec holds its digest), so it writes
+// `${env:ACRCTL_WEBHOOK_…}` and a warning naming the variable. Given those variables with the URLs
+// applied, the adopted file plans clean; given another URL, the plan shows that trigger's URL change.
+it('adopts scenario triggers: URLs as the variables its warnings name, compared by digest', { timeout: 120_000 }, async () => {
+  const scenario = join(golden, 'triggers');
+  const t = await startTestEmulator();
+  const cwd = mkdtempSync(join(tmpdir(), 'acrctl-adopt-triggers-'));
+  try {
+    const text = readFileSync(join(scenario, 'registry.yaml'), 'utf8');
+    writeFileSync(join(cwd, 'registry.yaml'), text);
+    const declared = declaredEnv(text);
+    const applied = await applyWithGates(t, cwd, cliFor(t, cwd, declared));
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    writeFileSync(join(cwd, 'accounts.yaml'), 'version: 1\naccounts:\n  prod: { uid: "1234567890123456" }\n');
+    const { result: r, mutating } = await callsDuring(t, () => cliFor(t, cwd)(['adopt', '-f', 'accounts.yaml', '-o', 'adopted.yaml']));
+    expect(r.code, r.stderr).toBe(0);
+    expect(mutating).toEqual([]);
+    const written = readFileSync(join(cwd, 'adopted.yaml'), 'utf8');
+    for (const url of Object.values(declared)) expect(written).not.toContain(url);
+    const adopted = parse(written) as { instances: Record<string, { namespaces: Record<string, { repositories: Record<string, { triggers?: unknown[] }> }> }> };
+    const repos = adopted.instances['acme-hz']!.namespaces['team-a']!.repositories;
+    expect([repos['api']!.triggers, repos['web']!.triggers]).toEqual([
+      [
+        { name: 'deploy', url: '${env:ACRCTL_WEBHOOK_TEAM_A_API_DEPLOY}', tagFilter: 'release-.*' },
+        { name: 'notify', url: '${env:ACRCTL_WEBHOOK_TEAM_A_API_NOTIFY}', tags: ['latest', 'stable'] },
+      ],
+      [{ name: 'push', url: '${env:ACRCTL_WEBHOOK_TEAM_A_WEB_PUSH}' }],
+    ]);
+    // What the user does with adopt's warnings: set each named variable to the hook's URL.
+    const urls = { deploy: declared['DEPLOY_WEBHOOK_URL']!, notify: declared['NOTIFY_WEBHOOK_URL']!, push: declared['WEB_WEBHOOK_URL']! };
+    const env = { ACRCTL_WEBHOOK_TEAM_A_API_DEPLOY: urls.deploy, ACRCTL_WEBHOOK_TEAM_A_API_NOTIFY: urls.notify, ACRCTL_WEBHOOK_TEAM_A_WEB_PUSH: urls.push };
+    for (const name of Object.keys(env)) expect(r.stderr).toContain(`set ${name} to it`);
+    expect(r.stderr).toContain('adopted.yaml refers to ${env:ACRCTL_WEBHOOK_TEAM_A_API_DEPLOY}, ${env:ACRCTL_WEBHOOK_TEAM_A_API_NOTIFY}, ${env:ACRCTL_WEBHOOK_TEAM_A_WEB_PUSH}, not set here');
+    // --verify cannot compare URLs it is not given: it says so rather than plan a stand-in.
+    const unverified = await cliFor(t, cwd)(['adopt', '-f', 'accounts.yaml', '-o', 'verify.yaml', '--verify']);
+    expect([unverified.code, /verify: cannot compare the adopted file: .*ACRCTL_WEBHOOK_TEAM_A_WEB_PUSH are not set/.test(unverified.stderr)], unverified.stderr).toEqual([2, true]);
+    const verified = await cliFor(t, cwd, env)(['adopt', '-f', 'accounts.yaml', '-o', 'verified.yaml', '--verify']);
+    expect(verified.code, verified.stderr).toBe(0);
+    await expectRoundTrip(cliFor(t, cwd, env), 'adopted.yaml', cwd, env);
+    const wrong = await planJson(cliFor(t, cwd, { ...env, ACRCTL_WEBHOOK_TEAM_A_WEB_PUSH: 'https://hooks.example.com/web?token=not-the-one' }), 'adopted.yaml');
+    expect(wrong.actions.map((a) => `${a.type} ${a.id}`)).toEqual(['update instance[acme-hz].namespace[team-a].repository[web].trigger[push]']);
   } finally {
     await t.close();
     rmSync(cwd, { recursive: true, force: true });

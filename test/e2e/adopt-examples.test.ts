@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { expectGolden } from '../support/golden.js';
 import { seedEstate } from '../support/seed.js';
-import { EXAMPLE_ENV } from '../support/example-env.js';
+import { declaredEnv } from '../support/declared-env.js';
 import { applyWithGates, callsDuring, cliFor, expectRoundTrip } from '../adopt/support.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -51,11 +51,12 @@ describe.each(EXAMPLES)('adopt example %s', (example) => {
       // known after seeding, a copy of the example reading them through ${env:…}.
       const scenario = join(goldenPlan, `example-${example}`);
       const hasScenario = existsSync(join(scenario, 'registry.yaml'));
-      const env = hasScenario ? await seedEstate(t, scenario, cwd) : {};
       const text = readFileSync(join(hasScenario ? scenario : join(examples, example), 'registry.yaml'), 'utf8');
+      // With the variables its comments export (webhook URLs): adopt writes the same names back.
+      const env = hasScenario ? await seedEstate(t, scenario, cwd) : declaredEnv(text);
       writeFileSync(join(cwd, 'registry.yaml'), text);
       if (!existsSync(join(scenario, 'seed.json'))) await seedPersonalSources(t, text);
-      const cli = cliFor(t, cwd, { ...EXAMPLE_ENV, ...env }); // issue 14 item 8: examples' ${env:} secrets
+      const cli = cliFor(t, cwd, env);
       // Without a scenario, the example's own seed makes what it assumes (an international-site
       // account, a partner's instance and role), as a user would with `acrctl emulator seed`.
       if (!hasScenario) {
@@ -71,7 +72,7 @@ describe.each(EXAMPLES)('adopt example %s', (example) => {
       expect(mutating).toEqual([]);
       expect(adopted.stdout).toBe('');
 
-      await expectRoundTrip(cli, 'adopted.yaml', cwd);
+      await expectRoundTrip(cli, 'adopted.yaml', cwd, env);
 
       // Ids the seed generated (CEN, transit routers) are put back as the ${env:…} names the
       // scenario uses, so the golden file does not depend on the emulator's id sequence.

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { runCli } from '../support/cli.js';
 import { seedEstate } from '../support/seed.js';
-import { EXAMPLE_ENV } from '../support/example-env.js';
+import { declaredEnv } from '../support/declared-env.js';
 
 const golden = fileURLToPath(new URL('../golden/plan/', import.meta.url));
 const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -82,7 +82,9 @@ describe.each(USER_EXAMPLES)('examples/%s, offline after acrctl emulator seed', 
       const dir = join(examplesDir, name);
       const file = join(dir, 'registry.yaml');
       expect(existsSync(join(dir, 'emulator-seed.yaml')), 'every example has an emulator-seed.yaml').toBe(true);
-      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd, env: { ...EXAMPLE_ENV } }); // issue 14 item 8: examples' ${env:} secrets
+      // The variables its comments tell a user to export (webhook URLs: secrets, `${env:}` only).
+      const env = declaredEnv(readFileSync(file, 'utf8'));
+      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd, env });
       const seeded = await cli(['emulator', 'seed', dir]);
       expect(seeded.code, seeded.stdout + seeded.stderr).toBe(0);
       const plan = await cli(['plan', '-f', file, '--format', 'json', '--detailed-exitcode']);

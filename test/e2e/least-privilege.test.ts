@@ -25,7 +25,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, parsePolicyDocument } from '../../src/emulator/services/ram/policy.js';
 import { startTestEmulator, type ClientKeys, type TestEmulator } from '../helpers/emulator.js';
 import { runCli } from '../support/cli.js';
-import { EXAMPLE_ENV } from '../support/example-env.js';
+import { declaredEnv } from '../support/declared-env.js';
 import { passGates } from '../support/gates.js';
 
 const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -161,10 +161,10 @@ class Credentials {
   }
 }
 
-async function policies(cwd: string, file: string, command: Command): Promise<Map<string, Doc>> {
-  const r = await runCli(['policy', '-f', file, '--for', command, '--format', 'json'], { cwd, env: { ...EXAMPLE_ENV } }); // issue 14 item 8: examples' ${env:} secrets
+async function policies(cwd: string, file: string, command: Command, env: Record<string, string>): Promise<Map<string, Doc>> {
+  const r = await runCli(['policy', '-f', file, '--for', command, '--format', 'json'], { cwd, env });
   expect(r.code, r.stderr).toBe(0);
-  const again = await runCli(['policy', '-f', file, '--for', command, '--format', 'json'], { cwd, env: { ...EXAMPLE_ENV } });
+  const again = await runCli(['policy', '-f', file, '--for', command, '--format', 'json'], { cwd, env });
   expect(again.stdout, 'the output is deterministic').toBe(r.stdout);
   return new Map((JSON.parse(r.stdout) as PolicyOutput).accounts.map((a) => [a.account, a.policy] as const));
 }
@@ -231,13 +231,14 @@ describe.each(EXAMPLES)('examples/%s with exactly the policies acrctl policy pri
       const config = parse(text) as Config;
       writeFileSync(join(cwd, 'registry.yaml'), text);
       const file = join(cwd, 'registry.yaml');
-      expect((await runCli(['emulator', 'seed', dir, '--endpoint', t.url], { cwd, env: { ...EXAMPLE_ENV } })).code).toBe(0);
+      const env = declaredEnv(text); // the variables its comments export (webhook URLs)
+      expect((await runCli(['emulator', 'seed', dir, '--endpoint', t.url], { cwd, env })).code).toBe(0);
       const creds = new Credentials(t, config, join(cwd, 'home'));
-      const cli = (args: string[]) => runCli([...args, '-f', file, '--endpoint', t.url, '--emulator-credentials', 'declared'], { cwd, env: { ...creds.env, ...EXAMPLE_ENV } }); // issue 14 item 8
+      const cli = (args: string[]) => runCli([...args, '-f', file, '--endpoint', t.url, '--emulator-credentials', 'declared'], { cwd, env: { ...env, ...creds.env } });
       let since = (await authorised(t, 0)).last;
 
       // apply: create the estate, then change it.
-      const apply = await policies(cwd, file, 'apply');
+      const apply = await policies(cwd, file, 'apply', env);
       await creds.grant('apply', apply);
       let r = await cli(['apply', '--auto-approve']);
       if (r.code === 3) {
@@ -254,7 +255,7 @@ describe.each(EXAMPLES)('examples/%s with exactly the policies acrctl policy pri
       since = seen.last;
 
       for (const command of ['plan', 'drift'] as const) {
-        const docs = await policies(cwd, file, command);
+        const docs = await policies(cwd, file, command, env);
         await creds.grant(command, docs);
         const run = await cli(command === 'plan' ? ['plan', '--detailed-exitcode'] : ['drift']);
         expect(run.code, run.stdout + run.stderr).toBe(0);

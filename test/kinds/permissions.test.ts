@@ -15,8 +15,8 @@ import type { CallVerb, Kind } from '../../src/plan/kind.js';
 import type { RegistryDocument } from '../../src/config/model.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { runCli } from '../support/cli.js';
-import { EXAMPLE_ENV } from '../support/example-env.js';
 import { passGates } from '../support/gates.js';
+import { declaredEnv } from '../support/declared-env.js';
 
 interface Made {
   readonly kind: string;
@@ -80,7 +80,8 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
     try {
       const dir = join(examplesDir, name);
       const file = join(dir, 'registry.yaml');
-      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd, env: { ...EXAMPLE_ENV } }); // issue 14 item 8: examples' ${env:} secrets
+      const env = declaredEnv(readFileSync(file, 'utf8')); // the variables its comments export (webhook URLs)
+      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd, env });
       expect((await cli(['emulator', 'seed', dir])).code).toBe(0);
       expect((await cli(['plan', '-f', file])).code).toBe(0);
       let r = await cli(['apply', '-f', file, '--auto-approve']);
@@ -93,7 +94,7 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
       expect(d.code, d.stdout + d.stderr).toBe(0);
       const x = await cli(['destroy', '-f', file, '--auto-approve']);
       expect(x.code, x.stdout + x.stderr).toBe(0);
-      // The config as the kinds see it (examples use no ${env:…}).
+      // The config as the kinds see it (an ${env:…} reference stays as text: no declaration depends on it).
       const config = parse(readFileSync(file, 'utf8')) as RegistryDocument;
       const undeclared = new Set<string>();
       for (const m of hoisted.made) {

@@ -163,7 +163,7 @@ describe('trigger: against the emulator, through the CLI', () => {
   });
 
   it('adopts triggers with ${env:…} in place of their URLs; with the variable set, the adopted file plans no changes', async () => {
-    // Adopt validates what it writes, so the variables it names must be set (docs/kinds.md).
+    // With the variable it names set, adopt's own check and --verify can use the real URL (docs/kinds.md).
     const r = await cli(['adopt', '--account', `prod=${UID}`, '-o', 'adopted.yaml'], { DEPLOY_HOOK: OTHER, ACRCTL_WEBHOOK_TEAM_A_API_DEPLOY: OTHER });
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(join(cwd, 'adopted.yaml'), 'utf8');
