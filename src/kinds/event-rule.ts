@@ -25,8 +25,9 @@
  * - an undeclared live rule is unmanaged, deleted (DeleteEventCenterRule) under `prune: true`.
  *
  * Reads: ListEventCenterRuleName (HTTP GET, not paged) per matched RUNNING instance. A rule's
- * configuration is never returned: the live spec holds only the recorded digest (`configDigest`, a
- * sensitive field, masked in every plan) and the run that sent it (`appliedBy`).
+ * configuration is never returned: the live spec holds only the run that last sent it (`appliedBy`).
+ * The recorded digest stays inside the kind (read keeps it by rule id for diff and classify): a live
+ * spec is shown and saved as it is where no desired object marks fields sensitive (destroy, prune).
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { CrClient } from '../cloud/cr.js';
@@ -42,7 +43,7 @@ import { namespaceAddress } from './namespace.js';
 import { instanceCalls, instanceScopes } from './permits.js';
 import { repositoryAddress } from './repository.js';
 import { isNotFound } from './support.js';
-import { digestMatches, digestText, secretDigest, type SecretRecords, type WriteHistoryDeps } from './write-history.js';
+import { digestMatches, digestText, secretDigest, type AppliedSecret, type SecretRecords, type WriteHistoryDeps } from './write-history.js';
 
 /** The journalled call whose intent carries the configuration's digest (resource: the rule id). */
 export const EVENT_RULE_CALL = 'UpdateEventCenterRule';
@@ -71,9 +72,7 @@ const specShape = struct({
   tagFilter: optional(str),
   channel: optional(str),
   config: optional(str),
-  /** Live only: the digest of the configuration the newest finished run sent (sensitive). */
-  configDigest: optional(str),
-  /** Live only: that run's id. */
+  /** Live only: the run whose finished send the run store records (`run <id>`). */
   appliedBy: optional(str),
 });
 const idsShape = struct({ instanceId: str, ruleId: str });
@@ -317,6 +316,8 @@ export function makeEventRuleKind(deps: EventRuleDeps = {}): Kind<EventRuleSpec,
   const salt = deps.randomBytes ?? cryptoRandomBytes;
   /** Where the last read looked (for reasons and findings); set by read, which runs before them. */
   let where: string | undefined;
+  /** What the last read found recorded, by rule id (never in a live spec: see the file comment). */
+  const recorded = new Map<string, AppliedSecret>();
   /** digestMatches is slow on purpose (scrypt): each pair is checked once per command. */
   const checked = new Map<string, boolean>();
   const matches = (text: string, digest: string): boolean => {
@@ -327,9 +328,9 @@ export function makeEventRuleKind(deps: EventRuleDeps = {}): Kind<EventRuleSpec,
   };
   /** The recorded send a declared configuration differs from, or why nothing is compared. */
   function standing(d: DesiredObject<EventRuleSpec, EventRuleKey>, l: LiveObject<EventRuleSpec, EventRuleIds, EventRuleKey>): 'same' | 'unrecorded' | { readonly changedSince: string } {
-    const digest = l.spec.configDigest;
-    if (digest === undefined) return 'unrecorded';
-    return matches(configText(d.key.rule, d.spec), digest) ? 'same' : { changedSince: l.spec.appliedBy ?? 'an earlier run' };
+    const last = recorded.get(l.ids.ruleId);
+    if (last === undefined) return 'unrecorded';
+    return matches(configText(d.key.rule, d.spec), last.digest) ? 'same' : { changedSince: `run ${last.runId}` };
   }
   const unrecordedWhy = () => (deps.secretHistory === undefined ? 'this command reads no run store' : `no run in ${where ?? 'the run store'} records the configuration acrctl sent to this rule`);
 
@@ -374,7 +375,7 @@ export function makeEventRuleKind(deps: EventRuleDeps = {}): Kind<EventRuleSpec,
             spec,
             requires: requiresOf(alias, spec),
             ...(declaresConfig(spec) ? { summary: 'send the declared configuration (UpdateEventCenterRule; compared with what acrctl last sent, never read back)' } : {}),
-            ...(declaresConfig(spec) ? { sensitive: spec.config !== undefined ? ['config', 'configDigest'] : ['configDigest'] } : {}),
+            ...(spec.config !== undefined ? { sensitive: ['config'] } : {}),
           };
         }),
       );
@@ -384,6 +385,7 @@ export function makeEventRuleKind(deps: EventRuleDeps = {}): Kind<EventRuleSpec,
     async read(ctx: ReadContext) {
       const history = deps.secretHistory;
       let records: Promise<SecretRecords> | undefined;
+      recorded.clear();
       const per = await Promise.all(
         runningInstances(ctx).map(async (m) => {
           const rules = await liveRules(ctx.cloud.cr(m.account, m.region), m.instanceId);
@@ -392,6 +394,7 @@ export function makeEventRuleKind(deps: EventRuleDeps = {}): Kind<EventRuleSpec,
           if (rec !== undefined) where = rec.where;
           return rules.map((r): LiveObject<EventRuleSpec, EventRuleIds, EventRuleKey> => {
             const last = rec !== undefined && sends.has(r.name) ? rec.lookup(EVENT_RULE_CALL, r.id) : undefined;
+            if (last !== undefined) recorded.set(r.id, last);
             return {
               id: eventRuleAddress(m.alias, r.name),
               kind: 'event-rule',
@@ -399,7 +402,7 @@ export function makeEventRuleKind(deps: EventRuleDeps = {}): Kind<EventRuleSpec,
               region: m.region,
               instance: m.alias,
               key: { instance: m.alias, rule: r.name },
-              spec: last !== undefined ? { configDigest: last.digest, appliedBy: `run ${last.runId}` } : {},
+              spec: last !== undefined ? { appliedBy: `run ${last.runId}` } : {},
               ids: { instanceId: m.instanceId, ruleId: r.id },
               container: m.address,
               prunable: prunes(m.config),
@@ -428,7 +431,7 @@ export function makeEventRuleKind(deps: EventRuleDeps = {}): Kind<EventRuleSpec,
     classify(desired, live, diff) {
       if (desired === undefined) return undefined;
       if (live === undefined || !declaresConfig(desired.spec)) return 'none';
-      if (live.spec.configDigest === undefined) return 'run';
+      if (standing(desired, live) === 'unrecorded') return 'run';
       return diff !== undefined && diff.changes.length > 0 ? 'update' : 'none';
     },
 
@@ -446,9 +449,10 @@ export function makeEventRuleKind(deps: EventRuleDeps = {}): Kind<EventRuleSpec,
       const findings: PlanFinding[] = [];
       const rules = ctx.live('event-rule');
       const live = new Set(rules.map((l) => l.id));
-      const unrecorded = new Set(rules.filter((l) => l.spec['configDigest'] === undefined).map((l) => l.id));
+      const byId = new Map(rules.map((l) => [l.id, l as LiveObject<EventRuleSpec, EventRuleIds, EventRuleKey>] as const));
       for (const d of ctx.desired) {
-        if (d.kind !== 'event-rule' || !unrecorded.has(d.id) || !declaresConfig(d.spec as EventRuleSpec)) continue;
+        const l = byId.get(d.id);
+        if (d.kind !== 'event-rule' || l === undefined || !declaresConfig(d.spec as EventRuleSpec) || standing(d as DesiredObject<EventRuleSpec, EventRuleKey>, l) !== 'unrecorded') continue;
         findings.push({
           id: 'event-rule/not-recorded',
           severity: 'info',

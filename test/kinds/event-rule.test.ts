@@ -36,7 +36,7 @@ describe('event-rule: desired and validation', () => {
         'instance[hz].event-rule[repo]',
         { eventType: 'cr:Artifact:ScanCompleted', scope: 'repository', namespaces: ['team-a'], repositories: ['api'], tagFilter: 'v.*', config: '{"url":"https://hooks.example.com/x"}' },
         ['instance[hz]', 'instance[hz].namespace[team-a]', 'instance[hz].namespace[team-a].repository[api]'],
-        ['config', 'configDigest'],
+        ['config'],
         true,
       ],
     ]);
@@ -121,7 +121,7 @@ describe('event-rule: against the emulator', () => {
     expect(await stored('scan-alerts')).toMatchObject({ eventType: 'cr:Artifact:ScanCompleted', eventScope: 'NAMESPACE', namespaces: ['team-a'], repoNames: [], tagFilter: 'release-.*' });
     // A config (it may hold a webhook URL or a DingTalk token) is sent but never shown.
     const secret = await planFor(doc([{ ...declared, config: '{"url":"https://hooks.example.com/s3cret"}' }]), estate.session, allKinds);
-    expect(secret.actions[0]!.sensitive).toEqual(['config', 'configDigest']);
+    expect(secret.actions[0]!.sensitive).toEqual(['config']);
     expect(JSON.stringify(publicPlan(secret))).not.toContain('s3cret');
     // Still planned: without a run store nothing can tell that the rule now matches.
     expect((await planFor(doc([declared]), estate.session, allKinds)).actions.map((a) => a.type)).toEqual(['run']);
@@ -243,7 +243,7 @@ describe('event-rule: converges through the CLI (the run store records what acrc
 
     // The declared configuration changes: an update naming the run that sent the last one; drift sees it.
     write('v.*');
-    plan = await cli(['plan', '--detailed-exitcode']);
+    plan = await cli(['plan', '--detailed-exitcode', '--out', 'changed.json']);
     expect(plan.code, plan.stdout).toBe(2);
     expect(plan.stdout).toMatch(/# \(configuration changed since run \d{8}T\d{6}Z-[0-9a-f]{6}\)/);
     expect(plan.stdout).toContain('~ configuration = "as run ');
@@ -293,6 +293,8 @@ describe('event-rule: converges through the CLI (the run store records what acrc
 
   it('the config value never appears in journals, run plans, saved plans or output; journals keep its salted digest', async () => {
     expect((await cli(['plan', '--format', 'json', '--out', 'saved.json'])).code).toBe(0);
+    // The update's live side (`before`) names the run, never the digest (a live spec is saved as it is where nothing marks it sensitive).
+    expect(readFileSync(join(cwd, 'changed.json'), 'utf8')).toContain('"appliedBy": "run ');
     const artefacts = filesUnder(cwd);
     expect(journals().some((f) => f.text.includes(`"call":"${EVENT_RULE_CALL}"`) && f.text.includes('"secretDigest":"scrypt:'))).toBe(true);
     for (const f of artefacts) expect(f.text.includes(TOKEN), `${f.path} holds the config`).toBe(false);
