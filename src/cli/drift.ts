@@ -19,7 +19,7 @@ import { assertNever, ExitCode } from '../errors.js';
 import { tagMatcher } from '../kinds/backfill.js';
 import { runningInstances } from '../kinds/instance.js';
 import { makeKinds } from '../kinds/index.js';
-import type { SecretHistory } from '../kinds/login-password.js';
+import type { SecretHistory } from '../kinds/write-history.js';
 import { replicationRules, type RuleRef } from '../kinds/replication.js';
 import { syncRuleAddress } from '../kinds/sync-rule.js';
 import type { TagLive } from '../kinds/tag.js';

@@ -25,7 +25,7 @@ import { canonical } from '../plan/canonical.js';
 import { colourWanted } from '../render/colour.js';
 import { annotate, configAnnotations, pathContext } from './github.js';
 import type { CliIo } from './io.js';
-import type { SecretHistory } from '../kinds/login-password.js';
+import type { SecretHistory } from '../kinds/write-history.js';
 import { storeSecretHistory } from './secret-history.js';
 import { localStore, openOssStore, storeSpec } from './store.js';
 

@@ -45,10 +45,10 @@ import { vpcLinkKind } from './vpc-link.js';
 import { vpcRouteKind } from './vpc-route.js';
 // issue 14 items 8 and 10
 import { storageRoutingKind } from './storage-routing.js';
-import { eventRuleKind } from './event-rule.js';
+import { makeEventRuleKind, type EventRuleDeps } from './event-rule.js';
 
 /** What the kinds may be given when they are made; every field is optional (plans need none). */
-export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps, LoginPasswordDeps {}
+export interface KindDeps extends ImageImportDeps, AclEntryDeps, TagDeps, LoginPasswordDeps, EventRuleDeps {}
 
 /** Every kind, made with the given dependencies. */
 export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
@@ -88,7 +88,7 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     chainKind,
     // issue 14 items 8 and 10 (storage routing, event rules)
     storageRoutingKind,
-    eventRuleKind,
+    makeEventRuleKind(deps),
     // issue 14 item 8 (instance settings): resource tags, resource group, login password
     instanceTagsKind,
     resourceGroupKind,

@@ -7,7 +7,7 @@
  * compares it with what acrctl itself last set: ResetLoginPassword's intent record in the run's
  * journal carries a salted hash of the password (scrypt, random salt; `secretDigest`), never the
  * password, and a finished action (its `done` record) makes that hash the instance's "last set"
- * value (src/cli/secret-history.ts reads it from the run store, local or OSS, at plan time). So:
+ * value (src/kinds/write-history.ts; src/cli/secret-history.ts reads it from the run store, local or OSS, at plan time). So:
  * - no record for the instance (a fresh machine, a new run store, a password never set by acrctl):
  *   the plan creates the object, "will be set", and an info finding says why; setting the same
  *   password again is harmless (ResetLoginPassword is idempotent);
@@ -21,7 +21,7 @@
  * Crash safety: observe cannot read the password, so an interrupted ResetLoginPassword is always
  * sent again (idempotent), and only a finished one is recorded.
  */
-import { randomBytes as cryptoRandomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { ReferenceCheck, RegistryDocument } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { optional, str, struct, type Decoded } from '../plan/decode.js';
@@ -29,57 +29,16 @@ import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragme
 import type { PlanFinding } from '../plan/model.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, runningInstances } from './instance.js';
 import { instanceCalls, instanceScopes } from './permits.js';
+import { digestMatches, secretDigest, type WriteHistoryDeps } from './write-history.js';
 
 /** The journalled call whose intent carries the hash. */
 export const LOGIN_PASSWORD_CALL = 'ResetLoginPassword';
 
-/** One password acrctl set, as a run store records it. */
-export interface AppliedSecret {
-  /** The run whose finished action set it. */
-  readonly runId: string;
-  /** `scrypt:<N>:<salt b64>:<hash b64>` of the value (see {@link secretDigest}). */
-  readonly digest: string;
-}
+/** Where the digest functions used to live; they are src/kinds/write-history.ts's now. */
+export { digestMatches, secretDigest } from './write-history.js';
 
-/** What a run store records of the secrets earlier runs set, as read at one moment. */
-export interface SecretRecords {
-  /** Where the records were read from, for messages: `.acrctl/runs`, `oss://bucket/prefix`. */
-  readonly where: string;
-  /** The last finished `call` on `resourceId` that recorded a digest (newest run last), if any. */
-  lookup(call: string, resourceId: string): AppliedSecret | undefined;
-}
-
-/**
- * The secrets earlier runs set (src/cli/secret-history.ts implements it over a run store). Read
- * only; each `read` reads the store afresh (a plan after an apply sees what the apply set).
- */
-export interface SecretHistory {
-  read(): Promise<SecretRecords>;
-}
-
-export interface LoginPasswordDeps {
-  /** Where earlier runs' password hashes are read at plan time; absent: none are known. */
-  readonly secretHistory?: SecretHistory;
-  /** Salt source (tests inject it); default node:crypto randomBytes. */
-  readonly randomBytes?: (n: number) => Buffer;
-}
-
-const SCRYPT_N = 16384;
-
-/** A salted, slow hash of a secret: what the journal keeps instead of it. */
-export function secretDigest(value: string, salt: Buffer): string {
-  const hash = scryptSync(value, salt, 32, { N: SCRYPT_N, r: 8, p: 1 });
-  return `scrypt:${SCRYPT_N}:${salt.toString('base64')}:${hash.toString('base64')}`;
-}
-
-/** True when `value` is the secret `digest` was made from. Malformed digests match nothing. */
-export function digestMatches(value: string, digest: string): boolean {
-  const m = /^scrypt:(\d+):([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/.exec(digest);
-  if (m === null || Number(m[1]) !== SCRYPT_N) return false;
-  const want = Buffer.from(m[3]!, 'base64');
-  const got = scryptSync(value, Buffer.from(m[2]!, 'base64'), want.length, { N: SCRYPT_N, r: 8, p: 1 });
-  return want.length === got.length && timingSafeEqual(want, got);
-}
+/** The login-password kind's dependencies: the write history (src/kinds/write-history.ts). */
+export type LoginPasswordDeps = WriteHistoryDeps;
 
 const keyShape = struct({ instance: str });
 /** Desired: the password (sensitive). Live: the recorded digest (masked too) and the run that set it. */

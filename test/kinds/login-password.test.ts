@@ -97,6 +97,24 @@ describe('login password: digests and validation', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('keys a record by `resourceId` when the intent names one (event rules: the rule id), and the newest is the send announced last, whatever the run ids say', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acrctl-pw-scan-'));
+    try {
+      const line = (r: unknown) => `${JSON.stringify(r)}\n`;
+      const a = 'instance[hz].event-rule[x]';
+      const send = (runId: string, at: number, digest: string) =>
+        line({ t: 'run', runId, planId: 'p', startedAt: new Date(at).toISOString(), pid: 1 }) + line({ t: 'start', id: a }) + line({ t: 'intent', id: a, call: 'UpdateEventCenterRule', detail: { instanceId: 'cri-1', ruleId: 'crecr-1', resourceId: 'crecr-1', secretDigest: digest }, at }) + line({ t: 'done', id: a });
+      const runs = join(dir, 'runs');
+      mkdirSync(runs);
+      // Two runs started in the same second: the run ids' random suffixes order them the wrong way round.
+      writeFileSync(join(runs, '20260101T000000Z-ffffff.jsonl'), send('20260101T000000Z-ffffff', Date.UTC(2026, 0, 1, 0, 0, 0, 100), 'scrypt:1:first'));
+      writeFileSync(join(runs, '20260101T000000Z-000000.jsonl'), send('20260101T000000Z-000000', Date.UTC(2026, 0, 1, 0, 0, 0, 900), 'scrypt:1:second'));
+      const scan = await readAppliedSecrets(localRunStore(dir, { display: 'here' }));
+      expect([...scan.last.entries()]).toEqual([['UpdateEventCenterRule\u0000crecr-1', { runId: '20260101T000000Z-000000', digest: 'scrypt:1:second' }]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('login password: crash safety', () => {
