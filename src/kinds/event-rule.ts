@@ -39,6 +39,7 @@ import { list, optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { PlanFinding } from '../plan/model.js';
 import { instanceAddress, knownInstanceId, prunes, runningInstances } from './instance.js';
+import { SCOPE_RULES } from './scan-rule.js';
 import { namespaceAddress } from './namespace.js';
 import { instanceCalls, instanceScopes } from './permits.js';
 import { repositoryAddress } from './repository.js';
@@ -236,33 +237,7 @@ const LANGUAGE: LanguageFragment = {
         },
       },
       allOf: [
-        {
-          if: { required: ['scope'], properties: { scope: { const: 'instance' } } },
-          then: {
-            properties: {
-              namespaces: { not: {}, errorMessage: 'namespaces is only used with scope: namespace' },
-              namespace: { not: {}, errorMessage: 'namespace is only used with scope: repository' },
-              repositories: { not: {}, errorMessage: 'repositories is only used with scope: repository' },
-            },
-          },
-        },
-        {
-          if: { required: ['scope'], properties: { scope: { const: 'namespace' } } },
-          then: {
-            required: ['namespaces'],
-            properties: {
-              namespace: { not: {}, errorMessage: 'namespace is only used with scope: repository (use namespaces)' },
-              repositories: { not: {}, errorMessage: 'repositories is only used with scope: repository' },
-            },
-          },
-        },
-        {
-          if: { required: ['scope'], properties: { scope: { const: 'repository' } } },
-          then: {
-            required: ['namespace', 'repositories'],
-            properties: { namespaces: { not: {}, errorMessage: 'namespaces is only used with scope: namespace (use namespace)' } },
-          },
-        },
+        ...SCOPE_RULES,
         {
           if: { not: { required: ['scope'] } },
           then: {

@@ -164,6 +164,41 @@ const REFERENCES: ReferenceCheck = ({ instances, items, entries, str, quote, rep
 
 const nameList = (what: string) => ({ description: what, type: 'array', minItems: 1, uniqueItems: true });
 
+/**
+ * The scope rules of a rule with `scope` instance | namespace | repository (scan rules; event rules
+ * add theirs): which of `namespaces`, `namespace` and `repositories` each scope takes, in the
+ * schema, so editors show the message.
+ */
+export const SCOPE_RULES: readonly Record<string, unknown>[] = [
+  {
+    if: { required: ['scope'], properties: { scope: { const: 'instance' } } },
+    then: {
+      properties: {
+        namespaces: { not: {}, errorMessage: 'namespaces is only used with scope: namespace' },
+        namespace: { not: {}, errorMessage: 'namespace is only used with scope: repository' },
+        repositories: { not: {}, errorMessage: 'repositories is only used with scope: repository' },
+      },
+    },
+  },
+  {
+    if: { required: ['scope'], properties: { scope: { const: 'namespace' } } },
+    then: {
+      required: ['namespaces'],
+      properties: {
+        namespace: { not: {}, errorMessage: 'namespace is only used with scope: repository (use namespaces)' },
+        repositories: { not: {}, errorMessage: 'repositories is only used with scope: repository' },
+      },
+    },
+  },
+  {
+    if: { required: ['scope'], properties: { scope: { const: 'repository' } } },
+    then: {
+      required: ['namespace', 'repositories'],
+      properties: { namespaces: { not: {}, errorMessage: 'namespaces is only used with scope: namespace (use namespace)' } },
+    },
+  },
+];
+
 const LANGUAGE: LanguageFragment = {
   properties: {
     '#/$defs/instance': {
@@ -201,35 +236,7 @@ const LANGUAGE: LanguageFragment = {
         trigger: { description: '`auto`: scan on push (API TriggerType AUTO); `manual`: only when started by hand (MANUAL).', type: 'string', enum: ['auto', 'manual'], default: SCAN_DEFAULTS.trigger },
         scanType: { description: '`VUL`: vulnerability scan; `SBOM`: content analysis. Changing it replaces the rule (UpdateScanRule has no ScanType).', type: 'string', enum: ['VUL', 'SBOM'], default: SCAN_DEFAULTS.scanType },
       },
-      allOf: [
-        {
-          if: { required: ['scope'], properties: { scope: { const: 'instance' } } },
-          then: {
-            properties: {
-              namespaces: { not: {}, errorMessage: 'namespaces is only used with scope: namespace' },
-              namespace: { not: {}, errorMessage: 'namespace is only used with scope: repository' },
-              repositories: { not: {}, errorMessage: 'repositories is only used with scope: repository' },
-            },
-          },
-        },
-        {
-          if: { required: ['scope'], properties: { scope: { const: 'namespace' } } },
-          then: {
-            required: ['namespaces'],
-            properties: {
-              namespace: { not: {}, errorMessage: 'namespace is only used with scope: repository (use namespaces)' },
-              repositories: { not: {}, errorMessage: 'repositories is only used with scope: repository' },
-            },
-          },
-        },
-        {
-          if: { required: ['scope'], properties: { scope: { const: 'repository' } } },
-          then: {
-            required: ['namespace', 'repositories'],
-            properties: { namespaces: { not: {}, errorMessage: 'namespaces is only used with scope: namespace (use namespace)' } },
-          },
-        },
-      ],
+      allOf: SCOPE_RULES,
     },
   },
   sections: [['scanRule', '#/$defs/scanRule']],

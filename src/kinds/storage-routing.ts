@@ -32,7 +32,7 @@ import type { CallNeed, DesiredObject, ExecContext, Kind, LanguageFragment, Live
 import type { PlanFinding } from '../plan/model.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { customDomainAddress } from './custom-domain.js';
-import { instanceCalls, instanceScopes } from './permits.js';
+import { instanceChildCalls } from './permits.js';
 import { existsDifferent, isNotFound, vendorCode } from './support.js';
 
 /** Endpoint types of a route (the documented example is `Internet`; `Vpc` is a guess). */
@@ -260,15 +260,14 @@ const LANGUAGE: LanguageFragment = {
  * the instance prunes.
  */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
-  return instanceScopes(config).flatMap((s) => {
-    const inst = config.instances![s.alias]!;
-    const declared = (inst.storageRoutingRules ?? []).length > 0;
-    return [
-      ...instanceCalls(s, ['read', 'observe', 'create'], ['cr:GetStorageDomainRoutingRule']),
-      ...(declared ? instanceCalls(s, ['create'], ['cr:CreateStorageDomainRoutingRule']) : []),
-      ...(declared ? instanceCalls(s, ['update'], ['cr:UpdateStorageDomainRoutingRule']) : []),
-      ...(prunes(inst) ? instanceCalls(s, ['delete'], ['cr:DeleteStorageDomainRoutingRule'], {}, ['apply']) : []),
-    ];
+  return instanceChildCalls(config, {
+    reads: ['cr:GetStorageDomainRoutingRule'],
+    readVerbs: ['read', 'observe', 'create'],
+    create: 'cr:CreateStorageDomainRoutingRule',
+    update: 'cr:UpdateStorageDomainRoutingRule',
+    delete: 'cr:DeleteStorageDomainRoutingRule',
+    declared: (inst) => (inst.storageRoutingRules ?? []).length > 0,
+    deletes: (inst) => prunes(inst),
   });
 }
 
