@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import type { Product } from '../../src/emulator/core/contract.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { runCli } from './cli.js';
+import { declaredEnv } from './declared-env.js';
 
 type Step =
   | { admin: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; body?: unknown } }
@@ -39,19 +40,27 @@ function field(body: unknown, path: string): string {
   return String(at);
 }
 
+/**
+ * Seeds the scenario of `dir` and returns the environment its plan needs: the `# export NAME=value`
+ * lines of its registry.yaml and live.yaml (see declared-env.ts; live.yaml is applied with them),
+ * then the seed's saved values.
+ */
 export async function seedEstate(t: TestEmulator, dir: string, cwd: string): Promise<Record<string, string>> {
-  const config = parse(readFileSync(join(dir, 'registry.yaml'), 'utf8')) as Config;
-  const live = existsSync(join(dir, 'live.yaml')) ? (parse(readFileSync(join(dir, 'live.yaml'), 'utf8')) as Config) : undefined;
+  const configText = readFileSync(join(dir, 'registry.yaml'), 'utf8');
+  const liveText = existsSync(join(dir, 'live.yaml')) ? readFileSync(join(dir, 'live.yaml'), 'utf8') : undefined;
+  const config = parse(configText) as Config;
+  const live = liveText !== undefined ? (parse(liveText) as Config) : undefined;
+  const declared = { ...declaredEnv(liveText ?? ''), ...declaredEnv(configText) };
   const keys: Record<string, Awaited<ReturnType<TestEmulator['account']>>> = {};
   for (const [alias, a] of Object.entries({ ...config.accounts, ...live?.accounts })) keys[alias] = await t.account(a.uid);
   if (live) {
     writeFileSync(join(cwd, 'live.yaml'), readFileSync(join(dir, 'live.yaml')));
-    const r = await runCli(['apply', '-f', 'live.yaml', '--endpoint', t.url, '--auto-approve', '--parallelism', '1', '--no-verify'], { cwd });
+    const r = await runCli(['apply', '-f', 'live.yaml', '--endpoint', t.url, '--auto-approve', '--parallelism', '1', '--no-verify'], { cwd, env: declaredEnv(liveText ?? '') });
     if (r.code !== 0) throw new Error(`applying live.yaml failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
   const seedFile = join(dir, 'seed.json');
   const vars: Record<string, string> = {};
-  if (!existsSync(seedFile)) return vars;
+  if (!existsSync(seedFile)) return declared;
   const instances = { ...config.instances, ...live?.instances };
   const lookupInstances = async () => {
     for (const inst of Object.values(instances)) {
@@ -74,5 +83,5 @@ export async function seedEstate(t: TestEmulator, dir: string, cwd: string): Pro
       if (step.rpc.action === 'CreateInstance') await lookupInstances();
     }
   }
-  return Object.fromEntries(Object.entries(vars).filter(([k]) => /^[A-Z_][A-Z0-9_]*$/.test(k)));
+  return { ...declared, ...Object.fromEntries(Object.entries(vars).filter(([k]) => /^[A-Z_][A-Z0-9_]*$/.test(k))) };
 }

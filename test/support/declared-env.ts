@@ -1,0 +1,11 @@
+/**
+ * The environment a registry.yaml asks for in its comments: every line `# export NAME=value` (the
+ * value to the end of the line, optionally in single quotes). Examples and golden scenarios whose
+ * secrets must come from `${env:…}` (webhook URLs) say so this way, for a user to copy and for the
+ * tests that apply them to set. Pure.
+ */
+export function declaredEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^#\s+export ([A-Za-z_][A-Za-z0-9_]*)=('([^']*)'|\S+)\s*$/gm)) out[m[1]!] = m[3] ?? m[2]!;
+  return out;
+}
