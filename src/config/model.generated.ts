@@ -555,6 +555,8 @@ export interface Subscription {
 export interface CustomDomain {
   /** The domain name, lowercase, e.g. `registry.example.com`. */
   readonly domain: string;
+  /** What the domain serves (API ModuleName): `Registry` (images) or `Chart` (Helm charts: the instance declares `chartNamespaces`, lint `custom-domain-chart-needs-charts`). Another module replaces the domain (delete, then create). */
+  readonly module?: 'Registry' | 'Chart';
   /** The TLS certificate of the domain. */
   readonly certificate: CustomDomainCertificate;
 }

@@ -74,6 +74,8 @@ const LINT_WHY: Readonly<Record<string, string>> = {
     'An automatic lifecycle rule with retainLatest 1 and no keepTags deletes every tag but the newest in every repository it covers, on its schedule, so no earlier tag can be rolled back to. Keep release tags by name with keepTags, or retain more than one.',
   'custom-domain-pem-needs-upload':
     'Container Registry registers a custom domain with the id of a certificate already in Certificate Management Service (CertId) and has no action that uploads one, so a PEM would never reach the registry. Upload the certificate there and declare certificate.id (and certificate.region).',
+  'custom-domain-chart-needs-charts':
+    'A custom domain of module Chart serves the Helm charts of the instance; with no chartNamespaces declared it serves none (or charts acrctl does not manage). Declare the chart namespaces, or drop module: Chart to serve images.',
   'internal-lint-failure':
     'A lint threw: a bug in acrctl, not in the file. The other lints still ran. Report it with the file that triggers it.',
 };

@@ -3,12 +3,17 @@
  * certificate (`instance[i].custom-domain[registry.example.com]`), Terraform's
  * `alicloud_cr_instance_customized_domain`.
  *
+ * A domain serves one module (ModuleName): `Registry` (images, the default) or `Chart` (Helm
+ * charts; `module: Chart`, which the spec then carries, as vpc-link's key does).
+ *
  * Reads: there is no List action (`ListInstanceDomain` does not exist): the domains are the USER
- * domains of the internet endpoint in cr ListInstanceEndpoint (ModuleName Registry), one call per
- * matched RUNNING instance; the certificate id only comes from GetInstanceCustomizedDomain, called
- * once per USER domain (at most 8 at a time). Domains not declared are unmanaged under the
- * instance, pruned with its `prune: true`.
- * Acts: Create/Update/DeleteInstanceCustomizedDomain (the certificate updates in place).
+ * domains of the internet endpoint in cr ListInstanceEndpoint, one call per module (Registry,
+ * Chart) per matched RUNNING instance; the certificate id only comes from
+ * GetInstanceCustomizedDomain (with the module the domain was listed under), called once per USER
+ * domain (at most 8 at a time). Domains not declared are unmanaged under the instance, pruned with
+ * its `prune: true`.
+ * Acts: Create/Update/DeleteInstanceCustomizedDomain (the certificate updates in place; another
+ * module replaces the domain: ModuleName names it in every call, so no update moves it).
  * `certificate.region` (CertRegionId) is sent, never read back, so never compared.
  * Plan outputs: the DNS record each domain needs (a CNAME to the instance's public host).
  */
@@ -17,19 +22,21 @@ import type { ReferenceCheck, RegistryDocument } from '../config/model.js';
 import { address, segment } from '../plan/address.js';
 import { optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
-import type { PlanOutput } from '../plan/model.js';
+import type { FieldChange, PlanOutput } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { instanceCalls, instanceScopes } from './permits.js';
 import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
 
-const MODULE = 'Registry';
+/** The modules a domain may serve (API ModuleName). */
+export const CUSTOM_DOMAIN_MODULES = ['Registry', 'Chart'] as const;
+const DEFAULT_MODULE = 'Registry';
 /** GetInstanceCustomizedDomain calls in flight at once while reading. */
 const READS_IN_FLIGHT = 8;
-const always = () => true;
 
 const keyShape = struct({ instance: str, domain: str });
-const specShape = struct({ certId: str, certRegion: optional(str) });
+/** `module` is absent for the default module, Registry (so plans of Registry domains stay as they were). */
+const specShape = struct({ certId: str, certRegion: optional(str), module: optional(str) });
 const idsShape = struct({ instanceId: str });
 export type CustomDomainKey = Decoded<typeof keyShape>;
 export type CustomDomainSpec = Decoded<typeof specShape>;
@@ -45,20 +52,35 @@ export function publicRegistryHost(instanceName: string, region: string): string
   return `${instanceName}-registry.${region}.cr.aliyuncs.com`;
 }
 
-/** The certificate of a domain registered on the instance, or undefined when it is not. */
-async function getDomain(cr: CrClient, instanceId: string, domain: string): Promise<{ certId: string } | undefined> {
+/** The module of a spec: `Registry` unless it says otherwise. */
+const moduleOf = (spec: CustomDomainSpec): string => spec.module ?? DEFAULT_MODULE;
+/** The live spec of a domain; the module only when it is not the default. */
+const specOf = (certId: string, module: string): CustomDomainSpec => ({ certId, ...(module !== DEFAULT_MODULE ? { module } : {}) });
+
+/** The live spec of a domain registered on the instance for `module`, or undefined when it is not. */
+async function getDomain(cr: CrClient, instanceId: string, domain: string, module: string): Promise<CustomDomainSpec | undefined> {
   try {
-    const r = await cr.getInstanceCustomizedDomain({ InstanceId: instanceId, Domain: domain, ModuleName: MODULE });
-    return { certId: r.CertId ?? '' };
+    const r = await cr.getInstanceCustomizedDomain({ InstanceId: instanceId, Domain: domain, ModuleName: module });
+    return specOf(r.CertId ?? '', r.ModuleName ?? module);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
   }
 }
 
-/** The USER domains of the instance's internet endpoint (ListInstanceEndpoint). */
-async function userDomains(cr: CrClient, instanceId: string): Promise<string[]> {
-  const r = await cr.listInstanceEndpoint({ InstanceId: instanceId, ModuleName: MODULE });
+/** A domain wherever it is registered on the instance: under the module the spec names first, then the others. */
+async function findDomain(cr: CrClient, instanceId: string, domain: string, spec: CustomDomainSpec): Promise<CustomDomainSpec | undefined> {
+  const first = moduleOf(spec);
+  for (const module of [first, ...CUSTOM_DOMAIN_MODULES.filter((m) => m !== first)]) {
+    const found = await getDomain(cr, instanceId, domain, module);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The USER domains of the internet endpoint of one module (ListInstanceEndpoint). */
+async function userDomains(cr: CrClient, instanceId: string, module: string): Promise<string[]> {
+  const r = await cr.listInstanceEndpoint({ InstanceId: instanceId, ModuleName: module });
   const out = new Set<string>();
   for (const e of r.Endpoints ?? []) {
     if ((e.EndpointType ?? '').toLowerCase() !== 'internet') continue;
@@ -67,10 +89,22 @@ async function userDomains(cr: CrClient, instanceId: string): Promise<string[]> 
   return [...out].sort();
 }
 
+/**
+ * What differs: the certificate id updates in place; the module replaces (ModuleName names the
+ * domain in every call). The certificate's region is never read back, so never compared.
+ */
+function changesOf(desired: CustomDomainSpec, live: CustomDomainSpec): FieldChange[] {
+  const out = compareSpec({ certId: desired.certId }, { certId: live.certId });
+  if (moduleOf(desired) !== moduleOf(live)) {
+    out.push({ path: 'module', before: moduleOf(live), after: moduleOf(desired), impact: 'replace', note: 'a domain is registered for one module, which every call names: delete and create again' });
+  }
+  return out;
+}
+
 const request = (instanceId: string, domain: string, spec: CustomDomainSpec) => ({
   InstanceId: instanceId,
   Domain: domain,
-  ModuleName: MODULE,
+  ModuleName: moduleOf(spec),
   CertId: spec.certId,
   ...(spec.certRegion !== undefined ? { CertRegionId: spec.certRegion } : {}),
 });
@@ -84,9 +118,9 @@ async function create(ctx: ExecContext, s: Subject<CustomDomainSpec, CustomDomai
   } catch (err) {
     // No "already exists" code is documented (the emulator's INSTANCE_DOMAIN_ALREADY_EXIST is chosen).
     if (!/ALREADY_EXIST/.test(vendorCode(err) ?? '')) throw err;
-    const found = await getDomain(cr, instanceId, s.key.domain);
+    const found = await findDomain(cr, instanceId, s.key.domain, s.spec);
     if (found === undefined) throw err; // registered on another instance: the service's error stands
-    const changes = compareSpec(s.spec, found, { equal: { certRegion: always } });
+    const changes = changesOf(s.spec, found);
     if (changes.length > 0) existsDifferent(s.id, changes);
   }
   return { ids: { instanceId } };
@@ -103,7 +137,7 @@ async function remove(ctx: ExecContext, r: Removal<CustomDomainSpec, CustomDomai
   const instanceId = instanceIdOf(ctx, r.key.instance);
   await ctx.intent('DeleteInstanceCustomizedDomain', { instanceId, domain: r.key.domain });
   try {
-    await ctx.cloud.cr(r.account, r.region).deleteInstanceCustomizedDomain({ InstanceId: instanceId, Domain: r.key.domain, ModuleName: MODULE });
+    await ctx.cloud.cr(r.account, r.region).deleteInstanceCustomizedDomain({ InstanceId: instanceId, Domain: r.key.domain, ModuleName: moduleOf(r.spec) });
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
@@ -113,9 +147,11 @@ async function remove(ctx: ExecContext, r: Removal<CustomDomainSpec, CustomDomai
 async function observe(ctx: ExecContext, s: Subject<CustomDomainSpec, CustomDomainIds, CustomDomainKey>): Promise<Observation<CustomDomainIds>> {
   const instanceId = knownInstanceId(ctx, s.key.instance);
   if (instanceId === undefined) return { state: 'absent' };
-  const found = await getDomain(ctx.cloud.cr(s.account, s.region), instanceId, s.key.domain);
+  // Under the spec's module only: the delete step of a replace that moves the domain observes the
+  // old module (its spec is the live one), the create step the new one.
+  const found = await getDomain(ctx.cloud.cr(s.account, s.region), instanceId, s.key.domain, moduleOf(s.spec));
   if (found === undefined) return { state: 'absent' };
-  return { state: 'present', upToDate: compareSpec(s.spec, found, { equal: { certRegion: always } }).length === 0, ready: true, ids: { instanceId } };
+  return { state: 'present', upToDate: changesOf(s.spec, found).length === 0, ready: true, ids: { instanceId } };
 }
 
 /**
@@ -167,6 +203,13 @@ const LANGUAGE: LanguageFragment = {
           type: 'string',
           pattern: '^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$',
           patternErrorMessage: 'a domain name looks like registry.example.com (lowercase)',
+        },
+        module: {
+          description:
+            'What the domain serves (API ModuleName): `Registry` (images) or `Chart` (Helm charts: the instance declares `chartNamespaces`, lint `custom-domain-chart-needs-charts`). Another module replaces the domain (delete, then create).',
+          type: 'string',
+          enum: [...CUSTOM_DOMAIN_MODULES],
+          default: DEFAULT_MODULE,
         },
         certificate: { description: 'The TLS certificate of the domain.', $ref: '#/$defs/customDomainCertificate' },
       },
@@ -238,7 +281,7 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
             region: inst.region,
             instance: alias,
             key: { instance: alias, domain },
-            spec: { certId: d.certificate.id!, ...(d.certificate.region !== undefined ? { certRegion: d.certificate.region } : {}) },
+            spec: { certId: d.certificate.id!, ...(d.certificate.region !== undefined ? { certRegion: d.certificate.region } : {}), ...((d.module ?? DEFAULT_MODULE) !== DEFAULT_MODULE ? { module: d.module! } : {}) },
             requires: [instanceAddress(alias)],
           };
         }),
@@ -249,8 +292,18 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
     const per = await Promise.all(
       runningInstances(ctx).map(async (m) => {
         const cr = ctx.cloud.cr(m.account, m.region);
-        const domains = await userDomains(cr, m.instanceId);
-        const found = await mapLimit(domains, READS_IN_FLIGHT, (d) => getDomain(cr, m.instanceId, d));
+        const listed: { domain: string; module: string }[] = [];
+        const seen = new Set<string>();
+        for (const module of CUSTOM_DOMAIN_MODULES) {
+          for (const domain of await userDomains(cr, m.instanceId, module)) {
+            if (seen.has(domain)) continue; // a domain is registered once: the first module listing it
+            seen.add(domain);
+            listed.push({ domain, module });
+          }
+        }
+        listed.sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+        const domains = listed.map((l) => l.domain);
+        const found = await mapLimit(listed, READS_IN_FLIGHT, (l) => getDomain(cr, m.instanceId, l.domain, l.module));
         const out: LiveObject<CustomDomainSpec, CustomDomainIds, CustomDomainKey>[] = [];
         domains.forEach((domain, i) => {
           const f = found[i];
@@ -262,7 +315,7 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
             region: m.region,
             instance: m.alias,
             key: { instance: m.alias, domain },
-            spec: { certId: f.certId },
+            spec: f,
             ids: { instanceId: m.instanceId },
             container: m.address,
             prunable: prunes(m.config),
@@ -276,7 +329,7 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
   },
 
   diff(desired, live) {
-    return { changes: compareSpec(desired.spec, live.spec, { equal: { certRegion: always } }) };
+    return { changes: changesOf(desired.spec, live.spec) };
   },
 
   /** The DNS record each declared domain needs: a CNAME to the instance's public registry host. */
@@ -294,6 +347,7 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
         lines: [
           `CNAME record: ${domain} -> ${host}`,
           `or, where a CNAME is not possible (a zone apex), an A record: ${domain} -> <IP of ${host}> (dig +short ${host}; it may change)`,
+          ...((d.spec as CustomDomainSpec).module === 'Chart' ? [`It serves the Helm charts of the instance (module Chart), e.g. helm pull oci://${domain}/<chart namespace>/<chart>.`] : []),
           inst.internetEndpoint?.enabled === true
             ? `Clients reach it over the internet endpoint: their public CIDRs must be in instances.${d.instance}.internetEndpoint.allow.`
             : `The domain answers on the internet endpoint: enable instances.${d.instance}.internetEndpoint (with an allow list) for clients to reach it.`,
@@ -303,9 +357,10 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
     return { outputs };
   },
 
-  /** A domain with its certificate id (the certificate's region cannot be read back: not written). */
+  /** A domain with its certificate id and, for Chart, its module (the certificate's region cannot be read back: not written). */
   toConfig(l) {
-    return { pieces: [{ item: ['instances', l.key.instance, 'customDomains'], value: { domain: l.key.domain, certificate: { id: l.spec.certId } }, order: l.key.domain }] };
+    const value = { domain: l.key.domain, ...(l.spec.module !== undefined ? { module: l.spec.module } : {}), certificate: { id: l.spec.certId } };
+    return { pieces: [{ item: ['instances', l.key.instance, 'customDomains'], value, order: l.key.domain }] };
   },
 
   observe,

@@ -556,6 +556,16 @@ const CASES: Readonly<Record<string, readonly Case[]>> = {
     },
     { reason: 'certificates given by id', doc: doc({ a: inst({ customDomains: [{ domain: 'a.example.com', certificate: { id: '1', region: 'cn-hangzhou' } }] }) }), paths: [] },
   ],
+  // gaps item 3: custom domains of the Chart module
+  'custom-domain-chart-needs-charts': [
+    {
+      reason: 'a Chart domain on an instance with no chart namespaces serves no chart',
+      doc: doc({ a: inst({ customDomains: [{ domain: 'a.example.com', certificate: { id: '1' } }, { domain: 'charts.example.com', module: 'Chart', certificate: { id: '2' } }] }) }),
+      paths: ['instances.a.customDomains.1.module'],
+      says: ['charts.example.com', 'declares no chartNamespaces'],
+    },
+    { reason: 'a Chart domain beside chart namespaces, and Registry domains without them', doc: doc({ a: inst({ chartNamespaces: { charts: {} }, customDomains: [{ domain: 'charts.example.com', module: 'Chart', certificate: { id: '2' } }] }), b: inst({ name: 'acme-b', customDomains: [{ domain: 'b.example.com', module: 'Registry', certificate: { id: '3' } }] }) }), paths: [] },
+  ],
   'tag-filter-not-re2': [
     {
       reason: 'lookahead (JavaScript accepts it, RE2 does not), an unclosed group, and a backreference',

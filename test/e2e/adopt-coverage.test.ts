@@ -39,6 +39,7 @@ const EXPECTED: Record<string, (inst: AdoptedInstance) => void> = {
   // The certificate's region is sent, never read back: adopt cannot write it.
   'custom-domains': (inst) => {
     expect(inst.customDomains).toEqual([
+      { domain: 'charts.example.com', module: 'Chart', certificate: { id: '21430003' } },
       { domain: 'pull.example.com', certificate: { id: '21430002' } },
       { domain: 'registry.example.com', certificate: { id: '21430001' } },
     ]);

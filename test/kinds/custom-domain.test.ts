@@ -4,7 +4,9 @@
  * of id and pem; a domain declared once); then against the emulator: plan (unmanaged, prune),
  * apply, the next plan empty, the certificate updated in place, create idempotent, delete twice.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startTestEmulator } from '../helpers/emulator.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +48,51 @@ describe('custom-domain: desired and outputs', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('custom-domain: the Chart module (gaps item 3)', () => {
+  const chart = doc({ chartNamespaces: { charts: {} }, customDomains: [{ domain: 'charts.example.com', module: 'Chart', certificate: { id: '7' } }, { domain: 'registry.example.com', module: 'Registry', certificate: { id: '8' } }] });
+  it('carries module Chart in the spec, and nothing for Registry (plans of Registry domains unchanged)', () => {
+    expect(customDomainKind.desired(chart).map((x) => [x.id, x.spec])).toEqual([
+      ['instance[hz].custom-domain[charts.example.com]', { certId: '7', module: 'Chart' }],
+      [ADDR, { certId: '8' }],
+    ]);
+  });
+  it('replaces a domain whose module changes (ModuleName names it in every call); the certificate still updates in place', () => {
+    const [d] = customDomainKind.desired(chart);
+    const live = { ...d!, spec: { certId: '6' }, ids: { instanceId: 'cri-1' }, container: 'instance[hz]', prunable: false };
+    expect(customDomainKind.diff!(d!, live).changes.map((c) => `${c.path}:${String(c.before)}->${String(c.after)}:${c.impact}`)).toEqual(['certId:6->7:update', 'module:Registry->Chart:replace']);
+    expect(customDomainKind.diff!({ ...d!, spec: { certId: '6' } }, { ...live, spec: { certId: '6', module: 'Chart' } }).changes.map((c) => `${c.path}:${c.impact}`)).toEqual(['module:replace']);
+  });
+  it('applies the golden scenario over its live estate: the Registry domain is replaced by a Chart one, then plans clean', { timeout: 60_000 }, async () => {
+    const golden = fileURLToPath(new URL('../golden/plan/custom-domains/', import.meta.url));
+    const t = await startTestEmulator();
+    const cwd = mkdtempSync(join(tmpdir(), 'acrctl-domain-chart-'));
+    try {
+      for (const f of ['live.yaml', 'registry.yaml']) writeFileSync(join(cwd, f), readFileSync(join(golden, f)));
+      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd });
+      expect((await cli(['apply', '-f', 'live.yaml', '--auto-approve'])).code).toBe(0);
+      const r = await cli(['apply', '-f', 'registry.yaml', '--auto-approve']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('Verified: a new plan shows no changes.');
+      const keys = await t.account(UID);
+      const id = ((await t.callRpc('cr', 'cn-hangzhou', 'ListInstance', {}, keys)) as { Instances: { InstanceId: string }[] }).Instances[0]!.InstanceId;
+      const users = async (module: string) =>
+        ((await t.callRpc('cr', 'cn-hangzhou', 'ListInstanceEndpoint', { InstanceId: id, ModuleName: module }, keys)) as { Endpoints: { Domains: { Domain: string; Type: string }[] }[] }).Endpoints.flatMap((e) => e.Domains.filter((d) => d.Type === 'USER').map((d) => d.Domain));
+      expect([await users('Registry'), await users('Chart')]).toEqual([['registry.example.com', 'pull.example.com'], ['charts.example.com']]);
+      // The move (Registry's charts.example.com deleted, then created for Chart) and old.example.com under prune.
+      const deletes = (await t.admin<{ action: string; status: number; code: string | null }[]>('GET', '/_emulator/calls')).body.filter((c) => c.action === 'DeleteInstanceCustomizedDomain' && c.status === 200 && c.code === null);
+      expect(deletes.length).toBe(2);
+    } finally {
+      await t.close();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+  it('says in the DNS output that a Chart domain serves Helm charts', () => {
+    const { outputs } = customDomainKind.extras!({ config: chart, desired: customDomainKind.desired(chart), live: () => [] });
+    expect(outputs![0]!.lines).toContain('It serves the Helm charts of the instance (module Chart), e.g. helm pull oci://charts.example.com/<chart namespace>/<chart>.');
+    expect(outputs![1]!.lines.join('\n')).not.toContain('Helm');
   });
 });
 

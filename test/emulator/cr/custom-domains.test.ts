@@ -39,6 +39,26 @@ describe('customized domains', () => {
     ]);
   });
 
+  it('keeps a Chart domain to its module: listed by ListInstanceEndpoint ModuleName Chart only, found only under ModuleName Chart', async () => {
+    await cr('CreateInstanceCustomizedDomain', { InstanceId: a, Domain: 'charts.example.com', CertId: '21428922', ModuleName: 'Chart' });
+    const userDomains = async (module: string) =>
+      ((await cr('ListInstanceEndpoint', { InstanceId: a, ModuleName: module }))['Endpoints'] as { EndpointType: string; Domains: { Domain: string; Type: string }[] }[])
+        .filter((e) => e.EndpointType === 'internet')
+        .flatMap((e) => e.Domains.filter((d) => d.Type === 'USER').map((d) => d.Domain));
+    expect(await userDomains('Registry')).toEqual(['registry.example.com']);
+    expect(await userDomains('Chart')).toEqual(['charts.example.com']);
+    const got = await cr('GetInstanceCustomizedDomain', { InstanceId: a, Domain: 'charts.example.com', ModuleName: 'Chart' });
+    expectCr('GetInstanceCustomizedDomain', got, ['ModuleName', 'CertId']);
+    expect([got['ModuleName'], got['CertId']]).toEqual(['Chart', '21428922']);
+    expectCrError(await cr('GetInstanceCustomizedDomain', { InstanceId: a, Domain: 'charts.example.com', ModuleName: 'Registry' }), 'INSTANCE_DOMAIN_NOT_EXIST');
+    expectCrError(await cr('UpdateInstanceCustomizedDomain', { InstanceId: a, Domain: 'charts.example.com', CertId: '1', ModuleName: 'Registry' }), 'INSTANCE_DOMAIN_NOT_EXIST');
+    expectCrError(await cr('DeleteInstanceCustomizedDomain', { InstanceId: a, Domain: 'charts.example.com', ModuleName: 'Registry' }), 'INSTANCE_DOMAIN_NOT_EXIST');
+    // The domain is unique across modules too.
+    expectCrError(await cr('CreateInstanceCustomizedDomain', { InstanceId: a, Domain: 'charts.example.com', CertId: '1', ModuleName: 'Registry' }), 'INSTANCE_DOMAIN_ALREADY_EXIST');
+    await cr('DeleteInstanceCustomizedDomain', { InstanceId: a, Domain: 'charts.example.com', ModuleName: 'Chart' });
+    expect(await userDomains('Chart')).toEqual([]);
+  });
+
   it('refuses the same domain on another instance, a bad host name and an unknown module', async () => {
     expectCrError(await cr('CreateInstanceCustomizedDomain', { InstanceId: b, Domain: 'registry.example.com', CertId: '1', ModuleName: 'Registry' }), 'INSTANCE_DOMAIN_ALREADY_EXIST');
     await expect(cr('CreateInstanceCustomizedDomain', { InstanceId: b, Domain: 'not a host', CertId: '1', ModuleName: 'Registry' })).rejects.toMatchObject({ code: 'InvalidParameter' });

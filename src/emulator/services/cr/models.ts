@@ -712,7 +712,7 @@ export function endpointDomains(inst: InstanceRecord, type: 'internet' | 'vpc', 
     out.push({ Domain: `${inst.name}-registry.${r}.cr.aliyuncs.com`, Type: 'SYSTEM' });
     if (inst.console.personalEditionDomain) out.push({ Domain: `${pe}.${r}.aliyuncs.com`, Type: 'SYSTEM' });
     if (inst.console.authDomainTakeover) out.push({ Domain: `dockerauth.${r}.aliyuncs.com`, Type: 'SYSTEM' });
-    for (const d of inst.customizedDomains) out.push({ Domain: d.domain, Type: 'USER' });
+    for (const d of inst.customizedDomains) if (d.moduleName === 'Registry') out.push({ Domain: d.domain, Type: 'USER' }); // Chart ones: ListInstanceEndpoint ModuleName Chart
   } else {
     out.push({ Domain: `${inst.name}-registry-vpc.${r}.cr.aliyuncs.com`, Type: 'SYSTEM' });
     if (inst.console.personalEditionDomain) out.push({ Domain: `${pe}-vpc.${r}.aliyuncs.com`, Type: 'SYSTEM' });

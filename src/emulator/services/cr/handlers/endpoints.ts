@@ -61,10 +61,13 @@ function endpointView(inst: InstanceRecord, type: 'internet' | 'vpc', now: numbe
   return view;
 }
 
+/** The domain of the call, registered on the instance for the call's ModuleName (required). */
 function findDomain(inst: InstanceRecord, p: FlatParams): InstanceRecord['customizedDomains'][number] {
   const domain = requireString(p, 'Domain').toLowerCase();
-  const d = inst.customizedDomains.find((x) => x.domain === domain);
-  if (d === undefined) throw crError('INSTANCE_DOMAIN_NOT_EXIST', `The domain ${domain} is not registered on ${inst.instanceId}.`);
+  requireString(p, 'ModuleName');
+  const module = moduleName(p);
+  const d = inst.customizedDomains.find((x) => x.domain === domain && x.moduleName === module);
+  if (d === undefined) throw crError('INSTANCE_DOMAIN_NOT_EXIST', `The domain ${domain} is not registered on ${inst.instanceId} for module ${module}.`);
   return d;
 }
 
@@ -72,7 +75,11 @@ export const endpointActions: Readonly<Record<string, RpcAction>> = {
   ListInstanceEndpoint: action(false, (ctx, p, st) => {
     const inst = callInstance(ctx, p, st);
     const now = ctx.now();
-    if (moduleName(p) === 'Chart') return ok({ Endpoints: [] });
+    if (moduleName(p) === 'Chart') {
+      // The Chart module: its internet endpoint with the USER domains registered for it (chosen).
+      const domains = inst.customizedDomains.filter((d) => d.moduleName === 'Chart').map((d) => ({ Domain: d.domain, Type: 'USER' }));
+      return ok({ Endpoints: [{ EndpointType: 'internet', Enable: inst.internet.enabled, AclEnable: inst.internet.enabled, AclEntries: [], Domains: domains, LinkedVpcs: [] }] });
+    }
     const internet = endpointView(inst, 'internet', now, siteOf(ctx.state, inst.accountUid));
     const vpc = endpointView(inst, 'vpc', now, siteOf(ctx.state, inst.accountUid));
     return ok({
@@ -219,7 +226,6 @@ export const endpointActions: Readonly<Record<string, RpcAction>> = {
 
   GetInstanceCustomizedDomain: action(false, (ctx, p, st) => {
     const inst = callInstance(ctx, p, st);
-    requireString(p, 'ModuleName');
     const d = findDomain(inst, p);
     return ok({
       InstanceId: inst.instanceId,
@@ -236,7 +242,6 @@ export const endpointActions: Readonly<Record<string, RpcAction>> = {
 
   UpdateInstanceCustomizedDomain: action(true, (ctx, p, st) => {
     const inst = callInstance(ctx, p, st);
-    requireString(p, 'ModuleName');
     const d = findDomain(inst, p);
     d.certId = requireString(p, 'CertId');
     d.modifiedAt = ctx.now();
@@ -245,7 +250,6 @@ export const endpointActions: Readonly<Record<string, RpcAction>> = {
 
   DeleteInstanceCustomizedDomain: action(true, (ctx, p, st) => {
     const inst = callInstance(ctx, p, st);
-    requireString(p, 'ModuleName');
     const d = findDomain(inst, p);
     inst.customizedDomains = inst.customizedDomains.filter((x) => x !== d);
     return ok();
