@@ -547,15 +547,6 @@ const CASES: Readonly<Record<string, readonly Case[]>> = {
     },
   ],
 
-  'custom-domain-pem-needs-upload': [
-    {
-      reason: 'a certificate given as a PEM (the API takes only an uploaded certificate id)',
-      doc: doc({ a: inst({ customDomains: [{ domain: 'a.example.com', certificate: { id: '1' } }, { domain: 'b.example.com', certificate: { pem: '-----BEGIN CERTIFICATE-----' } }] }) }),
-      paths: ['instances.a.customDomains.1.certificate.pem'],
-      says: ['Certificate Management Service', 'b.example.com'],
-    },
-    { reason: 'certificates given by id', doc: doc({ a: inst({ customDomains: [{ domain: 'a.example.com', certificate: { id: '1', region: 'cn-hangzhou' } }] }) }), paths: [] },
-  ],
   // gaps item 3: custom domains of the Chart module
   'custom-domain-chart-needs-charts': [
     {
