@@ -114,7 +114,7 @@ instances:
   it.each([
     { reason: 'an id', items: '      - { domain: registry.example.com, certificate: { id: "21428921" } }\n', want: [] as string[] },
     { reason: 'a PEM that is no certificate (issue 14 item 6: checked after interpolation)', items: '      - { domain: registry.example.com, certificate: { pem: "${env:TLS_PEM}" } }\n', want: ['ref/custom-domain-certificate@11'] },
-    { reason: 'a PEM written in the file', items: '      - { domain: registry.example.com, certificate: { pem: "-----BEGIN CERTIFICATE-----" } }\n', want: ['secret/in-config@11', 'ref/custom-domain-certificate@11'] },
+    { reason: 'a PEM written in the file', items: '      - { domain: registry.example.com, certificate: { pem: "-----BEGIN CERTIFICATE-----" } }\n', want: ['ref/custom-domain-certificate@11', 'secret/in-config@11'] },
     { reason: 'both id and pem (lints run only on a document without reference errors)', items: '      - { domain: registry.example.com, certificate: { id: "1", pem: "${env:TLS_PEM}" } }\n', want: ['ref/custom-domain-certificate@11'] },
     { reason: 'neither', items: '      - { domain: registry.example.com, certificate: {} }\n', want: ['ref/custom-domain-certificate@11'] },
     { reason: 'an uppercase domain', items: '      - { domain: Registry.example.com, certificate: { id: "1" } }\n', want: ['schema/pattern@11'] },
