@@ -38,7 +38,7 @@ export function parsePemBundle(text: string): PemParse {
   const certs = blocks(text, (l) => l === 'CERTIFICATE');
   const keys = blocks(text, (l) => l.endsWith('PRIVATE KEY'));
   if (certs.length === 0) return { ok: false, problem: 'it holds no PEM certificate (-----BEGIN CERTIFICATE-----)' };
-  if (keys.length !== 1) return { ok: false, problem: keys.length === 0 ? 'it holds no PEM private key (-----BEGIN PRIVATE KEY----- or RSA/EC PRIVATE KEY)' : 'it holds more than one private key' };
+  if (keys.length !== 1) return { ok: false, problem: keys.length === 0 ? 'it holds no private key in PEM (a PKCS#8, RSA or EC key block)' : 'it holds more than one private key' };
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(certs[0]!);
