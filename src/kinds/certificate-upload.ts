@@ -31,7 +31,7 @@ import { list, optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, DesiredObject, ExecContext, Kind, LiveObject, Observation, Outcome, ReadContext, Subject } from '../plan/kind.js';
 import type { FieldChange } from '../plan/model.js';
 import { compareSpec } from '../plan/compare.js';
-import { customDomainAddress } from './custom-domain.js';
+import { instanceAddress } from './instance.js';
 import { calls } from './permits.js';
 import { vendorCode } from './support.js';
 
@@ -42,6 +42,9 @@ const idsShape = struct({ certId: str });
 export type CertificateUploadKey = Decoded<typeof keyShape>;
 export type CertificateUploadSpec = Decoded<typeof specShape>;
 export type CertificateUploadIds = Decoded<typeof idsShape>;
+
+/** `instance[i].custom-domain[host]` (custom-domain.ts customDomainAddress, which imports this module). */
+const customDomainAddress = (instance: string, domain: string): string => address(instanceAddress(instance), segment('custom-domain', domain));
 
 /** `instance[i].custom-domain[host].certificate`: the upload a PEM domain uses. */
 export function certificateUploadAddress(instance: string, domain: string): string {
