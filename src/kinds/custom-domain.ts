@@ -44,7 +44,8 @@ const READS_IN_FLIGHT = 8;
 
 const keyShape = struct({ instance: str, domain: str });
 /** `module` is absent for the default module, Registry (so plans of Registry domains stay as they were). */
-const specShape = struct({ certId: str, certRegion: optional(str), module: optional(str), certFingerprint: optional(str) });
+/** `certId` is absent for a PEM domain (its upload's id is known at apply); `certFingerprint` is its certificate's SHA-256 then. */
+const specShape = struct({ certId: optional(str), certRegion: optional(str), module: optional(str), certFingerprint: optional(str) });
 const idsShape = struct({ instanceId: str });
 export type CustomDomainKey = Decoded<typeof keyShape>;
 export type CustomDomainSpec = Decoded<typeof specShape>;
@@ -125,7 +126,7 @@ const request = (instanceId: string, domain: string, spec: CustomDomainSpec) => 
   InstanceId: instanceId,
   Domain: domain,
   ModuleName: moduleOf(spec),
-  CertId: spec.certId,
+  CertId: spec.certId ?? '',
   ...(spec.certRegion !== undefined ? { CertRegionId: spec.certRegion } : {}),
 });
 
@@ -305,7 +306,7 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
               region: inst.region,
               instance: alias,
               key: { instance: alias, domain },
-              spec: { certId: '', certRegion: certificateRegion(inst.region, d.certificate.region), certFingerprint: pem.cert.fingerprint, ...((d.module ?? DEFAULT_MODULE) !== DEFAULT_MODULE ? { module: d.module! } : {}) },
+              spec: { certRegion: certificateRegion(inst.region, d.certificate.region), certFingerprint: pem.cert.fingerprint, ...((d.module ?? DEFAULT_MODULE) !== DEFAULT_MODULE ? { module: d.module! } : {}) },
               requires: [instanceAddress(alias), certificateUploadAddress(alias, domain)],
             };
           }

@@ -60,7 +60,8 @@ describe('certificate-upload: desired objects and validation', () => {
     expect(up).toMatchObject({ id: CERT, sensitive: ['pem'], spec: { fingerprint: c.sha256, subject: DOMAIN, sans: [DOMAIN], name: uploadName(DOMAIN, c.sha256), casRegion: 'cn-hangzhou' } });
     expect(up!.spec.name).toBe(`acrctl-registry-example-com-${c.sha256.slice(0, 16)}`);
     const [d] = customDomainKind.desired(config);
-    expect(d).toMatchObject({ id: ADDR, spec: { certId: '', certFingerprint: c.sha256, certRegion: 'cn-hangzhou' }, requires: ['instance[hz]', CERT] });
+    expect(d).toMatchObject({ id: ADDR, spec: { certFingerprint: c.sha256, certRegion: 'cn-hangzhou' }, requires: ['instance[hz]', CERT] });
+    expect(d!.spec).not.toHaveProperty('certId');
   });
 
   const head = `version: 1

@@ -19,6 +19,7 @@ import { customDomainKind as typed } from '../../src/kinds/custom-domain.js';
 import { languageReferences } from '../../src/kinds/language.js';
 import type { Kind } from '../../src/plan/kind.js';
 import { runCli } from '../support/cli.js';
+import { declaredEnv } from '../support/declared-env.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
 
@@ -72,7 +73,9 @@ describe('custom-domain: the Chart module (gaps item 3)', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'acrctl-domain-chart-'));
     try {
       for (const f of ['live.yaml', 'registry.yaml']) writeFileSync(join(cwd, f), readFileSync(join(golden, f)));
-      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd });
+      // The scenario's PEM domain takes its bundle from the '# export' line (issue 14 item 6).
+      const env = declaredEnv(readFileSync(join(golden, 'registry.yaml'), 'utf8'));
+      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd, env });
       expect((await cli(['apply', '-f', 'live.yaml', '--auto-approve'])).code).toBe(0);
       const r = await cli(['apply', '-f', 'registry.yaml', '--auto-approve']);
       expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -81,7 +84,7 @@ describe('custom-domain: the Chart module (gaps item 3)', () => {
       const id = ((await t.callRpc('cr', 'cn-hangzhou', 'ListInstance', {}, keys)) as { Instances: { InstanceId: string }[] }).Instances[0]!.InstanceId;
       const users = async (module: string) =>
         ((await t.callRpc('cr', 'cn-hangzhou', 'ListInstanceEndpoint', { InstanceId: id, ModuleName: module }, keys)) as { Endpoints: { Domains: { Domain: string; Type: string }[] }[] }).Endpoints.flatMap((e) => e.Domains.filter((d) => d.Type === 'USER').map((d) => d.Domain));
-      expect([await users('Registry'), await users('Chart')]).toEqual([['registry.example.com', 'pull.example.com'], ['charts.example.com']]);
+      expect([await users('Registry'), await users('Chart')]).toEqual([['registry.example.com', 'pull.example.com', 'secure.example.com'], ['charts.example.com']]);
       // The move (Registry's charts.example.com deleted, then created for Chart) and old.example.com under prune.
       const deletes = (await t.admin<{ action: string; status: number; code: string | null }[]>('GET', '/_emulator/calls')).body.filter((c) => c.action === 'DeleteInstanceCustomizedDomain' && c.status === 200 && c.code === null);
       expect(deletes.length).toBe(2);
