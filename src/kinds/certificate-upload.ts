@@ -193,9 +193,12 @@ function desiredUploads(config: RegistryDocument): DesiredObject<CertificateUplo
   );
 }
 
-/** The uploads listed, where declared PEM domains use Certificate Management Service. */
+/**
+ * The uploads listed, and uploaded, for the accounts of instances with a PEM domain (whatever the
+ * PEM holds: policies are derived from files whose `${env:}` may not be set).
+ */
 function PERMISSIONS(config: RegistryDocument): CallNeed[] {
-  const accounts = [...new Set(desiredUploads(config).map((d) => d.account))].sort();
+  const accounts = [...new Set(Object.values(config.instances ?? {}).filter((i) => (i.customDomains ?? []).some((d) => d.certificate.pem !== undefined)).map((i) => i.account))].sort();
   return accounts.flatMap((account) => [
     ...calls(['read', 'observe', 'create', 'update'], account, {}, ['cas:ListUserCertificateOrder']),
     ...calls(['create', 'update'], account, {}, ['cas:UploadUserCertificate'], { only: ['apply'] }),

@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { carryOut, reconcileAction } from '../../src/apply/verbs.js';
 import { validateSource } from '../../src/config/load.js';
 import type { Instance, RegistryDocument } from '../../src/config/model.js';
@@ -192,6 +193,12 @@ describe('certificate-upload: the CLI never prints the PEM', () => {
       expect(r.stdout).toContain('Verified: a new plan shows no changes.');
       expectNoPem(r.stdout + r.stderr, c, 'apply');
       for (const f of filesUnder(cwd)) if (!f.endsWith('registry.yaml')) expectNoPem(readFileSync(f, 'utf8'), c, f);
+      // Every CAS call the run made is one the kind declares (permissions(config), as test/kinds/permissions.test.ts checks for the examples).
+      const made = (await t.admin<{ product: string; action: string }[]>('GET', '/_emulator/calls')).body.filter((x) => x.product === 'cas').map((x) => `cas:${x.action}`);
+      const config = parse(readFileSync(join(cwd, 'registry.yaml'), 'utf8')) as RegistryDocument;
+      const declared = new Set(certificateUploadKind.permissions(config).map((n) => `${n.product}:${n.api}`));
+      expect(made.length).toBeGreaterThan(0);
+      expect(made.filter((m) => !declared.has(m))).toEqual([]);
     } finally {
       await t.close();
       rmSync(cwd, { recursive: true, force: true });
