@@ -87,6 +87,15 @@ async function findDomain(cr: CrClient, instanceId: string, domain: string, spec
   return undefined;
 }
 
+/** adopt only: CertId → SHA-256 of the uploads acrctl named (`acrctl-<slug>-<16 hex>`) in the CAS region serving `region`. */
+async function acrctlUploads(ctx: ReadContext, account: string, region: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const u of (await ctx.cloud.cas(account, region).allUploads()).items) {
+    if (u.CertificateId !== undefined && /^acrctl-.+-[0-9a-f]{16}$/.test(u.Name ?? '') && u.Sha2 !== undefined) out.set(String(u.CertificateId), u.Sha2.toLowerCase());
+  }
+  return out;
+}
+
 /** The USER domains of the internet endpoint of one module (ListInstanceEndpoint). */
 async function userDomains(cr: CrClient, instanceId: string, module: string): Promise<string[]> {
   const r = await cr.listInstanceEndpoint({ InstanceId: instanceId, ModuleName: module });
@@ -277,6 +286,8 @@ function PERMISSIONS(config: RegistryDocument): CallNeed[] {
       ...(declared ? instanceCalls(s, ['create'], ['cr:CreateInstanceCustomizedDomain']) : []),
       ...(declared ? instanceCalls(s, ['update'], ['cr:UpdateInstanceCustomizedDomain']) : []),
       ...(prunes(inst) ? instanceCalls(s, ['delete'], ['cr:DeleteInstanceCustomizedDomain'], {}, ['apply']) : []),
+      // adopt: acrctl's certificate uploads, for the note on a domain that uses one (issue 14 item 6).
+      ...instanceCalls(s, ['read'], ['cas:ListUserCertificateOrder'], {}, ['adopt']),
     ];
   });
 }
@@ -342,11 +353,14 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
         const found = await mapLimit(listed, READS_IN_FLIGHT, (l) => getDomain(cr, m.instanceId, l.domain, l.module));
         // The certificate of a PEM domain: the acrctl upload (certificate-upload) whose CertId the domain uses.
         const uploads = ctx.live('certificate-upload').filter((u) => u.account === m.account && u.key['domain'] !== undefined);
+        // adopt (nothing declared, so certificate-upload read nothing): acrctl's uploads by their name, for its note.
+        const adopted = ctx.discover === true && listed.length > 0 ? await acrctlUploads(ctx, m.account, m.region) : new Map<string, string>();
         const out: LiveObject<CustomDomainSpec, CustomDomainIds, CustomDomainKey>[] = [];
         domains.forEach((domain, i) => {
           const f = found[i];
           if (f === undefined) return; // gone between the two calls
           const upload = uploads.find((u) => u.key['domain'] === domain && u.ids['certId'] === f.certId);
+          const adoptedFp = f.certId !== undefined ? adopted.get(f.certId) : undefined;
           out.push({
             id: customDomainAddress(m.alias, domain),
             kind: 'custom-domain',
@@ -354,7 +368,7 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
             region: m.region,
             instance: m.alias,
             key: { instance: m.alias, domain },
-            spec: upload !== undefined ? { ...f, certFingerprint: String(upload.spec['fingerprint']) } : f,
+            spec: upload !== undefined ? { ...f, certFingerprint: String(upload.spec['fingerprint']) } : adoptedFp !== undefined ? { ...f, certFingerprint: adoptedFp } : f,
             ids: { instanceId: m.instanceId },
             container: m.address,
             prunable: prunes(m.config),

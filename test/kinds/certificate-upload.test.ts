@@ -199,6 +199,15 @@ describe('certificate-upload: the CLI never prints the PEM', () => {
       const declared = new Set(certificateUploadKind.permissions(config).map((n) => `${n.product}:${n.api}`));
       expect(made.length).toBeGreaterThan(0);
       expect(made.filter((m) => !declared.has(m))).toEqual([]);
+      // adopt writes the domain's certificate id, with a note that acrctl uploaded it from a PEM.
+      writeFileSync(join(cwd, 'accounts.yaml'), `version: 1\naccounts:\n  prod: { uid: "${UID}" }\n`);
+      const adopt = await cli(['adopt', '-f', 'accounts.yaml', '-o', 'adopted.yaml']);
+      expect(adopt.code, adopt.stderr).toBe(0);
+      const adoptedText = readFileSync(join(cwd, 'adopted.yaml'), 'utf8');
+      expect(adopt.stdout + adopt.stderr + adoptedText).toContain('uploaded by acrctl from a PEM');
+      const adopted = parse(adoptedText) as { instances: Record<string, { customDomains: unknown[] }> };
+      expect(adopted.instances['acme-hz']!.customDomains).toEqual([{ domain: DOMAIN, certificate: { id: expect.stringMatching(/^\d+$/) } }]);
+      expectNoPem(adopt.stdout + adopt.stderr + adoptedText, c, 'adopt');
     } finally {
       await t.close();
       rmSync(cwd, { recursive: true, force: true });
