@@ -163,6 +163,25 @@ describe('certificate-upload: against the emulator', () => {
     expect(h.intents).toEqual([]);
   });
 
+  it('an upload whose connection drops after it landed is reconciled by the executor: done, uploaded once, the domain gets its CertId', async () => {
+    const fourth = testCertificate([DOMAIN]);
+    const plan = await planFor(withPem(fourth), estate.session, allKinds);
+    await estate.t.admin('PUT', '/_emulator/faults', { actions: { 'cas:UploadUserCertificate': { dropRate: 1, dropPhase: 'after' } } });
+    await estate.t.admin('DELETE', '/_emulator/calls');
+    try {
+      const { result, events } = await applyPlan(plan, allKinds, estate.session, { clock });
+      expect(result.status).toBe('complete');
+      expect(events.filter((e) => e.code === 'action.reconciled').map((e) => `${e.action}: ${String(e.data?.['state'])}`)).toEqual([`${CERT}: done`]);
+    } finally {
+      await estate.t.admin('DELETE', '/_emulator/faults');
+    }
+    const { body } = await estate.t.admin<{ action: string }[]>('GET', '/_emulator/calls');
+    expect(body.filter((c) => c.action === 'UploadUserCertificate').length).toBe(1);
+    const landed = (await uploads()).find((u) => u.Sha2.toLowerCase() === fourth.sha256)!;
+    expect(await certIdOfDomain()).toBe(String(landed.CertificateId));
+    expect((await planFor(withPem(fourth), estate.session, allKinds)).actions).toEqual([]);
+  });
+
   it('adopt writes the id of a domain whose certificate acrctl uploaded, with a note', () => {
     const live = { id: ADDR, kind: 'custom-domain', account: 'prod', region: 'cn-hangzhou', instance: 'hz', key: { instance: 'hz', domain: DOMAIN }, spec: { certId: '10000002', certFingerprint: renewed.sha256 }, ids: { instanceId }, container: 'instance[hz]', prunable: false, requires: [] } as LiveObject;
     const adopted = (customDomainKind as unknown as Kind).toConfig!(live, {} as never);
