@@ -5,7 +5,9 @@
  *   cr and Personal Edition `cr.<region>.aliyuncs.com`; RAM `ram.aliyuncs.com`; STS `sts.aliyuncs.com`;
  *   BSS `business.aliyuncs.com` (or `business.ap-southeast-1.aliyuncs.com` on the international site);
  *   CBN `cbn.aliyuncs.com`; PrivateZone `pvtz.aliyuncs.com`; VPC `vpc.<region>.aliyuncs.com`, except
- *   the regions the VPC SDK's endpointMap sends to `vpc.aliyuncs.com` (cn-hangzhou and a few others).
+ *   the regions the VPC SDK's endpointMap sends to `vpc.aliyuncs.com` (cn-hangzhou and a few others);
+ *   Certificate Management Service `cas.aliyuncs.com`, or `cas.<region>.aliyuncs.com` for the regions
+ *   of CAS_REGIONAL_ENDPOINTS (the cas-20200407 SDK endpointMap; issue 14 item 6).
  * - Emulator (`--endpoint URL` / `ACRCTL_ENDPOINT`, or the embedded mode): each (product, region) is
  *   resolved once through `GET <URL>/_emulator/endpoint?product=P&region=R`, then cached; protocol http.
  *
@@ -75,6 +77,19 @@ const VPC_CENTRAL_REGIONS: ReadonlySet<string> = new Set([
   'cn-zhangbei',
 ]);
 
+/**
+ * Regions with their own CAS endpoint `cas.<region>.aliyuncs.com` (the Go SDK cas-20200407
+ * endpointMap); every other region is served by `cas.aliyuncs.com`, whose region is cn-hangzhou.
+ */
+export const CAS_REGIONAL_ENDPOINTS: ReadonlySet<string> = new Set(['ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-south-1', 'eu-central-1', 'me-east-1']);
+/** The region of the central endpoint `cas.aliyuncs.com`. */
+export const CAS_CENTRAL_REGION = 'cn-hangzhou';
+
+/** The CAS region that serves certificates for `region`: itself where it has an endpoint, else the central one. */
+export function casRegionFor(region: string): string {
+  return CAS_REGIONAL_ENDPOINTS.has(region) ? region : CAS_CENTRAL_REGION;
+}
+
 /** BSS on the international site (Terraform BssOpenAPIEndpointInternational). */
 export type BssSite = 'china' | 'international';
 
@@ -95,6 +110,8 @@ export function realHost(product: EndpointProduct, region: string, options: { re
       return 'cbn.aliyuncs.com';
     case 'pvtz':
       return 'pvtz.aliyuncs.com';
+    case 'cas':
+      return CAS_REGIONAL_ENDPOINTS.has(region) ? `cas.${region}.aliyuncs.com` : 'cas.aliyuncs.com';
     case 'vpc':
       return VPC_CENTRAL_REGIONS.has(region) ? 'vpc.aliyuncs.com' : `vpc.${region}.aliyuncs.com`;
     case 'oss':

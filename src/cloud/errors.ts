@@ -14,7 +14,7 @@
 import { AcrctlError } from '../errors.js';
 
 /** Products the cloud layer talks to (`crpe` = Personal Edition, cr 2016-06-07 ROA). */
-export type CloudProduct = 'cr' | 'crpe' | 'bss' | 'ram' | 'sts' | 'cbn' | 'vpc' | 'pvtz';
+export type CloudProduct = 'cr' | 'crpe' | 'bss' | 'ram' | 'sts' | 'cbn' | 'vpc' | 'pvtz' | 'cas';
 
 /**
  * What a failure means for the caller:

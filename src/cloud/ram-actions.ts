@@ -21,7 +21,7 @@
  */
 
 /** The products of the table (the emulator's product names). */
-export type RamProduct = 'cr' | 'crpe' | 'bss' | 'ram' | 'sts' | 'cbn' | 'vpc' | 'pvtz' | 'oss';
+export type RamProduct = 'cr' | 'crpe' | 'bss' | 'ram' | 'sts' | 'cbn' | 'vpc' | 'pvtz' | 'oss' | 'cas';
 
 /** The placeholders a resource template may hold. */
 export type RamPlaceholder =
@@ -372,8 +372,18 @@ const oss: Record<string, RamActionRule | null> = {
   Unsupported: null,
 };
 
+// ---- Certificate Management Service (cas 2020-04-07; RAM code yundun-cert) — issue 14 item 6 ----
+
+const CAS_DOC = 'the CAS RAM page gives RAM code yundun-cert with OPERATION granularity (All Resources); UploadUserCertificate\'s page names yundun-cert:UploadUserCertificate on *';
+const cas: Record<string, RamActionRule> = {
+  UploadUserCertificate: rule('yundun-cert:UploadUserCertificate', ALL, 'documented', CAS_DOC),
+  GetUserCertificateDetail: rule('yundun-cert:GetUserCertificateDetail', ALL, 'guessed', `${CAS_DOC}; the action named after the API`),
+  ListUserCertificateOrder: rule('yundun-cert:ListUserCertificateOrder', ALL, 'guessed', `${CAS_DOC}; the action named after the API`),
+  DeleteUserCertificate: rule('yundun-cert:DeleteUserCertificate', ALL, 'guessed', `${CAS_DOC}; the action named after the API`),
+};
+
 /** The table itself. Every API the emulator serves has an entry (a test checks it). */
-export const RAM_ACTIONS: RamTable = { cr, crpe, bss, ram, sts, cbn, vpc, pvtz, oss };
+export const RAM_ACTIONS: RamTable = { cr, crpe, bss, ram, sts, cbn, vpc, pvtz, oss, cas };
 
 /**
  * The rule of one API; `null` when it needs no permission, `undefined` when the table does not

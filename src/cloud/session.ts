@@ -9,7 +9,7 @@
  * Must not print (events go to the reporter) and must not know any resource kind.
  *
  * Area note (src/cloud/): this folder owns every conversation with the vendor's APIs: typed product
- * clients (cr, crpe, bss, cbn, pvtz on the generic caller; ram, sts, vpc on their official SDKs),
+ * clients (cr, crpe, bss, cbn, pvtz, cas on the generic caller; ram, sts, vpc on their official SDKs),
  * credentials, endpoints, retries, rate limits and pagination. Nothing outside it imports
  * `@alicloud/*`. It must not import src/config, src/plan, src/kinds or src/apply.
  */
@@ -32,6 +32,7 @@ import { realEndpoints, type EndpointResolver, type ResolvedEndpoint } from './e
 import type { CloudProduct } from './errors.js';
 import { openOssBucket, type ObjectBucket, type OssMeter } from './oss.js';
 import { PVTZ_VERSION, PvtzClient } from './pvtz.js';
+import { CAS_VERSION, CasClient, casRegionFor } from './cas.js';
 import { ProductLimiters, type LimiterSettings } from './ratelimit.js';
 import { createRamSdk, RamClient, type RamSdkClient } from './ram.js';
 import type { RetryPolicy } from './retry.js';
@@ -114,6 +115,7 @@ const VERSIONS: Readonly<Record<CloudProduct, string>> = {
   bss: BSS_VERSION,
   cbn: CBN_VERSION,
   pvtz: PVTZ_VERSION,
+  cas: CAS_VERSION,
   ram: '2015-05-01',
   sts: '2015-04-01',
   vpc: '2016-04-28',
@@ -247,6 +249,15 @@ export class CloudSession {
 
   pvtz(alias: string): PvtzClient {
     return this.#product(`pvtz|${alias}`, () => new PvtzClient(this.#rpcCall('pvtz', alias, GLOBAL_REGION), this.#newClientToken));
+  }
+
+  /**
+   * Certificate Management Service for certificates used in `region`: its own endpoint where it has
+   * one, else `cas.aliyuncs.com` (region cn-hangzhou); issue 14 item 6.
+   */
+  cas(alias: string, region: string): CasClient {
+    const casRegion = casRegionFor(region);
+    return this.#product(`cas|${alias}|${casRegion}`, () => new CasClient(this.#rpcCall('cas', alias, casRegion)));
   }
 
   ram(alias: string): RamClient {

@@ -561,13 +561,13 @@ export interface CustomDomain {
   readonly certificate: CustomDomainCertificate;
 }
 
-/** The TLS certificate: its id in Certificate Management Service (`id`, with its `region`). `pem` (a PEM bundle, private key included, as `${env:NAME}`) is reserved: cr 2018-12-01 has no action that uploads a certificate, so a `pem` is a validation error (lint `custom-domain-pem-needs-upload`) until acrctl manages Certificate Management Service. */
+/** The TLS certificate, one of: its id in Certificate Management Service (`id`, with its `region`), or a PEM bundle (`pem`: the certificate chain, leaf first, and its private key, as `${env:NAME}`) that acrctl uploads to Certificate Management Service (named `acrctl-<domain>-<SHA-256 prefix>`, found again by its SHA-256 fingerprint) and registers by the id it gets. A new PEM (a renewal) is uploaded, then the domain switches to it; the previous upload is left in Certificate Management Service (the plan shows it). */
 export interface CustomDomainCertificate {
   /** Certificate id in Certificate Management Service, e.g. `21428921`. */
   readonly id?: string;
-  /** Region of the certificate (CertRegionId), e.g. `cn-hangzhou`. Sent, never read back. */
+  /** Region of the certificate (CertRegionId), e.g. `cn-hangzhou`. Sent, never read back. With `pem`: the region whose Certificate Management Service endpoint receives the upload (default the instance's; regions without their own endpoint use `cas.aliyuncs.com`, cn-hangzhou). */
   readonly region?: string;
-  /** PEM certificate and private key, a secret: give it as `${env:NAME}`, never in the file. Not usable yet (see `certificate`); never printed (no message quotes it). */
+  /** PEM bundle: the certificate chain (leaf first) and its unencrypted private key, a secret: only as `${env:NAME}` (a PEM written in the file is the error secret/in-config); never printed, saved in plans or journals (plans show its SHA-256 fingerprint, subject, names and expiry). Checked before planning: it parses, the key matches the certificate, it has not expired, and its names cover the domain. */
   readonly pem?: string;
 }
 

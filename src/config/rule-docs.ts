@@ -72,8 +72,8 @@ const LINT_WHY: Readonly<Record<string, string>> = {
     "A lifecycle rule's keepTags (and the scan and webhook tag expressions) is compiled by the service with Go's regexp package (RE2 syntax), and acrctl predicts what a retention rule deletes with the same dialect. Rewrite the expression in RE2 syntax.",
   'retention-keeps-one':
     'An automatic lifecycle rule with retainLatest 1 and no keepTags deletes every tag but the newest in every repository it covers, on its schedule, so no earlier tag can be rolled back to. Keep release tags by name with keepTags, or retain more than one.',
-  'custom-domain-pem-needs-upload':
-    'Container Registry registers a custom domain with the id of a certificate already in Certificate Management Service (CertId) and has no action that uploads one, so a PEM would never reach the registry. Upload the certificate there and declare certificate.id (and certificate.region).',
+  'custom-domain-certificate-expires-soon':
+    'A custom domain whose certificate is a PEM bundle that expires within 30 days: clients refuse the domain once it expires, and acrctl uploads a new certificate only when it applies. Renew it, set the variable to the new bundle and apply.',
   'custom-domain-chart-needs-charts':
     'A custom domain of module Chart serves the Helm charts of the instance; with no chartNamespaces declared it serves none (or charts acrctl does not manage). Declare the chart namespaces, or drop module: Chart to serve images.',
   'internal-lint-failure':

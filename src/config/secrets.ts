@@ -99,6 +99,18 @@ export function scanSecrets(value: unknown, locate: Locator): SecretScan {
         location: locate(path, 'value'),
         path,
       });
+    } else if (typeof v === 'string' && path.length >= 4 && path.at(-4) === 'customDomains' && path.at(-2) === 'certificate' && path.at(-1) === 'pem') {
+      // A custom domain's PEM bundle holds its private key (issue 14 item 6): only `${env:NAME}`.
+      secretKeyPaths.add(pathKey(path));
+      if (!/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/.test(v)) {
+        findings.push({
+          id: 'secret/in-config',
+          severity: 'error',
+          message: 'a certificate PEM holds its private key, a secret: give it as ${env:NAME} and set NAME in the environment (the value is not shown)',
+          location: locate(path, 'value'),
+          path,
+        });
+      }
     } else if (typeof v === 'string' && ACCESS_KEY_ID.test(v)) {
       findings.push({
         id: 'secret/in-config',

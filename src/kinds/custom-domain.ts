@@ -16,6 +16,12 @@
  * module replaces the domain: ModuleName names it in every call, so no update moves it).
  * `certificate.region` (CertRegionId) is sent, never read back, so never compared.
  * Plan outputs: the DNS record each domain needs (a CNAME to the instance's public host).
+ *
+ * A certificate given as a PEM bundle (`certificate.pem`, issue 14 item 6) is the kind
+ * certificate-upload's object `…custom-domain[host].certificate`, which the domain requires: the
+ * spec then carries the certificate's SHA-256 (`certFingerprint`) instead of an id, the live spec the
+ * fingerprint of the acrctl upload its CertId names, and apply sends the CertId of that upload
+ * (`ctx.ids`).
  */
 import type { CrClient } from '../cloud/cr.js';
 import type { ReferenceCheck, RegistryDocument } from '../config/model.js';
@@ -27,6 +33,8 @@ import { compareSpec } from '../plan/compare.js';
 import { instanceAddress, instanceIdOf, knownInstanceId, prunes, runningInstances } from './instance.js';
 import { instanceCalls, instanceScopes } from './permits.js';
 import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
+import { certificateRegion, certificateUploadAddress } from './certificate-upload.js';
+import { parsePemBundle } from '../config/pem.js';
 
 /** The modules a domain may serve (API ModuleName). */
 export const CUSTOM_DOMAIN_MODULES = ['Registry', 'Chart'] as const;
@@ -36,7 +44,8 @@ const READS_IN_FLIGHT = 8;
 
 const keyShape = struct({ instance: str, domain: str });
 /** `module` is absent for the default module, Registry (so plans of Registry domains stay as they were). */
-const specShape = struct({ certId: str, certRegion: optional(str), module: optional(str) });
+/** `certId` is absent for a PEM domain (its upload's id is known at apply); `certFingerprint` is its certificate's SHA-256 then. */
+const specShape = struct({ certId: optional(str), certRegion: optional(str), module: optional(str), certFingerprint: optional(str) });
 const idsShape = struct({ instanceId: str });
 export type CustomDomainKey = Decoded<typeof keyShape>;
 export type CustomDomainSpec = Decoded<typeof specShape>;
@@ -78,6 +87,15 @@ async function findDomain(cr: CrClient, instanceId: string, domain: string, spec
   return undefined;
 }
 
+/** adopt only: CertId → SHA-256 of the uploads acrctl named (`acrctl-<slug>-<16 hex>`) in the CAS region serving `region`. */
+async function acrctlUploads(ctx: ReadContext, account: string, region: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const u of (await ctx.cloud.cas(account, region).allUploads()).items) {
+    if (u.CertificateId !== undefined && /^acrctl-.+-[0-9a-f]{16}$/.test(u.Name ?? '') && u.Sha2 !== undefined) out.set(String(u.CertificateId), u.Sha2.toLowerCase());
+  }
+  return out;
+}
+
 /** The USER domains of the internet endpoint of one module (ListInstanceEndpoint). */
 async function userDomains(cr: CrClient, instanceId: string, module: string): Promise<string[]> {
   const r = await cr.listInstanceEndpoint({ InstanceId: instanceId, ModuleName: module });
@@ -94,18 +112,30 @@ async function userDomains(cr: CrClient, instanceId: string, module: string): Pr
  * domain in every call). The certificate's region is never read back, so never compared.
  */
 function changesOf(desired: CustomDomainSpec, live: CustomDomainSpec): FieldChange[] {
-  const out = compareSpec({ certId: desired.certId }, { certId: live.certId });
+  const out =
+    desired.certFingerprint === undefined
+      ? compareSpec({ certId: desired.certId }, { certId: live.certId })
+      : desired.certFingerprint === live.certFingerprint
+        ? []
+        : [{ path: 'certificate', before: live.certFingerprint ?? `id ${live.certId}`, after: desired.certFingerprint, impact: 'update' as const, note: 'the certificate uploaded from the PEM (by SHA-256): its CertId is sent' }];
   if (moduleOf(desired) !== moduleOf(live)) {
     out.push({ path: 'module', before: moduleOf(live), after: moduleOf(desired), impact: 'replace', note: 'a domain is registered for one module, which every call names: delete and create again' });
   }
   return out;
 }
 
+/** A PEM domain's spec with the CertId of its upload (certificate-upload, learned in this run or read by the plan). */
+function resolved(ctx: ExecContext, s: Subject<CustomDomainSpec, CustomDomainIds, CustomDomainKey>): CustomDomainSpec {
+  if (s.spec.certFingerprint === undefined) return s.spec;
+  const { certFingerprint: _fp, ...rest } = s.spec;
+  return { ...rest, certId: ctx.ids(certificateUploadAddress(s.key.instance, s.key.domain))['certId'] ?? '' };
+}
+
 const request = (instanceId: string, domain: string, spec: CustomDomainSpec) => ({
   InstanceId: instanceId,
   Domain: domain,
   ModuleName: moduleOf(spec),
-  CertId: spec.certId,
+  CertId: spec.certId ?? '',
   ...(spec.certRegion !== undefined ? { CertRegionId: spec.certRegion } : {}),
 });
 
@@ -114,13 +144,13 @@ async function create(ctx: ExecContext, s: Subject<CustomDomainSpec, CustomDomai
   const cr = ctx.cloud.cr(s.account, s.region);
   await ctx.intent('CreateInstanceCustomizedDomain', { instanceId, domain: s.key.domain });
   try {
-    await cr.createInstanceCustomizedDomain(request(instanceId, s.key.domain, s.spec));
+    await cr.createInstanceCustomizedDomain(request(instanceId, s.key.domain, resolved(ctx, s)));
   } catch (err) {
     // No "already exists" code is documented (the emulator's INSTANCE_DOMAIN_ALREADY_EXIST is chosen).
     if (!/ALREADY_EXIST/.test(vendorCode(err) ?? '')) throw err;
     const found = await findDomain(cr, instanceId, s.key.domain, s.spec);
     if (found === undefined) throw err; // registered on another instance: the service's error stands
-    const changes = changesOf(s.spec, found);
+    const changes = changesOf(resolved(ctx, s), found);
     if (changes.length > 0) existsDifferent(s.id, changes);
   }
   return { ids: { instanceId } };
@@ -129,7 +159,7 @@ async function create(ctx: ExecContext, s: Subject<CustomDomainSpec, CustomDomai
 async function update(ctx: ExecContext, c: Change<CustomDomainSpec, CustomDomainIds, CustomDomainKey>): Promise<Outcome> {
   const instanceId = instanceIdOf(ctx, c.key.instance);
   await ctx.intent('UpdateInstanceCustomizedDomain', { instanceId, domain: c.key.domain, fields: c.changes.map((x) => x.path) });
-  await ctx.cloud.cr(c.account, c.region).updateInstanceCustomizedDomain(request(instanceId, c.key.domain, c.spec));
+  await ctx.cloud.cr(c.account, c.region).updateInstanceCustomizedDomain(request(instanceId, c.key.domain, resolved(ctx, c)));
   return { ids: { instanceId } };
 }
 
@@ -151,7 +181,7 @@ async function observe(ctx: ExecContext, s: Subject<CustomDomainSpec, CustomDoma
   // old module (its spec is the live one), the create step the new one.
   const found = await getDomain(ctx.cloud.cr(s.account, s.region), instanceId, s.key.domain, moduleOf(s.spec));
   if (found === undefined) return { state: 'absent' };
-  return { state: 'present', upToDate: changesOf(s.spec, found).length === 0, ready: true, ids: { instanceId } };
+  return { state: 'present', upToDate: changesOf(resolved(ctx, s), found).length === 0, ready: true, ids: { instanceId } };
 }
 
 /**
@@ -216,7 +246,7 @@ const LANGUAGE: LanguageFragment = {
     },
     customDomainCertificate: {
       description:
-        'The TLS certificate: its id in Certificate Management Service (`id`, with its `region`). `pem` (a PEM bundle, private key included, as `${env:NAME}`) is reserved: cr 2018-12-01 has no action that uploads a certificate, so a `pem` is a validation error (lint `custom-domain-pem-needs-upload`) until acrctl manages Certificate Management Service.',
+        'The TLS certificate, one of: its id in Certificate Management Service (`id`, with its `region`), or a PEM bundle (`pem`: the certificate chain, leaf first, and its private key, as `${env:NAME}`) that acrctl uploads to Certificate Management Service (named `acrctl-<domain>-<SHA-256 prefix>`, found again by its SHA-256 fingerprint) and registers by the id it gets. A new PEM (a renewal) is uploaded, then the domain switches to it; the previous upload is left in Certificate Management Service (the plan shows it).',
       type: 'object',
       additionalProperties: false,
       properties: {
@@ -226,10 +256,12 @@ const LANGUAGE: LanguageFragment = {
           pattern: '^([0-9]{1,20}|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\})$',
           patternErrorMessage: 'a certificate id is a number such as 21428921',
         },
-        region: { description: 'Region of the certificate (CertRegionId), e.g. `cn-hangzhou`. Sent, never read back.', type: 'string', minLength: 1 },
+        region: { description: 'Region of the certificate (CertRegionId), e.g. `cn-hangzhou`. Sent, never read back. With `pem`: the region whose Certificate Management Service endpoint receives the upload (default the instance\'s; regions without their own endpoint use `cas.aliyuncs.com`, cn-hangzhou).', type: 'string', minLength: 1 },
         pem: {
-          description: 'PEM certificate and private key, a secret: give it as `${env:NAME}`, never in the file. Not usable yet (see `certificate`); never printed (no message quotes it).',
+          description:
+            'PEM bundle: the certificate chain (leaf first) and its unencrypted private key, a secret: only as `${env:NAME}` (a PEM written in the file is the error secret/in-config); never printed, saved in plans or journals (plans show its SHA-256 fingerprint, subject, names and expiry). Checked before planning: it parses, the key matches the certificate, it has not expired, and its names cover the domain.',
           type: 'string',
+          examples: ['${env:REGISTRY_TLS_PEM}'],
         },
       },
     },
@@ -254,13 +286,15 @@ function PERMISSIONS(config: RegistryDocument): CallNeed[] {
       ...(declared ? instanceCalls(s, ['create'], ['cr:CreateInstanceCustomizedDomain']) : []),
       ...(declared ? instanceCalls(s, ['update'], ['cr:UpdateInstanceCustomizedDomain']) : []),
       ...(prunes(inst) ? instanceCalls(s, ['delete'], ['cr:DeleteInstanceCustomizedDomain'], {}, ['apply']) : []),
+      // adopt: acrctl's certificate uploads, for the note on a domain that uses one (issue 14 item 6).
+      ...instanceCalls(s, ['read'], ['cas:ListUserCertificateOrder'], {}, ['adopt']),
     ];
   });
 }
 
 export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDomainKey> = {
   name: 'custom-domain',
-  readAfter: ['instance'],
+  readAfter: ['instance', 'certificate-upload'],
   reportsUnmanaged: true,
   address: (k) => customDomainAddress(k.instance, k.domain),
   decode: { key: keyShape, spec: specShape, ids: idsShape },
@@ -271,9 +305,22 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
   desired(config: RegistryDocument) {
     return Object.entries(config.instances ?? {}).flatMap(([alias, inst]) =>
       (inst.customDomains ?? [])
-        .filter((d) => d.certificate.id !== undefined) // a pem is a validation error (lint)
+        .filter((d) => d.certificate.id !== undefined || (d.certificate.pem !== undefined && parsePemBundle(d.certificate.pem).ok)) // a bad pem is a validation error
         .map((d) => {
           const domain = d.domain.toLowerCase();
+          const pem = d.certificate.pem !== undefined ? parsePemBundle(d.certificate.pem) : undefined;
+          if (pem?.ok === true) {
+            return {
+              id: customDomainAddress(alias, domain),
+              kind: 'custom-domain',
+              account: inst.account,
+              region: inst.region,
+              instance: alias,
+              key: { instance: alias, domain },
+              spec: { certRegion: certificateRegion(inst.region, d.certificate.region), certFingerprint: pem.cert.fingerprint, ...((d.module ?? DEFAULT_MODULE) !== DEFAULT_MODULE ? { module: d.module! } : {}) },
+              requires: [instanceAddress(alias), certificateUploadAddress(alias, domain)],
+            };
+          }
           return {
             id: customDomainAddress(alias, domain),
             kind: 'custom-domain',
@@ -304,10 +351,16 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
         listed.sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
         const domains = listed.map((l) => l.domain);
         const found = await mapLimit(listed, READS_IN_FLIGHT, (l) => getDomain(cr, m.instanceId, l.domain, l.module));
+        // The certificate of a PEM domain: the acrctl upload (certificate-upload) whose CertId the domain uses.
+        const uploads = ctx.live('certificate-upload').filter((u) => u.account === m.account && u.key['domain'] !== undefined);
+        // adopt (nothing declared, so certificate-upload read nothing): acrctl's uploads by their name, for its note.
+        const adopted = ctx.discover === true && listed.length > 0 ? await acrctlUploads(ctx, m.account, m.region) : new Map<string, string>();
         const out: LiveObject<CustomDomainSpec, CustomDomainIds, CustomDomainKey>[] = [];
         domains.forEach((domain, i) => {
           const f = found[i];
           if (f === undefined) return; // gone between the two calls
+          const upload = uploads.find((u) => u.key['domain'] === domain && u.ids['certId'] === f.certId);
+          const adoptedFp = f.certId !== undefined ? adopted.get(f.certId) : undefined;
           out.push({
             id: customDomainAddress(m.alias, domain),
             kind: 'custom-domain',
@@ -315,7 +368,7 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
             region: m.region,
             instance: m.alias,
             key: { instance: m.alias, domain },
-            spec: f,
+            spec: upload !== undefined ? { ...f, certFingerprint: String(upload.spec['fingerprint']) } : adoptedFp !== undefined ? { ...f, certFingerprint: adoptedFp } : f,
             ids: { instanceId: m.instanceId },
             container: m.address,
             prunable: prunes(m.config),
@@ -360,7 +413,9 @@ export const customDomainKind: Kind<CustomDomainSpec, CustomDomainIds, CustomDom
   /** A domain with its certificate id and, for Chart, its module (the certificate's region cannot be read back: not written). */
   toConfig(l) {
     const value = { domain: l.key.domain, ...(l.spec.module !== undefined ? { module: l.spec.module } : {}), certificate: { id: l.spec.certId } };
-    return { pieces: [{ item: ['instances', l.key.instance, 'customDomains'], value, order: l.key.domain }] };
+    // A PEM cannot be read back: a domain whose certificate acrctl uploaded is adopted by its id.
+    const notes = l.spec.certFingerprint !== undefined ? [{ address: l.id, message: `its certificate was uploaded by acrctl from a PEM (SHA-256 ${l.spec.certFingerprint.slice(0, 16)}…): adopt writes its id ${l.spec.certId}; write certificate.pem: \${env:NAME} instead to keep renewing it from a PEM` }] : [];
+    return { pieces: [{ item: ['instances', l.key.instance, 'customDomains'], value, order: l.key.domain }], ...(notes.length > 0 ? { notes } : {}) };
   },
 
   observe,

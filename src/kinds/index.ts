@@ -23,6 +23,7 @@ import { crossRegionKind } from './cross-region.js';
 import { datacenterKind } from './datacenter.js';
 import { datacenterRouteKind } from './datacenter-route.js';
 import { customDomainKind } from './custom-domain.js';
+import { certificateUploadKind } from './certificate-upload.js'; // issue 14 item 6: PEM certificates of custom domains
 import { makeImageImportKind, type ImageImportDeps } from './image-import.js';
 import { instanceKind } from './instance.js';
 import { instanceTagsKind } from './instance-tags.js';
@@ -84,6 +85,7 @@ export function makeKinds(deps: KindDeps = {}): readonly Kind[] {
     subscriptionKind,
     subscriptionPullKind,
     customDomainKind,
+    certificateUploadKind, // issue 14 item 6
     // issue 14 item 7: delivery chains
     chainKind,
     // issue 14 items 8 and 10 (storage routing, event rules)

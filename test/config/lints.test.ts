@@ -4,6 +4,7 @@
  * fake `locate` turns a path into a recognisable location so positions can be asserted.
  */
 import { readFileSync } from 'node:fs';
+import { testCertificate } from '../support/certificates.js';
 import { describe, expect, it } from 'vitest';
 import type { SourceLocation } from '../../src/errors.js';
 import type {
@@ -547,14 +548,15 @@ const CASES: Readonly<Record<string, readonly Case[]>> = {
     },
   ],
 
-  'custom-domain-pem-needs-upload': [
+  // issue 14 item 6: PEM certificates of custom domains (made at test time)
+  'custom-domain-certificate-expires-soon': [
     {
-      reason: 'a certificate given as a PEM (the API takes only an uploaded certificate id)',
-      doc: doc({ a: inst({ customDomains: [{ domain: 'a.example.com', certificate: { id: '1' } }, { domain: 'b.example.com', certificate: { pem: '-----BEGIN CERTIFICATE-----' } }] }) }),
-      paths: ['instances.a.customDomains.1.certificate.pem'],
-      says: ['Certificate Management Service', 'b.example.com'],
+      reason: 'a PEM certificate with 10 days left',
+      doc: doc({ a: inst({ customDomains: [{ domain: 'a.example.com', certificate: { pem: testCertificate(['a.example.com'], { days: 11 }).bundle } }] }) }),
+      paths: ['instances.a.customDomains.0.certificate.pem'],
+      says: ['a.example.com', 'expires on', 'in 10 days'],
     },
-    { reason: 'certificates given by id', doc: doc({ a: inst({ customDomains: [{ domain: 'a.example.com', certificate: { id: '1', region: 'cn-hangzhou' } }] }) }), paths: [] },
+    { reason: 'a PEM certificate with a year left, and an id', doc: doc({ a: inst({ customDomains: [{ domain: 'a.example.com', certificate: { pem: testCertificate(['a.example.com']).bundle } }, { domain: 'b.example.com', certificate: { id: '1' } }] }) }), paths: [] },
   ],
   // gaps item 3: custom domains of the Chart module
   'custom-domain-chart-needs-charts': [

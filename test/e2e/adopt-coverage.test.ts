@@ -43,6 +43,7 @@ const EXPECTED: Record<string, (inst: AdoptedInstance) => void> = {
       { domain: 'charts.example.com', module: 'Chart', certificate: { id: '21430003' } },
       { domain: 'pull.example.com', certificate: { id: '21430002' } },
       { domain: 'registry.example.com', certificate: { id: '21430001' } },
+      { domain: 'secure.example.com', certificate: { id: expect.stringMatching(/^\d+$/) } }, // issue 14 item 6: its PEM upload, adopted by id
     ]);
   },
   // Delivery chains (issue 14 item 7): routes equal to the product's template are left out.
@@ -67,7 +68,7 @@ it.each(Object.keys(EXPECTED))('adopts scenario %s into a file that plans clean'
   const cwd = mkdtempSync(join(tmpdir(), `acrctl-adopt-${name}-`));
   try {
     writeFileSync(join(cwd, 'registry.yaml'), readFileSync(join(scenario, 'registry.yaml')));
-    const cli = cliFor(t, cwd);
+    const cli = cliFor(t, cwd, declaredEnv(readFileSync(join(scenario, 'registry.yaml'), 'utf8'))); // issue 14 item 6: the scenario's '# export' secrets
     const applied = await applyWithGates(t, cwd, cli);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     writeFileSync(join(cwd, 'accounts.yaml'), 'version: 1\naccounts:\n  prod: { uid: "1234567890123456" }\n');
@@ -172,7 +173,7 @@ it('adopts scenario build-rules (sources and rules, defaults left out) into a fi
       expect((await t.admin('POST', '/_emulator/cr/code-sources', { accountUid: '1234567890123456', region: 'cn-hangzhou', instanceName: 'acme-hz', platform })).status).toBe(200);
     }
     writeFileSync(join(cwd, 'registry.yaml'), readFileSync(join(scenario, 'registry.yaml')));
-    const cli = cliFor(t, cwd);
+    const cli = cliFor(t, cwd, declaredEnv(readFileSync(join(scenario, 'registry.yaml'), 'utf8'))); // issue 14 item 6: the scenario's '# export' secrets
     const applied = await applyWithGates(t, cwd, cli);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     writeFileSync(join(cwd, 'accounts.yaml'), 'version: 1\naccounts:\n  prod: { uid: "1234567890123456" }\n');

@@ -27,6 +27,7 @@ export const PRODUCT_VERSIONS: Readonly<Record<Product, string>> = {
   cbn: '2017-09-12',
   vpc: '2016-04-28',
   pvtz: '2018-01-01',
+  cas: '2020-04-07',
 };
 
 /** Credentials as a client is configured with them (permanent or STS). */

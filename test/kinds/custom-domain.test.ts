@@ -1,6 +1,7 @@
 /**
  * Kind `custom-domain`: desired objects and the DNS outputs; validation (a PEM only from
- * ${env:NAME}, never printed, and refused by the lint since the API cannot upload one; exactly one
+ * ${env:NAME}, never printed, refused when it is no usable bundle (test/kinds/certificate-upload.test.ts
+ * covers PEM uploads); exactly one
  * of id and pem; a domain declared once); then against the emulator: plan (unmanaged, prune),
  * apply, the next plan empty, the certificate updated in place, create idempotent, delete twice.
  */
@@ -18,6 +19,7 @@ import { customDomainKind as typed } from '../../src/kinds/custom-domain.js';
 import { languageReferences } from '../../src/kinds/language.js';
 import type { Kind } from '../../src/plan/kind.js';
 import { runCli } from '../support/cli.js';
+import { declaredEnv } from '../support/declared-env.js';
 import { startEstate, type Estate } from '../support/estate.js';
 import { applyPlan, buyInstance, execContext, planFor, successfulCalls, testClock } from '../support/exec.js';
 
@@ -71,7 +73,9 @@ describe('custom-domain: the Chart module (gaps item 3)', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'acrctl-domain-chart-'));
     try {
       for (const f of ['live.yaml', 'registry.yaml']) writeFileSync(join(cwd, f), readFileSync(join(golden, f)));
-      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd });
+      // The scenario's PEM domain takes its bundle from the '# export' line (issue 14 item 6).
+      const env = declaredEnv(readFileSync(join(golden, 'registry.yaml'), 'utf8'));
+      const cli = (args: string[]) => runCli([...args, '--endpoint', t.url], { cwd, env });
       expect((await cli(['apply', '-f', 'live.yaml', '--auto-approve'])).code).toBe(0);
       const r = await cli(['apply', '-f', 'registry.yaml', '--auto-approve']);
       expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -80,7 +84,7 @@ describe('custom-domain: the Chart module (gaps item 3)', () => {
       const id = ((await t.callRpc('cr', 'cn-hangzhou', 'ListInstance', {}, keys)) as { Instances: { InstanceId: string }[] }).Instances[0]!.InstanceId;
       const users = async (module: string) =>
         ((await t.callRpc('cr', 'cn-hangzhou', 'ListInstanceEndpoint', { InstanceId: id, ModuleName: module }, keys)) as { Endpoints: { Domains: { Domain: string; Type: string }[] }[] }).Endpoints.flatMap((e) => e.Domains.filter((d) => d.Type === 'USER').map((d) => d.Domain));
-      expect([await users('Registry'), await users('Chart')]).toEqual([['registry.example.com', 'pull.example.com'], ['charts.example.com']]);
+      expect([await users('Registry'), await users('Chart')]).toEqual([['registry.example.com', 'pull.example.com', 'secure.example.com'], ['charts.example.com']]);
       // The move (Registry's charts.example.com deleted, then created for Chart) and old.example.com under prune.
       const deletes = (await t.admin<{ action: string; status: number; code: string | null }[]>('GET', '/_emulator/calls')).body.filter((c) => c.action === 'DeleteInstanceCustomizedDomain' && c.status === 200 && c.code === null);
       expect(deletes.length).toBe(2);
@@ -112,7 +116,8 @@ instances:
     validateSource(head + items, 'r.yaml', { references: languageReferences(allKinds), env }).findings.map((f) => `${f.id}@${f.location.line}`);
   it.each([
     { reason: 'an id', items: '      - { domain: registry.example.com, certificate: { id: "21428921" } }\n', want: [] as string[] },
-    { reason: 'a PEM, which the API cannot take', items: '      - { domain: registry.example.com, certificate: { pem: "${env:TLS_PEM}" } }\n', want: ['custom-domain-pem-needs-upload@11'] },
+    { reason: 'a PEM that is no certificate (issue 14 item 6: checked after interpolation)', items: '      - { domain: registry.example.com, certificate: { pem: "${env:TLS_PEM}" } }\n', want: ['ref/custom-domain-certificate@11'] },
+    { reason: 'a PEM written in the file', items: '      - { domain: registry.example.com, certificate: { pem: "-----BEGIN CERTIFICATE-----" } }\n', want: ['ref/custom-domain-certificate@11', 'secret/in-config@11'] },
     { reason: 'both id and pem (lints run only on a document without reference errors)', items: '      - { domain: registry.example.com, certificate: { id: "1", pem: "${env:TLS_PEM}" } }\n', want: ['ref/custom-domain-certificate@11'] },
     { reason: 'neither', items: '      - { domain: registry.example.com, certificate: {} }\n', want: ['ref/custom-domain-certificate@11'] },
     { reason: 'an uppercase domain', items: '      - { domain: Registry.example.com, certificate: { id: "1" } }\n', want: ['schema/pattern@11'] },
@@ -121,7 +126,7 @@ instances:
     expect(ids(items, { TLS_PEM: 'x' })).toEqual(want);
   });
 
-  it('a PEM from ${env:} is refused by the lint and never printed, in any output format', async () => {
+  it('a PEM from ${env:} that is no usable bundle is refused and never printed, in any output format', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'acrctl-pem-'));
     try {
       writeFileSync(join(cwd, 'registry.yaml'), head + '      - { domain: registry.example.com, certificate: { pem: "${env:TLS_PEM}" } }\n');
@@ -129,7 +134,7 @@ instances:
       for (const args of [['validate', '-f', 'registry.yaml'], ['validate', '-f', 'registry.yaml', '--format', 'json'], ['validate', '-f', 'registry.yaml', '--format', 'sarif']]) {
         const r = await runCli(args, { cwd, env: { TLS_PEM: pem, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' } });
         expect(r.code, args.join(' ')).toBe(1);
-        expect(r.stdout + r.stderr).toContain('custom-domain-pem-needs-upload');
+        expect(r.stdout + r.stderr).toContain('ref/custom-domain-certificate');
         expect(r.stdout + r.stderr).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7secret');
         expect(r.stdout + r.stderr).not.toContain('PRIVATE KEY');
       }

@@ -11,7 +11,7 @@ import { LintContext } from './context.js';
 import { COVERAGE_LINTS } from './coverage.js';
 import { CROSS_REGION_LINTS } from './cross-region.js';
 import { DATACENTER_LINTS } from './datacenter.js';
-import { customDomainChartNeedsCharts, customDomainPemNeedsUpload } from './custom-domain.js';
+import { customDomainCertificateExpiresSoon, customDomainChartNeedsCharts } from './custom-domain.js';
 import { IMPORT_LINTS } from './imports.js';
 import { NAMING_LINTS } from './naming.js';
 import { PE_DOMAIN_LINTS } from './pe-domain.js';
@@ -37,8 +37,8 @@ export const LINTS: readonly LintRule[] = [
   ...SECURITY_LINTS,
   ...NAMING_LINTS,
   ...COVERAGE_LINTS,
-  customDomainPemNeedsUpload,
   customDomainChartNeedsCharts, // gaps item 3: custom domains of the Chart module
+  customDomainCertificateExpiresSoon, // issue 14 item 6: PEM certificates of custom domains
 ];
 
 /**

@@ -15,7 +15,7 @@
  */
 
 /** The RPC and ROA products the emulator serves. `crpe` is Personal Edition (cr 2016-06-07, ROA). */
-export type Product = 'cr' | 'crpe' | 'bss' | 'ram' | 'sts' | 'cbn' | 'vpc' | 'pvtz';
+export type Product = 'cr' | 'crpe' | 'bss' | 'ram' | 'sts' | 'cbn' | 'vpc' | 'pvtz' | 'cas';
 
 /**
  * Every product a client can ask an endpoint for: the RPC/ROA products plus OSS, which speaks its

@@ -21,7 +21,7 @@
 import type { EndpointProduct, Product } from './contract.js';
 
 /** The RPC and ROA products (the services of `services/index.ts`). */
-export const PRODUCTS: readonly Product[] = ['cr', 'crpe', 'bss', 'ram', 'sts', 'cbn', 'vpc', 'pvtz'];
+export const PRODUCTS: readonly Product[] = ['cr', 'crpe', 'bss', 'ram', 'sts', 'cbn', 'vpc', 'pvtz', 'cas'];
 
 /** Every product an endpoint can be asked for: the RPC/ROA products and OSS (its own REST protocol). */
 export const ENDPOINT_PRODUCTS: readonly EndpointProduct[] = [...PRODUCTS, 'oss'];

@@ -11,6 +11,7 @@ import { service as sts } from './sts/index.js';
 import { service as cr } from './cr/index.js';
 import { service as crpe } from './crpe/index.js';
 import { service as bss } from './bss/index.js';
+import { service as cas } from './cas/index.js';
 
 export const services: readonly Service[] = [
   cr,
@@ -21,4 +22,5 @@ export const services: readonly Service[] = [
   vpc,
   pvtz,
   sts,
+  cas,
 ];

@@ -321,7 +321,7 @@ describe('the RAM action table (src/cloud/ram-actions.ts)', () => {
     }
     for (const op of OSS_OPERATIONS) if (ramRule('oss', op) === undefined) missing.push(`oss:${op}`);
     expect(missing).toEqual([]);
-    const codes: Record<RamProduct, string> = { cr: 'cr', crpe: 'cr', bss: 'bss', ram: 'ram', sts: 'sts', cbn: 'cen', vpc: 'vpc', pvtz: 'pvtz', oss: 'oss' };
+    const codes: Record<RamProduct, string> = { cr: 'cr', crpe: 'cr', bss: 'bss', ram: 'ram', sts: 'sts', cbn: 'cen', vpc: 'vpc', pvtz: 'pvtz', oss: 'oss', cas: 'yundun-cert' };
     for (const [product, table] of Object.entries(RAM_ACTIONS) as [RamProduct, (typeof RAM_ACTIONS)[RamProduct]][]) {
       for (const [api, rule] of Object.entries(table)) {
         if (rule === null) continue;

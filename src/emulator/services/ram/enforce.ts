@@ -57,6 +57,7 @@ export function denialError(product: Product, d: Denial): ApiError {
     case 'cbn':
     case 'vpc':
     case 'pvtz':
+    case 'cas': // guessed: CAS documents no RAM error code
       return new ApiError('Forbidden.RAM', `User not authorized to operate on the specified resource, or this API doesn't support RAM. ${sentence}`, 403, 'pop', detail);
   }
 }

@@ -116,5 +116,7 @@ export function placeholderValues(ctx: CallContext, product: Product, params: Fl
       return vpc(ctx, params);
     case 'pvtz':
       return pvtz(ctx, params);
+    case 'cas':
+      return { region: '*', account: ctx.accountUid };
   }
 }
