@@ -22,7 +22,8 @@
  *   has none yet); images: generated and pushed over the registry protocol with acrctl's registry
  *   client, oldest first;
  * - code-platform accounts bound to instances (`codeSources`, console-only in the cloud): the admin
- *   API, by instance name (it answers whether it bound one).
+ *   API, by instance name (it answers whether it bound one); event rules the console makes on an
+ *   instance (`consoleEventRules`, no create API) likewise.
  * Everything is looked up first through the vendor APIs and created only when missing, so seeding
  * twice changes nothing and says so. It refuses to run against the real cloud.
  *
@@ -122,6 +123,19 @@ export interface SeedDocument {
   readonly apiAllowLists?: readonly { readonly account: string; readonly feature: 'StorageDomainRouting' }[];
   /** Code-platform accounts bound to instances in the console (issue 14 item 9). */
   readonly codeSources?: readonly CodeSourceSeed[];
+  /** Event rules made in the console on instances (by name) once bought (issue 14 item 10). */
+  readonly consoleEventRules?: readonly ConsoleEventRuleSeed[];
+}
+
+/** An instance-wide event rule the console makes on the instance of a name: what `eventRules` needs. */
+export interface ConsoleEventRuleSeed {
+  readonly account: string;
+  readonly region: string;
+  readonly instance: string;
+  readonly name: string;
+  readonly eventType: string;
+  readonly channel?: string;
+  readonly tagFilter?: string;
 }
 
 /** A code-platform account bound to an instance (by name) in the console: what `build.source` needs. */
@@ -249,6 +263,7 @@ function semanticFindings(seed: SeedDocument, locate: Locator, accounts: Readonl
   (seed.ramRoles ?? []).forEach((r, i) => alias(r.account, ['ramRoles', i, 'account']));
   (seed.apiAllowLists ?? []).forEach((x, i) => alias(x.account, ['apiAllowLists', i, 'account']));
   (seed.codeSources ?? []).forEach((c, i) => alias(c.account, ['codeSources', i, 'account']));
+  (seed.consoleEventRules ?? []).forEach((c, i) => alias(c.account, ['consoleEventRules', i, 'account']));
   (seed.personalEdition ?? []).forEach((p, i) => {
     alias(p.account, ['personalEdition', i, 'account']);
     const namespaces = new Set((p.namespaces ?? []).map((n) => n.name));
@@ -524,6 +539,12 @@ export async function applySeed(seed: SeedDocument, locate: Locator, t: SeedTarg
   for (const [i, c] of (seed.codeSources ?? []).entries()) {
     const what = `${c.platform} account bound to instance ${c.instance} (${c.account}, ${c.region})`;
     const answer = await admin('/_emulator/cr/code-sources', { accountUid: uid(c.account), region: c.region, instanceName: c.instance, platform: c.platform }, ['codeSources', i], `the ${what}`);
+    note(answer['created'] === true, what);
+  }
+  // Event rules the console makes (no create API): announced by instance name, made once it exists.
+  for (const [i, r] of (seed.consoleEventRules ?? []).entries()) {
+    const what = `event rule ${r.name} made in the console on instance ${r.instance} (${r.account}, ${r.region})`;
+    const answer = await admin('/_emulator/cr/console-event-rules', { accountUid: uid(r.account), region: r.region, instanceName: r.instance, RuleName: r.name, EventType: r.eventType, ...(r.channel !== undefined ? { EventChannel: r.channel } : {}), ...(r.tagFilter !== undefined ? { RepoTagFilterPattern: r.tagFilter } : {}) }, ['consoleEventRules', i], `the ${what}`);
     note(answer['created'] === true, what);
   }
   return tally;

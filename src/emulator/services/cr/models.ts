@@ -389,6 +389,21 @@ export interface CrState {
    * (account, region, instance name), so a seed can bind them before acrctl buys the instance.
    */
   codeSources?: Record<string, string[]>;
+  /**
+   * Event rules made in the console once the instance of that name is bought (the API cannot make
+   * them), by `codeSourceKey`: moved into the instance's `eventRules` the first time its rules are
+   * touched (handlers/events.ts), so a seed can stand for the console step before acrctl buys it.
+   */
+  pendingEventRules?: Record<string, PendingEventRule[]>;
+}
+
+/** An instance-wide event rule the console will make on the instance of a name (handlers/events.ts). */
+export interface PendingEventRule {
+  name: string;
+  eventType: string;
+  eventChannel: string;
+  eventConfig: string;
+  tagFilter: string;
 }
 
 /** The key of an instance's console-bound code-platform accounts in `CrState.codeSources`. */

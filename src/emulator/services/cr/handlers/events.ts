@@ -4,9 +4,9 @@
  * either method is answered). The API has no create and no get: rules are made in the console,
  * which the admin route stands for. Behaviour and guesses: SPEC.md "Event notification rules".
  */
-import { ApiError, type AdminRoute, type FlatParams, type RpcAction } from '../../../core/contract.js';
+import { ApiError, type AdminContext, type AdminRoute, type CallContext, type FlatParams, type RpcAction } from '../../../core/contract.js';
 import { jsonParam, optionalEnum, optionalString, requireString } from '../../../core/params.js';
-import { crState, findNamespace, findRepoByName, instanceStatus, settle, type EventRuleRecord, type InstanceRecord } from '../models.js';
+import { codeSourceKey, crState, findNamespace, findRepoByName, instanceStatus, settle, type CrState, type EventRuleRecord, type InstanceRecord } from '../models.js';
 import { crError, invalidParameter } from '../errors.js';
 import { action, callInstance, ok, pageFields } from './common.js';
 
@@ -17,6 +17,31 @@ export const EVENT_RULES_PER_REGION = 10;
 
 function rulesOf(inst: InstanceRecord): EventRuleRecord[] {
   return (inst.eventRules ??= []);
+}
+
+/**
+ * The instance's rules, after the console has made those a seed announced for an instance of its
+ * name (`POST /_emulator/cr/console-event-rules`): they appear the first time any call touches the
+ * instance's rules, once (a rule deleted later stays deleted).
+ */
+function liveRules(ctx: AdminContext, st: CrState, inst: InstanceRecord): EventRuleRecord[] {
+  const key = codeSourceKey(inst.accountUid, inst.region, inst.name);
+  const pending = st.pendingEventRules?.[key];
+  if (pending !== undefined) {
+    delete st.pendingEventRules![key];
+    for (const r of pending) {
+      if (rulesOf(inst).some((x) => x.name === r.name)) continue;
+      rulesOf(inst).push({ ruleId: ctx.ids.next('crecr-'), ...r, eventScope: 'INSTANCE', namespaces: [], repoNames: [], createdAt: ctx.now(), updatedAt: ctx.now() });
+    }
+  }
+  return rulesOf(inst);
+}
+
+/** The instance a call names, with the rules the console has made on it by now. */
+function eventInstance(ctx: CallContext, p: FlatParams, st: CrState): InstanceRecord {
+  const inst = callInstance(ctx, p, st);
+  liveRules(ctx, st, inst);
+  return inst;
 }
 
 function findRule(inst: InstanceRecord, p: FlatParams): EventRuleRecord {
@@ -71,7 +96,7 @@ function view(r: EventRuleRecord): Record<string, unknown> {
 export const eventActions: Readonly<Record<string, RpcAction>> = {
   /** Changes the fields it is sent; keeps the others (every field but RuleId is optional in the SDK). */
   UpdateEventCenterRule: action(true, (ctx, p, st) => {
-    const inst = callInstance(ctx, p, st);
+    const inst = eventInstance(ctx, p, st);
     const rule = findRule(inst, p);
     const ns = jsonParam(p, 'Namespaces');
     const repos = jsonParam(p, 'RepoNames');
@@ -91,20 +116,20 @@ export const eventActions: Readonly<Record<string, RpcAction>> = {
   }),
 
   DeleteEventCenterRule: action(true, (ctx, p, st) => {
-    const inst = callInstance(ctx, p, st);
+    const inst = eventInstance(ctx, p, st);
     const rule = findRule(inst, p);
     inst.eventRules = rulesOf(inst).filter((r) => r !== rule);
     return { Code: 'success' };
   }),
 
   ListEventCenterRuleName: action(false, (ctx, p, st) => {
-    const inst = callInstance(ctx, p, st);
+    const inst = eventInstance(ctx, p, st);
     return ok({ RuleNames: rulesOf(inst).map(view) });
   }),
 
   /** No event is ever emitted in the emulator, so there are no records; the filters are checked. */
   ListEventCenterRecord: action(false, (ctx, p, st) => {
-    const inst = callInstance(ctx, p, st);
+    const inst = eventInstance(ctx, p, st);
     optionalEnum(p, 'EventType', EVENT_TYPES);
     const ruleId = optionalString(p, 'RuleId');
     if (ruleId !== undefined) findRule(inst, p);
@@ -138,6 +163,7 @@ export const eventAdminRoutes: readonly AdminRoute[] = [
       const inst = pp['InstanceId'] === undefined ? undefined : st.instances[pp['InstanceId']];
       if (inst === undefined || instanceStatus(inst, ctx.now()) === undefined) throw new ApiError('INSTANCE_NOT_EXIST', `The instance ${pp['InstanceId'] ?? ''} does not exist.`, 404);
       if (instanceStatus(inst, ctx.now()) !== 'RUNNING') throw new ApiError('INSTANCE_STATUS_NOT_SUPPORT', `The instance ${inst.instanceId} is not RUNNING.`, 409);
+      liveRules(ctx, st, inst);
       const b = bodyOf(raw);
       const inRegion = Object.values(st.instances).filter((i) => i.accountUid === inst.accountUid && i.region === inst.region && instanceStatus(i, ctx.now()) !== undefined);
       if (inRegion.reduce((n, i) => n + (i.eventRules?.length ?? 0), 0) >= EVENT_RULES_PER_REGION) {
@@ -165,6 +191,42 @@ export const eventAdminRoutes: readonly AdminRoute[] = [
       const rule: EventRuleRecord = { ruleId: ctx.ids.next('crecr-'), ...fields, createdAt: now, updatedAt: now };
       rulesOf(inst).push(rule);
       return { RuleId: rule.ruleId };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/_emulator/cr/console-event-rules',
+    summary:
+      'Announce an instance-wide event rule the console makes on the instance of a name once it is bought (the API has no create): {"accountUid","region","instanceName","RuleName","EventType","EventChannel"?:"EVENT_BRIDGE","EventConfig"?,"RepoTagFilterPattern"?:".*"}. It appears the first time a call touches that instance\'s rules (at once when it is bought already); announcing a name twice is a no-op. Answers {"pending":N,"created":true|false}.',
+    handle(ctx, _pp, raw) {
+      settle(ctx);
+      const b = bodyOf(raw);
+      const accountUid = optStr(b, 'accountUid') ?? '';
+      if (!/^\d{16}$/.test(accountUid)) throw new ApiError('InvalidBody', '"accountUid" must be 16 digits.', 400);
+      const region = optStr(b, 'region') ?? '';
+      const instanceName = optStr(b, 'instanceName') ?? '';
+      const name = optStr(b, 'RuleName') ?? '';
+      if (region === '' || instanceName === '' || name === '') throw new ApiError('InvalidBody', '"region", "instanceName" and "RuleName" are required.', 400);
+      const eventType = optStr(b, 'EventType') ?? '';
+      if (!(EVENT_TYPES as readonly string[]).includes(eventType)) throw new ApiError('InvalidBody', `"EventType" must be one of ${EVENT_TYPES.join(', ')}.`, 400);
+      const eventConfig = optStr(b, 'EventConfig') ?? '';
+      if (eventConfig !== '') {
+        try {
+          JSON.parse(eventConfig);
+        } catch {
+          throw new ApiError('InvalidBody', '"EventConfig" must be a JSON document.', 400);
+        }
+      }
+      const st = crState(ctx);
+      // Bought already: the console's rule is there, or is made now.
+      const bought = Object.values(st.instances).find((i) => i.accountUid === accountUid && i.region === region && i.name === instanceName && instanceStatus(i, ctx.now()) !== undefined);
+      if (bought !== undefined && liveRules(ctx, st, bought).some((r) => r.name === name)) return { pending: 0, created: false };
+      const list = ((st.pendingEventRules ??= {})[codeSourceKey(accountUid, region, instanceName)] ??= []);
+      if (list.some((r) => r.name === name)) return { pending: list.length, created: false };
+      if (list.length >= EVENT_RULES_PER_REGION) throw new ApiError('EventRuleQuotaExceeded', `At most ${EVENT_RULES_PER_REGION} event rules per region (documented).`, 409);
+      list.push({ name, eventType, eventChannel: optStr(b, 'EventChannel') ?? 'EVENT_BRIDGE', eventConfig, tagFilter: optStr(b, 'RepoTagFilterPattern') ?? '.*' });
+      if (bought !== undefined) liveRules(ctx, st, bought);
+      return { pending: bought === undefined ? list.length : 0, created: true };
     },
   },
 ];
