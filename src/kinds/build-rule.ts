@@ -27,10 +27,10 @@ import { list, oneOf, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, ConfigPiece, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { FieldChange, PlanFinding } from '../plan/model.js';
 import { buildSourceAddress, hasLiveSource } from './build-source.js';
-import { instanceAddress, instanceIdOf, prunes, runningInstances } from './instance.js';
+import { instanceAddress, prunes, runningInstances } from './instance.js';
 import { namespaceAddress } from './namespace.js';
 import { instanceCalls, instanceScopes } from './permits.js';
-import { repositoryAddress } from './repository.js';
+import { repositoryAddress, repositoryIdsOf } from './repository.js';
 import { existsDifferent, isNotFound, mapLimit } from './support.js';
 
 /** ListRepoBuildRule reads in flight at once. */
@@ -117,21 +117,9 @@ async function repoRules(cr: CrClient, instanceId: string, repoId: string): Prom
 
 const matches = (b: CrBuildRule, k: BuildRuleKey): boolean => pushOf(b.PushType) === k.push && b.PushName === k.name && b.ImageTag === k.imageTag;
 
-function containerIds(ctx: ExecContext, k: BuildRuleKey): { instanceId: string; repoId: string } {
-  const instanceId = instanceIdOf(ctx, k.instance);
-  const repoId = ctx.ids(repositoryAddress(k.instance, k.namespace, k.repository))['repoId'];
-  if (repoId === undefined || repoId === '') {
-    throw new AcrctlError('apply.missing_id', `the id of repository ${k.namespace}/${k.repository} is not known`, {
-      address: repositoryAddress(k.instance, k.namespace, k.repository),
-      hint: 'the repository was neither found when planning nor created in this run: run acrctl plan again',
-    });
-  }
-  return { instanceId, repoId };
-}
-
 /** Creates the rule; one with its key found already (a create whose answer was lost) is accepted when it has the spec. */
 async function create(ctx: ExecContext, s: Subject<BuildRuleSpec, BuildRuleIds, BuildRuleKey>): Promise<Outcome> {
-  const { instanceId, repoId } = containerIds(ctx, s.key);
+  const { instanceId, repoId } = repositoryIdsOf(ctx, s.key);
   const cr = ctx.cloud.cr(s.account, s.region);
   // Rules have no name and no unique key in the service: look before creating, so a resent create makes no twin.
   const found = (await repoRules(cr, instanceId, repoId)).find((b) => matches(b, s.key));

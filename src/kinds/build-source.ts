@@ -26,10 +26,10 @@ import { compareSpec } from '../plan/compare.js';
 import { bool, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Subject } from '../plan/kind.js';
 import type { PlanFinding } from '../plan/model.js';
-import { instanceAddress, instanceIdOf, runningInstances } from './instance.js';
+import { instanceAddress, runningInstances } from './instance.js';
 import { namespaceAddress } from './namespace.js';
 import { instanceCalls, instanceScopes } from './permits.js';
-import { repositoryAddress } from './repository.js';
+import { repositoryAddress, repositoryIdsOf } from './repository.js';
 import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
 
 /** GetRepoSourceCodeRepo calls in flight at once. */
@@ -81,18 +81,6 @@ async function getBinding(cr: CrClient, instanceId: string, repoId: string): Pro
   }
 }
 
-function containerIds(ctx: ExecContext, k: BuildSourceKey): { instanceId: string; repoId: string } {
-  const instanceId = instanceIdOf(ctx, k.instance);
-  const repoId = ctx.ids(repositoryAddress(k.instance, k.namespace, k.repository))['repoId'];
-  if (repoId === undefined || repoId === '') {
-    throw new AcrctlError('apply.missing_id', `the id of repository ${k.namespace}/${k.repository} is not known`, {
-      address: repositoryAddress(k.instance, k.namespace, k.repository),
-      hint: 'the repository was neither found when planning nor created in this run: run acrctl plan again',
-    });
-  }
-  return { instanceId, repoId };
-}
-
 /** The console step a bind needs, as a hint. */
 function bindHint(platform: string, instance: string): string {
   return `bind a ${PLATFORM_NAMES[platform] ?? platform} account to instance ${instance} in the console (Container Registry → Instances → the instance → Repositories → Code Source; no API can), then run acrctl apply --resume`;
@@ -111,7 +99,7 @@ function notBound(err: unknown, s: { id: string; spec: BuildSourceSpec }, instan
 
 
 async function create(ctx: ExecContext, s: Subject<BuildSourceSpec, BuildSourceIds, BuildSourceKey>): Promise<Outcome> {
-  const { instanceId, repoId } = containerIds(ctx, s.key);
+  const { instanceId, repoId } = repositoryIdsOf(ctx, s.key);
   const cr = ctx.cloud.cr(s.account, s.region);
   await ctx.intent('CreateRepoSourceCodeRepo', { instanceId, repoId, platform: s.spec.platform, code: `${s.spec.namespace}/${s.spec.repository}` });
   try {

@@ -16,6 +16,7 @@
  */
 import type { CrClient, CrRepository } from '../cloud/cr.js';
 import { DEFAULTS, type RegistryDocument, type Repository } from '../config/model.js';
+import { AcrctlError } from '../errors.js';
 import { address, segment } from '../plan/address.js';
 import { bool, optional, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
@@ -41,6 +42,22 @@ export type RepositoryIds = Decoded<typeof idsShape>;
 /** `instance[i].namespace[ns].repository[r]`. */
 export function repositoryAddress(instance: string, namespace: string, repository: string): string {
   return address(namespaceAddress(instance, namespace), segment('repository', repository));
+}
+
+/**
+ * The instance and repository ids of a declared repository at apply time (learned in this run, the
+ * repository may be created by it, or read at plan time), for the kinds that live in a repository.
+ */
+export function repositoryIdsOf(ctx: Pick<ExecContext, 'ids'>, r: { readonly instance: string; readonly namespace: string; readonly repository: string }): { instanceId: string; repoId: string } {
+  const instanceId = instanceIdOf(ctx, r.instance);
+  const repoId = ctx.ids(repositoryAddress(r.instance, r.namespace, r.repository))['repoId'];
+  if (repoId === undefined || repoId === '') {
+    throw new AcrctlError('apply.missing_id', `the id of repository ${r.namespace}/${r.repository} is not known`, {
+      address: repositoryAddress(r.instance, r.namespace, r.repository),
+      hint: 'the repository was neither found when planning nor created in this run: run acrctl plan again',
+    });
+  }
+  return { instanceId, repoId };
 }
 
 function specOf(repo: Repository, nsDefaultType: string): RepositorySpec {

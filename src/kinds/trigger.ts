@@ -23,10 +23,10 @@ import { list, str, struct, type Decoded } from '../plan/decode.js';
 import type { CallNeed, Change, DesiredObject, ExecContext, Kind, LanguageFragment, LiveObject, Observation, Outcome, ReadContext, Removal, Subject } from '../plan/kind.js';
 import type { FieldChange } from '../plan/model.js';
 import { deepEqual } from '../plan/compare.js';
-import { instanceAddress, instanceIdOf, prunes, runningInstances } from './instance.js';
+import { instanceAddress, prunes, runningInstances } from './instance.js';
 import { instanceCalls, instanceScopes } from './permits.js';
 import { namespaceAddress } from './namespace.js';
-import { repositoryAddress } from './repository.js';
+import { repositoryAddress, repositoryIdsOf } from './repository.js';
 import { existsDifferent, isNotFound, mapLimit, vendorCode } from './support.js';
 
 /** ListRepoTrigger calls in flight at once. */
@@ -88,21 +88,8 @@ async function repoTriggers(cr: CrClient, instanceId: string, repoId: string): P
   return (await cr.listRepoTrigger({ InstanceId: instanceId, RepoId: repoId })).Triggers ?? [];
 }
 
-/** The instance and repository ids at apply time (the repository may be created in the same run). */
-function containerIds(ctx: ExecContext, k: TriggerKey): { instanceId: string; repoId: string } {
-  const instanceId = instanceIdOf(ctx, k.instance);
-  const repoId = ctx.ids(repositoryAddress(k.instance, k.namespace, k.repository))['repoId'];
-  if (repoId === undefined || repoId === '') {
-    throw new AcrctlError('apply.missing_id', `the id of repository ${k.namespace}/${k.repository} is not known`, {
-      address: repositoryAddress(k.instance, k.namespace, k.repository),
-      hint: 'the repository was neither found when planning nor created in this run: run acrctl plan again',
-    });
-  }
-  return { instanceId, repoId };
-}
-
 async function create(ctx: ExecContext, s: Subject<TriggerSpec, TriggerIds, TriggerKey>): Promise<Outcome> {
-  const { instanceId, repoId } = containerIds(ctx, s.key);
+  const { instanceId, repoId } = repositoryIdsOf(ctx, s.key);
   const cr = ctx.cloud.cr(s.account, s.region);
   // The intent names the trigger, never its URL.
   await ctx.intent('CreateRepoTrigger', { instanceId, repoId, trigger: s.key.trigger });
