@@ -385,13 +385,13 @@ export interface CrState {
   /** issue 14 item 8: the vendor's allow-lists of API features, by feature (handlers/storage-routing.ts). */
   apiAllowLists?: Record<string, { accounts: string[]; instances: string[] }>;
   /**
-   * Code-platform accounts bound in the console (OAuth; no API): platforms by `codeSourceKey`
+   * Code-platform accounts bound in the console (OAuth; no API): platforms by `consoleStepKey`
    * (account, region, instance name), so a seed can bind them before acrctl buys the instance.
    */
   codeSources?: Record<string, string[]>;
   /**
    * Event rules made in the console once the instance of that name is bought (the API cannot make
-   * them), by `codeSourceKey`: moved into the instance's `eventRules` the first time its rules are
+   * them), by `consoleStepKey`: moved into the instance's `eventRules` the first time its rules are
    * touched (handlers/events.ts), so a seed can stand for the console step before acrctl buys it.
    */
   pendingEventRules?: Record<string, PendingEventRule[]>;
@@ -406,8 +406,12 @@ export interface PendingEventRule {
   tagFilter: string;
 }
 
-/** The key of an instance's console-bound code-platform accounts in `CrState.codeSources`. */
-export function codeSourceKey(accountUid: string, region: string, instanceName: string): string {
+/**
+ * The key of console steps kept by instance name, so a seed can stand for them before acrctl buys the
+ * instance: its bound code-platform accounts (`CrState.codeSources`) and the event rules the console
+ * makes on it (`CrState.pendingEventRules`).
+ */
+export function consoleStepKey(accountUid: string, region: string, instanceName: string): string {
   return `${accountUid}/${region}/${instanceName}`;
 }
 

@@ -10,7 +10,7 @@
  */
 import { ApiError, type AdminRoute, type FlatParams, type RpcAction } from '../../../core/contract.js';
 import { optionalBool, optionalEnum, optionalString, repeatList, requireString } from '../../../core/params.js';
-import { codeSourceKey, crState, settle, type BuildRuleRecord, type CrState, type InstanceRecord, type RepoRecord, type SourceCodeRepoRecord } from '../models.js';
+import { consoleStepKey, crState, settle, type BuildRuleRecord, type CrState, type InstanceRecord, type RepoRecord, type SourceCodeRepoRecord } from '../models.js';
 import { crError, invalidParameter } from '../errors.js';
 import { action, callInstance, ok, pageFields } from './common.js';
 
@@ -41,7 +41,7 @@ function repoOf(inst: InstanceRecord, p: FlatParams): RepoRecord {
 }
 
 function boundPlatforms(st: CrState, inst: InstanceRecord): readonly string[] {
-  return st.codeSources?.[codeSourceKey(inst.accountUid, inst.region, inst.name)] ?? [];
+  return st.codeSources?.[consoleStepKey(inst.accountUid, inst.region, inst.name)] ?? [];
 }
 
 /** The code-platform account must be bound to the instance (console only) before a repository binds to it. */
@@ -224,7 +224,7 @@ export const buildAdminRoutes: readonly AdminRoute[] = [
       const platform = text(b, 'platform');
       if (!(CODE_REPO_TYPES as readonly string[]).includes(platform)) throw new ApiError('InvalidBody', `"platform" must be one of ${CODE_REPO_TYPES.join(', ')}.`, 400);
       const st = crState(ctx);
-      const key = codeSourceKey(accountUid, text(b, 'region'), text(b, 'instanceName'));
+      const key = consoleStepKey(accountUid, text(b, 'region'), text(b, 'instanceName'));
       const list = ((st.codeSources ??= {})[key] ??= []);
       const created = !list.includes(platform);
       if (created) list.push(platform);

@@ -6,7 +6,7 @@
  */
 import { ApiError, type AdminContext, type AdminRoute, type CallContext, type FlatParams, type RpcAction } from '../../../core/contract.js';
 import { jsonParam, optionalEnum, optionalString, requireString } from '../../../core/params.js';
-import { codeSourceKey, crState, findNamespace, findRepoByName, instanceStatus, settle, type CrState, type EventRuleRecord, type InstanceRecord } from '../models.js';
+import { consoleStepKey, crState, findNamespace, findRepoByName, instanceStatus, settle, type CrState, type EventRuleRecord, type InstanceRecord } from '../models.js';
 import { crError, invalidParameter } from '../errors.js';
 import { action, callInstance, ok, pageFields } from './common.js';
 
@@ -25,7 +25,7 @@ function rulesOf(inst: InstanceRecord): EventRuleRecord[] {
  * instance's rules, once (a rule deleted later stays deleted).
  */
 function liveRules(ctx: AdminContext, st: CrState, inst: InstanceRecord): EventRuleRecord[] {
-  const key = codeSourceKey(inst.accountUid, inst.region, inst.name);
+  const key = consoleStepKey(inst.accountUid, inst.region, inst.name);
   const pending = st.pendingEventRules?.[key];
   if (pending !== undefined) {
     delete st.pendingEventRules![key];
@@ -221,7 +221,7 @@ export const eventAdminRoutes: readonly AdminRoute[] = [
       // Bought already: the console's rule is there, or is made now.
       const bought = Object.values(st.instances).find((i) => i.accountUid === accountUid && i.region === region && i.name === instanceName && instanceStatus(i, ctx.now()) !== undefined);
       if (bought !== undefined && liveRules(ctx, st, bought).some((r) => r.name === name)) return { pending: 0, created: false };
-      const list = ((st.pendingEventRules ??= {})[codeSourceKey(accountUid, region, instanceName)] ??= []);
+      const list = ((st.pendingEventRules ??= {})[consoleStepKey(accountUid, region, instanceName)] ??= []);
       if (list.some((r) => r.name === name)) return { pending: list.length, created: false };
       if (list.length >= EVENT_RULES_PER_REGION) throw new ApiError('EventRuleQuotaExceeded', `At most ${EVENT_RULES_PER_REGION} event rules per region (documented).`, 409);
       list.push({ name, eventType, eventChannel: optStr(b, 'EventChannel') ?? 'EVENT_BRIDGE', eventConfig, tagFilter: optStr(b, 'RepoTagFilterPattern') ?? '.*' });
